@@ -1,0 +1,112 @@
+//! One full build: config, content, theme, render in parallel, write.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{self, Library};
+use crate::output::{NullSink, Sink, Staging};
+use crate::render::Site;
+use crate::theme::Theme;
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site folder: `wenku.yaml`, `content/`, `templates/`, `static/`.
+    pub root: PathBuf,
+    /// Overrides the config's `output_dir`.
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+    /// Show a progress bar (on a terminal).
+    pub progress: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildSummary {
+    pub reports: usize,
+    pub pages: usize,
+    pub elapsed: Duration,
+    pub output: PathBuf,
+}
+
+/// Everything loaded from a site folder, ready to render.
+pub struct LoadedSite {
+    pub config: Config,
+    pub library: Library,
+    pub theme: Theme,
+}
+
+pub fn load(root: &Path, drafts: bool) -> Result<LoadedSite> {
+    let config = Config::load(root).map_err(|d| crate::diagnostics::Diagnostics(vec![d]))?;
+    let library = content::load(&root.join("content"), &config, drafts)?;
+    let theme = Theme::load(root, &config)?;
+    Ok(LoadedSite { config, library, theme })
+}
+
+/// Builds the site into its output folder, replacing it only on success.
+pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
+    let started = Instant::now();
+    let site = load(&options.root, options.drafts)?;
+    let output = options.output.clone().unwrap_or_else(|| options.root.join(&site.config.output_dir));
+    refuse_dangerous_output(&options.root, &output)?;
+    let staging = Staging::new(&output)?;
+    let pages = render_all(&site, &staging, options.progress)?;
+    staging.commit()?;
+    Ok(BuildSummary { reports: site.library.reports.len(), pages, elapsed: started.elapsed(), output })
+}
+
+/// Loads and renders everything, writes nothing: all errors, no output.
+pub fn check(root: &Path, drafts: bool) -> Result<BuildSummary> {
+    let started = Instant::now();
+    let site = load(root, drafts)?;
+    let pages = render_all(&site, &NullSink, false)?;
+    Ok(BuildSummary { reports: site.library.reports.len(), pages, elapsed: started.elapsed(), output: PathBuf::new() })
+}
+
+/// Renders every page in parallel into `sink`; returns how many.
+pub fn render_all(site: &LoadedSite, sink: &dyn Sink, progress: bool) -> Result<usize> {
+    let renderer = Site::new(&site.library, &site.theme, &site.config);
+    let plan = renderer.plan();
+    let bar = if progress && plan.len() >= 2000 {
+        let bar = indicatif::ProgressBar::new(plan.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar} {eta}")
+                .expect("the template is valid"),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    plan.par_iter().try_for_each(|page| {
+        let output = renderer.render_page(page)?;
+        sink.put(output)?;
+        bar.inc(1);
+        Ok::<_, anyhow::Error>(())
+    })?;
+    bar.finish_and_clear();
+    Ok(plan.len())
+}
+
+/// The output folder is replaced whole: never let it be the site itself.
+fn refuse_dangerous_output(root: &Path, output: &Path) -> Result<()> {
+    let root = root.canonicalize().with_context(|| format!("cannot open the site folder {}", root.display()))?;
+    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let resolved = match parent.canonicalize() {
+        Ok(p) => p.join(output.file_name().unwrap_or_default()),
+        Err(_) => return Ok(()), // a new folder somewhere new cannot hold the site
+    };
+    if root.starts_with(&resolved) || resolved.as_os_str().is_empty() || output.file_name().is_none() {
+        bail!(
+            "refusing to write the site to {}: that folder holds the site's own files and would be replaced\n  = help: pick a separate output folder, e.g. `--output public`",
+            output.display()
+        );
+    }
+    for kept in ["content", "templates", "static", "themes"] {
+        if resolved == root.join(kept) {
+            bail!("refusing to write the site into {}: it is the site's `{kept}/` folder", output.display());
+        }
+    }
+    Ok(())
+}

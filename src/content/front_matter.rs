@@ -1,0 +1,306 @@
+//! Splitting a report into YAML front matter and Markdown, and turning the
+//! YAML into a typed `FrontMatter`, with every problem located in the file.
+//!
+//! Fields are checked one by one rather than in a single serde call, so that a
+//! file with an unknown key *and* a mistyped year reports both at once.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::config::{Config, Vocabulary};
+use crate::diagnostics::{Diagnostic, closest};
+use crate::yaml::{self, Mapping, Value};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FrontMatter {
+    pub title: String,
+    /// The issuing body, e.g. 某区人大常委会党组.
+    pub body: String,
+    /// 国家级 / 省级 / 市级 / 区县级 …
+    pub level: String,
+    pub year: i32,
+    /// 年度 / 上半年 / 下半年 / 第一季度 … / 工作要点
+    pub period: String,
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+    pub slug: Option<String>,
+    pub draft: bool,
+    /// Where the report came from (a file name, a URL, an import checksum).
+    pub source: Option<String>,
+    /// Fields an import could not infer with confidence.
+    pub review: Vec<String>,
+}
+
+const REQUIRED: &[(&str, &str)] = &[
+    ("title", "title: 2021年度工作总结"),
+    ("body", "body: 某区人大常委会党组"),
+    ("level", "level: 区县级"),
+    ("year", "year: 2021"),
+    ("period", "period: 年度"),
+];
+const OPTIONAL: &[&str] = &["date", "summary", "tags", "slug", "draft", "source", "review"];
+
+pub const EXAMPLE: &str = "---\ntitle: 2021年度工作总结\nbody: 某区人大常委会党组\nlevel: 区县级\nyear: 2021\nperiod: 年度\n---";
+
+/// The two halves of a report file, with where each starts (1-based lines).
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    pub yaml_line: usize,
+    pub markdown: &'a str,
+}
+
+/// Splits `text` (BOM stripped, LF line endings) at its `---` fences.
+pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    if text.trim().is_empty() {
+        return Err(Diagnostic::new(path, "the file is empty")
+            .hint(format!("a report starts with front matter, then Markdown:\n{EXAMPLE}")));
+    }
+    let first_line = text.lines().next().unwrap_or("");
+    if first_line.trim_end() != "---" {
+        return Err(Diagnostic::new(path, "the file has no front matter")
+            .at(text, 1, 1)
+            .hint(format!("start the file with a `---` line, the report's fields, and another `---`:\n{EXAMPLE}")));
+    }
+    let yaml_start = first_line.len() + 1;
+    let mut offset = yaml_start;
+    for line in text[yaml_start.min(text.len())..].split_inclusive('\n') {
+        if matches!(line.trim_end(), "---" | "...") {
+            let markdown = &text[offset + line.len()..];
+            return Ok(Split { yaml: &text[yaml_start..offset], yaml_line: 2, markdown });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::new(path, "the front matter is never closed")
+        .at(text, 1, 1)
+        .hint("add a line with only `---` after the last field, before the report's text"))
+}
+
+/// Parses and validates the front matter. `text` is the whole file, for quoting.
+pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<FrontMatter, Vec<Diagnostic>> {
+    let line_offset = split.yaml_line - 1;
+    let mapping: Mapping = if split.yaml.trim().is_empty() {
+        Mapping::new()
+    } else {
+        match yaml::from_str::<Value>(split.yaml) {
+            Ok(Value::Mapping(m)) => m,
+            Ok(_) => {
+                return Err(vec![Diagnostic::new(path, "the front matter is not a list of `key: value` lines")
+                    .at(text, split.yaml_line, 1)
+                    .hint(format!("write one field per line:\n{EXAMPLE}"))]);
+            }
+            Err(e) => {
+                return Err(vec![Diagnostic::new(path, format!("invalid YAML: {}", e.message))
+                    .at(text, e.line + line_offset, e.column)
+                    .hint("check the indentation and quoting on this line; a value with `:` or `#` needs quotes")]);
+            }
+        }
+    };
+    let positions = key_positions(split.yaml, line_offset);
+    let mut fields = Fields { path, text, positions: &positions, mapping: &mapping, errors: Vec::new() };
+
+    fields.check_unknown_keys();
+    let title = fields.required::<String>("title");
+    let body = fields.required::<String>("body");
+    let level = fields.required::<String>("level");
+    let year = fields.required::<i32>("year");
+    let period = fields.required::<String>("period");
+    let date = fields.optional::<String>("date");
+    let summary = fields.optional::<String>("summary");
+    let tags = fields.optional::<Vec<String>>("tags").unwrap_or_default();
+    let slug = fields.optional::<String>("slug");
+    let draft = fields.optional::<bool>("draft").unwrap_or(false);
+    let source = fields.optional::<String>("source");
+    let review = fields.optional::<Vec<String>>("review").unwrap_or_default();
+
+    if let Some(level) = &level {
+        fields.check_vocabulary("level", level, config, Vocabulary::Level);
+    }
+    if let Some(period) = &period {
+        fields.check_vocabulary("period", period, config, Vocabulary::Period);
+    }
+    if let Some(body) = &body {
+        fields.check_vocabulary("body", body, config, Vocabulary::Body);
+    }
+    if let (Some(year), Some(range)) = (year, config.years)
+        && !(range.from..=range.to).contains(&year)
+    {
+        fields.error("year", format!("year {year} is outside the archive's range {}–{}", range.from, range.to),
+            format!("check the year, or widen `years` in wenku.yaml (now from {} to {})", range.from, range.to));
+    }
+    if let Some(date) = &date
+        && !is_iso_date(date)
+    {
+        fields.error("date", format!("`date` is not a date: {date:?}"), "write it as YYYY-MM-DD, e.g. `date: 2021-12-28`");
+    }
+    if let Some(slug) = &slug
+        && (slug.trim().is_empty() || slug.contains(['/', '\\']))
+    {
+        fields.error("slug", format!("`slug` cannot be used in a URL: {slug:?}"), "use a name without `/`, e.g. `slug: 2021-annual`");
+    }
+    for (name, value) in [("title", &title), ("body", &body), ("level", &level), ("period", &period)] {
+        if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            fields.error(name, format!("`{name}` is empty"), format!("give it a value, e.g. `{}`", example_of(name)));
+        }
+    }
+
+    if !fields.errors.is_empty() {
+        return Err(fields.errors);
+    }
+    // Every required field is present: a missing one would have been an error.
+    Ok(FrontMatter {
+        title: title.unwrap_or_default().trim().to_owned(),
+        body: body.unwrap_or_default().trim().to_owned(),
+        level: level.unwrap_or_default().trim().to_owned(),
+        year: year.unwrap_or_default(),
+        period: period.unwrap_or_default().trim().to_owned(),
+        date,
+        summary,
+        tags,
+        slug,
+        draft,
+        source,
+        review,
+    })
+}
+
+/// Line and value column of each top-level key, for pointing at it.
+fn key_positions(yaml: &str, line_offset: usize) -> HashMap<String, (usize, usize)> {
+    let mut positions = HashMap::new();
+    for (i, line) in yaml.lines().enumerate() {
+        if line.starts_with([' ', '\t', '#', '-']) {
+            continue;
+        }
+        if let Some(colon) = line.find(':') {
+            let key = line[..colon].trim().trim_matches(['"', '\'']).to_owned();
+            let after = &line[colon + 1..];
+            let value_start = colon + 1 + (after.len() - after.trim_start().len());
+            let column = line[..value_start].chars().count() + 1;
+            positions.entry(key).or_insert((i + 1 + line_offset, column));
+        }
+    }
+    positions
+}
+
+struct Fields<'a> {
+    path: &'a Path,
+    text: &'a str,
+    positions: &'a HashMap<String, (usize, usize)>,
+    mapping: &'a Mapping,
+    errors: Vec<Diagnostic>,
+}
+
+impl Fields<'_> {
+    fn error(&mut self, key: &str, message: String, hint: impl Into<String>) {
+        let (line, column) = self.positions.get(key).copied().unwrap_or((1, 1));
+        self.errors.push(Diagnostic::new(self.path, message).at(self.text, line, column).hint(hint));
+    }
+
+    fn check_unknown_keys(&mut self) {
+        let known: Vec<&str> = REQUIRED.iter().map(|(k, _)| *k).chain(OPTIONAL.iter().copied()).collect();
+        for key in self.mapping.keys() {
+            let name = match key {
+                Value::String(s) => s.clone(),
+                other => yaml_display(other),
+            };
+            if known.contains(&name.as_str()) {
+                continue;
+            }
+            let hint = match closest(&name, known.iter().copied()) {
+                Some(k) => format!("did you mean `{k}`? (allowed: {})", known.join(", ")),
+                None => format!("remove it; allowed fields are {}", known.join(", ")),
+            };
+            let (line, _) = self.positions.get(&name).copied().unwrap_or((1, 1));
+            self.errors.push(
+                Diagnostic::new(self.path, format!("unknown field `{name}`"))
+                    .at(self.text, line, 1)
+                    .hint(hint),
+            );
+        }
+    }
+
+    fn required<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
+        if self.mapping.get(key).is_none_or(Value::is_null) {
+            self.errors.push(
+                Diagnostic::new(self.path, format!("missing required field `{key}`"))
+                    .at(self.text, 1, 1)
+                    .hint(format!("add a line such as `{}` to the front matter", example_of(key))),
+            );
+            return None;
+        }
+        self.optional(key)
+    }
+
+    fn optional<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
+        let value = self.mapping.get(key).filter(|v| !v.is_null())?.clone();
+        let shown = yaml_display(&value);
+        match yaml::from_value::<T>(value) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                let (message, hint) = type_problem(key, &shown);
+                self.error(key, message, hint);
+                None
+            }
+        }
+    }
+
+    fn check_vocabulary(&mut self, key: &str, value: &str, config: &Config, vocabulary: Vocabulary) {
+        let allowed = config.allowed(vocabulary);
+        if allowed.is_empty() || allowed.iter().any(|a| a == value) {
+            return;
+        }
+        let hint = match closest(value, allowed.iter().map(String::as_str)) {
+            Some(best) => format!("did you mean `{best}`? allowed in wenku.yaml: {}", allowed.join("、")),
+            None => format!("use one of {}, or add it to `{key}` lists in wenku.yaml", allowed.join("、")),
+        };
+        self.error(key, format!("`{key}` value `{value}` is not in the archive's list"), hint);
+    }
+}
+
+fn type_problem(key: &str, shown: &str) -> (String, String) {
+    match key {
+        "year" => (
+            format!("`year` must be a whole number, found {shown}"),
+            "write the year in Arabic digits, e.g. `year: 2020`".into(),
+        ),
+        "draft" => (format!("`draft` must be true or false, found {shown}"), "write `draft: true` or `draft: false`".into()),
+        "tags" | "review" => (
+            format!("`{key}` must be a list, found {shown}"),
+            format!("write `{key}: [第一项, 第二项]`"),
+        ),
+        _ => (
+            format!("`{key}` must be text, found {shown}"),
+            format!("put the value in quotes, e.g. `{key}: \"{}\"`", shown.trim_matches('"')),
+        ),
+    }
+}
+
+fn example_of(key: &str) -> &'static str {
+    REQUIRED.iter().find(|(k, _)| *k == key).map(|(_, e)| *e).unwrap_or("")
+}
+
+fn yaml_display(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("{s:?}"),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Sequence(_) => "a list".into(),
+        Value::Mapping(_) => "a nested mapping".into(),
+        _ => "an unusual value".into(),
+    }
+}
+
+fn is_iso_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let [y, m, d] = parts.as_slice() else { return false };
+    let ok = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    if !(ok(y, 4) && ok(m, 2) && ok(d, 2)) {
+        return false;
+    }
+    let (m, d): (u32, u32) = (m.parse().unwrap_or(0), d.parse().unwrap_or(0));
+    (1..=12).contains(&m) && (1..=31).contains(&d)
+}

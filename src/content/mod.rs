@@ -1,0 +1,182 @@
+//! Loading a site's reports into a `Library`: walking `content/`, reading and
+//! checking each file in parallel, and building the taxonomies staff browse by.
+
+mod front_matter;
+mod library;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{self, Rendered};
+
+pub use front_matter::{EXAMPLE, FrontMatter};
+pub use library::{Library, Taxonomy, TaxonomyKind, Term};
+
+/// One report, parsed and rendered once.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Path relative to `content/`: the report's identity.
+    pub source: PathBuf,
+    pub meta: FrontMatter,
+    /// Output path relative to the site root, without base path: `2021/总结/`.
+    pub path: String,
+    pub rendered: Rendered,
+}
+
+/// Loads every report under `content_dir`. Fails with all problems at once.
+pub fn load(content_dir: &Path, config: &Config, include_drafts: bool) -> Result<Library, Diagnostics> {
+    let files = find_reports(content_dir).map_err(|d| Diagnostics(vec![d]))?;
+    let results: Vec<Result<Report, Vec<Diagnostic>>> =
+        files.par_iter().map(|file| load_report(content_dir, file, config)).collect();
+
+    let mut reports = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok(report) => reports.push(report),
+            Err(mut diagnostics) => problems.append(&mut diagnostics),
+        }
+    }
+    if !include_drafts {
+        reports.retain(|r| !r.meta.draft);
+    }
+    problems.extend(duplicate_paths(content_dir, &reports));
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems));
+    }
+    Ok(Library::new(reports, config))
+}
+
+/// Markdown files under `dir`, sorted, skipping hidden files (editor swap
+/// files, `.git`).
+pub fn find_reports(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    if !dir.is_dir() {
+        return Err(Diagnostic::new(dir, "the content folder does not exist")
+            .hint("run wenku in a site folder (one with `content/`), pass `--root SITE`, or create one with `wenku init`"));
+    }
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter();
+    for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Diagnostic::new(&path, format!("cannot read this folder: {e}"))
+                .hint("check its permissions")
+        })?;
+        if entry.path().extension().is_some_and(|ext| ext == "md") && !entry.file_type().is_dir() {
+            files.push(entry.into_path());
+        }
+    }
+    Ok(files)
+}
+
+/// Reads, checks and renders one report file.
+pub fn load_report(content_dir: &Path, file: &Path, config: &Config) -> Result<Report, Vec<Diagnostic>> {
+    let bytes = std::fs::read(file).map_err(|e| {
+        vec![Diagnostic::new(file, format!("cannot read the file: {e}")).hint("check that it exists and that you may read it")]
+    })?;
+    let text = decode_utf8(file, &bytes).map_err(|d| vec![d])?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_owned() };
+
+    let split = front_matter::split(file, &text).map_err(|d| vec![d])?;
+    let meta = front_matter::parse(file, &text, &split, config)?;
+    let rendered = markdown::render(split.markdown, config.allow_html);
+    let source = file.strip_prefix(content_dir).unwrap_or(file).to_path_buf();
+    let path = output_path(&source, meta.slug.as_deref());
+    Ok(Report { source, meta, path, rendered })
+}
+
+/// `2021/年度总结.md` → `2021/年度总结/`; a slug replaces the file name.
+fn output_path(source: &Path, slug: Option<&str>) -> String {
+    let mut segments: Vec<String> = source
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .map(|c| url_segment(&c.as_os_str().to_string_lossy()))
+        .collect();
+    let stem = source.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    segments.push(url_segment(slug.unwrap_or(&stem)));
+    let mut path = segments.join("/");
+    path.push('/');
+    path
+}
+
+/// A file or folder name made safe for a URL path segment. Chinese is kept:
+/// browsers and static servers percent-encode and decode it.
+pub fn url_segment(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.trim().chars() {
+        if c.is_whitespace() {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        } else if !c.is_control() && !"/\\?#%\"<>|^`{}[]".contains(c) {
+            out.push(c);
+        }
+    }
+    if out.is_empty() || out == "." || out == ".." { "_".into() } else { out }
+}
+
+/// Reports whose output paths collide would overwrite each other.
+fn duplicate_paths(content_dir: &Path, reports: &[Report]) -> Vec<Diagnostic> {
+    let mut seen: std::collections::HashMap<&str, &Report> = std::collections::HashMap::new();
+    let mut problems = Vec::new();
+    for report in reports {
+        if let Some(first) = seen.insert(&report.path, report) {
+            problems.push(
+                Diagnostic::new(&content_dir.join(&report.source), format!(
+                    "this report and {} would both be written to /{}",
+                    content_dir.join(&first.source).display(),
+                    report.path
+                ))
+                .hint("give one of them a different `slug:` in its front matter, or rename the file"),
+            );
+            seen.insert(&first.path, first);
+        }
+    }
+    problems
+}
+
+/// The file as UTF-8 text, or a diagnostic naming the encoding it looks like.
+fn decode_utf8(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+            let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            detector.feed(bytes, true);
+            let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
+            let looks_like = if encoding == encoding_rs::GBK || encoding == encoding_rs::GB18030 {
+                "GB18030 (GBK)".to_owned()
+            } else {
+                encoding.name().to_owned()
+            };
+            let mut d = Diagnostic::new(path, format!("the file is not UTF-8; it looks like {looks_like}"))
+                .hint(format!(
+                    "convert it to UTF-8: `wenku import` converts legacy encodings, or `iconv -f {} -t UTF-8`",
+                    encoding.name()
+                ));
+            d.line = line;
+            d.column = column;
+            Err(d)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_paths_keep_chinese_and_honour_slugs() {
+        assert_eq!(output_path(Path::new("2021/年度 总结.md"), None), "2021/年度-总结/");
+        assert_eq!(output_path(Path::new("2021/a.md"), Some("工作要点")), "2021/工作要点/");
+        assert_eq!(output_path(Path::new("x?.md"), None), "x/");
+    }
+}

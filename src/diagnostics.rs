@@ -1,0 +1,114 @@
+//! Problems found in a site's files, reported like a compiler's errors.
+//!
+//! Loading never stops at the first problem: every file is checked and every
+//! problem becomes a `Diagnostic`, so a user fixes them all in one pass.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One problem in one file, with where it is and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub path: PathBuf,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The offending line, shown under the location.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(path: &Path, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            hint: None,
+            source_line: None,
+        }
+    }
+
+    /// Points the diagnostic at `line:column` of `text`, quoting that line.
+    pub fn at(mut self, text: &str, line: usize, column: usize) -> Self {
+        self.line = line;
+        self.column = column.max(1);
+        self.source_line = text.lines().nth(line.saturating_sub(1)).map(str::to_owned);
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error: {}", self.message)?;
+        if self.line == 0 {
+            writeln!(f, "  --> {}", self.path.display())?;
+        } else {
+            writeln!(f, "  --> {}:{}:{}", self.path.display(), self.line, self.column)?;
+        }
+        if let Some(source) = &self.source_line {
+            let number = self.line.to_string();
+            let pad = " ".repeat(number.len());
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{number} | {source}")?;
+            // Wide (CJK) characters take two terminal cells.
+            let offset: usize = source
+                .chars()
+                .take(self.column.saturating_sub(1))
+                .map(display_width)
+                .sum();
+            writeln!(f, "{pad} | {}^", " ".repeat(offset))?;
+        }
+        if let Some(hint) = &self.hint {
+            writeln!(f, "  = help: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+fn display_width(c: char) -> usize {
+    match c as u32 {
+        0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD => 2,
+        _ => 1,
+    }
+}
+
+/// All the problems of one run; the error a failed load returns.
+#[derive(Debug, thiserror::Error)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for diagnostic in &self.0 {
+            writeln!(f, "{diagnostic}")?;
+        }
+        let files: std::collections::BTreeSet<_> = self.0.iter().map(|d| &d.path).collect();
+        write!(
+            f,
+            "{} problem{} in {} file{}; nothing was written",
+            self.0.len(),
+            if self.0.len() == 1 { "" } else { "s" },
+            files.len(),
+            if files.len() == 1 { "" } else { "s" },
+        )
+    }
+}
+
+/// The allowed value closest to `value`, for did-you-mean hints.
+pub fn closest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::normalized_levenshtein(value, c), c))
+        .filter(|(score, _)| *score > 0.3)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}

@@ -1,0 +1,16 @@
+//! wenku (文库): a static-site generator for an institution's reports.
+//!
+//! The pipeline: `content` loads reports into a `Library`, `render` turns it
+//! into pages, `output` writes them atomically. `build` ties the steps
+//! together for the command line.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod init;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod theme;
+pub mod yaml;

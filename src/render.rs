@@ -1,0 +1,555 @@
+//! Every page of the site as a pure function of the library, theme and config.
+//!
+//! `plan` lists the pages to produce (cheap), `render_page` turns one into
+//! bytes. Building a site renders the plan in parallel; an incremental build
+//! renders only the pages an edit touches. No file is read or written here.
+
+use anyhow::{Context, Result};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::{Library, Report, TaxonomyKind, Term};
+use crate::markdown::Heading;
+use crate::theme::{Theme, tera_chain};
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// Path relative to the output folder, `/`-separated: `bodies/国务院/index.html`.
+    pub rel_path: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Page {
+    Home,
+    Report(usize),
+    TaxonomyIndex(TaxonomyKind),
+    /// One page (1-based) of a term's report list.
+    TermList { kind: TaxonomyKind, term: usize, page: usize },
+    NotFound,
+    Feed,
+    Sitemap,
+    Static(String),
+}
+
+/// Everything a page needs, borrowed.
+pub struct Site<'a> {
+    pub library: &'a Library,
+    pub theme: &'a Theme,
+    pub config: &'a Config,
+    base: String,
+}
+
+/// Characters that must be escaped in a URL path; all non-ASCII is too.
+const PATH: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}');
+
+const HOME_NEWEST: usize = 12;
+const HOME_GRID_BODIES: usize = 60;
+
+impl<'a> Site<'a> {
+    pub fn new(library: &'a Library, theme: &'a Theme, config: &'a Config) -> Self {
+        Site { library, theme, config, base: config.base_path() }
+    }
+
+    /// The link to a site path such as `bodies/国务院/`, percent-encoded.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, utf8_percent_encode(path, PATH))
+    }
+
+    /// All pages of the site, in a stable order.
+    pub fn plan(&self) -> Vec<Page> {
+        let mut pages = vec![Page::Home, Page::NotFound, Page::Feed, Page::Sitemap];
+        pages.extend((0..self.library.reports.len()).map(Page::Report));
+        for taxonomy in &self.library.taxonomies {
+            pages.push(Page::TaxonomyIndex(taxonomy.kind));
+            for (t, term) in taxonomy.terms.iter().enumerate() {
+                for page in 1..=self.page_count(term) {
+                    pages.push(Page::TermList { kind: taxonomy.kind, term: t, page });
+                }
+            }
+        }
+        pages.extend(self.theme.static_files.keys().cloned().map(Page::Static));
+        pages
+    }
+
+    fn page_count(&self, term: &Term) -> usize {
+        term.reports.len().div_ceil(self.config.paginate).max(1)
+    }
+
+    /// Where a page is written, relative to the output folder.
+    pub fn rel_path(&self, page: &Page) -> String {
+        match page {
+            Page::Home => "index.html".into(),
+            Page::NotFound => "404.html".into(),
+            Page::Feed => "atom.xml".into(),
+            Page::Sitemap => "sitemap.xml".into(),
+            Page::Static(path) => path.clone(),
+            _ => format!("{}index.html", self.page_path(page)),
+        }
+    }
+
+    /// The folder path of an HTML page: `years/2021/page/2/`.
+    fn page_path(&self, page: &Page) -> String {
+        match page {
+            Page::Report(i) => self.library.reports[*i].path.clone(),
+            Page::TaxonomyIndex(kind) => format!("{}/", kind.slug()),
+            Page::TermList { kind, term, page } => {
+                let term = &self.library.taxonomy(*kind).terms[*term];
+                term_page_path(*kind, term, *page)
+            }
+            _ => String::new(),
+        }
+    }
+
+    pub fn render_page(&self, page: &Page) -> Result<Output> {
+        let rel_path = self.rel_path(page);
+        let bytes = match page {
+            Page::Home => self.template("index.html", &self.home_context(), &rel_path)?,
+            Page::Report(i) => self.template("report.html", &self.report_context(*i), &rel_path)?,
+            Page::TaxonomyIndex(kind) => self.template("taxonomy.html", &self.taxonomy_context(*kind), &rel_path)?,
+            Page::TermList { kind, term, page } => {
+                self.template("list.html", &self.list_context(*kind, *term, *page), &rel_path)?
+            }
+            Page::NotFound => {
+                let mut context = self.base_context("页面不存在", "404.html");
+                context.insert("reports_count", &self.library.reports.len());
+                self.render_template("404.html", &context)?
+            }
+            Page::Feed => self.atom_feed().into_bytes(),
+            Page::Sitemap => self.sitemap().into_bytes(),
+            Page::Static(path) => self.theme.static_files[path].bytes()?,
+        };
+        Ok(Output { rel_path, bytes })
+    }
+
+    fn template(&self, name: &str, context: &tera::Context, rel_path: &str) -> Result<Vec<u8>> {
+        self.render_template(name, context).with_context(|| format!("while rendering {rel_path}"))
+    }
+
+    fn render_template(&self, name: &str, context: &tera::Context) -> Result<Vec<u8>> {
+        self.theme
+            .tera
+            .render(name, context)
+            .map(String::into_bytes)
+            .map_err(|e| anyhow::anyhow!("template {name}: {}", tera_chain(&e)))
+    }
+
+    fn base_context(&self, page_title: &str, current_path: &str) -> tera::Context {
+        let mut context = tera::Context::new();
+        context.insert("site", &SiteView {
+            title: &self.config.title,
+            description: &self.config.description,
+            language: &self.config.language,
+            base: &self.base,
+            home_url: self.url(""),
+            feed_url: self.url("atom.xml"),
+            style_url: self.url("static/style.css"),
+            search_url: self.url("search/"),
+            nav: TaxonomyKind::ALL
+                .iter()
+                .map(|k| Link { name: k.title().into(), url: self.url(&format!("{}/", k.slug())) })
+                .collect(),
+        });
+        context.insert("page_title", page_title);
+        context.insert("current_url", &self.url(current_path));
+        context
+    }
+
+    fn summary(&self, index: usize) -> ReportSummary<'_> {
+        let report = &self.library.reports[index];
+        let meta = &report.meta;
+        ReportSummary {
+            title: &meta.title,
+            url: self.url(&report.path),
+            body: &meta.body,
+            body_url: self.term_url(TaxonomyKind::Body, report),
+            level: &meta.level,
+            year: meta.year,
+            period: &meta.period,
+            date: meta.date.as_deref(),
+            summary: meta.summary.as_deref(),
+        }
+    }
+
+    fn term_url(&self, kind: TaxonomyKind, report: &Report) -> String {
+        let term = self.library.term_of(kind, report);
+        self.url(&term_page_path(kind, term, 1))
+    }
+
+    fn home_context(&self) -> tera::Context {
+        let mut context = self.base_context(&self.config.title, "");
+        let library = self.library;
+        let counts: Vec<Count> = TaxonomyKind::ALL
+            .iter()
+            .map(|&k| Count {
+                name: k.title().into(),
+                url: self.url(&format!("{}/", k.slug())),
+                count: library.taxonomy(k).terms.len(),
+            })
+            .collect();
+        let mut newest: Vec<usize> = (0..library.reports.len()).collect();
+        newest.sort_by(|&a, &b| {
+            let (a, b) = (&library.reports[a].meta, &library.reports[b].meta);
+            (b.year, &b.date).cmp(&(a.year, &a.date))
+        });
+        newest.truncate(HOME_NEWEST);
+        context.insert("reports_count", &library.reports.len());
+        context.insert("counts", &counts);
+        context.insert("newest", &newest.into_iter().map(|i| self.summary(i)).collect::<Vec<_>>());
+        context.insert("grid", &self.year_body_grid());
+        context
+    }
+
+    /// Bodies down, years across; each count links to the body's list page
+    /// that holds that year, at that year's heading.
+    fn year_body_grid(&self) -> Grid {
+        let years = &self.library.taxonomy(TaxonomyKind::Year).terms;
+        let bodies = &self.library.taxonomy(TaxonomyKind::Body).terms;
+        let year_links: Vec<Link> = years
+            .iter()
+            .map(|y| Link { name: y.name.clone(), url: self.url(&term_page_path(TaxonomyKind::Year, y, 1)) })
+            .collect();
+        let rows = bodies
+            .iter()
+            .take(HOME_GRID_BODIES)
+            .map(|body| {
+                let cells = years
+                    .iter()
+                    .map(|year| {
+                        let first = body
+                            .reports
+                            .iter()
+                            .position(|&r| self.library.reports[r].meta.year.to_string() == year.name);
+                        let count = body
+                            .reports
+                            .iter()
+                            .filter(|&&r| self.library.reports[r].meta.year.to_string() == year.name)
+                            .count();
+                        Cell {
+                            count,
+                            url: first.map(|position| {
+                                let page = position / self.config.paginate + 1;
+                                format!("{}#y{}", self.url(&term_page_path(TaxonomyKind::Body, body, page)), year.name)
+                            }),
+                        }
+                    })
+                    .collect();
+                GridRow {
+                    body: Link { name: body.name.clone(), url: self.url(&term_page_path(TaxonomyKind::Body, body, 1)) },
+                    cells,
+                }
+            })
+            .collect();
+        Grid { years: year_links, rows, more_bodies: bodies.len().saturating_sub(HOME_GRID_BODIES) }
+    }
+
+    fn report_context(&self, index: usize) -> tera::Context {
+        let report = &self.library.reports[index];
+        let meta = &report.meta;
+        let mut context = self.base_context(&meta.title, &report.path);
+        let view = ReportView {
+            title: &meta.title,
+            body: &meta.body,
+            body_url: self.term_url(TaxonomyKind::Body, report),
+            level: &meta.level,
+            level_url: self.term_url(TaxonomyKind::Level, report),
+            year: meta.year,
+            year_url: self.term_url(TaxonomyKind::Year, report),
+            period: &meta.period,
+            period_url: self.term_url(TaxonomyKind::Period, report),
+            date: meta.date.as_deref(),
+            summary: meta.summary.as_deref(),
+            tags: &meta.tags,
+            source: meta.source.as_deref(),
+            review: &meta.review,
+            content: &report.rendered.html,
+            toc: &report.rendered.toc,
+        };
+        let (previous, next) = self.library.neighbours[index];
+        context.insert("report", &view);
+        context.insert("previous", &previous.map(|i| self.summary(i)));
+        context.insert("next", &next.map(|i| self.summary(i)));
+        context
+    }
+
+    fn taxonomy_context(&self, kind: TaxonomyKind) -> tera::Context {
+        let mut context = self.base_context(kind.title(), &format!("{}/", kind.slug()));
+        let terms: Vec<TermView> = self
+            .library
+            .taxonomy(kind)
+            .terms
+            .iter()
+            .map(|term| {
+                let years = term.reports.iter().map(|&r| self.library.reports[r].meta.year);
+                TermView {
+                    name: &term.name,
+                    url: self.url(&term_page_path(kind, term, 1)),
+                    count: term.reports.len(),
+                    first_year: years.clone().min().unwrap_or(0),
+                    last_year: years.max().unwrap_or(0),
+                }
+            })
+            .collect();
+        context.insert("taxonomy", &TaxonomyView { kind: kind.slug(), title: kind.title() });
+        context.insert("terms", &terms);
+        context
+    }
+
+    fn list_context(&self, kind: TaxonomyKind, term_index: usize, page: usize) -> tera::Context {
+        let term = &self.library.taxonomy(kind).terms[term_index];
+        let per_page = self.config.paginate;
+        let total_pages = self.page_count(term);
+        let title = match kind {
+            TaxonomyKind::Year => format!("{}年", term.name),
+            _ => term.name.clone(),
+        };
+        let mut context = self.base_context(&title, &term_page_path(kind, term, page));
+        let mut groups: Vec<YearGroup> = Vec::new();
+        for &r in term.reports.iter().skip((page - 1) * per_page).take(per_page) {
+            let year = self.library.reports[r].meta.year;
+            match groups.last_mut() {
+                Some(group) if group.year == year => group.reports.push(self.summary(r)),
+                _ => groups.push(YearGroup { year, reports: vec![self.summary(r)] }),
+            }
+        }
+        let page_url = |n: usize| self.url(&term_page_path(kind, term, n));
+        context.insert("taxonomy", &TaxonomyView { kind: kind.slug(), title: kind.title() });
+        context.insert("taxonomy_url", &self.url(&format!("{}/", kind.slug())));
+        context.insert("term", &Link { name: term.name.clone(), url: page_url(1) });
+        context.insert("count", &term.reports.len());
+        context.insert("groups", &groups);
+        context.insert("paginator", &Paginator {
+            current: page,
+            total: total_pages,
+            previous: (page > 1).then(|| page_url(page - 1)),
+            next: (page < total_pages).then(|| page_url(page + 1)),
+            pages: page_window(page, total_pages)
+                .into_iter()
+                .map(|n| PageLink { number: n, url: (n > 0).then(|| page_url(n)), current: n == page })
+                .collect(),
+        });
+        context
+    }
+
+    /// The newest reports as Atom 1.0.
+    fn atom_feed(&self) -> String {
+        let base = self.config.absolute_base();
+        let mut order: Vec<&Report> = self.library.reports.iter().collect();
+        order.sort_by(|a, b| (b.meta.year, &b.meta.date).cmp(&(a.meta.year, &a.meta.date)));
+        order.truncate(self.config.feed_limit);
+        let stamp = |r: &Report| match &r.meta.date {
+            Some(date) => format!("{date}T00:00:00Z"),
+            None => format!("{}-12-31T00:00:00Z", r.meta.year),
+        };
+        let updated = order.iter().map(|r| stamp(r)).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+        xml.push_str(&format!(" xml:lang=\"{}\">\n", xml_escape(&self.config.language)));
+        xml.push_str(&format!("  <title>{}</title>\n", xml_escape(&self.config.title)));
+        xml.push_str(&format!("  <link href=\"{}\" rel=\"self\"/>\n", xml_escape(&self.absolute("atom.xml"))));
+        xml.push_str(&format!("  <link href=\"{}/\"/>\n", xml_escape(&base)));
+        xml.push_str(&format!("  <id>{}/</id>\n  <updated>{updated}</updated>\n", xml_escape(&base)));
+        for report in order {
+            let link = self.absolute(&report.path);
+            xml.push_str("  <entry>\n");
+            xml.push_str(&format!("    <title>{}</title>\n", xml_escape(&report.meta.title)));
+            xml.push_str(&format!("    <link href=\"{}\"/>\n    <id>{}</id>\n", xml_escape(&link), xml_escape(&link)));
+            xml.push_str(&format!("    <updated>{}</updated>\n", stamp(report)));
+            xml.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(&report.meta.body)));
+            let summary = report.meta.summary.clone().unwrap_or_else(|| {
+                let first_paragraph = report.rendered.blocks.iter().find(|b| b.anchor.starts_with("p-"));
+                first_paragraph.map(|b| b.text.chars().take(120).collect()).unwrap_or_default()
+            });
+            xml.push_str(&format!("    <summary>{}</summary>\n  </entry>\n", xml_escape(&summary)));
+        }
+        xml.push_str("</feed>\n");
+        xml
+    }
+
+    /// An absolute URL for feeds and sitemaps: the base URL, then the path.
+    fn absolute(&self, path: &str) -> String {
+        format!("{}/{}", self.config.absolute_base(), utf8_percent_encode(path, PATH))
+    }
+
+    fn sitemap(&self) -> String {
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for page in self.plan() {
+            if matches!(page, Page::NotFound | Page::Feed | Page::Sitemap | Page::Static(_)) {
+                continue;
+            }
+            xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&self.absolute(&self.page_path(&page)))));
+        }
+        xml.push_str("</urlset>\n");
+        xml
+    }
+}
+
+/// `bodies/国务院/` for page 1, `bodies/国务院/page/2/` after.
+fn term_page_path(kind: TaxonomyKind, term: &Term, page: usize) -> String {
+    if page <= 1 {
+        format!("{}/{}/", kind.slug(), term.slug)
+    } else {
+        format!("{}/{}/page/{page}/", kind.slug(), term.slug)
+    }
+}
+
+/// Page numbers to show: first, last and a window around the current page;
+/// 0 stands for a gap.
+fn page_window(current: usize, total: usize) -> Vec<usize> {
+    let mut pages = Vec::new();
+    for n in 1..=total {
+        if n == 1 || n == total || n.abs_diff(current) <= 2 {
+            pages.push(n);
+        } else if pages.last() != Some(&0) {
+            pages.push(0);
+        }
+    }
+    pages
+}
+
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 forbids.
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    base: &'a str,
+    home_url: String,
+    feed_url: String,
+    style_url: String,
+    search_url: String,
+    nav: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct Link {
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Count {
+    name: String,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct ReportSummary<'a> {
+    title: &'a str,
+    url: String,
+    body: &'a str,
+    body_url: String,
+    level: &'a str,
+    year: i32,
+    period: &'a str,
+    date: Option<&'a str>,
+    summary: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ReportView<'a> {
+    title: &'a str,
+    body: &'a str,
+    body_url: String,
+    level: &'a str,
+    level_url: String,
+    year: i32,
+    year_url: String,
+    period: &'a str,
+    period_url: String,
+    date: Option<&'a str>,
+    summary: Option<&'a str>,
+    tags: &'a [String],
+    source: Option<&'a str>,
+    review: &'a [String],
+    content: &'a str,
+    toc: &'a [Heading],
+}
+
+#[derive(Serialize)]
+struct TaxonomyView {
+    kind: &'static str,
+    title: &'static str,
+}
+
+#[derive(Serialize)]
+struct TermView<'a> {
+    name: &'a str,
+    url: String,
+    count: usize,
+    first_year: i32,
+    last_year: i32,
+}
+
+#[derive(Serialize)]
+struct YearGroup<'a> {
+    year: i32,
+    reports: Vec<ReportSummary<'a>>,
+}
+
+#[derive(Serialize)]
+struct Paginator {
+    current: usize,
+    total: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    /// 0 marks a gap (…).
+    number: usize,
+    url: Option<String>,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct Grid {
+    years: Vec<Link>,
+    rows: Vec<GridRow>,
+    more_bodies: usize,
+}
+
+#[derive(Serialize)]
+struct GridRow {
+    body: Link,
+    cells: Vec<Cell>,
+}
+
+#[derive(Serialize)]
+struct Cell {
+    count: usize,
+    url: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_window_has_gaps() {
+        assert_eq!(page_window(1, 1), vec![1]);
+        assert_eq!(page_window(5, 10), vec![1, 0, 3, 4, 5, 6, 7, 0, 10]);
+    }
+}
