@@ -49,10 +49,11 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "error: {}", self.message)?;
+        let path = self.path.strip_prefix(".").unwrap_or(&self.path).display();
         if self.line == 0 {
-            writeln!(f, "  --> {}", self.path.display())?;
+            writeln!(f, "  --> {path}")?;
         } else {
-            writeln!(f, "  --> {}:{}:{}", self.path.display(), self.line, self.column)?;
+            writeln!(f, "  --> {path}:{}:{}", self.line, self.column)?;
         }
         if let Some(source) = &self.source_line {
             let number = self.line.to_string();
@@ -68,7 +69,8 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{pad} | {}^", " ".repeat(offset))?;
         }
         if let Some(hint) = &self.hint {
-            writeln!(f, "  = help: {hint}")?;
+            // Continuation lines (an example, say) line up under the hint.
+            writeln!(f, "  = help: {}", hint.replace('\n', "\n          "))?;
         }
         Ok(())
     }

@@ -146,6 +146,7 @@ impl<'a> Site<'a> {
             home_url: self.url(""),
             feed_url: self.url("atom.xml"),
             style_url: self.url("static/style.css"),
+            favicon_url: self.url("static/favicon.svg"),
             search_url: self.url("search/"),
             nav: TaxonomyKind::ALL
                 .iter()
@@ -436,6 +437,7 @@ struct SiteView<'a> {
     home_url: String,
     feed_url: String,
     style_url: String,
+    favicon_url: String,
     search_url: String,
     nav: Vec<Link>,
 }

@@ -94,8 +94,12 @@ pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<
                     .hint(format!("write one field per line:\n{EXAMPLE}"))]);
             }
             Err(e) => {
+                // The parser may notice a problem only at the end of the
+                // front matter; point at its last line rather than the fence.
+                let yaml_lines = split.yaml.lines().count().max(1);
+                let (line, column) = if e.line > yaml_lines { (yaml_lines, 1) } else { (e.line, e.column) };
                 return Err(vec![Diagnostic::new(path, format!("invalid YAML: {}", e.message))
-                    .at(text, e.line + line_offset, e.column)
+                    .at(text, line + line_offset, column)
                     .hint("check the indentation and quoting on this line; a value with `:` or `#` needs quotes")]);
             }
         }

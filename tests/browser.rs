@@ -1,0 +1,211 @@
+//! The built sample site in a real headless Chromium, served by a plain
+//! static web server (Python's http.server): follow a body link and a year
+//! link, take screenshots, and fail on any console error.
+//!
+//! Needs Debian's `chromium` (`.ci/run` installs it) and python3.
+
+mod common;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use headless_chrome::protocol::cdp::types::Event;
+use headless_chrome::{Browser, LaunchOptions, Tab};
+
+use common::TestSite;
+
+/// A static file server on a free loopback port, stopped on drop.
+struct StaticServer {
+    child: Child,
+    port: u16,
+}
+
+impl StaticServer {
+    fn start(dir: &Path) -> StaticServer {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new("python3")
+            .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
+            .arg(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 serves the static site");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "the static server did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        StaticServer { child, port }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn chromium() -> PathBuf {
+    let path = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .expect("Chromium is needed for the browser tests: `apt-get install chromium` (.ci/run does this)");
+    path
+}
+
+fn launch() -> Browser {
+    let profile = tempfile::tempdir().unwrap().keep();
+    let args: Vec<&std::ffi::OsStr> = [
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
+    .iter()
+    .map(std::ffi::OsStr::new)
+    .collect();
+    Browser::new(
+        LaunchOptions::default_builder()
+            .path(Some(chromium()))
+            .headless(true)
+            .sandbox(false)
+            .window_size(Some((1200, 900)))
+            .user_data_dir(Some(profile))
+            .args(args)
+            .build()
+            .unwrap(),
+    )
+    .expect("launch headless Chromium")
+}
+
+/// Console errors, uncaught exceptions and failed loads seen by a tab.
+fn watch_errors(tab: &Arc<Tab>) -> Arc<Mutex<Vec<String>>> {
+    let errors = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&errors);
+    tab.enable_log().unwrap().enable_runtime().unwrap();
+    tab.add_event_listener(Arc::new(move |event: &Event| {
+        let message = match event {
+            Event::LogEntryAdded(e) if format!("{:?}", e.params.entry.level) == "Error" => {
+                Some(format!("{} {:?}", e.params.entry.text, e.params.entry.url))
+            }
+            Event::RuntimeExceptionThrown(e) => Some(format!("exception: {:?}", e.params.exception_details.text)),
+            Event::RuntimeConsoleAPICalled(e) if format!("{:?}", e.params.Type) == "Error" => {
+                Some(format!("console.error: {:?}", e.params.args.first().and_then(|a| a.value.clone())))
+            }
+            _ => None,
+        };
+        if let Some(message) = message {
+            sink.lock().unwrap().push(message);
+        }
+    }))
+    .unwrap();
+    errors
+}
+
+fn screenshot(tab: &Tab, name: &str) {
+    let png = tab
+        .capture_screenshot(headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png, None, None, true)
+        .unwrap();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), png).unwrap();
+}
+
+/// Clicks a link and waits until the browser has navigated to its target.
+fn follow(tab: &Tab, selector: &str) {
+    let before = tab.get_url();
+    tab.find_element(selector).unwrap().click().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while tab.get_url() == before {
+        assert!(Instant::now() < deadline, "clicking {selector} did not navigate");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    tab.wait_until_navigated().unwrap();
+}
+
+fn text_of(tab: &Tab, selector: &str) -> String {
+    tab.wait_for_element(selector).unwrap().get_inner_text().unwrap()
+}
+
+fn current_path(tab: &Tab) -> String {
+    let url = tab.get_url();
+    let path = url.splitn(4, '/').nth(3).unwrap_or("");
+    percent_encoding::percent_decode_str(&format!("/{path}")).decode_utf8().unwrap().into_owned()
+}
+
+#[test]
+fn browse_the_sample_archive_by_body_and_year() {
+    let site = TestSite::sample();
+    site.build();
+    let server = StaticServer::start(&site.public());
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    let errors = watch_errors(&tab);
+
+    tab.navigate_to(&server.url("/")).unwrap().wait_until_navigated().unwrap();
+    assert_eq!(text_of(&tab, "h1"), "某区机关工作报告文库");
+    screenshot(&tab, "home.png");
+
+    // A body in the year × body table: the link is percent-encoded Chinese.
+    let body = text_of(&tab, "table.grid tbody th a");
+    follow(&tab, "table.grid tbody th a");
+    assert_eq!(current_path(&tab), format!("/bodies/{body}/"));
+    assert_eq!(text_of(&tab, "main h1"), body);
+    assert!(text_of(&tab, ".report-list").contains(&body));
+    screenshot(&tab, "body.png");
+
+    // Back home, then a year column header.
+    tab.navigate_to(&server.url("/")).unwrap().wait_until_navigated().unwrap();
+    let year = text_of(&tab, "table.grid thead a");
+    follow(&tab, "table.grid thead a");
+    assert_eq!(current_path(&tab), format!("/years/{year}/"));
+    assert_eq!(text_of(&tab, "main h1"), format!("{year}年"));
+    screenshot(&tab, "year.png");
+
+    // And into a report, whose stylesheet must have loaded.
+    follow(&tab, ".report-link");
+    tab.wait_for_element("nav.toc").unwrap();
+    let font = tab
+        .evaluate("getComputedStyle(document.querySelector('.report-body')).fontFamily", false)
+        .unwrap()
+        .value
+        .unwrap();
+    assert!(font.to_string().contains("Noto Serif CJK SC"), "the theme's CSS applies: {font}");
+    screenshot(&tab, "report.png");
+
+    let errors = errors.lock().unwrap();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+}
+
+#[test]
+fn chinese_links_work_under_a_sub_path() {
+    let site = TestSite::sample();
+    site.write("wenku.yaml", "title: 子路径\nbase_url: /archive/\n");
+    let run = site.run(&["build", "--output", "www/archive"]);
+    assert!(run.success, "{}", run.stderr);
+    let server = StaticServer::start(&site.root().join("www"));
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    let errors = watch_errors(&tab);
+
+    tab.navigate_to(&server.url("/archive/")).unwrap().wait_until_navigated().unwrap();
+    follow(&tab, "nav.site-nav a[href$='/bodies/']");
+    assert_eq!(current_path(&tab), "/archive/bodies/");
+    let body = text_of(&tab, ".terms a");
+    follow(&tab, ".terms a");
+    assert_eq!(current_path(&tab), format!("/archive/bodies/{body}/"));
+    assert_eq!(text_of(&tab, "main h1"), body);
+
+    let errors = errors.lock().unwrap();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+}

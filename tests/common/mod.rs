@@ -1,0 +1,126 @@
+//! Test helpers: a site in a temp dir that tests write files into, build, and
+//! read back, as mdBook's test suite does.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct TestSite {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestSite {
+    /// An empty site folder.
+    pub fn new() -> TestSite {
+        TestSite { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    /// A copy of `tests/fixtures/<name>/`.
+    pub fn fixture(name: &str) -> TestSite {
+        let site = TestSite::new();
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name), site.root());
+        site
+    }
+
+    /// A copy of the bundled sample archive (`content/` and `wenku.yaml`).
+    pub fn sample() -> TestSite {
+        let site = TestSite::new();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_dir(&repo.join("content"), &site.root().join("content"));
+        std::fs::copy(repo.join("wenku.yaml"), site.root().join("wenku.yaml")).expect("copy wenku.yaml");
+        site
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) -> &Self {
+        let path = self.root().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+        self
+    }
+
+    /// Writes a valid report with the given fields.
+    pub fn report(&self, rel: &str, title: &str, body: &str, level: &str, year: i32, period: &str, text: &str) -> &Self {
+        self.write(
+            &format!("content/{rel}"),
+            format!("---\ntitle: {title}\nbody: {body}\nlevel: {level}\nyear: {year}\nperiod: {period}\n---\n\n{text}\n"),
+        )
+    }
+
+    /// Runs the real binary in the site folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_wenku"))
+            .args(args)
+            .current_dir(self.root())
+            .output()
+            .expect("run wenku");
+        Run {
+            success: output.status.success(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    pub fn build(&self) -> Run {
+        let run = self.run(&["build"]);
+        assert!(run.success, "build failed:\n{}", run.stderr);
+        run
+    }
+
+    pub fn public(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    /// A built page, by the URL path links use (percent-encoded or not).
+    pub fn page(&self, url: &str) -> String {
+        let path = page_file(&self.public(), url);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("no page at {url} ({}): {e}", path.display()))
+    }
+}
+
+pub struct Run {
+    pub success: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The file a static server would serve for a site-relative URL path.
+pub fn page_file(public: &Path, url: &str) -> PathBuf {
+    let path = url.split(['#', '?']).next().unwrap_or("");
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8().expect("URL paths are UTF-8");
+    let mut file = public.join(decoded.trim_start_matches('/'));
+    if decoded.ends_with('/') || decoded.is_empty() {
+        file = file.join("index.html");
+    }
+    file
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every `href="…"` (or `src`) in a page, attribute-decoded.
+pub fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find('"').unwrap();
+            out.push(rest[..end].replace("&amp;", "&"));
+            rest = &rest[end..];
+        }
+    }
+    out
+}
