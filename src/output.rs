@@ -51,6 +51,12 @@ impl Staging {
         if target.is_file() {
             bail!("the output path {} is a file, not a folder", target.display());
         }
+        if !is_replaceable(target) {
+            bail!(
+                "refusing to replace {}: it holds files that wenku did not write\n  = help: remove the folder yourself, or choose another `--output`",
+                target.display()
+            );
+        }
         let parent = parent_of(target);
         std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
         remove_stale_staging(target);
@@ -59,6 +65,8 @@ impl Staging {
             std::fs::remove_dir_all(&staging).with_context(|| format!("cannot clear {}", staging.display()))?;
         }
         std::fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
+        std::fs::write(staging.join(MARKER), "This folder is written by `wenku build` and replaced whole on every build.\n")
+            .with_context(|| format!("cannot write into {}", staging.display()))?;
         Ok(Staging { target: target.to_path_buf(), staging, committed: false })
     }
 
@@ -103,6 +111,18 @@ impl Drop for Staging {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
+    }
+}
+
+/// Written into every build, so a later build knows the folder is its own.
+const MARKER: &str = ".wenku-build";
+
+/// A build replaces its output folder whole: only an empty folder or one an
+/// earlier build wrote may be replaced, never someone's documents.
+fn is_replaceable(target: &Path) -> bool {
+    match std::fs::read_dir(target) {
+        Ok(mut entries) => entries.next().is_none() || target.join(MARKER).exists(),
+        Err(_) => true, // missing: nothing to lose
     }
 }
 
@@ -177,6 +197,7 @@ mod tests {
         std::fs::create_dir(&target).unwrap();
         std::fs::write(target.join("old.html"), "old").unwrap();
 
+        std::fs::write(target.join(MARKER), "").unwrap();
         let staging = Staging::new(&target).unwrap();
         staging.put(Output { rel_path: "a/new.html".into(), bytes: b"new".to_vec() }).unwrap();
         drop(staging);
@@ -189,5 +210,16 @@ mod tests {
         assert_eq!(std::fs::read(target.join("a/new.html")).unwrap(), b"new");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn a_folder_wenku_did_not_write_is_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("documents");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("工作总结.docx"), "precious").unwrap();
+        let error = Staging::new(&target).err().expect("must refuse").to_string();
+        assert!(error.contains("did not write"), "{error}");
+        assert_eq!(std::fs::read(target.join("工作总结.docx")).unwrap(), b"precious");
     }
 }

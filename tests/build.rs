@@ -272,6 +272,30 @@ fn build_prints_a_summary_and_honours_output() {
 }
 
 #[test]
+fn pages_make_no_external_requests() {
+    let site = TestSite::sample();
+    site.build();
+    for entry in walkdir::WalkDir::new(site.public()).into_iter().flatten() {
+        if entry.path().extension().is_some_and(|x| x == "html" || x == "css") {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            for marker in ["src=\"http", "href=\"http", "url(http", "@import"] {
+                assert!(!text.contains(marker), "{} loads something external ({marker})", entry.path().display());
+            }
+        }
+    }
+}
+
+#[test]
+fn never_replaces_a_folder_it_did_not_write() {
+    let site = TestSite::sample();
+    site.write("mine/notes.txt", "keep me");
+    let run = site.run(&["build", "--output", "mine"]);
+    assert!(!run.success);
+    assert!(run.stderr.contains("did not write"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(site.root().join("mine/notes.txt")).unwrap(), "keep me");
+}
+
+#[test]
 fn rebuilding_gives_identical_bytes() {
     let a = TestSite::sample();
     a.build();
