@@ -5,7 +5,7 @@ mod common;
 use std::collections::HashMap;
 use std::path::Path;
 
-use common::{TestSite, links, page_file};
+use common::{TestSite, links, page_file, snapshot};
 
 /// Follows every internal link and anchor of every built HTML page;
 /// returns the broken ones. `base` is the site's path prefix.
@@ -304,12 +304,3 @@ fn rebuilding_gives_identical_bytes() {
     assert_eq!(first, snapshot(&a.public()));
 }
 
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
-        .collect()
-}

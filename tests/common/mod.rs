@@ -124,3 +124,14 @@ pub fn links(html: &str) -> Vec<String> {
     }
     out
 }
+
+/// Every file under `dir` with its bytes, in a stable order.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
