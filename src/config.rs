@@ -13,10 +13,8 @@ pub const CONFIG_FILE: &str = "wenku.yaml";
 /// Display order used when `wenku.yaml` lists no levels or periods. Unlike a
 /// configured list it does not restrict values; unknown ones sort last.
 const DEFAULT_LEVELS: &[&str] = &["国家级", "省级", "市级", "区县级", "乡镇级"];
-const DEFAULT_PERIODS: &[&str] = &[
-    "年度", "上半年", "下半年", "第一季度", "第二季度", "第三季度", "第四季度", "工作要点",
-    "工作计划",
-];
+const DEFAULT_PERIODS: &[&str] =
+    &["年度", "上半年", "下半年", "第一季度", "第二季度", "第三季度", "第四季度", "工作要点", "工作计划"];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -163,8 +161,19 @@ impl Config {
 }
 
 const CONFIG_KEYS: &[&str] = &[
-    "title", "description", "base_url", "language", "theme", "paginate", "feed_limit",
-    "allow_html", "levels", "periods", "bodies", "years", "output_dir",
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "paginate",
+    "feed_limit",
+    "allow_html",
+    "levels",
+    "periods",
+    "bodies",
+    "years",
+    "output_dir",
 ];
 
 /// For serde's "unknown field `x`" errors: the key that was probably meant.

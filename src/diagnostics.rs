@@ -61,11 +61,7 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{pad} |")?;
             writeln!(f, "{number} | {source}")?;
             // Wide (CJK) characters take two terminal cells.
-            let offset: usize = source
-                .chars()
-                .take(self.column.saturating_sub(1))
-                .map(display_width)
-                .sum();
+            let offset: usize = source.chars().take(self.column.saturating_sub(1)).map(display_width).sum();
             writeln!(f, "{pad} | {}^", " ".repeat(offset))?;
         }
         if let Some(hint) = &self.hint {
@@ -78,8 +74,14 @@ impl fmt::Display for Diagnostic {
 
 fn display_width(c: char) -> usize {
     match c as u32 {
-        0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD => 2,
+        0x1100..=0x115F
+        | 0x2E80..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD => 2,
         _ => 1,
     }
 }

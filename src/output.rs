@@ -65,8 +65,11 @@ impl Staging {
             std::fs::remove_dir_all(&staging).with_context(|| format!("cannot clear {}", staging.display()))?;
         }
         std::fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
-        std::fs::write(staging.join(MARKER), "This folder is written by `wenku build` and replaced whole on every build.\n")
-            .with_context(|| format!("cannot write into {}", staging.display()))?;
+        std::fs::write(
+            staging.join(MARKER),
+            "This folder is written by `wenku build` and replaced whole on every build.\n",
+        )
+        .with_context(|| format!("cannot write into {}", staging.display()))?;
         Ok(Staging { target: target.to_path_buf(), staging, committed: false })
     }
 
@@ -85,8 +88,10 @@ impl Staging {
             std::fs::remove_dir_all(&self.staging)
                 .with_context(|| format!("cannot remove the previous site at {}", self.staging.display()))?;
         } else {
-            let old = parent_of(&self.target).join(format!("{}{}.old", staging_prefix(&self.target), std::process::id()));
-            std::fs::rename(&self.target, &old).with_context(|| format!("cannot move {} aside", self.target.display()))?;
+            let old =
+                parent_of(&self.target).join(format!("{}{}.old", staging_prefix(&self.target), std::process::id()));
+            std::fs::rename(&self.target, &old)
+                .with_context(|| format!("cannot move {} aside", self.target.display()))?;
             std::fs::rename(&self.staging, &self.target)
                 .with_context(|| format!("cannot move the new site to {}", self.target.display()))?;
             std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
@@ -177,7 +182,8 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     let a = CString::new(a.as_os_str().as_bytes())?;
     let b = CString::new(b.as_os_str().as_bytes())?;
     // SAFETY: both are valid NUL-terminated paths; the call only renames.
-    let result = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    let result =
+        unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
     if result == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
 }
 

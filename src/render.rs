@@ -27,7 +27,11 @@ pub enum Page {
     Report(usize),
     TaxonomyIndex(TaxonomyKind),
     /// One page (1-based) of a term's report list.
-    TermList { kind: TaxonomyKind, term: usize, page: usize },
+    TermList {
+        kind: TaxonomyKind,
+        term: usize,
+        page: usize,
+    },
     NotFound,
     Feed,
     Sitemap,
@@ -43,7 +47,8 @@ pub struct Site<'a> {
 }
 
 /// Characters that must be escaped in a URL path; all non-ASCII is too.
-const PATH: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}');
+const PATH: &AsciiSet =
+    &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}');
 
 const HOME_NEWEST: usize = 12;
 const HOME_GRID_BODIES: usize = 60;
@@ -138,21 +143,24 @@ impl<'a> Site<'a> {
 
     fn base_context(&self, page_title: &str, current_path: &str) -> tera::Context {
         let mut context = tera::Context::new();
-        context.insert("site", &SiteView {
-            title: &self.config.title,
-            description: &self.config.description,
-            language: &self.config.language,
-            base: &self.base,
-            home_url: self.url(""),
-            feed_url: self.url("atom.xml"),
-            style_url: self.url("static/style.css"),
-            favicon_url: self.url("static/favicon.svg"),
-            search_url: self.url("search/"),
-            nav: TaxonomyKind::ALL
-                .iter()
-                .map(|k| Link { name: k.title().into(), url: self.url(&format!("{}/", k.slug())) })
-                .collect(),
-        });
+        context.insert(
+            "site",
+            &SiteView {
+                title: &self.config.title,
+                description: &self.config.description,
+                language: &self.config.language,
+                base: &self.base,
+                home_url: self.url(""),
+                feed_url: self.url("atom.xml"),
+                style_url: self.url("static/style.css"),
+                favicon_url: self.url("static/favicon.svg"),
+                search_url: self.url("search/"),
+                nav: TaxonomyKind::ALL
+                    .iter()
+                    .map(|k| Link { name: k.title().into(), url: self.url(&format!("{}/", k.slug())) })
+                    .collect(),
+            },
+        );
         context.insert("page_title", page_title);
         context.insert("current_url", &self.url(current_path));
         context
@@ -321,16 +329,19 @@ impl<'a> Site<'a> {
         context.insert("term", &Link { name: term.name.clone(), url: page_url(1) });
         context.insert("count", &term.reports.len());
         context.insert("groups", &groups);
-        context.insert("paginator", &Paginator {
-            current: page,
-            total: total_pages,
-            previous: (page > 1).then(|| page_url(page - 1)),
-            next: (page < total_pages).then(|| page_url(page + 1)),
-            pages: page_window(page, total_pages)
-                .into_iter()
-                .map(|n| PageLink { number: n, url: (n > 0).then(|| page_url(n)), current: n == page })
-                .collect(),
-        });
+        context.insert(
+            "paginator",
+            &Paginator {
+                current: page,
+                total: total_pages,
+                previous: (page > 1).then(|| page_url(page - 1)),
+                next: (page < total_pages).then(|| page_url(page + 1)),
+                pages: page_window(page, total_pages)
+                    .into_iter()
+                    .map(|n| PageLink { number: n, url: (n > 0).then(|| page_url(n)), current: n == page })
+                    .collect(),
+            },
+        );
         context
     }
 
@@ -345,7 +356,8 @@ impl<'a> Site<'a> {
             None => format!("{}-12-31T00:00:00Z", r.meta.year),
         };
         let updated = order.iter().map(|r| stamp(r)).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
-        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+        let mut xml =
+            String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
         xml.push_str(&format!(" xml:lang=\"{}\">\n", xml_escape(&self.config.language)));
         xml.push_str(&format!("  <title>{}</title>\n", xml_escape(&self.config.title)));
         xml.push_str(&format!("  <link href=\"{}\" rel=\"self\"/>\n", xml_escape(&self.absolute("atom.xml"))));

@@ -92,7 +92,8 @@ fn relative(path: &Path, strip: &str) -> String {
 fn read_templates(dir: &Path, templates: &mut BTreeMap<String, String>) -> Result<()> {
     for path in files_under(dir)? {
         let name = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read template {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(&path).with_context(|| format!("cannot read template {}", path.display()))?;
         templates.insert(name, text);
     }
     Ok(())

@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use common::{TestSite, snapshot};
 
-
 fn staging_dirs(root: &Path) -> Vec<std::path::PathBuf> {
     std::fs::read_dir(root)
         .unwrap()
@@ -27,10 +26,16 @@ fn killing_a_build_part_way_leaves_the_previous_site_intact() {
     // The bulk reports use bodies outside the sample's vocabulary.
     site.write("wenku.yaml", "title: 文库\n");
     // Enough reports that rendering takes a while, so the kill lands mid-write.
-    let paragraph = "坚持以习近平新时代中国特色社会主义思想为指导，统筹推进疫情防控和经济社会发展，打通供应链堵点卡点。".repeat(20);
+    let paragraph =
+        "坚持以习近平新时代中国特色社会主义思想为指导，统筹推进疫情防控和经济社会发展，打通供应链堵点卡点。".repeat(20);
     for i in 0..6000 {
-        site.report(&format!("bulk/{i}.md"), &format!("批量报告{i}"), &format!("机关{}", i % 40), "市级", 2000 + i % 25, "年度",
-            &format!("## 一、情况\n\n{paragraph}\n\n## 二、打算\n\n{paragraph}"));
+        site.report(
+            &format!("bulk/{i}.md"),
+            &format!("批量报告{i}"),
+            &format!("机关{}", i % 40),
+            2000 + i % 25,
+            &format!("## 一、情况\n\n{paragraph}\n\n## 二、打算\n\n{paragraph}"),
+        );
     }
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_wenku"))
@@ -48,7 +53,10 @@ fn killing_a_build_part_way_leaves_the_previous_site_intact() {
         if writing {
             break;
         }
-        assert!(child.try_wait().unwrap().is_none(), "the build finished before it could be killed; the fixture is too small");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the build finished before it could be killed; the fixture is too small"
+        );
         assert!(Instant::now() < deadline, "the build never started writing");
         std::thread::sleep(Duration::from_millis(2));
     }

@@ -53,12 +53,11 @@ impl Drop for StaticServer {
 }
 
 fn chromium() -> PathBuf {
-    let path = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         .iter()
         .map(PathBuf::from)
         .find(|p| p.exists())
-        .expect("Chromium is needed for the browser tests: `apt-get install chromium` (.ci/run does this)");
-    path
+        .expect("Chromium is needed for the browser tests: `apt-get install chromium` (.ci/run does this)")
 }
 
 fn launch() -> Browser {

@@ -90,12 +90,8 @@ fn sample_archive_meets_its_brief() {
     assert!(library.taxonomy(Period).terms.len() >= 3);
     // Wording that recurs across years is what makes search worth having.
     let years_with = |phrase: &str| {
-        let mut years: Vec<i32> = library
-            .reports
-            .iter()
-            .filter(|r| r.rendered.plain_text().contains(phrase))
-            .map(|r| r.meta.year)
-            .collect();
+        let mut years: Vec<i32> =
+            library.reports.iter().filter(|r| r.rendered.plain_text().contains(phrase)).map(|r| r.meta.year).collect();
         years.dedup();
         years.sort();
         years.dedup();
@@ -145,7 +141,7 @@ fn pagination_splits_lists_and_links_pages() {
     let site = TestSite::new();
     site.write("wenku.yaml", "paginate: 2\n");
     for year in 2018..=2022 {
-        site.report(&format!("{year}.md"), &format!("{year}年总结"), "某局", "市级", year, "年度", "正文。");
+        site.report(&format!("{year}.md"), &format!("{year}年总结"), "某局", year, "正文。");
     }
     site.build();
     let first = site.page("/bodies/某局/");
@@ -169,7 +165,10 @@ fn home_page_has_counts_newest_and_year_body_grid() {
     assert!(home.contains("<strong>30</strong> 篇报告"), "report count on the home page");
     assert!(home.contains("按机关与年份"));
     // A grid cell links to the body's list at that year's heading.
-    assert!(home.contains("href=\"/bodies/%E6%9F%90%E5%B8%82%E7%94%9F%E6%80%81%E7%8E%AF%E5%A2%83%E5%B1%80/#y2023\""), "{home}");
+    assert!(
+        home.contains("href=\"/bodies/%E6%9F%90%E5%B8%82%E7%94%9F%E6%80%81%E7%8E%AF%E5%A2%83%E5%B1%80/#y2023\""),
+        "{home}"
+    );
     let newest = &home[home.find("最新报告").unwrap()..];
     let first_item = &newest[newest.find("report-link").unwrap()..];
     assert!(first_item[..300].contains("2024"), "the newest report comes first: {}", &first_item[..300]);
@@ -303,4 +302,3 @@ fn rebuilding_gives_identical_bytes() {
     a.build();
     assert_eq!(first, snapshot(&a.public()));
 }
-

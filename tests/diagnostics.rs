@@ -4,7 +4,8 @@
 mod common;
 use common::TestSite;
 
-const GOOD: &str = "---\ntitle: 好报告\nbody: 某区人大常委会党组\nlevel: 区县级\nyear: 2021\nperiod: 年度\n---\n\n正文。\n";
+const GOOD: &str =
+    "---\ntitle: 好报告\nbody: 某区人大常委会党组\nlevel: 区县级\nyear: 2021\nperiod: 年度\n---\n\n正文。\n";
 
 /// Builds a site with one good report and `bad`, expects failure, and returns
 /// stderr after checking that nothing was written.
@@ -29,7 +30,10 @@ fn assert_has(stderr: &str, needles: &[&str]) {
 #[test]
 fn no_front_matter() {
     let err = fails_with("# 标题\n\n正文\n".as_bytes());
-    assert_has(&err, &["the file has no front matter", "content/bad.md:1:1", "1 | # 标题", "start the file with a `---` line"]);
+    assert_has(
+        &err,
+        &["the file has no front matter", "content/bad.md:1:1", "1 | # 标题", "start the file with a `---` line"],
+    );
 }
 
 #[test]
@@ -47,12 +51,15 @@ fn invalid_yaml() {
 #[test]
 fn wrong_type() {
     let err = fails_with("---\ntitle: 类型\nbody: 机关\nlevel: 区县级\nyear: 二〇二〇\nperiod: 年度\n---\n".as_bytes());
-    assert_has(&err, &[
-        "`year` must be a whole number, found \"二〇二〇\"",
-        "content/bad.md:5:7",
-        "5 | year: 二〇二〇",
-        "Arabic digits",
-    ]);
+    assert_has(
+        &err,
+        &[
+            "`year` must be a whole number, found \"二〇二〇\"",
+            "content/bad.md:5:7",
+            "5 | year: 二〇二〇",
+            "Arabic digits",
+        ],
+    );
 }
 
 #[test]
@@ -64,7 +71,10 @@ fn missing_field() {
 #[test]
 fn unknown_field_with_did_you_mean() {
     let err = fails_with("---\ntitle: 拼错\nbody: 机关\nlevel: 区县级\nyaer: 2020\nperiod: 年度\n---\n".as_bytes());
-    assert_has(&err, &["unknown field `yaer`", "content/bad.md:5:1", "did you mean `year`?", "missing required field `year`"]);
+    assert_has(
+        &err,
+        &["unknown field `yaer`", "content/bad.md:5:1", "did you mean `year`?", "missing required field `year`"],
+    );
 }
 
 #[test]
@@ -74,13 +84,16 @@ fn value_outside_vocabulary_names_closest() {
     site.write("content/bad.md", "---\ntitle: 词表\nbody: 机关\nlevel: 县级\nyear: 2020\nperiod: 下半年\n---\n");
     let run = site.run(&["build"]);
     assert!(!run.success);
-    assert_has(&run.stderr, &[
-        "`level` value `县级` is not in the archive's list",
-        "content/bad.md:4:8",
-        "did you mean `区县级`?",
-        "`period` value `下半年`",
-        "content/bad.md:6:9",
-    ]);
+    assert_has(
+        &run.stderr,
+        &[
+            "`level` value `县级` is not in the archive's list",
+            "content/bad.md:4:8",
+            "did you mean `区县级`?",
+            "`period` value `下半年`",
+            "content/bad.md:6:9",
+        ],
+    );
 }
 
 #[test]
@@ -90,7 +103,10 @@ fn year_out_of_range() {
     site.write("content/bad.md", "---\ntitle: 年份\nbody: 机关\nlevel: 区县级\nyear: 1990\nperiod: 年度\n---\n");
     let run = site.run(&["build"]);
     assert!(!run.success);
-    assert_has(&run.stderr, &["year 1990 is outside the archive's range 2015–2026", "content/bad.md:5:7", "widen `years`"]);
+    assert_has(
+        &run.stderr,
+        &["year 1990 is outside the archive's range 2015–2026", "content/bad.md:5:7", "widen `years`"],
+    );
 }
 
 #[test]
@@ -100,7 +116,10 @@ fn two_reports_with_the_same_output_path() {
     site.write("content/2021/b.md", GOOD.replace("period: 年度", "period: 年度\nslug: a"));
     let run = site.run(&["build"]);
     assert!(!run.success);
-    assert_has(&run.stderr, &["would both be written to /2021/a/", "content/2021/a.md", "content/2021/b.md", "different `slug:`"]);
+    assert_has(
+        &run.stderr,
+        &["would both be written to /2021/a/", "content/2021/a.md", "content/2021/b.md", "different `slug:`"],
+    );
     assert!(!site.public().exists());
 }
 
@@ -134,18 +153,24 @@ fn empty_file() {
 fn all_problems_in_all_files_in_one_run() {
     let site = TestSite::new();
     site.write("content/a.md", "");
-    site.write("content/b.md", "---\ntitle: x\nbody: 机关\nlevel: 区县级\nyear: 二〇二〇\nperiod: 年度\ncolour: red\n---\n");
+    site.write(
+        "content/b.md",
+        "---\ntitle: x\nbody: 机关\nlevel: 区县级\nyear: 二〇二〇\nperiod: 年度\ncolour: red\n---\n",
+    );
     site.write("content/c/d.md", "no front matter");
     let run = site.run(&["check"]);
     assert!(!run.success);
-    assert_has(&run.stderr, &[
-        "content/a.md",
-        "content/b.md:5:7",
-        "content/b.md:7:1",
-        "unknown field `colour`",
-        "content/c/d.md:1:1",
-        "4 problems in 3 files",
-    ]);
+    assert_has(
+        &run.stderr,
+        &[
+            "content/a.md",
+            "content/b.md:5:7",
+            "content/b.md:7:1",
+            "unknown field `colour`",
+            "content/c/d.md:1:1",
+            "4 problems in 3 files",
+        ],
+    );
 }
 
 #[test]

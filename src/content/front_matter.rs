@@ -45,7 +45,8 @@ const REQUIRED: &[(&str, &str)] = &[
 ];
 const OPTIONAL: &[&str] = &["date", "summary", "tags", "slug", "draft", "source", "review"];
 
-pub const EXAMPLE: &str = "---\ntitle: 2021年度工作总结\nbody: 某区人大常委会党组\nlevel: 区县级\nyear: 2021\nperiod: 年度\n---";
+pub const EXAMPLE: &str =
+    "---\ntitle: 2021年度工作总结\nbody: 某区人大常委会党组\nlevel: 区县级\nyear: 2021\nperiod: 年度\n---";
 
 /// The two halves of a report file, with where each starts (1-based lines).
 pub struct Split<'a> {
@@ -89,18 +90,22 @@ pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<
         match yaml::from_str::<Value>(split.yaml) {
             Ok(Value::Mapping(m)) => m,
             Ok(_) => {
-                return Err(vec![Diagnostic::new(path, "the front matter is not a list of `key: value` lines")
-                    .at(text, split.yaml_line, 1)
-                    .hint(format!("write one field per line:\n{EXAMPLE}"))]);
+                return Err(vec![
+                    Diagnostic::new(path, "the front matter is not a list of `key: value` lines")
+                        .at(text, split.yaml_line, 1)
+                        .hint(format!("write one field per line:\n{EXAMPLE}")),
+                ]);
             }
             Err(e) => {
                 // The parser may notice a problem only at the end of the
                 // front matter; point at its last line rather than the fence.
                 let yaml_lines = split.yaml.lines().count().max(1);
                 let (line, column) = if e.line > yaml_lines { (yaml_lines, 1) } else { (e.line, e.column) };
-                return Err(vec![Diagnostic::new(path, format!("invalid YAML: {}", e.message))
-                    .at(text, line + line_offset, column)
-                    .hint("check the indentation and quoting on this line; a value with `:` or `#` needs quotes")]);
+                return Err(vec![
+                    Diagnostic::new(path, format!("invalid YAML: {}", e.message))
+                        .at(text, line + line_offset, column)
+                        .hint("check the indentation and quoting on this line; a value with `:` or `#` needs quotes"),
+                ]);
             }
         }
     };
@@ -133,18 +138,29 @@ pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<
     if let (Some(year), Some(range)) = (year, config.years)
         && !(range.from..=range.to).contains(&year)
     {
-        fields.error("year", format!("year {year} is outside the archive's range {}–{}", range.from, range.to),
-            format!("check the year, or widen `years` in wenku.yaml (now from {} to {})", range.from, range.to));
+        fields.error(
+            "year",
+            format!("year {year} is outside the archive's range {}–{}", range.from, range.to),
+            format!("check the year, or widen `years` in wenku.yaml (now from {} to {})", range.from, range.to),
+        );
     }
     if let Some(date) = &date
         && !is_iso_date(date)
     {
-        fields.error("date", format!("`date` is not a date: {date:?}"), "write it as YYYY-MM-DD, e.g. `date: 2021-12-28`");
+        fields.error(
+            "date",
+            format!("`date` is not a date: {date:?}"),
+            "write it as YYYY-MM-DD, e.g. `date: 2021-12-28`",
+        );
     }
     if let Some(slug) = &slug
         && (slug.trim().is_empty() || slug.contains(['/', '\\']))
     {
-        fields.error("slug", format!("`slug` cannot be used in a URL: {slug:?}"), "use a name without `/`, e.g. `slug: 2021-annual`");
+        fields.error(
+            "slug",
+            format!("`slug` cannot be used in a URL: {slug:?}"),
+            "use a name without `/`, e.g. `slug: 2021-annual`",
+        );
     }
     for (name, value) in [("title", &title), ("body", &body), ("level", &level), ("period", &period)] {
         if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
@@ -219,11 +235,8 @@ impl Fields<'_> {
                 None => format!("remove it; allowed fields are {}", known.join(", ")),
             };
             let (line, _) = self.positions.get(&name).copied().unwrap_or((1, 1));
-            self.errors.push(
-                Diagnostic::new(self.path, format!("unknown field `{name}`"))
-                    .at(self.text, line, 1)
-                    .hint(hint),
-            );
+            self.errors
+                .push(Diagnostic::new(self.path, format!("unknown field `{name}`")).at(self.text, line, 1).hint(hint));
         }
     }
 
@@ -271,11 +284,12 @@ fn type_problem(key: &str, shown: &str) -> (String, String) {
             format!("`year` must be a whole number, found {shown}"),
             "write the year in Arabic digits, e.g. `year: 2020`".into(),
         ),
-        "draft" => (format!("`draft` must be true or false, found {shown}"), "write `draft: true` or `draft: false`".into()),
-        "tags" | "review" => (
-            format!("`{key}` must be a list, found {shown}"),
-            format!("write `{key}: [第一项, 第二项]`"),
-        ),
+        "draft" => {
+            (format!("`draft` must be true or false, found {shown}"), "write `draft: true` or `draft: false`".into())
+        }
+        "tags" | "review" => {
+            (format!("`{key}` must be a list, found {shown}"), format!("write `{key}: [第一项, 第二项]`"))
+        }
         _ => (
             format!("`{key}` must be text, found {shown}"),
             format!("put the value in quotes, e.g. `{key}: \"{}\"`", shown.trim_matches('"')),

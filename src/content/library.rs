@@ -98,11 +98,7 @@ impl Library {
     /// The term a report belongs to in `kind`.
     pub fn term_of(&self, kind: TaxonomyKind, report: &Report) -> &Term {
         let value = kind.value_of(report);
-        self.taxonomy(kind)
-            .terms
-            .iter()
-            .find(|t| t.name == value)
-            .expect("every report's value has a term")
+        self.taxonomy(kind).terms.iter().find(|t| t.name == value).expect("every report's value has a term")
     }
 }
 
@@ -111,15 +107,19 @@ fn build_taxonomy(kind: TaxonomyKind, reports: &[Report], config: &Config) -> Ta
     for (i, report) in reports.iter().enumerate() {
         by_value.entry(kind.value_of(report)).or_default().push(i);
     }
-    let mut terms: Vec<Term> = by_value
-        .into_iter()
-        .map(|(name, reports)| Term { slug: url_segment(&name), name, reports })
-        .collect();
+    let mut terms: Vec<Term> =
+        by_value.into_iter().map(|(name, reports)| Term { slug: url_segment(&name), name, reports }).collect();
     match kind {
         TaxonomyKind::Year => terms.sort_by_key(|t| std::cmp::Reverse(t.name.parse::<i32>().unwrap_or(0))),
-        TaxonomyKind::Body => terms.sort_by_cached_key(|t| (config.order_of(Vocabulary::Body, &t.name), t.name.clone())),
-        TaxonomyKind::Level => terms.sort_by_cached_key(|t| (config.order_of(Vocabulary::Level, &t.name), t.name.clone())),
-        TaxonomyKind::Period => terms.sort_by_cached_key(|t| (config.order_of(Vocabulary::Period, &t.name), t.name.clone())),
+        TaxonomyKind::Body => {
+            terms.sort_by_cached_key(|t| (config.order_of(Vocabulary::Body, &t.name), t.name.clone()))
+        }
+        TaxonomyKind::Level => {
+            terms.sort_by_cached_key(|t| (config.order_of(Vocabulary::Level, &t.name), t.name.clone()))
+        }
+        TaxonomyKind::Period => {
+            terms.sort_by_cached_key(|t| (config.order_of(Vocabulary::Period, &t.name), t.name.clone()))
+        }
     }
     Taxonomy { kind, terms }
 }

@@ -54,16 +54,16 @@ pub fn load(content_dir: &Path, config: &Config, include_drafts: bool) -> Result
 /// files, `.git`).
 pub fn find_reports(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     if !dir.is_dir() {
-        return Err(Diagnostic::new(dir, "the content folder does not exist")
-            .hint("run wenku in a site folder (one with `content/`), pass `--root SITE`, or create one with `wenku init`"));
+        return Err(Diagnostic::new(dir, "the content folder does not exist").hint(
+            "run wenku in a site folder (one with `content/`), pass `--root SITE`, or create one with `wenku init`",
+        ));
     }
     let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter();
     for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();
-            Diagnostic::new(&path, format!("cannot read this folder: {e}"))
-                .hint("check its permissions")
+            Diagnostic::new(&path, format!("cannot read this folder: {e}")).hint("check its permissions")
         })?;
         if entry.path().extension().is_some_and(|ext| ext == "md") && !entry.file_type().is_dir() {
             files.push(entry.into_path());
@@ -75,7 +75,10 @@ pub fn find_reports(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
 /// Reads, checks and renders one report file.
 pub fn load_report(content_dir: &Path, file: &Path, config: &Config) -> Result<Report, Vec<Diagnostic>> {
     let bytes = std::fs::read(file).map_err(|e| {
-        vec![Diagnostic::new(file, format!("cannot read the file: {e}")).hint("check that it exists and that you may read it")]
+        vec![
+            Diagnostic::new(file, format!("cannot read the file: {e}"))
+                .hint("check that it exists and that you may read it"),
+        ]
     })?;
     let text = decode_utf8(file, &bytes).map_err(|d| vec![d])?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
@@ -127,11 +130,14 @@ fn duplicate_paths(content_dir: &Path, reports: &[Report]) -> Vec<Diagnostic> {
     for report in reports {
         if let Some(first) = seen.insert(&report.path, report) {
             problems.push(
-                Diagnostic::new(&content_dir.join(&report.source), format!(
-                    "this report and {} would both be written to /{}",
-                    content_dir.join(&first.source).display(),
-                    report.path
-                ))
+                Diagnostic::new(
+                    &content_dir.join(&report.source),
+                    format!(
+                        "this report and {} would both be written to /{}",
+                        content_dir.join(&first.source).display(),
+                        report.path
+                    ),
+                )
                 .hint("give one of them a different `slug:` in its front matter, or rename the file"),
             );
             seen.insert(&first.path, first);
@@ -157,8 +163,8 @@ fn decode_utf8(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
             } else {
                 encoding.name().to_owned()
             };
-            let mut d = Diagnostic::new(path, format!("the file is not UTF-8; it looks like {looks_like}"))
-                .hint(format!(
+            let mut d =
+                Diagnostic::new(path, format!("the file is not UTF-8; it looks like {looks_like}")).hint(format!(
                     "convert it to UTF-8: `wenku import` converts legacy encodings, or `iconv -f {} -t UTF-8`",
                     encoding.name()
                 ));

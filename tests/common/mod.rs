@@ -42,21 +42,18 @@ impl TestSite {
         self
     }
 
-    /// Writes a valid report with the given fields.
-    pub fn report(&self, rel: &str, title: &str, body: &str, level: &str, year: i32, period: &str, text: &str) -> &Self {
+    /// Writes a valid annual report of a city-level body.
+    pub fn report(&self, rel: &str, title: &str, body: &str, year: i32, text: &str) -> &Self {
         self.write(
             &format!("content/{rel}"),
-            format!("---\ntitle: {title}\nbody: {body}\nlevel: {level}\nyear: {year}\nperiod: {period}\n---\n\n{text}\n"),
+            format!("---\ntitle: {title}\nbody: {body}\nlevel: 市级\nyear: {year}\nperiod: 年度\n---\n\n{text}\n"),
         )
     }
 
     /// Runs the real binary in the site folder.
     pub fn run(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_wenku"))
-            .args(args)
-            .current_dir(self.root())
-            .output()
-            .expect("run wenku");
+        let output =
+            Command::new(env!("CARGO_BIN_EXE_wenku")).args(args).current_dir(self.root()).output().expect("run wenku");
         Run {
             success: output.status.success(),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
