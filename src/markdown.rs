@@ -5,7 +5,7 @@
 //! every paragraph, list item and table a numbered anchor (`p-3`), so search
 //! results can link to the exact place a phrase was found.
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
 /// One entry of a report's table of contents.
@@ -60,23 +60,20 @@ pub fn render(markdown: &str, allow_html: bool) -> Rendered {
     let mut paragraph_count = 0usize;
     // Blocks being filled, innermost last; each is (index in out.blocks).
     let mut open_blocks: Vec<usize> = Vec::new();
-    let mut heading: Option<(HeadingLevel, String)> = None;
+    // The heading being read: where its opening tag goes, and its text so far.
+    let mut heading: Option<(usize, String)> = None;
     let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
 
     for (i, event) in events.iter().enumerate() {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((*level, String::new()));
-                // The id needs the heading's text: emitted at its end.
+            Event::Start(Tag::Heading { .. }) => {
+                // The id needs the heading's whole text: the tag is filled in at its end.
+                heading = Some((html_events.len(), String::new()));
                 html_events.push(Event::Html(CowStr::Borrowed("")));
             }
             Event::End(TagEnd::Heading(level)) => {
-                let (_, text) = heading.take().unwrap_or((*level, String::new()));
+                let Some((start, text)) = heading.take() else { continue };
                 let id = unique_id(heading_id(&text), &mut used_ids);
-                let start = html_events
-                    .iter()
-                    .rposition(|e| matches!(e, Event::Html(s) if s.is_empty()))
-                    .expect("a heading start was pushed");
                 let n = *level as u8;
                 html_events[start] = Event::Html(format!("<h{n} id=\"{}\">", escape_attr(&id)).into());
                 html_events.push(Event::Html(format!("</h{n}>\n").into()));
@@ -148,7 +145,7 @@ pub fn render(markdown: &str, allow_html: bool) -> Rendered {
     out
 }
 
-fn append_text(heading: &mut Option<(HeadingLevel, String)>, open: &[usize], blocks: &mut [Block], text: &str) {
+fn append_text(heading: &mut Option<(usize, String)>, open: &[usize], blocks: &mut [Block], text: &str) {
     if let Some((_, heading_text)) = heading {
         heading_text.push_str(text);
     } else if let Some(&index) = open.last() {

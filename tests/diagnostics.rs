@@ -146,7 +146,7 @@ fn unreadable_file() {
 #[test]
 fn empty_file() {
     let err = fails_with(b"");
-    assert_has(&err, &["the file is empty", "content/bad.md", "title: 2021年度工作总结"]);
+    assert_has(&err, &["the file is empty", "content/bad.md:1:1", "title: 2021年度工作总结"]);
 }
 
 #[test]

@@ -59,6 +59,7 @@ pub struct Split<'a> {
 pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     if text.trim().is_empty() {
         return Err(Diagnostic::new(path, "the file is empty")
+            .at(text, 1, 1)
             .hint(format!("a report starts with front matter, then Markdown:\n{EXAMPLE}")));
     }
     let first_line = text.lines().next().unwrap_or("");

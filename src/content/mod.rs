@@ -80,7 +80,7 @@ pub fn load_report(content_dir: &Path, file: &Path, config: &Config) -> Result<R
                 .hint("check that it exists and that you may read it"),
         ]
     })?;
-    let text = decode_utf8(file, &bytes).map_err(|d| vec![d])?;
+    let text = decode_utf8(file, bytes).map_err(|d| vec![d])?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let text = if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_owned() };
 
@@ -147,11 +147,12 @@ fn duplicate_paths(content_dir: &Path, reports: &[Report]) -> Vec<Diagnostic> {
 }
 
 /// The file as UTF-8 text, or a diagnostic naming the encoding it looks like.
-fn decode_utf8(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.to_owned()),
+fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
         Err(e) => {
-            let valid = &bytes[..e.valid_up_to()];
+            let bytes = e.as_bytes();
+            let valid = &bytes[..e.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
             let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
