@@ -198,12 +198,7 @@ impl<'a> Site<'a> {
                 count: library.taxonomy(k).terms.len(),
             })
             .collect();
-        let mut newest: Vec<usize> = (0..library.reports.len()).collect();
-        newest.sort_by(|&a, &b| {
-            let (a, b) = (&library.reports[a].meta, &library.reports[b].meta);
-            (b.year, &b.date).cmp(&(a.year, &a.date))
-        });
-        newest.truncate(HOME_NEWEST);
+        let newest = library.newest(HOME_NEWEST);
         context.insert("reports_count", &library.reports.len());
         context.insert("counts", &counts);
         context.insert("newest", &newest.into_iter().map(|i| self.summary(i)).collect::<Vec<_>>());
@@ -348,9 +343,8 @@ impl<'a> Site<'a> {
     /// The newest reports as Atom 1.0.
     fn atom_feed(&self) -> String {
         let base = self.config.absolute_base();
-        let mut order: Vec<&Report> = self.library.reports.iter().collect();
-        order.sort_by(|a, b| (b.meta.year, &b.meta.date).cmp(&(a.meta.year, &a.meta.date)));
-        order.truncate(self.config.feed_limit);
+        let order: Vec<&Report> =
+            self.library.newest(self.config.feed_limit).into_iter().map(|i| &self.library.reports[i]).collect();
         let stamp = |r: &Report| match &r.meta.date {
             Some(date) => format!("{date}T00:00:00Z"),
             None => format!("{}-12-31T00:00:00Z", r.meta.year),

@@ -92,7 +92,6 @@ fn sample_archive_meets_its_brief() {
     let years_with = |phrase: &str| {
         let mut years: Vec<i32> =
             library.reports.iter().filter(|r| r.rendered.plain_text().contains(phrase)).map(|r| r.meta.year).collect();
-        years.dedup();
         years.sort();
         years.dedup();
         years

@@ -95,6 +95,17 @@ impl Library {
         &self.taxonomies[kind as usize]
     }
 
+    /// Indexes of the `limit` newest reports: latest year, then latest date.
+    pub fn newest(&self, limit: usize) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.reports.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&self.reports[a].meta, &self.reports[b].meta);
+            (b.year, &b.date).cmp(&(a.year, &a.date))
+        });
+        order.truncate(limit);
+        order
+    }
+
     /// The term a report belongs to in `kind`.
     pub fn term_of(&self, kind: TaxonomyKind, report: &Report) -> &Term {
         let value = kind.value_of(report);
