@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::content::{self, Library};
 use crate::output::{NullSink, Sink, Staging};
 use crate::render::Site;
+use crate::search::{IndexSummary, indexer};
 use crate::theme::Theme;
 
 #[derive(Debug, Clone)]
@@ -29,6 +30,8 @@ pub struct BuildSummary {
     pub pages: usize,
     pub elapsed: Duration,
     pub output: PathBuf,
+    /// What the search index update did (not for `check`).
+    pub index: Option<(PathBuf, IndexSummary)>,
 }
 
 /// Everything loaded from a site folder, ready to render.
@@ -45,7 +48,8 @@ pub fn load(root: &Path, drafts: bool) -> Result<LoadedSite> {
     Ok(LoadedSite { config, library, theme })
 }
 
-/// Builds the site into its output folder, replacing it only on success.
+/// Builds the site into its output folder, replacing it only on success,
+/// then brings the search index up to date (only changed reports).
 pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
     let site = load(&options.root, options.drafts)?;
@@ -54,7 +58,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let staging = Staging::new(&output)?;
     let pages = render_all(&site, &staging, options.progress)?;
     staging.commit()?;
-    Ok(BuildSummary { reports: site.library.reports.len(), pages, elapsed: started.elapsed(), output })
+    let index_dir = options.root.join(&site.config.index_dir);
+    let index = indexer::sync(&index_dir, &site.library, &site.config)?;
+    Ok(BuildSummary {
+        reports: site.library.reports.len(),
+        pages,
+        elapsed: started.elapsed(),
+        output,
+        index: Some((index_dir, index)),
+    })
 }
 
 /// Loads and renders everything, writes nothing: all errors, no output.
@@ -62,7 +74,13 @@ pub fn check(root: &Path, drafts: bool) -> Result<BuildSummary> {
     let started = Instant::now();
     let site = load(root, drafts)?;
     let pages = render_all(&site, &NullSink, false)?;
-    Ok(BuildSummary { reports: site.library.reports.len(), pages, elapsed: started.elapsed(), output: PathBuf::new() })
+    Ok(BuildSummary {
+        reports: site.library.reports.len(),
+        pages,
+        elapsed: started.elapsed(),
+        output: PathBuf::new(),
+        index: None,
+    })
 }
 
 /// Renders every page in parallel into `sink`; returns how many.

@@ -41,6 +41,8 @@ pub struct Config {
     pub years: Option<YearRange>,
     /// Where `build` writes the site, relative to the site root.
     pub output_dir: String,
+    /// Where `build` writes the search index, relative to the site root.
+    pub index_dir: String,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -66,6 +68,7 @@ impl Default for Config {
             bodies: Vec::new(),
             years: None,
             output_dir: "public".into(),
+            index_dir: "search-index".into(),
         }
     }
 }
@@ -174,6 +177,7 @@ const CONFIG_KEYS: &[&str] = &[
     "bodies",
     "years",
     "output_dir",
+    "index_dir",
 ];
 
 /// For serde's "unknown field `x`" errors: the key that was probably meant.

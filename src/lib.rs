@@ -1,8 +1,8 @@
 //! wenku (文库): a static-site generator for an institution's reports.
 //!
 //! The pipeline: `content` loads reports into a `Library`, `render` turns it
-//! into pages, `output` writes them atomically. `build` ties the steps
-//! together for the command line.
+//! into pages, `output` writes them atomically, `search` indexes them.
+//! `build` ties the steps together for the command line.
 
 pub mod build;
 pub mod config;
@@ -12,5 +12,6 @@ pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod theme;
 pub mod yaml;

@@ -1,6 +1,6 @@
 //! The `wenku` command line.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand};
 
 use wenku::build::{self, BuildOptions};
 use wenku::diagnostics::Diagnostics;
+use wenku::search::searcher::SearchError;
+use wenku::search::{SearchIndex, SearchRequest, Sort};
 
 #[derive(Parser)]
 #[command(name = "wenku", version, about = "文库: build a browsable, searchable archive of reports")]
@@ -40,6 +42,36 @@ enum Command {
     },
     /// Create a new site in DIR with a commented wenku.yaml and one report.
     Init { dir: PathBuf },
+    /// Search the archive's index (written by `wenku build`).
+    ///
+    /// Words must all appear; "quoted phrases" match exactly; -word excludes;
+    /// a OR b; filters year:2020, year:2018..2021, body:…, level:…, period:….
+    Search {
+        /// The query, e.g. '"疫情防控" year:2020..2021'.
+        query: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The index folder (default: `index_dir` from wenku.yaml, search-index/).
+        #[arg(long)]
+        index: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "relevance")]
+        sort: SortArg,
+        /// Hits per page (at most 100).
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, default_value_t = 1)]
+        page: usize,
+        /// Print the results as JSON: total, facets, hits with snippets.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SortArg {
+    Relevance,
+    Newest,
+    Oldest,
 }
 
 fn main() -> ExitCode {
@@ -74,6 +106,17 @@ fn run() -> Result<ExitCode> {
                 summary.elapsed.as_secs_f64(),
                 summary.output.display()
             );
+            if let Some((dir, index)) = &summary.index {
+                let what = if index.rebuilt {
+                    format!("indexed {} reports", index.added)
+                } else {
+                    format!(
+                        "index updated: {} added, {} changed, {} removed, {} unchanged",
+                        index.added, index.updated, index.removed, index.unchanged
+                    )
+                };
+                eprintln!("{what} in {:.2} s → {}", index.elapsed.as_secs_f64(), dir.display());
+            }
         }
         Command::Check { root, drafts } => {
             let summary = build::check(&root, drafts)?;
@@ -83,6 +126,40 @@ fn run() -> Result<ExitCode> {
                 summary.pages,
                 summary.elapsed.as_secs_f64()
             );
+        }
+        Command::Search { query, root, index, sort, limit, page, json } => {
+            let index_dir = match index {
+                Some(dir) => dir,
+                None => {
+                    let config = wenku::config::Config::load(&root).map_err(|d| Diagnostics(vec![d]))?;
+                    root.join(config.index_dir)
+                }
+            };
+            let sort = match sort {
+                SortArg::Relevance => Sort::Relevance,
+                SortArg::Newest => Sort::Newest,
+                SortArg::Oldest => Sort::Oldest,
+            };
+            let request = SearchRequest { query, sort, page, per_page: limit };
+            let results = match SearchIndex::open(&index_dir) {
+                Ok(index) => index.search(&request),
+                Err(e) => Err(e.into()),
+            };
+            let results = match results {
+                Ok(results) => results,
+                Err(SearchError::Query(e)) => {
+                    eprintln!("error: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let mut out = std::io::stdout().lock();
+            if json {
+                serde_json::to_writer_pretty(&mut out, &results)?;
+                writeln!(out)?;
+            } else {
+                wenku::search::print::print_results(&mut out, &results, std::io::stdout().is_terminal())?;
+            }
         }
         Command::Init { dir } => {
             wenku::init::init(&dir)?;

@@ -60,7 +60,7 @@ impl<'a> Site<'a> {
 
     /// The link to a site path such as `bodies/国务院/`, percent-encoded.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base, utf8_percent_encode(path, PATH))
+        site_url(&self.base, path)
     }
 
     /// All pages of the site, in a stable order.
@@ -395,6 +395,11 @@ impl<'a> Site<'a> {
 }
 
 /// `bodies/国务院/` for page 1, `bodies/国务院/page/2/` after.
+/// A site path under the base path (`/archive/`), percent-encoded.
+pub fn site_url(base_path: &str, path: &str) -> String {
+    format!("{base_path}{}", utf8_percent_encode(path, PATH))
+}
+
 fn term_page_path(kind: TaxonomyKind, term: &Term, page: usize) -> String {
     if page <= 1 {
         format!("{}/{}/", kind.slug(), term.slug)

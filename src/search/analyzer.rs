@@ -1,0 +1,440 @@
+//! The text analyzer: how report text and queries become index terms.
+//!
+//! Users search for past wording, so a phrase must match exactly the reports
+//! that contain it. Word segmenters split the same characters differently in
+//! different contexts and then miss phrases; Tantivy's n-gram tokenizer puts
+//! every gram at position 0 and so finds phrases that are not there. Hence
+//! this analyzer:
+//!
+//! 1. **Normalize** each character: NFKC (full-width letters and digits fold,
+//!    U+3000 becomes a space), zero-width characters dropped, Latin lowercased,
+//!    traditional Han folded to simplified (OpenCC's character table).
+//! 2. **Classify** it: a CJK letter (Han, Kana, Hangul), a word character
+//!    (any other letter or digit) or a separator (space, punctuation).
+//! 3. **Tokenize**: every CJK letter takes one position and yields its unigram
+//!    and, when the next letter is CJK too, the bigram starting there. A run of
+//!    word characters is one token at one position. A run of separators takes
+//!    one position and yields nothing, so that wording split by punctuation
+//!    does not match wording written without it.
+//!
+//! A query phrase is tokenized the same way but needs fewer terms: the
+//! bigrams of a CJK run already fix every character and its neighbour. The
+//! result is exact with respect to [`normalize`]: a phrase matches a text iff
+//! the normalized phrase occurs in the normalized text without cutting a Latin
+//! word or number in two (see [`find_phrase`]).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// The name the tokenizer is registered under in the index.
+pub const TOKENIZER: &str = "wenku_cjk";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Han, Kana, Hangul: written without spaces, indexed as bigrams.
+    Cjk,
+    /// Other letters and digits: runs of them are words.
+    Word,
+    /// Spaces, punctuation, symbols.
+    Separator,
+}
+
+/// One character of normalized text and the bytes of the original text it
+/// came from (several normalized characters may share one original range).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NormChar {
+    pub c: char,
+    pub class: Class,
+    pub from: usize,
+    pub to: usize,
+}
+
+/// The normalized characters of `text`, separators included.
+pub fn normalized_chars(text: &str) -> Vec<NormChar> {
+    let mut out = Vec::with_capacity(text.len() / 2);
+    let mut chars = text.char_indices().peekable();
+    while let Some((from, c)) = chars.next() {
+        // A base character and its combining marks normalize together (e + ◌́ = é).
+        let mut to = from + c.len_utf8();
+        while let Some(&(at, mark)) = chars.peek() {
+            if !is_combining_mark(mark) {
+                break;
+            }
+            to = at + mark.len_utf8();
+            chars.next();
+        }
+        let mut push = |c: char| out.push(NormChar { c, class: classify(c), from, to });
+        if to == from + c.len_utf8() && (c.is_ascii() || is_common_han(c)) {
+            // Fast path: ASCII and common Han are already in NFKC form.
+            push(fold(c));
+        } else {
+            for n in text[from..to].nfkc() {
+                if is_zero_width(n) {
+                    continue;
+                }
+                if n.is_uppercase() {
+                    for lower in n.to_lowercase() {
+                        push(fold(lower));
+                    }
+                } else {
+                    push(fold(n));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The normalized text that phrase matching is defined on: normalized
+/// characters, each run of separators as one space, trimmed.
+pub fn normalize(text: &str) -> String {
+    normalize_with_origins(text).0
+}
+
+/// [`normalize`], plus for each character of the result the byte range of
+/// `text` it came from, to map matches back to the original.
+pub fn normalize_with_origins(text: &str) -> (String, Vec<NormChar>) {
+    let mut out = String::with_capacity(text.len());
+    let mut origins = Vec::with_capacity(text.len() / 2);
+    let mut pending_space: Option<NormChar> = None;
+    for n in normalized_chars(text) {
+        if n.class == Class::Separator {
+            if !out.is_empty() && pending_space.is_none() {
+                pending_space = Some(NormChar { c: ' ', ..n });
+            }
+        } else {
+            if let Some(space) = pending_space.take() {
+                out.push(' ');
+                origins.push(space);
+            }
+            out.push(n.c);
+            origins.push(n);
+        }
+    }
+    (out, origins)
+}
+
+/// Where `phrase` (already normalized) occurs in `text` (already normalized),
+/// as byte ranges of `text`. A match may not start or end inside a word: `5g`
+/// is not found in `5gb`, nor `m2` in `pm2`. This is the reference the index is
+/// tested against, and what snippets highlight.
+pub fn find_phrase(text: &str, phrase: &str) -> Vec<(usize, usize)> {
+    let (Some(first), Some(last)) = (phrase.chars().next(), phrase.chars().next_back()) else {
+        return Vec::new();
+    };
+    let is_word = |c: char| classify(c) == Class::Word;
+    let mut found = Vec::new();
+    for (start, _) in text.match_indices(phrase) {
+        let end = start + phrase.len();
+        let cuts_before = is_word(first) && text[..start].chars().next_back().is_some_and(is_word);
+        let cuts_after = is_word(last) && text[end..].chars().next().is_some_and(is_word);
+        if !cuts_before && !cuts_after {
+            found.push((start, end));
+        }
+    }
+    found
+}
+
+pub fn classify(c: char) -> Class {
+    if !c.is_alphanumeric() {
+        Class::Separator
+    } else if is_cjk_script(c) {
+        Class::Cjk
+    } else {
+        Class::Word
+    }
+}
+
+fn is_cjk_script(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF         // Hangul Jamo
+        | 0x2E80..=0x2FDF       // radicals
+        | 0x3000..=0x303F       // 〇 々 and other letters among CJK symbols
+        | 0x3040..=0x31FF       // Kana, Bopomofo, Hangul compatibility Jamo
+        | 0x3400..=0x4DBF       // Han extension A
+        | 0x4E00..=0x9FFF       // Han
+        | 0xA960..=0xA97F
+        | 0xAC00..=0xD7FF       // Hangul syllables
+        | 0xF900..=0xFAFF       // Han compatibility
+        | 0xFF66..=0xFFDC       // half-width Kana and Hangul
+        | 0x1B000..=0x1B16F     // Kana supplement
+        | 0x20000..=0x3FFFF) // Han extensions B and later
+}
+
+fn is_common_han(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF)
+}
+
+fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+/// Lowercases ASCII and folds traditional Han to simplified.
+fn fold(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let table = simplified_table();
+    let code = c as usize;
+    if code < table.bmp.len() {
+        char::from_u32(table.bmp[code]).unwrap_or(c)
+    } else {
+        table.astral.get(&c).copied().unwrap_or(c)
+    }
+}
+
+struct SimplifiedTable {
+    /// Every BMP code point to its simplified form (itself when none).
+    bmp: Vec<u32>,
+    astral: HashMap<char, char>,
+}
+
+/// OpenCC's traditional → simplified character table (via `hanconv`), with
+/// chains resolved so that folding twice gives the same character.
+fn simplified_table() -> &'static SimplifiedTable {
+    static TABLE: OnceLock<SimplifiedTable> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut pairs: HashMap<char, char> = HashMap::new();
+        for (traditional, simplified) in hanconv::RawDictionary::TSCharacters.iter() {
+            let mut t = traditional.chars();
+            let mut s = simplified.chars();
+            if let (Some(t0), None, Some(s0), None) = (t.next(), t.next(), s.next(), s.next())
+                && t0 != s0
+            {
+                pairs.insert(t0, s0);
+            }
+        }
+        let resolve = |mut c: char| {
+            for _ in 0..8 {
+                match pairs.get(&c) {
+                    Some(&next) if next != c => c = next,
+                    _ => break,
+                }
+            }
+            c
+        };
+        let mut bmp: Vec<u32> = (0..0x10000).collect();
+        let mut astral = HashMap::new();
+        for &t in pairs.keys() {
+            let s = resolve(t);
+            if (t as usize) < bmp.len() {
+                bmp[t as usize] = s as u32;
+            } else {
+                astral.insert(t, s);
+            }
+        }
+        SimplifiedTable { bmp, astral }
+    })
+}
+
+/// Query terms for a phrase, with their positions relative to the first.
+/// Empty when the phrase has no letters or digits.
+pub fn phrase_terms(phrase: &str) -> Vec<(usize, String)> {
+    let chars = normalized_chars(phrase);
+    let mut terms = Vec::new();
+    let mut position = 0usize;
+    let mut i = 0;
+    // Leading separators take no position: the phrase starts at its first letter.
+    while i < chars.len() && chars[i].class == Class::Separator {
+        i += 1;
+    }
+    while i < chars.len() {
+        let class = chars[i].class;
+        let run_end = (i..chars.len()).find(|&j| chars[j].class != class).unwrap_or(chars.len());
+        match class {
+            Class::Separator => {
+                if run_end < chars.len() {
+                    position += 1;
+                }
+            }
+            Class::Word => {
+                terms.push((position, chars[i..run_end].iter().map(|n| n.c).collect()));
+                position += 1;
+            }
+            Class::Cjk => {
+                let run = &chars[i..run_end];
+                if run.len() == 1 {
+                    terms.push((position, run[0].c.to_string()));
+                } else {
+                    // Bigrams at 0, 2, 4… and the last one cover every character.
+                    let last = run.len() - 2;
+                    let mut k = 0;
+                    loop {
+                        terms.push((position + k, [run[k].c, run[k + 1].c].iter().collect()));
+                        if k == last {
+                            break;
+                        }
+                        k = (k + 2).min(last);
+                    }
+                }
+                position += run.len();
+            }
+        }
+        i = run_end;
+    }
+    terms
+}
+
+/// The index-time tokenizer; see the module comment.
+#[derive(Clone, Default)]
+pub struct CjkTokenizer {
+    token: Token,
+}
+
+impl Tokenizer for CjkTokenizer {
+    type TokenStream<'a> = CjkTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> CjkTokenStream<'a> {
+        self.token.reset();
+        CjkTokenStream { chars: normalized_chars(text), next: 0, position: 0, unigram_due: false, token: &mut self.token }
+    }
+}
+
+pub struct CjkTokenStream<'a> {
+    chars: Vec<NormChar>,
+    /// The next character to read.
+    next: usize,
+    /// The position of the next character.
+    position: usize,
+    /// The bigram at `next - 1` was emitted; its unigram comes next.
+    unigram_due: bool,
+    token: &'a mut Token,
+}
+
+impl CjkTokenStream<'_> {
+    fn emit(&mut self, text: impl Iterator<Item = char>, position: usize, from: usize, to: usize) -> bool {
+        self.token.text.clear();
+        self.token.text.extend(text);
+        self.token.position = position;
+        self.token.position_length = 1;
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        true
+    }
+}
+
+impl TokenStream for CjkTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        if self.unigram_due {
+            self.unigram_due = false;
+            let n = self.chars[self.next - 1];
+            return self.emit(std::iter::once(n.c), self.position - 1, n.from, n.to);
+        }
+        while self.next < self.chars.len() {
+            let start = self.next;
+            let here = self.chars[start];
+            let position = self.position;
+            match here.class {
+                Class::Separator => {
+                    while self.next < self.chars.len() && self.chars[self.next].class == Class::Separator {
+                        self.next += 1;
+                    }
+                    self.position += 1;
+                }
+                Class::Word => {
+                    while self.next < self.chars.len() && self.chars[self.next].class == Class::Word {
+                        self.next += 1;
+                    }
+                    self.position += 1;
+                    let to = self.chars[self.next - 1].to;
+                    let word: Vec<char> = self.chars[start..self.next].iter().map(|n| n.c).collect();
+                    return self.emit(word.into_iter(), position, here.from, to);
+                }
+                Class::Cjk => {
+                    self.next += 1;
+                    self.position += 1;
+                    match self.chars.get(self.next) {
+                        Some(after) if after.class == Class::Cjk => {
+                            let after = *after;
+                            self.unigram_due = true;
+                            return self.emit([here.c, after.c].into_iter(), position, here.from, after.to);
+                        }
+                        _ => return self.emit(std::iter::once(here.c), position, here.from, here.to),
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<(usize, String)> {
+        let mut tokenizer = CjkTokenizer::default();
+        let mut stream = tokenizer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push((stream.token().position, stream.token().text.clone()));
+        }
+        out
+    }
+
+    fn owned(items: &[(usize, &str)]) -> Vec<(usize, String)> {
+        items.iter().map(|(p, t)| (*p, t.to_string())).collect()
+    }
+
+    #[test]
+    fn cjk_runs_give_bigrams_and_unigrams_at_each_position() {
+        assert_eq!(tokens("疫情防控"), owned(&[(0, "疫情"), (0, "疫"), (1, "情防"), (1, "情"), (2, "防控"), (2, "防"), (3, "控")]));
+    }
+
+    #[test]
+    fn words_are_lowercased_and_separators_take_one_position() {
+        assert_eq!(tokens("PM2.5，5G网"), owned(&[(0, "pm2"), (2, "5"), (4, "5g"), (5, "网")]));
+        assert_eq!(tokens("  a ,; b"), owned(&[(1, "a"), (3, "b")]));
+    }
+
+    #[test]
+    fn normalization_folds_width_case_zero_width_and_traditional() {
+        assert_eq!(normalize("ＰＭ２．５"), "pm2 5");
+        assert_eq!(normalize("疫情\u{200B}防控"), "疫情防控");
+        assert_eq!(normalize("工作\u{3000}报告"), "工作 报告");
+        assert_eq!(normalize("報告"), "报告");
+        assert_eq!(normalize("“十四五”规划"), "十四五 规划");
+        assert_eq!(normalize("二〇二〇年"), "二〇二〇年");
+        assert_eq!(normalize("cafe\u{301} Café"), "café café");
+    }
+
+    #[test]
+    fn phrase_terms_skip_redundant_bigrams() {
+        assert_eq!(phrase_terms("打通供应链"), owned(&[(0, "打通"), (2, "供应"), (3, "应链")]));
+        assert_eq!(phrase_terms("十四五"), owned(&[(0, "十四"), (1, "四五")]));
+        assert_eq!(phrase_terms("的"), owned(&[(0, "的")]));
+        assert_eq!(phrase_terms("“5G网”"), owned(&[(0, "5g"), (1, "网")]));
+        assert_eq!(phrase_terms("防控，打通"), owned(&[(0, "防控"), (3, "打通")]));
+        assert!(phrase_terms("，。！").is_empty());
+    }
+
+    #[test]
+    fn find_phrase_respects_word_boundaries() {
+        assert_eq!(find_phrase("pm2 5 下降", "pm2 5"), vec![(0, 5)]);
+        assert!(find_phrase("pm2 5", "m2 5").is_empty());
+        assert!(find_phrase("5gb", "5g").is_empty());
+        assert_eq!(find_phrase("建设5g网络", "5g"), vec![(6, 8)]);
+        assert_eq!(find_phrase("网络网络", "络网"), vec![(3, 9)]);
+    }
+
+    #[test]
+    fn table_folds_traditional_consistently() {
+        for c in ['報', '與', '發', '裡', '乾'] {
+            assert_eq!(fold(fold(c)), fold(c));
+        }
+        assert_eq!(fold('后'), '后');
+        assert_eq!(fold('後'), '后');
+    }
+}

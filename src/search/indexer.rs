@@ -1,0 +1,320 @@
+//! Writing the index: one API that adds, replaces or deletes one report's
+//! document (delete by id, add, commit), used by full builds and, later, by
+//! watch mode.
+//!
+//! Visibility is all-or-nothing. Updates to an existing index become visible
+//! at Tantivy's commit, which swaps `meta.json` atomically. A new index (first
+//! build, or after a schema change) is written in a hidden folder next to the
+//! live one and renamed into place once complete.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use tantivy::schema::Term;
+use tantivy::{Index, IndexWriter as TantivyWriter, TantivyDocument};
+
+use super::{Fields, IndexError, commit_payload, open_index, register_tokenizer, schema, settings, version_dir};
+use crate::config::Config;
+use crate::content::{Library, Report};
+
+/// What the index stores about one report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexDoc {
+    /// The report's source path relative to `content/`: its identity.
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    /// Title and blocks, one per line.
+    pub text: String,
+    /// `(byte offset in text, anchor)` for each block, in order.
+    pub anchors: Vec<(usize, String)>,
+    pub body: String,
+    pub level: String,
+    pub period: String,
+    pub year: i64,
+    pub date: String,
+    /// `yyyymmdd`: the date, or the end of the year when there is none.
+    pub sort_key: u64,
+}
+
+impl IndexDoc {
+    pub fn from_report(report: &Report, config: &Config) -> IndexDoc {
+        let meta = &report.meta;
+        let mut text = meta.title.clone();
+        let mut anchors = Vec::with_capacity(report.rendered.blocks.len());
+        for block in &report.rendered.blocks {
+            text.push('\n');
+            anchors.push((text.len(), block.anchor.clone()));
+            text.push_str(&block.text);
+        }
+        let sort_key = meta
+            .date
+            .as_deref()
+            .and_then(|d| d.get(..10))
+            .map(|d| d.replace('-', ""))
+            .and_then(|d| d.parse::<u64>().ok())
+            .unwrap_or(meta.year.max(0) as u64 * 10_000 + 1231);
+        IndexDoc {
+            id: report.source.to_string_lossy().replace('\\', "/"),
+            url: crate::render::site_url(&config.base_path(), &report.path),
+            title: meta.title.clone(),
+            text,
+            anchors,
+            body: meta.body.clone(),
+            level: meta.level.clone(),
+            period: meta.period.clone(),
+            year: meta.year as i64,
+            date: meta.date.clone().unwrap_or_default(),
+            sort_key,
+        }
+    }
+
+    /// A fingerprint of everything stored, to skip reports that did not change.
+    pub fn digest(&self) -> u64 {
+        let mut hasher = std::hash::DefaultHasher::new();
+        self.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    fn to_document(&self, fields: &Fields) -> TantivyDocument {
+        let anchors: String = self.anchors.iter().map(|(offset, anchor)| format!("{offset}\t{anchor}\n")).collect();
+        let mut doc = TantivyDocument::default();
+        doc.add_text(fields.id, &self.id);
+        doc.add_u64(fields.digest, self.digest());
+        doc.add_text(fields.url, &self.url);
+        doc.add_text(fields.title, &self.title);
+        doc.add_text(fields.text, &self.text);
+        doc.add_text(fields.anchors, &anchors);
+        doc.add_text(fields.body, &self.body);
+        doc.add_text(fields.level, &self.level);
+        doc.add_text(fields.period, &self.period);
+        doc.add_i64(fields.year, self.year);
+        doc.add_text(fields.date, &self.date);
+        doc.add_u64(fields.sort_key, self.sort_key);
+        doc
+    }
+}
+
+impl Hash for IndexDoc {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let IndexDoc { id, url, title, text, anchors, body, level, period, year, date, sort_key } = self;
+        (id, url, title, text, anchors, body, level, period, year, date, sort_key).hash(state);
+    }
+}
+
+/// Parses the stored `anchors` field back.
+pub fn parse_anchors(stored: &str) -> Vec<(usize, String)> {
+    stored
+        .lines()
+        .filter_map(|line| {
+            let (offset, anchor) = line.split_once('\t')?;
+            Some((offset.parse().ok()?, anchor.to_owned()))
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct IndexSummary {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    /// The whole index was written anew (first build or new schema).
+    pub rebuilt: bool,
+    pub elapsed: Duration,
+}
+
+/// An open writer on the index. Changes become visible at `commit`.
+pub struct IndexWriter {
+    index: Index,
+    writer: TantivyWriter,
+    fields: Fields,
+    index_dir: PathBuf,
+}
+
+impl IndexWriter {
+    /// Opens the existing index in `index_dir` for updates.
+    pub fn open(index_dir: &Path) -> Result<IndexWriter, IndexError> {
+        let (index, fields) = open_index(index_dir)?;
+        Self::with_index(index, fields, index_dir)
+    }
+
+    fn with_index(index: Index, fields: Fields, index_dir: &Path) -> Result<IndexWriter, IndexError> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+        let writer = index.writer_with_num_threads(threads, threads * 64_000_000).map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => IndexError::Busy(index_dir.to_path_buf()),
+            e => IndexError::Tantivy { path: index_dir.to_path_buf(), source: e },
+        })?;
+        Ok(IndexWriter { index, writer, fields, index_dir: index_dir.to_path_buf() })
+    }
+
+    /// Adds the report's document, replacing any with the same id.
+    pub fn upsert(&mut self, doc: &IndexDoc) -> Result<(), IndexError> {
+        self.delete(&doc.id);
+        self.writer.add_document(doc.to_document(&self.fields)).map_err(|e| self.error(e))?;
+        Ok(())
+    }
+
+    /// Removes the report's document, if there is one.
+    pub fn delete(&mut self, id: &str) {
+        self.writer.delete_term(Term::from_field_text(self.fields.id, id));
+    }
+
+    /// Makes every change so far visible to readers, all at once.
+    pub fn commit(&mut self) -> Result<(), IndexError> {
+        let path = self.index_dir.clone();
+        let error = |source| IndexError::Tantivy { path: path.clone(), source };
+        let mut prepared = self.writer.prepare_commit().map_err(error)?;
+        prepared.set_payload(&commit_payload());
+        prepared.commit().map_err(error)?;
+        Ok(())
+    }
+
+    /// Finishes background merges, so that no half-merged files stay behind.
+    pub fn finish(self) -> Result<(), IndexError> {
+        let path = self.index_dir.clone();
+        self.writer.wait_merging_threads().map_err(|e| IndexError::Tantivy { path, source: e })
+    }
+
+    /// The digest of every report in the committed index, by id.
+    pub fn digests(&self) -> Result<HashMap<String, u64>, IndexError> {
+        let reader = self.index.reader().map_err(|e| self.error(e))?;
+        let searcher = reader.searcher();
+        let mut digests = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let fast = segment.fast_fields();
+            let ids = fast.str("id").map_err(|e| self.error(e))?;
+            let hashes = fast.u64("digest").map_err(|e| self.error(e))?;
+            let Some(ids) = ids else { continue };
+            let mut id = String::new();
+            for doc in segment.doc_ids_alive() {
+                let (Some(ord), Some(digest)) = (ids.term_ords(doc).next(), hashes.first(doc)) else { continue };
+                id.clear();
+                if ids.ord_to_str(ord, &mut id).is_ok() {
+                    digests.insert(id.clone(), digest);
+                }
+            }
+        }
+        Ok(digests)
+    }
+
+    fn error(&self, source: tantivy::TantivyError) -> IndexError {
+        IndexError::Tantivy { path: self.index_dir.clone(), source }
+    }
+}
+
+/// Brings the index in `index_dir` in line with the library: reports that
+/// changed are replaced, new ones added, gone ones deleted; the rest is left
+/// alone. Writes a whole new index when there is none or it is incompatible.
+pub fn sync(index_dir: &Path, library: &Library, config: &Config) -> Result<IndexSummary, IndexError> {
+    let started = Instant::now();
+    let docs: Vec<IndexDoc> = {
+        use rayon::prelude::*;
+        library.reports.par_iter().map(|r| IndexDoc::from_report(r, config)).collect()
+    };
+    let mut summary = match IndexWriter::open(index_dir) {
+        Ok(writer) => update(writer, &docs)?,
+        Err(IndexError::Missing(_) | IndexError::Incompatible(_) | IndexError::Unreadable { .. }) => {
+            rebuild(index_dir, &docs)?
+        }
+        Err(e) => return Err(e),
+    };
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+fn update(mut writer: IndexWriter, docs: &[IndexDoc]) -> Result<IndexSummary, IndexError> {
+    let mut old = writer.digests()?;
+    let mut summary = IndexSummary::default();
+    for doc in docs {
+        match old.remove(&doc.id) {
+            Some(digest) if digest == doc.digest() => summary.unchanged += 1,
+            Some(_) => {
+                writer.upsert(doc)?;
+                summary.updated += 1;
+            }
+            None => {
+                writer.upsert(doc)?;
+                summary.added += 1;
+            }
+        }
+    }
+    for id in old.keys() {
+        writer.delete(id);
+        summary.removed += 1;
+    }
+    if summary.added + summary.updated + summary.removed > 0 {
+        writer.commit()?;
+    }
+    writer.finish()?;
+    Ok(summary)
+}
+
+/// Writes a complete new index beside the live one, then swaps it in.
+fn rebuild(index_dir: &Path, docs: &[IndexDoc]) -> Result<IndexSummary, IndexError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| IndexError::Io { path, source }
+    };
+    std::fs::create_dir_all(index_dir).map_err(io(index_dir))?;
+    remove_leftovers(index_dir);
+    let live = version_dir(index_dir);
+    let staging = index_dir.join(format!(".v{}.tmp-{}", super::SCHEMA_VERSION, std::process::id()));
+    std::fs::create_dir_all(&staging).map_err(io(&staging))?;
+
+    let (schema, fields) = schema();
+    let index = Index::builder()
+        .schema(schema)
+        .settings(settings())
+        .create_in_dir(&staging)
+        .map_err(|e| IndexError::Tantivy { path: staging.clone(), source: e })?;
+    register_tokenizer(&index);
+    let mut writer = IndexWriter::with_index(index, fields, &staging)?;
+    for doc in docs {
+        writer.add(doc)?;
+    }
+    writer.commit()?;
+    writer.finish()?;
+
+    // Move the old index aside, the new one in, then drop the old one.
+    let old = index_dir.join(format!(".v{}.old-{}", super::SCHEMA_VERSION, std::process::id()));
+    if live.exists() {
+        std::fs::rename(&live, &old).map_err(io(&live))?;
+    }
+    std::fs::rename(&staging, &live).map_err(io(&live))?;
+    let _ = std::fs::remove_dir_all(&old);
+    remove_other_versions(index_dir);
+    Ok(IndexSummary { added: docs.len(), rebuilt: true, ..IndexSummary::default() })
+}
+
+impl IndexWriter {
+    /// Adds a document without deleting first: for a fresh index only.
+    fn add(&mut self, doc: &IndexDoc) -> Result<(), IndexError> {
+        self.writer.add_document(doc.to_document(&self.fields)).map_err(|e| self.error(e))?;
+        Ok(())
+    }
+}
+
+/// Staging folders of builds that were killed.
+fn remove_leftovers(index_dir: &Path) {
+    for entry in std::fs::read_dir(index_dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(".v") && (name.contains(".tmp-") || name.contains(".old-")) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Indexes of older schema versions, once the new one is in place.
+fn remove_other_versions(index_dir: &Path) {
+    let current = format!("v{}", super::SCHEMA_VERSION);
+    for entry in std::fs::read_dir(index_dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let versioned = name.starts_with('v') && name[1..].parse::<u32>().is_ok();
+        if versioned && name != current && entry.path().join("meta.json").is_file() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}

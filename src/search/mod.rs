@@ -1,0 +1,145 @@
+//! Full-text search over the archive: a Tantivy index on disk.
+//!
+//! One Tantivy document per report. A report is the unit people look for and
+//! count ("which bodies wrote this, since when?"), all words of a query must
+//! appear in the same report, and filters and facets are per report. The
+//! paragraph a match sits in is found when the snippet is cut, from stored
+//! block offsets, so results still link to the exact paragraph.
+//!
+//! - `analyzer`: normalization and the CJK bigram tokenizer
+//! - `indexer`: writing: full builds, and updates of single reports
+//! - `query`: the query language, parsed and turned into Tantivy queries
+//! - `searcher`: running a query: hits, facets, pages
+//! - `snippet`: cutting snippets around the matched wording
+
+pub mod analyzer;
+pub mod indexer;
+pub mod print;
+pub mod query;
+pub mod searcher;
+pub mod snippet;
+
+use std::path::{Path, PathBuf};
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, IndexSettings};
+
+pub use indexer::{IndexDoc, IndexSummary, IndexWriter};
+pub use query::QueryError;
+pub use searcher::{SearchIndex, SearchRequest, SearchResults, Sort};
+
+/// Bumped whenever the schema or the analyzer changes: an index written by
+/// another version is rebuilt, never misread.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The folder inside the index folder that holds this version's index.
+pub fn version_dir(index_dir: &Path) -> PathBuf {
+    index_dir.join(format!("v{SCHEMA_VERSION}"))
+}
+
+/// Written with every commit; checked when the index is opened.
+fn commit_payload() -> String {
+    format!("wenku-index-v{SCHEMA_VERSION}")
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("there is no search index in {0}\n  = help: run `wenku build` to create it")]
+    Missing(PathBuf),
+    #[error(
+        "the search index in {0} was written by another version of wenku\n  = help: run `wenku build` to rebuild it"
+    )]
+    Incompatible(PathBuf),
+    #[error("cannot read the search index in {path}: {message}\n  = help: run `wenku build` to rebuild it")]
+    Unreadable { path: PathBuf, message: String },
+    #[error(
+        "the search index in {0} is being written by another wenku process\n  = help: wait for it to finish, or stop `wenku serve` while building"
+    )]
+    Busy(PathBuf),
+    #[error("search index error in {path}: {source}")]
+    Tantivy { path: PathBuf, source: tantivy::TantivyError },
+    #[error("cannot write the search index in {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+/// The index's fields. `text` holds the title and every block of the report,
+/// one per line; `anchors` maps byte offsets in it to paragraph anchors.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub id: Field,
+    pub digest: Field,
+    pub url: Field,
+    pub title: Field,
+    pub text: Field,
+    pub anchors: Field,
+    pub body: Field,
+    pub level: Field,
+    pub period: Field,
+    pub year: Field,
+    pub date: Field,
+    pub sort_key: Field,
+}
+
+pub fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text_indexing = TextFieldIndexing::default()
+        .set_tokenizer(analyzer::TOKENIZER)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let fields = Fields {
+        id: builder.add_text_field("id", STRING | STORED | FAST),
+        digest: builder.add_u64_field("digest", FAST),
+        url: builder.add_text_field("url", STORED),
+        title: builder.add_text_field("title", STORED),
+        text: builder.add_text_field("text", TextOptions::default().set_indexing_options(text_indexing).set_stored()),
+        anchors: builder.add_text_field("anchors", STORED),
+        body: builder.add_text_field("body", STRING | STORED | FAST),
+        level: builder.add_text_field("level", STRING | STORED | FAST),
+        period: builder.add_text_field("period", STRING | STORED | FAST),
+        year: builder.add_i64_field("year", INDEXED | STORED | FAST),
+        date: builder.add_text_field("date", STORED),
+        sort_key: builder.add_u64_field("sort_key", FAST),
+    };
+    (builder.build(), fields)
+}
+
+fn settings() -> IndexSettings {
+    IndexSettings {
+        // Stored report text is most of the index; zstd keeps it small.
+        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
+            compression_level: Some(3),
+        }),
+        ..IndexSettings::default()
+    }
+}
+
+fn register_tokenizer(index: &Index) {
+    index.tokenizers().register(analyzer::TOKENIZER, TextAnalyzer::from(analyzer::CjkTokenizer::default()));
+}
+
+/// Opens this version's index in `index_dir`, checking that wenku wrote it.
+fn open_index(index_dir: &Path) -> Result<(Index, Fields), IndexError> {
+    let dir = version_dir(index_dir);
+    if !dir.join("meta.json").is_file() {
+        let other_version = std::fs::read_dir(index_dir).into_iter().flatten().flatten().any(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            name.starts_with('v') && name[1..].parse::<u32>().is_ok() && entry.path().join("meta.json").is_file()
+        });
+        return Err(if other_version {
+            IndexError::Incompatible(index_dir.to_path_buf())
+        } else {
+            IndexError::Missing(index_dir.to_path_buf())
+        });
+    }
+    let unreadable = |e: tantivy::TantivyError| IndexError::Unreadable { path: dir.clone(), message: e.to_string() };
+    let index = Index::open_in_dir(&dir).map_err(unreadable)?;
+    let metas = index.load_metas().map_err(unreadable)?;
+    let (schema, fields) = schema();
+    if metas.payload.as_deref() != Some(commit_payload().as_str()) || index.schema() != schema {
+        return Err(IndexError::Incompatible(index_dir.to_path_buf()));
+    }
+    register_tokenizer(&index);
+    Ok((index, fields))
+}

@@ -1,0 +1,52 @@
+//! Search results as text for a terminal (`wenku search` without `--json`).
+
+use std::io::{self, Write};
+
+use super::searcher::{SearchResults, ValueCount};
+
+/// Writes the results; `color` marks matches with bold yellow instead of
+/// leaving them unmarked.
+pub fn print_results(out: &mut dyn Write, results: &SearchResults, color: bool) -> io::Result<()> {
+    let noun = if results.total == 1 { "report" } else { "reports" };
+    write!(out, "{} {noun} match ({:.1} ms)", results.total, results.took_ms)?;
+    if results.pages > 1 {
+        write!(out, ", page {} of {}", results.page, results.pages)?;
+    }
+    writeln!(out)?;
+    if results.total == 0 {
+        return Ok(());
+    }
+    let years: Vec<String> = results.facets.year.iter().map(|y| format!("{} ({})", y.year, y.count)).collect();
+    writeln!(out, "  years:   {}", years.join(" · "))?;
+    writeln!(out, "  bodies:  {}", counts(&results.facets.body))?;
+    writeln!(out, "  levels:  {}", counts(&results.facets.level))?;
+    writeln!(out, "  periods: {}", counts(&results.facets.period))?;
+    for (i, hit) in results.hits.iter().enumerate() {
+        writeln!(out)?;
+        writeln!(out, "{}. {}", (results.page - 1) * results.per_page + i + 1, hit.title)?;
+        writeln!(out, "   {} · {} · {} · {}", hit.body, hit.level, hit.year, hit.period)?;
+        writeln!(out, "   {}", hit.url)?;
+        for s in &hit.snippets {
+            let mut line = String::new();
+            for fragment in &s.snippet.fragments {
+                let text = fragment.text.replace('\n', " ");
+                if fragment.marked && color {
+                    line.push_str(&format!("\x1b[1;33m{text}\x1b[0m"));
+                } else {
+                    line.push_str(&text);
+                }
+            }
+            writeln!(out, "   {line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// `某区 (3) · 某市 (1)`, the first twelve values.
+fn counts(values: &[ValueCount]) -> String {
+    let mut shown: Vec<String> = values.iter().take(12).map(|v| format!("{} ({})", v.value, v.count)).collect();
+    if values.len() > 12 {
+        shown.push(format!("and {} more", values.len() - 12));
+    }
+    shown.join(" · ")
+}

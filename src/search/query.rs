@@ -1,0 +1,448 @@
+//! The query language:
+//!
+//! | syntax | meaning |
+//! | --- | --- |
+//! | `打通供应链 疫情` | every word must appear (each word as written, contiguous) |
+//! | `"疫情 防控"` | the exact phrase, spaces and punctuation included |
+//! | `-扶贫`, `-"…"` | reports with this wording are left out |
+//! | `疫情防控 OR 新冠` | either one |
+//! | `year:2020`, `year:2018..2021`, `year:2018..`, `year:..2019` | years |
+//! | `body:…`, `level:…`, `period:…` (value may be quoted) | exact metadata |
+//!
+//! A filter given twice for the same field means either value (a report
+//! has one year). Parsing never panics; every mistake is a `QueryError`
+//! naming the problem and how to fix it.
+
+use std::ops::Bound;
+
+use tantivy::Term;
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TantivyQuery, RangeQuery, TermQuery,
+};
+use tantivy::schema::IndexRecordOption;
+
+use super::Fields;
+use super::analyzer::phrase_terms;
+
+/// Longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 1000;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}\n  = help: {help}")]
+pub struct QueryError {
+    pub message: String,
+    pub help: String,
+}
+
+fn error(message: impl Into<String>, help: impl Into<String>) -> QueryError {
+    QueryError { message: message.into(), help: help.into() }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterField {
+    Year,
+    Body,
+    Level,
+    Period,
+}
+
+impl FilterField {
+    const ALL: [FilterField; 4] = [Self::Year, Self::Body, Self::Level, Self::Period];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Year => "year",
+            Self::Body => "body",
+            Self::Level => "level",
+            Self::Period => "period",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clause {
+    /// Wording to find, as typed (normalized later by the analyzer).
+    Text(String),
+    Years(Bound<i64>, Bound<i64>),
+    Value(FilterField, String),
+}
+
+/// A parsed query: all of `required` (each an OR of alternatives), none of
+/// `excluded`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedQuery {
+    pub required: Vec<Vec<Clause>>,
+    pub excluded: Vec<Clause>,
+}
+
+impl ParsedQuery {
+    /// The wording to highlight: every positive text clause.
+    pub fn wording(&self) -> Vec<&str> {
+        self.required
+            .iter()
+            .flatten()
+            .filter_map(|c| match c {
+                Clause::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether any positive clause is wording (else ranking means nothing).
+    pub fn has_wording(&self) -> bool {
+        !self.wording().is_empty()
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = (FilterField, &str)> {
+        self.required.iter().flatten().chain(&self.excluded).filter_map(|c| match c {
+            Clause::Value(field, value) => Some((*field, value.as_str())),
+            _ => None,
+        })
+    }
+}
+
+/// One piece of the query string, before `OR` is applied.
+#[derive(Debug)]
+enum Piece {
+    Or,
+    Clause { negated: bool, clause: Clause },
+}
+
+pub fn parse(query: &str) -> Result<ParsedQuery, QueryError> {
+    if query.chars().count() > MAX_QUERY_CHARS {
+        return Err(error(
+            format!("the query is too long ({} characters)", query.chars().count()),
+            format!("search for at most {MAX_QUERY_CHARS} characters"),
+        ));
+    }
+    let pieces = lex(query)?;
+    if pieces.is_empty() {
+        return Err(error("the query is empty", "type a word or phrase, e.g. 疫情防控 or \"打通供应链\""));
+    }
+
+    let mut parsed = ParsedQuery::default();
+    let mut i = 0;
+    while i < pieces.len() {
+        match &pieces[i] {
+            Piece::Or => {
+                return Err(error("`OR` needs wording on both sides", "write it between two words: 疫情 OR 新冠"));
+            }
+            Piece::Clause { negated: true, clause } => {
+                if matches!(pieces.get(i + 1), Some(Piece::Or)) {
+                    return Err(error(
+                        "an excluded word cannot be part of an `OR`",
+                        "write the alternatives without `-`, and exclude separately",
+                    ));
+                }
+                parsed.excluded.push(clause.clone());
+                i += 1;
+            }
+            Piece::Clause { negated: false, clause } => {
+                let mut alternatives = vec![clause.clone()];
+                i += 1;
+                while matches!(pieces.get(i), Some(Piece::Or)) {
+                    match pieces.get(i + 1) {
+                        Some(Piece::Clause { negated: false, clause }) => alternatives.push(clause.clone()),
+                        Some(Piece::Clause { negated: true, .. }) => {
+                            return Err(error(
+                                "an excluded word cannot be part of an `OR`",
+                                "write the alternatives without `-`, and exclude separately",
+                            ));
+                        }
+                        _ => {
+                            return Err(error(
+                                "`OR` needs wording on both sides",
+                                "write it between two words: 疫情 OR 新冠",
+                            ));
+                        }
+                    }
+                    i += 2;
+                }
+                parsed.required.push(alternatives);
+            }
+        }
+    }
+    merge_repeated_filters(&mut parsed);
+    if parsed.required.is_empty() {
+        return Err(error(
+            "the query only excludes",
+            "add wording or a filter to search within, e.g. 疫情防控 -扶贫 or year:2020 -扶贫",
+        ));
+    }
+    Ok(parsed)
+}
+
+/// `year:2020 year:2021` means either year: a report has only one.
+fn merge_repeated_filters(parsed: &mut ParsedQuery) {
+    let mut merged: Vec<Vec<Clause>> = Vec::new();
+    for group in parsed.required.drain(..) {
+        let same_field = group_field(&group).and_then(|field| merged.iter_mut().find(|g| group_field(g) == Some(field)));
+        match same_field {
+            Some(existing) => existing.extend(group),
+            None => merged.push(group),
+        }
+    }
+    parsed.required = merged;
+}
+
+/// The field of a group made only of filters on one field.
+fn group_field(group: &[Clause]) -> Option<FilterField> {
+    let mut fields = group.iter().map(|c| match c {
+        Clause::Years(..) => Some(FilterField::Year),
+        Clause::Value(field, _) => Some(*field),
+        Clause::Text(_) => None,
+    });
+    let first = fields.next()??;
+    fields.all(|f| f == Some(first)).then_some(first)
+}
+
+fn lex(query: &str) -> Result<Vec<Piece>, QueryError> {
+    let chars: Vec<char> = query.chars().collect();
+    let mut pieces = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let negated = chars[i] == '-';
+        if negated {
+            i += 1;
+            if i >= chars.len() || chars[i].is_whitespace() {
+                return Err(error("`-` must be followed by the wording to exclude", "write it as -扶贫, without a space"));
+            }
+        }
+        let (clause, end) = if chars[i] == '"' {
+            let (text, end) = quoted(&chars, i)?;
+            (text_clause(text)?, end)
+        } else {
+            let end = (i..chars.len()).find(|&j| chars[j].is_whitespace()).unwrap_or(chars.len());
+            let word: String = chars[i..end].iter().collect();
+            if !negated && word == "OR" {
+                pieces.push(Piece::Or);
+                i = end;
+                continue;
+            }
+            match filter(&chars, i, end)? {
+                Some((clause, end)) => (clause, end),
+                None => {
+                    if word.contains('"') {
+                        return Err(error(
+                            format!("a quote in the middle of `{word}`"),
+                            "put quotes around the whole phrase: \"疫情防控\"",
+                        ));
+                    }
+                    (text_clause(word)?, end)
+                }
+            }
+        };
+        pieces.push(Piece::Clause { negated, clause });
+        i = end;
+    }
+    Ok(pieces)
+}
+
+/// The text between a quote at `open` and its closing quote.
+fn quoted(chars: &[char], open: usize) -> Result<(String, usize), QueryError> {
+    match (open + 1..chars.len()).find(|&j| chars[j] == '"') {
+        Some(close) => Ok((chars[open + 1..close].iter().collect(), close + 1)),
+        None => Err(error(
+            format!("a quote is not closed: {}", chars[open..].iter().collect::<String>()),
+            "add the closing \" at the end of the phrase",
+        )),
+    }
+}
+
+fn text_clause(text: String) -> Result<Clause, QueryError> {
+    if phrase_terms(&text).is_empty() {
+        let shown = if text.trim().is_empty() { "\"\"".to_owned() } else { format!("`{text}`") };
+        return Err(error(
+            format!("{shown} has nothing to search for"),
+            "search for letters, characters or digits; punctuation alone is ignored",
+        ));
+    }
+    Ok(Clause::Text(text))
+}
+
+/// A `field:value` starting at `start`, if the word is one. A word that only
+/// looks like a misspelt filter (`yaer:2020`) is an error, not wording.
+fn filter(chars: &[char], start: usize, word_end: usize) -> Result<Option<(Clause, usize)>, QueryError> {
+    let Some(colon) = (start..word_end).find(|&j| chars[j] == ':' || chars[j] == '：') else {
+        return Ok(None);
+    };
+    let name: String = chars[start..colon].iter().collect();
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Ok(None);
+    }
+    let names = FilterField::ALL.map(FilterField::name);
+    let Some(field) = FilterField::ALL.into_iter().find(|f| f.name() == name.to_ascii_lowercase()) else {
+        return match crate::diagnostics::closest(&name.to_ascii_lowercase(), names) {
+            Some(suggestion) => Err(error(
+                format!("unknown filter `{name}:`"),
+                format!("did you mean `{suggestion}:`? The filters are {}", names.map(|n| format!("{n}:")).join(", ")),
+            )),
+            None => Ok(None),
+        };
+    };
+    let (value, end) = if chars.get(colon + 1) == Some(&'"') {
+        quoted(chars, colon + 1)?
+    } else {
+        (chars[colon + 1..word_end].iter().collect(), word_end)
+    };
+    let value = value.trim().to_owned();
+    if value.is_empty() {
+        return Err(error(
+            format!("`{name}:` has no value"),
+            match field {
+                FilterField::Year => "write it as year:2020 or year:2018..2021".to_owned(),
+                _ => format!("write it as {name}:value, or {name}:\"value with spaces\""),
+            },
+        ));
+    }
+    let clause = match field {
+        FilterField::Year => years(&value)?,
+        _ => Clause::Value(field, value),
+    };
+    Ok(Some((clause, end)))
+}
+
+fn years(value: &str) -> Result<Clause, QueryError> {
+    let bad = || {
+        error(
+            format!("`year:{value}` is not a year or a range of years"),
+            "write year:2020, year:2018..2021, year:2018.. or year:..2021",
+        )
+    };
+    let year = |s: &str| -> Result<Bound<i64>, QueryError> {
+        if s.is_empty() {
+            return Ok(Bound::Unbounded);
+        }
+        match s.parse::<i64>() {
+            Ok(y) if (0..=9999).contains(&y) => Ok(Bound::Included(y)),
+            _ => Err(bad()),
+        }
+    };
+    let Some((from, to)) = value.split_once("..") else {
+        let single = year(value)?;
+        if single == Bound::Unbounded {
+            return Err(bad());
+        }
+        return Ok(Clause::Years(single, single));
+    };
+    let (from, to) = (year(from)?, year(to)?);
+    if let (Bound::Included(a), Bound::Included(b)) = (from, to)
+        && a > b
+    {
+        return Err(error(format!("`year:{value}` runs backwards"), format!("write year:{b}..{a}")));
+    }
+    if from == Bound::Unbounded && to == Bound::Unbounded {
+        return Err(bad());
+    }
+    Ok(Clause::Years(from, to))
+}
+
+/// The Tantivy query for a parsed query. Filters do not change the ranking.
+pub fn to_tantivy(parsed: &ParsedQuery, fields: &Fields) -> Box<dyn TantivyQuery> {
+    let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+    for group in &parsed.required {
+        let query = if group.len() == 1 {
+            clause_query(&group[0], fields)
+        } else {
+            Box::new(BooleanQuery::new(group.iter().map(|c| (Occur::Should, clause_query(c, fields))).collect()))
+        };
+        clauses.push((Occur::Must, query));
+    }
+    for clause in &parsed.excluded {
+        clauses.push((Occur::MustNot, clause_query(clause, fields)));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+fn clause_query(clause: &Clause, fields: &Fields) -> Box<dyn TantivyQuery> {
+    match clause {
+        Clause::Text(text) => {
+            let mut terms: Vec<(usize, Term)> =
+                phrase_terms(text).into_iter().map(|(pos, t)| (pos, Term::from_field_text(fields.text, &t))).collect();
+            if terms.len() == 1 {
+                let (_, term) = terms.remove(0);
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+            } else {
+                Box::new(PhraseQuery::new_with_offset(terms))
+            }
+        }
+        Clause::Years(from, to) => {
+            let term = |y: &i64| Term::from_field_i64(fields.year, *y);
+            Box::new(ConstScoreQuery::new(Box::new(RangeQuery::new(from.as_ref().map(term), to.as_ref().map(term))), 0.0))
+        }
+        Clause::Value(field, value) => {
+            let field = match field {
+                FilterField::Body => fields.body,
+                FilterField::Level => fields.level,
+                FilterField::Period => fields.period,
+                FilterField::Year => unreachable!("years are parsed into Clause::Years"),
+            };
+            let query = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
+            Box::new(ConstScoreQuery::new(Box::new(query), 0.0))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(t: &str) -> Clause {
+        Clause::Text(t.into())
+    }
+
+    #[test]
+    fn words_phrases_exclusions_and_or() {
+        let q = parse("打通供应链 \"疫情 防控\" -扶贫 新冠 OR 非典").unwrap();
+        assert_eq!(q.required, vec![vec![text("打通供应链")], vec![text("疫情 防控")], vec![text("新冠"), text("非典")]]);
+        assert_eq!(q.excluded, vec![text("扶贫")]);
+    }
+
+    #[test]
+    fn filters() {
+        let q = parse("year:2018..2021 body:\"某区 人大\" level：省级 year:2023 period:年度").unwrap();
+        assert_eq!(
+            q.required,
+            vec![
+                vec![
+                    Clause::Years(Bound::Included(2018), Bound::Included(2021)),
+                    Clause::Years(Bound::Included(2023), Bound::Included(2023))
+                ],
+                vec![Clause::Value(FilterField::Body, "某区 人大".into())],
+                vec![Clause::Value(FilterField::Level, "省级".into())],
+                vec![Clause::Value(FilterField::Period, "年度".into())],
+            ]
+        );
+        assert_eq!(parse("year:..2019").unwrap().required[0], vec![Clause::Years(Bound::Unbounded, Bound::Included(2019))]);
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        let message = |q: &str| parse(q).unwrap_err().message;
+        assert_eq!(message(""), "the query is empty");
+        assert_eq!(message("   "), "the query is empty");
+        assert!(message("\"疫情防控").contains("not closed"));
+        assert!(message("yaer:2020").contains("unknown filter `yaer:`"));
+        assert!(parse("yaer:2020").unwrap_err().help.contains("year:"));
+        assert!(message("year:二〇二〇").contains("not a year"));
+        assert!(message("year:2021..2018").contains("backwards"));
+        assert!(message("year:").contains("no value"));
+        assert!(message("-扶贫").contains("only excludes"));
+        assert!(message("OR 疫情").contains("OR"));
+        assert!(message("疫情 OR").contains("OR"));
+        assert!(message("疫情 - 防控").contains("`-`"));
+        assert!(message("，。").contains("nothing to search for"));
+        assert!(message("疫\"情").contains("quote"));
+        assert!(message(&"字".repeat(2000)).contains("too long"));
+    }
+
+    #[test]
+    fn words_with_colons_that_are_not_filters_stay_words() {
+        assert_eq!(parse("http://example.org").unwrap().required, vec![vec![text("http://example.org")]]);
+        assert_eq!(parse("时间:2020").unwrap().required, vec![vec![text("时间:2020")]]);
+    }
+}
