@@ -11,17 +11,22 @@
 //!    traditional Han folded to simplified (OpenCC's character table).
 //! 2. **Classify** it: a CJK letter (Han, Kana, Hangul), a word character
 //!    (any other letter or digit) or a separator (space, punctuation).
-//! 3. **Tokenize**: every CJK letter takes one position and yields its unigram
-//!    and, when the next letter is CJK too, the bigram starting there. A run of
-//!    word characters is one token at one position. A run of separators takes
-//!    one position and yields nothing, so that wording split by punctuation
-//!    does not match wording written without it.
+//! 3. **Tokenize**: every CJK letter takes one position and yields the bigram
+//!    starting there; the last letter of a run yields its unigram (`控`), the
+//!    first one a marked unigram too (`疫^`). A run of word characters is one
+//!    token at one position. A run of separators is one token too, a single
+//!    space: wording split by punctuation must not match wording written
+//!    without it, nor with a letter or word in that place.
 //!
 //! A query phrase is tokenized the same way but needs fewer terms: the
-//! bigrams of a CJK run already fix every character and its neighbour. The
-//! result is exact with respect to [`normalize`]: a phrase matches a text iff
-//! the normalized phrase occurs in the normalized text without cutting a Latin
-//! word or number in two (see [`find_phrase`]).
+//! bigrams of a CJK run already fix every character and its neighbour. A lone
+//! CJK letter in a phrase sits at the end of a run in the text when something
+//! follows it in the phrase (`网` in `网5G`), else at the start of one (`网^`
+//! in `5G网`); a query of one letter alone matches every term beginning with
+//! it. Unigrams only at run edges keep the index about a third smaller than
+//! unigrams everywhere. The result is exact with respect to [`normalize`]: a
+//! phrase matches a text iff the normalized phrase occurs in the normalized
+//! text without cutting a Latin word or number in two (see [`find_phrase`]).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -231,11 +236,26 @@ fn simplified_table() -> &'static SimplifiedTable {
     })
 }
 
-/// Query terms for a phrase, with their positions relative to the first.
-/// Empty when the phrase has no letters or digits.
-pub fn phrase_terms(phrase: &str) -> Vec<(usize, String)> {
+/// Marks the unigram of the first letter of a CJK run (`健^`), as distinct
+/// from the unigram of the last letter (`健`). `^` is a separator, so no
+/// other term contains it.
+const RUN_START: char = '^';
+/// The term for a run of separators.
+const SEPARATOR: char = ' ';
+
+/// The terms a phrase must match, with their positions relative to the first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhraseTerms {
+    /// Empty when the phrase has no letters or digits.
+    pub terms: Vec<(usize, String)>,
+    /// The phrase is one CJK letter, which may sit anywhere in a run: it
+    /// matches every term beginning with it.
+    pub is_prefix: bool,
+}
+
+pub fn phrase_terms(phrase: &str) -> PhraseTerms {
     let chars = normalized_chars(phrase);
-    let mut terms = Vec::new();
+    let mut terms: Vec<(usize, String)> = Vec::new();
     let mut position = 0usize;
     let mut i = 0;
     // Leading separators take no position: the phrase starts at its first letter.
@@ -245,11 +265,13 @@ pub fn phrase_terms(phrase: &str) -> Vec<(usize, String)> {
     while i < chars.len() {
         let class = chars[i].class;
         let run_end = (i..chars.len()).find(|&j| chars[j].class != class).unwrap_or(chars.len());
+        // Trailing punctuation is trimmed, as in `normalize`.
+        let is_last = chars[run_end..].iter().all(|n| n.class == Class::Separator);
         match class {
+            Class::Separator if is_last => break,
             Class::Separator => {
-                if run_end < chars.len() {
-                    position += 1;
-                }
+                terms.push((position, SEPARATOR.to_string()));
+                position += 1;
             }
             Class::Word => {
                 terms.push((position, chars[i..run_end].iter().map(|n| n.c).collect()));
@@ -257,9 +279,7 @@ pub fn phrase_terms(phrase: &str) -> Vec<(usize, String)> {
             }
             Class::Cjk => {
                 let run = &chars[i..run_end];
-                if run.len() == 1 {
-                    terms.push((position, run[0].c.to_string()));
-                } else {
+                if run.len() > 1 {
                     // Bigrams at 0, 2, 4… and the last one cover every character.
                     let last = run.len() - 2;
                     let mut k = 0;
@@ -270,13 +290,24 @@ pub fn phrase_terms(phrase: &str) -> Vec<(usize, String)> {
                         }
                         k = (k + 2).min(last);
                     }
+                } else if !is_last {
+                    // Something other than a letter follows: the text's run ends here too.
+                    terms.push((position, run[0].c.to_string()));
+                } else if !terms.is_empty() {
+                    // Something other than a letter comes before: the text's run starts here.
+                    terms.push((position, format!("{}{RUN_START}", run[0].c)));
+                } else {
+                    return PhraseTerms { terms: vec![(0, run[0].c.to_string())], is_prefix: true };
                 }
                 position += run.len();
             }
         }
+        if is_last {
+            break;
+        }
         i = run_end;
     }
-    terms
+    PhraseTerms { terms, is_prefix: false }
 }
 
 /// The index-time tokenizer; see the module comment.
@@ -290,7 +321,13 @@ impl Tokenizer for CjkTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CjkTokenStream<'a> {
         self.token.reset();
-        CjkTokenStream { chars: normalized_chars(text), next: 0, position: 0, unigram_due: false, token: &mut self.token }
+        CjkTokenStream {
+            chars: normalized_chars(text),
+            next: 0,
+            position: 0,
+            pending: Vec::with_capacity(3),
+            token: &mut self.token,
+        }
     }
 }
 
@@ -300,9 +337,17 @@ pub struct CjkTokenStream<'a> {
     next: usize,
     /// The position of the next character.
     position: usize,
-    /// The bigram at `next - 1` was emitted; its unigram comes next.
-    unigram_due: bool,
+    /// Tokens of the last character read still to hand out, last first.
+    pending: Vec<PendingToken>,
     token: &'a mut Token,
+}
+
+struct PendingToken {
+    chars: [char; 2],
+    len: usize,
+    position: usize,
+    from: usize,
+    to: usize,
 }
 
 impl CjkTokenStream<'_> {
@@ -315,14 +360,27 @@ impl CjkTokenStream<'_> {
         self.token.offset_to = to;
         true
     }
+
+    /// Queues a CJK letter's tokens: run-start unigram, bigram, run-end unigram.
+    fn queue_cjk(&mut self, at: usize, position: usize) {
+        let here = self.chars[at];
+        let starts_run = at == 0 || self.chars[at - 1].class != Class::Cjk;
+        let next = self.chars.get(at + 1).filter(|n| n.class == Class::Cjk).copied();
+        let one = |chars, len| PendingToken { chars, len, position, from: here.from, to: here.to };
+        match next {
+            None => self.pending.push(one([here.c, ' '], 1)),
+            Some(after) => self.pending.push(PendingToken { to: after.to, ..one([here.c, after.c], 2) }),
+        }
+        if starts_run {
+            self.pending.push(one([here.c, RUN_START], 2));
+        }
+    }
 }
 
 impl TokenStream for CjkTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        if self.unigram_due {
-            self.unigram_due = false;
-            let n = self.chars[self.next - 1];
-            return self.emit(std::iter::once(n.c), self.position - 1, n.from, n.to);
+        if let Some(t) = self.pending.pop() {
+            return self.emit(t.chars.into_iter().take(t.len), t.position, t.from, t.to);
         }
         while self.next < self.chars.len() {
             let start = self.next;
@@ -334,6 +392,8 @@ impl TokenStream for CjkTokenStream<'_> {
                         self.next += 1;
                     }
                     self.position += 1;
+                    let to = self.chars[self.next - 1].to;
+                    return self.emit(std::iter::once(SEPARATOR), position, here.from, to);
                 }
                 Class::Word => {
                     while self.next < self.chars.len() && self.chars[self.next].class == Class::Word {
@@ -347,14 +407,8 @@ impl TokenStream for CjkTokenStream<'_> {
                 Class::Cjk => {
                     self.next += 1;
                     self.position += 1;
-                    match self.chars.get(self.next) {
-                        Some(after) if after.class == Class::Cjk => {
-                            let after = *after;
-                            self.unigram_due = true;
-                            return self.emit([here.c, after.c].into_iter(), position, here.from, after.to);
-                        }
-                        _ => return self.emit(std::iter::once(here.c), position, here.from, here.to),
-                    }
+                    self.queue_cjk(start, position);
+                    return self.advance();
                 }
             }
         }
@@ -389,14 +443,15 @@ mod tests {
     }
 
     #[test]
-    fn cjk_runs_give_bigrams_and_unigrams_at_each_position() {
-        assert_eq!(tokens("疫情防控"), owned(&[(0, "疫情"), (0, "疫"), (1, "情防"), (1, "情"), (2, "防控"), (2, "防"), (3, "控")]));
+    fn cjk_runs_give_bigrams_and_a_final_unigram() {
+        assert_eq!(tokens("疫情防控"), owned(&[(0, "疫^"), (0, "疫情"), (1, "情防"), (2, "防控"), (3, "控")]));
+        assert_eq!(tokens("a网"), owned(&[(0, "a"), (1, "网^"), (1, "网")]));
     }
 
     #[test]
     fn words_are_lowercased_and_separators_take_one_position() {
-        assert_eq!(tokens("PM2.5，5G网"), owned(&[(0, "pm2"), (2, "5"), (4, "5g"), (5, "网")]));
-        assert_eq!(tokens("  a ,; b"), owned(&[(1, "a"), (3, "b")]));
+        assert_eq!(tokens("PM2.5，5G"), owned(&[(0, "pm2"), (1, " "), (2, "5"), (3, " "), (4, "5g")]));
+        assert_eq!(tokens("  a ,; b"), owned(&[(0, " "), (1, "a"), (2, " "), (3, "b")]));
     }
 
     #[test]
@@ -412,12 +467,21 @@ mod tests {
 
     #[test]
     fn phrase_terms_skip_redundant_bigrams() {
-        assert_eq!(phrase_terms("打通供应链"), owned(&[(0, "打通"), (2, "供应"), (3, "应链")]));
-        assert_eq!(phrase_terms("十四五"), owned(&[(0, "十四"), (1, "四五")]));
-        assert_eq!(phrase_terms("的"), owned(&[(0, "的")]));
-        assert_eq!(phrase_terms("“5G网”"), owned(&[(0, "5g"), (1, "网")]));
-        assert_eq!(phrase_terms("防控，打通"), owned(&[(0, "防控"), (3, "打通")]));
-        assert!(phrase_terms("，。！").is_empty());
+        let terms = |p: &str| phrase_terms(p).terms;
+        assert_eq!(terms("打通供应链"), owned(&[(0, "打通"), (2, "供应"), (3, "应链")]));
+        assert_eq!(terms("十四五"), owned(&[(0, "十四"), (1, "四五")]));
+        assert_eq!(terms("防控，打通"), owned(&[(0, "防控"), (2, " "), (3, "打通")]));
+        assert!(terms("，。！").is_empty());
+    }
+
+    #[test]
+    fn lone_letters_match_run_edges_or_any_term() {
+        assert_eq!(phrase_terms("的"), PhraseTerms { terms: owned(&[(0, "的")]), is_prefix: true });
+        assert_eq!(phrase_terms("的。").terms, owned(&[(0, "的")]));
+        assert_eq!(phrase_terms("“5G网”").terms, owned(&[(0, "5g"), (1, "网^")]));
+        assert_eq!(phrase_terms("网5G").terms, owned(&[(0, "网"), (1, "5g")]));
+        assert_eq!(phrase_terms("管理，健").terms, owned(&[(0, "管理"), (2, " "), (3, "健^")]));
+        assert!(!phrase_terms("疫情").is_prefix);
     }
 
     #[test]

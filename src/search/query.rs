@@ -15,10 +15,11 @@
 
 use std::ops::Bound;
 
-use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TantivyQuery, RangeQuery, TermQuery,
+    BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TantivyQuery, RangeQuery,
+    TermQuery,
 };
+use tantivy::Term;
 use tantivy::schema::IndexRecordOption;
 
 use super::Fields;
@@ -254,7 +255,7 @@ fn quoted(chars: &[char], open: usize) -> Result<(String, usize), QueryError> {
 }
 
 fn text_clause(text: String) -> Result<Clause, QueryError> {
-    if phrase_terms(&text).is_empty() {
+    if phrase_terms(&text).terms.is_empty() {
         let shown = if text.trim().is_empty() { "\"\"".to_owned() } else { format!("`{text}`") };
         return Err(error(
             format!("{shown} has nothing to search for"),
@@ -361,18 +362,24 @@ pub fn to_tantivy(parsed: &ParsedQuery, fields: &Fields) -> Box<dyn TantivyQuery
 fn clause_query(clause: &Clause, fields: &Fields) -> Box<dyn TantivyQuery> {
     match clause {
         Clause::Text(text) => {
+            let phrase = phrase_terms(text);
             let mut terms: Vec<(usize, Term)> =
-                phrase_terms(text).into_iter().map(|(pos, t)| (pos, Term::from_field_text(fields.text, &t))).collect();
-            if terms.len() == 1 {
-                let (_, term) = terms.remove(0);
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+                phrase.terms.into_iter().map(|(pos, t)| (pos, Term::from_field_text(fields.text, &t))).collect();
+            if phrase.is_prefix {
+                let prefix = terms.remove(0).1;
+                let end = Term::from_field_bytes(fields.text, &prefix_end(prefix.serialized_value_bytes()));
+                let any = RangeQuery::new(Bound::Included(prefix), Bound::Excluded(end));
+                Box::new(ConstScoreQuery::new(Box::new(any), 1.0))
+            } else if terms.len() == 1 {
+                Box::new(TermQuery::new(terms.remove(0).1, IndexRecordOption::WithFreqs))
             } else {
                 Box::new(PhraseQuery::new_with_offset(terms))
             }
         }
         Clause::Years(from, to) => {
             let term = |y: &i64| Term::from_field_i64(fields.year, *y);
-            Box::new(ConstScoreQuery::new(Box::new(RangeQuery::new(from.as_ref().map(term), to.as_ref().map(term))), 0.0))
+            let range = RangeQuery::new(from.as_ref().map(term), to.as_ref().map(term));
+            Box::new(ConstScoreQuery::new(Box::new(range), 0.0))
         }
         Clause::Value(field, value) => {
             let field = match field {
@@ -385,6 +392,16 @@ fn clause_query(clause: &Clause, fields: &Fields) -> Box<dyn TantivyQuery> {
             Box::new(ConstScoreQuery::new(Box::new(query), 0.0))
         }
     }
+}
+
+/// The first byte string after every string starting with `prefix`: the
+/// prefix is one UTF-8 character, whose last byte is never 0xFF.
+fn prefix_end(prefix: &[u8]) -> Vec<u8> {
+    let mut end = prefix.to_vec();
+    if let Some(last) = end.last_mut() {
+        *last += 1;
+    }
+    end
 }
 
 #[cfg(test)]
