@@ -28,6 +28,7 @@ pub struct BuildOptions {
 pub struct BuildSummary {
     pub reports: usize,
     pub pages: usize,
+    /// Loading and writing the site, without the index.
     pub elapsed: Duration,
     pub output: PathBuf,
     /// What the search index update did (not for `check`).
@@ -58,15 +59,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let staging = Staging::new(&output)?;
     let pages = render_all(&site, &staging, options.progress)?;
     staging.commit()?;
+    let elapsed = started.elapsed();
     let index_dir = options.root.join(&site.config.index_dir);
     let index = indexer::sync(&index_dir, &site.library, &site.config)?;
-    Ok(BuildSummary {
-        reports: site.library.reports.len(),
-        pages,
-        elapsed: started.elapsed(),
-        output,
-        index: Some((index_dir, index)),
-    })
+    Ok(BuildSummary { reports: site.library.reports.len(), pages, elapsed, output, index: Some((index_dir, index)) })
 }
 
 /// Loads and renders everything, writes nothing: all errors, no output.

@@ -48,6 +48,7 @@ enum Command {
     /// a OR b; filters year:2020, year:2018..2021, body:…, level:…, period:….
     Search {
         /// The query, e.g. '"疫情防控" year:2020..2021'.
+        #[arg(allow_hyphen_values = true)]
         query: String,
         #[arg(long, default_value = ".")]
         root: PathBuf,

@@ -382,37 +382,25 @@ impl TokenStream for CjkTokenStream<'_> {
         if let Some(t) = self.pending.pop() {
             return self.emit(t.chars.into_iter().take(t.len), t.position, t.from, t.to);
         }
-        while self.next < self.chars.len() {
-            let start = self.next;
-            let here = self.chars[start];
-            let position = self.position;
-            match here.class {
-                Class::Separator => {
-                    while self.next < self.chars.len() && self.chars[self.next].class == Class::Separator {
-                        self.next += 1;
-                    }
-                    self.position += 1;
-                    let to = self.chars[self.next - 1].to;
-                    return self.emit(std::iter::once(SEPARATOR), position, here.from, to);
-                }
-                Class::Word => {
-                    while self.next < self.chars.len() && self.chars[self.next].class == Class::Word {
-                        self.next += 1;
-                    }
-                    self.position += 1;
-                    let to = self.chars[self.next - 1].to;
-                    let word: Vec<char> = self.chars[start..self.next].iter().map(|n| n.c).collect();
-                    return self.emit(word.into_iter(), position, here.from, to);
-                }
-                Class::Cjk => {
-                    self.next += 1;
-                    self.position += 1;
-                    self.queue_cjk(start, position);
-                    return self.advance();
-                }
-            }
+        let Some(&here) = self.chars.get(self.next) else { return false };
+        let (start, position) = (self.next, self.position);
+        self.position += 1;
+        if here.class == Class::Cjk {
+            self.next += 1;
+            self.queue_cjk(start, position);
+            return self.advance();
         }
-        false
+        // A run of separators or of word characters is one token.
+        while self.chars.get(self.next).is_some_and(|n| n.class == here.class) {
+            self.next += 1;
+        }
+        let to = self.chars[self.next - 1].to;
+        if here.class == Class::Separator {
+            self.emit(std::iter::once(SEPARATOR), position, here.from, to)
+        } else {
+            let word: Vec<char> = self.chars[start..self.next].iter().map(|n| n.c).collect();
+            self.emit(word.into_iter(), position, here.from, to)
+        }
     }
 
     fn token(&self) -> &Token {

@@ -15,11 +15,8 @@
 
 use std::ops::Bound;
 
-use tantivy::query::{
-    BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TantivyQuery, RangeQuery,
-    TermQuery,
-};
 use tantivy::Term;
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TantivyQuery, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
 use super::Fields;
@@ -177,7 +174,8 @@ pub fn parse(query: &str) -> Result<ParsedQuery, QueryError> {
 fn merge_repeated_filters(parsed: &mut ParsedQuery) {
     let mut merged: Vec<Vec<Clause>> = Vec::new();
     for group in parsed.required.drain(..) {
-        let same_field = group_field(&group).and_then(|field| merged.iter_mut().find(|g| group_field(g) == Some(field)));
+        let same_field =
+            group_field(&group).and_then(|field| merged.iter_mut().find(|g| group_field(g) == Some(field)));
         match same_field {
             Some(existing) => existing.extend(group),
             None => merged.push(group),
@@ -210,7 +208,10 @@ fn lex(query: &str) -> Result<Vec<Piece>, QueryError> {
         if negated {
             i += 1;
             if i >= chars.len() || chars[i].is_whitespace() {
-                return Err(error("`-` must be followed by the wording to exclude", "write it as -扶贫, without a space"));
+                return Err(error(
+                    "`-` must be followed by the wording to exclude",
+                    "write it as -扶贫, without a space",
+                ));
             }
         }
         let (clause, end) = if chars[i] == '"' {
@@ -415,7 +416,10 @@ mod tests {
     #[test]
     fn words_phrases_exclusions_and_or() {
         let q = parse("打通供应链 \"疫情 防控\" -扶贫 新冠 OR 非典").unwrap();
-        assert_eq!(q.required, vec![vec![text("打通供应链")], vec![text("疫情 防控")], vec![text("新冠"), text("非典")]]);
+        assert_eq!(
+            q.required,
+            vec![vec![text("打通供应链")], vec![text("疫情 防控")], vec![text("新冠"), text("非典")]]
+        );
         assert_eq!(q.excluded, vec![text("扶贫")]);
     }
 
@@ -434,7 +438,10 @@ mod tests {
                 vec![Clause::Value(FilterField::Period, "年度".into())],
             ]
         );
-        assert_eq!(parse("year:..2019").unwrap().required[0], vec![Clause::Years(Bound::Unbounded, Bound::Included(2019))]);
+        assert_eq!(
+            parse("year:..2019").unwrap().required[0],
+            vec![Clause::Years(Bound::Unbounded, Bound::Included(2019))]
+        );
     }
 
     #[test]

@@ -182,7 +182,13 @@ impl SearchIndex {
             .into());
         }
         // Relevance means nothing without wording: show the newest first.
-        let sort = if parsed.has_wording() { request.sort } else if request.sort == Sort::Relevance { Sort::Newest } else { request.sort };
+        let sort = if parsed.has_wording() {
+            request.sort
+        } else if request.sort == Sort::Relevance {
+            Sort::Newest
+        } else {
+            request.sort
+        };
 
         let query = query::to_tantivy(&parsed, &self.fields);
         let facets_collector = AggregationCollector::from_aggs(facet_request(), Default::default());

@@ -78,7 +78,8 @@ struct Block {
 fn blocks(text: &str, anchors: &[(usize, String)]) -> Vec<Block> {
     let mut blocks = Vec::with_capacity(anchors.len() + 1);
     let mut starts = vec![(0, String::new())];
-    starts.extend(anchors.iter().filter(|(offset, _)| *offset <= text.len() && text.is_char_boundary(*offset)).cloned());
+    starts
+        .extend(anchors.iter().filter(|(offset, _)| *offset <= text.len() && text.is_char_boundary(*offset)).cloned());
     for (i, (from, anchor)) in starts.iter().enumerate() {
         // Each block ends at the newline before the next one.
         let to = starts.get(i + 1).map_or(text.len(), |(next, _)| next.saturating_sub(1).max(*from));

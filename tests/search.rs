@@ -1,0 +1,355 @@
+//! `wenku search` and the index `build` writes: results, facets, snippets,
+//! the query language's errors, incremental updates, version checks, and a
+//! build killed while indexing.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Run, TestSite};
+use serde_json::Value;
+
+fn search_json(site: &TestSite, args: &[&str]) -> Value {
+    let mut all = vec!["search"];
+    all.extend_from_slice(args);
+    all.push("--json");
+    let run = site.run(&all);
+    assert!(run.success, "search {args:?} failed:\n{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", run.stdout))
+}
+
+fn total(site: &TestSite, query: &str) -> u64 {
+    search_json(site, &[query])["total"].as_u64().unwrap()
+}
+
+/// Source files under `content/` whose text contains `needle`.
+fn files_containing(site: &TestSite, needle: &str) -> Vec<String> {
+    let content = site.root().join("content");
+    let mut found: Vec<String> = walkdir::WalkDir::new(&content)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .filter(|e| std::fs::read_to_string(e.path()).unwrap().contains(needle))
+        .map(|e| e.path().strip_prefix(&content).unwrap().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    found
+}
+
+fn ids(results: &Value) -> Vec<String> {
+    let mut ids: Vec<String> =
+        results["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().into()).collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn a_phrase_finds_its_reports_with_facets_snippets_and_paragraph_links() {
+    let site = TestSite::sample();
+    site.build();
+    let results = search_json(&site, &["\"疫情防控\"", "--limit", "100"]);
+    let expected = files_containing(&site, "疫情防控");
+    assert!(expected.len() >= 5, "the sample uses the wording");
+    assert_eq!(ids(&results), expected);
+    assert_eq!(results["total"].as_u64().unwrap() as usize, expected.len());
+
+    // Facets count the whole result set.
+    let year_sum: u64 =
+        results["facets"]["year"].as_array().unwrap().iter().map(|y| y["count"].as_u64().unwrap()).sum();
+    assert_eq!(year_sum as usize, expected.len());
+    let years: Vec<i64> =
+        results["facets"]["year"].as_array().unwrap().iter().map(|y| y["year"].as_i64().unwrap()).collect();
+    assert_eq!(years, [2020, 2021, 2022], "the sample uses it in 2020-22, ascending");
+    for facet in ["body", "level", "period"] {
+        let sum: u64 = results["facets"][facet].as_array().unwrap().iter().map(|v| v["count"].as_u64().unwrap()).sum();
+        assert_eq!(sum as usize, expected.len(), "{facet} counts add up");
+    }
+
+    // Each hit links to a paragraph that exists and holds the wording.
+    for hit in results["hits"].as_array().unwrap() {
+        let url = hit["url"].as_str().unwrap();
+        let (page_url, anchor) = url.split_once('#').expect("the hit links to a paragraph");
+        assert_eq!(page_url, hit["page_url"].as_str().unwrap());
+        let html = site.page(page_url);
+        assert!(html.contains(&format!("id=\"{anchor}\"")), "{url}: no element with that id");
+        let snippets = hit["snippets"].as_array().unwrap();
+        assert!((1..=3).contains(&snippets.len()));
+        for snippet in snippets {
+            let text = snippet["html"].as_str().unwrap();
+            assert!(text.contains("<mark>疫情防控</mark>"), "{text}");
+            let plain = text.replace("<mark>", "").replace("</mark>", "");
+            assert!(plain.trim_matches('…').chars().count() <= 80, "about 80 characters: {plain}");
+        }
+    }
+}
+
+#[test]
+fn filters_exclusions_or_and_paging() {
+    let site = TestSite::sample();
+    site.build();
+    let all = total(&site, "打通供应链");
+    let in_2022 = search_json(&site, &["打通供应链 year:2022"]);
+    assert!(in_2022["hits"].as_array().unwrap().iter().all(|h| h["year"] == 2022));
+    let ranged = total(&site, "打通供应链 year:2021..2022");
+    let split = total(&site, "打通供应链 year:2021") + in_2022["total"].as_u64().unwrap();
+    assert_eq!(ranged, split, "a range counts what its years count");
+    assert!(ranged < all);
+
+    let body = "某市发展和改革委员会";
+    let by_body = search_json(&site, &[&format!("打通供应链 body:{body}")]);
+    assert!(by_body["hits"].as_array().unwrap().iter().all(|h| h["body"] == body));
+
+    let excluded = search_json(&site, &["打通供应链 -疫情防控", "--limit", "100"]);
+    let with_both = total(&site, "打通供应链 疫情防控");
+    assert_eq!(excluded["total"].as_u64().unwrap(), all - with_both);
+    for hit in excluded["hits"].as_array().unwrap() {
+        let source = std::fs::read_to_string(site.root().join("content").join(hit["id"].as_str().unwrap())).unwrap();
+        assert!(!source.contains("疫情防控"));
+    }
+
+    let either = total(&site, "打通供应链 OR 疫情防控");
+    assert_eq!(either, all + total(&site, "疫情防控") - with_both);
+
+    // Pages partition the results.
+    let page1 = search_json(&site, &["工作", "--limit", "4"]);
+    let page2 = search_json(&site, &["工作", "--limit", "4", "--page", "2"]);
+    assert_eq!(page1["pages"].as_u64().unwrap(), page1["total"].as_u64().unwrap().div_ceil(4));
+    let (a, b) = (ids(&page1), ids(&page2));
+    assert_eq!(a.len(), 4);
+    assert!(a.iter().all(|id| !b.contains(id)));
+
+    // Filters alone list reports, newest first.
+    let filtered = search_json(&site, &["level:市级", "--limit", "100"]);
+    assert_eq!(filtered["sort"], "newest");
+    assert!(filtered["hits"].as_array().unwrap().iter().all(|h| h["level"] == "市级"));
+}
+
+#[test]
+fn sorting_by_date() {
+    let site = TestSite::sample();
+    site.build();
+    let years = |sort: &str| -> Vec<i64> {
+        let results = search_json(&site, &["工作", "--sort", sort, "--limit", "100"]);
+        results["hits"].as_array().unwrap().iter().map(|h| h["year"].as_i64().unwrap()).collect()
+    };
+    let newest = years("newest");
+    assert!(newest.len() > 10);
+    assert!(newest.windows(2).all(|w| w[0] >= w[1]), "{newest:?}");
+    let oldest = years("oldest");
+    assert!(oldest.windows(2).all(|w| w[0] <= w[1]), "{oldest:?}");
+}
+
+#[test]
+fn the_terminal_output_shows_counts_titles_links_and_snippets() {
+    let site = TestSite::sample();
+    site.build();
+    let run = site.run(&["search", "\"打通供应链\" year:2023", "--limit", "2"]);
+    assert!(run.success, "{}", run.stderr);
+    assert!(run.stdout.contains("reports match") || run.stdout.contains("report match"), "{}", run.stdout);
+    assert!(run.stdout.contains("years:   2023"), "{}", run.stdout);
+    assert!(run.stdout.contains("1. "), "{}", run.stdout);
+    assert!(run.stdout.contains("打通供应链"));
+    assert!(!run.stdout.contains("<mark>"), "no HTML on a terminal");
+}
+
+fn fails_with(run: &Run, message: &str) {
+    assert!(!run.success, "should fail: {}", run.stdout);
+    assert!(run.stderr.contains(message), "expected {message:?} in:\n{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}
+
+#[test]
+fn bad_queries_get_a_message_not_a_panic() {
+    let site = TestSite::sample();
+    site.build();
+    fails_with(&site.run(&["search", "\"疫情防控"]), "a quote is not closed");
+    fails_with(&site.run(&["search", "yaer:2020 疫情"]), "did you mean `year:`");
+    fails_with(&site.run(&["search", "疫情 year:2022..2020"]), "runs backwards");
+    fails_with(&site.run(&["search", "-疫情"]), "the query only excludes");
+    fails_with(&site.run(&["search", "，。"]), "nothing to search for");
+    fails_with(&site.run(&["search", ""]), "the query is empty");
+    fails_with(&site.run(&["search", "疫情 OR"]), "`OR` needs wording on both sides");
+    fails_with(&site.run(&["search", "疫情 body:某市发改委"]), "no report has body:某市发改委");
+    fails_with(&site.run(&["search", "疫情 body:某市发展和改革委"]), "did you mean body:某市发展和改革委员会");
+    fails_with(&site.run(&["search", "疫情", "--page", "100000"]), "too far");
+    let bad = site.run(&["search", "\"疫情防控"]);
+    assert!(bad.stderr.contains("help:"), "a hint on how to fix it: {}", bad.stderr);
+}
+
+#[test]
+fn a_missing_or_old_index_says_to_run_build() {
+    let site = TestSite::sample();
+    fails_with(&site.run(&["search", "疫情"]), "run `wenku build`");
+
+    site.build();
+    let index = site.root().join("search-index");
+    // An index written by another schema version is never read.
+    std::fs::rename(index.join("v1"), index.join("v0")).unwrap();
+    fails_with(&site.run(&["search", "疫情"]), "another version of wenku");
+    let rebuilt = site.build();
+    assert!(rebuilt.stderr.contains("indexed 30 reports"), "{}", rebuilt.stderr);
+    assert!(!index.join("v0").exists(), "the old version is removed once replaced");
+    assert!(total(&site, "疫情") > 0);
+
+    // So is an index whose commit does not carry this version's mark.
+    let meta = index.join("v1/meta.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(&meta, text.replace("wenku-index-v1", "wenku-index-v0")).unwrap();
+    fails_with(&site.run(&["search", "疫情"]), "another version of wenku");
+    let rebuilt = site.build();
+    assert!(rebuilt.stderr.contains("indexed 30 reports"), "{}", rebuilt.stderr);
+
+    // And a damaged one.
+    std::fs::write(&meta, "{ not json").unwrap();
+    fails_with(&site.run(&["search", "疫情"]), "run `wenku build`");
+    site.build();
+    assert!(total(&site, "疫情") > 0);
+}
+
+#[test]
+fn rebuilding_after_one_edit_reindexes_only_that_report() {
+    let site = TestSite::sample();
+    let first = site.build();
+    assert!(first.stderr.contains("indexed 30 reports"), "{}", first.stderr);
+    let again = site.build();
+    assert!(again.stderr.contains("0 added, 0 changed, 0 removed, 30 unchanged"), "{}", again.stderr);
+
+    let file = site.root().join("content/2021/qu-renda-niandu.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{text}\n新写的独特措辞在这里。\n")).unwrap();
+    let edited = site.build();
+    assert!(edited.stderr.contains("0 added, 1 changed, 0 removed, 29 unchanged"), "{}", edited.stderr);
+    let found = search_json(&site, &["独特措辞"]);
+    assert_eq!(ids(&found), ["2021/qu-renda-niandu.md"]);
+
+    site.report("2024/new.md", "新报告", "某市生态环境局", 2024, "另一段独特措辞。");
+    std::fs::remove_file(site.root().join("content/2020/qu-renda-niandu.md")).unwrap();
+    let changed = site.build();
+    assert!(changed.stderr.contains("1 added, 0 changed, 1 removed, 29 unchanged"), "{}", changed.stderr);
+    assert_eq!(total(&site, "独特措辞"), 2);
+    assert!(
+        search_json(&site, &["year:2020", "--limit", "100"])["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["id"] != "2020/qu-renda-niandu.md")
+    );
+}
+
+/// Writes `count` reports whose text carries `marker`.
+fn write_reports(site: &TestSite, count: usize, marker: &str) {
+    let paragraph = "围绕中心工作，统筹推进各项任务，坚持问题导向，狠抓工作落实，推动高质量发展取得新成效。".repeat(6);
+    for i in 0..count {
+        let text = format!("{paragraph}\n\n第{i}号报告{marker}。\n\n{paragraph}\n");
+        site.report(
+            &format!("{}/r{i:05}.md", 2000 + i % 20),
+            &format!("报告{i}"),
+            "某市",
+            2000 + (i % 20) as i32,
+            &text,
+        );
+    }
+}
+
+fn spawn_build(root: &Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_wenku"))
+        .arg("build")
+        .current_dir(root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start wenku build")
+}
+
+#[test]
+fn a_build_killed_while_indexing_leaves_the_last_complete_index() {
+    const REPORTS: usize = 3000;
+    let site = TestSite::new();
+
+    // The first build writes a new index beside the live one: killed while
+    // that runs, there is no index at all rather than part of one.
+    write_reports(&site, REPORTS, "甲措辞");
+    let staging_seen = {
+        let mut child = spawn_build(site.root());
+        let index = site.root().join("search-index");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut seen = false;
+        while Instant::now() < deadline && child.try_wait().unwrap().is_none() {
+            let staging = std::fs::read_dir(&index)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().contains(".tmp-"));
+            if staging {
+                std::thread::sleep(Duration::from_millis(100));
+                seen = child.try_wait().unwrap().is_none();
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let _ = child.kill();
+        child.wait().unwrap();
+        seen
+    };
+    assert!(staging_seen, "the build was killed while writing its first index");
+    fails_with(&site.run(&["search", "甲措辞"]), "run `wenku build`");
+
+    let first = site.build();
+    assert!(first.stderr.contains(&format!("indexed {REPORTS} reports")), "{}", first.stderr);
+    assert_eq!(total(&site, "甲措辞"), REPORTS as u64);
+
+    // Updates: each round changes every report, kills the build at another
+    // moment, and checks that a query sees all of the old wording or all of
+    // the new, never a mix.
+    // Each round waits until the new site is in place (indexing starts
+    // then) and kills the build a fraction of an index update later.
+    write_reports(&site, REPORTS, "乙措辞");
+    let run = site.build();
+    let index_secs: f64 = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("index updated"))
+        .and_then(|l| l.split(" in ").nth(1))
+        .and_then(|s| s.split(' ').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let index_time = Duration::from_secs_f64(index_secs);
+    let mut killed_while_indexing = 0;
+    let mut previous = "乙措辞".to_owned();
+    for (round, fraction) in [0.0, 0.1, 0.3, 0.6, 3.0].into_iter().enumerate() {
+        let marker = format!("丙{round}措辞");
+        write_reports(&site, REPORTS, &marker);
+        let mut child = spawn_build(site.root());
+        let page = common::page_file(&site.public(), "/2000/r00000/");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline && !std::fs::read_to_string(&page).unwrap_or_default().contains(&marker) {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        std::thread::sleep(index_time.mul_f64(fraction));
+        let finished = child.try_wait().unwrap().is_some();
+        let _ = child.kill();
+        child.wait().unwrap();
+
+        let new = total(&site, &marker);
+        let old = total(&site, &previous);
+        assert!(
+            (new == 0 && old == REPORTS as u64) || (new == REPORTS as u64 && old == 0),
+            "round {round}: {new} reports with the new wording, {old} with the old"
+        );
+        eprintln!("round {round}: killed {}, index {}", !finished, if new > 0 { "new" } else { "old" });
+        if !finished && new == 0 {
+            killed_while_indexing += 1;
+        }
+        if new > 0 {
+            previous = marker;
+        }
+    }
+    assert!(killed_while_indexing > 0, "at least one build was killed after writing the site, while indexing");
+
+    // The next build completes and brings the index up to date.
+    site.build();
+    assert_eq!(total(&site, "丙4措辞"), REPORTS as u64);
+}
