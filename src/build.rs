@@ -56,11 +56,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let site = load(&options.root, options.drafts)?;
     let output = options.output.clone().unwrap_or_else(|| options.root.join(&site.config.output_dir));
     refuse_dangerous_output(&options.root, &output)?;
+    let index_dir = options.root.join(&site.config.index_dir);
+    if index_dir.starts_with(&output) || index_dir.starts_with(options.root.join("content")) {
+        bail!(
+            "the search index folder {} is inside the site's output or content folder, which builds replace or read\n  = help: set `index_dir` in wenku.yaml to a separate folder such as `search-index`",
+            index_dir.display()
+        );
+    }
     let staging = Staging::new(&output)?;
     let pages = render_all(&site, &staging, options.progress)?;
     staging.commit()?;
     let elapsed = started.elapsed();
-    let index_dir = options.root.join(&site.config.index_dir);
     let index = indexer::sync(&index_dir, &site.library, &site.config)?;
     Ok(BuildSummary { reports: site.library.reports.len(), pages, elapsed, output, index: Some((index_dir, index)) })
 }

@@ -353,3 +353,11 @@ fn a_build_killed_while_indexing_leaves_the_last_complete_index() {
     site.build();
     assert_eq!(total(&site, "丙4措辞"), REPORTS as u64);
 }
+
+#[test]
+fn the_index_may_not_live_inside_the_output_folder() {
+    let site = TestSite::sample();
+    let config = std::fs::read_to_string(site.root().join("wenku.yaml")).unwrap();
+    site.write("wenku.yaml", format!("{config}\nindex_dir: public/search\n"));
+    fails_with(&site.run(&["build"]), "inside the site's output or content folder");
+}
