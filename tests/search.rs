@@ -186,7 +186,8 @@ fn a_missing_or_old_index_says_to_run_build() {
     site.build();
     let index = site.root().join("search-index");
     // An index written by another schema version is never read.
-    std::fs::rename(index.join("v1"), index.join("v0")).unwrap();
+    let current = format!("v{}", wenku::search::SCHEMA_VERSION);
+    std::fs::rename(index.join(&current), index.join("v0")).unwrap();
     fails_with(&site.run(&["search", "疫情"]), "another version of wenku");
     let rebuilt = site.build();
     assert!(rebuilt.stderr.contains("indexed 30 reports"), "{}", rebuilt.stderr);
@@ -194,9 +195,11 @@ fn a_missing_or_old_index_says_to_run_build() {
     assert!(total(&site, "疫情") > 0);
 
     // So is an index whose commit does not carry this version's mark.
-    let meta = index.join("v1/meta.json");
+    let meta = index.join(&current).join("meta.json");
     let text = std::fs::read_to_string(&meta).unwrap();
-    std::fs::write(&meta, text.replace("wenku-index-v1", "wenku-index-v0")).unwrap();
+    let mark = format!("wenku-index-{current}");
+    assert!(text.contains(&mark), "{text}");
+    std::fs::write(&meta, text.replace(&mark, "wenku-index-v0")).unwrap();
     fails_with(&site.run(&["search", "疫情"]), "another version of wenku");
     let rebuilt = site.build();
     assert!(rebuilt.stderr.contains("indexed 30 reports"), "{}", rebuilt.stderr);

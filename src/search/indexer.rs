@@ -78,6 +78,15 @@ impl IndexDoc {
         hasher.finish()
     }
 
+    /// The date in the high bits and a hash of the id in the low ones, so that
+    /// reports of the same date always sort the same way, whichever order
+    /// they were indexed in (a full build and an incremental one agree).
+    fn sort_value(&self) -> u64 {
+        // FNV-1a: stable across Rust releases, unlike `DefaultHasher`.
+        let hash = self.id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+        (self.sort_key << 32) | (hash & 0xffff_ffff)
+    }
+
     fn to_document(&self, fields: &Fields) -> TantivyDocument {
         let anchors: String = self.anchors.iter().map(|(offset, anchor)| format!("{offset}\t{anchor}\n")).collect();
         let mut doc = TantivyDocument::default();
@@ -92,7 +101,7 @@ impl IndexDoc {
         doc.add_text(fields.period, &self.period);
         doc.add_i64(fields.year, self.year);
         doc.add_text(fields.date, &self.date);
-        doc.add_u64(fields.sort_key, self.sort_key);
+        doc.add_u64(fields.sort_key, self.sort_value());
         doc
     }
 }
@@ -210,12 +219,13 @@ impl IndexWriter {
 /// alone. Writes a whole new index when there is none or it is incompatible.
 pub fn sync(index_dir: &Path, library: &Library, config: &Config) -> Result<IndexSummary, IndexError> {
     let started = Instant::now();
-    let docs: Vec<IndexDoc> = {
-        use rayon::prelude::*;
-        library.reports.par_iter().map(|r| IndexDoc::from_report(r, config)).collect()
-    };
+    let docs = index_docs(library, config);
     let mut summary = match IndexWriter::open(index_dir) {
-        Ok(writer) => update(writer, &docs)?,
+        Ok(mut writer) => {
+            let summary = writer.sync(&docs)?;
+            writer.finish()?;
+            summary
+        }
         Err(IndexError::Missing(_) | IndexError::Incompatible(_) | IndexError::Unreadable { .. }) => {
             rebuild(index_dir, &docs)?
         }
@@ -225,31 +235,40 @@ pub fn sync(index_dir: &Path, library: &Library, config: &Config) -> Result<Inde
     Ok(summary)
 }
 
-fn update(mut writer: IndexWriter, docs: &[IndexDoc]) -> Result<IndexSummary, IndexError> {
-    let mut old = writer.digests()?;
-    let mut summary = IndexSummary::default();
-    for doc in docs {
-        match old.remove(&doc.id) {
-            Some(digest) if digest == doc.digest() => summary.unchanged += 1,
-            Some(_) => {
-                writer.upsert(doc)?;
-                summary.updated += 1;
-            }
-            None => {
-                writer.upsert(doc)?;
-                summary.added += 1;
+/// The document of every report, made in parallel.
+pub fn index_docs(library: &Library, config: &Config) -> Vec<IndexDoc> {
+    use rayon::prelude::*;
+    library.reports.par_iter().map(|r| IndexDoc::from_report(r, config)).collect()
+}
+
+impl IndexWriter {
+    /// Makes the index hold exactly `docs`, touching only those whose digest
+    /// changed, and commits if anything did.
+    pub fn sync(&mut self, docs: &[IndexDoc]) -> Result<IndexSummary, IndexError> {
+        let mut old = self.digests()?;
+        let mut summary = IndexSummary::default();
+        for doc in docs {
+            match old.remove(&doc.id) {
+                Some(digest) if digest == doc.digest() => summary.unchanged += 1,
+                Some(_) => {
+                    self.upsert(doc)?;
+                    summary.updated += 1;
+                }
+                None => {
+                    self.upsert(doc)?;
+                    summary.added += 1;
+                }
             }
         }
+        for id in old.keys() {
+            self.delete(id);
+            summary.removed += 1;
+        }
+        if summary.added + summary.updated + summary.removed > 0 {
+            self.commit()?;
+        }
+        Ok(summary)
     }
-    for id in old.keys() {
-        writer.delete(id);
-        summary.removed += 1;
-    }
-    if summary.added + summary.updated + summary.removed > 0 {
-        writer.commit()?;
-    }
-    writer.finish()?;
-    Ok(summary)
 }
 
 /// Writes a complete new index beside the live one, then swaps it in.

@@ -33,7 +33,7 @@ pub use searcher::{SearchIndex, SearchRequest, SearchResults, Sort};
 
 /// Bumped whenever the schema or the analyzer changes: an index written by
 /// another version is rebuilt, never misread.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The folder inside the index folder that holds this version's index.
 pub fn version_dir(index_dir: &Path) -> PathBuf {
