@@ -13,5 +13,6 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod theme;
 pub mod yaml;

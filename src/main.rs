@@ -33,6 +33,25 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build, serve on http://127.0.0.1:8000 with search, rebuild on every
+    /// change and reload open pages.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// The address to listen on; 0.0.0.0:8080 serves the office network.
+        #[arg(long, default_value = "127.0.0.1:8000")]
+        bind: std::net::SocketAddr,
+        /// Serve without watching the files for changes.
+        #[arg(long)]
+        no_watch: bool,
+        /// Serve the site and index already built, without building first.
+        #[arg(long)]
+        no_build: bool,
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Check every report and template; write nothing.
     Check {
         #[arg(long, default_value = ".")]
@@ -118,6 +137,11 @@ fn run() -> Result<ExitCode> {
                 };
                 eprintln!("{what} in {:.2} s → {}", index.elapsed.as_secs_f64(), dir.display());
             }
+        }
+        Command::Serve { root, output, bind, no_watch, no_build, drafts } => {
+            let progress = std::io::stderr().is_terminal();
+            let build = BuildOptions { root, output, drafts, progress };
+            wenku::serve::serve(wenku::serve::ServeOptions { build, bind, watch: !no_watch, no_build })?;
         }
         Command::Check { root, drafts } => {
             let summary = build::check(&root, drafts)?;

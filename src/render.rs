@@ -33,6 +33,8 @@ pub enum Page {
         page: usize,
     },
     NotFound,
+    /// The search page: a form and a script that asks `wenku serve`.
+    Search,
     Feed,
     Sitemap,
     Static(String),
@@ -65,7 +67,7 @@ impl<'a> Site<'a> {
 
     /// All pages of the site, in a stable order.
     pub fn plan(&self) -> Vec<Page> {
-        let mut pages = vec![Page::Home, Page::NotFound, Page::Feed, Page::Sitemap];
+        let mut pages = vec![Page::Home, Page::NotFound, Page::Search, Page::Feed, Page::Sitemap];
         pages.extend((0..self.library.reports.len()).map(Page::Report));
         for taxonomy in &self.library.taxonomies {
             pages.push(Page::TaxonomyIndex(taxonomy.kind));
@@ -79,7 +81,7 @@ impl<'a> Site<'a> {
         pages
     }
 
-    fn page_count(&self, term: &Term) -> usize {
+    pub fn page_count(&self, term: &Term) -> usize {
         term.reports.len().div_ceil(self.config.paginate).max(1)
     }
 
@@ -95,9 +97,19 @@ impl<'a> Site<'a> {
         }
     }
 
+    /// The URL readers open a page at: its folder for HTML pages
+    /// (`/years/2021/`), else its file (`/atom.xml`).
+    pub fn page_url(&self, page: &Page) -> String {
+        match page {
+            Page::NotFound | Page::Feed | Page::Sitemap | Page::Static(_) => self.url(&self.rel_path(page)),
+            _ => self.url(&self.page_path(page)),
+        }
+    }
+
     /// The folder path of an HTML page: `years/2021/page/2/`.
     fn page_path(&self, page: &Page) -> String {
         match page {
+            Page::Search => "search/".into(),
             Page::Report(i) => self.library.reports[*i].path.clone(),
             Page::TaxonomyIndex(kind) => format!("{}/", kind.slug()),
             Page::TermList { kind, term, page } => {
@@ -116,6 +128,11 @@ impl<'a> Site<'a> {
             Page::TaxonomyIndex(kind) => self.template("taxonomy.html", &self.taxonomy_context(*kind), &rel_path)?,
             Page::TermList { kind, term, page } => {
                 self.template("list.html", &self.list_context(*kind, *term, *page), &rel_path)?
+            }
+            Page::Search => {
+                let mut context = self.base_context("搜索", "search/");
+                context.insert("api_url", &self.url("api/search"));
+                self.template("search.html", &context, &rel_path)?
             }
             Page::NotFound => {
                 let mut context = self.base_context("页面不存在", "404.html");

@@ -208,3 +208,134 @@ fn chinese_links_work_under_a_sub_path() {
     let errors = errors.lock().unwrap();
     assert!(errors.is_empty(), "console errors: {errors:?}");
 }
+
+/// Waits until `script` evaluates to true in the tab.
+fn wait_for(tab: &Tab, what: &str, script: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let value = tab.evaluate(script, false).ok().and_then(|r| r.value);
+        if value == Some(serde_json::Value::Bool(true)) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what} ({script})");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn eval_string(tab: &Tab, script: &str) -> String {
+    match tab.evaluate(script, false).unwrap().value {
+        Some(serde_json::Value::String(s)) => s,
+        other => format!("{other:?}"),
+    }
+}
+
+#[test]
+fn search_page_finds_wording_with_marks_chart_facets_and_keyboard_then_pages_reload_live() {
+    let site = TestSite::sample();
+    let server = common::server::Server::start(site.root(), &[]);
+    let base = format!("http://{}", server.addr);
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    let errors = watch_errors(&tab);
+
+    // From the home page, by keyboard: the header's search box.
+    tab.navigate_to(&format!("{base}/")).unwrap().wait_until_navigated().unwrap();
+    tab.wait_for_element("#site-search-q").unwrap().click().unwrap();
+    tab.type_str("打通供应链").unwrap();
+    tab.press_key("Enter").unwrap();
+    wait_for(&tab, "the search page", "location.pathname === '/search/'");
+    wait_for(&tab, "results", "document.querySelectorAll('#search-results > li').length > 0");
+    let marks =
+        eval_string(&tab, "[...document.querySelectorAll('#search-results mark')].map(m => m.textContent).join('|')");
+    assert!(!marks.is_empty() && marks.split('|').all(|m| m == "打通供应链"), "marked wording: {marks}");
+    let status = text_of(&tab, "#search-status");
+    assert!(status.contains("共 5 篇报告"), "{status}");
+    // The per-year chart: one bar per year from the first use to the last.
+    wait_for(&tab, "the chart", "!document.getElementById('search-chart').hidden");
+    let bars = eval_string(&tab, "String(document.querySelectorAll('#search-chart rect.bar').length)");
+    assert_eq!(bars, "4", "2021 to 2024");
+    let labels =
+        eval_string(&tab, "[...document.querySelectorAll('#search-chart title')].map(t => t.textContent).join('|')");
+    assert!(labels.contains("2022年：2 篇"), "{labels}");
+    screenshot(&tab, "search.png");
+
+    // A facet refines the query; the URL carries it; back undoes it.
+    let year_link = "#search-facets a[href*='year=2022']";
+    tab.wait_for_element(year_link).unwrap().click().unwrap();
+    wait_for(
+        &tab,
+        "the year filter",
+        "location.search.includes('year=2022') && document.querySelectorAll('#search-results > li').length === 2",
+    );
+    tab.evaluate("history.back()", false).unwrap();
+    wait_for(
+        &tab,
+        "back to all years",
+        "!location.search.includes('year=') && document.querySelectorAll('#search-results > li').length === 5",
+    );
+
+    // Keyboard alone: "/" focuses the box, Enter searches, Tab reaches a result.
+    tab.evaluate("document.activeElement.blur()", false).unwrap();
+    tab.press_key("/").unwrap();
+    wait_for(&tab, "the box to have focus", "document.activeElement.id === 'search-q'");
+    tab.evaluate("document.getElementById('search-q').value = ''", false).unwrap();
+    tab.type_str("\"疫情防控\"").unwrap();
+    tab.press_key("Enter").unwrap();
+    wait_for(
+        &tab,
+        "phrase results",
+        "location.search.includes('%E7%96%AB') && document.querySelector('#search-results mark') && document.querySelector('#search-results mark').textContent === '疫情防控'",
+    );
+
+    // A snippet leads to its paragraph, highlighted on arrival.
+    let snippet_url = eval_string(&tab, "document.querySelector('#search-results .snippet').href");
+    assert!(snippet_url.contains('#'), "{snippet_url}");
+    tab.find_element("#search-results .snippet").unwrap().click().unwrap();
+    wait_for(&tab, "the report paragraph", "document.querySelector(':target') !== null");
+    let target = eval_string(&tab, "document.querySelector(':target').textContent");
+    assert!(target.contains("疫情防控"), "the paragraph with the wording: {target}");
+    let outline = eval_string(&tab, "getComputedStyle(document.querySelector(':target')).outlineStyle");
+    assert_eq!(outline, "solid", "the paragraph is highlighted");
+    screenshot(&tab, "search-target.png");
+
+    // Live reload: an edit reloads the open page.
+    let page_path = current_path(&tab).split('#').next().unwrap().to_owned();
+    let file = site.root().join(format!("content{}.md", page_path.trim_end_matches('/')));
+    let good = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    tab.evaluate("window.notReloaded = true", false).unwrap();
+    std::fs::write(&file, format!("{good}\n实时刷新后出现的段落。\n")).unwrap();
+    wait_for(&tab, "the reload", "!window.notReloaded && document.body.innerText.includes('实时刷新后出现的段落')");
+
+    // A broken file shows an overlay with file, line and column; a fix clears it.
+    std::fs::write(&file, good.replacen("level: ", "level: [", 1)).unwrap();
+    wait_for(&tab, "the error overlay", "document.getElementById('wenku-error-overlay') !== null");
+    let overlay = text_of(&tab, "#wenku-error-overlay");
+    let rel = format!("content{}.md", page_path.trim_end_matches('/'));
+    assert!(overlay.contains(&format!("{rel}:")), "names the file and line: {overlay}");
+    screenshot(&tab, "error-overlay.png");
+    std::fs::write(&file, &good).unwrap();
+    wait_for(
+        &tab,
+        "the overlay to clear",
+        "document.getElementById('wenku-error-overlay') === null && document.readyState === 'complete'",
+    );
+    assert!(!tab.get_content().unwrap().contains("实时刷新后出现的段落"));
+
+    let errors = errors.lock().unwrap();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+}
+
+#[test]
+fn search_page_on_plain_static_hosting_says_it_needs_the_server() {
+    let site = TestSite::sample();
+    site.build();
+    let server = StaticServer::start(&site.public());
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    let errors = watch_errors(&tab);
+    tab.navigate_to(&server.url("/search/?q=%E6%89%93%E9%80%9A")).unwrap().wait_until_navigated().unwrap();
+    wait_for(&tab, "the message", "document.getElementById('search-status').innerText.includes('wenku serve')");
+    let errors = errors.lock().unwrap();
+    let unexpected: Vec<_> = errors.iter().filter(|e| !e.contains("404")).collect();
+    assert!(unexpected.is_empty(), "console errors besides the API's 404: {unexpected:?}");
+}

@@ -40,6 +40,20 @@ pub fn load(content_dir: &Path, config: &Config, include_drafts: bool) -> Result
             Err(mut diagnostics) => problems.append(&mut diagnostics),
         }
     }
+    assemble(content_dir, reports, problems, config, include_drafts)
+}
+
+/// Makes a library of loaded reports, or fails with `problems` found while
+/// loading them and any others: drops drafts unless asked for them and checks
+/// that no two reports share an output path. A full load and an incremental
+/// rebuild both end here, so they agree.
+pub fn assemble(
+    content_dir: &Path,
+    mut reports: Vec<Report>,
+    mut problems: Vec<Diagnostic>,
+    config: &Config,
+    include_drafts: bool,
+) -> Result<Library, Diagnostics> {
     if !include_drafts {
         reports.retain(|r| !r.meta.draft);
     }
@@ -124,7 +138,7 @@ pub fn url_segment(name: &str) -> String {
 }
 
 /// Reports whose output paths collide would overwrite each other.
-fn duplicate_paths(content_dir: &Path, reports: &[Report]) -> Vec<Diagnostic> {
+pub fn duplicate_paths<'a>(content_dir: &Path, reports: impl IntoIterator<Item = &'a Report>) -> Vec<Diagnostic> {
     let mut seen: std::collections::HashMap<&str, &Report> = std::collections::HashMap::new();
     let mut problems = Vec::new();
     for report in reports {

@@ -2,6 +2,8 @@
 //! read back, as mdBook's test suite does.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

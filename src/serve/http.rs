@@ -1,0 +1,103 @@
+//! The router: the built site as static files, the search API and, while
+//! watching, the live-reload endpoints, all under the site's base path.
+//!
+//! Static files come from tower-http's `ServeDir`, which decodes
+//! percent-encoded paths, refuses `..`, serves `index.html` for folders and
+//! answers `If-Modified-Since`. Around it: UTF-8 content types, the theme's
+//! 404 page, compression, and the live-reload script in HTML while watching.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
+
+use super::{AppState, api, live};
+
+/// Largest HTML page the live-reload script is added to.
+const MAX_INJECTED_PAGE: usize = 64 * 1024 * 1024;
+
+pub fn router(state: Arc<AppState>) -> Router {
+    let files = ServeDir::new(&state.output)
+        .append_index_html_on_directories(true)
+        .not_found_service(ServeFile::new(state.output.join("404.html")));
+    let mut site = Router::new().route("/api/search", get(api::search));
+    if state.live.is_some() {
+        site = site
+            .route("/__wenku/events", get(live::events))
+            .route("/__wenku/status", get(live::status))
+            .route("/__wenku/live.js", get(live::script));
+    }
+    let site: Router = site
+        .fallback_service(files)
+        .layer(middleware::from_fn_with_state(state.clone(), inject_live_reload))
+        .layer(middleware::map_response(utf8_content_types))
+        .with_state(state.clone());
+
+    let base = state.base.trim_end_matches('/').to_owned();
+    let app = if base.is_empty() {
+        site
+    } else {
+        // Outside the base path there is nothing but a way in.
+        let target = state.base.clone();
+        Router::new().nest_service(&base, site).fallback(move || async move { Redirect::temporary(&target) })
+    };
+    app.layer(CompressionLayer::new())
+}
+
+/// Text types without a charset are read as Latin-1 by some clients.
+async fn utf8_content_types(mut response: Response) -> Response {
+    let Some(value) = response.headers().get(header::CONTENT_TYPE) else { return response };
+    let Ok(value) = value.to_str() else { return response };
+    let textual = value.starts_with("text/")
+        || value.starts_with("application/xml")
+        || value.starts_with("application/atom+xml")
+        || value.starts_with("application/javascript")
+        || value.starts_with("image/svg+xml");
+    if textual && !value.contains("charset") {
+        let with_charset = format!("{value}; charset=utf-8");
+        if let Ok(v) = HeaderValue::from_str(&with_charset) {
+            response.headers_mut().insert(header::CONTENT_TYPE, v);
+        }
+    }
+    response
+}
+
+/// While watching, every HTML page loads the live-reload script. The page
+/// on disk stays as a build writes it; the script is added on the way out.
+async fn inject_live_reload(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let is_head = request.method() == axum::http::Method::HEAD;
+    let response = next.run(request).await;
+    let has_page = matches!(response.status(), StatusCode::OK | StatusCode::NOT_FOUND);
+    if state.live.is_none() || is_head || !has_page {
+        return response;
+    }
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_INJECTED_PAGE).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be read").into_response();
+    };
+    let tag = format!("<script src=\"{}__wenku/live.js\"></script>", state.base);
+    let html = String::from_utf8_lossy(&bytes);
+    let injected = match html.rfind("</body>") {
+        Some(at) => format!("{}{tag}{}", &html[..at], &html[at..]),
+        None => format!("{html}{tag}"),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    // The script changes the bytes: a cached copy must be revalidated.
+    parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Response::from_parts(parts, Body::from(injected))
+}

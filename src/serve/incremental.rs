@@ -1,0 +1,396 @@
+//! Incremental rebuilds: after an edit, re-parse only the files that changed,
+//! rewrite only the pages they affect and re-index only those reports.
+//!
+//! The rule that keeps this honest (tested in `tests/incremental.rs`): after
+//! any sequence of edits the output folder and the search index hold exactly
+//! what a clean full build of the same files produces.
+//!
+//! What a page depends on:
+//! - a report page: the report itself, and its previous/next report (title,
+//!   year, period, URL);
+//! - a term's list pages: the reports of that term, in archive order;
+//! - home, the taxonomy overviews, the feed, the sitemap and 404: everything
+//!   (they are few, so they are always rewritten);
+//! - static files and the search page: the theme only.
+//!
+//! A template edit re-renders every page without re-parsing; a config edit
+//! reloads everything.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+
+use crate::build::{self, BuildOptions, LoadedSite};
+use crate::config::Config;
+use crate::content::{self, Library, Report, TaxonomyKind};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::Staging;
+use crate::render::{Output, Page, Site};
+use crate::search::{IndexDoc, IndexWriter};
+use crate::theme::Theme;
+
+/// What changed on disk since the last rebuild, sorted by kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Paths under `content/` (files or folders; existing or gone).
+    pub content: BTreeSet<PathBuf>,
+    pub templates: bool,
+    pub static_files: bool,
+    pub config: bool,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.content.is_empty() && !self.templates && !self.static_files && !self.config
+    }
+
+    fn merge(&mut self, other: Changes) {
+        self.content.extend(other.content);
+        self.templates |= other.templates;
+        self.static_files |= other.static_files;
+        self.config |= other.config;
+    }
+
+    /// Sorts a changed path of the site folder into its kind. Paths the site
+    /// does not read (the output, the index, editor swap files) are ignored.
+    pub fn add_path(&mut self, root: &Path, config: &Config, path: &Path) {
+        let Ok(rel) = path.strip_prefix(root) else { return };
+        let hidden = rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        if hidden || rel.starts_with(&config.output_dir) || rel.starts_with(&config.index_dir) {
+            return;
+        }
+        let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
+        match first.as_deref() {
+            Some("content") => {
+                let is_markdown = path.extension().is_some_and(|e| e == "md");
+                // A folder moved or removed as a whole reports only its own path.
+                if is_markdown || path.is_dir() || path.extension().is_none() {
+                    self.content.insert(path.to_path_buf());
+                }
+            }
+            Some("templates") => self.templates = true,
+            Some("static") => self.static_files = true,
+            Some("themes") if rel.components().nth(2).is_some_and(|c| c.as_os_str() == "static") => {
+                self.static_files = true
+            }
+            Some("themes") => self.templates = true,
+            Some("wenku.yaml") if rel.components().count() == 1 => self.config = true,
+            _ => {}
+        }
+    }
+}
+
+/// What one rebuild did.
+#[derive(Debug, Clone, Default)]
+pub struct Rebuilt {
+    /// URLs of the pages rewritten (`/2021/%E6%80%BB%E7%BB%93/`,
+    /// `/static/style.css`), or `None` when every page was.
+    pub pages: Option<Vec<String>>,
+    pub written: usize,
+    pub removed: usize,
+    pub reparsed: usize,
+    pub reindexed: usize,
+    pub elapsed: Duration,
+}
+
+/// A site kept loaded between rebuilds, with its output folder and index.
+pub struct LiveSite {
+    options: BuildOptions,
+    pub site: LoadedSite,
+    pub output: PathBuf,
+    pub index_dir: PathBuf,
+    /// Every file of the output folder, relative to it.
+    outputs: BTreeSet<String>,
+    /// Changes that could not be applied (the site had errors): tried again
+    /// with the next change, so an error stays reported until it is fixed.
+    pending: Changes,
+}
+
+impl LiveSite {
+    /// A full build, kept in memory for incremental rebuilds.
+    pub fn build(options: BuildOptions) -> Result<LiveSite> {
+        let summary = build::build(&options)?;
+        let site = build::load(&options.root, options.drafts)?;
+        let index_dir = options.root.join(&site.config.index_dir);
+        let outputs = plan_paths(&site);
+        Ok(LiveSite { options, site, output: summary.output, index_dir, outputs, pending: Changes::default() })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.options.root
+    }
+
+    /// Applies `changes`. On error nothing is written: the last good site
+    /// stays, and the changes are retried with the next call.
+    pub fn apply(&mut self, mut changes: Changes) -> Result<Rebuilt> {
+        changes.merge(std::mem::take(&mut self.pending));
+        let started = Instant::now();
+        let result = if changes.config { self.rebuild_everything() } else { self.rebuild_part(&changes) };
+        match result {
+            Ok(mut rebuilt) => {
+                rebuilt.elapsed = started.elapsed();
+                Ok(rebuilt)
+            }
+            Err(e) => {
+                self.pending = changes;
+                Err(e)
+            }
+        }
+    }
+
+    /// A config edit: load everything again, as `wenku build` would.
+    fn rebuild_everything(&mut self) -> Result<Rebuilt> {
+        let summary = build::build(&self.options)?;
+        self.site = build::load(&self.options.root, self.options.drafts)?;
+        self.output = summary.output;
+        self.index_dir = self.options.root.join(&self.site.config.index_dir);
+        self.outputs = plan_paths(&self.site);
+        let reindexed = summary.index.map_or(0, |(_, s)| s.added + s.updated + s.removed);
+        Ok(Rebuilt { pages: None, written: summary.pages, reparsed: summary.reports, reindexed, ..Rebuilt::default() })
+    }
+
+    fn rebuild_part(&mut self, changes: &Changes) -> Result<Rebuilt> {
+        let theme = if changes.templates || changes.static_files {
+            Some(Theme::load(&self.options.root, &self.site.config)?)
+        } else {
+            None
+        };
+        let update = if changes.content.is_empty() { None } else { Some(self.load_changed(&changes.content)?) };
+
+        // Everything is checked: from here on nothing fails for the content.
+        let before = Snapshot::of(&self.site.library);
+        if let Some(theme) = theme {
+            self.site.theme = theme;
+        }
+        let mut rebuilt = Rebuilt::default();
+        let mut changed_sources = HashSet::new();
+        if let Some(update) = update {
+            rebuilt.reparsed = update.loaded.len();
+            changed_sources = update.sources();
+            let mut reports = std::mem::take(&mut self.site.library.reports);
+            reports.retain(|r| !changed_sources.contains(&r.source));
+            reports.extend(update.loaded);
+            self.site.library = Library::new(reports, &self.site.config);
+        }
+
+        if changes.templates {
+            self.write_everything()?;
+            rebuilt.pages = None;
+            rebuilt.written = self.outputs.len();
+        } else {
+            let site = Site::new(&self.site.library, &self.site.theme, &self.site.config);
+            let mut pages = affected_pages(&site, &before, &changed_sources);
+            if changes.static_files {
+                pages.extend(self.site.theme.static_files.keys().cloned().map(Page::Static));
+            }
+            let outputs: Vec<Output> = pages.par_iter().map(|page| site.render_page(page)).collect::<Result<_>>()?;
+            let new_paths = plan_paths(&self.site);
+            for output in &outputs {
+                write_atomically(&self.output, output)?;
+            }
+            let stale: Vec<String> = self.outputs.difference(&new_paths).cloned().collect();
+            for rel_path in &stale {
+                remove_output(&self.output, rel_path)?;
+            }
+            rebuilt.written = outputs.len();
+            rebuilt.removed = stale.len();
+            rebuilt.pages = Some(pages.iter().map(|p| site.page_url(p)).collect());
+            self.outputs = new_paths;
+        }
+
+        if !changed_sources.is_empty() {
+            rebuilt.reindexed = self.reindex(&changed_sources)?;
+        }
+        Ok(rebuilt)
+    }
+
+    /// Loads the changed files, or fails with every problem of every file,
+    /// leaving the site as it was.
+    fn load_changed(&self, paths: &BTreeSet<PathBuf>) -> Result<Update> {
+        let content_dir = self.options.root.join("content");
+        let source_of = |path: &Path| path.strip_prefix(&content_dir).unwrap_or(path).to_path_buf();
+        let mut removed = BTreeSet::new();
+        let mut files = BTreeSet::new();
+        for path in paths {
+            let source = source_of(path);
+            // Reports at or under a changed path: gone unless found again below.
+            for report in &self.site.library.reports {
+                if report.source.starts_with(&source) {
+                    removed.insert(report.source.clone());
+                }
+            }
+            if path.is_dir() {
+                files.extend(content::find_reports(path).map_err(|d| Diagnostics(vec![d]))?);
+            } else if path.is_file() && path.extension().is_some_and(|e| e == "md") {
+                files.insert(path.clone());
+            }
+        }
+        let results: Vec<_> =
+            files.par_iter().map(|file| content::load_report(&content_dir, file, &self.site.config)).collect();
+        let mut loaded = Vec::new();
+        let mut problems: Vec<Diagnostic> = Vec::new();
+        for result in results {
+            match result {
+                Ok(report) if report.meta.draft && !self.options.drafts => {}
+                Ok(report) => loaded.push(report),
+                Err(mut diagnostics) => problems.append(&mut diagnostics),
+            }
+        }
+        for file in &files {
+            removed.insert(source_of(file));
+        }
+        let kept = self.site.library.reports.iter().filter(|r| !removed.contains(&r.source));
+        problems.extend(content::duplicate_paths(&content_dir, kept.chain(&loaded)));
+        if !problems.is_empty() {
+            return Err(Diagnostics(problems).into());
+        }
+        Ok(Update { loaded, removed })
+    }
+
+    /// Every page rendered anew and swapped in whole: for template edits.
+    fn write_everything(&mut self) -> Result<()> {
+        let staging = Staging::new(&self.output)?;
+        build::render_all(&self.site, &staging, false)?;
+        staging.commit()?;
+        self.outputs = plan_paths(&self.site);
+        Ok(())
+    }
+
+    /// Deletes and re-adds the documents of the changed reports, then commits.
+    fn reindex(&self, sources: &HashSet<PathBuf>) -> Result<usize> {
+        let mut writer = IndexWriter::open(&self.index_dir)?;
+        let present: HashMap<&Path, &Report> =
+            self.site.library.reports.iter().map(|r| (r.source.as_path(), r)).collect();
+        for source in sources {
+            match present.get(source.as_path()) {
+                Some(report) => writer.upsert(&IndexDoc::from_report(report, &self.site.config))?,
+                None => writer.delete(&source.to_string_lossy().replace('\\', "/")),
+            }
+        }
+        writer.commit()?;
+        writer.finish()?;
+        Ok(sources.len())
+    }
+}
+
+/// The result of re-reading the changed files.
+struct Update {
+    loaded: Vec<Report>,
+    /// Sources of reports to drop: every changed path, found again or not.
+    removed: BTreeSet<PathBuf>,
+}
+
+impl Update {
+    fn sources(&self) -> HashSet<PathBuf> {
+        self.removed.iter().cloned().chain(self.loaded.iter().map(|r| r.source.clone())).collect()
+    }
+}
+
+/// What the pages depended on before an edit, by report source: their
+/// neighbours and their terms.
+struct Snapshot {
+    neighbours: HashMap<PathBuf, (Option<PathBuf>, Option<PathBuf>)>,
+    terms: HashMap<PathBuf, Vec<(TaxonomyKind, String)>>,
+}
+
+impl Snapshot {
+    fn of(library: &Library) -> Snapshot {
+        Snapshot { neighbours: neighbour_sources(library), terms: terms_by_source(library) }
+    }
+}
+
+fn neighbour_sources(library: &Library) -> HashMap<PathBuf, (Option<PathBuf>, Option<PathBuf>)> {
+    let source = |i: Option<usize>| i.map(|i| library.reports[i].source.clone());
+    library
+        .reports
+        .iter()
+        .zip(&library.neighbours)
+        .map(|(report, &(previous, next))| (report.source.clone(), (source(previous), source(next))))
+        .collect()
+}
+
+fn terms_by_source(library: &Library) -> HashMap<PathBuf, Vec<(TaxonomyKind, String)>> {
+    library
+        .reports
+        .iter()
+        .map(|r| (r.source.clone(), TaxonomyKind::ALL.iter().map(|&k| (k, k.value_of(r))).collect()))
+        .collect()
+}
+
+/// The pages of the new site that differ from the old one after the reports
+/// in `changed` were added, edited or removed.
+fn affected_pages(site: &Site, before: &Snapshot, changed: &HashSet<PathBuf>) -> Vec<Page> {
+    let library = site.library;
+    let mut pages: Vec<Page> = vec![Page::Home, Page::NotFound, Page::Feed, Page::Sitemap];
+    pages.extend(TaxonomyKind::ALL.map(Page::TaxonomyIndex));
+    if changed.is_empty() {
+        return pages;
+    }
+
+    let after = neighbour_sources(library);
+    for (i, report) in library.reports.iter().enumerate() {
+        let now = &after[&report.source];
+        let touches_change = |n: &Option<PathBuf>| n.as_ref().is_some_and(|s| changed.contains(s));
+        if changed.contains(&report.source)
+            || before.neighbours.get(&report.source) != Some(now)
+            || touches_change(&now.0)
+            || touches_change(&now.1)
+        {
+            pages.push(Page::Report(i));
+        }
+    }
+
+    let mut terms: BTreeSet<(TaxonomyKind, String)> = BTreeSet::new();
+    for source in changed {
+        terms.extend(before.terms.get(source).into_iter().flatten().cloned());
+    }
+    for report in library.reports.iter().filter(|r| changed.contains(&r.source)) {
+        terms.extend(TaxonomyKind::ALL.iter().map(|&k| (k, k.value_of(report))));
+    }
+    for (kind, name) in terms {
+        let taxonomy = library.taxonomy(kind);
+        if let Some(term) = taxonomy.terms.iter().position(|t| t.name == name) {
+            let count = site.page_count(&taxonomy.terms[term]);
+            pages.extend((1..=count).map(|page| Page::TermList { kind, term, page }));
+        }
+    }
+    pages
+}
+
+/// The output path of every page of the site.
+fn plan_paths(site: &LoadedSite) -> BTreeSet<String> {
+    let renderer = Site::new(&site.library, &site.theme, &site.config);
+    renderer.plan().iter().map(|page| renderer.rel_path(page)).collect()
+}
+
+/// Replaces one file of the served site: written beside it, then renamed
+/// over it, so a reader sees the old file or the new one, never half.
+fn write_atomically(output_dir: &Path, output: &Output) -> Result<()> {
+    let path = output_dir.join(&output.rel_path);
+    let dir = path.parent().unwrap_or(output_dir);
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let temp = dir.join(format!(".wenku-{}.tmp", std::process::id()));
+    std::fs::write(&temp, &output.bytes).with_context(|| format!("cannot write {}", temp.display()))?;
+    std::fs::rename(&temp, &path).with_context(|| format!("cannot replace {}", path.display()))
+}
+
+/// Removes a page that no longer exists, and the folders it leaves empty.
+fn remove_output(output_dir: &Path, rel_path: &str) -> Result<()> {
+    let path = output_dir.join(rel_path);
+    match std::fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot remove {}", path.display())),
+    }
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == output_dir || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+    Ok(())
+}

@@ -1,0 +1,63 @@
+// wenku serve: reload this page when a rebuild changes it; show build errors
+// over the page until they are fixed. Added to pages only while watching.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var base = script ? script.src.replace(/__wenku\/live\.js.*$/, "") : "/";
+  var seen = null;
+  var overlay = null;
+
+  function here(url) {
+    var a = new URL(url, location.href);
+    return a.pathname === location.pathname;
+  }
+
+  function showErrors(errors) {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "wenku-error-overlay";
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText =
+        "position:fixed;inset:0;z-index:99999;overflow:auto;background:rgba(20,20,20,.92);color:#fff;" +
+        "font:14px/1.6 ui-monospace,monospace;padding:2em;white-space:pre-wrap";
+      document.body.appendChild(overlay);
+    }
+    overlay.textContent = "";
+    var title = document.createElement("h2");
+    title.textContent = "构建失败：仍显示上一次成功构建的页面（修正后自动刷新）";
+    title.style.cssText = "font-size:1.2em;color:#ff8a80;margin:0 0 1em";
+    overlay.appendChild(title);
+    errors.forEach(function (e) {
+      var block = document.createElement("div");
+      block.className = "wenku-error";
+      block.style.cssText = "margin:0 0 1.5em";
+      var where = e.file + (e.line ? ":" + e.line + ":" + e.column : "");
+      block.textContent =
+        "error: " + e.message + "\n  --> " + where +
+        (e.source_line ? "\n   | " + e.source_line : "") +
+        (e.hint ? "\n  = help: " + e.hint : "");
+      overlay.appendChild(block);
+    });
+  }
+
+  function connect() {
+    var source = new EventSource(base + "__wenku/events");
+    function handle(kind, message) {
+      var status = JSON.parse(message.data);
+      var first = seen === null;
+      var restarted = !first && status.generation < seen;
+      var moved = !first && status.generation > seen;
+      seen = status.generation;
+      if (kind === "broken") {
+        showErrors(status.errors);
+        return;
+      }
+      if (restarted || (moved && (overlay || status.pages === null || status.pages.some(here)))) {
+        location.reload();
+      }
+    }
+    source.addEventListener("reload", function (m) { handle("reload", m); });
+    source.addEventListener("broken", function (m) { handle("broken", m); });
+  }
+  connect();
+})();

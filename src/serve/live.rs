@@ -1,0 +1,132 @@
+//! Live reload: the rebuild status, pushed to browsers as server-sent events.
+//!
+//! After a rebuild the server sends `reload` with the URLs of the pages that
+//! changed (or `null`: all of them); a page open at one of them reloads.
+//! After a failed rebuild it sends `broken` with every problem (file, line,
+//! column, message, hint): the page shows them over itself, the last good
+//! site stays served, and the next good rebuild clears the overlay.
+
+use std::convert::Infallible;
+use std::sync::{Arc, RwLock};
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use super::AppState;
+use crate::diagnostics::Diagnostics;
+
+const SCRIPT: &str = include_str!("live.js");
+
+/// One problem as the browser overlay shows it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    /// 0 when the problem concerns the whole file.
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub hint: Option<String>,
+    pub source_line: Option<String>,
+}
+
+/// The outcome of the latest rebuild.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Status {
+    /// Counts rebuilds, good or bad; tests wait for it to move.
+    pub generation: u64,
+    /// Empty after a good rebuild.
+    pub errors: Vec<Problem>,
+    /// URLs rewritten by the latest good rebuild; `None` is every page.
+    pub pages: Option<Vec<String>>,
+}
+
+pub struct Live {
+    status: RwLock<Status>,
+    events: broadcast::Sender<Status>,
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Live::new()
+    }
+}
+
+impl Live {
+    pub fn new() -> Live {
+        Live { status: RwLock::new(Status::default()), events: broadcast::channel(64).0 }
+    }
+
+    pub fn status(&self) -> Status {
+        self.status.read().expect("no panic while holding the lock").clone()
+    }
+
+    /// Records a rebuild and tells every open page.
+    pub fn publish(&self, pages: Option<Vec<String>>, errors: Vec<Problem>) {
+        let status = {
+            let mut status = self.status.write().expect("no panic while holding the lock");
+            status.generation += 1;
+            status.errors = errors;
+            status.pages = pages;
+            status.clone()
+        };
+        let _ = self.events.send(status); // no browser open: nobody to tell
+    }
+}
+
+/// Every problem of a failed rebuild, with paths relative to the site.
+pub fn problems(error: &anyhow::Error, root: &std::path::Path) -> Vec<Problem> {
+    match error.downcast_ref::<Diagnostics>() {
+        Some(diagnostics) => diagnostics
+            .0
+            .iter()
+            .map(|d| Problem {
+                file: d.path.strip_prefix(root).unwrap_or(&d.path).display().to_string(),
+                line: d.line,
+                column: d.column,
+                message: d.message.clone(),
+                hint: d.hint.clone(),
+                source_line: d.source_line.clone(),
+            })
+            .collect(),
+        None => vec![Problem {
+            file: String::new(),
+            line: 0,
+            column: 0,
+            message: error.chain().map(|e| e.to_string()).collect::<Vec<_>>().join(": "),
+            hint: None,
+            source_line: None,
+        }],
+    }
+}
+
+pub async fn status(State(state): State<Arc<AppState>>) -> Response {
+    match &state.live {
+        Some(live) => Json(live.status()).into_response(),
+        None => axum::http::StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+pub async fn events(State(state): State<Arc<AppState>>) -> Response {
+    let Some(live) = &state.live else { return axum::http::StatusCode::NOT_FOUND.into_response() };
+    // The current state first, so a page opened during an error shows it.
+    let current = live.status();
+    let first = tokio_stream::once(current);
+    let updates = BroadcastStream::new(live.events.subscribe()).filter_map(|s| s.ok());
+    let stream = first.chain(updates).map(|status| {
+        let kind = if status.errors.is_empty() { "reload" } else { "broken" };
+        let data = serde_json::to_string(&status).unwrap_or_default();
+        Ok::<_, Infallible>(Event::default().event(kind).data(data))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
+}
+
+pub async fn script() -> Response {
+    ([(header::CONTENT_TYPE, "application/javascript; charset=utf-8")], SCRIPT).into_response()
+}

@@ -1,0 +1,144 @@
+//! `wenku serve`: the built site over HTTP with a search API, and, while
+//! watching, incremental rebuilds pushed to open browsers.
+//!
+//! - `http`: the router: static files, content types, 404, the base path
+//! - `api`: `/api/search`, bounded in size and time
+//! - `live`: rebuild status, server-sent events and the live-reload script
+//! - `watch`: file events, debounced and sorted into `Changes`
+//! - `incremental`: applying `Changes` to the output folder and the index
+//!
+//! The state the handlers share is small and explicit (`AppState`), built
+//! per server: no globals, so tests run several servers in one process.
+
+pub mod api;
+pub mod http;
+pub mod incremental;
+pub mod live;
+pub mod watch;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use anyhow::{Context, Result};
+
+use crate::build::BuildOptions;
+use crate::search::SearchIndex;
+pub use incremental::{Changes, LiveSite, Rebuilt};
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    pub bind: SocketAddr,
+    /// Watch the site's files and rebuild on change.
+    pub watch: bool,
+    /// Serve what is already built instead of building first.
+    pub no_build: bool,
+}
+
+/// What every request handler may read.
+pub struct AppState {
+    pub output: PathBuf,
+    /// The URL path the site lives under: `/` or `/archive/`.
+    pub base: String,
+    pub index_dir: PathBuf,
+    /// The open index, or why there is none (the API says so).
+    search: RwLock<Result<Arc<SearchIndex>, String>>,
+    pub search_slots: tokio::sync::Semaphore,
+    /// Present while watching: rebuild status and the browsers' event channel.
+    pub live: Option<live::Live>,
+}
+
+impl AppState {
+    pub fn new(output: PathBuf, base: String, index_dir: PathBuf, watching: bool) -> AppState {
+        let slots = 2 * std::thread::available_parallelism().map_or(1, |n| n.get());
+        let state = AppState {
+            output,
+            base,
+            index_dir,
+            search: RwLock::new(Err(String::new())),
+            search_slots: tokio::sync::Semaphore::new(slots),
+            live: watching.then(live::Live::new),
+        };
+        state.reopen_index();
+        state
+    }
+
+    pub fn search_index(&self) -> Result<Arc<SearchIndex>, String> {
+        self.search.read().expect("no panic while holding the lock").clone()
+    }
+
+    /// Opens the index again (after a rebuild may have replaced it).
+    pub fn reopen_index(&self) {
+        let opened = SearchIndex::open(&self.index_dir).map(Arc::new).map_err(|e| e.to_string());
+        *self.search.write().expect("no panic while holding the lock") = opened;
+    }
+
+    /// Makes the latest commit visible to the next query.
+    pub fn reload_index(&self) {
+        let current = self.search_index();
+        match current {
+            Ok(index) if index.reload().is_ok() => {}
+            _ => self.reopen_index(),
+        }
+    }
+}
+
+/// Builds (unless told not to), then serves until Ctrl-C.
+pub fn serve(options: ServeOptions) -> Result<()> {
+    let live_site = if options.no_build {
+        None
+    } else {
+        let started = std::time::Instant::now();
+        let site = LiveSite::build(options.build.clone())?;
+        eprintln!(
+            "built {} reports in {:.2} s → {}",
+            site.site.library.reports.len(),
+            started.elapsed().as_secs_f64(),
+            site.output.display()
+        );
+        Some(site)
+    };
+    let (output, base, index_dir) = match &live_site {
+        Some(site) => (site.output.clone(), site.site.config.base_path(), site.index_dir.clone()),
+        None => {
+            let root = &options.build.root;
+            let config = crate::config::Config::load(root).map_err(|d| crate::diagnostics::Diagnostics(vec![d]))?;
+            let output = options.build.output.clone().unwrap_or_else(|| root.join(&config.output_dir));
+            if !output.join("index.html").is_file() {
+                anyhow::bail!(
+                    "there is no built site in {}\n  = help: run `wenku build` first, or drop `--no-build`",
+                    output.display()
+                );
+            }
+            (output, config.base_path(), root.join(&config.index_dir))
+        }
+    };
+    let watching = options.watch && live_site.is_some();
+    let state = Arc::new(AppState::new(output, base.clone(), index_dir, watching));
+    if let Err(why) = state.search_index() {
+        eprintln!("warning: search is unavailable: {why}");
+    }
+
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the server's runtime")?;
+    let _watcher = match (watching, live_site) {
+        (true, Some(site)) => Some(watch::start(site, state.clone())?),
+        _ => None,
+    };
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(options.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", options.bind))?;
+        let address = listener.local_addr()?;
+        eprintln!(
+            "serving http://{address}{base}{}  (Ctrl-C to stop)",
+            if watching { ", watching for changes" } else { "" }
+        );
+        axum::serve(listener, http::router(state))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .context("the server stopped")
+    })
+}

@@ -1,0 +1,132 @@
+//! Watching the site's files: debounced notify events, sorted into
+//! `Changes` and applied by one thread, one batch at a time.
+//!
+//! Editors save by writing a temporary file and renaming it over the report
+//! (vim, VS Code, JetBrains), and `git checkout` touches hundreds of files at
+//! once. Neither needs special cases: a batch names paths, and each path is
+//! looked at as it is *now* (there: load it; gone: remove it), so a
+//! removed-then-created file is simply a modified one.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+use super::incremental::{Changes, LiveSite};
+use super::{AppState, live};
+
+/// How long the debouncer waits for a burst of events to end.
+const DEBOUNCE: Duration = Duration::from_millis(30);
+
+type FileWatcher = Debouncer<RecommendedWatcher, RecommendedCache>;
+
+/// Starts watching `site`'s folder; rebuilds run on a thread of their own.
+pub fn start(site: LiveSite, state: Arc<AppState>) -> Result<std::thread::JoinHandle<()>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = new_debouncer(DEBOUNCE, None, tx).context("cannot watch the site's files")?;
+    let mut watched = BTreeSet::new();
+    watch_folders(&mut watcher, site.root(), &mut watched)?;
+    let handle = std::thread::Builder::new()
+        .name("wenku-watch".into())
+        .spawn(move || rebuild_loop(site, state, watcher, watched, rx))
+        .context("cannot start the watcher thread")?;
+    Ok(handle)
+}
+
+/// The site root itself (for `wenku.yaml` and folders created later) and
+/// every folder the site reads, recursively. Not the output or the index.
+fn watch_folders(watcher: &mut FileWatcher, root: &Path, watched: &mut BTreeSet<PathBuf>) -> Result<()> {
+    if watched.insert(root.to_path_buf()) {
+        watcher.watch(root, RecursiveMode::NonRecursive).with_context(|| format!("cannot watch {}", root.display()))?;
+    }
+    for name in ["content", "templates", "static", "themes"] {
+        let dir = root.join(name);
+        if dir.is_dir() && !watched.contains(&dir) {
+            watcher.watch(&dir, RecursiveMode::Recursive).with_context(|| format!("cannot watch {}", dir.display()))?;
+            watched.insert(dir);
+        }
+    }
+    Ok(())
+}
+
+fn rebuild_loop(
+    mut site: LiveSite,
+    state: Arc<AppState>,
+    mut watcher: FileWatcher,
+    mut watched: BTreeSet<PathBuf>,
+    rx: Receiver<DebounceEventResult>,
+) {
+    let root = site.root().to_path_buf();
+    // Events name absolute paths; the site knows its files by `root`.
+    let absolute_root = root.canonicalize().unwrap_or_else(|_| root.clone());
+    let Some(live) = &state.live else { return };
+    loop {
+        let first = match rx.recv() {
+            Ok(batch) => batch,
+            Err(_) => return, // the watcher is gone: the server is stopping
+        };
+        let mut changes = Changes::default();
+        let add = |batch: DebounceEventResult, changes: &mut Changes| match batch {
+            Ok(events) => {
+                // Reading a file is not changing it (and a rebuild reads).
+                for event in events.iter().filter(|e| !matches!(e.kind, EventKind::Access(_))) {
+                    for path in &event.paths {
+                        let path = match path.strip_prefix(&absolute_root) {
+                            Ok(rel) => root.join(rel),
+                            Err(_) => path.clone(),
+                        };
+                        changes.add_path(&root, &site.site.config, &path);
+                    }
+                }
+            }
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("warning: file watching: {e}");
+                }
+            }
+        };
+        add(first, &mut changes);
+        // A burst (a checkout) may arrive as several batches: take all that
+        // are already here.
+        while let Ok(batch) = rx.try_recv() {
+            add(batch, &mut changes);
+        }
+        if changes.is_empty() {
+            continue;
+        }
+        if let Err(e) = watch_folders(&mut watcher, &root, &mut watched) {
+            eprintln!("warning: {e:#}");
+        }
+        match site.apply(changes) {
+            Ok(rebuilt) => {
+                state.reload_index();
+                if rebuilt.pages.is_none() {
+                    state.reopen_index();
+                }
+                eprintln!(
+                    "rebuilt in {} ms: {} reports re-read, {} files written, {} removed, {} re-indexed",
+                    rebuilt.elapsed.as_millis(),
+                    rebuilt.reparsed,
+                    rebuilt.written,
+                    rebuilt.removed,
+                    rebuilt.reindexed
+                );
+                live.publish(rebuilt.pages, Vec::new());
+            }
+            Err(error) => {
+                let problems = live::problems(&error, &root);
+                eprintln!("rebuild failed; still serving the last good site:");
+                match error.downcast_ref::<crate::diagnostics::Diagnostics>() {
+                    Some(d) => eprintln!("{d}"),
+                    None => eprintln!("error: {error:#}"),
+                }
+                live.publish(None, problems);
+            }
+        }
+    }
+}

@@ -1,0 +1,253 @@
+// The search page: asks `wenku serve`'s /api/search and shows the hits, the
+// facets and a per-year chart. The URL holds the whole query, so a search can
+// be shared and the back button works. No external scripts.
+(function () {
+  "use strict";
+  var page = document.getElementById("search-page");
+  if (!page) return;
+  var api = page.getAttribute("data-api");
+  var form = document.getElementById("search-form");
+  var input = document.getElementById("search-q");
+  var sortSelect = document.getElementById("search-sort");
+  var statusBox = document.getElementById("search-status");
+  var chart = document.getElementById("search-chart");
+  var chartSvg = document.getElementById("search-chart-svg");
+  var facetsBox = document.getElementById("search-facets");
+  var resultsBox = document.getElementById("search-results");
+  var pagesBox = document.getElementById("search-pages");
+  var FILTERS = [["year", "年份"], ["body", "发文机关"], ["level", "层级"], ["period", "报告期"]];
+  var KEYS = ["q", "year", "body", "level", "period", "sort", "page"];
+  var SVG = "http://www.w3.org/2000/svg";
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    for (var k in attrs || {}) node.setAttribute(k, attrs[k]);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function svgEl(tag, attrs) {
+    var node = document.createElementNS(SVG, tag);
+    for (var k in attrs) node.setAttribute(k, attrs[k]);
+    return node;
+  }
+
+  function current() {
+    var params = new URLSearchParams(location.search);
+    var state = {};
+    KEYS.forEach(function (k) { state[k] = params.get(k) || ""; });
+    return state;
+  }
+
+  function urlFor(state) {
+    var params = new URLSearchParams();
+    KEYS.forEach(function (k) {
+      if (state[k] && !(k === "sort" && state[k] === "relevance") && !(k === "page" && state[k] === "1")) {
+        params.set(k, state[k]);
+      }
+    });
+    var query = params.toString();
+    return location.pathname + (query ? "?" + query : "");
+  }
+
+  function changed(state, key, value) {
+    var next = {};
+    KEYS.forEach(function (k) { next[k] = state[k]; });
+    next[key] = value;
+    if (key !== "page") next.page = "";
+    return next;
+  }
+
+  // A link that changes the search in place; still a real link for new tabs.
+  function searchLink(state, text, attrs) {
+    var a = el("a", attrs || {}, text);
+    a.href = urlFor(state);
+    a.addEventListener("click", function (event) {
+      if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+      event.preventDefault();
+      go(state);
+    });
+    return a;
+  }
+
+  function go(state) {
+    history.pushState(null, "", urlFor(state));
+    run();
+  }
+
+  function clear() {
+    resultsBox.textContent = "";
+    facetsBox.textContent = "";
+    pagesBox.textContent = "";
+    chart.hidden = true;
+  }
+
+  function say(text, isError, help) {
+    statusBox.textContent = "";
+    var p = el("p", isError ? { "class": "error" } : {}, text);
+    if (help) p.appendChild(el("span", { "class": "help" }, "　" + help));
+    statusBox.appendChild(p);
+  }
+
+  function run() {
+    var state = current();
+    input.value = state.q;
+    sortSelect.value = state.sort || "relevance";
+    var hasFilter = FILTERS.some(function (f) { return state[f[0]]; });
+    clear();
+    if (!state.q && !hasFilter) {
+      say("输入要查找的措辞，例如 打通供应链。");
+      return;
+    }
+    say("正在搜索……");
+    var params = new URLSearchParams();
+    KEYS.forEach(function (k) { if (state[k]) params.set(k, state[k]); });
+    fetch(api + "?" + params.toString(), { headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        var json = (response.headers.get("content-type") || "").indexOf("application/json") === 0;
+        if (!json) throw new Error("no-server");
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      })
+      .then(function (reply) {
+        if (!reply.ok) {
+          say("查询有误：" + reply.body.error, true, reply.body.help);
+          return;
+        }
+        show(state, reply.body);
+      })
+      .catch(function () {
+        say("搜索需要 wenku serve：这个页面由静态服务器提供，无法查询索引。请在站点目录运行 `wenku serve` 后再打开本页。", true);
+      });
+  }
+
+  function show(state, results) {
+    say("共 " + results.total + " 篇报告" + (results.total ? "，第 " + results.page + " / " + results.pages + " 页" : "") +
+        "（" + results.took_ms.toFixed(1) + " 毫秒）");
+    drawChart(state, results.facets.year);
+    drawFacets(state, results.facets);
+    results.hits.forEach(function (hit) {
+      var li = el("li", { "class": "hit" });
+      var title = el("a", { "class": "hit-title", href: hit.url }, hit.title);
+      li.appendChild(title);
+      var meta = el("div", { "class": "meta" });
+      [hit.body, hit.level, hit.year + "年", hit.period, hit.date].forEach(function (v) {
+        if (v) meta.appendChild(el("span", {}, v));
+      });
+      li.appendChild(meta);
+      hit.snippets.forEach(function (s) {
+        var a = el("a", { "class": "snippet", href: s.url });
+        a.innerHTML = s.html; // escaped by the server, matches in <mark>
+        li.appendChild(a);
+      });
+      resultsBox.appendChild(li);
+    });
+    drawPages(state, results);
+  }
+
+  function drawFacets(state, facets) {
+    FILTERS.forEach(function (f) {
+      var key = f[0], counts = facets[key] || [];
+      if (!counts.length && !state[key]) return;
+      facetsBox.appendChild(el("h2", {}, f[1]));
+      var ul = el("ul");
+      if (state[key]) {
+        var li = el("li", { "class": "active" });
+        li.appendChild(el("span", {}, state[key] + " "));
+        li.appendChild(searchLink(changed(state, key, ""), "×", { "aria-label": "取消筛选 " + f[1] }));
+        ul.appendChild(li);
+      } else {
+        counts.forEach(function (c) {
+          var value = String(key === "year" ? c.year : c.value);
+          var item = el("li");
+          item.appendChild(searchLink(changed(state, key, value), value));
+          item.appendChild(el("span", { "class": "count" }, String(c.count)));
+          ul.appendChild(item);
+        });
+      }
+      facetsBox.appendChild(ul);
+    });
+  }
+
+  // Bars for every year from the first to the last with a hit: when a
+  // wording appeared, and when it faded.
+  function drawChart(state, years) {
+    chartSvg.textContent = "";
+    if (!years.length) return;
+    var byYear = {}, first = Infinity, last = -Infinity, max = 0;
+    years.forEach(function (y) {
+      byYear[y.year] = y.count;
+      first = Math.min(first, y.year);
+      last = Math.max(last, y.year);
+      max = Math.max(max, y.count);
+    });
+    var n = last - first + 1, slot = Math.max(14, Math.min(40, 640 / n)), height = 120, top = 14;
+    var width = n * slot;
+    var svg = svgEl("svg", { viewBox: "0 0 " + width + " " + (height + top + 18), role: "img",
+                             "aria-label": "各年份使用该措辞的报告数" });
+    for (var year = first; year <= last; year++) {
+      var count = byYear[year] || 0;
+      var h = max ? Math.round(count / max * height) : 0;
+      var x = (year - first) * slot;
+      var group = svgEl("g", {});
+      var title = svgEl("title", {});
+      title.textContent = year + "年：" + count + " 篇";
+      group.appendChild(title);
+      group.appendChild(svgEl("rect", { "class": "bar", x: x + 2, y: top + height - h, width: slot - 4, height: Math.max(h, count ? 1 : 0) }));
+      if (count) {
+        var label = svgEl("text", { x: x + slot / 2, y: top + height - h - 3, "text-anchor": "middle" });
+        label.textContent = count;
+        group.appendChild(label);
+      }
+      if (n <= 24 || (year - first) % Math.ceil(n / 12) === 0) {
+        var axis = svgEl("text", { x: x + slot / 2, y: top + height + 13, "text-anchor": "middle" });
+        axis.textContent = year;
+        group.appendChild(axis);
+      }
+      if (count) {
+        var link = svgEl("a", { href: urlFor(changed(state, "year", String(year))), "class": "chart-year",
+                                "aria-label": year + "年 " + count + " 篇" });
+        link.appendChild(group);
+        link.addEventListener("click", (function (y) {
+          return function (event) { event.preventDefault(); go(changed(state, "year", String(y))); };
+        })(year));
+        svg.appendChild(link);
+      } else {
+        svg.appendChild(group);
+      }
+    }
+    chartSvg.appendChild(svg);
+    chart.hidden = false;
+  }
+
+  function drawPages(state, results) {
+    if (results.pages <= 1) return;
+    var add = function (n, text) {
+      if (n === results.page) {
+        pagesBox.appendChild(el("span", { "aria-current": "page" }, text));
+      } else {
+        pagesBox.appendChild(searchLink(changed(state, "page", String(n)), text));
+      }
+    };
+    if (results.page > 1) add(results.page - 1, "← 上一页");
+    var from = Math.max(1, results.page - 3), to = Math.min(results.pages, results.page + 3);
+    for (var n = from; n <= to; n++) add(n, String(n));
+    if (results.page < results.pages) add(results.page + 1, "下一页 →");
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var state = changed(current(), "q", input.value.trim());
+    state.sort = sortSelect.value;
+    go(state);
+  });
+  sortSelect.addEventListener("change", function () { go(changed(current(), "sort", sortSelect.value)); });
+  window.addEventListener("popstate", run);
+  document.addEventListener("keydown", function (event) {
+    var tag = document.activeElement ? document.activeElement.tagName : "";
+    if (event.key === "/" && tag !== "INPUT" && tag !== "SELECT" && tag !== "TEXTAREA") {
+      event.preventDefault();
+      input.focus();
+    }
+  });
+  run();
+})();
