@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Serve benchmark: save-to-served latency, index latency, memory and
+/api/search under load, for `wenku serve` (and `hugo server` on the same
+reports, for the save-to-served figure).
+
+    python3 benches/serve_bench.py --site SITE [--hugo-site HUGO_SITE]
+        [--edits 20] [--connections 64] [--seconds 10]
+
+SITE is a wenku site folder (e.g. one made by ../shared/bench/make_corpus.py
+OUT/content --count 10000); HUGO_SITE the same reports in Hugo's flavour
+with benches/hugo-site's config (build_vs_hugo.py --work DIR makes both).
+
+For each of EDITS edits the script appends a paragraph with a unique token
+to a report, then polls (every 2 ms, over one keep-alive connection) until
+the report's page contains the token ("served") and, for wenku, until
+/api/search finds it ("indexed"). Times run from just before the write.
+The load run is `cargo bench --bench api_load`: CONNECTIONS keep-alive
+connections for SECONDS on loopback. Needs `cargo build --release`.
+"""
+import argparse, http.client, json, os, random, re, shutil, statistics, subprocess, sys, time, urllib.parse
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, proc, seconds=600):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"the server exited with {proc.returncode}")
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/")
+            c.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit("the server did not start")
+
+
+def get(conn, path):
+    conn.request("GET", path)
+    r = conn.getresponse()
+    return r.status, r.read()
+
+
+def rss_mib(pid):
+    status = Path(f"/proc/{pid}/status").read_text()
+    values = dict(re.findall(r"(VmRSS|VmHWM):\s+(\d+) kB", status))
+    return int(values["VmRSS"]) / 1024, int(values["VmHWM"]) / 1024
+
+
+def pick_reports(content, n, seed=7):
+    files = sorted(p for p in content.rglob("*.md") if p.stem.isascii())
+    random.Random(seed).shuffle(files)
+    return files[:n]
+
+
+def measure_edits(port, content, files, with_index):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    served, indexed = [], []
+    for i, path in enumerate(files):
+        url = "/" + str(path.relative_to(content).with_suffix("")) + "/"
+        token = f"基准测试标记{os.getpid()}x{i}x{random.randrange(10**9)}"
+        original = path.read_text(encoding="utf-8")
+        get(conn, url)  # the page is warm, as when a person looks at it
+        start = time.perf_counter()
+        path.write_text(original + f"\n\n{token}。\n", encoding="utf-8")
+        deadline = start + 30
+        while token.encode() not in get(conn, url)[1]:
+            if time.perf_counter() > deadline:
+                sys.exit(f"{url} never showed the edit")
+            time.sleep(0.002)
+        served.append((time.perf_counter() - start) * 1000)
+        if with_index:
+            q = urllib.parse.quote(f'"{token}"')
+            while json.loads(get(conn, f"/api/search?q={q}")[1]).get("total") != 1:
+                if time.perf_counter() > deadline:
+                    sys.exit(f"the index never found {token}")
+                time.sleep(0.002)
+            indexed.append((time.perf_counter() - start) * 1000)
+        path.write_text(original, encoding="utf-8")
+        time.sleep(0.5)  # let the restore be rebuilt before the next edit
+    return served, indexed
+
+
+def summary(ms):
+    return f"p50 {statistics.median(ms):7.1f} ms   max {max(ms):7.1f} ms   (n={len(ms)})"
+
+
+def queries(content, n=200, seed=11):
+    """Phrases of 2-8 Han characters drawn from the reports, and multi-word queries."""
+    rng = random.Random(seed)
+    files = sorted(content.rglob("*.md"))
+    han = re.compile(r"[\u4e00-\u9fff]{8,}")
+    out = []
+    while len(out) < n:
+        text = rng.choice(files).read_text(encoding="utf-8")
+        runs = han.findall(text.split("---", 2)[-1])
+        if not runs:
+            continue
+        run = rng.choice(runs)
+        size = rng.randint(2, 8)
+        at = rng.randrange(0, len(run) - size + 1)
+        phrase = run[at:at + size]
+        out.append(f'"{phrase}"' if len(out) % 4 else f"{phrase[:2]} {run[-2:]}")
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--site", required=True, type=Path)
+    ap.add_argument("--hugo-site", type=Path)
+    ap.add_argument("--edits", type=int, default=20)
+    ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--seconds", type=int, default=10)
+    a = ap.parse_args()
+    wenku = REPO / "target/release/wenku"
+    content = a.site / "content"
+    reports = sum(1 for _ in content.rglob("*.md"))
+    print(f"{reports} reports, {os.cpu_count()} cores")
+
+    port = free_port()
+    started = time.perf_counter()
+    server = subprocess.Popen([wenku, "serve", "--root", a.site, "--bind", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, server)
+        print(f"wenku serve: built and serving after {time.perf_counter() - started:.1f} s; "
+              f"RSS {rss_mib(server.pid)[0]:.0f} MiB")
+        served, indexed = measure_edits(port, content, pick_reports(content, a.edits), True)
+        print(f"wenku save → page served:  {summary(served)}")
+        print(f"wenku save → index finds:  {summary(indexed)}")
+        rss, peak = rss_mib(server.pid)
+        print(f"wenku serve memory after the edits: RSS {rss:.0f} MiB, peak {peak:.0f} MiB")
+
+        query_file = Path(a.site) / ".bench-queries.txt"
+        query_file.write_text("\n".join(queries(content)), encoding="utf-8")
+        load = subprocess.run(["cargo", "bench", "--quiet", "--bench", "api_load", "--", f"127.0.0.1:{port}",
+                               str(query_file), str(a.connections), str(a.seconds)],
+                              cwd=REPO, capture_output=True, text=True)
+        print(load.stdout.strip() or load.stderr.strip())
+        rss, peak = rss_mib(server.pid)
+        print(f"wenku serve memory after the load: RSS {rss:.0f} MiB, peak {peak:.0f} MiB")
+    finally:
+        server.terminate()
+        server.wait()
+
+    if a.hugo_site:
+        hugo = os.environ.get("HUGO") or hugo_binary()
+        port = free_port()
+        started = time.perf_counter()
+        server = subprocess.Popen([hugo, "server", "--port", str(port), "--bind", "127.0.0.1",
+                                   "--disableLiveReload"], cwd=a.hugo_site,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_for_port(port, server)
+            print(f"hugo server: serving after {time.perf_counter() - started:.1f} s; "
+                  f"RSS {rss_mib(server.pid)[0]:.0f} MiB")
+            hugo_content = a.hugo_site / "content"
+            served, _ = measure_edits(port, hugo_content, pick_reports(hugo_content, a.edits), False)
+            print(f"hugo save → page served:   {summary(served)}")
+            rss, peak = rss_mib(server.pid)
+            print(f"hugo server memory after the edits: RSS {rss:.0f} MiB, peak {peak:.0f} MiB")
+        finally:
+            server.terminate()
+            server.wait()
+
+
+def hugo_binary():
+    import sysconfig
+    binary = Path(sysconfig.get_paths()["purelib"]) / "hugo" / "binaries" / "hugo"
+    return str(binary) if binary.exists() else shutil.which("hugo")
+
+
+if __name__ == "__main__":
+    main()
