@@ -278,14 +278,24 @@ fn a_text_edit_rewrites_only_the_pages_it_affects() {
     let path = site.root().join("content/2022/qu-renda-niandu.md");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text + "\n补充一段。\n").unwrap();
-    let rebuilt = live.apply(changes_for(&live, &[path])).unwrap();
+    let rebuilt = live.apply(changes_for(&live, std::slice::from_ref(&path))).unwrap();
     let pages = rebuilt.pages.expect("a partial rebuild");
     assert_eq!(rebuilt.reparsed, 1);
     assert_eq!(rebuilt.reindexed, 1);
-    assert!(pages.iter().any(|p| p == "/2022/qu-renda-niandu/"), "{pages:?}");
-    assert!(!pages.iter().any(|p| p == "/2022/shi-fagaiwei-niandu/"), "another body's report is untouched: {pages:?}");
-    assert!(pages.len() < 30, "only the affected pages: {pages:?}");
+    // The text shows on the report's page, and in the feed's summary.
+    assert_eq!(pages, ["/atom.xml", "/2022/qu-renda-niandu/"]);
     assert_same_as_full_build(&live, "one text edit");
+
+    // A title edit also changes the lists it is in and its neighbours' links.
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("title: 某区人大常委会党组2022年度工作总结", "title: 改过的标题")).unwrap();
+    let rebuilt = live.apply(changes_for(&live, &[path])).unwrap();
+    let pages = rebuilt.pages.expect("a partial rebuild");
+    for page in ["/2021/qu-renda-niandu/", "/2023/qu-renda-niandu/", "/years/2022/", "/"] {
+        assert!(pages.iter().any(|p| p == page), "{page} is rewritten: {pages:?}");
+    }
+    assert!(!pages.iter().any(|p| p == "/2022/shi-fagaiwei-niandu/"), "another body's report is untouched: {pages:?}");
+    assert_same_as_full_build(&live, "a title edit");
 }
 
 #[test]

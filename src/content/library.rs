@@ -1,7 +1,8 @@
 //! The `Library`: every report in archive order, and the four taxonomies
 //! (year, body, level, period) that staff browse by.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
 use super::{Report, url_segment};
 use crate::config::{Config, Vocabulary};
@@ -72,20 +73,8 @@ pub struct Library {
 }
 
 impl Library {
-    pub fn new(mut reports: Vec<Report>, config: &Config) -> Library {
-        reports.sort_by_cached_key(|r| {
-            (
-                std::cmp::Reverse(r.meta.year),
-                config.order_of(Vocabulary::Body, &r.meta.body),
-                r.meta.body.clone(),
-                config.order_of(Vocabulary::Level, &r.meta.level),
-                config.order_of(Vocabulary::Period, &r.meta.period),
-                r.meta.period.clone(),
-                std::cmp::Reverse(r.meta.date.clone()),
-                r.meta.title.clone(),
-                r.source.clone(),
-            )
-        });
+    pub fn new(reports: Vec<Report>, config: &Config) -> Library {
+        let reports = sort_in_archive_order(reports, config);
         let taxonomies = TaxonomyKind::ALL.iter().map(|&kind| build_taxonomy(kind, &reports, config)).collect();
         let neighbours = find_neighbours(&reports);
         Library { reports, taxonomies, neighbours }
@@ -113,13 +102,50 @@ impl Library {
     }
 }
 
-fn build_taxonomy(kind: TaxonomyKind, reports: &[Report], config: &Config) -> Taxonomy {
-    let mut by_value: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, report) in reports.iter().enumerate() {
-        by_value.entry(kind.value_of(report)).or_default().push(i);
+/// Newest year first, then body, level and period in configured order, then
+/// newest date, title and path. The keys borrow from the reports (watch mode
+/// sorts the whole archive after every edit, so no string is copied).
+fn sort_in_archive_order(reports: Vec<Report>, config: &Config) -> Vec<Report> {
+    let mut order: Vec<usize> = (0..reports.len()).collect();
+    {
+        let keys: Vec<_> = reports
+            .iter()
+            .map(|r| {
+                let meta = &r.meta;
+                (
+                    std::cmp::Reverse(meta.year),
+                    config.order_of(Vocabulary::Body, &meta.body),
+                    meta.body.as_str(),
+                    config.order_of(Vocabulary::Level, &meta.level),
+                    config.order_of(Vocabulary::Period, &meta.period),
+                    meta.period.as_str(),
+                    std::cmp::Reverse(meta.date.as_deref()),
+                    meta.title.as_str(),
+                    r.source.as_path(),
+                )
+            })
+            .collect();
+        order.sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]));
     }
-    let mut terms: Vec<Term> =
-        by_value.into_iter().map(|(name, reports)| Term { slug: url_segment(&name), name, reports }).collect();
+    let mut slots: Vec<Option<Report>> = reports.into_iter().map(Some).collect();
+    order.into_iter().map(|i| slots[i].take().expect("each report is taken once")).collect()
+}
+
+fn build_taxonomy(kind: TaxonomyKind, reports: &[Report], config: &Config) -> Taxonomy {
+    let mut by_value: HashMap<Cow<str>, Vec<usize>> = Default::default();
+    for (i, report) in reports.iter().enumerate() {
+        let value = match kind {
+            TaxonomyKind::Year => Cow::Owned(report.meta.year.to_string()),
+            TaxonomyKind::Body => Cow::Borrowed(report.meta.body.as_str()),
+            TaxonomyKind::Level => Cow::Borrowed(report.meta.level.as_str()),
+            TaxonomyKind::Period => Cow::Borrowed(report.meta.period.as_str()),
+        };
+        by_value.entry(value).or_default().push(i);
+    }
+    let mut terms: Vec<Term> = by_value
+        .into_iter()
+        .map(|(name, reports)| Term { slug: url_segment(&name), name: name.into_owned(), reports })
+        .collect();
     match kind {
         TaxonomyKind::Year => terms.sort_by_key(|t| std::cmp::Reverse(t.name.parse::<i32>().unwrap_or(0))),
         TaxonomyKind::Body => {
@@ -139,26 +165,27 @@ fn build_taxonomy(kind: TaxonomyKind, reports: &[Report], config: &Config) -> Ta
 /// preferring the same period (an annual report's neighbour is the previous
 /// annual report, not a half-year one).
 fn find_neighbours(reports: &[Report]) -> Vec<(Option<usize>, Option<usize>)> {
-    let mut by_body: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    // Per body: its years in order, and each year's reports in archive order.
+    let mut by_body: BTreeMap<&str, BTreeMap<i32, Vec<usize>>> = BTreeMap::new();
     for (i, r) in reports.iter().enumerate() {
-        by_body.entry(&r.meta.body).or_default().push(i);
+        by_body.entry(&r.meta.body).or_default().entry(r.meta.year).or_default().push(i);
     }
     reports
         .iter()
         .map(|report| {
-            let same_body = &by_body[report.meta.body.as_str()];
-            let pick = |earlier: bool| {
-                let candidates = same_body.iter().copied().filter(|&j| {
-                    let year = reports[j].meta.year;
-                    if earlier { year < report.meta.year } else { year > report.meta.year }
-                });
-                // Closest year first, same period preferred, archive order last.
-                candidates.min_by_key(|&j| {
-                    let other = &reports[j].meta;
-                    ((other.year - report.meta.year).abs(), other.period != report.meta.period, j)
-                })
+            let years = &by_body[report.meta.body.as_str()];
+            // The closest year, then the same period, then archive order.
+            let pick = |year: Option<(&i32, &Vec<usize>)>| {
+                let (_, candidates) = year?;
+                candidates
+                    .iter()
+                    .copied()
+                    .find(|&j| reports[j].meta.period == report.meta.period)
+                    .or(candidates.first().copied())
             };
-            (pick(true), pick(false))
+            let earlier = pick(years.range(..report.meta.year).next_back());
+            let later = pick(years.range(report.meta.year + 1..).next());
+            (earlier, later)
         })
         .collect()
 }

@@ -104,6 +104,10 @@ pub struct LiveSite {
     pub index_dir: PathBuf,
     /// Every file of the output folder, relative to it.
     outputs: BTreeSet<String>,
+    /// Held open between rebuilds: opening a writer and waiting for its
+    /// merges costs seconds on a large index; a commit costs milliseconds.
+    /// Tantivy merges segments in the background meanwhile.
+    index: Option<IndexWriter>,
     /// Changes that could not be applied (the site had errors): tried again
     /// with the next change, so an error stays reported until it is fixed.
     pending: Changes,
@@ -116,7 +120,8 @@ impl LiveSite {
         let site = build::load(&options.root, options.drafts)?;
         let index_dir = options.root.join(&site.config.index_dir);
         let outputs = plan_paths(&site);
-        Ok(LiveSite { options, site, output: summary.output, index_dir, outputs, pending: Changes::default() })
+        let index = Some(IndexWriter::open(&index_dir)?);
+        Ok(LiveSite { options, site, output: summary.output, index_dir, outputs, index, pending: Changes::default() })
     }
 
     pub fn root(&self) -> &Path {
@@ -143,10 +148,21 @@ impl LiveSite {
 
     /// A config edit: load everything again, as `wenku build` would.
     fn rebuild_everything(&mut self) -> Result<Rebuilt> {
-        let summary = build::build(&self.options)?;
+        // The build opens the index itself (and may replace it).
+        if let Some(writer) = self.index.take() {
+            writer.finish()?;
+        }
+        let summary = match build::build(&self.options) {
+            Ok(summary) => summary,
+            Err(e) => {
+                self.index = IndexWriter::open(&self.index_dir).ok();
+                return Err(e);
+            }
+        };
         self.site = build::load(&self.options.root, self.options.drafts)?;
         self.output = summary.output;
         self.index_dir = self.options.root.join(&self.site.config.index_dir);
+        self.index = Some(IndexWriter::open(&self.index_dir)?);
         self.outputs = plan_paths(&self.site);
         let reindexed = summary.index.map_or(0, |(_, s)| s.added + s.updated + s.removed);
         Ok(Rebuilt { pages: None, written: summary.pages, reparsed: summary.reports, reindexed, ..Rebuilt::default() })
@@ -161,50 +177,97 @@ impl LiveSite {
         let update = if changes.content.is_empty() { None } else { Some(self.load_changed(&changes.content)?) };
 
         // Everything is checked: from here on nothing fails for the content.
-        let before = Snapshot::of(&self.site.library);
         if let Some(theme) = theme {
             self.site.theme = theme;
         }
-        let mut rebuilt = Rebuilt::default();
-        let mut changed_sources = HashSet::new();
-        if let Some(update) = update {
-            rebuilt.reparsed = update.loaded.len();
-            changed_sources = update.sources();
-            let mut reports = std::mem::take(&mut self.site.library.reports);
-            reports.retain(|r| !changed_sources.contains(&r.source));
-            reports.extend(update.loaded);
-            self.site.library = Library::new(reports, &self.site.config);
-        }
+        let changed_sources = update.as_ref().map(Update::sources).unwrap_or_default();
+        let mut rebuilt = Rebuilt { reparsed: update.as_ref().map_or(0, |u| u.loaded.len()), ..Rebuilt::default() };
+        let mut pages = match update {
+            Some(update) if !changes.templates => match self.positions_if_text_only(&update) {
+                Some(positions) => self.replace_in_place(update, positions),
+                None => self.reassemble(update, &changed_sources),
+            },
+            Some(update) => {
+                self.reassemble(update, &changed_sources);
+                Vec::new()
+            }
+            None => Vec::new(),
+        };
 
         if changes.templates {
             self.write_everything()?;
-            rebuilt.pages = None;
             rebuilt.written = self.outputs.len();
         } else {
-            let site = Site::new(&self.site.library, &self.site.theme, &self.site.config);
-            let mut pages = affected_pages(&site, &before, &changed_sources);
             if changes.static_files {
                 pages.extend(self.site.theme.static_files.keys().cloned().map(Page::Static));
             }
-            let outputs: Vec<Output> = pages.par_iter().map(|page| site.render_page(page)).collect::<Result<_>>()?;
-            let new_paths = plan_paths(&self.site);
-            for output in &outputs {
-                write_atomically(&self.output, output)?;
-            }
-            let stale: Vec<String> = self.outputs.difference(&new_paths).cloned().collect();
-            for rel_path in &stale {
-                remove_output(&self.output, rel_path)?;
-            }
-            rebuilt.written = outputs.len();
-            rebuilt.removed = stale.len();
-            rebuilt.pages = Some(pages.iter().map(|p| site.page_url(p)).collect());
-            self.outputs = new_paths;
+            let (written, removed, urls) = self.write_pages(&pages)?;
+            rebuilt.written = written;
+            rebuilt.removed = removed;
+            rebuilt.pages = Some(urls);
         }
-
         if !changed_sources.is_empty() {
             rebuilt.reindexed = self.reindex(&changed_sources)?;
         }
         Ok(rebuilt)
+    }
+
+    /// Where each changed report stands in the library, if none of them
+    /// changed its front matter or URL (the common edit: the text). Then the
+    /// order, taxonomies and neighbours stay as they are.
+    fn positions_if_text_only(&self, update: &Update) -> Option<Vec<usize>> {
+        if update.loaded.len() != update.removed.len() {
+            return None;
+        }
+        let reports = &self.site.library.reports;
+        update
+            .loaded
+            .iter()
+            .map(|new| {
+                let i = reports.iter().position(|old| old.source == new.source)?;
+                (reports[i].meta == new.meta && reports[i].path == new.path).then_some(i)
+            })
+            .collect()
+    }
+
+    /// A text-only edit: only the reports' own pages and the feed (which
+    /// quotes a first paragraph when there is no summary) change.
+    fn replace_in_place(&mut self, update: Update, positions: Vec<usize>) -> Vec<Page> {
+        let mut pages = vec![Page::Feed];
+        for (report, i) in update.loaded.into_iter().zip(positions) {
+            self.site.library.reports[i] = report;
+            pages.push(Page::Report(i));
+        }
+        pages
+    }
+
+    /// Any other edit: the library is made again from its reports (sorted,
+    /// grouped, linked), and the affected pages are worked out.
+    fn reassemble(&mut self, update: Update, changed_sources: &HashSet<PathBuf>) -> Vec<Page> {
+        let before = Snapshot::of(&self.site.library, changed_sources);
+        let mut reports = std::mem::take(&mut self.site.library.reports);
+        reports.retain(|r| !changed_sources.contains(&r.source));
+        reports.extend(update.loaded);
+        self.site.library = Library::new(reports, &self.site.config);
+        let site = Site::new(&self.site.library, &self.site.theme, &self.site.config);
+        affected_pages(&site, &before, changed_sources)
+    }
+
+    /// Renders `pages` (all or nothing), writes them, and deletes the files
+    /// of pages that no longer exist. Returns the counts and the pages' URLs.
+    fn write_pages(&mut self, pages: &[Page]) -> Result<(usize, usize, Vec<String>)> {
+        let site = Site::new(&self.site.library, &self.site.theme, &self.site.config);
+        let outputs: Vec<Output> = pages.par_iter().map(|page| site.render_page(page)).collect::<Result<_>>()?;
+        for output in &outputs {
+            write_atomically(&self.output, output)?;
+        }
+        let new_paths = plan_paths(&self.site);
+        let stale: Vec<String> = self.outputs.difference(&new_paths).cloned().collect();
+        for rel_path in &stale {
+            remove_output(&self.output, rel_path)?;
+        }
+        self.outputs = new_paths;
+        Ok((outputs.len(), stale.len(), pages.iter().map(|p| site.page_url(p)).collect()))
     }
 
     /// Loads the changed files, or fails with every problem of every file,
@@ -217,10 +280,11 @@ impl LiveSite {
         for path in paths {
             let source = source_of(path);
             // Reports at or under a changed path: gone unless found again below.
-            for report in &self.site.library.reports {
-                if report.source.starts_with(&source) {
-                    removed.insert(report.source.clone());
-                }
+            if path.extension().is_some_and(|e| e == "md") {
+                removed.insert(source.clone());
+            } else {
+                let under = self.site.library.reports.iter().filter(|r| r.source.starts_with(&source));
+                removed.extend(under.map(|r| r.source.clone()));
             }
             if path.is_dir() {
                 files.extend(content::find_reports(path).map_err(|d| Diagnostics(vec![d]))?);
@@ -242,8 +306,13 @@ impl LiveSite {
         for file in &files {
             removed.insert(source_of(file));
         }
-        let kept = self.site.library.reports.iter().filter(|r| !removed.contains(&r.source));
-        problems.extend(content::duplicate_paths(&content_dir, kept.chain(&loaded)));
+        // Output paths can only collide when one is new.
+        let reports = &self.site.library.reports;
+        let known_path = |new: &Report| reports.iter().any(|old| old.source == new.source && old.path == new.path);
+        if !loaded.iter().all(known_path) {
+            let kept = reports.iter().filter(|r| !removed.contains(&r.source));
+            problems.extend(content::duplicate_paths(&content_dir, kept.chain(&loaded)));
+        }
         if !problems.is_empty() {
             return Err(Diagnostics(problems).into());
         }
@@ -260,8 +329,11 @@ impl LiveSite {
     }
 
     /// Deletes and re-adds the documents of the changed reports, then commits.
-    fn reindex(&self, sources: &HashSet<PathBuf>) -> Result<usize> {
-        let mut writer = IndexWriter::open(&self.index_dir)?;
+    fn reindex(&mut self, sources: &HashSet<PathBuf>) -> Result<usize> {
+        let writer = match &mut self.index {
+            Some(writer) => writer,
+            None => self.index.insert(IndexWriter::open(&self.index_dir)?),
+        };
         let present: HashMap<&Path, &Report> =
             self.site.library.reports.iter().map(|r| (r.source.as_path(), r)).collect();
         for source in sources {
@@ -271,7 +343,6 @@ impl LiveSite {
             }
         }
         writer.commit()?;
-        writer.finish()?;
         Ok(sources.len())
     }
 }
@@ -289,35 +360,53 @@ impl Update {
     }
 }
 
-/// What the pages depended on before an edit, by report source: their
-/// neighbours and their terms.
+/// What the pages of the changed reports' bodies depended on before an
+/// edit: their neighbours, by source, and the changed reports' terms.
+/// Neighbours never cross bodies, so other bodies' pages cannot change.
 struct Snapshot {
+    bodies: BTreeSet<String>,
     neighbours: HashMap<PathBuf, (Option<PathBuf>, Option<PathBuf>)>,
-    terms: HashMap<PathBuf, Vec<(TaxonomyKind, String)>>,
+    terms: BTreeSet<(TaxonomyKind, String)>,
 }
 
 impl Snapshot {
-    fn of(library: &Library) -> Snapshot {
-        Snapshot { neighbours: neighbour_sources(library), terms: terms_by_source(library) }
+    fn of(library: &Library, changed: &HashSet<PathBuf>) -> Snapshot {
+        let changed_reports = library.reports.iter().filter(|r| changed.contains(&r.source));
+        let terms = terms_of(changed_reports);
+        let bodies: BTreeSet<String> =
+            terms.iter().filter(|(k, _)| *k == TaxonomyKind::Body).map(|(_, name)| name.clone()).collect();
+        let neighbours = bodies.iter().flat_map(|body| neighbour_sources(library, body)).collect();
+        Snapshot { bodies, neighbours, terms }
     }
 }
 
-fn neighbour_sources(library: &Library) -> HashMap<PathBuf, (Option<PathBuf>, Option<PathBuf>)> {
+/// Every term the reports belong to.
+fn terms_of<'a>(reports: impl Iterator<Item = &'a Report>) -> BTreeSet<(TaxonomyKind, String)> {
+    reports.flat_map(|r| TaxonomyKind::ALL.map(|k| (k, k.value_of(r)))).collect()
+}
+
+/// For each report of `body`: its index, source, and its neighbours' sources.
+type NeighbourLinks = (usize, PathBuf, (Option<PathBuf>, Option<PathBuf>));
+
+fn neighbour_links(library: &Library, body: &str) -> Vec<NeighbourLinks> {
+    let Some(term) = library.taxonomy(TaxonomyKind::Body).terms.iter().find(|t| t.name == body) else {
+        return Vec::new();
+    };
     let source = |i: Option<usize>| i.map(|i| library.reports[i].source.clone());
-    library
-        .reports
+    term.reports
         .iter()
-        .zip(&library.neighbours)
-        .map(|(report, &(previous, next))| (report.source.clone(), (source(previous), source(next))))
+        .map(|&i| {
+            let (previous, next) = library.neighbours[i];
+            (i, library.reports[i].source.clone(), (source(previous), source(next)))
+        })
         .collect()
 }
 
-fn terms_by_source(library: &Library) -> HashMap<PathBuf, Vec<(TaxonomyKind, String)>> {
-    library
-        .reports
-        .iter()
-        .map(|r| (r.source.clone(), TaxonomyKind::ALL.iter().map(|&k| (k, k.value_of(r))).collect()))
-        .collect()
+fn neighbour_sources(
+    library: &Library,
+    body: &str,
+) -> impl Iterator<Item = (PathBuf, (Option<PathBuf>, Option<PathBuf>))> {
+    neighbour_links(library, body).into_iter().map(|(_, source, links)| (source, links))
 }
 
 /// The pages of the new site that differ from the old one after the reports
@@ -330,26 +419,26 @@ fn affected_pages(site: &Site, before: &Snapshot, changed: &HashSet<PathBuf>) ->
         return pages;
     }
 
-    let after = neighbour_sources(library);
-    for (i, report) in library.reports.iter().enumerate() {
-        let now = &after[&report.source];
-        let touches_change = |n: &Option<PathBuf>| n.as_ref().is_some_and(|s| changed.contains(s));
-        if changed.contains(&report.source)
-            || before.neighbours.get(&report.source) != Some(now)
-            || touches_change(&now.0)
-            || touches_change(&now.1)
-        {
-            pages.push(Page::Report(i));
+    let mut terms = before.terms.clone();
+    terms.extend(terms_of(library.reports.iter().filter(|r| changed.contains(&r.source))));
+    let mut bodies = before.bodies.clone();
+    bodies.extend(terms.iter().filter(|(k, _)| *k == TaxonomyKind::Body).map(|(_, name)| name.clone()));
+
+    // Report pages: the changed ones, and those whose previous/next link
+    // changed or points to a changed report.
+    let touches_change = |n: &Option<PathBuf>| n.as_ref().is_some_and(|s| changed.contains(s));
+    for body in &bodies {
+        for (i, source, now) in neighbour_links(library, body) {
+            if changed.contains(&source)
+                || before.neighbours.get(&source) != Some(&now)
+                || touches_change(&now.0)
+                || touches_change(&now.1)
+            {
+                pages.push(Page::Report(i));
+            }
         }
     }
 
-    let mut terms: BTreeSet<(TaxonomyKind, String)> = BTreeSet::new();
-    for source in changed {
-        terms.extend(before.terms.get(source).into_iter().flatten().cloned());
-    }
-    for report in library.reports.iter().filter(|r| changed.contains(&r.source)) {
-        terms.extend(TaxonomyKind::ALL.iter().map(|&k| (k, k.value_of(report))));
-    }
     for (kind, name) in terms {
         let taxonomy = library.taxonomy(kind);
         if let Some(term) = taxonomy.terms.iter().position(|t| t.name == name) {
