@@ -45,10 +45,29 @@ def wait_for_port(port, proc, seconds=600):
     sys.exit("the server did not start")
 
 
-def get(conn, path):
-    conn.request("GET", path)
-    r = conn.getresponse()
-    return r.status, r.read()
+class Client:
+    """One keep-alive connection; reconnects when the server drops it (Hugo
+    does while it rebuilds)."""
+
+    def __init__(self, port):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def get(self, path):
+        for _ in range(100):
+            try:
+                self.conn.request("GET", path)
+                r = self.conn.getresponse()
+                return r.status, r.read()
+            except (http.client.HTTPException, OSError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                time.sleep(0.002)
+        sys.exit(f"{path}: the server keeps dropping the connection")
+
+
+def get(client, path):
+    return client.get(path)
 
 
 def rss_mib(pid):
@@ -64,7 +83,7 @@ def pick_reports(content, n, seed=7):
 
 
 def measure_edits(port, content, files, with_index):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn = Client(port)
     served, indexed = [], []
     for i, path in enumerate(files):
         url = "/" + str(path.relative_to(content).with_suffix("")) + "/"
