@@ -33,6 +33,8 @@ pub struct BuildSummary {
     pub output: PathBuf,
     /// What the search index update did (not for `check`).
     pub index: Option<(PathBuf, IndexSummary)>,
+    /// Reports whose `review:` lists fields still to check (source path, fields).
+    pub awaiting_review: Vec<(PathBuf, Vec<String>)>,
 }
 
 /// Everything loaded from a site folder, ready to render.
@@ -68,7 +70,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     staging.commit()?;
     let elapsed = started.elapsed();
     let index = indexer::sync(&index_dir, &site.library, &site.config)?;
-    Ok(BuildSummary { reports: site.library.reports.len(), pages, elapsed, output, index: Some((index_dir, index)) })
+    Ok(BuildSummary {
+        reports: site.library.reports.len(),
+        pages,
+        elapsed,
+        output,
+        index: Some((index_dir, index)),
+        awaiting_review: awaiting_review(&site.library),
+    })
 }
 
 /// Loads and renders everything, writes nothing: all errors, no output.
@@ -82,7 +91,19 @@ pub fn check(root: &Path, drafts: bool) -> Result<BuildSummary> {
         elapsed: started.elapsed(),
         output: PathBuf::new(),
         index: None,
+        awaiting_review: awaiting_review(&site.library),
     })
+}
+
+fn awaiting_review(library: &Library) -> Vec<(PathBuf, Vec<String>)> {
+    let mut waiting: Vec<_> = library
+        .reports
+        .iter()
+        .filter(|r| !r.meta.review.is_empty())
+        .map(|r| (r.source.clone(), r.meta.review.clone()))
+        .collect();
+    waiting.sort();
+    waiting
 }
 
 /// Renders every page in parallel into `sink`; returns how many.

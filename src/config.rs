@@ -43,6 +43,16 @@ pub struct Config {
     pub output_dir: String,
     /// Where `build` writes the search index, relative to the site root.
     pub index_dir: String,
+    /// How `wenku import` infers a level from a body's name: the first rule
+    /// whose `contains` is in the name wins. Empty: the built-in rules.
+    pub level_rules: Vec<LevelRule>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelRule {
+    pub contains: String,
+    pub level: String,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -69,6 +79,7 @@ impl Default for Config {
             years: None,
             output_dir: "public".into(),
             index_dir: "search-index".into(),
+            level_rules: Vec::new(),
         }
     }
 }

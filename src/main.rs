@@ -52,6 +52,34 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Import legacy reports (.txt in UTF-8, UTF-16 or GB18030; .docx; .md
+    /// without front matter; folders) as Markdown reports with front matter.
+    Import {
+        /// Files and folders (read recursively).
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Where the new reports go.
+        #[arg(long, default_value = "content/imported")]
+        into: PathBuf,
+        /// The site folder (its wenku.yaml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Show what would be written and the inferred metadata; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import files already imported again, under new names.
+        #[arg(long)]
+        force: bool,
+        /// Set the issuing body instead of inferring it.
+        #[arg(long)]
+        body: Option<String>,
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long)]
+        level: Option<String>,
+        #[arg(long)]
+        period: Option<String>,
+    },
     /// Check every report and template; write nothing.
     Check {
         #[arg(long, default_value = ".")]
@@ -137,11 +165,22 @@ fn run() -> Result<ExitCode> {
                 };
                 eprintln!("{what} in {:.2} s → {}", index.elapsed.as_secs_f64(), dir.display());
             }
+            print_awaiting_review(&summary.awaiting_review);
         }
         Command::Serve { root, output, bind, no_watch, no_build, drafts } => {
             let progress = std::io::stderr().is_terminal();
             let build = BuildOptions { root, output, drafts, progress };
             wenku::serve::serve(wenku::serve::ServeOptions { build, bind, watch: !no_watch, no_build })?;
+        }
+        Command::Import { inputs, into, root, dry_run, force, body, year, level, period } => {
+            let config = wenku::config::Config::load(&root).map_err(|d| Diagnostics(vec![d]))?;
+            let into = if into.is_absolute() { into } else { root.join(into) };
+            let overrides = wenku::import::Overrides { body, level, year, period };
+            let options = wenku::import::ImportOptions { inputs, into, root, dry_run, force, overrides };
+            let results = wenku::import::import(&options, &config)?;
+            wenku::import::print_report(&mut std::io::stdout().lock(), &results, dry_run)?;
+            let failed = results.iter().any(|r| matches!(r.outcome, wenku::import::Outcome::Failed { .. }));
+            return Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS });
         }
         Command::Check { root, drafts } => {
             let summary = build::check(&root, drafts)?;
@@ -151,6 +190,7 @@ fn run() -> Result<ExitCode> {
                 summary.pages,
                 summary.elapsed.as_secs_f64()
             );
+            print_awaiting_review(&summary.awaiting_review);
         }
         Command::Search { query, root, index, sort, limit, page, json } => {
             let index_dir = match index {
@@ -192,6 +232,20 @@ fn run() -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Imported reports whose metadata a person still has to confirm.
+fn print_awaiting_review(waiting: &[(PathBuf, Vec<String>)]) {
+    if waiting.is_empty() {
+        return;
+    }
+    eprintln!("{} reports await review (remove `review:` from the front matter once checked):", waiting.len());
+    for (source, fields) in waiting.iter().take(20) {
+        eprintln!("  content/{}: {}", source.display(), fields.join(", "));
+    }
+    if waiting.len() > 20 {
+        eprintln!("  … and {} more", waiting.len() - 20);
+    }
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {

@@ -1,0 +1,177 @@
+//! Word (.docx) documents: paragraphs, headings (from Word's heading styles
+//! or outline levels), list items and tables, read from `word/document.xml`.
+//! The old binary .doc format is not read (the caller says so).
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+use super::Block;
+
+/// The blocks of a .docx file, in document order.
+pub fn read(bytes: &[u8]) -> Result<Vec<Block>, String> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("not a Word .docx file (it is not a valid zip archive: {e})"))?;
+    let document =
+        read_member(&mut archive, "word/document.xml")?.ok_or("not a Word .docx file: it has no word/document.xml")?;
+    let styles = read_member(&mut archive, "word/styles.xml")?.map(|xml| heading_styles(&xml)).unwrap_or_default();
+    parse_document(&document, &styles)
+}
+
+fn read_member(archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str) -> Result<Option<String>, String> {
+    let mut file = match archive.by_name(name) {
+        Ok(file) => file,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(e) => return Err(format!("cannot read {name} in the .docx: {e}")),
+    };
+    let mut text = String::new();
+    file.read_to_string(&mut text).map_err(|e| format!("cannot read {name} in the .docx: {e}"))?;
+    Ok(Some(text))
+}
+
+fn attribute(element: &BytesStart, name: &[u8]) -> Option<String> {
+    element
+        .attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+}
+
+/// Style id → heading level, for styles named "heading N" or "标题 N"
+/// (Word and WPS name them so whatever the interface language).
+fn heading_styles(xml: &str) -> HashMap<String, usize> {
+    let mut reader = Reader::from_str(xml);
+    let mut styles = HashMap::new();
+    let mut current: Option<String> = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) if e.local_name().as_ref() == b"style" => current = attribute(&e, b"styleId"),
+            Ok(Event::Empty(e)) if e.local_name().as_ref() == b"name" => {
+                if let (Some(id), Some(name)) = (&current, attribute(&e, b"val")) {
+                    let name = name.to_lowercase();
+                    let level = name
+                        .strip_prefix("heading")
+                        .or_else(|| name.strip_prefix("标题"))
+                        .and_then(|n| n.trim().parse::<usize>().ok());
+                    if let Some(level) = level {
+                        styles.insert(id.clone(), level);
+                    }
+                }
+            }
+            Ok(Event::Eof) | Err(_) => return styles,
+            _ => {}
+        }
+    }
+}
+
+/// What the paragraph being read is, from its properties.
+#[derive(Default)]
+struct Paragraph {
+    text: String,
+    heading: Option<usize>,
+    list: bool,
+}
+
+fn parse_document(xml: &str, styles: &HashMap<String, usize>) -> Result<Vec<Block>, String> {
+    let mut reader = Reader::from_str(xml);
+    let mut blocks = Vec::new();
+    let mut paragraph: Option<Paragraph> = None;
+    let mut in_text = false;
+    // Tables: rows of cells; a cell's paragraphs are joined.
+    let mut table_depth = 0;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut cell: Option<String> = None;
+    loop {
+        let event = reader.read_event().map_err(|e| format!("the .docx text is not well-formed XML: {e}"))?;
+        match event {
+            Event::Start(e) if e.local_name().as_ref() == b"p" => paragraph = Some(Paragraph::default()),
+            Event::Empty(e) if e.local_name().as_ref() == b"p" => {} // an empty paragraph
+            Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
+                b"t" => in_text = true,
+                b"tab" => push_text(&mut paragraph, "\t"),
+                b"br" | b"cr" => push_text(&mut paragraph, "\n"),
+                b"pStyle" => {
+                    if let (Some(p), Some(id)) = (&mut paragraph, attribute(&e, b"val")) {
+                        p.heading = styles.get(&id).copied();
+                    }
+                }
+                b"outlineLvl" => {
+                    let level = attribute(&e, b"val").and_then(|v| v.parse::<usize>().ok());
+                    if let (Some(p), Some(level)) = (&mut paragraph, level)
+                        && level < 9
+                    {
+                        p.heading = p.heading.or(Some(level + 1));
+                    }
+                }
+                b"numPr" => {
+                    if let Some(p) = &mut paragraph {
+                        p.list = true;
+                    }
+                }
+                b"tbl" => table_depth += 1,
+                b"tr" if table_depth == 1 => rows.push(Vec::new()),
+                b"tc" if table_depth == 1 => cell = Some(String::new()),
+                _ => {}
+            },
+            Event::Text(t) if in_text => {
+                let text = t.decode().map_err(|e| format!("the .docx text cannot be decoded: {e}"))?;
+                push_text(&mut paragraph, &text);
+            }
+            Event::GeneralRef(r) if in_text => {
+                let text = match r.resolve_char_ref() {
+                    Ok(Some(c)) => c.to_string(),
+                    _ => match r.decode().as_deref() {
+                        Ok("amp") => "&".into(),
+                        Ok("lt") => "<".into(),
+                        Ok("gt") => ">".into(),
+                        Ok("quot") => "\"".into(),
+                        Ok("apos") => "'".into(),
+                        _ => String::new(),
+                    },
+                };
+                push_text(&mut paragraph, &text);
+            }
+            Event::End(e) => match e.local_name().as_ref() {
+                b"t" => in_text = false,
+                b"p" => {
+                    let Some(p) = paragraph.take() else { continue };
+                    if let Some(cell) = &mut cell {
+                        if !cell.is_empty() && !p.text.trim().is_empty() {
+                            cell.push(' ');
+                        }
+                        cell.push_str(p.text.trim());
+                    } else if let Some(level) = p.heading {
+                        blocks.push(Block::Heading(level, p.text));
+                    } else if p.list {
+                        blocks.push(Block::ListItem(p.text));
+                    } else {
+                        blocks.push(Block::Paragraph(p.text));
+                    }
+                }
+                b"tc" if table_depth == 1 => {
+                    if let (Some(text), Some(row)) = (cell.take(), rows.last_mut()) {
+                        row.push(text);
+                    }
+                }
+                b"tbl" => {
+                    table_depth -= 1;
+                    if table_depth == 0 && !rows.is_empty() {
+                        blocks.push(Block::Table(std::mem::take(&mut rows)));
+                    }
+                }
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(blocks)
+}
+
+fn push_text(paragraph: &mut Option<Paragraph>, text: &str) {
+    if let Some(p) = paragraph {
+        p.text.push_str(text);
+    }
+}

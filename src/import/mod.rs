@@ -1,0 +1,426 @@
+//! `wenku import`: legacy reports (plain text in any of the usual encodings,
+//! Word .docx, Markdown without front matter) into Markdown reports with
+//! front matter, cleaned of web and watermark clutter.
+//!
+//! - `decode`: bytes → text (UTF-8, UTF-16, GB18030)
+//! - `docx`: Word paragraphs, headings, lists and tables
+//! - `clean`: what is not the report goes; broken lines are joined
+//! - `structure`: title, dateline, headings → Markdown
+//! - `metadata`: year, period, body, level, and what needs review
+//!
+//! Nothing is overwritten: a file whose checksum is already in the archive
+//! (the `source:` field carries it) is skipped unless `--force`, which writes
+//! it under a new name. One broken file never stops the others.
+
+pub mod clean;
+pub mod decode;
+pub mod docx;
+pub mod metadata;
+pub mod structure;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+pub use metadata::{Metadata, Overrides};
+
+/// One block of a source document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// A Word heading, 1-based.
+    Heading(usize, String),
+    Paragraph(String),
+    ListItem(String),
+    Table(Vec<Vec<String>>),
+    /// A block of a Markdown file, kept as written.
+    Markdown(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub inputs: Vec<PathBuf>,
+    /// Where the new reports go (under the site's `content/`).
+    pub into: PathBuf,
+    /// The site folder whose `content/` is checked for earlier imports.
+    pub root: PathBuf,
+    pub dry_run: bool,
+    pub force: bool,
+    pub overrides: Overrides,
+}
+
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Written (or, with `--dry-run`, would be written) to `path`.
+    Imported {
+        path: PathBuf,
+        meta: Metadata,
+        encoding: &'static str,
+    },
+    /// Already imported: its checksum is in `existing`.
+    Skipped {
+        existing: PathBuf,
+    },
+    Unsupported {
+        reason: String,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct FileResult {
+    pub input: PathBuf,
+    pub outcome: Outcome,
+}
+
+/// Why a file was not read.
+enum NotRead {
+    Unsupported(String),
+    Failed(String),
+}
+
+impl From<NotRead> for Outcome {
+    fn from(not_read: NotRead) -> Outcome {
+        match not_read {
+            NotRead::Unsupported(reason) => Outcome::Unsupported { reason },
+            NotRead::Failed(reason) => Outcome::Failed { reason },
+        }
+    }
+}
+
+/// A file read and cleaned, before it is written.
+struct Prepared {
+    input: PathBuf,
+    checksum: String,
+    encoding: &'static str,
+    markdown: String,
+    meta: Metadata,
+}
+
+/// Imports every input file (folders recursively). Returns one result per
+/// file, in input order.
+pub fn import(options: &ImportOptions, config: &Config) -> anyhow::Result<Vec<FileResult>> {
+    let files = collect_inputs(&options.inputs)?;
+    // Read every file in parallel; unsupported and unreadable ones are kept
+    // as results.
+    let read: Vec<(PathBuf, Result<Source, NotRead>)> =
+        files.par_iter().map(|file| (file.clone(), read_source(file))).collect();
+
+    // Lines repeated across the files of this import are its boilerplate.
+    let texts: Vec<Vec<String>> = read.iter().filter_map(|(_, r)| r.as_ref().ok()).map(|s| s.lines()).collect();
+    let repeated = clean::repeated_across_files(&texts);
+
+    let prepared: Vec<(PathBuf, Result<Prepared, NotRead>)> = read
+        .into_par_iter()
+        .map(|(input, source)| {
+            let result = source.map(|s| prepare(&input, s, &repeated, config, &options.overrides));
+            (input, result)
+        })
+        .collect();
+
+    let mut known = known_checksums(&options.root.join("content"));
+    let mut taken: HashSet<PathBuf> = HashSet::new();
+    let mut results = Vec::with_capacity(prepared.len());
+    for (input, prepared) in prepared {
+        let outcome = match prepared {
+            Err(not_read) => not_read.into(),
+            Ok(p) => write(p, options, &mut known, &mut taken),
+        };
+        results.push(FileResult { input, outcome });
+    }
+    Ok(results)
+}
+
+/// Every file under the inputs, sorted, hidden ones skipped.
+fn collect_inputs(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let walker = walkdir::WalkDir::new(input).sort_by_file_name().into_iter();
+            for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
+                let entry = entry.map_err(|e| anyhow::anyhow!("cannot read the folder {}: {e}", input.display()))?;
+                if entry.file_type().is_file() {
+                    files.push(entry.into_path());
+                }
+            }
+        } else if input.exists() {
+            files.push(input.clone());
+        } else {
+            anyhow::bail!("{} does not exist", input.display());
+        }
+    }
+    Ok(files)
+}
+
+/// A file's content, as lines of text or as Word blocks.
+enum Source {
+    Text { text: String, encoding: &'static str, checksum: String },
+    Markdown { text: String, encoding: &'static str, checksum: String },
+    Word { blocks: Vec<Block>, checksum: String },
+}
+
+impl Source {
+    /// The cleanable lines, for finding lines repeated across files.
+    fn lines(&self) -> Vec<String> {
+        let raw: Vec<String> = match self {
+            Source::Text { text, .. } | Source::Markdown { text, .. } => text.lines().map(str::to_owned).collect(),
+            Source::Word { blocks, .. } => blocks
+                .iter()
+                .filter_map(|b| match b {
+                    Block::Paragraph(t) | Block::Heading(_, t) | Block::ListItem(t) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect(),
+        };
+        let mut lines: Vec<String> = raw.iter().map(|l| clean::normalize_line(l)).filter(|l| !l.is_empty()).collect();
+        lines.dedup();
+        lines
+    }
+}
+
+fn checksum(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
+fn read_source(file: &Path) -> Result<Source, NotRead> {
+    let extension = file.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let unsupported = |reason: &str| Err(NotRead::Unsupported(reason.to_owned()));
+    match extension.as_str() {
+        "txt" | "text" | "md" | "markdown" | "docx" => {}
+        "doc" | "wps" => {
+            return unsupported("the old binary Word format: open it in Word, WPS or LibreOffice and save it as .docx");
+        }
+        "pdf" => return unsupported("PDF is not read: export its text (or save it as .docx) and import that"),
+        "png" | "jpg" | "jpeg" | "gif" | "bmp" | "tif" | "tiff" | "webp" => {
+            return unsupported("an image has no text to import (OCR it first)");
+        }
+        _ => return unsupported("not a text (.txt), Word (.docx) or Markdown (.md) file"),
+    }
+    let bytes = std::fs::read(file).map_err(|e| NotRead::Failed(format!("cannot read the file: {e}")))?;
+    let checksum = checksum(&bytes);
+    if extension == "docx" {
+        let blocks = docx::read(&bytes).map_err(NotRead::Failed)?;
+        return Ok(Source::Word { blocks, checksum });
+    }
+    let (text, encoding) = decode::decode(&bytes).map_err(NotRead::Failed)?;
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    if matches!(extension.as_str(), "md" | "markdown") {
+        if text.trim_start_matches('\u{feff}').starts_with("---\n") {
+            return Err(NotRead::Unsupported("it already has front matter: copy it into content/ as it is".into()));
+        }
+        return Ok(Source::Markdown { text, encoding, checksum });
+    }
+    Ok(Source::Text { text, encoding, checksum })
+}
+
+/// Cleans, structures and infers the metadata of one file.
+fn prepare(
+    input: &Path,
+    source: Source,
+    repeated: &HashSet<String>,
+    config: &Config,
+    overrides: &Overrides,
+) -> Prepared {
+    let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let lines = source.lines();
+    let lines = clean::remove_boilerplate(lines, repeated);
+    let (checksum, encoding) = match &source {
+        Source::Text { checksum, encoding, .. } | Source::Markdown { checksum, encoding, .. } => {
+            (checksum.clone(), *encoding)
+        }
+        Source::Word { checksum, .. } => (checksum.clone(), "Word"),
+    };
+    // Plain text was often broken mid-sentence: join it again, keeping the
+    // title (when it is whole) on its own line.
+    let lines = if matches!(source, Source::Text { .. }) {
+        let title_end = structure::title_position(&lines).map_or(0, |at| at + 1);
+        let mut lines = lines;
+        let rest = lines.split_off(title_end);
+        lines.extend(clean::join_broken_lines(rest, structure::stands_alone));
+        lines
+    } else {
+        lines
+    };
+    let (front, body_lines) = structure::split_front(lines);
+    let kept: HashSet<&str> = body_lines.iter().map(String::as_str).collect();
+    let blocks: Vec<Block> = match source {
+        Source::Text { .. } => body_lines.iter().cloned().map(Block::Paragraph).collect(),
+        Source::Markdown { .. } => body_lines.iter().map(|l| markdown_block(l)).collect(),
+        Source::Word { blocks, .. } => blocks.into_iter().filter_map(|block| keep_word_block(block, &kept)).collect(),
+    };
+    let text: String = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(t) | Block::Heading(_, t) | Block::ListItem(t) | Block::Markdown(t) => Some(t.as_str()),
+            Block::Table(_) => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let meta = metadata::infer(front.title.as_deref(), &front.lines, &stem, &text, config, overrides);
+    let markdown = structure::to_markdown(&front, &blocks);
+    Prepared { input: input.to_path_buf(), checksum, encoding, markdown, meta }
+}
+
+/// A Word block survives if cleaning kept its text; tables always do.
+fn keep_word_block(block: Block, kept: &HashSet<&str>) -> Option<Block> {
+    let keep_text = |t: &str| kept.contains(clean::normalize_line(t).as_str());
+    match block {
+        Block::Paragraph(t) => keep_text(&t).then(|| Block::Paragraph(clean::normalize_line(&t))),
+        Block::Heading(level, t) => keep_text(&t).then(|| Block::Heading(level, clean::normalize_line(&t))),
+        Block::ListItem(t) => keep_text(&t).then(|| Block::ListItem(clean::normalize_line(&t))),
+        other => Some(other),
+    }
+}
+
+/// A line of a Markdown file without front matter: headings stay headings.
+fn markdown_block(line: &str) -> Block {
+    let hashes = line.chars().take_while(|&c| c == '#').count();
+    if (1..=6).contains(&hashes) && line[hashes..].starts_with(' ') {
+        Block::Heading(hashes.max(2) - 1, line[hashes..].trim().to_owned())
+    } else {
+        Block::Markdown(line.to_owned())
+    }
+}
+
+/// Every `sha256:` checksum in the `source:` lines of the archive's reports.
+fn known_checksums(content: &Path) -> std::collections::HashMap<String, PathBuf> {
+    let mut known = std::collections::HashMap::new();
+    for entry in walkdir::WalkDir::new(content).into_iter().flatten() {
+        if entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
+        for line in text.lines().take(30).filter(|l| l.starts_with("source:")) {
+            if let Some(at) = line.find("sha256:") {
+                let sum: String = line[at + 7..].chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+                known.insert(sum, entry.path().to_path_buf());
+            }
+        }
+    }
+    known
+}
+
+fn yaml_string(value: &str) -> String {
+    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn front_matter(p: &Prepared) -> String {
+    let meta = &p.meta;
+    let file_name = p.input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut out = String::from("---\n");
+    out.push_str(&format!("title: {}\n", yaml_string(&meta.title)));
+    out.push_str(&format!("body: {}\n", yaml_string(&meta.body)));
+    out.push_str(&format!("level: {}\n", yaml_string(&meta.level)));
+    out.push_str(&format!("year: {}\n", meta.year));
+    out.push_str(&format!("period: {}\n", yaml_string(&meta.period)));
+    out.push_str(&format!("source: {}\n", yaml_string(&format!("{file_name} sha256:{}", p.checksum))));
+    if !meta.review.is_empty() {
+        out.push_str(&format!("review: [{}]\n", meta.review.join(", ")));
+    }
+    out.push_str("---\n\n");
+    out
+}
+
+/// Writes one report under a name no other file has, unless already imported.
+fn write(
+    p: Prepared,
+    options: &ImportOptions,
+    known: &mut std::collections::HashMap<String, PathBuf>,
+    taken: &mut HashSet<PathBuf>,
+) -> Outcome {
+    if let Some(existing) = known.get(&p.checksum)
+        && !options.force
+    {
+        return Outcome::Skipped { existing: existing.clone() };
+    }
+    let stem = crate::content::url_segment(
+        &p.input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "report".into()),
+    );
+    let folder =
+        if p.meta.year > 0 { options.into.join(p.meta.year.to_string()) } else { options.into.join("unknown-year") };
+    let mut path = folder.join(format!("{stem}.md"));
+    let mut n = 2;
+    while path.exists() || taken.contains(&path) {
+        path = folder.join(format!("{stem}-{n}.md"));
+        n += 1;
+    }
+    taken.insert(path.clone());
+    let text = front_matter(&p) + &p.markdown;
+    if !options.dry_run {
+        let written = std::fs::create_dir_all(&folder).and_then(|()| {
+            // `create_new`: never replace a file that appeared meanwhile.
+            use std::io::Write;
+            let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path)?;
+            file.write_all(text.as_bytes())
+        });
+        if let Err(e) = written {
+            return Outcome::Failed { reason: format!("cannot write {}: {e}", path.display()) };
+        }
+        known.insert(p.checksum.clone(), path.clone());
+    }
+    Outcome::Imported { path, meta: p.meta, encoding: p.encoding }
+}
+
+/// The table `wenku import` prints: one line per file, then the totals.
+pub fn print_report(out: &mut impl std::io::Write, results: &[FileResult], dry_run: bool) -> std::io::Result<()> {
+    let (mut imported, mut skipped, mut failed, mut unsupported) = (0, 0, 0, 0);
+    let mut review_counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for result in results {
+        let input = result.input.display();
+        match &result.outcome {
+            Outcome::Imported { path, meta, encoding } => {
+                imported += 1;
+                for field in &meta.review {
+                    *review_counts.entry(field.clone()).or_default() += 1;
+                }
+                let review = if meta.review.is_empty() {
+                    String::new()
+                } else {
+                    format!("  review: {}", meta.review.join(", "))
+                };
+                writeln!(
+                    out,
+                    "{} {input} ({encoding})\n    → {}\n    {} | {} | {} | {} | {}{review}",
+                    if dry_run { "would import" } else { "imported" },
+                    path.display(),
+                    meta.year,
+                    meta.period,
+                    meta.level,
+                    meta.body,
+                    meta.title
+                )?;
+            }
+            Outcome::Skipped { existing } => {
+                skipped += 1;
+                writeln!(
+                    out,
+                    "skipped {input}: already imported as {} (--force imports it again)",
+                    existing.display()
+                )?;
+            }
+            Outcome::Unsupported { reason } => {
+                unsupported += 1;
+                writeln!(out, "unsupported {input}: {reason}")?;
+            }
+            Outcome::Failed { reason } => {
+                failed += 1;
+                writeln!(out, "failed {input}: {reason}")?;
+            }
+        }
+    }
+    let verb = if dry_run { "would import" } else { "imported" };
+    writeln!(out, "\n{verb} {imported}, skipped {skipped}, unsupported {unsupported}, failed {failed}")?;
+    if !review_counts.is_empty() {
+        let fields: Vec<String> = review_counts.iter().map(|(f, n)| format!("{f} {n}")).collect();
+        writeln!(out, "to review (`review:` in the front matter): {}", fields.join(", "))?;
+    }
+    if dry_run {
+        writeln!(out, "dry run: nothing was written")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,355 @@
+//! `wenku import`: each encoding, each kind of clutter, a Word file with
+//! headings, a list and a table, a file with no year, safety (dry run, no
+//! overwrite, re-import, --force, broken and unsupported files), and the
+//! real reports in ../shared/corpus when that folder is there.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::TestSite;
+
+fn import(site: &TestSite, args: &[&str]) -> common::Run {
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    site.run(&all)
+}
+
+/// The imported reports, by file name, with their text.
+fn imported(site: &TestSite) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = walkdir::WalkDir::new(site.root().join("content/imported"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(site.root()).unwrap().display().to_string();
+            (rel, std::fs::read_to_string(e.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn field<'a>(text: &'a str, name: &str) -> &'a str {
+    let prefix = format!("{name}: ");
+    let line = text.lines().find(|l| l.starts_with(&prefix)).unwrap_or_else(|| panic!("no {name} in:\n{text}"));
+    line[prefix.len()..].trim_matches('"')
+}
+
+const REPORT: &str = "某区人大常委会党组2020年度工作总结\n\n一、主要工作\n今年以来，我们统筹推进疫情防控和经济社会发展，各项工作取得新进展。\n（一）加强学习\n全年组织集体学习12次。\n";
+
+#[test]
+fn every_encoding_is_read() {
+    let site = TestSite::new();
+    let inputs = site.root().join("inputs");
+    std::fs::create_dir_all(&inputs).unwrap();
+    let utf16 = |le: bool| -> Vec<u8> {
+        let bom: [u8; 2] = if le { [0xFF, 0xFE] } else { [0xFE, 0xFF] };
+        let units = REPORT.encode_utf16().flat_map(move |u| if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        bom.into_iter().chain(units).collect()
+    };
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("utf8.txt", REPORT.as_bytes().to_vec()),
+        ("utf8-bom.txt", [b"\xEF\xBB\xBF".as_slice(), REPORT.as_bytes()].concat()),
+        ("utf16le.txt", utf16(true)),
+        ("utf16be.txt", utf16(false)),
+        ("gbk.txt", encoding_rs::GBK.encode(REPORT).0.into_owned()),
+        ("gb18030.txt", encoding_rs::GB18030.encode(&REPORT.replace("今年", "今年㐀")).0.into_owned()),
+        ("windows.txt", REPORT.replace('\n', "\r\n").into_bytes()),
+    ];
+    for (name, bytes) in &files {
+        std::fs::write(inputs.join(name), bytes).unwrap();
+    }
+    let run = import(&site, &["inputs", "--force"]);
+    assert!(run.success, "{}\n{}", run.stdout, run.stderr);
+    for (encoding, name) in [("UTF-8", "utf8"), ("UTF-16LE", "utf16le"), ("UTF-16BE", "utf16be"), ("GB18030", "gbk")] {
+        assert!(run.stdout.contains(&format!("{name}.txt ({encoding})")), "{name} read as {encoding}:\n{}", run.stdout);
+    }
+    let reports = imported(&site);
+    assert_eq!(reports.len(), files.len(), "{reports:?}");
+    for (path, text) in &reports {
+        assert_eq!(field(text, "title"), "某区人大常委会党组2020年度工作总结", "{path}");
+        assert_eq!(field(text, "body"), "某区人大常委会党组", "{path}");
+        assert_eq!(field(text, "year"), "2020", "{path}");
+        assert_eq!(field(text, "period"), "年度", "{path}");
+        assert_eq!(field(text, "level"), "区县级", "{path}");
+        assert!(text.contains("## 一、主要工作\n"), "{path}:\n{text}");
+        assert!(text.contains("### （一）加强学习\n"), "{path}:\n{text}");
+        assert!(text.contains("统筹推进疫情防控和经济社会发展"), "{path}");
+        assert!(!text.contains('\r'), "{path}");
+    }
+    assert!(site.run(&["build"]).success);
+}
+
+#[test]
+fn clutter_goes_and_every_sentence_stays() {
+    let site = TestSite::new();
+    let inputs = site.root().join("inputs");
+    std::fs::create_dir_all(&inputs).unwrap();
+    let sentences = [
+        "一年来，某市生态环境局坚持以习近平新时代中国特色社会主义思想为指导，各项工作取得新进展。",
+        "全市细颗粒物（PM2.5）平均浓度下降到36微克/立方米，空气质量优良天数比率达到87%。",
+        "持续关注群众身边的生态环境问题，开通微信举报渠道，全年办结投诉1200件。",
+        "李克强所作的政府工作报告，明确了全年目标任务。",
+    ];
+    // Three files of one import share a banner and a footer: collection boilerplate.
+    for (i, year) in [2019, 2020, 2021].iter().enumerate() {
+        let text = format!(
+            "下载\n打印\n收藏\n【字号：\n加大\n还原\n减小\n】\n您的位置: 首页 > 工作总结\n本站资料仅供学习 禁止外传\n\
+             某市生态环境局{year}年度工作总结\n来源：某市日报\n\u{200B}{}\n一、主要工作\n{}\n某某文库 www.example.cn\n\
+             李克强所作的\n政府工作报告\n，明确了全年目标任务。\n某某文库 www.example.cn\n\u{3000}\u{3000}{}\n\
+             某某文库 www.example.cn\n关注微信公众号“某某范文”获取更多范文\n咨询电话：0101-88886666\n加QQ群：12345678 免费下载\n\
+             扫一扫在手机打开当前页\n编辑：张三\n相关报道：\n某市召开生态环境保护大会\n打印本页\n关闭窗口\n",
+            sentences[0], sentences[1], sentences[2]
+        );
+        std::fs::write(inputs.join(format!("report-{i}.txt")), text).unwrap();
+    }
+    let run = import(&site, &["inputs"]);
+    assert!(run.success, "{}\n{}", run.stdout, run.stderr);
+    let reports = imported(&site);
+    assert_eq!(reports.len(), 3);
+    let clutter = [
+        "下载",
+        "打印",
+        "收藏",
+        "字号",
+        "加大",
+        "减小",
+        "您的位置",
+        "仅供学习",
+        "禁止外传",
+        "某某文库",
+        "公众号",
+        "0101-88886666",
+        "QQ",
+        "扫一扫",
+        "编辑：",
+        "相关报道",
+        "生态环境保护大会",
+        "关闭窗口",
+        "\u{200B}",
+        "\u{3000}",
+    ];
+    for (path, text) in &reports {
+        let body = text.split("\n---\n").nth(1).unwrap();
+        for c in clutter {
+            assert!(!body.contains(c), "{path} still has {c:?}:\n{text}");
+        }
+        for s in sentences {
+            assert!(body.contains(s), "{path} lost {s:?}:\n{text}");
+        }
+        assert!(body.contains("来源：某市日报"), "{path}:\n{text}");
+        assert_eq!(field(text, "body"), "某市生态环境局");
+        assert_eq!(field(text, "level"), "市级");
+    }
+}
+
+#[test]
+fn a_word_file_keeps_headings_lists_and_tables() {
+    let site = TestSite::new();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/发改委-2021-年度总结.docx");
+    let run = import(&site, &[fixture.to_str().unwrap()]);
+    assert!(run.success, "{}\n{}", run.stdout, run.stderr);
+    let reports = imported(&site);
+    let (path, text) = &reports[0];
+    assert_eq!(path, "content/imported/2021/发改委-2021-年度总结.md");
+    let expected = "---
+title: \"某市发展和改革委员会2021年度工作总结\"
+body: \"某市发展和改革委员会\"
+level: \"市级\"
+year: 2021
+period: \"年度\"
+";
+    assert!(text.starts_with(expected), "{text}");
+    let body = "## 一、主要工作
+
+### （一）稳增长
+
+全年经济运行稳中向好，主要指标如下表。
+
+| 指标 | 2021年 | 增长 |
+| --- | --- | --- |
+| 地区生产总值 | 1200亿元 | 6.5% |
+| 一般公共预算收入 | 98亿元 | 3.2% |
+
+重点推进三项工作：
+
+- 打通供应链堵点卡点
+- 优化营商环境 & 服务
+
+## 二、存在问题
+
+一些项目推进偏慢，要素保障仍需加强。
+";
+    assert!(text.ends_with(body), "{text}");
+    let build = site.run(&["build"]);
+    assert!(build.success, "{}", build.stderr);
+    let page = site.page("/imported/2021/发改委-2021-年度总结/");
+    assert!(page.contains("<td>1200亿元</td>"), "the table renders");
+}
+
+#[test]
+fn a_file_without_a_year_is_flagged_not_guessed() {
+    let site = TestSite::new();
+    site.write("inputs/说明.txt", "区委直属机关工委工作要点\n\n一、总体要求\n坚持围绕中心、服务大局。\n");
+    let run = import(&site, &["inputs"]);
+    assert!(run.success, "{}", run.stderr);
+    assert!(run.stdout.contains("review: year"), "{}", run.stdout);
+    let (path, text) = &imported(&site)[0];
+    assert!(path.contains("unknown-year"), "{path}");
+    assert_eq!(field(text, "year"), "0");
+    assert!(text.contains("review: [year]"), "{text}");
+    assert_eq!(field(text, "period"), "工作要点");
+    let build = site.run(&["build"]);
+    assert!(build.success, "{}", build.stderr);
+    assert!(build.stderr.contains("1 reports await review"), "{}", build.stderr);
+    assert!(build.stderr.contains("说明.md: year"), "{}", build.stderr);
+}
+
+#[test]
+fn imports_are_safe_to_repeat_and_never_overwrite() {
+    let site = TestSite::new();
+    site.write("inputs/a/2020总结.txt", REPORT);
+    site.write("inputs/b/报告.md", "# 某县农业农村局2022年上半年工作总结\n\n## 一、工作进展\n\n粮食生产稳定。\n");
+    site.write("inputs/c/old.doc", "binary");
+    site.write("inputs/c/scan.pdf", "%PDF");
+    site.write("inputs/c/photo.jpg", "jpeg");
+    site.write("inputs/c/broken.docx", "not a zip");
+
+    // A dry run shows everything and writes nothing.
+    let dry = import(&site, &["inputs", "--dry-run"]);
+    assert!(dry.stdout.contains("would import"), "{}", dry.stdout);
+    assert!(dry.stdout.contains("dry run: nothing was written"));
+    assert!(!site.root().join("content").exists(), "a dry run writes nothing");
+
+    let first = import(&site, &["inputs"]);
+    assert!(!first.success, "a failed file makes the exit status 1");
+    let out = &first.stdout;
+    assert!(out.contains("imported 2, skipped 0, unsupported 3, failed 1"), "{out}");
+    assert!(out.contains("old.doc: the old binary Word format"), "{out}");
+    assert!(out.contains("scan.pdf: PDF is not read"), "{out}");
+    assert!(out.contains("photo.jpg: an image"), "{out}");
+    assert!(out.contains("broken.docx: not a Word .docx file"), "{out}");
+    let reports = imported(&site);
+    let md = reports.iter().find(|(p, _)| p.ends_with("报告.md")).expect("the Markdown file");
+    assert_eq!(field(&md.1, "period"), "上半年");
+    assert_eq!(field(&md.1, "year"), "2022");
+    assert!(md.1.contains("## 一、工作进展"), "{}", md.1);
+
+    // Again: recognised by checksum and skipped; nothing is touched.
+    let before = common::snapshot(&site.root().join("content"));
+    let again = import(&site, &["inputs/a", "inputs/b"]);
+    assert!(again.success);
+    assert!(again.stdout.contains("imported 0, skipped 2"), "{}", again.stdout);
+    assert_eq!(common::snapshot(&site.root().join("content")), before);
+
+    // --force imports it again under a new name.
+    let forced = import(&site, &["inputs/a", "--force"]);
+    assert!(forced.success);
+    assert!(site.root().join("content/imported/2020/2020总结-2.md").is_file(), "{}", forced.stdout);
+    assert_eq!(std::fs::read(site.root().join("content/imported/2020/2020总结.md")).unwrap(), before[0].1);
+
+    // Overrides win and are not flagged.
+    let overridden =
+        import(&site, &["inputs/a", "--force", "--body", "某区人民政府", "--level", "区县级", "--year", "2019"]);
+    assert!(overridden.success);
+    let text = std::fs::read_to_string(site.root().join("content/imported/2019/2020总结.md")).unwrap();
+    assert_eq!(field(&text, "body"), "某区人民政府");
+    assert_eq!(field(&text, "year"), "2019");
+    assert!(site.run(&["build"]).success);
+}
+
+/// The clutter lines PROVENANCE.md lists for the corpus.
+const CORPUS_CLUTTER: &[&str] = &[
+    "下载",
+    "打印",
+    "全屏",
+    "收藏",
+    "【字号：",
+    "加大",
+    "还原",
+    "减小",
+    "】",
+    "相关报道：",
+    "扫一扫在手机打开当前页",
+    "【打印本页】【关闭窗口】",
+    "Public domain",
+    "false",
+    "分享到：",
+    "打印本页",
+    "关闭窗口",
+];
+
+/// Expected title words, year and body of a corpus file, from its name.
+fn expected(path: &Path) -> (i32, String) {
+    let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+    if let Ok(year) = stem.parse::<i32>() {
+        return (year, "国务院".into());
+    }
+    let year: i32 = stem[..4].parse().unwrap();
+    let place = stem[4..].trim_start_matches(['年', '_']).split(['_', '政']).next().unwrap().to_owned();
+    let full = match place.as_str() {
+        "宁夏" => "宁夏回族自治区",
+        "广西" => "广西壮族自治区",
+        "新疆" => "新疆维吾尔自治区",
+        "西藏" => "西藏自治区",
+        "内蒙古" => "内蒙古自治区",
+        other => other,
+    };
+    (year, format!("{full}人民政府"))
+}
+
+#[test]
+fn the_real_corpus_imports_cleanly() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !corpus.is_dir() {
+        eprintln!("skipped: ../shared/corpus is not here");
+        return;
+    }
+    let sets = ["provincial-2025/raw", "provincial-2026/txt", "wikisource-national/gwr"];
+    let inputs: Vec<PathBuf> = sets.iter().map(|s| corpus.join(s)).collect();
+    let site = TestSite::new();
+    let mut args: Vec<&str> = inputs.iter().map(|p| p.to_str().unwrap()).collect();
+    args.push("--into");
+    args.push("content/imported");
+    let run = import(&site, &args);
+    assert!(run.success, "{}\n{}", run.stdout, run.stderr);
+    let build = site.run(&["build"]);
+    assert!(build.success, "the imported reports build:\n{}", build.stderr);
+
+    let files: Vec<PathBuf> = inputs
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "txt" || e == "docx"))
+        .collect();
+    let reports = imported(&site);
+    assert_eq!(reports.len(), files.len(), "every file imported");
+    let mut wrong = Vec::new();
+    for file in &files {
+        let (year, body) = expected(file);
+        let name = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let (path, text) = reports
+            .iter()
+            .find(|(p, _)| Path::new(p).file_stem().unwrap().to_string_lossy() == name)
+            .unwrap_or_else(|| panic!("{name} was not imported"));
+        let title = field(text, "title");
+        let place = name.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches(['年', '_']);
+        let place = if body == "国务院" { "国务院" } else { place.split(['_', '政']).next().unwrap() };
+        let title_right = title.contains(&year.to_string()) && title.contains("工作报告") && title.contains(place);
+        if field(text, "year") != year.to_string() || field(text, "body") != body || !title_right {
+            wrong.push(format!(
+                "{path}: {} / {} / {title}, expected {year} / {body}",
+                field(text, "year"),
+                field(text, "body")
+            ));
+        }
+        let body_text = text.split("\n---\n").nth(1).unwrap_or_default();
+        for line in body_text.lines() {
+            assert!(!CORPUS_CLUTTER.contains(&line.trim()), "{path} still has the clutter line {line:?}");
+        }
+        assert!(!body_text.contains("本作品是中华人民共和国的"), "{path} still has the licence footer");
+    }
+    let share = 1.0 - wrong.len() as f64 / files.len() as f64;
+    eprintln!("title, year and body right for {:.1}% of {} files; wrong: {wrong:#?}", share * 100.0, files.len());
+    assert!(share >= 0.95, "only {:.1}% right: {wrong:#?}", share * 100.0);
+}
