@@ -390,6 +390,17 @@ mod tests {
     }
 
     #[test]
+    fn level_rules_from_the_config_replace_the_built_in_ones() {
+        let config: Config = crate::yaml::from_str(
+            "level_rules:\n  - {contains: 街道, level: 乡镇级}\n  - {contains: 局, level: 市级}\n",
+        )
+        .expect("valid config");
+        assert_eq!(level_of("某区某街道办事处", &config).as_deref(), Some("乡镇级"));
+        assert_eq!(level_of("某区教育局", &config).as_deref(), Some("市级"));
+        assert_eq!(level_of("国务院", &config), None);
+    }
+
+    #[test]
     fn without_a_title() {
         let text = "各位代表：\n现在，我代表国务院，向大会报告政府工作。\n一、2020年工作回顾";
         let m = infer(None, &[], "2021", text, &Config::default(), &Overrides::default());
