@@ -5,6 +5,7 @@
 //! `build` ties the steps together for the command line.
 
 pub mod build;
+pub mod compare;
 pub mod config;
 pub mod content;
 pub mod diagnostics;

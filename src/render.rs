@@ -35,6 +35,9 @@ pub enum Page {
     NotFound,
     /// The search page: a form and a script that asks `wenku serve`.
     Search,
+    /// A report compared with its predecessor (same body and period, the
+    /// year before).
+    Compare(usize),
     Feed,
     Sitemap,
     Static(String),
@@ -69,6 +72,9 @@ impl<'a> Site<'a> {
     pub fn plan(&self) -> Vec<Page> {
         let mut pages = vec![Page::Home, Page::NotFound, Page::Search, Page::Feed, Page::Sitemap];
         pages.extend((0..self.library.reports.len()).map(Page::Report));
+        pages.extend(
+            (0..self.library.reports.len()).filter(|&i| self.library.predecessors[i].is_some()).map(Page::Compare),
+        );
         for taxonomy in &self.library.taxonomies {
             pages.push(Page::TaxonomyIndex(taxonomy.kind));
             for (t, term) in taxonomy.terms.iter().enumerate() {
@@ -110,6 +116,7 @@ impl<'a> Site<'a> {
     fn page_path(&self, page: &Page) -> String {
         match page {
             Page::Search => "search/".into(),
+            Page::Compare(i) => format!("{}compare/", self.library.reports[*i].path),
             Page::Report(i) => self.library.reports[*i].path.clone(),
             Page::TaxonomyIndex(kind) => format!("{}/", kind.slug()),
             Page::TermList { kind, term, page } => {
@@ -129,6 +136,7 @@ impl<'a> Site<'a> {
             Page::TermList { kind, term, page } => {
                 self.template("list.html", &self.list_context(*kind, *term, *page), &rel_path)?
             }
+            Page::Compare(i) => self.template("compare.html", &self.compare_context(*i), &rel_path)?,
             Page::Search => {
                 let mut context = self.base_context("搜索", "search/");
                 context.insert("api_url", &self.url("api/search"));
@@ -289,9 +297,28 @@ impl<'a> Site<'a> {
             toc: &report.rendered.toc,
         };
         let (previous, next) = self.library.neighbours[index];
+        let compare_url = self.library.predecessors[index].map(|_| self.url(&format!("{}compare/", report.path)));
+        context.insert("compare_url", &compare_url);
         context.insert("report", &view);
         context.insert("previous", &previous.map(|i| self.summary(i)));
         context.insert("next", &next.map(|i| self.summary(i)));
+        context
+    }
+
+    /// A report against its predecessor, sentence by sentence.
+    fn compare_context(&self, index: usize) -> tera::Context {
+        let report = &self.library.reports[index];
+        let previous_index =
+            self.library.predecessors[index].expect("compare pages exist for reports with a predecessor");
+        let previous = &self.library.reports[previous_index];
+        let title = format!("{}：与上一年对比", report.meta.title);
+        let mut context = self.base_context(&title, &format!("{}compare/", report.path));
+        let text = |r: &Report| crate::compare::sentences(r.rendered.blocks.iter().map(|b| b.text.as_str()));
+        let rows = crate::compare::compare(&text(previous), &text(report));
+        context.insert("summary", &crate::compare::summarize(&rows));
+        context.insert("rows", &rows);
+        context.insert("report", &self.summary(index));
+        context.insert("previous", &self.summary(previous_index));
         context
     }
 

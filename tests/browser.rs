@@ -339,3 +339,38 @@ fn search_page_on_plain_static_hosting_says_it_needs_the_server() {
     let unexpected: Vec<_> = errors.iter().filter(|e| !e.contains("404")).collect();
     assert!(unexpected.is_empty(), "console errors besides the API's 404: {unexpected:?}");
 }
+
+#[test]
+fn a_report_links_to_its_comparison_with_the_year_before() {
+    let site = TestSite::sample();
+    site.build();
+    let server = StaticServer::start(&site.public());
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    let errors = watch_errors(&tab);
+
+    tab.navigate_to(&server.url("/2022/qu-renda-niandu/")).unwrap().wait_until_navigated().unwrap();
+    follow(&tab, ".compare-link a");
+    assert_eq!(current_path(&tab), "/2022/qu-renda-niandu/compare/");
+    assert_eq!(text_of(&tab, "main h1"), "与上一年对比");
+    let pair = text_of(&tab, ".compare-pair");
+    assert!(pair.contains("2021年") && pair.contains("2022年"), "{pair}");
+    // Changed sentences show the characters that changed, marked both ways.
+    let changed = eval_string(&tab, "String(document.querySelectorAll('.diff .changed').length)");
+    assert_ne!(changed, "0");
+    let marks = eval_string(
+        &tab,
+        "String(document.querySelectorAll('.diff .changed ins').length + document.querySelectorAll('.diff .changed del').length)",
+    );
+    assert_ne!(marks, "0");
+    let colour = eval_string(&tab, "getComputedStyle(document.querySelector('.diff .changed ins')).backgroundColor");
+    assert_ne!(colour, "rgba(0, 0, 0, 0)", "inserted characters are highlighted");
+    // A folded run opens.
+    if eval_string(&tab, "String(document.querySelectorAll('.diff details').length)") != "0" {
+        tab.find_element(".diff details summary").unwrap().click().unwrap();
+        wait_for(&tab, "the fold to open", "document.querySelector('.diff details').open");
+    }
+    screenshot(&tab, "compare.png");
+    let errors = errors.lock().unwrap();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+}

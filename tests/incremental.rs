@@ -282,8 +282,14 @@ fn a_text_edit_rewrites_only_the_pages_it_affects() {
     let pages = rebuilt.pages.expect("a partial rebuild");
     assert_eq!(rebuilt.reparsed, 1);
     assert_eq!(rebuilt.reindexed, 1);
-    // The text shows on the report's page, and in the feed's summary.
-    assert_eq!(pages, ["/atom.xml", "/2022/qu-renda-niandu/"]);
+    // The text shows on the report's page, in the feed's summary, and in its
+    // comparisons with the year before and the year after.
+    let mut pages = pages;
+    pages.sort();
+    assert_eq!(
+        pages,
+        ["/2022/qu-renda-niandu/", "/2022/qu-renda-niandu/compare/", "/2023/qu-renda-niandu/compare/", "/atom.xml"]
+    );
     assert_same_as_full_build(&live, "one text edit");
 
     // A title edit also changes the lists it is in and its neighbours' links.

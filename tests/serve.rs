@@ -311,3 +311,18 @@ fn a_template_edit_is_served_after_rebuild() {
     assert!(status["pages"].is_null(), "every page is rebuilt: {status}");
     assert!(server.get("/").text().contains("订阅本文库"));
 }
+
+#[test]
+fn a_config_edit_rebuilds_everything() {
+    let (site, server) = sample_server(&[]);
+    let config = std::fs::read_to_string(site.root().join("wenku.yaml")).unwrap();
+    let generation = server.generation();
+    site.write("wenku.yaml", config.replace("title: 某区机关工作报告文库", "title: 改名后的文库"));
+    let status = server.wait_for_rebuild(generation);
+    assert!(status["errors"].as_array().unwrap().is_empty(), "{status}");
+    assert!(status["pages"].is_null(), "every page is rebuilt: {status}");
+    assert!(server.get("/").text().contains("改名后的文库"));
+    assert!(server.get("/2022/qu-renda-niandu/").text().contains("改名后的文库"));
+    let found = server.get(&format!("/api/search?q={}", encode("打通供应链"))).json();
+    assert_eq!(found["total"], 5, "search still works after the rebuild: {found}");
+}

@@ -70,6 +70,9 @@ pub struct Library {
     pub taxonomies: Vec<Taxonomy>,
     /// For each report, the same body's report of the previous and next year.
     pub neighbours: Vec<(Option<usize>, Option<usize>)>,
+    /// For each report, the one it is compared with: the same body's and
+    /// period's report of the nearest earlier year.
+    pub predecessors: Vec<Option<usize>>,
 }
 
 impl Library {
@@ -77,7 +80,8 @@ impl Library {
         let reports = sort_in_archive_order(reports, config);
         let taxonomies = TaxonomyKind::ALL.iter().map(|&kind| build_taxonomy(kind, &reports, config)).collect();
         let neighbours = find_neighbours(&reports);
-        Library { reports, taxonomies, neighbours }
+        let predecessors = find_predecessors(&reports);
+        Library { reports, taxonomies, neighbours, predecessors }
     }
 
     pub fn taxonomy(&self, kind: TaxonomyKind) -> &Taxonomy {
@@ -164,12 +168,32 @@ fn build_taxonomy(kind: TaxonomyKind, reports: &[Report], config: &Config) -> Ta
 /// For each report, the nearest earlier and later year of the same body,
 /// preferring the same period (an annual report's neighbour is the previous
 /// annual report, not a half-year one).
-fn find_neighbours(reports: &[Report]) -> Vec<(Option<usize>, Option<usize>)> {
-    // Per body: its years in order, and each year's reports in archive order.
+/// Per body: its years in order, and each year's reports in archive order.
+fn by_body_and_year(reports: &[Report]) -> BTreeMap<&str, BTreeMap<i32, Vec<usize>>> {
     let mut by_body: BTreeMap<&str, BTreeMap<i32, Vec<usize>>> = BTreeMap::new();
     for (i, r) in reports.iter().enumerate() {
         by_body.entry(&r.meta.body).or_default().entry(r.meta.year).or_default().push(i);
     }
+    by_body
+}
+
+/// For each report, the same body's report of the same period in the
+/// nearest earlier year (the first in archive order if there are several).
+fn find_predecessors(reports: &[Report]) -> Vec<Option<usize>> {
+    let by_body = by_body_and_year(reports);
+    reports
+        .iter()
+        .map(|report| {
+            let years = &by_body[report.meta.body.as_str()];
+            years.range(..report.meta.year).rev().find_map(|(_, same_year)| {
+                same_year.iter().copied().find(|&j| reports[j].meta.period == report.meta.period)
+            })
+        })
+        .collect()
+}
+
+fn find_neighbours(reports: &[Report]) -> Vec<(Option<usize>, Option<usize>)> {
+    let by_body = by_body_and_year(reports);
     reports
         .iter()
         .map(|report| {

@@ -401,6 +401,18 @@ mod tests {
     }
 
     #[test]
+    fn values_outside_the_vocabularies_are_flagged() {
+        let config: Config = crate::yaml::from_str(
+            "levels: [国家级, 省级, 市级, 区县级]\nbodies: [某区人大常委会党组]\nyears: {from: 2015, to: 2026}\n",
+        )
+        .expect("valid config");
+        let m = infer(Some("某区人大常委会党组2021年度工作总结"), &[], "x", "", &config, &Overrides::default());
+        assert!(m.review.is_empty(), "{:?}", m.review);
+        let m = infer(Some("某县农业农村局2010年度工作总结"), &[], "x", "", &config, &Overrides::default());
+        assert_eq!(m.review, ["body", "year"]);
+    }
+
+    #[test]
     fn without_a_title() {
         let text = "各位代表：\n现在，我代表国务院，向大会报告政府工作。\n一、2020年工作回顾";
         let m = infer(None, &[], "2021", text, &Config::default(), &Overrides::default());

@@ -7,7 +7,9 @@
 //!
 //! What a page depends on:
 //! - a report page: the report itself, and its previous/next report (title,
-//!   year, period, URL);
+//!   year, period, URL), and whether it has a predecessor;
+//! - a comparison page: the report and its predecessor (same body and
+//!   period, the nearest earlier year);
 //! - a term's list pages: the reports of that term, in archive order;
 //! - home, the taxonomy overviews, the feed, the sitemap and 404: everything
 //!   (they are few, so they are always rewritten);
@@ -230,13 +232,21 @@ impl LiveSite {
             .collect()
     }
 
-    /// A text-only edit: only the reports' own pages and the feed (which
-    /// quotes a first paragraph when there is no summary) change.
+    /// A text-only edit: only the reports' own pages, their comparisons
+    /// with the year before and the next year's with them, and the feed
+    /// (which quotes a first paragraph when there is no summary) change.
     fn replace_in_place(&mut self, update: Update, positions: Vec<usize>) -> Vec<Page> {
+        let library = &mut self.site.library;
         let mut pages = vec![Page::Feed];
-        for (report, i) in update.loaded.into_iter().zip(positions) {
-            self.site.library.reports[i] = report;
+        for (report, &i) in update.loaded.into_iter().zip(&positions) {
+            library.reports[i] = report;
             pages.push(Page::Report(i));
+        }
+        for (j, predecessor) in library.predecessors.iter().enumerate() {
+            let compared = predecessor.is_some_and(|p| positions.contains(&p));
+            if predecessor.is_some() && (positions.contains(&j) || compared) {
+                pages.push(Page::Compare(j));
+            }
         }
         pages
     }
@@ -365,7 +375,7 @@ impl Update {
 /// Neighbours never cross bodies, so other bodies' pages cannot change.
 struct Snapshot {
     bodies: BTreeSet<String>,
-    neighbours: HashMap<PathBuf, (Option<PathBuf>, Option<PathBuf>)>,
+    neighbours: HashMap<PathBuf, Links>,
     terms: BTreeSet<(TaxonomyKind, String)>,
 }
 
@@ -385,8 +395,12 @@ fn terms_of<'a>(reports: impl Iterator<Item = &'a Report>) -> BTreeSet<(Taxonomy
     reports.flat_map(|r| TaxonomyKind::ALL.map(|k| (k, k.value_of(r)))).collect()
 }
 
-/// For each report of `body`: its index, source, and its neighbours' sources.
-type NeighbourLinks = (usize, PathBuf, (Option<PathBuf>, Option<PathBuf>));
+/// What a report's pages show of other reports: its previous and next
+/// report (on its page) and its predecessor (on its comparison page).
+type Links = (Option<PathBuf>, Option<PathBuf>, Option<PathBuf>);
+
+/// For each report of `body`: its index, source, and its links.
+type NeighbourLinks = (usize, PathBuf, Links);
 
 fn neighbour_links(library: &Library, body: &str) -> Vec<NeighbourLinks> {
     let Some(term) = library.taxonomy(TaxonomyKind::Body).terms.iter().find(|t| t.name == body) else {
@@ -397,15 +411,13 @@ fn neighbour_links(library: &Library, body: &str) -> Vec<NeighbourLinks> {
         .iter()
         .map(|&i| {
             let (previous, next) = library.neighbours[i];
-            (i, library.reports[i].source.clone(), (source(previous), source(next)))
+            let links = (source(previous), source(next), source(library.predecessors[i]));
+            (i, library.reports[i].source.clone(), links)
         })
         .collect()
 }
 
-fn neighbour_sources(
-    library: &Library,
-    body: &str,
-) -> impl Iterator<Item = (PathBuf, (Option<PathBuf>, Option<PathBuf>))> {
+fn neighbour_sources(library: &Library, body: &str) -> impl Iterator<Item = (PathBuf, Links)> {
     neighbour_links(library, body).into_iter().map(|(_, source, links)| (source, links))
 }
 
@@ -425,16 +437,21 @@ fn affected_pages(site: &Site, before: &Snapshot, changed: &HashSet<PathBuf>) ->
     bodies.extend(terms.iter().filter(|(k, _)| *k == TaxonomyKind::Body).map(|(_, name)| name.clone()));
 
     // Report pages: the changed ones, and those whose previous/next link
-    // changed or points to a changed report.
+    // changed or points to a changed report; comparison pages likewise.
     let touches_change = |n: &Option<PathBuf>| n.as_ref().is_some_and(|s| changed.contains(s));
     for body in &bodies {
         for (i, source, now) in neighbour_links(library, body) {
-            if changed.contains(&source)
-                || before.neighbours.get(&source) != Some(&now)
-                || touches_change(&now.0)
-                || touches_change(&now.1)
-            {
+            let was = before.neighbours.get(&source);
+            let is_changed = changed.contains(&source);
+            let (previous, next, predecessor) = &now;
+            let links_moved =
+                was.is_none_or(|(p, n, c)| (p, n) != (previous, next) || c.is_some() != predecessor.is_some());
+            if is_changed || links_moved || touches_change(previous) || touches_change(next) {
                 pages.push(Page::Report(i));
+            }
+            let compared_moved = was.is_none_or(|(_, _, p)| p != predecessor);
+            if predecessor.is_some() && (is_changed || compared_moved || touches_change(predecessor)) {
+                pages.push(Page::Compare(i));
             }
         }
     }

@@ -1,0 +1,196 @@
+//! Year-over-year comparison: two reports aligned sentence by sentence.
+//!
+//! Chinese sentences end in 。！？；. The sentence lists are aligned with the
+//! `similar` crate (patience diff, which keeps long unchanged runs whole);
+//! within a replaced stretch, sentences that are still mostly alike are
+//! paired as *changed* and diffed character by character, the rest are
+//! removed or added. Long unchanged runs are folded by the template.
+
+use serde::Serialize;
+use similar::{Algorithm, ChangeTag, DiffOp, TextDiff, capture_diff_slices};
+
+/// Two sentences at least this alike (by `similar`'s ratio) are one changed
+/// sentence; less alike, one was removed and another added.
+const CHANGED_RATIO: f32 = 0.5;
+
+/// The sentences of a text, each with its closing punctuation (and a
+/// closing quote or bracket right after it). Blocks never share a sentence.
+pub fn sentences<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut out = Vec::new();
+    for block in blocks {
+        let mut current = String::new();
+        let mut chars = block.chars().peekable();
+        while let Some(c) = chars.next() {
+            current.push(c);
+            if matches!(c, '。' | '！' | '？' | '；' | '!' | '?') {
+                while let Some(&next) = chars.peek() {
+                    if matches!(next, '”' | '’' | '」' | '』' | '）' | ')') {
+                        current.push(next);
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                push_sentence(&mut out, &mut current);
+            }
+        }
+        push_sentence(&mut out, &mut current);
+    }
+    out
+}
+
+fn push_sentence(out: &mut Vec<String>, current: &mut String) {
+    let sentence = current.trim();
+    if !sentence.is_empty() {
+        out.push(sentence.to_owned());
+    }
+    current.clear();
+}
+
+/// A piece of a changed sentence: `kind` is `same`, `removed` or `added`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Piece {
+    pub kind: &'static str,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Row {
+    /// A run of sentences both reports share.
+    Same {
+        sentences: Vec<String>,
+    },
+    Removed {
+        sentence: String,
+    },
+    Added {
+        sentence: String,
+    },
+    /// One sentence, reworded: the old and new text in pieces.
+    Changed {
+        old: Vec<Piece>,
+        new: Vec<Piece>,
+    },
+}
+
+/// Counts of what changed, for the page's summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub same: usize,
+    pub changed: usize,
+    pub removed: usize,
+    pub added: usize,
+}
+
+/// Aligns `old` and `new`, sentence by sentence.
+pub fn compare(old: &[String], new: &[String]) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for op in capture_diff_slices(Algorithm::Patience, old, new) {
+        match op {
+            DiffOp::Equal { old_index, len, .. } => {
+                rows.push(Row::Same { sentences: old[old_index..old_index + len].to_vec() })
+            }
+            DiffOp::Delete { old_index, old_len, .. } => {
+                rows.extend(old[old_index..old_index + old_len].iter().map(|s| Row::Removed { sentence: s.clone() }))
+            }
+            DiffOp::Insert { new_index, new_len, .. } => {
+                rows.extend(new[new_index..new_index + new_len].iter().map(|s| Row::Added { sentence: s.clone() }))
+            }
+            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
+                rows.extend(pair_up(&old[old_index..old_index + old_len], &new[new_index..new_index + new_len]))
+            }
+        }
+    }
+    rows
+}
+
+/// Within a replaced stretch: each old sentence is paired with the first
+/// still-unpaired new sentence it is alike enough to (in order); the others
+/// are removed or added where they stand.
+fn pair_up(old: &[String], new: &[String]) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let mut next_new = 0;
+    for sentence in old {
+        let partner = (next_new..new.len()).find(|&j| ratio(sentence, &new[j]) >= CHANGED_RATIO);
+        match partner {
+            Some(j) => {
+                rows.extend(new[next_new..j].iter().map(|s| Row::Added { sentence: s.clone() }));
+                rows.push(changed(sentence, &new[j]));
+                next_new = j + 1;
+            }
+            None => rows.push(Row::Removed { sentence: sentence.clone() }),
+        }
+    }
+    rows.extend(new[next_new..].iter().map(|s| Row::Added { sentence: s.clone() }));
+    rows
+}
+
+fn ratio(a: &str, b: &str) -> f32 {
+    TextDiff::from_chars(a, b).ratio()
+}
+
+/// The character-level difference of two versions of a sentence.
+fn changed(old: &str, new: &str) -> Row {
+    let diff = TextDiff::from_chars(old, new);
+    let (mut old_pieces, mut new_pieces): (Vec<Piece>, Vec<Piece>) = (Vec::new(), Vec::new());
+    let push = |pieces: &mut Vec<Piece>, kind: &'static str, text: &str| match pieces.last_mut() {
+        Some(last) if last.kind == kind => last.text.push_str(text),
+        _ => pieces.push(Piece { kind, text: text.to_owned() }),
+    };
+    for change in diff.iter_all_changes() {
+        let text = change.to_string_lossy();
+        match change.tag() {
+            ChangeTag::Equal => {
+                push(&mut old_pieces, "same", &text);
+                push(&mut new_pieces, "same", &text);
+            }
+            ChangeTag::Delete => push(&mut old_pieces, "removed", &text),
+            ChangeTag::Insert => push(&mut new_pieces, "added", &text),
+        }
+    }
+    Row::Changed { old: old_pieces, new: new_pieces }
+}
+
+pub fn summarize(rows: &[Row]) -> Summary {
+    let mut summary = Summary::default();
+    for row in rows {
+        match row {
+            Row::Same { sentences } => summary.same += sentences.len(),
+            Row::Removed { .. } => summary.removed += 1,
+            Row::Added { .. } => summary.added += 1,
+            Row::Changed { .. } => summary.changed += 1,
+        }
+    }
+    summary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<String> {
+        sentences([text])
+    }
+
+    #[test]
+    fn sentences_end_with_their_punctuation() {
+        assert_eq!(split("他说：“好。”然后走了！还有吗？最后；"), ["他说：“好。”", "然后走了！", "还有吗？", "最后；"]);
+        assert_eq!(sentences(["没有句号的标题", "正文。"]), ["没有句号的标题", "正文。"]);
+    }
+
+    #[test]
+    fn added_removed_and_changed_sentences() {
+        let old = split("开头不变。第二句被删。第三句改了一个字。结尾不变。");
+        let new = split("开头不变。第三句改了两个字。新增一句话。结尾不变。");
+        let rows = compare(&old, &new);
+        assert_eq!(rows[0], Row::Same { sentences: vec!["开头不变。".into()] });
+        assert_eq!(rows[1], Row::Removed { sentence: "第二句被删。".into() });
+        let Row::Changed { old, new } = &rows[2] else { panic!("{:?}", rows[2]) };
+        assert!(old.contains(&Piece { kind: "removed", text: "一".into() }), "{old:?}");
+        assert!(new.contains(&Piece { kind: "added", text: "两".into() }), "{new:?}");
+        assert_eq!(rows[3], Row::Added { sentence: "新增一句话。".into() });
+        assert_eq!(rows[4], Row::Same { sentences: vec!["结尾不变。".into()] });
+        assert_eq!(summarize(&rows), Summary { same: 2, changed: 1, removed: 1, added: 1 });
+    }
+}

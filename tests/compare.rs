@@ -1,0 +1,105 @@
+//! Year-over-year comparison pages: a fixture with known edits (a sentence
+//! added, one removed, one changed by a character, an unchanged run long
+//! enough to fold) and the exact rows the page shows.
+
+mod common;
+
+use common::TestSite;
+
+fn report(site: &TestSite, rel: &str, year: i32, period: &str, text: &str) {
+    site.write(
+        &format!("content/{rel}"),
+        format!("---\ntitle: 某市生态环境局{year}年{period}工作总结\nbody: 某市生态环境局\nlevel: 市级\nyear: {year}\nperiod: {period}\n---\n\n{text}\n"),
+    );
+}
+
+const UNCHANGED_RUN: &str = "第一句不变。第二句不变。第三句不变。第四句不变。第五句不变。第六句不变。";
+
+/// The rows of the comparison list, as `class: text` with <del>/<ins> kept.
+fn rows(html: &str) -> Vec<String> {
+    let list = &html[html.find("<ol class=\"diff\">").unwrap()..html.find("</ol>").unwrap()];
+    let mut rows = Vec::new();
+    for item in list.split("<li class=\"").skip(1) {
+        let (class, rest) = item.split_once('"').unwrap();
+        let body = rest.trim_start_matches('>');
+        let body = body[..body.find("</li>").unwrap_or(body.len())].trim();
+        let text = body
+            .replace("<span class=\"sign\" aria-label=\"删除\">−</span>", "")
+            .replace("<span class=\"sign\" aria-label=\"新增\">+</span>", "")
+            .replace("<span class=\"sign\" aria-label=\"原文\">−</span>", "")
+            .replace("<span class=\"sign\" aria-label=\"改为\">+</span>", "")
+            .replace("<p class=\"old\">", "")
+            .replace("<p class=\"new\">", " → ")
+            .replace("</p>", "");
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        rows.push(format!("{class}: {text}"));
+    }
+    rows
+}
+
+#[test]
+fn a_report_is_compared_with_the_same_period_a_year_before() {
+    let site = TestSite::new();
+    report(
+        &site,
+        "2020/a.md",
+        2020,
+        "年度",
+        &format!("开头不变。第二句会被删除。第三句改了一个字。结尾不变。\n\n{UNCHANGED_RUN}"),
+    );
+    report(
+        &site,
+        "2021/a.md",
+        2021,
+        "年度",
+        &format!("开头不变。第三句改了两个字。新增的一句话。结尾不变。\n\n{UNCHANGED_RUN}"),
+    );
+    report(&site, "2021/b.md", 2021, "上半年", "上半年的报告。");
+    site.build();
+
+    let page = site.page("/2021/a/compare/");
+    assert!(
+        page.contains(
+            "新增 <strong>1</strong> 句 · 删除 <strong>1</strong> 句 · 改动 <strong>1</strong> 句 · 未变 8 句"
+        ),
+        "{page}"
+    );
+    let rows = rows(&page);
+    assert_eq!(
+        rows[..5],
+        [
+            "same: 开头不变。",
+            "removed: <del>第二句会被删除。</del>",
+            "changed: 第三句改了<del>一</del>个字。 → 第三句改了<ins>两</ins>个字。",
+            "added: <ins>新增的一句话。</ins>",
+            "same: 结尾不变。",
+        ]
+    );
+    // Seven unchanged sentences in a row (the end of the first paragraph and
+    // all of the second): the first and last shown, five folded.
+    assert_eq!(
+        rows[5],
+        "fold: <details><summary>未改动的 5 句</summary><p class=\"same\">第一句不变。<p class=\"same\">第二句不变。\
+         <p class=\"same\">第三句不变。<p class=\"same\">第四句不变。<p class=\"same\">第五句不变。</details>"
+    );
+    assert_eq!(rows[6], "same: 第六句不变。");
+    assert_eq!(rows.len(), 7);
+
+    // Linked from the report; only reports with a predecessor get a page.
+    assert!(site.page("/2021/a/").contains("href=\"/2021/a/compare/\">与上一年对比</a>"));
+    assert!(!site.page("/2020/a/").contains("与上一年对比"));
+    assert!(!site.page("/2021/b/").contains("与上一年对比"), "a half-year report is not compared with an annual one");
+    assert!(!site.public().join("2021/b/compare").exists());
+}
+
+#[test]
+fn the_nearest_earlier_year_is_the_predecessor() {
+    let site = TestSite::new();
+    report(&site, "2018/a.md", 2018, "年度", "二〇一八年的句子。");
+    report(&site, "2021/a.md", 2021, "年度", "二〇二一年的句子。");
+    report(&site, "2023/a.md", 2023, "年度", "二〇二三年的句子。");
+    site.build();
+    let page = site.page("/2023/a/compare/");
+    assert!(page.contains("2021年 年度：某市生态环境局2021年年度工作总结"), "a gap of years is bridged: {page}");
+    assert!(site.page("/2021/a/compare/").contains("2018年 年度"));
+}
