@@ -325,16 +325,31 @@ fn search_page_finds_wording_with_marks_chart_facets_and_keyboard_then_pages_rel
     assert!(errors.is_empty(), "console errors: {errors:?}");
 }
 
-#[test]
-fn search_page_on_plain_static_hosting_says_it_needs_the_server() {
+/// The sample archive, built and served by a plain static server, and a
+/// Chromium tab that records console errors.
+struct StaticSession {
+    _site: TestSite,
+    server: StaticServer,
+    _browser: Browser,
+    tab: Arc<Tab>,
+    errors: Arc<Mutex<Vec<String>>>,
+}
+
+fn static_session() -> StaticSession {
     let site = TestSite::sample();
     site.build();
     let server = StaticServer::start(&site.public());
     let browser = launch();
     let tab = browser.new_tab().unwrap();
     let errors = watch_errors(&tab);
+    StaticSession { _site: site, server, _browser: browser, tab, errors }
+}
+
+#[test]
+fn search_page_on_plain_static_hosting_says_it_needs_the_server() {
+    let StaticSession { server, tab, errors, .. } = &static_session();
     tab.navigate_to(&server.url("/search/?q=%E6%89%93%E9%80%9A")).unwrap().wait_until_navigated().unwrap();
-    wait_for(&tab, "the message", "document.getElementById('search-status').innerText.includes('wenku serve')");
+    wait_for(tab, "the message", "document.getElementById('search-status').innerText.includes('wenku serve')");
     let errors = errors.lock().unwrap();
     let unexpected: Vec<_> = errors.iter().filter(|e| !e.contains("404")).collect();
     assert!(unexpected.is_empty(), "console errors besides the API's 404: {unexpected:?}");
@@ -342,35 +357,30 @@ fn search_page_on_plain_static_hosting_says_it_needs_the_server() {
 
 #[test]
 fn a_report_links_to_its_comparison_with_the_year_before() {
-    let site = TestSite::sample();
-    site.build();
-    let server = StaticServer::start(&site.public());
-    let browser = launch();
-    let tab = browser.new_tab().unwrap();
-    let errors = watch_errors(&tab);
+    let StaticSession { server, tab, errors, .. } = &static_session();
 
     tab.navigate_to(&server.url("/2022/qu-renda-niandu/")).unwrap().wait_until_navigated().unwrap();
-    follow(&tab, ".compare-link a");
-    assert_eq!(current_path(&tab), "/2022/qu-renda-niandu/compare/");
-    assert_eq!(text_of(&tab, "main h1"), "与上一年对比");
-    let pair = text_of(&tab, ".compare-pair");
+    follow(tab, ".compare-link a");
+    assert_eq!(current_path(tab), "/2022/qu-renda-niandu/compare/");
+    assert_eq!(text_of(tab, "main h1"), "与上一年对比");
+    let pair = text_of(tab, ".compare-pair");
     assert!(pair.contains("2021年") && pair.contains("2022年"), "{pair}");
     // Changed sentences show the characters that changed, marked both ways.
-    let changed = eval_string(&tab, "String(document.querySelectorAll('.diff .changed').length)");
+    let changed = eval_string(tab, "String(document.querySelectorAll('.diff .changed').length)");
     assert_ne!(changed, "0");
     let marks = eval_string(
-        &tab,
+        tab,
         "String(document.querySelectorAll('.diff .changed ins').length + document.querySelectorAll('.diff .changed del').length)",
     );
     assert_ne!(marks, "0");
-    let colour = eval_string(&tab, "getComputedStyle(document.querySelector('.diff .changed ins')).backgroundColor");
+    let colour = eval_string(tab, "getComputedStyle(document.querySelector('.diff .changed ins')).backgroundColor");
     assert_ne!(colour, "rgba(0, 0, 0, 0)", "inserted characters are highlighted");
     // A folded run opens.
-    if eval_string(&tab, "String(document.querySelectorAll('.diff details').length)") != "0" {
+    if eval_string(tab, "String(document.querySelectorAll('.diff details').length)") != "0" {
         tab.find_element(".diff details summary").unwrap().click().unwrap();
-        wait_for(&tab, "the fold to open", "document.querySelector('.diff details').open");
+        wait_for(tab, "the fold to open", "document.querySelector('.diff details').open");
     }
-    screenshot(&tab, "compare.png");
+    screenshot(tab, "compare.png");
     let errors = errors.lock().unwrap();
     assert!(errors.is_empty(), "console errors: {errors:?}");
 }
