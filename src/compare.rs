@@ -83,10 +83,41 @@ pub struct Summary {
     pub added: usize,
 }
 
+/// Replaced stretches longer than this (on either side) are not searched
+/// for reworded sentences: they are rewritten passages, shown as removed and
+/// added, and pairing them would cost a comparison per pair.
+const MAX_PAIRED_STRETCH: usize = 40;
+
+fn hash(sentence: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    sentence.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Reports sharing fewer of their sentences than this were rewritten
+/// rather than revised: a sentence-by-sentence comparison would list both
+/// texts whole, and cost the most to compute. `compare` is not run for them.
+pub const MIN_SHARED: f32 = 0.1;
+
+/// The share of the shorter text's sentences that the other text has too.
+pub fn shared(old: &[String], new: &[String]) -> f32 {
+    let (shorter, longer) = if old.len() <= new.len() { (old, new) } else { (new, old) };
+    if shorter.is_empty() {
+        return 0.0;
+    }
+    let longer: std::collections::HashSet<u64> = longer.iter().map(|s| hash(s)).collect();
+    let common = shorter.iter().filter(|s| longer.contains(&hash(s))).count();
+    common as f32 / shorter.len() as f32
+}
+
 /// Aligns `old` and `new`, sentence by sentence.
 pub fn compare(old: &[String], new: &[String]) -> Vec<Row> {
+    // Diffing hashes is much faster than diffing strings.
+    let (old_hashes, new_hashes): (Vec<u64>, Vec<u64>) =
+        (old.iter().map(|s| hash(s)).collect(), new.iter().map(|s| hash(s)).collect());
     let mut rows = Vec::new();
-    for op in capture_diff_slices(Algorithm::Patience, old, new) {
+    for op in capture_diff_slices(Algorithm::Patience, &old_hashes, &new_hashes) {
         match op {
             DiffOp::Equal { old_index, len, .. } => {
                 rows.push(Row::Same { sentences: old[old_index..old_index + len].to_vec() })
@@ -98,21 +129,35 @@ pub fn compare(old: &[String], new: &[String]) -> Vec<Row> {
                 rows.extend(new[new_index..new_index + new_len].iter().map(|s| Row::Added { sentence: s.clone() }))
             }
             DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                rows.extend(pair_up(&old[old_index..old_index + old_len], &new[new_index..new_index + new_len]))
+                let (old, new) = (&old[old_index..old_index + old_len], &new[new_index..new_index + new_len]);
+                if old_len.max(new_len) > MAX_PAIRED_STRETCH {
+                    rows.extend(old.iter().map(|s| Row::Removed { sentence: s.clone() }));
+                    rows.extend(new.iter().map(|s| Row::Added { sentence: s.clone() }));
+                } else {
+                    rows.extend(pair_up(old, new));
+                }
             }
         }
     }
     rows
 }
 
-/// Within a replaced stretch: each old sentence is paired with the first
-/// still-unpaired new sentence it is alike enough to (in order); the others
+/// How far ahead a reworded sentence is looked for. Rewording keeps a
+/// sentence where it was; the bound keeps two unrelated reports (thousands
+/// of sentences replaced) from costing a comparison of every pair.
+const LOOK_AHEAD: usize = 3;
+
+/// Within a replaced stretch: each old sentence is paired with the first of
+/// the next few unpaired new sentences it is alike enough to; the others
 /// are removed or added where they stand.
 fn pair_up(old: &[String], new: &[String]) -> Vec<Row> {
     let mut rows = Vec::new();
     let mut next_new = 0;
     for sentence in old {
-        let partner = (next_new..new.len()).find(|&j| ratio(sentence, &new[j]) >= CHANGED_RATIO);
+        let window = next_new..new.len().min(next_new + LOOK_AHEAD);
+        let partner = window
+            .into_iter()
+            .find(|&j| could_be_alike(sentence, &new[j]) && ratio(sentence, &new[j]) >= CHANGED_RATIO);
         match partner {
             Some(j) => {
                 rows.extend(new[next_new..j].iter().map(|s| Row::Added { sentence: s.clone() }));
@@ -124,6 +169,12 @@ fn pair_up(old: &[String], new: &[String]) -> Vec<Row> {
     }
     rows.extend(new[next_new..].iter().map(|s| Row::Added { sentence: s.clone() }));
     rows
+}
+
+/// The ratio can reach `CHANGED_RATIO` only if the lengths are close enough.
+fn could_be_alike(a: &str, b: &str) -> bool {
+    let (a, b) = (a.chars().count(), b.chars().count());
+    2.0 * a.min(b) as f32 / (a + b).max(1) as f32 >= CHANGED_RATIO
 }
 
 fn ratio(a: &str, b: &str) -> f32 {
@@ -150,6 +201,59 @@ fn changed(old: &str, new: &str) -> Row {
         }
     }
     Row::Changed { old: old_pieces, new: new_pieces }
+}
+
+/// Unchanged runs longer than this show their first and last sentence and
+/// fold the rest.
+const FOLD_AFTER: usize = 4;
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The rows as the list items of an `<ol class="diff">`. Written here rather
+/// than in a template: a comparison page has a row per sentence, and a
+/// template loop over thousands of rows would cost more than the diff.
+pub fn to_html(rows: &[Row]) -> String {
+    let mut html = String::new();
+    let same = |html: &mut String, s: &str| html.push_str(&format!("<li class=\"same\">{}</li>\n", escape(s)));
+    let pieces = |pieces: &[Piece], tag: &str, kind: &str| -> String {
+        pieces
+            .iter()
+            .map(|p| if p.kind == kind { format!("<{tag}>{}</{tag}>", escape(&p.text)) } else { escape(&p.text) })
+            .collect()
+    };
+    for row in rows {
+        match row {
+            Row::Same { sentences } if sentences.len() > FOLD_AFTER => {
+                let (first, rest) = sentences.split_first().expect("a run is never empty");
+                let (last, middle) = rest.split_last().expect("a long run has a last sentence");
+                same(&mut html, first);
+                html.push_str(&format!("<li class=\"fold\"><details><summary>未改动的 {} 句</summary>", middle.len()));
+                for s in middle {
+                    html.push_str(&format!("<p class=\"same\">{}</p>", escape(s)));
+                }
+                html.push_str("</details></li>\n");
+                same(&mut html, last);
+            }
+            Row::Same { sentences } => sentences.iter().for_each(|s| same(&mut html, s)),
+            Row::Removed { sentence } => html.push_str(&format!(
+                "<li class=\"removed\"><span class=\"sign\" aria-label=\"删除\">−</span><del>{}</del></li>\n",
+                escape(sentence)
+            )),
+            Row::Added { sentence } => html.push_str(&format!(
+                "<li class=\"added\"><span class=\"sign\" aria-label=\"新增\">+</span><ins>{}</ins></li>\n",
+                escape(sentence)
+            )),
+            Row::Changed { old, new } => html.push_str(&format!(
+                "<li class=\"changed\"><p class=\"old\"><span class=\"sign\" aria-label=\"原文\">−</span>{}</p>\
+                 <p class=\"new\"><span class=\"sign\" aria-label=\"改为\">+</span>{}</p></li>\n",
+                pieces(old, "del", "removed"),
+                pieces(new, "ins", "added")
+            )),
+        }
+    }
+    html
 }
 
 pub fn summarize(rows: &[Row]) -> Summary {

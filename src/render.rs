@@ -314,9 +314,14 @@ impl<'a> Site<'a> {
         let title = format!("{}：与上一年对比", report.meta.title);
         let mut context = self.base_context(&title, &format!("{}compare/", report.path));
         let text = |r: &Report| crate::compare::sentences(r.rendered.blocks.iter().map(|b| b.text.as_str()));
-        let rows = crate::compare::compare(&text(previous), &text(report));
-        context.insert("summary", &crate::compare::summarize(&rows));
-        context.insert("rows", &rows);
+        let (old, new) = (text(previous), text(report));
+        let shared = crate::compare::shared(&old, &new);
+        context.insert("shared_percent", &((shared * 100.0).round() as u32));
+        if shared >= crate::compare::MIN_SHARED {
+            let rows = crate::compare::compare(&old, &new);
+            context.insert("summary", &crate::compare::summarize(&rows));
+            context.insert("diff_html", &crate::compare::to_html(&rows));
+        }
         context.insert("report", &self.summary(index));
         context.insert("previous", &self.summary(previous_index));
         context

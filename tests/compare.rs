@@ -103,3 +103,20 @@ fn the_nearest_earlier_year_is_the_predecessor() {
     assert!(page.contains("2021年 年度：某市生态环境局2021年年度工作总结"), "a gap of years is bridged: {page}");
     assert!(site.page("/2021/a/compare/").contains("2018年 年度"));
 }
+
+#[test]
+fn a_rewritten_report_is_not_compared_sentence_by_sentence() {
+    let site = TestSite::new();
+    report(&site, "2020/a.md", 2020, "年度", "甲乙丙丁。戊己庚辛。壬癸子丑。寅卯辰巳。午未申酉。戌亥天地。");
+    report(
+        &site,
+        "2021/a.md",
+        2021,
+        "年度",
+        "春夏秋冬。东南西北。金木水火。上下左右。前后内外。日月星辰。山川河流。风雨雷电。江河湖海。梅兰竹菊。",
+    );
+    site.build();
+    let page = site.page("/2021/a/compare/");
+    assert!(page.contains("两篇报告只有 0% 的句子相同：这是重写"), "{page}");
+    assert!(!page.contains("<ol class=\"diff\">"), "{page}");
+}
