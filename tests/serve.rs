@@ -263,8 +263,10 @@ fn watch_mode_follows_new_deleted_renamed_files_and_bursts() {
 
     // New.
     site.write("content/2025/new.md", report("二〇二五年新报告", 2025));
-    server.wait_until("the new report", |s| s.get("/2025/new/").status == 200);
-    assert!(server.get(&encode("/years/2025/")).text().contains("二〇二五年新报告"));
+    // Pages are replaced one by one; the year's list follows the report's page.
+    server.wait_until("the new report and its year", |s| {
+        s.get("/2025/new/").status == 200 && s.get(&encode("/years/2025/")).text().contains("二〇二五年新报告")
+    });
 
     // Renamed.
     std::fs::rename(site.root().join("content/2025/new.md"), site.root().join("content/2025/renamed.md")).unwrap();
