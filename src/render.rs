@@ -136,7 +136,12 @@ impl<'a> Site<'a> {
             Page::TermList { kind, term, page } => {
                 self.template("list.html", &self.list_context(*kind, *term, *page), &rel_path)?
             }
-            Page::Compare(i) => self.template("compare.html", &self.compare_context(*i), &rel_path)?,
+            Page::Compare(i) => {
+                let previous =
+                    self.library.predecessors[*i].expect("compare pages exist for reports with a predecessor");
+                let path = self.page_path(page);
+                self.template("compare.html", &self.compare_context(*i, previous, "与上一年对比", &path), &rel_path)?
+            }
             Page::Search => {
                 let mut context = self.base_context("搜索", "search/");
                 context.insert("api_url", &self.url("api/search"));
@@ -305,14 +310,20 @@ impl<'a> Site<'a> {
         context
     }
 
-    /// A report against its predecessor, sentence by sentence.
-    fn compare_context(&self, index: usize) -> tera::Context {
+    /// Any two reports of the library compared: `old` first, as
+    /// `wenku serve` offers at `/compare/?a=…&b=…`.
+    pub fn render_comparison(&self, old: usize, new: usize) -> Result<Vec<u8>> {
+        let context = self.compare_context(new, old, "对比", "compare/");
+        self.template("compare.html", &context, "compare/")
+    }
+
+    /// A report against an earlier one, sentence by sentence.
+    fn compare_context(&self, index: usize, previous_index: usize, heading: &str, path: &str) -> tera::Context {
         let report = &self.library.reports[index];
-        let previous_index =
-            self.library.predecessors[index].expect("compare pages exist for reports with a predecessor");
         let previous = &self.library.reports[previous_index];
-        let title = format!("{}：与上一年对比", report.meta.title);
-        let mut context = self.base_context(&title, &format!("{}compare/", report.path));
+        let title = format!("{}：{heading}", report.meta.title);
+        let mut context = self.base_context(&title, path);
+        context.insert("heading", heading);
         let text = |r: &Report| crate::compare::sentences(r.rendered.blocks.iter().map(|b| b.text.as_str()));
         let (old, new) = (text(previous), text(report));
         let shared = crate::compare::shared(&old, &new);

@@ -328,3 +328,27 @@ fn a_config_edit_rebuilds_everything() {
     let found = server.get(&format!("/api/search?q={}", encode("打通供应链"))).json();
     assert_eq!(found["total"], 5, "search still works after the rebuild: {found}");
 }
+
+#[test]
+fn any_two_reports_can_be_compared() {
+    let (site, server) = sample_server(&[]);
+    let page = server.get("/compare/?a=/2020/qu-renda-niandu/&b=2022/shi-fagaiwei-niandu");
+    assert_eq!(page.status, 200, "{}", page.text());
+    let html = page.text();
+    assert!(html.contains("<h1>对比</h1>"), "{html}");
+    assert!(
+        html.contains("某区人大常委会党组2020年度工作总结") && html.contains("某市发展和改革委员会2022年度工作总结")
+    );
+    assert!(html.contains("<ol class=\"diff\">") || html.contains("这是重写"), "{html}");
+    assert_eq!(server.get("/compare/?a=/2020/qu-renda-niandu/").status, 400);
+    assert_eq!(server.get("/compare/?a=/2020/qu-renda-niandu/&b=/2099/none/").status, 404);
+
+    // The page reads the files as they are now.
+    let path = site.root().join("content/2022/shi-fagaiwei-niandu.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let generation = server.generation();
+    std::fs::write(&path, format!("{text}\n刚刚补写的一句话。\n")).unwrap();
+    server.wait_for_rebuild(generation);
+    let html = server.get("/compare/?a=2021/shi-fagaiwei-niandu/&b=2022/shi-fagaiwei-niandu/").text();
+    assert!(html.contains("<ins>刚刚补写的一句话。</ins>"), "{html}");
+}

@@ -18,7 +18,7 @@ use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
-use super::{AppState, api, live};
+use super::{AppState, api, compare, live};
 
 /// Largest HTML page the live-reload script is added to.
 const MAX_INJECTED_PAGE: usize = 64 * 1024 * 1024;
@@ -27,7 +27,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     let files = ServeDir::new(&state.output)
         .append_index_html_on_directories(true)
         .not_found_service(ServeFile::new(state.output.join("404.html")));
-    let mut site = Router::new().route("/api/search", get(api::search));
+    let mut site = Router::new().route("/api/search", get(api::search)).route("/compare/", get(compare::compare));
     if state.live.is_some() {
         site = site
             .route("/__wenku/events", get(live::events))

@@ -11,11 +11,13 @@
 //! per server: no globals, so tests run several servers in one process.
 
 pub mod api;
+pub mod compare;
 pub mod http;
 pub mod incremental;
 pub mod live;
 pub mod watch;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -38,6 +40,8 @@ pub struct ServeOptions {
 
 /// What every request handler may read.
 pub struct AppState {
+    /// The site folder (for `/compare/`, which reads reports from it).
+    pub root: PathBuf,
     pub output: PathBuf,
     /// The URL path the site lives under: `/` or `/archive/`.
     pub base: String,
@@ -47,18 +51,23 @@ pub struct AppState {
     pub search_slots: tokio::sync::Semaphore,
     /// Present while watching: rebuild status and the browsers' event channel.
     pub live: Option<live::Live>,
+    /// Each report's site path (`2021/总结/`) → its file under `content/`;
+    /// empty when serving without building.
+    sources: RwLock<HashMap<String, PathBuf>>,
 }
 
 impl AppState {
-    pub fn new(output: PathBuf, base: String, index_dir: PathBuf, watching: bool) -> AppState {
+    pub fn new(root: PathBuf, output: PathBuf, base: String, index_dir: PathBuf, watching: bool) -> AppState {
         let slots = 2 * std::thread::available_parallelism().map_or(1, |n| n.get());
         let state = AppState {
+            root,
             output,
             base,
             index_dir,
             search: RwLock::new(Err(String::new())),
             search_slots: tokio::sync::Semaphore::new(slots),
             live: watching.then(live::Live::new),
+            sources: RwLock::new(HashMap::new()),
         };
         state.reopen_index();
         state
@@ -72,6 +81,25 @@ impl AppState {
     pub fn reopen_index(&self) {
         let opened = SearchIndex::open(&self.index_dir).map(Arc::new).map_err(|e| e.to_string());
         *self.search.write().expect("no panic while holding the lock") = opened;
+    }
+
+    /// Records where each report's file is, after a build or rebuild.
+    pub fn set_sources(&self, library: &crate::content::Library) {
+        let sources = library.reports.iter().map(|r| (r.path.clone(), r.source.clone())).collect();
+        *self.sources.write().expect("no panic while holding the lock") = sources;
+    }
+
+    pub fn knows_sources(&self) -> bool {
+        !self.sources.read().expect("no panic while holding the lock").is_empty()
+    }
+
+    /// The file of the report at a site path (`/archive/2021/总结/`,
+    /// `2021/总结`, percent-encoded or not).
+    pub fn source_of(&self, path: &str) -> Option<PathBuf> {
+        let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        let path = decoded.strip_prefix(self.base.as_str()).unwrap_or(&decoded).trim_start_matches('/');
+        let key = if path.ends_with('/') { path.to_owned() } else { format!("{path}/") };
+        self.sources.read().expect("no panic while holding the lock").get(&key).cloned()
     }
 
     /// Makes the latest commit visible to the next query.
@@ -115,7 +143,10 @@ pub fn serve(options: ServeOptions) -> Result<()> {
         }
     };
     let watching = options.watch && live_site.is_some();
-    let state = Arc::new(AppState::new(output, base.clone(), index_dir, watching));
+    let state = Arc::new(AppState::new(options.build.root.clone(), output, base.clone(), index_dir, watching));
+    if let Some(site) = &live_site {
+        state.set_sources(&site.site.library);
+    }
     if let Err(why) = state.search_index() {
         eprintln!("warning: search is unavailable: {why}");
     }

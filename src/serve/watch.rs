@@ -104,6 +104,7 @@ fn rebuild_loop(
         }
         match site.apply(changes) {
             Ok(rebuilt) => {
+                state.set_sources(&site.site.library);
                 state.reload_index();
                 if rebuilt.pages.is_none() {
                     state.reopen_index();
