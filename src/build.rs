@@ -54,6 +54,12 @@ pub fn load(root: &Path, drafts: bool) -> Result<LoadedSite> {
 /// Builds the site into its output folder, replacing it only on success,
 /// then brings the search index up to date (only changed reports).
 pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
+    build_and_keep(options).map(|(summary, _)| summary)
+}
+
+/// `build`, also handing back what it loaded (watch mode keeps it for
+/// incremental rebuilds instead of reading every report again).
+pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSite)> {
     let started = Instant::now();
     let site = load(&options.root, options.drafts)?;
     let output = options.output.clone().unwrap_or_else(|| options.root.join(&site.config.output_dir));
@@ -70,14 +76,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     staging.commit()?;
     let elapsed = started.elapsed();
     let index = indexer::sync(&index_dir, &site.library, &site.config)?;
-    Ok(BuildSummary {
+    let summary = BuildSummary {
         reports: site.library.reports.len(),
         pages,
         elapsed,
         output,
         index: Some((index_dir, index)),
         awaiting_review: awaiting_review(&site.library),
-    })
+    };
+    Ok((summary, site))
 }
 
 /// Loads and renders everything, writes nothing: all errors, no output.

@@ -302,7 +302,7 @@ impl<'a> Site<'a> {
             toc: &report.rendered.toc,
         };
         let (previous, next) = self.library.neighbours[index];
-        let compare_url = self.library.predecessors[index].map(|_| self.url(&format!("{}compare/", report.path)));
+        let compare_url = self.library.predecessors[index].map(|_| self.page_url(&Page::Compare(index)));
         context.insert("compare_url", &compare_url);
         context.insert("report", &view);
         context.insert("previous", &previous.map(|i| self.summary(i)));

@@ -79,8 +79,9 @@ impl Library {
     pub fn new(reports: Vec<Report>, config: &Config) -> Library {
         let reports = sort_in_archive_order(reports, config);
         let taxonomies = TaxonomyKind::ALL.iter().map(|&kind| build_taxonomy(kind, &reports, config)).collect();
-        let neighbours = find_neighbours(&reports);
-        let predecessors = find_predecessors(&reports);
+        let by_body = by_body_and_year(&reports);
+        let neighbours = find_neighbours(&reports, &by_body);
+        let predecessors = find_predecessors(&reports, &by_body);
         Library { reports, taxonomies, neighbours, predecessors }
     }
 
@@ -169,8 +170,10 @@ fn build_taxonomy(kind: TaxonomyKind, reports: &[Report], config: &Config) -> Ta
 /// preferring the same period (an annual report's neighbour is the previous
 /// annual report, not a half-year one).
 /// Per body: its years in order, and each year's reports in archive order.
-fn by_body_and_year(reports: &[Report]) -> BTreeMap<&str, BTreeMap<i32, Vec<usize>>> {
-    let mut by_body: BTreeMap<&str, BTreeMap<i32, Vec<usize>>> = BTreeMap::new();
+type ByBodyAndYear<'a> = BTreeMap<&'a str, BTreeMap<i32, Vec<usize>>>;
+
+fn by_body_and_year(reports: &[Report]) -> ByBodyAndYear<'_> {
+    let mut by_body: ByBodyAndYear = BTreeMap::new();
     for (i, r) in reports.iter().enumerate() {
         by_body.entry(&r.meta.body).or_default().entry(r.meta.year).or_default().push(i);
     }
@@ -179,8 +182,7 @@ fn by_body_and_year(reports: &[Report]) -> BTreeMap<&str, BTreeMap<i32, Vec<usiz
 
 /// For each report, the same body's report of the same period in the
 /// nearest earlier year (the first in archive order if there are several).
-fn find_predecessors(reports: &[Report]) -> Vec<Option<usize>> {
-    let by_body = by_body_and_year(reports);
+fn find_predecessors(reports: &[Report], by_body: &ByBodyAndYear) -> Vec<Option<usize>> {
     reports
         .iter()
         .map(|report| {
@@ -192,8 +194,7 @@ fn find_predecessors(reports: &[Report]) -> Vec<Option<usize>> {
         .collect()
 }
 
-fn find_neighbours(reports: &[Report]) -> Vec<(Option<usize>, Option<usize>)> {
-    let by_body = by_body_and_year(reports);
+fn find_neighbours(reports: &[Report], by_body: &ByBodyAndYear) -> Vec<(Option<usize>, Option<usize>)> {
     reports
         .iter()
         .map(|report| {

@@ -45,9 +45,8 @@ pub fn load(content_dir: &Path, config: &Config, include_drafts: bool) -> Result
 
 /// Makes a library of loaded reports, or fails with `problems` found while
 /// loading them and any others: drops drafts unless asked for them and checks
-/// that no two reports share an output path. A full load and an incremental
-/// rebuild both end here, so they agree.
-pub fn assemble(
+/// that no two reports share an output path.
+fn assemble(
     content_dir: &Path,
     mut reports: Vec<Report>,
     mut problems: Vec<Diagnostic>,

@@ -175,7 +175,7 @@ fn has_phone_number(line: &str) -> bool {
 
 /// Short non-sentence lines found in at least three files and in at least
 /// a third of them: headers, footers, watermarks of the collection.
-pub fn repeated_across_files(files: &[Vec<String>]) -> HashSet<String> {
+pub fn repeated_across_files(files: &[&[String]]) -> HashSet<String> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for lines in files {
         let unique: HashSet<&str> = lines.iter().map(String::as_str).collect();

@@ -40,10 +40,6 @@ pub struct Overrides {
     pub period: Option<String>,
 }
 
-fn names_a_report_kind(name: &str) -> bool {
-    ["报告", "总结", "要点", "计划"].iter().any(|k| name.contains(k))
-}
-
 /// The provinces' short names as titles use them.
 const SHORT_PROVINCES: &[(&str, &str)] = &[
     ("宁夏", "宁夏回族自治区"),
@@ -273,7 +269,7 @@ pub fn infer(
                 let from_text = body_in_text(front, text);
                 let generic = from_text.as_deref().is_some_and(|b| b.starts_with(['省', '市', '区', '县', '州']));
                 let name: String = stem.chars().filter(|c| !c.is_ascii_digit() && !"_- ".contains(*c)).collect();
-                let from_name = names_a_report_kind(&name).then(|| body_in_title(&name)).flatten();
+                let from_name = super::structure::names_a_report(&name).then(|| body_in_title(&name)).flatten();
                 match (from_text, from_name) {
                     (Some(t), Some(n)) if generic => guess(n).filter(|_| !t.is_empty()),
                     (Some(t), _) => guess(t),

@@ -107,17 +107,22 @@ pub fn import(options: &ImportOptions, config: &Config) -> anyhow::Result<Vec<Fi
     let files = collect_inputs(&options.inputs)?;
     // Read every file in parallel; unsupported and unreadable ones are kept
     // as results.
-    let read: Vec<(PathBuf, Result<Source, NotRead>)> =
-        files.par_iter().map(|file| (file.clone(), read_source(file))).collect();
+    let read: Vec<(PathBuf, Result<ReadFile, NotRead>)> = files
+        .par_iter()
+        .map(|file| {
+            let read = read_source(file).map(|source| ReadFile { lines: source.lines(), source });
+            (file.clone(), read)
+        })
+        .collect();
 
     // Lines repeated across the files of this import are its boilerplate.
-    let texts: Vec<Vec<String>> = read.iter().filter_map(|(_, r)| r.as_ref().ok()).map(|s| s.lines()).collect();
+    let texts: Vec<&[String]> = read.iter().filter_map(|(_, r)| r.as_ref().ok()).map(|r| r.lines.as_slice()).collect();
     let repeated = clean::repeated_across_files(&texts);
 
     let prepared: Vec<(PathBuf, Result<Prepared, NotRead>)> = read
         .into_par_iter()
-        .map(|(input, source)| {
-            let result = source.map(|s| prepare(&input, s, &repeated, config, &options.overrides));
+        .map(|(input, read)| {
+            let result = read.map(|r| prepare(&input, r.source, r.lines, &repeated, config, &options.overrides));
             (input, result)
         })
         .collect();
@@ -154,6 +159,12 @@ fn collect_inputs(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
         }
     }
     Ok(files)
+}
+
+/// A file read, with its normalized lines (which cleaning works on).
+struct ReadFile {
+    source: Source,
+    lines: Vec<String>,
 }
 
 /// A file's content, as lines of text or as Word blocks.
@@ -222,12 +233,12 @@ fn read_source(file: &Path) -> Result<Source, NotRead> {
 fn prepare(
     input: &Path,
     source: Source,
+    lines: Vec<String>,
     repeated: &HashSet<String>,
     config: &Config,
     overrides: &Overrides,
 ) -> Prepared {
     let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let lines = source.lines();
     let lines = clean::remove_boilerplate(lines, repeated);
     let (checksum, encoding) = match &source {
         Source::Text { checksum, encoding, .. } | Source::Markdown { checksum, encoding, .. } => {

@@ -118,8 +118,7 @@ pub struct LiveSite {
 impl LiveSite {
     /// A full build, kept in memory for incremental rebuilds.
     pub fn build(options: BuildOptions) -> Result<LiveSite> {
-        let summary = build::build(&options)?;
-        let site = build::load(&options.root, options.drafts)?;
+        let (summary, site) = build::build_and_keep(&options)?;
         let index_dir = options.root.join(&site.config.index_dir);
         let outputs = plan_paths(&site);
         let index = Some(IndexWriter::open(&index_dir)?);
@@ -154,14 +153,14 @@ impl LiveSite {
         if let Some(writer) = self.index.take() {
             writer.finish()?;
         }
-        let summary = match build::build(&self.options) {
-            Ok(summary) => summary,
+        let (summary, site) = match build::build_and_keep(&self.options) {
+            Ok(built) => built,
             Err(e) => {
                 self.index = IndexWriter::open(&self.index_dir).ok();
                 return Err(e);
             }
         };
-        self.site = build::load(&self.options.root, self.options.drafts)?;
+        self.site = site;
         self.output = summary.output;
         self.index_dir = self.options.root.join(&self.site.config.index_dir);
         self.index = Some(IndexWriter::open(&self.index_dir)?);
