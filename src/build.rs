@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{self, Library};
 use crate::output::{NullSink, Sink, Staging};
+use crate::passages::Passages;
 use crate::render::Site;
 use crate::search::{IndexSummary, indexer};
 use crate::theme::Theme;
@@ -42,13 +43,23 @@ pub struct LoadedSite {
     pub config: Config,
     pub library: Library,
     pub theme: Theme,
+    /// Empty unless `recurring_passages` is on.
+    pub passages: Passages,
+}
+
+impl LoadedSite {
+    pub fn renderer(&self) -> Site<'_> {
+        Site::new(&self.library, &self.theme, &self.config, &self.passages)
+    }
 }
 
 pub fn load(root: &Path, drafts: bool) -> Result<LoadedSite> {
     let config = Config::load(root).map_err(|d| crate::diagnostics::Diagnostics(vec![d]))?;
     let library = content::load(&root.join("content"), &config, drafts)?;
     let theme = Theme::load(root, &config)?;
-    Ok(LoadedSite { config, library, theme })
+    let passages =
+        if config.recurring_passages { Passages::find(library.reports.par_iter()) } else { Passages::default() };
+    Ok(LoadedSite { config, library, theme, passages })
 }
 
 /// Builds the site into its output folder, replacing it only on success,
@@ -115,7 +126,7 @@ fn awaiting_review(library: &Library) -> Vec<(PathBuf, Vec<String>)> {
 
 /// Renders every page in parallel into `sink`; returns how many.
 pub fn render_all(site: &LoadedSite, sink: &dyn Sink, progress: bool) -> Result<usize> {
-    let renderer = Site::new(&site.library, &site.theme, &site.config);
+    let renderer = site.renderer();
     let plan = renderer.plan();
     let bar = if progress && plan.len() >= 2000 {
         let bar = indicatif::ProgressBar::new(plan.len() as u64);

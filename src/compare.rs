@@ -18,33 +18,28 @@ const CHANGED_RATIO: f32 = 0.5;
 pub fn sentences<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut out = Vec::new();
     for block in blocks {
-        let mut current = String::new();
-        let mut chars = block.chars().peekable();
-        while let Some(c) = chars.next() {
-            current.push(c);
+        let mut start = 0;
+        let mut chars = block.char_indices().peekable();
+        while let Some((_, c)) = chars.next() {
             if matches!(c, '。' | '！' | '？' | '；' | '!' | '?') {
-                while let Some(&next) = chars.peek() {
-                    if matches!(next, '”' | '’' | '」' | '』' | '）' | ')') {
-                        current.push(next);
-                        chars.next();
-                    } else {
-                        break;
-                    }
+                while chars.next_if(|&(_, next)| matches!(next, '”' | '’' | '」' | '』' | '）' | ')')).is_some()
+                {
                 }
-                push_sentence(&mut out, &mut current);
+                let end = chars.peek().map_or(block.len(), |&(i, _)| i);
+                push_sentence(&mut out, &block[start..end]);
+                start = end;
             }
         }
-        push_sentence(&mut out, &mut current);
+        push_sentence(&mut out, &block[start..]);
     }
     out
 }
 
-fn push_sentence(out: &mut Vec<String>, current: &mut String) {
-    let sentence = current.trim();
+fn push_sentence(out: &mut Vec<String>, sentence: &str) {
+    let sentence = sentence.trim();
     if !sentence.is_empty() {
         out.push(sentence.to_owned());
     }
-    current.clear();
 }
 
 /// A piece of a changed sentence: `kind` is `same`, `removed` or `added`.

@@ -46,6 +46,11 @@ pub struct Config {
     /// How `wenku import` infers a level from a body's name: the first rule
     /// whose `contains` is in the name wins. Empty: the built-in rules.
     pub level_rules: Vec<LevelRule>,
+    /// A comparison page for each report with one of the year before.
+    pub compare_pages: bool,
+    /// Markers on paragraphs found in other reports, and a page of the most
+    /// recurring ones.
+    pub recurring_passages: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -80,6 +85,8 @@ impl Default for Config {
             output_dir: "public".into(),
             index_dir: "search-index".into(),
             level_rules: Vec::new(),
+            compare_pages: true,
+            recurring_passages: true,
         }
     }
 }
@@ -189,6 +196,9 @@ const CONFIG_KEYS: &[&str] = &[
     "years",
     "output_dir",
     "index_dir",
+    "level_rules",
+    "compare_pages",
+    "recurring_passages",
 ];
 
 /// For serde's "unknown field `x`" errors: the key that was probably meant.

@@ -13,6 +13,7 @@ pub mod import;
 pub mod init;
 pub mod markdown;
 pub mod output;
+pub mod passages;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -21,6 +21,17 @@ pub struct Heading {
 pub struct Block {
     pub anchor: String,
     pub text: String,
+    pub kind: BlockKind,
+}
+
+/// The element a block was rendered as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Heading,
+    /// `<p id="p-3">`
+    Paragraph,
+    /// `<li id="p-3">` or a table's wrapper `<div id="p-3">`.
+    Other,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -80,7 +91,7 @@ pub fn render(markdown: &str, allow_html: bool) -> Rendered {
                 if (2..=4).contains(&n) {
                     out.toc.push(Heading { level: n, id: id.clone(), text: text.clone() });
                 }
-                out.blocks.push(Block { anchor: id, text });
+                out.blocks.push(Block { anchor: id, text, kind: BlockKind::Heading });
             }
             Event::Start(tag @ (Tag::Paragraph | Tag::Item | Tag::Table(_))) => {
                 paragraph_count += 1;
@@ -96,8 +107,9 @@ pub fn render(markdown: &str, allow_html: bool) -> Rendered {
                     // push_html keeps its own table state: pass the start on.
                     html_events.push(event.clone());
                 }
+                let kind = if let Tag::Paragraph = tag { BlockKind::Paragraph } else { BlockKind::Other };
                 open_blocks.push(out.blocks.len());
-                out.blocks.push(Block { anchor, text: String::new() });
+                out.blocks.push(Block { anchor, text: String::new(), kind });
             }
             Event::End(end @ (TagEnd::Paragraph | TagEnd::Item | TagEnd::Table)) => {
                 match end {
@@ -222,7 +234,10 @@ mod tests {
         let r = render("第一段。\n\n第二段，\n继续。\n", false);
         assert!(r.html.contains("<p id=\"p-1\">第一段。</p>"), "{}", r.html);
         assert!(r.html.contains("<p id=\"p-2\">第二段，继续。</p>"), "{}", r.html);
-        assert_eq!(r.blocks[1], Block { anchor: "p-2".into(), text: "第二段，继续。".into() });
+        assert_eq!(
+            r.blocks[1],
+            Block { anchor: "p-2".into(), text: "第二段，继续。".into(), kind: BlockKind::Paragraph }
+        );
     }
 
     #[test]

@@ -4,13 +4,19 @@
 //! bytes. Building a site renders the plan in parallel; an incremental build
 //! renders only the pages an edit touches. No file is read or written here.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use anyhow::{Context, Result};
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::{Library, Report, TaxonomyKind, Term};
 use crate::markdown::Heading;
+use crate::passages::{Group, Passages};
 use crate::theme::{Theme, tera_chain};
 
 /// One file of the built site.
@@ -38,6 +44,8 @@ pub enum Page {
     /// A report compared with its predecessor (same body and period, the
     /// year before).
     Compare(usize),
+    /// The passages found in the most reports.
+    Passages,
     Feed,
     Sitemap,
     Static(String),
@@ -48,19 +56,42 @@ pub struct Site<'a> {
     pub library: &'a Library,
     pub theme: &'a Theme,
     pub config: &'a Config,
+    pub passages: &'a Passages,
     base: String,
+    /// Each report's index by its id in `passages`, made when a page
+    /// first needs it.
+    index_of: OnceLock<Vec<Option<usize>>>,
+    places_cache: Mutex<HashMap<u64, Arc<PassagePlaces>>>,
 }
 
 /// Characters that must be escaped in a URL path; all non-ASCII is too.
 const PATH: &AsciiSet =
     &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}');
 
+/// A passage's places, one per report: (report index, paragraph number,
+/// text key), oldest year first.
+type PassagePlaces = Vec<(usize, u32, u64)>;
+
 const HOME_NEWEST: usize = 12;
 const HOME_GRID_BODIES: usize = 60;
+/// Other reports a paragraph's marker names; more are counted.
+const MARKER_PLACES: usize = 3;
+/// Passages on the recurring-passages page, and places listed for each.
+const TOP_PASSAGES: usize = 100;
+const TOP_PASSAGE_PLACES: usize = 30;
+const TOP_PASSAGE_BODIES: usize = 8;
 
 impl<'a> Site<'a> {
-    pub fn new(library: &'a Library, theme: &'a Theme, config: &'a Config) -> Self {
-        Site { library, theme, config, base: config.base_path() }
+    pub fn new(library: &'a Library, theme: &'a Theme, config: &'a Config, passages: &'a Passages) -> Self {
+        Site {
+            library,
+            theme,
+            config,
+            passages,
+            base: config.base_path(),
+            index_of: OnceLock::new(),
+            places_cache: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The link to a site path such as `bodies/国务院/`, percent-encoded.
@@ -72,9 +103,14 @@ impl<'a> Site<'a> {
     pub fn plan(&self) -> Vec<Page> {
         let mut pages = vec![Page::Home, Page::NotFound, Page::Search, Page::Feed, Page::Sitemap];
         pages.extend((0..self.library.reports.len()).map(Page::Report));
-        pages.extend(
-            (0..self.library.reports.len()).filter(|&i| self.library.predecessors[i].is_some()).map(Page::Compare),
-        );
+        if self.config.compare_pages {
+            pages.extend(
+                (0..self.library.reports.len()).filter(|&i| self.library.predecessors[i].is_some()).map(Page::Compare),
+            );
+        }
+        if self.config.recurring_passages {
+            pages.push(Page::Passages);
+        }
         for taxonomy in &self.library.taxonomies {
             pages.push(Page::TaxonomyIndex(taxonomy.kind));
             for (t, term) in taxonomy.terms.iter().enumerate() {
@@ -116,6 +152,7 @@ impl<'a> Site<'a> {
     fn page_path(&self, page: &Page) -> String {
         match page {
             Page::Search => "search/".into(),
+            Page::Passages => "passages/".into(),
             Page::Compare(i) => format!("{}compare/", self.library.reports[*i].path),
             Page::Report(i) => self.library.reports[*i].path.clone(),
             Page::TaxonomyIndex(kind) => format!("{}/", kind.slug()),
@@ -142,6 +179,7 @@ impl<'a> Site<'a> {
                 let path = self.page_path(page);
                 self.template("compare.html", &self.compare_context(*i, previous, "与上一年对比", &path), &rel_path)?
             }
+            Page::Passages => self.template("passages.html", &self.passages_context(), &rel_path)?,
             Page::Search => {
                 let mut context = self.base_context("搜索", "search/");
                 context.insert("api_url", &self.url("api/search"));
@@ -173,6 +211,13 @@ impl<'a> Site<'a> {
 
     fn base_context(&self, page_title: &str, current_path: &str) -> tera::Context {
         let mut context = tera::Context::new();
+        let mut nav: Vec<Link> = TaxonomyKind::ALL
+            .iter()
+            .map(|k| Link { name: k.title().into(), url: self.url(&format!("{}/", k.slug())) })
+            .collect();
+        if self.config.recurring_passages {
+            nav.push(Link { name: "重复段落".into(), url: self.url("passages/") });
+        }
         context.insert(
             "site",
             &SiteView {
@@ -185,10 +230,7 @@ impl<'a> Site<'a> {
                 style_url: self.url("static/style.css"),
                 favicon_url: self.url("static/favicon.svg"),
                 search_url: self.url("search/"),
-                nav: TaxonomyKind::ALL
-                    .iter()
-                    .map(|k| Link { name: k.title().into(), url: self.url(&format!("{}/", k.slug())) })
-                    .collect(),
+                nav,
             },
         );
         context.insert("page_title", page_title);
@@ -298,11 +340,13 @@ impl<'a> Site<'a> {
             tags: &meta.tags,
             source: meta.source.as_deref(),
             review: &meta.review,
-            content: &report.rendered.html,
+            content: self.marked_content(index),
             toc: &report.rendered.toc,
         };
         let (previous, next) = self.library.neighbours[index];
-        let compare_url = self.library.predecessors[index].map(|_| self.page_url(&Page::Compare(index)));
+        let compare_url = self.library.predecessors[index]
+            .filter(|_| self.config.compare_pages)
+            .map(|_| self.page_url(&Page::Compare(index)));
         context.insert("compare_url", &compare_url);
         context.insert("report", &view);
         context.insert("previous", &previous.map(|i| self.summary(i)));
@@ -335,6 +379,156 @@ impl<'a> Site<'a> {
         }
         context.insert("report", &self.summary(index));
         context.insert("previous", &self.summary(previous_index));
+        context
+    }
+
+    /// The report's HTML, with a marker after each paragraph that other
+    /// reports have too, naming them.
+    fn marked_content(&self, index: usize) -> Cow<'a, str> {
+        let report = &self.library.reports[index];
+        let found = self.passages.of_report(&report.source);
+        if found.is_empty() {
+            return Cow::Borrowed(&report.rendered.html);
+        }
+        let markers: Vec<(u32, String)> = found
+            .into_iter()
+            .map(|(number, key, group)| (number, self.passage_marker(index, number, key, group)))
+            .collect();
+        Cow::Owned(crate::passages::insert_markers(&report.rendered.html, &markers))
+    }
+
+    /// A passage's places, one per report (its first paragraph there),
+    /// oldest year first: (report index, paragraph number, text key). Made
+    /// once per passage: a passage in a thousand reports has a marker in each.
+    fn places_of(&self, group: &Group) -> Arc<PassagePlaces> {
+        if let Some(places) = self.places_cache.lock().expect("no panic while holding the lock").get(&group.id) {
+            return places.clone();
+        }
+        let index_of = self.index_of.get_or_init(|| {
+            let mut index_of = vec![None; self.passages.id_count()];
+            for (i, report) in self.library.reports.iter().enumerate() {
+                if let Some(id) = self.passages.id_of(&report.source) {
+                    index_of[id as usize] = Some(i);
+                }
+            }
+            index_of
+        });
+        let mut places: Vec<(i32, usize, u32, u64)> = self
+            .passages
+            .places(group)
+            .filter_map(|place| {
+                let i = index_of[place.report as usize]?;
+                Some((self.library.reports[i].meta.year, i, place.paragraph, place.key))
+            })
+            .collect();
+        places.sort_unstable();
+        places.dedup_by_key(|p| p.1);
+        let places = Arc::new(places.into_iter().map(|(_, i, paragraph, key)| (i, paragraph, key)).collect::<Vec<_>>());
+        self.places_cache.lock().expect("no panic while holding the lock").insert(group.id, places.clone());
+        places
+    }
+
+    /// `<details>` naming where else a paragraph is. Written here rather than
+    /// in a template: it goes inside the report's HTML, after its paragraph.
+    fn passage_marker(&self, index: usize, number: u32, key: u64, group: &Group) -> String {
+        let places = self.places_of(group);
+        let others = || places.iter().filter(|p| p.0 != index);
+        let count = others().count();
+        // Writing to a String cannot fail.
+        let mut html = String::with_capacity(600);
+        let _ = write!(html, "<details class=\"passage\"><summary>另见 {count} 篇报告</summary><ul>");
+        for &(i, paragraph, other_key) in others().take(MARKER_PLACES) {
+            let report = &self.library.reports[i];
+            let _ = write!(
+                html,
+                "<li>{}年 <a href=\"{}{}#p-{paragraph}\">{}</a>{}</li>",
+                report.meta.year,
+                self.base,
+                utf8_percent_encode(&report.path, PATH),
+                xml_escape(&report.meta.title),
+                if other_key == key { "" } else { "<span class=\"near\">（文字略有不同）</span>" }
+            );
+        }
+        html.push_str("</ul>");
+        if count > MARKER_PLACES {
+            // Its opening words as a phrase query: the search lists every report.
+            let text = crate::passages::paragraph_text(&self.library.reports[index], number);
+            let opening: String = text.chars().take_while(|&c| c != '"').take(16).collect();
+            let _ = write!(
+                html,
+                "<p class=\"more\"><a href=\"{}search/?q={}\">搜索此段</a></p>",
+                self.base,
+                utf8_percent_encode(&format!("\"{opening}\""), NON_ALPHANUMERIC)
+            );
+        }
+        html.push_str("</details>\n");
+        html
+    }
+
+    /// The most recurring passages, each with its spread over years and bodies.
+    fn passages_context(&self) -> tera::Context {
+        let mut context = self.base_context("重复段落", "passages/");
+        let entries: Vec<PassageView> = self
+            .passages
+            .most_recurring()
+            .take(TOP_PASSAGES)
+            .map(|group| {
+                let key = self.passages.most_common_text(group);
+                let places: Vec<(usize, u32, bool)> =
+                    self.places_of(group).iter().map(|&(i, paragraph, k)| (i, paragraph, k == key)).collect();
+                let (shown, paragraph, _) = places.iter().copied().find(|p| p.2).unwrap_or(places[0]);
+                let text = crate::passages::paragraph_text(&self.library.reports[shown], paragraph);
+                let mut years: Vec<(i32, usize)> = Vec::new();
+                let mut bodies: HashMap<&str, (usize, usize)> = HashMap::new();
+                for &(i, _, _) in &places {
+                    let report = &self.library.reports[i];
+                    match years.last_mut() {
+                        Some((year, count)) if *year == report.meta.year => *count += 1,
+                        _ => years.push((report.meta.year, 1)),
+                    }
+                    bodies.entry(&report.meta.body).or_insert((0, i)).0 += 1;
+                }
+                let mut bodies: Vec<(&str, (usize, usize))> = bodies.into_iter().collect();
+                bodies.sort_by(|a, b| (b.1.0, a.1.1).cmp(&(a.1.0, b.1.1)));
+                PassageView {
+                    id: format!("{:016x}", group.id),
+                    text,
+                    reports: places.len(),
+                    variants: group.variants(),
+                    first_year: years.first().map_or(0, |y| y.0),
+                    last_year: years.last().map_or(0, |y| y.0),
+                    years: years.into_iter().map(|(year, count)| YearCount { year, count }).collect(),
+                    bodies_count: bodies.len(),
+                    bodies: bodies
+                        .into_iter()
+                        .take(TOP_PASSAGE_BODIES)
+                        .map(|(name, (count, i))| BodyCount {
+                            name,
+                            url: self.term_url(TaxonomyKind::Body, &self.library.reports[i]),
+                            count,
+                        })
+                        .collect(),
+                    unlisted: places.len().saturating_sub(TOP_PASSAGE_PLACES),
+                    places: places
+                        .iter()
+                        .take(TOP_PASSAGE_PLACES)
+                        .map(|&(i, paragraph, same)| {
+                            let report = &self.library.reports[i];
+                            PlaceView {
+                                title: &report.meta.title,
+                                url: format!("{}#p-{paragraph}", self.url(&report.path)),
+                                year: report.meta.year,
+                                body: &report.meta.body,
+                                same,
+                            }
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        context.insert("passages", &entries);
+        context.insert("total", &self.passages.recurring_count());
+        context.insert("min_chars", &crate::passages::MIN_CHARS);
         context
     }
 
@@ -555,8 +749,47 @@ struct ReportView<'a> {
     tags: &'a [String],
     source: Option<&'a str>,
     review: &'a [String],
-    content: &'a str,
+    content: Cow<'a, str>,
     toc: &'a [Heading],
+}
+
+#[derive(Serialize)]
+struct PassageView<'a> {
+    id: String,
+    text: &'a str,
+    reports: usize,
+    /// Different wordings of the passage.
+    variants: usize,
+    first_year: i32,
+    last_year: i32,
+    years: Vec<YearCount>,
+    bodies_count: usize,
+    bodies: Vec<BodyCount<'a>>,
+    places: Vec<PlaceView<'a>>,
+    unlisted: usize,
+}
+
+#[derive(Serialize)]
+struct YearCount {
+    year: i32,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct BodyCount<'a> {
+    name: &'a str,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct PlaceView<'a> {
+    title: &'a str,
+    url: String,
+    year: i32,
+    body: &'a str,
+    /// The same words as the passage's most common wording.
+    same: bool,
 }
 
 #[derive(Serialize)]

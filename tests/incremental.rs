@@ -1,5 +1,6 @@
-//! Incremental equals full: random sequences of edits (text, title, year,
-//! body, period, add, delete, rename, a broken file and its fix) applied
+//! Incremental equals full: random sequences of edits (text, a character of
+//! a paragraph, title, year, body, period, add, delete, rename, a broken
+//! file and its fix) applied
 //! through the incremental path must leave exactly the output folder and the
 //! search results of a clean full build of the same files.
 
@@ -19,9 +20,15 @@ const PHRASES: [&str; 4] = ["打通供应链", "疫情防控", "营商环境持�
 
 #[derive(Debug, Clone)]
 enum Edit {
+    /// A paragraph long enough to be a recurring passage.
     AppendText {
         file: usize,
         phrase: usize,
+    },
+    /// One character of the report's longest paragraph changed: that
+    /// paragraph becomes a near-copy of what it was.
+    ChangeCharacter {
+        file: usize,
     },
     Title {
         file: usize,
@@ -62,6 +69,7 @@ fn edit() -> impl Strategy<Value = Edit> {
     let file = 0usize..1000;
     prop_oneof![
         (file.clone(), 0..PHRASES.len()).prop_map(|(file, phrase)| Edit::AppendText { file, phrase }),
+        file.clone().prop_map(|file| Edit::ChangeCharacter { file }),
         (file.clone(), any::<u8>()).prop_map(|(file, n)| Edit::Title { file, n }),
         (file.clone(), 2018..2026).prop_map(|(file, year)| Edit::Year { file, year }),
         (file.clone(), 0..BODIES.len()).prop_map(|(file, body)| Edit::Body { file, body }),
@@ -97,8 +105,22 @@ fn apply_to_files(root: &Path, edit: &Edit, counter: &mut usize) -> Vec<PathBuf>
         Edit::AppendText { file, phrase } => {
             let path = pick(file);
             let mut text = std::fs::read_to_string(&path).unwrap();
-            text.push_str(&format!("\n新增段落{counter}：{}。\n", PHRASES[phrase]));
+            text.push_str(&format!(
+                "\n新增段落：围绕{}开展专项工作，细化任务分工，明确责任人和完成时限，确保各项任务落地见效。\n",
+                PHRASES[phrase]
+            ));
             std::fs::write(&path, text).unwrap();
+            vec![path]
+        }
+        Edit::ChangeCharacter { file } => {
+            let path = pick(file);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let longest = text.lines().filter(|l| !l.starts_with('#')).max_by_key(|l| l.chars().count()).unwrap();
+            let mut changed: Vec<char> = longest.chars().collect();
+            let middle = changed.len() / 2;
+            changed[middle] = if changed[middle] == '某' { '本' } else { '某' };
+            let changed: String = changed.into_iter().collect();
+            std::fs::write(&path, text.replacen(longest, &changed, 1)).unwrap();
             vec![path]
         }
         Edit::Title { file, n } => {
@@ -300,7 +322,12 @@ fn a_text_edit_rewrites_only_the_pages_it_affects() {
     for page in ["/2021/qu-renda-niandu/", "/2023/qu-renda-niandu/", "/years/2022/", "/"] {
         assert!(pages.iter().any(|p| p == page), "{page} is rewritten: {pages:?}");
     }
-    assert!(!pages.iter().any(|p| p == "/2022/shi-fagaiwei-niandu/"), "another body's report is untouched: {pages:?}");
+    // Another body's report that shares a passage names the report by its
+    // title; one that shares none is untouched.
+    assert!(pages.iter().any(|p| p == "/2022/shi-fagaiwei-niandu/"), "{pages:?}");
+    let sharing = std::fs::read_to_string(live.output.join("2022/shi-fagaiwei-niandu/index.html")).unwrap();
+    assert!(sharing.contains(">改过的标题</a>"), "its passage marker has the new title");
+    assert!(!pages.iter().any(|p| p == "/2024/shi-fagaiwei-niandu/"), "another body's report is untouched: {pages:?}");
     assert_same_as_full_build(&live, "a title edit");
 }
 

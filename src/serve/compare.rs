@@ -55,6 +55,7 @@ fn render(root: PathBuf, old: PathBuf, new: PathBuf) -> anyhow::Result<String> {
     let library = Library::new(reports, &config);
     let index_of = |source: &PathBuf| library.reports.iter().position(|r| &r.source == source).expect("loaded above");
     let (old, new) = (index_of(&old), index_of(&new));
-    let site = Site::new(&library, &theme, &config);
+    let passages = crate::passages::Passages::default();
+    let site = Site::new(&library, &theme, &config, &passages);
     Ok(String::from_utf8(site.render_comparison(old, new)?)?)
 }

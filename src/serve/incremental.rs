@@ -10,6 +10,10 @@
 //!   year, period, URL), and whether it has a predecessor;
 //! - a comparison page: the report and its predecessor (same body and
 //!   period, the nearest earlier year);
+//! - a report page's passage markers: the other reports with the same or
+//!   nearly the same paragraph (`Passages::update` says which changed);
+//! - the recurring-passages page: every report (rewritten on any content
+//!   edit, like home);
 //! - a term's list pages: the reports of that term, in archive order;
 //! - home, the taxonomy overviews, the feed, the sitemap and 404: everything
 //!   (they are few, so they are always rewritten);
@@ -202,6 +206,16 @@ impl LiveSite {
             if changes.static_files {
                 pages.extend(self.site.theme.static_files.keys().cloned().map(Page::Static));
             }
+            // Pages a report's edit reaches from several sides are written once,
+            // and pages the config turned off not at all.
+            pages.sort_unstable();
+            pages.dedup();
+            let config = &self.site.config;
+            pages.retain(|page| match page {
+                Page::Compare(_) => config.compare_pages,
+                Page::Passages => config.recurring_passages,
+                _ => true,
+            });
             let (written, removed, urls) = self.write_pages(&pages)?;
             rebuilt.written = written;
             rebuilt.removed = removed;
@@ -235,12 +249,15 @@ impl LiveSite {
     /// with the year before and the next year's with them, and the feed
     /// (which quotes a first paragraph when there is no summary) change.
     fn replace_in_place(&mut self, update: Update, positions: Vec<usize>) -> Vec<Page> {
+        let changed_sources = update.sources();
         let library = &mut self.site.library;
         let mut pages = vec![Page::Feed];
         for (report, &i) in update.loaded.into_iter().zip(&positions) {
             library.reports[i] = report;
             pages.push(Page::Report(i));
         }
+        pages.extend(self.update_passages(&changed_sources, &positions, false));
+        let library = &self.site.library;
         for (j, predecessor) in library.predecessors.iter().enumerate() {
             let compared = predecessor.is_some_and(|p| positions.contains(&p));
             if predecessor.is_some() && (positions.contains(&j) || compared) {
@@ -258,14 +275,50 @@ impl LiveSite {
         reports.retain(|r| !changed_sources.contains(&r.source));
         reports.extend(update.loaded);
         self.site.library = Library::new(reports, &self.site.config);
-        let site = Site::new(&self.site.library, &self.site.theme, &self.site.config);
-        affected_pages(&site, &before, changed_sources)
+        let loaded: Vec<usize> = (0..self.site.library.reports.len())
+            .filter(|&i| changed_sources.contains(&self.site.library.reports[i].source))
+            .collect();
+        let mut pages = self.update_passages(changed_sources, &loaded, true);
+        let site = self.site.renderer();
+        pages.extend(affected_pages(&site, &before, changed_sources));
+        pages
+    }
+
+    /// Brings the recurring passages up to date after the reports at
+    /// `changed` were edited, added or removed (`loaded`: where those still
+    /// present now are). Returns the pages that show a changed passage:
+    /// other reports' pages and the passages page. When `renamed`, the
+    /// reports' titles, years or URLs may have changed too, which the other
+    /// reports sharing a passage with them name.
+    fn update_passages(&mut self, changed: &HashSet<PathBuf>, loaded: &[usize], renamed: bool) -> Vec<Page> {
+        if !self.site.config.recurring_passages {
+            return Vec::new();
+        }
+        let (library, passages) = (&self.site.library, &mut self.site.passages);
+        let removed: Vec<PathBuf> = changed.iter().cloned().collect();
+        let added: Vec<&Report> = loaded.iter().map(|&i| &library.reports[i]).collect();
+        let changed = passages.update(&removed, &added);
+        let mut affected = changed.other_reports;
+        if renamed {
+            for report in &added {
+                affected.extend(passages.sharing_with(&report.source));
+            }
+        }
+        let mut pages = Vec::new();
+        if changed.recurring || renamed {
+            pages.push(Page::Passages);
+        }
+        if !affected.is_empty() {
+            let shown = library.reports.iter().enumerate().filter(|(_, r)| affected.contains(&r.source));
+            pages.extend(shown.map(|(i, _)| Page::Report(i)));
+        }
+        pages
     }
 
     /// Renders `pages` (all or nothing), writes them, and deletes the files
     /// of pages that no longer exist. Returns the counts and the pages' URLs.
     fn write_pages(&mut self, pages: &[Page]) -> Result<(usize, usize, Vec<String>)> {
-        let site = Site::new(&self.site.library, &self.site.theme, &self.site.config);
+        let site = self.site.renderer();
         let outputs: Vec<Output> = pages.par_iter().map(|page| site.render_page(page)).collect::<Result<_>>()?;
         for output in &outputs {
             write_atomically(&self.output, output)?;
@@ -467,7 +520,7 @@ fn affected_pages(site: &Site, before: &Snapshot, changed: &HashSet<PathBuf>) ->
 
 /// The output path of every page of the site.
 fn plan_paths(site: &LoadedSite) -> BTreeSet<String> {
-    let renderer = Site::new(&site.library, &site.theme, &site.config);
+    let renderer = site.renderer();
     renderer.plan().iter().map(|page| renderer.rel_path(page)).collect()
 }
 

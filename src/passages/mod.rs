@@ -1,0 +1,482 @@
+//! Recurring passages: paragraphs that recur, verbatim or nearly, across
+//! reports ("what was carried over").
+//!
+//! Every paragraph of at least `MIN_CHARS` characters is a candidate. Equal
+//! texts (ignoring whitespace) are one *text*; texts whose MinHash
+//! signatures say they are at least 0.7 alike are linked, and the connected
+//! groups of linked texts are the *passages*. A passage that appears in two
+//! or more reports recurs.
+//!
+//! The same `update` builds the passages of a whole site and keeps them
+//! current after an edit: it re-reads only the changed reports, regroups
+//! only the texts whose groups they touch, and says which other reports'
+//! pages show a changed passage. Groups are connected components, which do
+//! not depend on the order texts were added in, so an updated `Passages`
+//! equals one found from scratch.
+
+mod minhash;
+
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::content::Report;
+use crate::markdown::BlockKind;
+use minhash::Signature;
+
+/// Shorter paragraphs ("同志们！", "现将有关情况报告如下：") recur by nature.
+pub const MIN_CHARS: usize = 30;
+
+/// A paragraph of a report: its number (`p-7` is 7) and its text's key.
+type Paragraph = (u32, u64);
+
+/// A report's number here: places name reports by it, not by path.
+pub type ReportId = u32;
+
+#[derive(Default)]
+pub struct Passages {
+    /// Every report seen, by source (a removed one keeps its id).
+    ids: HashMap<PathBuf, ReportId>,
+    sources: Vec<PathBuf>,
+    /// Each report's paragraphs that are long enough to match, by id.
+    paragraphs: Vec<Vec<Paragraph>>,
+    texts: KeyMap<Text>,
+    /// LSH buckets: texts by the key of one band of their signature.
+    buckets: KeyMap<Bucket>,
+    groups: KeyMap<Group>,
+    /// Groups found in two reports or more: most reports first, then id.
+    ranking: BTreeSet<(Reverse<usize>, u64)>,
+}
+
+/// One distinct paragraph text and where it is.
+struct Text {
+    signature: Signature,
+    /// Report and paragraph number, in no particular order.
+    places: Vec<(ReportId, u32)>,
+    group: u64,
+}
+
+/// A passage: texts linked by similarity. Its id is its smallest text key.
+#[derive(Debug)]
+pub struct Group {
+    pub id: u64,
+    /// Text keys, ascending.
+    texts: Vec<u64>,
+    /// How many different reports have one of the texts.
+    pub reports: usize,
+}
+
+impl Group {
+    pub fn recurs(&self) -> bool {
+        self.reports >= 2
+    }
+
+    /// How many different wordings it has.
+    pub fn variants(&self) -> usize {
+        self.texts.len()
+    }
+}
+
+/// Where a passage is: a report's paragraph, with that paragraph's text key
+/// (equal keys: the very same words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub report: ReportId,
+    pub paragraph: u32,
+    pub key: u64,
+}
+
+/// What an `update` changed.
+#[derive(Debug, Default)]
+pub struct Changed {
+    /// Whether a recurring passage appeared, went, or changed its places.
+    pub recurring: bool,
+    /// The reports, other than those updated, whose pages show such a passage.
+    pub other_reports: BTreeSet<PathBuf>,
+}
+
+enum Bucket {
+    One(u64),
+    Many(Vec<u64>),
+}
+
+impl Passages {
+    /// The passages of `reports`, found from scratch.
+    pub fn find<'a>(reports: impl IntoParallelIterator<Item = &'a Report>) -> Passages {
+        let mut passages = Passages::default();
+        let reports: Vec<&Report> = reports.into_par_iter().collect();
+        passages.update(&[], &reports);
+        passages
+    }
+
+    /// Forgets the reports at `removed` and (re)reads `added`, and says what
+    /// that changed.
+    pub fn update(&mut self, removed: &[PathBuf], added: &[&Report]) -> Changed {
+        let found: Vec<Vec<(Paragraph, usize)>> = added.par_iter().map(|r| paragraphs(r)).collect();
+        let signatures = self.sign_new_texts(added, &found);
+
+        // Which texts gain or lose a place.
+        let mut touched = KeySet::default();
+        let mut changed: HashSet<ReportId> = HashSet::new();
+        let still_there: HashSet<&Path> = added.iter().map(|r| r.source.as_path()).collect();
+        for source in removed.iter().filter(|s| !still_there.contains(s.as_path())) {
+            if let Some(&id) = self.ids.get(source) {
+                let old = std::mem::take(&mut self.paragraphs[id as usize]);
+                self.replace_places(id, &old, &[], &mut touched);
+                changed.insert(id);
+            }
+        }
+        for (report, found) in added.iter().zip(found) {
+            let new: Vec<Paragraph> = found.into_iter().map(|(paragraph, _)| paragraph).collect();
+            for &(_, key) in &new {
+                if let Some(signature) = signatures.get(&key) {
+                    self.add_text(key, *signature);
+                }
+            }
+            let id = self.id(&report.source);
+            let old = std::mem::take(&mut self.paragraphs[id as usize]);
+            self.replace_places(id, &old, &new, &mut touched);
+            self.paragraphs[id as usize] = new;
+            changed.insert(id);
+        }
+
+        let mut affected = HashSet::new();
+        self.regroup(touched, &mut affected);
+        Changed {
+            // Only recurring passages have reports to show.
+            recurring: !affected.is_empty(),
+            other_reports: affected
+                .into_iter()
+                .filter(|id| !changed.contains(id))
+                .map(|id| self.sources[id as usize].clone())
+                .collect(),
+        }
+    }
+
+    /// The id of a report, given one if it has none.
+    fn id(&mut self, source: &Path) -> ReportId {
+        if let Some(&id) = self.ids.get(source) {
+            return id;
+        }
+        let id = self.sources.len() as ReportId;
+        self.ids.insert(source.to_path_buf(), id);
+        self.sources.push(source.to_path_buf());
+        self.paragraphs.push(Vec::new());
+        id
+    }
+
+    /// The id of a report, if it has one.
+    pub fn id_of(&self, source: &Path) -> Option<ReportId> {
+        self.ids.get(source).copied()
+    }
+
+    /// How many ids have been given: every id is below.
+    pub fn id_count(&self) -> usize {
+        self.sources.len()
+    }
+
+    /// Signatures of the texts of `found` that are not known yet, computed
+    /// once per text and in parallel.
+    fn sign_new_texts(&self, added: &[&Report], found: &[Vec<(Paragraph, usize)>]) -> KeyMap<Signature> {
+        let mut new: KeyMap<(usize, usize)> = KeyMap::default();
+        for (r, paragraphs) in found.iter().enumerate() {
+            for &((_, key), block) in paragraphs {
+                if !self.texts.contains_key(&key) {
+                    new.entry(key).or_insert((r, block));
+                }
+            }
+        }
+        let new: Vec<(u64, (usize, usize))> = new.into_iter().collect();
+        new.into_par_iter()
+            .map(|(key, (r, block))| {
+                let chars = minhash::normalize(&added[r].rendered.blocks[block].text);
+                (key, minhash::signature(&chars))
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect()
+    }
+
+    fn add_text(&mut self, key: u64, signature: Signature) {
+        if self.texts.contains_key(&key) {
+            return;
+        }
+        for band in 0..minhash::BANDS {
+            let band_key = minhash::band_key(&signature, band);
+            match self.buckets.get_mut(&band_key) {
+                None => {
+                    self.buckets.insert(band_key, Bucket::One(key));
+                }
+                Some(Bucket::One(other)) => {
+                    let other = *other;
+                    self.buckets.insert(band_key, Bucket::Many(vec![other, key]));
+                }
+                Some(Bucket::Many(keys)) => keys.push(key),
+            }
+        }
+        // Not in a group yet: `regroup` gives it one.
+        self.texts.insert(key, Text { signature, places: Vec::new(), group: NO_GROUP });
+    }
+
+    fn remove_text(&mut self, key: u64) {
+        let Some(text) = self.texts.remove(&key) else { return };
+        for band in 0..minhash::BANDS {
+            let band_key = minhash::band_key(&text.signature, band);
+            let now_empty = match self.buckets.get_mut(&band_key) {
+                Some(Bucket::One(_)) => true,
+                Some(Bucket::Many(keys)) => {
+                    keys.retain(|&k| k != key);
+                    keys.is_empty()
+                }
+                None => false,
+            };
+            if now_empty {
+                self.buckets.remove(&band_key);
+            }
+        }
+    }
+
+    /// Moves a report's places from `old` to `new` paragraphs, noting the
+    /// texts that gained or lost one. A paragraph that kept its number and
+    /// text changes nothing.
+    fn replace_places(&mut self, report: ReportId, old: &[Paragraph], new: &[Paragraph], touched: &mut KeySet) {
+        let (old_set, new_set): (HashSet<&Paragraph>, HashSet<&Paragraph>) =
+            (old.iter().collect(), new.iter().collect());
+        for paragraph @ &(number, key) in old {
+            if new_set.contains(paragraph) {
+                continue;
+            }
+            touched.insert(key);
+            if let Some(text) = self.texts.get_mut(&key) {
+                text.places.retain(|&place| place != (report, number));
+            }
+        }
+        for paragraph @ &(number, key) in new {
+            if old_set.contains(paragraph) {
+                continue;
+            }
+            touched.insert(key);
+            if let Some(text) = self.texts.get_mut(&key) {
+                text.places.push((report, number));
+            }
+        }
+    }
+
+    /// Regroups the touched texts, with every text of the groups they were
+    /// in (a group that lost a text may fall apart) and of the groups they
+    /// join now (a new text may link two groups). Adds the reports shown by
+    /// every group removed or made, if it recurs, to `affected`.
+    fn regroup(&mut self, touched: KeySet, affected: &mut HashSet<ReportId>) {
+        let mut seeds: Vec<u64> = Vec::new();
+        for key in touched {
+            let Some(group) = self.texts.get(&key).map(|t| t.group) else { continue };
+            if group != NO_GROUP {
+                seeds.extend(self.dissolve(group, affected));
+            }
+            seeds.push(key);
+        }
+        // Texts no report has any more.
+        let unused: Vec<u64> =
+            seeds.iter().copied().filter(|k| self.texts.get(k).is_some_and(|t| t.places.is_empty())).collect();
+        for key in unused {
+            self.remove_text(key);
+        }
+        seeds.retain(|k| self.texts.contains_key(k));
+
+        let mut grouped = KeySet::default();
+        for seed in seeds {
+            if grouped.contains(&seed) {
+                continue;
+            }
+            // Breadth-first over similar texts: one connected group.
+            let mut members = vec![seed];
+            grouped.insert(seed);
+            let mut next = 0;
+            while next < members.len() {
+                let key = members[next];
+                next += 1;
+                for neighbour in self.similar_texts(key) {
+                    if grouped.insert(neighbour) {
+                        // A text of a group not touched: that group joins this one.
+                        let group = self.texts[&neighbour].group;
+                        if group != NO_GROUP {
+                            self.dissolve(group, affected);
+                        }
+                        members.push(neighbour);
+                    }
+                }
+            }
+            self.make_group(members, affected);
+        }
+    }
+
+    /// Removes a group, returning its texts; they have no group until
+    /// `make_group` gives them one.
+    fn dissolve(&mut self, id: u64, affected: &mut HashSet<ReportId>) -> Vec<u64> {
+        let Some(group) = self.groups.remove(&id) else { return Vec::new() };
+        self.ranking.remove(&(Reverse(group.reports), id));
+        for key in &group.texts {
+            let text = self.texts.get_mut(key).expect("a group's texts exist");
+            text.group = NO_GROUP;
+            if group.recurs() {
+                affected.extend(text.places.iter().map(|&(report, _)| report));
+            }
+        }
+        group.texts
+    }
+
+    fn make_group(&mut self, mut texts: Vec<u64>, affected: &mut HashSet<ReportId>) {
+        texts.sort_unstable();
+        let id = texts[0];
+        let mut reports: Vec<ReportId> =
+            texts.iter().flat_map(|key| self.texts[key].places.iter().map(|&(report, _)| report)).collect();
+        reports.sort_unstable();
+        reports.dedup();
+        let group = Group { id, reports: reports.len(), texts };
+        if group.recurs() {
+            affected.extend(reports);
+            self.ranking.insert((Reverse(group.reports), id));
+        }
+        for key in &group.texts {
+            self.texts.get_mut(key).expect("a group's texts exist").group = id;
+        }
+        self.groups.insert(id, group);
+    }
+
+    /// Texts that share a band with `key`'s signature and are alike enough.
+    fn similar_texts(&self, key: u64) -> Vec<u64> {
+        let signature = &self.texts[&key].signature;
+        let mut out = Vec::new();
+        for band in 0..minhash::BANDS {
+            let candidates = match self.buckets.get(&minhash::band_key(signature, band)) {
+                Some(Bucket::Many(keys)) => keys.as_slice(),
+                _ => continue,
+            };
+            for &other in candidates {
+                if other != key && !out.contains(&other) && minhash::similar(signature, &self.texts[&other].signature) {
+                    out.push(other);
+                }
+            }
+        }
+        out
+    }
+
+    /// The recurring passages of a report: its paragraph number, that
+    /// paragraph's text key and the passage, in paragraph order.
+    pub fn of_report(&self, source: &Path) -> Vec<(u32, u64, &Group)> {
+        let Some(id) = self.id_of(source) else { return Vec::new() };
+        self.paragraphs[id as usize]
+            .iter()
+            .filter_map(|&(number, key)| {
+                let group = &self.groups[&self.texts[&key].group];
+                group.recurs().then_some((number, key, group))
+            })
+            .collect()
+    }
+
+    /// Every place of a passage, in no particular order.
+    pub fn places<'a>(&'a self, group: &'a Group) -> impl Iterator<Item = Place> + 'a {
+        group.texts.iter().flat_map(move |&key| {
+            self.texts[&key].places.iter().map(move |&(report, paragraph)| Place { report, paragraph, key })
+        })
+    }
+
+    /// The passages found in the most reports, most first.
+    pub fn most_recurring(&self) -> impl Iterator<Item = &Group> {
+        self.ranking.iter().map(|(_, id)| &self.groups[id])
+    }
+
+    /// The key of a passage's wording found in the most places.
+    pub fn most_common_text(&self, group: &Group) -> u64 {
+        let places = |key: &u64| self.texts[key].places.len();
+        *group.texts.iter().max_by(|a, b| places(a).cmp(&places(b)).then(b.cmp(a))).expect("a group has texts")
+    }
+
+    /// How many passages recur.
+    pub fn recurring_count(&self) -> usize {
+        self.ranking.len()
+    }
+
+    /// The other reports that share a recurring passage with `source`: their
+    /// pages name it, so they change when its title, year or URL does.
+    pub fn sharing_with(&self, source: &Path) -> BTreeSet<PathBuf> {
+        let mut out = BTreeSet::new();
+        let id = self.id_of(source);
+        for (_, _, group) in self.of_report(source) {
+            let others = self.places(group).filter(|p| Some(p.report) != id);
+            out.extend(others.map(|p| self.sources[p.report as usize].clone()));
+        }
+        out
+    }
+}
+
+/// The text of paragraph `p-{number}` of a report.
+pub fn paragraph_text(report: &Report, number: u32) -> &str {
+    let anchor = format!("p-{number}");
+    report.rendered.blocks.iter().find(|b| b.anchor == anchor).map_or("", |b| b.text.as_str())
+}
+
+/// `html` with each marker right after the paragraph `<p id="p-N">` it
+/// belongs to. Markers are in paragraph order.
+pub fn insert_markers(html: &str, markers: &[(u32, String)]) -> String {
+    let mut out = String::with_capacity(html.len() + markers.iter().map(|(_, m)| m.len()).sum::<usize>());
+    let mut rest = html;
+    for (number, marker) in markers {
+        let opening = format!("<p id=\"p-{number}\">");
+        let Some(start) = rest.find(&opening) else { continue };
+        let Some(close) = rest[start..].find("</p>") else { continue };
+        let mut end = start + close + "</p>".len();
+        if rest[end..].starts_with('\n') {
+            end += 1;
+        }
+        out.push_str(&rest[..end]);
+        out.push_str(marker);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Marks a text between leaving a group and joining a new one.
+const NO_GROUP: u64 = u64::MAX;
+
+/// A report's paragraphs long enough to match, each with its block index.
+fn paragraphs(report: &Report) -> Vec<(Paragraph, usize)> {
+    let mut out = Vec::new();
+    let mut buffer = Vec::new();
+    for (i, block) in report.rendered.blocks.iter().enumerate() {
+        if block.kind != BlockKind::Paragraph || block.text.len() < MIN_CHARS {
+            continue;
+        }
+        let Some(number) = block.anchor.strip_prefix("p-").and_then(|n| n.parse().ok()) else { continue };
+        let (key, length) = minhash::text_key(&block.text, &mut buffer);
+        if length >= MIN_CHARS {
+            out.push(((number, key), i));
+        }
+    }
+    out
+}
+
+/// Text keys and band keys are hashes already: used as they are.
+type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
+type KeySet = HashSet<u64, BuildHasherDefault<KeyHasher>>;
+
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only u64 keys are hashed")
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
