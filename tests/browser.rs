@@ -370,11 +370,47 @@ fn a_report_links_to_its_comparison_with_the_year_before() {
     assert_ne!(marks, "0");
     let colour = eval_string(tab, "getComputedStyle(document.querySelector('.diff .changed ins')).backgroundColor");
     assert_ne!(colour, "rgba(0, 0, 0, 0)", "inserted characters are highlighted");
-    // A folded run opens.
     // A folded run of unchanged sentences opens.
     tab.find_element(".diff details summary").unwrap().click().unwrap();
     wait_for(tab, "the fold to open", "document.querySelector('.diff details').open");
     screenshot(tab, "compare.png");
+    let errors = errors.lock().unwrap();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+}
+
+#[test]
+fn a_recurring_paragraph_names_where_else_it_is_and_the_passages_page_lists_it() {
+    let StaticSession { server, tab, errors, .. } = &static_session();
+
+    tab.navigate_to(&server.url("/2022/qu-renda-niandu/")).unwrap().wait_until_navigated().unwrap();
+    // The marker is closed at first: a small label, its list hidden.
+    let label = text_of(tab, ".report-body details.passage summary");
+    assert!(label.starts_with("另见 ") && label.ends_with(" 篇报告"), "{label}");
+    let visible = eval_string(tab, "String(document.querySelector('details.passage ul').checkVisibility())");
+    assert_eq!(visible, "false", "the list is folded away");
+    let paragraph = eval_string(
+        tab,
+        "document.querySelector('details.passage').previousElementSibling.innerText.replace(/\\s/g, '')",
+    );
+    tab.find_element(".report-body details.passage summary").unwrap().click().unwrap();
+    wait_for(tab, "the marker to open", "document.querySelector('details.passage ul').checkVisibility()");
+    screenshot(tab, "passage-marker.png");
+
+    // Its first place is the same paragraph in another report.
+    follow(tab, "details.passage li a");
+    let url = tab.get_url();
+    let anchor = url.rsplit_once('#').map(|(_, a)| a.to_owned()).expect("the link goes to a paragraph");
+    let there = eval_string(tab, &format!("document.getElementById('{anchor}').innerText.replace(/\\s/g, '')"));
+    let near = eval_string(tab, "String(!!document.querySelector('details.passage'))");
+    assert_eq!(near, "true", "the other report marks the paragraph too");
+    let shared = paragraph.chars().filter(|c| there.contains(*c)).count();
+    assert!(shared * 10 >= paragraph.chars().count() * 8, "{paragraph} ≈ {there}");
+
+    follow(tab, ".site-nav a[href='/passages/']");
+    assert_eq!(text_of(tab, "main h1"), "重复段落");
+    let first = text_of(tab, ".passage-list > li .passage-spread");
+    assert!(first.contains("篇报告") && first.contains("个机关"), "{first}");
+    screenshot(tab, "passages.png");
     let errors = errors.lock().unwrap();
     assert!(errors.is_empty(), "console errors: {errors:?}");
 }

@@ -480,3 +480,88 @@ impl Hasher for KeyHasher {
         self.0 = n;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::FrontMatter;
+
+    const A: &str = "坚持以人民为中心的发展思想，着力保障和改善民生，城乡居民收入稳步增长，基本公共服务水平不断提高。";
+    const A2: &str = "坚持以人民为中心的发展思想，着力保障和改善民生，城乡居民收入较快增长，基本公共服务水平不断提高。";
+    const B: &str = "全年粮食产量创历史新高，工业增加值增长百分之六，进出口总额突破四千亿元，新增城镇就业超过预期。";
+    const C: &str = "深入推进依法行政，政府立法、规范性文件审查和行政复议工作不断加强，法治政府建设取得新成效。";
+    const D: &str = "本局全年开展执法检查二十余次，查处各类违法案件一百余起，罚没款项全部上缴国库，执法水平明显提升。";
+
+    fn report(source: &str, paragraphs: &[&str]) -> Report {
+        let meta = FrontMatter {
+            title: source.into(),
+            body: "某局".into(),
+            level: "市级".into(),
+            year: 2021,
+            period: "年度".into(),
+            date: None,
+            summary: None,
+            tags: Vec::new(),
+            slug: None,
+            draft: false,
+            source: None,
+            review: Vec::new(),
+        };
+        let rendered = crate::markdown::render(&paragraphs.join("\n\n"), false);
+        Report { source: source.into(), meta, path: format!("{source}/"), rendered }
+    }
+
+    /// Every report's recurring paragraphs and where else they are.
+    fn describe(passages: &Passages, sources: &[&str]) -> Vec<String> {
+        let mut out = Vec::new();
+        for source in sources {
+            for (number, _, group) in passages.of_report(Path::new(source)) {
+                let mut places: Vec<String> = passages
+                    .places(group)
+                    .map(|p| format!("{}#{}", passages.sources[p.report as usize].display(), p.paragraph))
+                    .collect();
+                places.sort();
+                out.push(format!("{source}#{number}: {}", places.join(" ")));
+            }
+        }
+        out.push(format!("recurring: {}", passages.recurring_count()));
+        out
+    }
+
+    #[test]
+    fn groups_exact_and_near_copies_and_skips_copies_within_one_report() {
+        let reports = [report("x", &[A, B]), report("y", &[C, A2]), report("z", &[D, D])];
+        let passages = Passages::find(reports.par_iter());
+        assert_eq!(describe(&passages, &["x", "y", "z"]), ["x#1: x#1 y#2", "y#2: x#1 y#2", "recurring: 1"]);
+    }
+
+    #[test]
+    fn updates_end_where_a_fresh_start_does() {
+        let first = [report("x", &[A, B]), report("y", &[C]), report("z", &[B, C])];
+        let mut passages = Passages::find(first.par_iter());
+        // y now has A's near copy, z is gone, w is new with A; x loses B.
+        let edited = [report("y", &[C, A2]), report("w", &[A]), report("x", &[A])];
+        let changed =
+            passages.update(&["y".into(), "z".into(), "w".into(), "x".into()], &edited.iter().collect::<Vec<_>>());
+        let fresh = Passages::find(edited.par_iter());
+        let sources = ["w", "x", "y", "z"];
+        assert_eq!(describe(&passages, &sources), describe(&fresh, &sources));
+        assert_eq!(
+            describe(&fresh, &sources),
+            ["w#1: w#1 x#1 y#2", "x#1: w#1 x#1 y#2", "y#2: w#1 x#1 y#2", "recurring: 1"]
+        );
+        assert!(changed.recurring);
+        assert!(changed.other_reports.is_empty(), "every report that shows a passage was updated itself");
+
+        // A report that keeps its paragraphs changes nothing else.
+        let same = [report("w", &[A])];
+        let changed = passages.update(&["w".into()], &same.iter().collect::<Vec<_>>());
+        assert!(!changed.recurring && changed.other_reports.is_empty(), "{changed:?}");
+
+        // Removing the paragraph from one report changes the others' markers.
+        let without = [report("w", &[C])];
+        let changed = passages.update(&["w".into()], &without.iter().collect::<Vec<_>>());
+        assert!(changed.recurring);
+        assert_eq!(changed.other_reports, BTreeSet::from(["x".into(), "y".into()]));
+    }
+}
