@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+use rayon::prelude::*;
 
 use wenku::build::{self, BuildOptions};
 use wenku::diagnostics::Diagnostics;
@@ -84,6 +85,17 @@ enum Command {
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// List the passages that recur across reports (the same paragraph, or
+    /// nearly), found in the most reports first.
+    Passages {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// How many to list.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
         #[arg(long)]
         drafts: bool,
     },
@@ -226,12 +238,44 @@ fn run() -> Result<ExitCode> {
                 wenku::search::print::print_results(&mut out, &results, std::io::stdout().is_terminal())?;
             }
         }
+        Command::Passages { root, limit, drafts } => {
+            let mut site = build::load(&root, drafts)?;
+            if !site.config.recurring_passages {
+                site.passages = wenku::passages::Passages::find(site.library.reports.par_iter());
+            }
+            print_passages(&mut std::io::stdout().lock(), &site, limit)?;
+        }
         Command::Init { dir } => {
             wenku::init::init(&dir)?;
             eprintln!("created a new site in {}; build it with `wenku build --root {}`", dir.display(), dir.display());
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `limit` most recurring passages: their spread, then their text.
+fn print_passages(out: &mut impl Write, site: &build::LoadedSite, limit: usize) -> std::io::Result<()> {
+    let located = wenku::passages::Located::new(&site.passages, &site.library);
+    writeln!(
+        out,
+        "{} passages recur in {} reports (paragraphs of at least {} characters, the same or nearly)",
+        site.passages.recurring_count(),
+        site.library.reports.len(),
+        wenku::passages::MIN_CHARS
+    )?;
+    for (rank, group) in site.passages.most_recurring().take(limit).enumerate() {
+        let spread = located.spread(group);
+        let (first, last) = (spread.years[0].0, spread.years[spread.years.len() - 1].0);
+        let years = if first == last { first.to_string() } else { format!("{first}–{last}") };
+        let wordings = if group.variants() > 1 { format!(", {} wordings", group.variants()) } else { String::new() };
+        let bodies = match spread.bodies.len() {
+            1 => "1 body".to_owned(),
+            n => format!("{n} bodies"),
+        };
+        writeln!(out, "\n{:>3}. {} reports, {bodies}, {years}{wordings}", rank + 1, spread.places.len())?;
+        writeln!(out, "     {}", spread.text)?;
+    }
+    Ok(())
 }
 
 /// Imported reports whose metadata a person still has to confirm.

@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::content::{Library, Report, TaxonomyKind, Term};
 use crate::markdown::Heading;
-use crate::passages::{Group, Passages};
+use crate::passages::{Group, Located, Passages, PlaceIn, Spread};
 use crate::theme::{Theme, tera_chain};
 
 /// One file of the built site.
@@ -58,19 +58,14 @@ pub struct Site<'a> {
     pub config: &'a Config,
     pub passages: &'a Passages,
     base: String,
-    /// Each report's index by its id in `passages`, made when a page
-    /// first needs it.
-    index_of: OnceLock<Vec<Option<usize>>>,
-    places_cache: Mutex<HashMap<u64, Arc<PassagePlaces>>>,
+    /// Where the passages' reports are, made when a page first needs it.
+    located: OnceLock<Located<'a>>,
+    places_cache: Mutex<HashMap<u64, Arc<Vec<PlaceIn>>>>,
 }
 
 /// Characters that must be escaped in a URL path; all non-ASCII is too.
 const PATH: &AsciiSet =
     &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}');
-
-/// A passage's places, one per report: (report index, paragraph number,
-/// text key), oldest year first.
-type PassagePlaces = Vec<(usize, u32, u64)>;
 
 const HOME_NEWEST: usize = 12;
 const HOME_GRID_BODIES: usize = 60;
@@ -89,7 +84,7 @@ impl<'a> Site<'a> {
             config,
             passages,
             base: config.base_path(),
-            index_of: OnceLock::new(),
+            located: OnceLock::new(),
             places_cache: Mutex::new(HashMap::new()),
         }
     }
@@ -397,56 +392,41 @@ impl<'a> Site<'a> {
         Cow::Owned(crate::passages::insert_markers(&report.rendered.html, &markers))
     }
 
-    /// A passage's places, one per report (its first paragraph there),
-    /// oldest year first: (report index, paragraph number, text key). Made
-    /// once per passage: a passage in a thousand reports has a marker in each.
-    fn places_of(&self, group: &Group) -> Arc<PassagePlaces> {
+    /// A passage's places, one per report, oldest year first. Made once per
+    /// passage: a passage in a thousand reports has a marker in each.
+    fn places_of(&self, group: &Group) -> Arc<Vec<PlaceIn>> {
         if let Some(places) = self.places_cache.lock().expect("no panic while holding the lock").get(&group.id) {
             return places.clone();
         }
-        let index_of = self.index_of.get_or_init(|| {
-            let mut index_of = vec![None; self.passages.id_count()];
-            for (i, report) in self.library.reports.iter().enumerate() {
-                if let Some(id) = self.passages.id_of(&report.source) {
-                    index_of[id as usize] = Some(i);
-                }
-            }
-            index_of
-        });
-        let mut places: Vec<(i32, usize, u32, u64)> = self
-            .passages
-            .places(group)
-            .filter_map(|place| {
-                let i = index_of[place.report as usize]?;
-                Some((self.library.reports[i].meta.year, i, place.paragraph, place.key))
-            })
-            .collect();
-        places.sort_unstable();
-        places.dedup_by_key(|p| p.1);
-        let places = Arc::new(places.into_iter().map(|(_, i, paragraph, key)| (i, paragraph, key)).collect::<Vec<_>>());
+        let places = Arc::new(self.located().places(group));
         self.places_cache.lock().expect("no panic while holding the lock").insert(group.id, places.clone());
         places
+    }
+
+    fn located(&self) -> &Located<'a> {
+        self.located.get_or_init(|| Located::new(self.passages, self.library))
     }
 
     /// `<details>` naming where else a paragraph is. Written here rather than
     /// in a template: it goes inside the report's HTML, after its paragraph.
     fn passage_marker(&self, index: usize, number: u32, key: u64, group: &Group) -> String {
         let places = self.places_of(group);
-        let others = || places.iter().filter(|p| p.0 != index);
+        let others = || places.iter().filter(|p| p.report != index);
         let count = others().count();
         // Writing to a String cannot fail.
         let mut html = String::with_capacity(600);
         let _ = write!(html, "<details class=\"passage\"><summary>另见 {count} 篇报告</summary><ul>");
-        for &(i, paragraph, other_key) in others().take(MARKER_PLACES) {
-            let report = &self.library.reports[i];
+        for place in others().take(MARKER_PLACES) {
+            let report = &self.library.reports[place.report];
             let _ = write!(
                 html,
-                "<li>{}年 <a href=\"{}{}#p-{paragraph}\">{}</a>{}</li>",
+                "<li>{}年 <a href=\"{}{}#p-{}\">{}</a>{}</li>",
                 report.meta.year,
                 self.base,
                 utf8_percent_encode(&report.path, PATH),
+                place.paragraph,
                 xml_escape(&report.meta.title),
-                if other_key == key { "" } else { "<span class=\"near\">（文字略有不同）</span>" }
+                if place.key == key { "" } else { "<span class=\"near\">（文字略有不同）</span>" }
             );
         }
         html.push_str("</ul>");
@@ -473,23 +453,8 @@ impl<'a> Site<'a> {
             .most_recurring()
             .take(TOP_PASSAGES)
             .map(|group| {
+                let Spread { text, places, years, bodies } = self.located().spread(group);
                 let key = self.passages.most_common_text(group);
-                let places: Vec<(usize, u32, bool)> =
-                    self.places_of(group).iter().map(|&(i, paragraph, k)| (i, paragraph, k == key)).collect();
-                let (shown, paragraph, _) = places.iter().copied().find(|p| p.2).unwrap_or(places[0]);
-                let text = crate::passages::paragraph_text(&self.library.reports[shown], paragraph);
-                let mut years: Vec<(i32, usize)> = Vec::new();
-                let mut bodies: HashMap<&str, (usize, usize)> = HashMap::new();
-                for &(i, _, _) in &places {
-                    let report = &self.library.reports[i];
-                    match years.last_mut() {
-                        Some((year, count)) if *year == report.meta.year => *count += 1,
-                        _ => years.push((report.meta.year, 1)),
-                    }
-                    bodies.entry(&report.meta.body).or_insert((0, i)).0 += 1;
-                }
-                let mut bodies: Vec<(&str, (usize, usize))> = bodies.into_iter().collect();
-                bodies.sort_by(|a, b| (b.1.0, a.1.1).cmp(&(a.1.0, b.1.1)));
                 PassageView {
                     id: format!("{:016x}", group.id),
                     text,
@@ -502,7 +467,7 @@ impl<'a> Site<'a> {
                     bodies: bodies
                         .into_iter()
                         .take(TOP_PASSAGE_BODIES)
-                        .map(|(name, (count, i))| BodyCount {
+                        .map(|(name, count, i)| BodyCount {
                             name,
                             url: self.term_url(TaxonomyKind::Body, &self.library.reports[i]),
                             count,
@@ -512,14 +477,14 @@ impl<'a> Site<'a> {
                     places: places
                         .iter()
                         .take(TOP_PASSAGE_PLACES)
-                        .map(|&(i, paragraph, same)| {
-                            let report = &self.library.reports[i];
+                        .map(|place| {
+                            let report = &self.library.reports[place.report];
                             PlaceView {
                                 title: &report.meta.title,
-                                url: format!("{}#p-{paragraph}", self.url(&report.path)),
+                                url: format!("{}#p-{}", self.url(&report.path), place.paragraph),
                                 year: report.meta.year,
                                 body: &report.meta.body,
-                                same,
+                                same: place.key == key,
                             }
                         })
                         .collect(),

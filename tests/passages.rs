@@ -136,3 +136,18 @@ fn recurring_passages_can_be_turned_off() {
     assert_eq!(markers(&site.page("/2020/a/")), []);
     assert!(!site.page("/").contains("href=\"/passages/\""));
 }
+
+#[test]
+fn wenku_passages_lists_them_on_the_command_line() {
+    let site = fixture();
+    // Turned off for the site, the command still finds them.
+    site.write("wenku.yaml", "recurring_passages: false\n");
+    let run = site.run(&["passages", "--limit", "5"]);
+    assert!(run.success, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "1 passages recur in 4 reports (paragraphs of at least 30 characters, the same or nearly)\n\n  1. 3 reports, 3 bodies, 2020–2022, 2 wordings\n     {COPIED}\n"
+        )
+    );
+}

@@ -14,6 +14,7 @@
 //! not depend on the order texts were added in, so an updated `Passages`
 //! equals one found from scratch.
 
+mod located;
 mod minhash;
 
 use std::cmp::Reverse;
@@ -25,6 +26,7 @@ use rayon::prelude::*;
 
 use crate::content::Report;
 use crate::markdown::BlockKind;
+pub use located::{Located, PlaceIn, Spread};
 use minhash::Signature;
 
 /// Shorter paragraphs ("同志们！", "现将有关情况报告如下：") recur by nature.
