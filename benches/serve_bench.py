@@ -14,6 +14,10 @@ For each of EDITS edits the script appends a paragraph with a unique token
 to a report, then polls (every 2 ms, over one keep-alive connection) until
 the report's page contains the token ("served") and, for wenku, until
 /api/search finds it ("indexed"). Times run from just before the write.
+A second round of EDITS changes one character in the middle of a report's
+longest paragraph instead, which in a generated corpus recurs in other
+reports: their pages name it, so the rebuild rewrites them too (wenku's own
+log says how long that took and how many files it wrote).
 The load run is `cargo bench --bench api_load`: CONNECTIONS keep-alive
 connections for SECONDS on loopback. Needs `cargo build --release`.
 """
@@ -82,16 +86,30 @@ def pick_reports(content, n, seed=7):
     return files[:n]
 
 
-def measure_edits(port, content, files, with_index):
+def append_token(original, i):
+    token = f"基准测试标记{os.getpid()}x{i}x{random.randrange(10**9)}"
+    return original + f"\n\n{token}。\n", token
+
+
+def change_character(original, i):
+    """One character in the middle of the longest paragraph changed."""
+    body = original.split("---\n", 2)[-1]
+    longest = max((l for l in body.splitlines() if not l.startswith("#")), key=len)
+    middle = len(longest) // 2
+    changed = longest[:middle] + "甲乙丙丁戊己庚辛"[i % 8] + longest[middle + 1:]
+    return original.replace(longest, changed, 1), changed
+
+
+def measure_edits(port, content, files, with_index, edit=append_token):
     conn = Client(port)
     served, indexed = [], []
     for i, path in enumerate(files):
         url = "/" + str(path.relative_to(content).with_suffix("")) + "/"
-        token = f"基准测试标记{os.getpid()}x{i}x{random.randrange(10**9)}"
         original = path.read_text(encoding="utf-8")
+        edited, token = edit(original, i)
         get(conn, url)  # the page is warm, as when a person looks at it
         start = time.perf_counter()
-        path.write_text(original + f"\n\n{token}。\n", encoding="utf-8")
+        path.write_text(edited, encoding="utf-8")
         deadline = start + 30
         while token.encode() not in get(conn, url)[1]:
             if time.perf_counter() > deadline:
@@ -112,6 +130,18 @@ def measure_edits(port, content, files, with_index):
 
 def summary(ms):
     return f"p50 {statistics.median(ms):7.1f} ms   max {max(ms):7.1f} ms   (n={len(ms)})"
+
+
+def rebuild_log(log, since):
+    """The rebuilds wenku logged after byte offset `since`: (ms, files written)."""
+    text = log.read_text(encoding="utf-8")[since:]
+    return [(int(ms), int(files)) for ms, files in re.findall(r"rebuilt in (\d+) ms: \d+ reports re-read, (\d+) files", text)]
+
+
+def rebuild_summary(rebuilds):
+    ms, files = [r[0] for r in rebuilds], [r[1] for r in rebuilds]
+    return (f"rebuild p50 {statistics.median(ms):.0f} ms, max {max(ms)} ms; "
+            f"files written p50 {statistics.median(files):.0f}, max {max(files)}")
 
 
 def queries(content, n=200, seed=11):
@@ -148,15 +178,23 @@ def main():
 
     port = free_port()
     started = time.perf_counter()
+    log = Path(a.site) / ".bench-serve.log"
     server = subprocess.Popen([wenku, "serve", "--root", a.site, "--bind", f"127.0.0.1:{port}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=log.open("w"))
     try:
         wait_for_port(port, server)
         print(f"wenku serve: built and serving after {time.perf_counter() - started:.1f} s; "
               f"RSS {rss_mib(server.pid)[0]:.0f} MiB")
+        since = len(log.read_text(encoding="utf-8"))
         served, indexed = measure_edits(port, content, pick_reports(content, a.edits), True)
         print(f"wenku save → page served:  {summary(served)}")
         print(f"wenku save → index finds:  {summary(indexed)}")
+        print(f"  (wenku's log: {rebuild_summary(rebuild_log(log, since))})")
+        since = len(log.read_text(encoding="utf-8"))
+        files = pick_reports(content, a.edits, seed=8)
+        served, _ = measure_edits(port, content, files, False, change_character)
+        print(f"wenku save → page served, a recurring paragraph changed: {summary(served)}")
+        print(f"  (wenku's log: {rebuild_summary(rebuild_log(log, since))})")
         rss, peak = rss_mib(server.pid)
         print(f"wenku serve memory after the edits: RSS {rss:.0f} MiB, peak {peak:.0f} MiB")
 
