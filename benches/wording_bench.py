@@ -7,7 +7,8 @@ full build, and the recurring passages of the real corpus.
 Builds SITE (or COUNT reports made by ../shared/bench/make_corpus.py) with
 `compare_pages` and `recurring_passages` off, each alone, and both on (the
 default), RUNS times each, interleaved so that drift in the machine's speed
-spreads over all four; the first round only warms the page cache. Reports
+spreads over all four; the first round only warms the page cache, and
+each build starts after a `sync`. Reports
 the median wall, user and system time and the output's size. Then lists the
 ten passages that recur most in the real reports (make_corpus.py without
 --count) with `wenku passages`. Needs `cargo build --release`.
@@ -27,6 +28,10 @@ CONFIGS = [
 
 
 def build(site):
+    # Each build starts with the previous one's files on disk, so that its
+    # time is its own work and not the write-back of the one before.
+    os.sync()
+    time.sleep(1)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([WENKU, "build", "--root", site], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

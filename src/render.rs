@@ -4,7 +4,6 @@
 //! bytes. Building a site renders the plan in parallel; an incremental build
 //! renders only the pages an edit touches. No file is read or written here.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -163,7 +162,10 @@ impl<'a> Site<'a> {
         let rel_path = self.rel_path(page);
         let bytes = match page {
             Page::Home => self.template("index.html", &self.home_context(), &rel_path)?,
-            Page::Report(i) => self.template("report.html", &self.report_context(*i), &rel_path)?,
+            Page::Report(i) => {
+                let page = self.template("report.html", &self.report_context(*i), &rel_path)?;
+                self.insert_passage_markers(*i, page)
+            }
             Page::TaxonomyIndex(kind) => self.template("taxonomy.html", &self.taxonomy_context(*kind), &rel_path)?,
             Page::TermList { kind, term, page } => {
                 self.template("list.html", &self.list_context(*kind, *term, *page), &rel_path)?
@@ -335,7 +337,7 @@ impl<'a> Site<'a> {
             tags: &meta.tags,
             source: meta.source.as_deref(),
             review: &meta.review,
-            content: self.marked_content(index),
+            content: &report.rendered.html,
             toc: &report.rendered.toc,
         };
         let (previous, next) = self.library.neighbours[index];
@@ -377,19 +379,23 @@ impl<'a> Site<'a> {
         context
     }
 
-    /// The report's HTML, with a marker after each paragraph that other
-    /// reports have too, naming them.
-    fn marked_content(&self, index: usize) -> Cow<'a, str> {
+    /// A report's page with a marker after each paragraph that other
+    /// reports have too, naming them. Added to the rendered page rather than
+    /// given to the template: markers can double a page, and the template
+    /// engine would copy and check them all again.
+    fn insert_passage_markers(&self, index: usize, page: Vec<u8>) -> Vec<u8> {
         let report = &self.library.reports[index];
         let found = self.passages.of_report(&report.source);
         if found.is_empty() {
-            return Cow::Borrowed(&report.rendered.html);
+            return page;
         }
-        let markers: Vec<(u32, String)> = found
-            .into_iter()
-            .map(|(number, key, group)| (number, self.passage_marker(index, number, key, group)))
-            .collect();
-        Cow::Owned(crate::passages::insert_markers(&report.rendered.html, &markers))
+        let mut markers = String::with_capacity(found.len() * 600);
+        let mut ends = Vec::with_capacity(found.len());
+        for (number, key, group) in found {
+            self.write_passage_marker(&mut markers, index, number, key, group);
+            ends.push((number, markers.len()));
+        }
+        crate::passages::insert_markers(&page, &markers, &ends)
     }
 
     /// A passage's places, one per report, oldest year first. Made once per
@@ -407,42 +413,34 @@ impl<'a> Site<'a> {
         self.located.get_or_init(|| Located::new(self.passages, self.library))
     }
 
-    /// `<details>` naming where else a paragraph is. Written here rather than
-    /// in a template: it goes inside the report's HTML, after its paragraph.
-    fn passage_marker(&self, index: usize, number: u32, key: u64, group: &Group) -> String {
+    /// Appends the `<details>` that names where else a paragraph is. Written
+    /// here rather than in a template: it goes inside the report's HTML.
+    fn write_passage_marker(&self, html: &mut String, index: usize, number: u32, key: u64, group: &Group) {
         let places = self.places_of(group);
         let others = || places.iter().filter(|p| p.report != index);
         let count = others().count();
         // Writing to a String cannot fail.
-        let mut html = String::with_capacity(600);
         let _ = write!(html, "<details class=\"passage\"><summary>另见 {count} 篇报告</summary><ul>");
         for place in others().take(MARKER_PLACES) {
             let report = &self.library.reports[place.report];
-            let _ = write!(
-                html,
-                "<li>{}年 <a href=\"{}{}#p-{}\">{}</a>{}</li>",
-                report.meta.year,
-                self.base,
-                utf8_percent_encode(&report.path, PATH),
-                place.paragraph,
-                xml_escape(&report.meta.title),
-                if place.key == key { "" } else { "<span class=\"near\">（文字略有不同）</span>" }
-            );
+            let path = utf8_percent_encode(&report.path, PATH);
+            let _ = write!(html, "<li>{}年 <a href=\"{}{path}#p-{}\">", report.meta.year, self.base, place.paragraph);
+            push_escaped(html, &report.meta.title);
+            html.push_str("</a>");
+            if place.key != key {
+                html.push_str("<small>（文字略有不同）</small>");
+            }
+            html.push_str("</li>");
         }
-        html.push_str("</ul>");
         if count > MARKER_PLACES {
             // Its opening words as a phrase query: the search lists every report.
             let text = crate::passages::paragraph_text(&self.library.reports[index], number);
-            let opening: String = text.chars().take_while(|&c| c != '"').take(16).collect();
-            let _ = write!(
-                html,
-                "<p class=\"more\"><a href=\"{}search/?q={}\">搜索此段</a></p>",
-                self.base,
-                utf8_percent_encode(&format!("\"{opening}\""), NON_ALPHANUMERIC)
-            );
+            let text = &text[..text.find('"').unwrap_or(text.len())];
+            let opening = &text[..text.char_indices().nth(10).map_or(text.len(), |(i, _)| i)];
+            let query = utf8_percent_encode(opening, NON_ALPHANUMERIC);
+            let _ = write!(html, "<li><a href=\"{}search/?q=%22{query}%22\">搜索此段</a></li>", self.base);
         }
-        html.push_str("</details>\n");
-        html
+        html.push_str("</ul></details>\n");
     }
 
     /// The most recurring passages, each with its spread over years and bodies.
@@ -643,19 +641,30 @@ fn page_window(current: usize, total: usize) -> Vec<usize> {
 
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 forbids.
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => {}
-            c => out.push(c),
-        }
-    }
+    push_escaped(&mut out, s);
     out
+}
+
+/// Appends `s` to `out`, escaped for XML and HTML text and attributes
+/// (characters XML 1.0 forbids are dropped). Plain runs are copied whole.
+fn push_escaped(out: &mut String, s: &str) {
+    let mut run = 0;
+    for (i, byte) in s.bytes().enumerate() {
+        let replacement = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
+            b'\n' | b'\r' | b'\t' => continue,
+            0..0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        out.push_str(replacement);
+        run = i + 1;
+    }
+    out.push_str(&s[run..]);
 }
 
 #[derive(Serialize)]
@@ -714,7 +723,7 @@ struct ReportView<'a> {
     tags: &'a [String],
     source: Option<&'a str>,
     review: &'a [String],
-    content: Cow<'a, str>,
+    content: &'a str,
     toc: &'a [Heading],
 }
 

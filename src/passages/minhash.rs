@@ -35,20 +35,30 @@ pub fn normalize(text: &str) -> Vec<char> {
     text.chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_lowercase()).collect()
 }
 
-/// The identity of a text and its length in characters, both as
-/// `normalize` would see it: equal normalized texts, equal keys. `buffer`
-/// is scratch space, reused between calls.
-pub fn text_key(text: &str, buffer: &mut Vec<u8>) -> (u64, usize) {
-    buffer.clear();
-    let mut count = 0;
-    for c in text.chars().filter(|c| !c.is_whitespace()) {
-        let mut utf8 = [0u8; 4];
-        buffer.extend_from_slice(c.to_ascii_lowercase().encode_utf8(&mut utf8).as_bytes());
-        count += 1;
+/// The identity of a text of at least `min_chars` characters, without the
+/// whitespace around it and the ASCII whitespace and control characters
+/// inside it (what Markdown line breaks and spaces leave): equal texts,
+/// equal keys. `buffer` is scratch space, reused between calls. Every
+/// paragraph of a site goes through here, so the usual case, a paragraph
+/// with no space inside, is hashed where it lies, and the loops are ones the
+/// compiler vectorizes.
+pub fn text_key(text: &str, min_chars: usize, buffer: &mut Vec<u8>) -> Option<u64> {
+    let text = text.trim();
+    let has_space = text.bytes().fold(false, |found, b| found | (b <= b' '));
+    let bytes = if has_space {
+        buffer.clear();
+        buffer.extend(text.bytes().filter(|&b| b > b' '));
+        buffer.as_slice()
+    } else {
+        text.as_bytes()
+    };
+    // A character is at most four bytes; count them only when it matters.
+    if bytes.len() < min_chars * 4 && char_count(bytes) < min_chars {
+        return None;
     }
     // Eight bytes per step (FxHash's), then a finalizer.
-    let mut hash = buffer.len() as u64;
-    let mut words = buffer.chunks_exact(8);
+    let mut hash = bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
     for word in &mut words {
         let word = u64::from_le_bytes(word.try_into().expect("chunks of eight"));
         hash = (hash.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
@@ -56,7 +66,12 @@ pub fn text_key(text: &str, buffer: &mut Vec<u8>) -> (u64, usize) {
     for &byte in words.remainder() {
         hash = (hash.rotate_left(5) ^ byte as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
-    (mix(hash), count)
+    Some(mix(hash))
+}
+
+/// Characters in UTF-8: every byte but continuation bytes.
+fn char_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 pub fn signature(chars: &[char]) -> Signature {
@@ -119,11 +134,14 @@ mod tests {
 
     #[test]
     fn whitespace_does_not_count() {
-        let key = |text: &str| text_key(text, &mut Vec::new());
+        let key = |text: &str| text_key(text, 6, &mut Vec::new());
         assert_eq!(key("坚持 稳中求进\n工作总基调"), key("坚持稳中求进工作总基调"));
-        assert_eq!(key("PM2.5 fell"), key("pm2.5fell"));
-        assert_eq!(key("坚持稳中求进").1, 6);
+        assert_eq!(key("\u{3000}\u{3000}坚持稳中求进 "), key("坚持稳中求进"), "indents and trailing spaces");
+        assert_eq!(key("PM2.5 fell"), key("PM2.5fell"));
         assert_ne!(key("坚持稳中求进"), key("坚持稳中求进。"));
+        assert!(key("坚持稳中求进").is_some());
+        assert_eq!(key("坚持 稳中求"), None, "five characters are too few");
+        assert_eq!(key("Ａ 股\t市场"), None);
     }
 
     #[test]

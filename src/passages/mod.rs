@@ -421,24 +421,39 @@ pub fn paragraph_text(report: &Report, number: u32) -> &str {
     report.rendered.blocks.iter().find(|b| b.anchor == anchor).map_or("", |b| b.text.as_str())
 }
 
-/// `html` with each marker right after the paragraph `<p id="p-N">` it
-/// belongs to. Markers are in paragraph order.
-pub fn insert_markers(html: &str, markers: &[(u32, String)]) -> String {
-    let mut out = String::with_capacity(html.len() + markers.iter().map(|(_, m)| m.len()).sum::<usize>());
-    let mut rest = html;
-    for (number, marker) in markers {
-        let opening = format!("<p id=\"p-{number}\">");
-        let Some(start) = rest.find(&opening) else { continue };
-        let Some(close) = rest[start..].find("</p>") else { continue };
-        let mut end = start + close + "</p>".len();
-        if rest[end..].starts_with('\n') {
-            end += 1;
+/// `page` with markers inserted, each right after the paragraph
+/// `<p id="p-N">` it belongs to. `markers` holds them one after the other;
+/// `ends` says, in paragraph order, which paragraph each is for and where in
+/// `markers` it ends.
+pub fn insert_markers(page: &[u8], markers: &str, ends: &[(u32, usize)]) -> Vec<u8> {
+    static PARAGRAPH: std::sync::LazyLock<memchr::memmem::Finder> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"<p id=\"p-"));
+    let mut out = Vec::with_capacity(page.len() + markers.len());
+    let (mut rest, mut start) = (page, 0);
+    let mut ends = ends.iter().peekable();
+    while let Some(&&(number, end)) = ends.peek() {
+        let Some(at) = PARAGRAPH.find(rest) else { break };
+        let digits = &rest[at + 9..];
+        let length = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+        let found: Option<u32> = std::str::from_utf8(&digits[..length]).ok().and_then(|n| n.parse().ok());
+        let after = at + 9 + length;
+        if found != Some(number) {
+            out.extend_from_slice(&rest[..after]);
+            rest = &rest[after..];
+            continue;
         }
-        out.push_str(&rest[..end]);
-        out.push_str(marker);
-        rest = &rest[end..];
+        let Some(close) = memchr::memmem::find(&rest[after..], b"</p>") else { break };
+        let mut cut = after + close + "</p>".len();
+        if rest.get(cut) == Some(&b'\n') {
+            cut += 1;
+        }
+        out.extend_from_slice(&rest[..cut]);
+        out.extend_from_slice(&markers.as_bytes()[start..end]);
+        rest = &rest[cut..];
+        start = end;
+        ends.next();
     }
-    out.push_str(rest);
+    out.extend_from_slice(rest);
     out
 }
 
@@ -454,8 +469,7 @@ fn paragraphs(report: &Report) -> Vec<(Paragraph, usize)> {
             continue;
         }
         let Some(number) = block.anchor.strip_prefix("p-").and_then(|n| n.parse().ok()) else { continue };
-        let (key, length) = minhash::text_key(&block.text, &mut buffer);
-        if length >= MIN_CHARS {
+        if let Some(key) = minhash::text_key(&block.text, MIN_CHARS, &mut buffer) {
             out.push(((number, key), i));
         }
     }
