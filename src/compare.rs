@@ -15,7 +15,7 @@ const CHANGED_RATIO: f32 = 0.5;
 
 /// The sentences of a text, each with its closing punctuation (and a
 /// closing quote or bracket right after it). Blocks never share a sentence.
-pub fn sentences<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+pub fn sentences<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let mut out = Vec::new();
     for block in blocks {
         let mut start = 0;
@@ -35,10 +35,10 @@ pub fn sentences<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     out
 }
 
-fn push_sentence(out: &mut Vec<String>, sentence: &str) {
+fn push_sentence<'a>(out: &mut Vec<&'a str>, sentence: &'a str) {
     let sentence = sentence.trim();
     if !sentence.is_empty() {
-        out.push(sentence.to_owned());
+        out.push(sentence);
     }
 }
 
@@ -96,7 +96,7 @@ fn hash(sentence: &str) -> u64 {
 pub const MIN_SHARED: f32 = 0.1;
 
 /// The share of the shorter text's sentences that the other text has too.
-pub fn shared(old: &[String], new: &[String]) -> f32 {
+pub fn shared(old: &[&str], new: &[&str]) -> f32 {
     let (shorter, longer) = if old.len() <= new.len() { (old, new) } else { (new, old) };
     if shorter.is_empty() {
         return 0.0;
@@ -107,7 +107,7 @@ pub fn shared(old: &[String], new: &[String]) -> f32 {
 }
 
 /// Aligns `old` and `new`, sentence by sentence.
-pub fn compare(old: &[String], new: &[String]) -> Vec<Row> {
+pub fn compare(old: &[&str], new: &[&str]) -> Vec<Row> {
     // Diffing hashes is much faster than diffing strings.
     let (old_hashes, new_hashes): (Vec<u64>, Vec<u64>) =
         (old.iter().map(|s| hash(s)).collect(), new.iter().map(|s| hash(s)).collect());
@@ -115,19 +115,19 @@ pub fn compare(old: &[String], new: &[String]) -> Vec<Row> {
     for op in capture_diff_slices(Algorithm::Patience, &old_hashes, &new_hashes) {
         match op {
             DiffOp::Equal { old_index, len, .. } => {
-                rows.push(Row::Same { sentences: old[old_index..old_index + len].to_vec() })
+                let run = &old[old_index..old_index + len];
+                rows.push(Row::Same { sentences: run.iter().map(|s| s.to_string()).collect() })
             }
-            DiffOp::Delete { old_index, old_len, .. } => {
-                rows.extend(old[old_index..old_index + old_len].iter().map(|s| Row::Removed { sentence: s.clone() }))
-            }
+            DiffOp::Delete { old_index, old_len, .. } => rows
+                .extend(old[old_index..old_index + old_len].iter().map(|s| Row::Removed { sentence: s.to_string() })),
             DiffOp::Insert { new_index, new_len, .. } => {
-                rows.extend(new[new_index..new_index + new_len].iter().map(|s| Row::Added { sentence: s.clone() }))
+                rows.extend(new[new_index..new_index + new_len].iter().map(|s| Row::Added { sentence: s.to_string() }))
             }
             DiffOp::Replace { old_index, old_len, new_index, new_len } => {
                 let (old, new) = (&old[old_index..old_index + old_len], &new[new_index..new_index + new_len]);
                 if old_len.max(new_len) > MAX_PAIRED_STRETCH {
-                    rows.extend(old.iter().map(|s| Row::Removed { sentence: s.clone() }));
-                    rows.extend(new.iter().map(|s| Row::Added { sentence: s.clone() }));
+                    rows.extend(old.iter().map(|s| Row::Removed { sentence: s.to_string() }));
+                    rows.extend(new.iter().map(|s| Row::Added { sentence: s.to_string() }));
                 } else {
                     rows.extend(pair_up(old, new));
                 }
@@ -145,24 +145,24 @@ const LOOK_AHEAD: usize = 3;
 /// Within a replaced stretch: each old sentence is paired with the first of
 /// the next few unpaired new sentences it is alike enough to; the others
 /// are removed or added where they stand.
-fn pair_up(old: &[String], new: &[String]) -> Vec<Row> {
+fn pair_up(old: &[&str], new: &[&str]) -> Vec<Row> {
     let mut rows = Vec::new();
     let mut next_new = 0;
     for sentence in old {
         let window = next_new..new.len().min(next_new + LOOK_AHEAD);
         let partner = window
             .into_iter()
-            .find(|&j| could_be_alike(sentence, &new[j]) && ratio(sentence, &new[j]) >= CHANGED_RATIO);
+            .find(|&j| could_be_alike(sentence, new[j]) && ratio(sentence, new[j]) >= CHANGED_RATIO);
         match partner {
             Some(j) => {
-                rows.extend(new[next_new..j].iter().map(|s| Row::Added { sentence: s.clone() }));
-                rows.push(changed(sentence, &new[j]));
+                rows.extend(new[next_new..j].iter().map(|s| Row::Added { sentence: s.to_string() }));
+                rows.push(changed(sentence, new[j]));
                 next_new = j + 1;
             }
-            None => rows.push(Row::Removed { sentence: sentence.clone() }),
+            None => rows.push(Row::Removed { sentence: sentence.to_string() }),
         }
     }
-    rows.extend(new[next_new..].iter().map(|s| Row::Added { sentence: s.clone() }));
+    rows.extend(new[next_new..].iter().map(|s| Row::Added { sentence: s.to_string() }));
     rows
 }
 
@@ -268,7 +268,7 @@ pub fn summarize(rows: &[Row]) -> Summary {
 mod tests {
     use super::*;
 
-    fn split(text: &str) -> Vec<String> {
+    fn split(text: &str) -> Vec<&str> {
         sentences([text])
     }
 

@@ -60,6 +60,7 @@ pub struct Site<'a> {
     /// Where the passages' reports are, made when a page first needs it.
     located: OnceLock<Located<'a>>,
     places_cache: Mutex<HashMap<u64, Arc<Vec<PlaceIn>>>>,
+    place_links: OnceLock<Vec<OnceLock<(String, String)>>>,
 }
 
 /// Characters that must be escaped in a URL path; all non-ASCII is too.
@@ -85,6 +86,7 @@ impl<'a> Site<'a> {
             base: config.base_path(),
             located: OnceLock::new(),
             places_cache: Mutex::new(HashMap::new()),
+            place_links: OnceLock::new(),
         }
     }
 
@@ -365,7 +367,7 @@ impl<'a> Site<'a> {
         let title = format!("{}：{heading}", report.meta.title);
         let mut context = self.base_context(&title, path);
         context.insert("heading", heading);
-        let text = |r: &Report| crate::compare::sentences(r.rendered.blocks.iter().map(|b| b.text.as_str()));
+        let text = |r: &'a Report| crate::compare::sentences(r.rendered.blocks.iter().map(|b| b.text.as_str()));
         let (old, new) = (text(previous), text(report));
         let shared = crate::compare::shared(&old, &new);
         context.insert("shared_percent", &((shared * 100.0).round() as u32));
@@ -413,6 +415,22 @@ impl<'a> Site<'a> {
         self.located.get_or_init(|| Located::new(self.passages, self.library))
     }
 
+    /// A marker's link to a report, around the paragraph number:
+    /// `<li>2020年 <a href="/2020/a/#p-` and `">title</a>`. Made once per
+    /// report: the same few reports are named in thousands of markers.
+    fn place_link(&self, index: usize) -> &(String, String) {
+        let links = self.place_links.get_or_init(|| (0..self.library.reports.len()).map(|_| OnceLock::new()).collect());
+        links[index].get_or_init(|| {
+            let report = &self.library.reports[index];
+            let path = utf8_percent_encode(&report.path, PATH);
+            let before = format!("<li>{}年 <a href=\"{}{path}#p-", report.meta.year, self.base);
+            let mut after = String::from("\">");
+            push_escaped(&mut after, &report.meta.title);
+            after.push_str("</a>");
+            (before, after)
+        })
+    }
+
     /// Appends the `<details>` that names where else a paragraph is. Written
     /// here rather than in a template: it goes inside the report's HTML.
     fn write_passage_marker(&self, html: &mut String, index: usize, number: u32, key: u64, group: &Group) {
@@ -422,11 +440,8 @@ impl<'a> Site<'a> {
         // Writing to a String cannot fail.
         let _ = write!(html, "<details class=\"passage\"><summary>另见 {count} 篇报告</summary><ul>");
         for place in others().take(MARKER_PLACES) {
-            let report = &self.library.reports[place.report];
-            let path = utf8_percent_encode(&report.path, PATH);
-            let _ = write!(html, "<li>{}年 <a href=\"{}{path}#p-{}\">", report.meta.year, self.base, place.paragraph);
-            push_escaped(html, &report.meta.title);
-            html.push_str("</a>");
+            let (before, after) = self.place_link(place.report);
+            let _ = write!(html, "{before}{}{after}", place.paragraph);
             if place.key != key {
                 html.push_str("<small>（文字略有不同）</small>");
             }
