@@ -15,24 +15,53 @@ const CHANGED_RATIO: f32 = 0.5;
 
 /// The sentences of a text, each with its closing punctuation (and a
 /// closing quote or bracket right after it). Blocks never share a sentence.
+/// Found by searching the bytes for the punctuation's first byte (every
+/// comparison page splits two whole reports).
 pub fn sentences<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let mut out = Vec::new();
     for block in blocks {
-        let mut start = 0;
-        let mut chars = block.char_indices().peekable();
-        while let Some((_, c)) = chars.next() {
-            if matches!(c, '。' | '！' | '？' | '；' | '!' | '?') {
-                while chars.next_if(|&(_, next)| matches!(next, '”' | '’' | '」' | '』' | '）' | ')')).is_some()
-                {
-                }
-                let end = chars.peek().map_or(block.len(), |&(i, _)| i);
-                push_sentence(&mut out, &block[start..end]);
-                start = end;
+        let bytes = block.as_bytes();
+        let (mut start, mut from) = (0, 0);
+        // `?` is rare in Chinese text: looked for once, and again only when passed.
+        let mut question = memchr::memchr(b'?', bytes);
+        loop {
+            let main = memchr::memchr3(0xE3, 0xEF, b'!', &bytes[from..]).map(|i| from + i);
+            if question.is_some_and(|q| q < from) {
+                question = memchr::memchr(b'?', &bytes[from..]).map(|i| from + i);
             }
+            let Some(at) = main.into_iter().chain(question).min() else { break };
+            let Some(length) = terminator(&bytes[at..]) else {
+                from = at + 1;
+                continue;
+            };
+            let mut end = at + length;
+            while let Some(length) = closer(&bytes[end..]) {
+                end += length;
+            }
+            push_sentence(&mut out, &block[start..end]);
+            (start, from) = (end, end);
         }
         push_sentence(&mut out, &block[start..]);
     }
     out
+}
+
+/// The length of the sentence-ending mark `bytes` starts with: 。！？；!?
+fn terminator(bytes: &[u8]) -> Option<usize> {
+    match bytes {
+        [0xE3, 0x80, 0x82, ..] | [0xEF, 0xBC, 0x81 | 0x9F | 0x9B, ..] => Some(3),
+        [b'!' | b'?', ..] => Some(1),
+        _ => None,
+    }
+}
+
+/// The length of the closing quote or bracket `bytes` starts with: ”’」』）)
+fn closer(bytes: &[u8]) -> Option<usize> {
+    match bytes {
+        [0xE2, 0x80, 0x9D | 0x99, ..] | [0xE3, 0x80, 0x8D | 0x8F, ..] | [0xEF, 0xBC, 0x89, ..] => Some(3),
+        [b')', ..] => Some(1),
+        _ => None,
+    }
 }
 
 fn push_sentence<'a>(out: &mut Vec<&'a str>, sentence: &'a str) {
@@ -84,10 +113,7 @@ pub struct Summary {
 const MAX_PAIRED_STRETCH: usize = 40;
 
 fn hash(sentence: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    sentence.hash(&mut hasher);
-    hasher.finish()
+    crate::hash::hash_bytes(sentence.as_bytes())
 }
 
 /// Reports sharing fewer of their sentences than this were rewritten
@@ -101,8 +127,9 @@ pub fn shared(old: &[&str], new: &[&str]) -> f32 {
     if shorter.is_empty() {
         return 0.0;
     }
-    let longer: std::collections::HashSet<u64> = longer.iter().map(|s| hash(s)).collect();
-    let common = shorter.iter().filter(|s| longer.contains(&hash(s))).count();
+    let mut longer: Vec<u64> = longer.iter().map(|s| hash(s)).collect();
+    longer.sort_unstable();
+    let common = shorter.iter().filter(|s| longer.binary_search(&hash(s)).is_ok()).count();
     common as f32 / shorter.len() as f32
 }
 
@@ -150,9 +177,8 @@ fn pair_up(old: &[&str], new: &[&str]) -> Vec<Row> {
     let mut next_new = 0;
     for sentence in old {
         let window = next_new..new.len().min(next_new + LOOK_AHEAD);
-        let partner = window
-            .into_iter()
-            .find(|&j| could_be_alike(sentence, new[j]) && ratio(sentence, new[j]) >= CHANGED_RATIO);
+        let partner =
+            window.into_iter().find(|&j| could_be_alike(sentence, new[j]) && ratio(sentence, new[j]) >= CHANGED_RATIO);
         match partner {
             Some(j) => {
                 rows.extend(new[next_new..j].iter().map(|s| Row::Added { sentence: s.to_string() }));
@@ -276,6 +302,31 @@ mod tests {
     fn sentences_end_with_their_punctuation() {
         assert_eq!(split("他说：“好。”然后走了！还有吗？最后；"), ["他说：“好。”", "然后走了！", "还有吗？", "最后；"]);
         assert_eq!(sentences(["没有句号的标题", "正文。"]), ["没有句号的标题", "正文。"]);
+        assert_eq!(split("Is it? Yes! 是的（对）。「好」『好』"), ["Is it?", "Yes!", "是的（对）。", "「好」『好』"]);
+        assert_eq!(split("他问：“真的？”她说：‘是！’（完）"), ["他问：“真的？”", "她说：‘是！’", "（完）"]);
+    }
+
+    /// The plain character-by-character reading of `sentences`' rule.
+    fn sentences_by_chars(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let (mut start, mut chars) = (0, text.char_indices().peekable());
+        while let Some((_, c)) = chars.next() {
+            if matches!(c, '。' | '！' | '？' | '；' | '!' | '?') {
+                while chars.next_if(|&(_, n)| matches!(n, '”' | '’' | '」' | '』' | '）' | ')')).is_some() {}
+                let end = chars.peek().map_or(text.len(), |&(i, _)| i);
+                push_sentence(&mut out, &text[start..end]);
+                start = end;
+            }
+        }
+        push_sentence(&mut out, &text[start..]);
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_search_splits_as_characters_do(text in "[。！？；!?”’」』）)「，、：a 中文\u{3000}\u{e000}]{0,40}") {
+            proptest::prop_assert_eq!(split(&text), sentences_by_chars(&text));
+        }
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub const BANDS: usize = SLOTS / BAND;
 /// of 0.7) are the same passage, nearly.
 const SIMILAR_SLOTS: usize = 45;
 
+use crate::hash::{hash_bytes, mix};
+
 pub type Signature = [u32; SLOTS];
 
 /// The text that paragraphs are compared on: without whitespace (line
@@ -56,17 +58,7 @@ pub fn text_key(text: &str, min_chars: usize, buffer: &mut Vec<u8>) -> Option<u6
     if bytes.len() < min_chars * 4 && char_count(bytes) < min_chars {
         return None;
     }
-    // Eight bytes per step (FxHash's), then a finalizer.
-    let mut hash = bytes.len() as u64;
-    let mut words = bytes.chunks_exact(8);
-    for word in &mut words {
-        let word = u64::from_le_bytes(word.try_into().expect("chunks of eight"));
-        hash = (hash.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    for &byte in words.remainder() {
-        hash = (hash.rotate_left(5) ^ byte as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    Some(mix(hash))
+    Some(hash_bytes(bytes))
 }
 
 /// Characters in UTF-8: every byte but continuation bytes.
@@ -103,13 +95,6 @@ pub fn band_key(signature: &Signature, band: usize) -> u64 {
 
 pub fn similar(a: &Signature, b: &Signature) -> bool {
     a.iter().zip(b).filter(|(x, y)| x == y).count() >= SIMILAR_SLOTS
-}
-
-/// A 64-bit finalizer (splitmix64's): every input bit affects every output bit.
-const fn mix(mut x: u64) -> u64 {
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
 }
 
 /// Odd multipliers and offsets for the slots' hash functions, fixed so that
