@@ -12,8 +12,9 @@
 //!   period, the nearest earlier year);
 //! - a report page's passage markers: the other reports with the same or
 //!   nearly the same paragraph (`Passages::update` says which changed);
-//! - the recurring-passages page: every report (rewritten on any content
-//!   edit, like home);
+//! - the recurring-passages page: the passages and the reports they name
+//!   (rewritten when a recurring passage changed, or a report came, went or
+//!   changed its front matter);
 //! - a term's list pages: the reports of that term, in archive order;
 //! - home, the taxonomy overviews, the feed, the sitemap and 404: everything
 //!   (they are few, so they are always rewritten);
@@ -246,8 +247,9 @@ impl LiveSite {
     }
 
     /// A text-only edit: only the reports' own pages, their comparisons
-    /// with the year before and the next year's with them, and the feed
-    /// (which quotes a first paragraph when there is no summary) change.
+    /// with the year before and the next year's with them, the feed (which
+    /// quotes a first paragraph when there is no summary), and the pages
+    /// showing a recurring passage the edit changed.
     fn replace_in_place(&mut self, update: Update, positions: Vec<usize>) -> Vec<Page> {
         let changed_sources = update.sources();
         let library = &mut self.site.library;
@@ -297,15 +299,15 @@ impl LiveSite {
         let (library, passages) = (&self.site.library, &mut self.site.passages);
         let removed: Vec<PathBuf> = changed.iter().cloned().collect();
         let added: Vec<&Report> = loaded.iter().map(|&i| &library.reports[i]).collect();
-        let changed = passages.update(&removed, &added);
-        let mut affected = changed.other_reports;
+        let updated = passages.update(&removed, &added);
+        let mut affected = updated.other_reports;
         if renamed {
             for report in &added {
                 affected.extend(passages.sharing_with(&report.source));
             }
         }
         let mut pages = Vec::new();
-        if changed.recurring || renamed {
+        if updated.recurring || renamed {
             pages.push(Page::Passages);
         }
         if !affected.is_empty() {
