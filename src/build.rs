@@ -57,8 +57,7 @@ pub fn load(root: &Path, drafts: bool) -> Result<LoadedSite> {
     let config = Config::load(root).map_err(|d| crate::diagnostics::Diagnostics(vec![d]))?;
     let library = content::load(&root.join("content"), &config, drafts)?;
     let theme = Theme::load(root, &config)?;
-    let passages =
-        if config.recurring_passages { Passages::find(library.reports.par_iter()) } else { Passages::default() };
+    let passages = if config.recurring_passages { Passages::find(&library.reports) } else { Passages::default() };
     Ok(LoadedSite { config, library, theme, passages })
 }
 

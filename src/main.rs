@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use rayon::prelude::*;
 
 use wenku::build::{self, BuildOptions};
 use wenku::diagnostics::Diagnostics;
@@ -241,7 +240,7 @@ fn run() -> Result<ExitCode> {
         Command::Passages { root, limit, drafts } => {
             let mut site = build::load(&root, drafts)?;
             if !site.config.recurring_passages {
-                site.passages = wenku::passages::Passages::find(site.library.reports.par_iter());
+                site.passages = wenku::passages::Passages::find(&site.library.reports);
             }
             print_passages(&mut std::io::stdout().lock(), &site, limit)?;
         }

@@ -466,8 +466,7 @@ impl<'a> Site<'a> {
             .most_recurring()
             .take(TOP_PASSAGES)
             .map(|group| {
-                let Spread { text, places, years, bodies } = self.located().spread(group);
-                let key = self.passages.most_common_text(group);
+                let Spread { text, key, places, years, bodies } = self.located().spread(group);
                 PassageView {
                     id: format!("{:016x}", group.id),
                     text,

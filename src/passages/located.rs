@@ -25,8 +25,9 @@ pub struct Located<'a> {
 
 /// What the passages page and `wenku passages` say of a passage.
 pub struct Spread<'a> {
-    /// Its most common wording.
+    /// Its most common wording, and that wording's key.
     pub text: &'a str,
+    pub key: u64,
     /// One place per report, oldest year first.
     pub places: Vec<PlaceIn>,
     /// Years with how many of the reports are of that year, in order.
@@ -82,6 +83,6 @@ impl<'a> Located<'a> {
             bodies.into_iter().map(|(name, (n, first))| (name, n, first)).collect();
         // Most reports first; ties in the order their first report appears.
         bodies.sort_by_key(|&(_, count, first)| (std::cmp::Reverse(count), first));
-        Spread { text, places, years, bodies }
+        Spread { text, key, places, years, bodies }
     }
 }

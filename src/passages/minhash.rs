@@ -7,6 +7,8 @@
 //! without comparing every pair (Broder 1997; Leskovec et al., *Mining of
 //! Massive Datasets*, ch. 3).
 
+use crate::hash::{hash_bytes, mix};
+
 /// Characters per shingle. A changed character changes up to five shingles,
 /// so one edit in a 60-character paragraph keeps its similarity near 0.85.
 const SHINGLE: usize = 5;
@@ -26,14 +28,12 @@ pub const BANDS: usize = SLOTS / BAND;
 /// of 0.7) are the same passage, nearly.
 const SIMILAR_SLOTS: usize = 45;
 
-use crate::hash::{hash_bytes, mix};
-
 pub type Signature = [u32; SLOTS];
 
-/// The text that paragraphs are compared on: without whitespace (line
-/// breaks and spaces between Chinese characters mean nothing) and with Latin
+/// The text that signatures are made of: without whitespace (line breaks
+/// and spaces between Chinese characters mean nothing) and with Latin
 /// letters in lower case.
-pub fn normalize(text: &str) -> Vec<char> {
+fn normalize(text: &str) -> Vec<char> {
     text.chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_lowercase()).collect()
 }
 
@@ -66,7 +66,8 @@ fn char_count(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
-pub fn signature(chars: &[char]) -> Signature {
+pub fn signature(text: &str) -> Signature {
+    let chars = normalize(text);
     let mut signature = [u32::MAX; SLOTS];
     for shingle in chars.windows(SHINGLE.min(chars.len()).max(1)) {
         let mut hash = 0u64;
@@ -114,7 +115,7 @@ mod tests {
     use super::*;
 
     fn sig(text: &str) -> Signature {
-        signature(&normalize(text))
+        signature(text)
     }
 
     #[test]

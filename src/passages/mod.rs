@@ -107,10 +107,9 @@ enum Bucket {
 
 impl Passages {
     /// The passages of `reports`, found from scratch.
-    pub fn find<'a>(reports: impl IntoParallelIterator<Item = &'a Report>) -> Passages {
+    pub fn find(reports: &[Report]) -> Passages {
         let mut passages = Passages::default();
-        let reports: Vec<&Report> = reports.into_par_iter().collect();
-        passages.update(&[], &reports);
+        passages.update(&[], &reports.iter().collect::<Vec<_>>());
         passages
     }
 
@@ -193,10 +192,7 @@ impl Passages {
         }
         let new: Vec<(u64, (usize, usize))> = new.into_iter().collect();
         new.into_par_iter()
-            .map(|(key, (r, block))| {
-                let chars = minhash::normalize(&added[r].rendered.blocks[block].text);
-                (key, minhash::signature(&chars))
-            })
+            .map(|(key, (r, block))| (key, minhash::signature(&added[r].rendered.blocks[block].text)))
             .collect::<Vec<_>>()
             .into_iter()
             .collect()
@@ -547,19 +543,19 @@ mod tests {
     #[test]
     fn groups_exact_and_near_copies_and_skips_copies_within_one_report() {
         let reports = [report("x", &[A, B]), report("y", &[C, A2]), report("z", &[D, D])];
-        let passages = Passages::find(reports.par_iter());
+        let passages = Passages::find(&reports);
         assert_eq!(describe(&passages, &["x", "y", "z"]), ["x#1: x#1 y#2", "y#2: x#1 y#2", "recurring: 1"]);
     }
 
     #[test]
     fn updates_end_where_a_fresh_start_does() {
         let first = [report("x", &[A, B]), report("y", &[C]), report("z", &[B, C])];
-        let mut passages = Passages::find(first.par_iter());
+        let mut passages = Passages::find(&first);
         // y now has A's near copy, z is gone, w is new with A; x loses B.
         let edited = [report("y", &[C, A2]), report("w", &[A]), report("x", &[A])];
         let changed =
             passages.update(&["y".into(), "z".into(), "w".into(), "x".into()], &edited.iter().collect::<Vec<_>>());
-        let fresh = Passages::find(edited.par_iter());
+        let fresh = Passages::find(&edited);
         let sources = ["w", "x", "y", "z"];
         assert_eq!(describe(&passages, &sources), describe(&fresh, &sources));
         assert_eq!(
