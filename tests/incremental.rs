@@ -115,12 +115,15 @@ fn apply_to_files(root: &Path, edit: &Edit, counter: &mut usize) -> Vec<PathBuf>
         Edit::ChangeCharacter { file } => {
             let path = pick(file);
             let text = std::fs::read_to_string(&path).unwrap();
-            let longest = text.lines().filter(|l| !l.starts_with('#')).max_by_key(|l| l.chars().count()).unwrap();
+            // The report's text, not its front matter.
+            let front_matter_end = text.match_indices("---\n").nth(1).unwrap().0 + 4;
+            let (front_matter, body) = text.split_at(front_matter_end);
+            let longest = body.lines().filter(|l| !l.starts_with('#')).max_by_key(|l| l.chars().count()).unwrap();
             let mut changed: Vec<char> = longest.chars().collect();
             let middle = changed.len() / 2;
             changed[middle] = if changed[middle] == '某' { '本' } else { '某' };
             let changed: String = changed.into_iter().collect();
-            std::fs::write(&path, text.replacen(longest, &changed, 1)).unwrap();
+            std::fs::write(&path, format!("{front_matter}{}", body.replacen(longest, &changed, 1))).unwrap();
             vec![path]
         }
         Edit::Title { file, n } => {
