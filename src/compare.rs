@@ -121,15 +121,30 @@ fn hash(sentence: &str) -> u64 {
 /// texts whole, and cost the most to compute. `compare` is not run for them.
 pub const MIN_SHARED: f32 = 0.1;
 
-/// The share of the shorter text's sentences that the other text has too.
-pub fn shared(old: &[&str], new: &[&str]) -> f32 {
+/// A text's sentence hashes, sorted: what `shared` compares. Made once per
+/// report, since most reports are compared twice (with the year before and
+/// the year after).
+pub fn sentence_hashes(sentences: &[&str]) -> Vec<u64> {
+    let mut hashes: Vec<u64> = sentences.iter().map(|s| hash(s)).collect();
+    hashes.sort_unstable();
+    hashes
+}
+
+/// The share of the shorter text's sentences that the other text has too,
+/// from both texts' `sentence_hashes`.
+pub fn shared(old: &[u64], new: &[u64]) -> f32 {
     let (shorter, longer) = if old.len() <= new.len() { (old, new) } else { (new, old) };
     if shorter.is_empty() {
         return 0.0;
     }
-    let mut longer: Vec<u64> = longer.iter().map(|s| hash(s)).collect();
-    longer.sort_unstable();
-    let common = shorter.iter().filter(|s| longer.binary_search(&hash(s)).is_ok()).count();
+    // Both sorted: one walk through each.
+    let mut rest = longer;
+    let mut common = 0;
+    for hash in shorter {
+        let skipped = rest.partition_point(|h| h < hash);
+        rest = &rest[skipped..];
+        common += usize::from(rest.first() == Some(hash));
+    }
     common as f32 / shorter.len() as f32
 }
 
@@ -296,6 +311,15 @@ mod tests {
 
     fn split(text: &str) -> Vec<&str> {
         sentences([text])
+    }
+
+    #[test]
+    fn shared_counts_the_shorter_texts_sentences_found_in_the_longer() {
+        let shared_of = |a: &str, b: &str| shared(&sentence_hashes(&split(a)), &sentence_hashes(&split(b)));
+        assert_eq!(shared_of("甲。乙。丙。丁。", "乙。戊。甲。"), 2.0 / 3.0);
+        assert_eq!(shared_of("甲。甲。", "丙。乙。甲。"), 1.0, "a repeated sentence counts each time");
+        assert_eq!(shared_of("甲。乙。", "丙。丁。戊。"), 0.0);
+        assert_eq!(shared_of("", "甲。"), 0.0);
     }
 
     #[test]

@@ -60,7 +60,52 @@ pub struct Site<'a> {
     /// Where the passages' reports are, made when a page first needs it.
     located: OnceLock<Located<'a>>,
     places_cache: Mutex<HashMap<u64, Arc<Vec<PlaceIn>>>>,
-    place_links: OnceLock<Vec<OnceLock<(String, String)>>>,
+    /// Markers' lists by passage and wording (see `shared_marker_list`).
+    marker_lists: Mutex<HashMap<(u64, u64), Arc<str>>>,
+    place_links: PerReport<(String, String)>,
+    sentence_hashes: PerReport<Vec<u64>>,
+}
+
+/// A value per report, each made the first time a page asks for it (from
+/// any rendering thread).
+struct PerReport<T>(OnceLock<Vec<OnceLock<T>>>);
+
+impl<T> PerReport<T> {
+    fn new() -> Self {
+        PerReport(OnceLock::new())
+    }
+
+    fn get_or_init(&self, reports: usize, index: usize, make: impl FnOnce() -> T) -> &T {
+        let values = self.0.get_or_init(|| (0..reports).map(|_| OnceLock::new()).collect());
+        values[index].get_or_init(make)
+    }
+}
+
+/// A marker's summary and its list of the first places other than report
+/// `index`, each linked by `link`.
+fn write_marker_list<'s>(
+    html: &mut String,
+    places: &[PlaceIn],
+    index: usize,
+    key: u64,
+    link: impl Fn(usize) -> &'s (String, String),
+) {
+    // One place per report, and this report is one of them.
+    let count = places.len().saturating_sub(1);
+    // Writing to a String cannot fail.
+    let _ = write!(html, "<details class=\"passage\"><summary>另见 {count} 篇报告</summary><ul>");
+    for place in places.iter().filter(|p| p.report != index).take(MARKER_PLACES) {
+        let (before, after) = link(place.report);
+        let _ = write!(html, "{before}{}{after}", place.paragraph);
+        if place.key != key {
+            html.push_str("<small>（文字略有不同）</small>");
+        }
+        html.push_str("</li>");
+    }
+}
+
+fn sentences(report: &Report) -> Vec<&str> {
+    crate::compare::sentences(report.rendered.blocks.iter().map(|b| b.text.as_str()))
 }
 
 /// Characters that must be escaped in a URL path; all non-ASCII is too.
@@ -86,7 +131,9 @@ impl<'a> Site<'a> {
             base: config.base_path(),
             located: OnceLock::new(),
             places_cache: Mutex::new(HashMap::new()),
-            place_links: OnceLock::new(),
+            marker_lists: Mutex::new(HashMap::new()),
+            place_links: PerReport::new(),
+            sentence_hashes: PerReport::new(),
         }
     }
 
@@ -367,18 +414,23 @@ impl<'a> Site<'a> {
         let title = format!("{}：{heading}", report.meta.title);
         let mut context = self.base_context(&title, path);
         context.insert("heading", heading);
-        let text = |r: &'a Report| crate::compare::sentences(r.rendered.blocks.iter().map(|b| b.text.as_str()));
-        let (old, new) = (text(previous), text(report));
-        let shared = crate::compare::shared(&old, &new);
+        let shared = crate::compare::shared(self.sentence_hashes(previous_index), self.sentence_hashes(index));
         context.insert("shared_percent", &((shared * 100.0).round() as u32));
+        // Most reports were rewritten: their sentences are not aligned.
         if shared >= crate::compare::MIN_SHARED {
-            let rows = crate::compare::compare(&old, &new);
+            let rows = crate::compare::compare(&sentences(previous), &sentences(report));
             context.insert("summary", &crate::compare::summarize(&rows));
             context.insert("diff_html", &crate::compare::to_html(&rows));
         }
         context.insert("report", &self.summary(index));
         context.insert("previous", &self.summary(previous_index));
         context
+    }
+
+    fn sentence_hashes(&self, index: usize) -> &[u64] {
+        self.sentence_hashes.get_or_init(self.library.reports.len(), index, || {
+            crate::compare::sentence_hashes(&sentences(&self.library.reports[index]))
+        })
     }
 
     /// A report's page with a marker after each paragraph that other
@@ -393,8 +445,11 @@ impl<'a> Site<'a> {
         }
         let mut markers = String::with_capacity(found.len() * 600);
         let mut ends = Vec::with_capacity(found.len());
+        // Both in paragraph order: one walk finds every marked paragraph's text.
+        let mut paragraphs = crate::passages::paragraph_texts(report);
         for (number, key, group) in found {
-            self.write_passage_marker(&mut markers, index, number, key, group);
+            let text = paragraphs.find(|&(n, _)| n == number).map_or("", |(_, text)| text);
+            self.write_passage_marker(&mut markers, index, text, key, group);
             ends.push((number, markers.len()));
         }
         crate::passages::insert_markers(&page, &markers, &ends)
@@ -419,8 +474,7 @@ impl<'a> Site<'a> {
     /// `<li>2020年 <a href="/2020/a/#p-` and `">title</a>`. Made once per
     /// report: the same few reports are named in thousands of markers.
     fn place_link(&self, index: usize) -> &(String, String) {
-        let links = self.place_links.get_or_init(|| (0..self.library.reports.len()).map(|_| OnceLock::new()).collect());
-        links[index].get_or_init(|| {
+        self.place_links.get_or_init(self.library.reports.len(), index, || {
             let report = &self.library.reports[index];
             let path = utf8_percent_encode(&report.path, PATH);
             let before = format!("<li>{}年 <a href=\"{}{path}#p-", report.meta.year, self.base);
@@ -433,29 +487,38 @@ impl<'a> Site<'a> {
 
     /// Appends the `<details>` that names where else a paragraph is. Written
     /// here rather than in a template: it goes inside the report's HTML.
-    fn write_passage_marker(&self, html: &mut String, index: usize, number: u32, key: u64, group: &Group) {
+    fn write_passage_marker(&self, html: &mut String, index: usize, text: &str, key: u64, group: &Group) {
         let places = self.places_of(group);
-        let others = || places.iter().filter(|p| p.report != index);
-        let count = others().count();
-        // Writing to a String cannot fail.
-        let _ = write!(html, "<details class=\"passage\"><summary>另见 {count} 篇报告</summary><ul>");
-        for place in others().take(MARKER_PLACES) {
-            let (before, after) = self.place_link(place.report);
-            let _ = write!(html, "{before}{}{after}", place.paragraph);
-            if place.key != key {
-                html.push_str("<small>（文字略有不同）</small>");
-            }
-            html.push_str("</li>");
+        if places.iter().take(MARKER_PLACES).any(|p| p.report == index) {
+            write_marker_list(html, &places, index, key, |i| self.place_link(i));
+        } else {
+            html.push_str(&self.shared_marker_list(group, &places, key));
         }
-        if count > MARKER_PLACES {
+        // One place per report, and this report is one of them.
+        if places.len().saturating_sub(1) > MARKER_PLACES {
             // Its opening words as a phrase query: the search lists every report.
-            let text = crate::passages::paragraph_text(&self.library.reports[index], number);
-            let text = &text[..text.find('"').unwrap_or(text.len())];
             let opening = &text[..text.char_indices().nth(10).map_or(text.len(), |(i, _)| i)];
+            let opening = &opening[..opening.find('"').unwrap_or(opening.len())];
             let query = utf8_percent_encode(opening, NON_ALPHANUMERIC);
+            // Writing to a String cannot fail.
             let _ = write!(html, "<li><a href=\"{}search/?q=%22{query}%22\">搜索此段</a></li>", self.base);
         }
         html.push_str("</ul></details>\n");
+    }
+
+    /// A marker's summary and list for a report that the list does not
+    /// name: the same in every such report with this wording of the
+    /// passage, so written once for all of them.
+    fn shared_marker_list(&self, group: &Group, places: &[PlaceIn], key: u64) -> Arc<str> {
+        let cached = |lists: &HashMap<(u64, u64), Arc<str>>| lists.get(&(group.id, key)).cloned();
+        if let Some(list) = cached(&self.marker_lists.lock().expect("no panic while holding the lock")) {
+            return list;
+        }
+        let mut list = String::new();
+        write_marker_list(&mut list, places, usize::MAX, key, |i| self.place_link(i));
+        let list: Arc<str> = list.into();
+        self.marker_lists.lock().expect("no panic while holding the lock").insert((group.id, key), list.clone());
+        list
     }
 
     /// The most recurring passages, each with its spread over years and bodies.

@@ -116,8 +116,8 @@ impl Passages {
     /// Forgets the reports at `removed` and (re)reads `added`, and says what
     /// that changed.
     pub fn update(&mut self, removed: &[PathBuf], added: &[&Report]) -> Changed {
-        let found: Vec<Vec<(Paragraph, usize)>> = added.par_iter().map(|r| paragraphs(r)).collect();
-        let signatures = self.sign_new_texts(added, &found);
+        let found: Vec<Vec<(Paragraph, &str)>> = added.par_iter().map(|r| paragraphs(r)).collect();
+        let signatures = self.sign_new_texts(&found);
 
         // Which texts gain or lose a place.
         let mut touched = KeySet::default();
@@ -181,18 +181,16 @@ impl Passages {
 
     /// Signatures of the texts of `found` that are not known yet, computed
     /// once per text and in parallel.
-    fn sign_new_texts(&self, added: &[&Report], found: &[Vec<(Paragraph, usize)>]) -> KeyMap<Signature> {
-        let mut new: KeyMap<(usize, usize)> = KeyMap::default();
-        for (r, paragraphs) in found.iter().enumerate() {
-            for &((_, key), block) in paragraphs {
-                if !self.texts.contains_key(&key) {
-                    new.entry(key).or_insert((r, block));
-                }
+    fn sign_new_texts(&self, found: &[Vec<(Paragraph, &str)>]) -> KeyMap<Signature> {
+        let mut new: KeyMap<&str> = KeyMap::default();
+        for &((_, key), text) in found.iter().flatten() {
+            if !self.texts.contains_key(&key) {
+                new.entry(key).or_insert(text);
             }
         }
-        let new: Vec<(u64, (usize, usize))> = new.into_iter().collect();
+        let new: Vec<(u64, &str)> = new.into_iter().collect();
         new.into_par_iter()
-            .map(|(key, (r, block))| (key, minhash::signature(&added[r].rendered.blocks[block].text)))
+            .map(|(key, text)| (key, minhash::signature(text)))
             .collect::<Vec<_>>()
             .into_iter()
             .collect()
@@ -413,8 +411,15 @@ impl Passages {
 
 /// The text of paragraph `p-{number}` of a report.
 pub fn paragraph_text(report: &Report, number: u32) -> &str {
-    let anchor = format!("p-{number}");
-    report.rendered.blocks.iter().find(|b| b.anchor == anchor).map_or("", |b| b.text.as_str())
+    paragraph_texts(report).find(|&(n, _)| n == number).map_or("", |(_, text)| text)
+}
+
+/// A report's paragraphs (`<p id="p-N">`) with their numbers, in order.
+pub fn paragraph_texts(report: &Report) -> impl Iterator<Item = (u32, &str)> {
+    report.rendered.blocks.iter().filter(|b| b.kind == BlockKind::Paragraph).filter_map(|block| {
+        let number = block.anchor.strip_prefix("p-")?.parse().ok()?;
+        Some((number, block.text.as_str()))
+    })
 }
 
 /// `page` with markers inserted, each right after the paragraph
@@ -457,16 +462,15 @@ pub fn insert_markers(page: &[u8], markers: &str, ends: &[(u32, usize)]) -> Vec<
 const NO_GROUP: u64 = u64::MAX;
 
 /// A report's paragraphs long enough to match, each with its block index.
-fn paragraphs(report: &Report) -> Vec<(Paragraph, usize)> {
+fn paragraphs(report: &Report) -> Vec<(Paragraph, &str)> {
     let mut out = Vec::new();
     let mut buffer = Vec::new();
-    for (i, block) in report.rendered.blocks.iter().enumerate() {
-        if block.kind != BlockKind::Paragraph || block.text.len() < MIN_CHARS {
+    for (number, text) in paragraph_texts(report) {
+        if text.len() < MIN_CHARS {
             continue;
         }
-        let Some(number) = block.anchor.strip_prefix("p-").and_then(|n| n.parse().ok()) else { continue };
-        if let Some(key) = minhash::text_key(&block.text, MIN_CHARS, &mut buffer) {
-            out.push(((number, key), i));
+        if let Some(key) = minhash::text_key(text, MIN_CHARS, &mut buffer) {
+            out.push(((number, key), text));
         }
     }
     out
