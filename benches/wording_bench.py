@@ -7,8 +7,10 @@ full build, and the recurring passages of the real corpus.
 Builds SITE (or COUNT reports made by ../shared/bench/make_corpus.py) with
 `compare_pages` and `recurring_passages` off, each alone, and both on (the
 default), RUNS times each, interleaved so that drift in the machine's speed
-spreads over all four; the first round only warms the page cache, and
-each build starts after a `sync`. Reports
+spreads over all four; the first round only warms the page cache. Each
+timed build replaces the output of an untimed build of the same settings
+(as a user's rebuild does: deleting another setting's output would charge
+one setting for another's files), and starts after a `sync`. Reports
 the median wall, user and system time and the output's size. Then lists the
 ten passages that recur most in the real reports (make_corpus.py without
 --count) with `wenku passages`. Needs `cargo build --release`.
@@ -68,6 +70,7 @@ def main():
             for run in range(a.runs + 1):
                 for name, yaml in CONFIGS:
                     config.write_text(yaml, encoding="utf-8")
+                    build(site)
                     measured = build(site)
                     if run > 0:
                         times[name].append(measured)

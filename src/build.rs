@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::content::{self, Library};
 use crate::output::{NullSink, Sink, Staging};
 use crate::passages::Passages;
-use crate::render::Site;
+use crate::render::{Page, Site};
 use crate::search::{IndexSummary, indexer};
 use crate::theme::Theme;
 
@@ -53,12 +53,23 @@ impl LoadedSite {
     }
 }
 
+/// Loads a site and finds its passages.
 pub fn load(root: &Path, drafts: bool) -> Result<LoadedSite> {
+    let mut site = load_without_passages(root, drafts)?;
+    site.passages = find_passages(&site);
+    Ok(site)
+}
+
+/// Config, content and theme, with no passages found yet.
+fn load_without_passages(root: &Path, drafts: bool) -> Result<LoadedSite> {
     let config = Config::load(root).map_err(|d| crate::diagnostics::Diagnostics(vec![d]))?;
     let library = content::load(&root.join("content"), &config, drafts)?;
     let theme = Theme::load(root, &config)?;
-    let passages = if config.recurring_passages { Passages::find(&library.reports) } else { Passages::default() };
-    Ok(LoadedSite { config, library, theme, passages })
+    Ok(LoadedSite { config, library, theme, passages: Passages::default() })
+}
+
+fn find_passages(site: &LoadedSite) -> Passages {
+    if site.config.recurring_passages { Passages::find(&site.library.reports) } else { Passages::default() }
 }
 
 /// Builds the site into its output folder, replacing it only on success,
@@ -71,7 +82,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
 /// incremental rebuilds instead of reading every report again).
 pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSite)> {
     let started = Instant::now();
-    let site = load(&options.root, options.drafts)?;
+    let mut site = load_without_passages(&options.root, options.drafts)?;
     let output = options.output.clone().unwrap_or_else(|| options.root.join(&site.config.output_dir));
     refuse_dangerous_output(&options.root, &output)?;
     let index_dir = options.root.join(&site.config.index_dir);
@@ -82,7 +93,7 @@ pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSit
         );
     }
     let staging = Staging::new(&output)?;
-    let pages = render_all(&site, &staging, options.progress)?;
+    let pages = find_passages_and_render(&mut site, &staging, options.progress)?;
     staging.commit()?;
     let elapsed = started.elapsed();
     let index = indexer::sync(&index_dir, &site.library, &site.config)?;
@@ -100,8 +111,8 @@ pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSit
 /// Loads and renders everything, writes nothing: all errors, no output.
 pub fn check(root: &Path, drafts: bool) -> Result<BuildSummary> {
     let started = Instant::now();
-    let site = load(root, drafts)?;
-    let pages = render_all(&site, &NullSink, false)?;
+    let mut site = load_without_passages(root, drafts)?;
+    let pages = find_passages_and_render(&mut site, &NullSink, false)?;
     Ok(BuildSummary {
         reports: site.library.reports.len(),
         pages,
@@ -125,26 +136,46 @@ fn awaiting_review(library: &Library) -> Vec<(PathBuf, Vec<String>)> {
 
 /// Renders every page in parallel into `sink`; returns how many.
 pub fn render_all(site: &LoadedSite, sink: &dyn Sink, progress: bool) -> Result<usize> {
-    let renderer = site.renderer();
-    let plan = renderer.plan();
-    let bar = if progress && plan.len() >= 2000 {
-        let bar = indicatif::ProgressBar::new(plan.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar} {eta}")
-                .expect("the template is valid"),
-        );
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    plan.par_iter().try_for_each(|page| {
-        let output = renderer.render_page(page)?;
-        sink.put(output)?;
-        bar.inc(1);
-        Ok::<_, anyhow::Error>(())
-    })?;
+    let plan = site.renderer().plan();
+    let bar = progress_bar(progress, plan.len());
+    render_pages(site, &plan, sink, &bar)?;
     bar.finish_and_clear();
     Ok(plan.len())
+}
+
+/// Finds the site's passages and renders every page into `sink`; returns
+/// how many. The pages that show no passages render while they are found.
+fn find_passages_and_render(site: &mut LoadedSite, sink: &dyn Sink, progress: bool) -> Result<usize> {
+    let (later, now): (Vec<Page>, Vec<Page>) = site.renderer().plan().into_iter().partition(Page::shows_passages);
+    let bar = progress_bar(progress, later.len() + now.len());
+    let (passages, rendered) = rayon::join(|| find_passages(site), || render_pages(site, &now, sink, &bar));
+    rendered?;
+    site.passages = passages;
+    render_pages(site, &later, sink, &bar)?;
+    bar.finish_and_clear();
+    Ok(later.len() + now.len())
+}
+
+fn render_pages(site: &LoadedSite, pages: &[Page], sink: &dyn Sink, bar: &indicatif::ProgressBar) -> Result<()> {
+    let renderer = site.renderer();
+    pages.par_iter().try_for_each(|page| {
+        sink.put(renderer.render_page(page)?)?;
+        bar.inc(1);
+        Ok(())
+    })
+}
+
+/// A bar on the terminal for builds long enough to wait for.
+fn progress_bar(progress: bool, pages: usize) -> indicatif::ProgressBar {
+    if !progress || pages < 2000 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(pages as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar} {eta}")
+            .expect("the template is valid"),
+    );
+    bar
 }
 
 /// The output folder is replaced whole: never let it be the site itself.

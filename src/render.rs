@@ -50,6 +50,14 @@ pub enum Page {
     Static(String),
 }
 
+impl Page {
+    /// Whether the page shows recurring passages (a report's markers, the
+    /// passages page): the others can render before the passages are found.
+    pub fn shows_passages(&self) -> bool {
+        matches!(self, Page::Report(_) | Page::Passages)
+    }
+}
+
 /// Everything a page needs, borrowed.
 pub struct Site<'a> {
     pub library: &'a Library,
