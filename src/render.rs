@@ -90,11 +90,11 @@ impl<T> PerReport<T> {
 }
 
 /// A marker's summary and its list of the first places other than report
-/// `index`, each linked by `link`.
+/// `except` (none when `None`), each linked by `link`.
 fn write_marker_list<'s>(
     html: &mut String,
     places: &[PlaceIn],
-    index: usize,
+    except: Option<usize>,
     key: u64,
     link: impl Fn(usize) -> &'s (String, String),
 ) {
@@ -102,7 +102,7 @@ fn write_marker_list<'s>(
     let count = places.len().saturating_sub(1);
     // Writing to a String cannot fail.
     let _ = write!(html, "<details class=\"passage\"><summary>另见 {count} 篇报告</summary><ul>");
-    for place in places.iter().filter(|p| p.report != index).take(MARKER_PLACES) {
+    for place in places.iter().filter(|p| Some(p.report) != except).take(MARKER_PLACES) {
         let (before, after) = link(place.report);
         let _ = write!(html, "{before}{}{after}", place.paragraph);
         if place.key != key {
@@ -498,7 +498,7 @@ impl<'a> Site<'a> {
     fn write_passage_marker(&self, html: &mut String, index: usize, text: &str, key: u64, group: &Group) {
         let places = self.places_of(group);
         if places.iter().take(MARKER_PLACES).any(|p| p.report == index) {
-            write_marker_list(html, &places, index, key, |i| self.place_link(i));
+            write_marker_list(html, &places, Some(index), key, |i| self.place_link(i));
         } else {
             html.push_str(&self.shared_marker_list(group, &places, key));
         }
@@ -523,7 +523,7 @@ impl<'a> Site<'a> {
             return list;
         }
         let mut list = String::new();
-        write_marker_list(&mut list, places, usize::MAX, key, |i| self.place_link(i));
+        write_marker_list(&mut list, places, None, key, |i| self.place_link(i));
         let list: Arc<str> = list.into();
         self.marker_lists.lock().expect("no panic while holding the lock").insert((group.id, key), list.clone());
         list

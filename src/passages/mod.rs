@@ -461,7 +461,7 @@ pub fn insert_markers(page: &[u8], markers: &str, ends: &[(u32, usize)]) -> Vec<
 /// Marks a text between leaving a group and joining a new one.
 const NO_GROUP: u64 = u64::MAX;
 
-/// A report's paragraphs long enough to match, each with its block index.
+/// A report's paragraphs long enough to match, each with its text.
 fn paragraphs(report: &Report) -> Vec<(Paragraph, &str)> {
     let mut out = Vec::new();
     let mut buffer = Vec::new();
