@@ -67,7 +67,10 @@ pub fn render(markdown: &str, allow_html: bool) -> Rendered {
         .collect();
 
     let mut out = Rendered::default();
-    let mut used_ids = std::collections::HashSet::new();
+    let mut used_ids = HeadingIds::default();
+    // For each open link and image: whether its tags were dropped (an unsafe
+    // URL), so that its end is dropped too and its text stays as text.
+    let mut dropped_links: Vec<bool> = Vec::new();
     let mut paragraph_count = 0usize;
     // Blocks being filled, innermost last; each is (index in out.blocks).
     let mut open_blocks: Vec<usize> = Vec::new();
@@ -77,6 +80,18 @@ pub fn render(markdown: &str, allow_html: bool) -> Rendered {
 
     for (i, event) in events.iter().enumerate() {
         match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                let safe = is_safe_url(dest_url);
+                dropped_links.push(!safe);
+                if safe {
+                    html_events.push(event.clone());
+                }
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if !dropped_links.pop().unwrap_or(false) {
+                    html_events.push(event.clone());
+                }
+            }
             Event::Start(Tag::Heading { .. }) => {
                 // The id needs the heading's whole text: the tag is filled in at its end.
                 heading = Some((html_events.len(), String::new()));
@@ -84,7 +99,7 @@ pub fn render(markdown: &str, allow_html: bool) -> Rendered {
             }
             Event::End(TagEnd::Heading(level)) => {
                 let Some((start, text)) = heading.take() else { continue };
-                let id = unique_id(heading_id(&text), &mut used_ids);
+                let id = used_ids.unique(heading_id(&text));
                 let n = *level as u8;
                 html_events[start] = Event::Html(format!("<h{n} id=\"{}\">", escape_attr(&id)).into());
                 html_events.push(Event::Html(format!("</h{n}>\n").into()));
@@ -202,14 +217,56 @@ pub fn heading_id(text: &str) -> String {
     if id.is_empty() { "section".into() } else { id }
 }
 
-fn unique_id(id: String, used: &mut std::collections::HashSet<String>) -> String {
-    let mut candidate = id.clone();
-    let mut n = 1;
-    while !used.insert(candidate.clone()) {
-        candidate = format!("{id}-{n}");
-        n += 1;
+/// The heading ids given so far, and for each base id the next suffix to
+/// try: 20,000 equal headings cost 20,000 steps, not 200 million.
+#[derive(Default)]
+struct HeadingIds {
+    used: std::collections::HashSet<String>,
+    next_suffix: std::collections::HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    fn unique(&mut self, id: String) -> String {
+        if self.used.insert(id.clone()) {
+            return id;
+        }
+        let n = self.next_suffix.entry(id.clone()).or_insert(1);
+        loop {
+            // `一-1` may already be taken by a heading written that way.
+            let candidate = format!("{id}-{n}");
+            *n += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
-    candidate
+}
+
+/// URL schemes a link or image may use; any other (`javascript:`,
+/// `vbscript:`, `data:` …) would run or show content the archive did not
+/// write, so such a link is shown as its text.
+const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto"];
+
+/// Whether a browser would open `url` as http(s), mailto, or a path or
+/// fragment of this site. Read as a browser reads it: entities are already
+/// decoded by the parser; percent-escapes, tabs and line breaks inside, and
+/// controls and spaces in front are all looked through.
+pub fn is_safe_url(url: &str) -> bool {
+    let decoded = percent_encoding::percent_decode_str(url).decode_utf8_lossy();
+    let seen: String = decoded
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let scheme = match seen.find([':', '/', '?', '#', '\\']) {
+        Some(at) if seen[at..].starts_with(':') => &seen[..at],
+        // No scheme: a relative path or a fragment.
+        _ => return true,
+    };
+    let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    // `第一章:说明` is a relative path to a browser, not a scheme.
+    !is_scheme || SAFE_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str())
 }
 
 fn escape_attr(s: &str) -> String {
@@ -254,6 +311,57 @@ mod tests {
         assert!(escaped.html.contains("&lt;b&gt;"));
         let allowed = render("文字<b>粗</b>\n", true);
         assert!(allowed.html.contains("<b>粗</b>"));
+    }
+
+    #[test]
+    fn only_safe_link_schemes_reach_href_or_src() {
+        let hostile = [
+            "[x](javascript:alert(1))",
+            "[x](JaVaScRiPt:alert(1))",
+            "[x](&#106;avascript:alert(1))",
+            "[x](javascript&#58;alert(1))",
+            "[x](java&#x09;script:alert(1))",
+            "[x](java%09script:alert(1))",
+            "[x](%6Aavascript:alert(1))",
+            "[x]( \u{1}javascript:alert(1))",
+            "<javascript:alert(1)>",
+            "[x][r]\n\n[r]: javascript:alert(1)",
+            "![x](javascript:alert(1))",
+            "[x](data:text/html,<script>alert(1)</script>)",
+            "[x](vbscript:msgbox(1))",
+            "[![img](javascript:a)](javascript:b)",
+        ];
+        for markdown in hostile {
+            let html = render(markdown, false).html;
+            let lower = html.to_lowercase();
+            assert!(!lower.contains("href=") && !lower.contains("src="), "{markdown:?} gave {html}");
+            assert!(html.contains('x') || html.contains("img") || html.contains("alert"), "its text stays: {html}");
+        }
+        let fine = [
+            ("[x](https://example.org/a)", "href=\"https://example.org/a\""),
+            ("[x](mailto:a@example.org)", "href=\"mailto:a@example.org\""),
+            ("[x](../2020/报告/)", "href=\"../2020/%E6%8A%A5%E5%91%8A/\""),
+            ("[x](#p-3)", "href=\"#p-3\""),
+            ("[x](第一章:说明)", "href=\""),
+            ("正文[^1]\n\n[^1]: 注。", "href=\"#1\""),
+        ];
+        for (markdown, expected) in fine {
+            let html = render(markdown, false).html;
+            assert!(html.contains(expected), "{markdown:?} gave {html}");
+        }
+    }
+
+    #[test]
+    fn many_equal_headings_get_unique_ids_in_linear_time() {
+        let markdown = "## 一、总体情况\n\n## 一、总体情况-1\n\n".to_owned() + &"## 一、总体情况\n\n".repeat(20_000);
+        let started = std::time::Instant::now();
+        let r = render(&markdown, false);
+        let ids: std::collections::HashSet<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids.len(), 20_002, "every heading has its own id");
+        assert_eq!(r.toc[1].id, "一总体情况-1");
+        assert_eq!(r.toc[2].id, "一总体情况-2", "a suffix already taken is skipped");
+        // Quadratic suffixes took over a minute here; linear takes milliseconds.
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
     }
 
     #[test]
