@@ -51,6 +51,8 @@ pub struct Config {
     /// Markers on paragraphs found in other reports, and a page of the most
     /// recurring ones.
     pub recurring_passages: bool,
+    /// The largest report file read, in megabytes (10^6 bytes).
+    pub max_report_mb: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -87,6 +89,7 @@ impl Default for Config {
             level_rules: Vec::new(),
             compare_pages: true,
             recurring_passages: true,
+            max_report_mb: 64,
         }
     }
 }
@@ -128,6 +131,10 @@ impl Config {
             return Err(Diagnostic::new(path, "`paginate` must be at least 1")
                 .hint("set `paginate: 50`, or remove the key for the default"));
         }
+        if self.max_report_mb == 0 {
+            return Err(Diagnostic::new(path, "`max_report_mb` must be at least 1")
+                .hint("set `max_report_mb: 64`, or remove the key for the default"));
+        }
         if let Some(range) = self.years
             && range.from > range.to
         {
@@ -160,6 +167,10 @@ impl Config {
             configured.iter().position(|d| d == value)
         };
         position.unwrap_or(usize::MAX)
+    }
+
+    pub fn max_report_bytes(&self) -> u64 {
+        self.max_report_mb.saturating_mul(1_000_000)
     }
 
     /// The path prefix every internal link starts with, e.g. `/` or `/archive/`.
@@ -199,6 +210,7 @@ const CONFIG_KEYS: &[&str] = &[
     "level_rules",
     "compare_pages",
     "recurring_passages",
+    "max_report_mb",
 ];
 
 /// For serde's "unknown field `x`" errors: the key that was probably meant.

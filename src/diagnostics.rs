@@ -40,6 +40,14 @@ impl Diagnostic {
         self
     }
 
+    /// Points the diagnostic at `line:column`, quoting `source_line`.
+    pub fn at_line(mut self, line: usize, column: usize, source_line: &str) -> Self {
+        self.line = line;
+        self.column = column.max(1);
+        self.source_line = Some(source_line.to_owned());
+        self
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self

@@ -253,11 +253,8 @@ const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto"];
 /// controls and spaces in front are all looked through.
 pub fn is_safe_url(url: &str) -> bool {
     let decoded = percent_encoding::percent_decode_str(url).decode_utf8_lossy();
-    let seen: String = decoded
-        .trim_start_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
+    let seen: String =
+        decoded.trim_start_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
     let scheme = match seen.find([':', '/', '?', '#', '\\']) {
         Some(at) if seen[at..].starts_with(':') => &seen[..at],
         // No scheme: a relative path or a fragment.

@@ -85,6 +85,13 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
 /// Parses and validates the front matter. `text` is the whole file, for quoting.
 pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<FrontMatter, Vec<Diagnostic>> {
     let line_offset = split.yaml_line - 1;
+    if let Some((line, column)) = too_deeply_nested(split.yaml) {
+        return Err(vec![
+            Diagnostic::new(path, format!("the front matter nests more than {MAX_NESTING} levels deep"))
+                .at(text, line + line_offset, column)
+                .hint(format!("a report's fields are flat `key: value` lines (lists one level deep):\n{EXAMPLE}")),
+        ]);
+    }
     let mapping: Mapping = if split.yaml.trim().is_empty() {
         Mapping::new()
     } else {
@@ -111,7 +118,8 @@ pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<
         }
     };
     let positions = key_positions(split.yaml, line_offset);
-    let mut fields = Fields { path, text, positions: &positions, mapping: &mapping, errors: Vec::new() };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut fields = Fields { path, lines, positions: &positions, mapping: &mapping, errors: Vec::new() };
 
     fields.check_unknown_keys();
     let title = fields.required::<String>("title");
@@ -209,7 +217,9 @@ fn key_positions(yaml: &str, line_offset: usize) -> HashMap<String, (usize, usiz
 
 struct Fields<'a> {
     path: &'a Path,
-    text: &'a str,
+    /// The file's lines, for quoting: split once, since a file may have
+    /// thousands of problems.
+    lines: Vec<&'a str>,
     positions: &'a HashMap<String, (usize, usize)>,
     mapping: &'a Mapping,
     errors: Vec<Diagnostic>,
@@ -218,7 +228,13 @@ struct Fields<'a> {
 impl Fields<'_> {
     fn error(&mut self, key: &str, message: String, hint: impl Into<String>) {
         let (line, column) = self.positions.get(key).copied().unwrap_or((1, 1));
-        self.errors.push(Diagnostic::new(self.path, message).at(self.text, line, column).hint(hint));
+        let diagnostic = self.located(message, line, column).hint(hint);
+        self.errors.push(diagnostic);
+    }
+
+    fn located(&self, message: impl Into<String>, line: usize, column: usize) -> Diagnostic {
+        let source_line = self.lines.get(line.saturating_sub(1)).copied().unwrap_or("");
+        Diagnostic::new(self.path, message).at_line(line, column, source_line)
     }
 
     fn check_unknown_keys(&mut self) {
@@ -236,18 +252,17 @@ impl Fields<'_> {
                 None => format!("remove it; allowed fields are {}", known.join(", ")),
             };
             let (line, _) = self.positions.get(&name).copied().unwrap_or((1, 1));
-            self.errors
-                .push(Diagnostic::new(self.path, format!("unknown field `{name}`")).at(self.text, line, 1).hint(hint));
+            let diagnostic = self.located(format!("unknown field `{name}`"), line, 1).hint(hint);
+            self.errors.push(diagnostic);
         }
     }
 
     fn required<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
         if self.mapping.get(key).is_none_or(Value::is_null) {
-            self.errors.push(
-                Diagnostic::new(self.path, format!("missing required field `{key}`"))
-                    .at(self.text, 1, 1)
-                    .hint(format!("add a line such as `{}` to the front matter", example_of(key))),
-            );
+            let diagnostic = self
+                .located(format!("missing required field `{key}`"), 1, 1)
+                .hint(format!("add a line such as `{}` to the front matter", example_of(key)));
+            self.errors.push(diagnostic);
             return None;
         }
         self.optional(key)
@@ -311,6 +326,54 @@ fn yaml_display(value: &Value) -> String {
         Value::Mapping(_) => "a nested mapping".into(),
         _ => "an unusual value".into(),
     }
+}
+
+/// Deeper than this, front matter is not a report's (whose fields are flat):
+/// checked before the YAML parser, which takes minutes on 100,000 levels.
+const MAX_NESTING: usize = 32;
+
+/// Where the YAML first nests deeper than `MAX_NESTING` (1-based line and
+/// column), by brackets (`[[[…`), indentation or `- - -` runs. Quoted text
+/// is looked through only roughly: a false alarm needs 32 brackets in quotes.
+fn too_deeply_nested(yaml: &str) -> Option<(usize, usize)> {
+    let mut indents: Vec<usize> = Vec::new();
+    let mut brackets = 0usize;
+    for (number, line) in yaml.lines().enumerate() {
+        let content = line.trim_start_matches(' ');
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - content.len();
+        if brackets == 0 {
+            while indents.last().is_some_and(|&i| i >= indent) {
+                indents.pop();
+            }
+            indents.push(indent);
+            let dashes = content.split_inclusive("- ").take_while(|part| part.trim() == "-").count();
+            if indents.len() + dashes > MAX_NESTING {
+                return Some((number + 1, indent + 1));
+            }
+        }
+        let mut quote: Option<char> = None;
+        for (byte, c) in line.char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                // A comment: ` #` to the end of the line.
+                (None, '#') if byte == 0 || line[..byte].ends_with(' ') => break,
+                (None, '[' | '{') => {
+                    brackets += 1;
+                    if brackets > MAX_NESTING {
+                        return Some((number + 1, line[..byte].chars().count() + 1));
+                    }
+                }
+                (None, ']' | '}') => brackets = brackets.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 fn is_iso_date(s: &str) -> bool {

@@ -28,12 +28,13 @@ pub struct Report {
 
 /// Loads every report under `content_dir`. Fails with all problems at once.
 pub fn load(content_dir: &Path, config: &Config, include_drafts: bool) -> Result<Library, Diagnostics> {
-    let files = find_reports(content_dir).map_err(|d| Diagnostics(vec![d]))?;
+    let (files, mut walk_problems) = find_reports(content_dir).map_err(|d| Diagnostics(vec![d]))?;
     let results: Vec<Result<Report, Vec<Diagnostic>>> =
         files.par_iter().map(|file| load_report(content_dir, file, config)).collect();
 
     let mut reports = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
+    problems.append(&mut walk_problems);
     for result in results {
         match result {
             Ok(report) => reports.push(report),
@@ -63,36 +64,104 @@ fn assemble(
     Ok(Library::new(reports, config))
 }
 
+/// Whether a file is a report: `.md`, in any case (`.MD` from Windows).
+pub fn is_report_file(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("md"))
+}
+
 /// Markdown files under `dir`, sorted, skipping hidden files (editor swap
-/// files, `.git`).
-pub fn find_reports(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+/// files, `.git`), and the problems met on the way: a folder that cannot be
+/// read is one more problem, and the walk goes on past it. Whether each file
+/// may be read (a regular file, not too large) is `load_report`'s to say.
+pub fn find_reports(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Diagnostic> {
     if !dir.is_dir() {
         return Err(Diagnostic::new(dir, "the content folder does not exist").hint(
             "run wenku in a site folder (one with `content/`), pass `--root SITE`, or create one with `wenku init`",
         ));
     }
     let mut files = Vec::new();
+    let mut problems = Vec::new();
     let walker = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter();
     for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            Diagnostic::new(&path, format!("cannot read this folder: {e}")).hint("check its permissions")
-        })?;
-        if entry.path().extension().is_some_and(|ext| ext == "md") && !entry.file_type().is_dir() {
-            files.push(entry.into_path());
+        match entry {
+            Ok(entry) if is_report_file(entry.path()) && !entry.file_type().is_dir() => files.push(entry.into_path()),
+            Ok(_) => {}
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                let why = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
+                problems.push(
+                    Diagnostic::new(&path, format!("cannot read this folder: {why}")).hint(
+                        "check its permissions and the length of its path; the reports in it are not in the site",
+                    ),
+                );
+            }
         }
     }
-    Ok(files)
+    Ok((files, problems))
+}
+
+/// The bytes of a report file, read only if it is a regular file inside
+/// `content/` (a link is followed only to such a file) of at most
+/// `limit` bytes: a named pipe would block the build, a link to
+/// `/dev/zero` fill the memory, one to `/etc/passwd` publish it.
+fn read_report_file(content_dir: &Path, file: &Path, limit: u64) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    let cannot_read = |e: std::io::Error| {
+        Diagnostic::new(file, format!("cannot read the file: {e}"))
+            .hint("check that it exists and that you may read it")
+    };
+    let mut metadata = std::fs::symlink_metadata(file).map_err(cannot_read)?;
+    if metadata.file_type().is_symlink() {
+        let inside = match (file.canonicalize(), content_dir.canonicalize()) {
+            (Ok(target), Ok(content)) => target.starts_with(content),
+            _ => false,
+        };
+        if !inside {
+            return Err(Diagnostic::new(
+                file,
+                "this is a link to a file outside `content/` (or to nothing); it is not followed",
+            )
+            .hint("copy the report into `content/` instead of linking to it"));
+        }
+        metadata = std::fs::metadata(file).map_err(cannot_read)?;
+    }
+    if !metadata.is_file() {
+        return Err(Diagnostic::new(file, "this is not a regular file (a named pipe, a device or a socket)")
+            .hint("remove it from `content/`, or rename it so that it does not end in `.md`"));
+    }
+    let too_large = |size: u64| {
+        Diagnostic::new(
+            file,
+            format!(
+                "the file is {:.1} MB, more than the {} MB a report may have",
+                size as f64 / 1e6,
+                limit / 1_000_000
+            ),
+        )
+        .hint("split it into several reports, or raise `max_report_mb` in wenku.yaml")
+    };
+    if metadata.len() > limit {
+        return Err(too_large(metadata.len()));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        // Never wait on a pipe that took the file's place meanwhile.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    options.open(file).and_then(|f| f.take(limit + 1).read_to_end(&mut bytes)).map_err(cannot_read)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Reads, checks and renders one report file.
 pub fn load_report(content_dir: &Path, file: &Path, config: &Config) -> Result<Report, Vec<Diagnostic>> {
-    let bytes = std::fs::read(file).map_err(|e| {
-        vec![
-            Diagnostic::new(file, format!("cannot read the file: {e}"))
-                .hint("check that it exists and that you may read it"),
-        ]
-    })?;
+    let bytes = read_report_file(content_dir, file, config.max_report_bytes()).map_err(|d| vec![d])?;
     let text = decode_utf8(file, bytes).map_err(|d| vec![d])?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let text = if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_owned() };

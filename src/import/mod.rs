@@ -302,7 +302,7 @@ fn markdown_block(line: &str) -> Block {
 fn known_checksums(content: &Path) -> std::collections::HashMap<String, PathBuf> {
     let mut known = std::collections::HashMap::new();
     for entry in walkdir::WalkDir::new(content).into_iter().flatten() {
-        if entry.path().extension().is_none_or(|e| e != "md") {
+        if !crate::content::is_report_file(entry.path()) {
             continue;
         }
         let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };

@@ -189,11 +189,7 @@ impl Passages {
             }
         }
         let new: Vec<(u64, &str)> = new.into_iter().collect();
-        new.into_par_iter()
-            .map(|(key, text)| (key, minhash::signature(text)))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .collect()
+        new.into_par_iter().map(|(key, text)| (key, minhash::signature(text))).collect::<Vec<_>>().into_iter().collect()
     }
 
     fn add_text(&mut self, key: u64, signature: Signature) {
@@ -283,30 +279,57 @@ impl Passages {
         seeds.retain(|k| self.texts.contains_key(k));
 
         let mut grouped = KeySet::default();
+        // The texts of each LSH bucket met so far that are in no group yet.
+        // A text leaves the list once grouped, so a passage recurring in
+        // thousands of slightly different wordings (a number that changes
+        // every year) costs a pass over its buckets, not every pair.
+        let mut waiting: KeyMap<Vec<u64>> = KeyMap::default();
         for seed in seeds {
-            if grouped.contains(&seed) {
+            if !grouped.insert(seed) {
                 continue;
             }
             // Breadth-first over similar texts: one connected group.
             let mut members = vec![seed];
-            grouped.insert(seed);
             let mut next = 0;
             while next < members.len() {
                 let key = members[next];
                 next += 1;
-                for neighbour in self.similar_texts(key) {
-                    if grouped.insert(neighbour) {
-                        // A text of a group not touched: that group joins this one.
-                        let group = self.texts[&neighbour].group;
-                        if group != NO_GROUP {
-                            self.dissolve(group, affected);
-                        }
-                        members.push(neighbour);
+                for neighbour in self.similar_ungrouped(key, &mut grouped, &mut waiting) {
+                    // A text of a group not touched: that group joins this one.
+                    let group = self.texts[&neighbour].group;
+                    if group != NO_GROUP {
+                        self.dissolve(group, affected);
                     }
+                    members.push(neighbour);
                 }
             }
             self.make_group(members, affected);
         }
+    }
+
+    /// The texts not yet `grouped` that share a band with `key`'s signature
+    /// and are alike enough; they are marked grouped. `waiting` keeps, per
+    /// bucket, the texts still to compare.
+    fn similar_ungrouped(&self, key: u64, grouped: &mut KeySet, waiting: &mut KeyMap<Vec<u64>>) -> Vec<u64> {
+        let signature = &self.texts[&key].signature;
+        let mut out = Vec::new();
+        for band in 0..minhash::BANDS {
+            let band_key = minhash::band_key(signature, band);
+            let Some(Bucket::Many(keys)) = self.buckets.get(&band_key) else { continue };
+            let candidates = waiting.entry(band_key).or_insert_with(|| keys.clone());
+            candidates.retain(|&other| {
+                if grouped.contains(&other) {
+                    return false;
+                }
+                let alike = minhash::similar(signature, &self.texts[&other].signature);
+                if alike {
+                    grouped.insert(other);
+                    out.push(other);
+                }
+                !alike
+            });
+        }
+        out
     }
 
     /// Removes a group, returning its texts; they have no group until
@@ -340,24 +363,6 @@ impl Passages {
             self.texts.get_mut(key).expect("a group's texts exist").group = id;
         }
         self.groups.insert(id, group);
-    }
-
-    /// Texts that share a band with `key`'s signature and are alike enough.
-    fn similar_texts(&self, key: u64) -> Vec<u64> {
-        let signature = &self.texts[&key].signature;
-        let mut out = Vec::new();
-        for band in 0..minhash::BANDS {
-            let candidates = match self.buckets.get(&minhash::band_key(signature, band)) {
-                Some(Bucket::Many(keys)) => keys.as_slice(),
-                _ => continue,
-            };
-            for &other in candidates {
-                if other != key && !out.contains(&other) && minhash::similar(signature, &self.texts[&other].signature) {
-                    out.push(other);
-                }
-            }
-        }
-        out
     }
 
     /// The recurring passages of a report: its paragraph number, that
@@ -549,6 +554,68 @@ mod tests {
         let reports = [report("x", &[A, B]), report("y", &[C, A2]), report("z", &[D, D])];
         let passages = Passages::find(&reports);
         assert_eq!(describe(&passages, &["x", "y", "z"]), ["x#1: x#1 y#2", "y#2: x#1 y#2", "recurring: 1"]);
+    }
+
+    /// The groups, as sets of text keys, by the definition: connected
+    /// components of the pairs that share a band and are alike, every pair
+    /// compared.
+    fn groups_by_every_pair(passages: &Passages) -> BTreeSet<Vec<u64>> {
+        let keys: Vec<u64> = passages.texts.keys().copied().collect();
+        let mut component: HashMap<u64, usize> = keys.iter().enumerate().map(|(i, &k)| (k, i)).collect();
+        let signature = |k: &u64| &passages.texts[k].signature;
+        let shares_band = |a: &u64, b: &u64| {
+            (0..minhash::BANDS)
+                .any(|band| minhash::band_key(signature(a), band) == minhash::band_key(signature(b), band))
+        };
+        for a in &keys {
+            for b in &keys {
+                if a < b && shares_band(a, b) && minhash::similar(signature(a), signature(b)) {
+                    let (from, to) = (component[b], component[a]);
+                    for c in component.values_mut() {
+                        if *c == from {
+                            *c = to;
+                        }
+                    }
+                }
+            }
+        }
+        let mut groups: HashMap<usize, Vec<u64>> = HashMap::new();
+        for (key, c) in component {
+            groups.entry(c).or_default().push(key);
+        }
+        groups
+            .into_values()
+            .map(|mut g| {
+                g.sort_unstable();
+                g
+            })
+            .collect()
+    }
+
+    #[test]
+    fn groups_are_the_components_of_every_alike_pair() {
+        // A paragraph whose numbers change from report to report (the
+        // boilerplate of a real archive), near copies of two others, and
+        // unrelated text: several groups, some texts alone.
+        let mut reports = Vec::new();
+        for i in 0..300 {
+            let counted = format!(
+                "全年共组织党组理论学习中心组集中学习{}次，开展专题研讨{}次，党员干部的理论水平进一步提高。",
+                i * 7 + 3,
+                i % 11
+            );
+            let edited = if i % 3 == 0 { A.replacen("稳步", &format!("{}", i % 10), 1) } else { A2.to_owned() };
+            let other = format!(
+                "本单位第{i}号专项工作按计划推进，具体情况另行报告，各项指标均已完成年度目标任务的{}成。",
+                i % 10
+            );
+            let texts = [counted.as_str(), edited.as_str(), other.as_str(), if i % 2 == 0 { B } else { C }];
+            reports.push(report(&format!("r{i}"), &texts));
+        }
+        let passages = Passages::find(&reports);
+        let found: BTreeSet<Vec<u64>> = passages.groups.values().map(|g| g.texts.clone()).collect();
+        assert!(found.len() > 3 && found.iter().any(|g| g.len() > 100), "{} groups", found.len());
+        assert_eq!(found, groups_by_every_pair(&passages));
     }
 
     #[test]

@@ -72,7 +72,7 @@ impl Changes {
         let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
         match first.as_deref() {
             Some("content") => {
-                let is_markdown = path.extension().is_some_and(|e| e == "md");
+                let is_markdown = content::is_report_file(path);
                 // A folder moved or removed as a whole reports only its own path.
                 if is_markdown || path.is_dir() || path.extension().is_none() {
                     self.content.insert(path.to_path_buf());
@@ -341,25 +341,29 @@ impl LiveSite {
         let source_of = |path: &Path| path.strip_prefix(&content_dir).unwrap_or(path).to_path_buf();
         let mut removed = BTreeSet::new();
         let mut files = BTreeSet::new();
+        let mut problems: Vec<Diagnostic> = Vec::new();
         for path in paths {
             let source = source_of(path);
             // Reports at or under a changed path: gone unless found again below.
-            if path.extension().is_some_and(|e| e == "md") {
+            if content::is_report_file(path) {
                 removed.insert(source.clone());
             } else {
                 let under = self.site.library.reports.iter().filter(|r| r.source.starts_with(&source));
                 removed.extend(under.map(|r| r.source.clone()));
             }
-            if path.is_dir() {
-                files.extend(content::find_reports(path).map_err(|d| Diagnostics(vec![d]))?);
-            } else if path.is_file() && path.extension().is_some_and(|e| e == "md") {
+            let metadata = std::fs::symlink_metadata(path);
+            if metadata.as_ref().is_ok_and(|m| m.is_dir()) {
+                let (found, mut walk_problems) = content::find_reports(path).map_err(|d| Diagnostics(vec![d]))?;
+                files.extend(found);
+                problems.append(&mut walk_problems);
+            } else if metadata.is_ok() && content::is_report_file(path) {
+                // Whatever it is (a pipe, a link): `load_report` says if it may be read.
                 files.insert(path.clone());
             }
         }
         let results: Vec<_> =
             files.par_iter().map(|file| content::load_report(&content_dir, file, &self.site.config)).collect();
         let mut loaded = Vec::new();
-        let mut problems: Vec<Diagnostic> = Vec::new();
         for result in results {
             match result {
                 Ok(report) if report.meta.draft && !self.options.drafts => {}
