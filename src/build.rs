@@ -65,7 +65,12 @@ fn load_without_passages(root: &Path, drafts: bool) -> Result<LoadedSite> {
     let config = Config::load(root).map_err(|d| crate::diagnostics::Diagnostics(vec![d]))?;
     let library = content::load(&root.join("content"), &config, drafts)?;
     let theme = Theme::load(root, &config)?;
-    Ok(LoadedSite { config, library, theme, passages: Passages::default() })
+    let site = LoadedSite { config, library, theme, passages: Passages::default() };
+    let clashes = crate::owners::problems(&site.renderer(), &root.join("content"));
+    if !clashes.is_empty() {
+        return Err(crate::diagnostics::Diagnostics(clashes).into());
+    }
+    Ok(site)
 }
 
 fn find_passages(site: &LoadedSite) -> Passages {

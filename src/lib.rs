@@ -14,6 +14,7 @@ pub mod import;
 pub mod init;
 pub mod markdown;
 pub mod output;
+pub mod owners;
 pub mod passages;
 pub mod render;
 pub mod search;

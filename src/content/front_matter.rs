@@ -376,6 +376,7 @@ fn too_deeply_nested(yaml: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// `YYYY-MM-DD` naming a day that exists (no 2021-02-30).
 fn is_iso_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     let [y, m, d] = parts.as_slice() else { return false };
@@ -383,6 +384,45 @@ fn is_iso_date(s: &str) -> bool {
     if !(ok(y, 4) && ok(m, 2) && ok(d, 2)) {
         return false;
     }
-    let (m, d): (u32, u32) = (m.parse().unwrap_or(0), d.parse().unwrap_or(0));
-    (1..=12).contains(&m) && (1..=31).contains(&d)
+    let (y, m, d): (u32, u32, u32) = (y.parse().unwrap_or(0), m.parse().unwrap_or(0), d.parse().unwrap_or(0));
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_exist() {
+        for good in ["2021-12-28", "2020-02-29", "2000-02-29", "2021-04-30"] {
+            assert!(is_iso_date(good), "{good}");
+        }
+        for bad in ["2021-02-30", "2021-02-29", "1900-02-29", "2021-04-31", "2021-13-01", "2021-00-10", "2021-1-5"] {
+            assert!(!is_iso_date(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_found_before_parsing() {
+        assert_eq!(too_deeply_nested("title: 正常\ntags: [a, b]\n"), None);
+        let brackets = format!("title: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(too_deeply_nested(&brackets), Some((1, 8 + MAX_NESTING)));
+        let indented: String = (0..100).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
+        assert_eq!(too_deeply_nested(&indented), Some((MAX_NESTING + 1, MAX_NESTING + 1)));
+        let dashes = format!("tags: \n{}a\n", "- ".repeat(100));
+        assert!(too_deeply_nested(&dashes).is_some());
+        assert_eq!(
+            too_deeply_nested("title: \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n"),
+            None,
+            "brackets in quotes"
+        );
+    }
 }

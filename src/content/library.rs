@@ -151,6 +151,7 @@ fn build_taxonomy(kind: TaxonomyKind, reports: &[Report], config: &Config) -> Ta
         .into_iter()
         .map(|(name, reports)| Term { slug: url_segment(&name), name: name.into_owned(), reports })
         .collect();
+    keep_slugs_apart(&mut terms);
     match kind {
         TaxonomyKind::Year => terms.sort_by_key(|t| std::cmp::Reverse(t.name.parse::<i32>().unwrap_or(0))),
         TaxonomyKind::Body => {
@@ -164,6 +165,25 @@ fn build_taxonomy(kind: TaxonomyKind, reports: &[Report], config: &Config) -> Ta
         }
     }
     Taxonomy { kind, terms }
+}
+
+/// Values whose URL segments are the same (`某区 人大` and `某区-人大`, or
+/// `ABC` and `abc` on a server that ignores case) would share one list page.
+/// The value written exactly as its segment keeps it; each other gets a
+/// short hash of its name, the same in every build: `某区-人大-3f9a0c`.
+fn keep_slugs_apart(terms: &mut [Term]) {
+    let mut by_slug: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, term) in terms.iter().enumerate() {
+        by_slug.entry(term.slug.to_lowercase()).or_default().push(i);
+    }
+    for mut same in by_slug.into_values().filter(|same| same.len() > 1) {
+        same.sort_by(|&a, &b| terms[a].name.cmp(&terms[b].name));
+        let keeper = same.iter().copied().find(|&i| terms[i].name == terms[i].slug);
+        for i in same.into_iter().filter(|&i| Some(i) != keeper) {
+            let hash = crate::hash::hash_bytes(terms[i].name.as_bytes());
+            terms[i].slug = format!("{}-{:06x}", terms[i].slug, hash >> 40);
+        }
+    }
 }
 
 /// For each report, the nearest earlier and later year of the same body,

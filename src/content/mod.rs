@@ -26,6 +26,18 @@ pub struct Report {
     pub rendered: Rendered,
 }
 
+impl Report {
+    /// The report without its text: what its pages' paths depend on.
+    pub fn outline(&self) -> Report {
+        Report {
+            source: self.source.clone(),
+            meta: self.meta.clone(),
+            path: self.path.clone(),
+            rendered: Rendered::default(),
+        }
+    }
+}
+
 /// Loads every report under `content_dir`. Fails with all problems at once.
 pub fn load(content_dir: &Path, config: &Config, include_drafts: bool) -> Result<Library, Diagnostics> {
     let (files, mut walk_problems) = find_reports(content_dir).map_err(|d| Diagnostics(vec![d]))?;
@@ -112,16 +124,10 @@ fn read_report_file(content_dir: &Path, file: &Path, limit: u64) -> Result<Vec<u
     };
     let mut metadata = std::fs::symlink_metadata(file).map_err(cannot_read)?;
     if metadata.file_type().is_symlink() {
-        let inside = match (file.canonicalize(), content_dir.canonicalize()) {
-            (Ok(target), Ok(content)) => target.starts_with(content),
-            _ => false,
-        };
-        if !inside {
-            return Err(Diagnostic::new(
-                file,
-                "this is a link to a file outside `content/` (or to nothing); it is not followed",
-            )
-            .hint("copy the report into `content/` instead of linking to it"));
+        let target = file.canonicalize().map_err(cannot_read)?;
+        if !content_dir.canonicalize().is_ok_and(|content| target.starts_with(content)) {
+            return Err(Diagnostic::new(file, "this is a link to a file outside `content/`; it is not followed")
+                .hint("copy the report into `content/` instead of linking to it"));
         }
         metadata = std::fs::metadata(file).map_err(cannot_read)?;
     }
@@ -228,34 +234,52 @@ pub fn duplicate_paths<'a>(content_dir: &Path, reports: impl IntoIterator<Item =
     problems
 }
 
-/// The file as UTF-8 text, or a diagnostic naming the encoding it looks like.
+/// The file as UTF-8 text, or a diagnostic: where the bad byte is, when the
+/// file is UTF-8 but for a few bytes; else the encoding it looks like.
 fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(text),
-        Err(e) => {
-            let bytes = e.as_bytes();
-            let valid = &bytes[..e.utf8_error().valid_up_to()];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
-            let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-            detector.feed(bytes, true);
-            let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
-            let looks_like = if encoding == encoding_rs::GBK || encoding == encoding_rs::GB18030 {
-                "GB18030 (GBK)".to_owned()
-            } else {
-                encoding.name().to_owned()
-            };
-            let mut d =
-                Diagnostic::new(path, format!("the file is not UTF-8; it looks like {looks_like}")).hint(format!(
-                    "convert it to UTF-8: `wenku import` converts legacy encodings, or `iconv -f {} -t UTF-8`",
-                    encoding.name()
-                ));
-            d.line = line;
-            d.column = column;
-            Err(d)
-        }
+    let e = match String::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(e) => e,
+    };
+    let bytes = e.as_bytes();
+    let valid = &bytes[..e.utf8_error().valid_up_to()];
+    let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+    let line_text = bytes[line_start..].split(|&b| b == b'\n').next().unwrap_or_default();
+    let quoted = String::from_utf8_lossy(line_text);
+
+    // A file in another encoding breaks at nearly every Chinese character;
+    // a UTF-8 file with a stray byte, at a few places among many good ones.
+    let (mut bad, mut good_wide) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        good_wide += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        bad += usize::from(!chunk.invalid().is_empty());
     }
+    if bad <= 3 || bad * 20 <= good_wide {
+        let byte = bytes[valid.len()];
+        return Err(Diagnostic::new(
+            path,
+            format!("the file is UTF-8 except for {bad} byte sequence{} that is not a character; the first is 0x{byte:02X}", if bad == 1 { "" } else { "s" }),
+        )
+        .at_line(line, column, &quoted)
+        .hint("retype or delete the character at this place (shown as �): it is probably a stray byte from a copy or a damaged file"));
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
+    let looks_like = if encoding == encoding_rs::GBK || encoding == encoding_rs::GB18030 {
+        "GB18030 (GBK)".to_owned()
+    } else {
+        encoding.name().to_owned()
+    };
+    let mut d = Diagnostic::new(path, format!("the file is not UTF-8; it looks like {looks_like}")).hint(format!(
+        "convert it to UTF-8: `wenku import` converts legacy encodings, or `iconv -f {} -t UTF-8`",
+        encoding.name()
+    ));
+    d.line = line;
+    d.column = column;
+    Err(d)
 }
 
 #[cfg(test)]

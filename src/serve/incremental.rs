@@ -181,6 +181,10 @@ impl LiveSite {
             None
         };
         let update = if changes.content.is_empty() { None } else { Some(self.load_changed(&changes.content)?) };
+        let text_only = update.as_ref().and_then(|update| self.positions_if_text_only(update));
+        if theme.is_some() || (update.is_some() && text_only.is_none()) {
+            self.check_owners(theme.as_ref().unwrap_or(&self.site.theme), update.as_ref())?;
+        }
 
         // Everything is checked: from here on nothing fails for the content.
         if let Some(theme) = theme {
@@ -188,16 +192,14 @@ impl LiveSite {
         }
         let changed_sources = update.as_ref().map(Update::sources).unwrap_or_default();
         let mut rebuilt = Rebuilt { reparsed: update.as_ref().map_or(0, |u| u.loaded.len()), ..Rebuilt::default() };
-        let mut pages = match update {
-            Some(update) if !changes.templates => match self.positions_if_text_only(&update) {
-                Some(positions) => self.replace_in_place(update, positions),
-                None => self.reassemble(update, &changed_sources),
-            },
-            Some(update) => {
+        let mut pages = match (update, text_only) {
+            (Some(update), Some(positions)) if !changes.templates => self.replace_in_place(update, positions),
+            (Some(update), _) if !changes.templates => self.reassemble(update, &changed_sources),
+            (Some(update), _) => {
                 self.reassemble(update, &changed_sources);
                 Vec::new()
             }
-            None => Vec::new(),
+            (None, _) => Vec::new(),
         };
 
         if changes.templates {
@@ -374,17 +376,28 @@ impl LiveSite {
         for file in &files {
             removed.insert(source_of(file));
         }
-        // Output paths can only collide when one is new.
-        let reports = &self.site.library.reports;
-        let known_path = |new: &Report| reports.iter().any(|old| old.source == new.source && old.path == new.path);
-        if !loaded.iter().all(known_path) {
-            let kept = reports.iter().filter(|r| !removed.contains(&r.source));
-            problems.extend(content::duplicate_paths(&content_dir, kept.chain(&loaded)));
-        }
         if !problems.is_empty() {
             return Err(Diagnostics(problems).into());
         }
         Ok(Update { loaded, removed })
+    }
+
+    /// Fails, changing nothing, if the site after `update` with `theme`
+    /// would write two pages to one path (or a name too long): checked on
+    /// the reports' front matter, before anything is replaced.
+    fn check_owners(&self, theme: &Theme, update: Option<&Update>) -> Result<()> {
+        let content_dir = self.options.root.join("content");
+        let is_kept = |r: &&Report| update.is_none_or(|u| !u.removed.contains(&r.source));
+        let loaded = update.map_or(&[][..], |u| u.loaded.as_slice());
+        let outline: Vec<Report> =
+            self.site.library.reports.iter().filter(is_kept).chain(loaded).map(Report::outline).collect();
+        let mut problems = content::duplicate_paths(&content_dir, &outline);
+        if problems.is_empty() {
+            let library = Library::new(outline, &self.site.config);
+            let passages = crate::passages::Passages::default();
+            problems = crate::owners::problems(&Site::new(&library, theme, &self.site.config, &passages), &content_dir);
+        }
+        if problems.is_empty() { Ok(()) } else { Err(Diagnostics(problems).into()) }
     }
 
     /// Every page rendered anew and swapped in whole: for template edits.

@@ -1,0 +1,289 @@
+//! Hostile and unusual input: links that would run scripts, files that would
+//! hang or exhaust the build, pages that would silently overwrite each
+//! other, and problems that used to surface only half-way through a build.
+
+mod common;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Run, TestSite};
+
+const HEAD: &str = "---\ntitle: 某局2020年工作总结\nbody: 某局\nlevel: 市级\nyear: 2020\nperiod: 年度\n---\n\n";
+
+/// Runs wenku in the site, killing it after `limit`: `None` if it hung.
+fn run_within(site: &TestSite, args: &[&str], limit: Duration) -> Option<Run> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wenku"))
+        .args(args)
+        .current_dir(site.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run wenku");
+    // Read while it runs: a full pipe would stop it.
+    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            let _ = pipe.read_to_end(&mut text);
+            String::from_utf8_lossy(&text).into_owned()
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Some(Run { success: status.success(), stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() })
+}
+
+fn check_within(site: &TestSite, seconds: u64) -> Run {
+    run_within(site, &["check"], Duration::from_secs(seconds))
+        .unwrap_or_else(|| panic!("`wenku check` took more than {seconds} s"))
+}
+
+fn assert_has(text: &str, needles: &[&str]) {
+    for needle in needles {
+        assert!(text.contains(needle), "expected {needle:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn no_link_on_any_page_runs_a_script() {
+    let site = TestSite::new();
+    let hostile = [
+        "[a](javascript:alert(1))",
+        "[b](JaVaScRiPt:alert(1))",
+        "[c](&#106;avascript:alert(1))",
+        "[d](javascript&#58;alert(1))",
+        "[e](java&#x09;script:alert(1))",
+        "<javascript:alert(1)>",
+        "[f][ref]",
+        "![g](javascript:alert(1))",
+        "[h](data:text/html,<script>alert(1)</script>)",
+        "[i](vbscript:msgbox(1))",
+        "脚注[^n]",
+        "[ref]: javascript:alert(1)",
+        "[^n]: [j](javascript:alert(1))",
+    ];
+    site.write("content/x.md", format!("{HEAD}{}\n", hostile.join("\n\n")));
+    site.build();
+    let page = site.page("/x/");
+    for link in common::links(&page) {
+        let decoded = percent_encoding::percent_decode_str(&link).decode_utf8_lossy().to_lowercase();
+        let seen: String = decoded.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+        for scheme in ["javascript:", "vbscript:", "data:"] {
+            assert!(!seen.starts_with(scheme), "{link} on the page:\n{page}");
+        }
+    }
+    for text in ["a", "b", "g", "h", "i", "j"] {
+        assert!(page.contains(&format!(">{text}<")) || page.contains(text), "the link's text {text} stays");
+    }
+}
+
+#[test]
+fn a_named_pipe_or_a_link_to_a_device_is_a_located_error_not_a_hang() {
+    let site = TestSite::new();
+    site.write("content/good.md", format!("{HEAD}正文。\n"));
+    let fifo = site.root().join("content/pipe.md");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    std::os::unix::fs::symlink("/dev/zero", site.root().join("content/zero.md")).unwrap();
+    for command in ["check", "build"] {
+        let run = run_within(&site, &[command], Duration::from_secs(30)).expect("no hang on a pipe or /dev/zero");
+        assert!(!run.success);
+        assert_has(&run.stderr, &["content/pipe.md", "not a regular file", "content/zero.md", "2 problems in 2 files"]);
+    }
+    assert!(!site.public().exists());
+}
+
+#[test]
+fn a_link_out_of_content_is_not_followed_nor_quoted() {
+    let site = TestSite::new();
+    site.write("secret.txt", "SECRET-FIRST-LINE\nmore\n");
+    site.write("content/good.md", format!("{HEAD}正文。\n"));
+    std::os::unix::fs::symlink(site.root().join("secret.txt"), site.root().join("content/leak.md")).unwrap();
+    // A link to a report inside content/ is fine.
+    std::os::unix::fs::symlink("good.md", site.root().join("content/alias.md")).unwrap();
+    let run = check_within(&site, 30);
+    assert!(!run.success);
+    assert_has(&run.stderr, &["content/leak.md", "outside `content/`", "1 problem in 1 file"]);
+    assert!(!run.stderr.contains("SECRET"), "{}", run.stderr);
+}
+
+#[test]
+fn a_report_over_the_size_limit_is_refused() {
+    let site = TestSite::new();
+    site.write("wenku.yaml", "max_report_mb: 1\n");
+    site.write("content/big.md", format!("{HEAD}{}\n", "很长的报告。".repeat(100_000)));
+    site.write("content/small.md", format!("{HEAD}正文。\n").replace("某局2020", "某局2020短"));
+    let run = check_within(&site, 30);
+    assert!(!run.success);
+    assert_has(&run.stderr, &["content/big.md", "more than the 1 MB", "max_report_mb"]);
+    assert!(!run.stderr.contains("small.md"));
+}
+
+#[test]
+fn forty_thousand_unknown_keys_are_reported_quickly() {
+    let site = TestSite::new();
+    let keys: String = (0..40_000).map(|i| format!("k{i}: v\n")).collect();
+    site.write("content/keys.md", HEAD.replace("period: 年度\n", &format!("period: 年度\n{keys}")));
+    // Quadratic quoting took 17 s; linear takes well under one.
+    let run = check_within(&site, 10);
+    assert_has(&run.stderr, &["unknown field `k39999`", "content/keys.md:40006:1", "40000 problems in 1 file"]);
+}
+
+#[test]
+fn yaml_nested_a_hundred_thousand_deep_is_refused_before_parsing() {
+    let site = TestSite::new();
+    site.write("content/deep.md", format!("---\ntitle: {}{}\n---\n", "[".repeat(100_000), "]".repeat(100_000)));
+    let run = check_within(&site, 10);
+    assert_has(&run.stderr, &["nests more than 32 levels deep", "content/deep.md:2:"]);
+}
+
+#[test]
+fn a_paragraph_recurring_with_a_changing_number_is_grouped_in_linear_time() {
+    let site = TestSite::new();
+    for i in 0..8_000 {
+        site.write(
+            &format!("content/r{i}.md"),
+            format!(
+                "---\ntitle: 第{i}号\nbody: 某局{}\nlevel: 市级\nyear: {}\nperiod: 年度\n---\n\n全年共组织党组理论学习中心组集中学习{}次，开展专题研讨{}次，党员干部的理论水平和履职能力进一步提高。\n",
+                i / 70,
+                1950 + i % 70,
+                i + 3,
+                i % 9 + 2
+            ),
+        );
+    }
+    // Comparing every wording with every other took 40 s here; one pass over
+    // each bucket takes under one.
+    let run = run_within(&site, &["passages", "--limit", "1"], Duration::from_secs(20)).expect("near-linear");
+    assert!(run.success, "{}", run.stderr);
+    assert!(run.stdout.contains("8000 reports"), "{}", run.stdout);
+}
+
+#[test]
+fn bodies_whose_names_make_the_same_url_keep_their_own_pages() {
+    let site = TestSite::new();
+    for (file, body) in [("a.md", "某区 人大"), ("b.md", "某区-人大"), ("c.md", "某区_人大")] {
+        site.write(&format!("content/{file}"), HEAD.replace("body: 某局", &format!("body: \"{body}\"")) + "正文。\n");
+    }
+    site.build();
+    let bodies =
+        std::fs::read_dir(site.public().join("bodies")).unwrap().filter(|e| e.as_ref().unwrap().path().is_dir());
+    assert_eq!(bodies.count(), 3, "three bodies, three lists");
+    for file in ["a", "b", "c"] {
+        let report = site.page(&format!("/{file}/"));
+        let body_link = common::links(&report)
+            .into_iter()
+            .find(|l| l.starts_with("/bodies/") && l.len() > "/bodies/".len())
+            .expect("a body link");
+        let list = site.page(&body_link);
+        assert!(list.contains(&format!("href=\"/{file}/\"")), "the list at {body_link} holds {file}");
+    }
+    // The same URLs on every build.
+    let first = common::snapshot(&site.public());
+    site.build();
+    assert_eq!(first, common::snapshot(&site.public()));
+    assert!(site.public().join("bodies/某区-人大/index.html").is_file(), "the name written as its URL keeps it");
+}
+
+#[test]
+fn a_report_in_the_place_of_a_site_page_is_a_located_error() {
+    let site = TestSite::new();
+    site.write("content/good.md", HEAD.replace("某局", "国务院") + "正文。\n");
+    site.write("content/search.md", HEAD.replace("2020年工作", "搜索") + "正文。\n");
+    site.write("content/bodies/国务院.md", HEAD.replace("2020年工作", "机关") + "正文。\n");
+    site.write("content/api.md", HEAD.replace("2020年工作", "接口") + "正文。\n");
+    site.write("content/atom.xml.md", HEAD.replace("2020年工作", "订阅") + "正文。\n");
+    let run = check_within(&site, 30);
+    assert!(!run.success);
+    assert_has(
+        &run.stderr,
+        &[
+            "the search page and the report content/search.md would both be written to /search/index.html",
+            "the report content/bodies/国务院.md and the 发文机关 list of “国务院” would both be written",
+            "the report content/api.md would be written to /api/",
+            "the feed and the report content/atom.xml.md would both be written to /atom.xml",
+        ],
+    );
+    assert!(!site.root().join("public").exists());
+}
+
+#[test]
+fn check_finds_the_names_build_could_not_write() {
+    let site = TestSite::new();
+    site.write(
+        "content/slug.md",
+        HEAD.replace("period: 年度\n", &format!("period: 年度\nslug: {}\n", "a".repeat(300))),
+    );
+    site.write("content/level.md", HEAD.replace("level: 市级", &format!("level: {}", "级".repeat(50_000))));
+    let run = check_within(&site, 30);
+    assert!(!run.success, "check must fail where build would");
+    assert_has(&run.stderr, &["content/slug.md", "a name of 300 bytes", "content/level.md", "a name of 150000 bytes"]);
+}
+
+#[test]
+fn an_unreadable_folder_is_one_problem_among_the_others() {
+    let site = TestSite::new();
+    site.write("content/good.md", format!("{HEAD}正文。\n"));
+    site.write("content/bad.md", "no front matter\n");
+    // Folders nested past PATH_MAX: made one at a time relative to the last.
+    let name = std::ffi::CString::new("深".repeat(60)).unwrap();
+    let mut dir = std::fs::File::open(site.root().join("content")).unwrap();
+    for _ in 0..30 {
+        use std::os::fd::{AsRawFd, FromRawFd};
+        // SAFETY: valid descriptors and NUL-terminated names.
+        unsafe {
+            assert_eq!(libc::mkdirat(dir.as_raw_fd(), name.as_ptr(), 0o755), 0);
+            let fd = libc::openat(dir.as_raw_fd(), name.as_ptr(), libc::O_DIRECTORY | libc::O_RDONLY);
+            assert!(fd >= 0);
+            dir = std::fs::File::from_raw_fd(fd);
+        }
+    }
+    let run = check_within(&site, 30);
+    assert!(!run.success);
+    assert_has(
+        &run.stderr,
+        &["cannot read this folder", "content/bad.md", "the file has no front matter", "2 problems in 2 files"],
+    );
+}
+
+#[test]
+fn upper_case_md_files_are_reports() {
+    let site = TestSite::new();
+    site.write("content/Report.MD", format!("{HEAD}大写扩展名。\n"));
+    site.build();
+    assert!(site.page("/Report/").contains("大写扩展名"));
+}
+
+#[test]
+fn a_day_that_does_not_exist_is_not_a_date() {
+    let site = TestSite::new();
+    site.write("content/x.md", HEAD.replace("period: 年度\n", "period: 年度\ndate: 2021-02-30\n") + "正文。\n");
+    let run = check_within(&site, 30);
+    assert_has(&run.stderr, &["`date` is not a date: \"2021-02-30\"", "content/x.md:7:7"]);
+}
+
+#[test]
+fn one_bad_byte_in_utf8_is_pointed_at() {
+    let site = TestSite::new();
+    let mut bytes = format!("{HEAD}第一段正文。\n\n第二段有一个坏字节：").into_bytes();
+    bytes.push(0xB1);
+    bytes.extend("之后仍是正文。\n".as_bytes());
+    site.write("content/x.md", bytes);
+    let run = check_within(&site, 30);
+    assert_has(
+        &run.stderr,
+        &["UTF-8 except for 1 byte sequence", "0xB1", "content/x.md:11:11", "第二段有一个坏字节："],
+    );
+    assert!(!run.stderr.contains("windows-1252"), "{}", run.stderr);
+}
