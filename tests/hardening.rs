@@ -287,3 +287,54 @@ fn one_bad_byte_in_utf8_is_pointed_at() {
     );
     assert!(!run.stderr.contains("windows-1252"), "{}", run.stderr);
 }
+
+/// A .docx whose document unpacks to `bytes` of XML (highly compressible).
+fn docx_unpacking_to(bytes: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("word/document.xml", options).unwrap();
+    zip.write_all(b"<w:document><w:body>").unwrap();
+    let paragraph = "<w:p><w:r><w:t>炸弹文件的正文。</w:t></w:r></w:p>".as_bytes();
+    for _ in 0..bytes / paragraph.len() {
+        zip.write_all(paragraph).unwrap();
+    }
+    zip.write_all(b"</w:body></w:document>").unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn import_refuses_hostile_files_alone_and_imports_the_good_one() {
+    let site = TestSite::new();
+    site.write("wenku.yaml", "max_report_mb: 1\n");
+    site.write("inputs/bomb.docx", docx_unpacking_to(40_000_000));
+    site.write("inputs/good.txt", "某区人大常委会党组2020年度工作总结\n\n今年以来，我们统筹推进疫情防控和经济社会发展。\n");
+    let random: Vec<u8> = (0u32..20_000).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    site.write("inputs/random.txt", random);
+    site.write("inputs/nul.txt", vec![0u8; 4096]);
+    site.write("inputs/empty.txt", "");
+    site.write("inputs/blank.txt", " \n\n \n");
+    site.write("inputs/clutter.txt", "---------\n【下载】【打印】【关闭】\n\n");
+    let run = site.run(&["import", "inputs", "--into", "content/imported"]);
+    assert!(!run.success, "failed files make the exit status 1");
+    assert_has(
+        &run.stdout,
+        &[
+            "failed inputs/bomb.docx: word/document.xml in the .docx unpacks to more than 4 MB",
+            "failed inputs/random.txt: not text",
+            "failed inputs/nul.txt: not text: it holds NUL bytes",
+            "failed inputs/empty.txt: the file is empty",
+            "failed inputs/blank.txt: the file is empty",
+            "failed inputs/clutter.txt: no sentence of a report is left",
+            "imported 1, skipped 0, unsupported 0, failed 6",
+        ],
+    );
+    let written: Vec<_> = walkdir::WalkDir::new(site.root().join("content"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(written, ["good.md"]);
+    assert!(!run.stdout.contains("未知机关"), "{}", run.stdout);
+}

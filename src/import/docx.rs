@@ -10,24 +10,38 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::Block;
 
-/// The blocks of a .docx file, in document order.
-pub fn read(bytes: &[u8]) -> Result<Vec<Block>, String> {
+/// The blocks of a .docx file, in document order. No member is inflated
+/// past `limit` bytes: a small archive can unpack to gigabytes.
+pub fn read(bytes: &[u8], limit: u64) -> Result<Vec<Block>, String> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("not a Word .docx file (it is not a valid zip archive: {e})"))?;
     let document =
-        read_member(&mut archive, "word/document.xml")?.ok_or("not a Word .docx file: it has no word/document.xml")?;
-    let styles = read_member(&mut archive, "word/styles.xml")?.map(|xml| heading_styles(&xml)).unwrap_or_default();
+        read_member(&mut archive, "word/document.xml", limit)?.ok_or("not a Word .docx file: it has no word/document.xml")?;
+    let styles =
+        read_member(&mut archive, "word/styles.xml", limit)?.map(|xml| heading_styles(&xml)).unwrap_or_default();
     parse_document(&document, &styles)
 }
 
-fn read_member(archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str) -> Result<Option<String>, String> {
-    let mut file = match archive.by_name(name) {
+fn read_member(
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    name: &str,
+    limit: u64,
+) -> Result<Option<String>, String> {
+    let file = match archive.by_name(name) {
         Ok(file) => file,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
         Err(e) => return Err(format!("cannot read {name} in the .docx: {e}")),
     };
+    let too_large = || format!("{name} in the .docx unpacks to more than {} MB: not a report", limit / 1_000_000);
+    // The size the archive declares may lie: the read is bounded as well.
+    if file.size() > limit {
+        return Err(too_large());
+    }
     let mut text = String::new();
-    file.read_to_string(&mut text).map_err(|e| format!("cannot read {name} in the .docx: {e}"))?;
+    file.take(limit + 1).read_to_string(&mut text).map_err(|e| format!("cannot read {name} in the .docx: {e}"))?;
+    if text.len() as u64 > limit {
+        return Err(too_large());
+    }
     Ok(Some(text))
 }
 

@@ -22,6 +22,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use encoding_rs::Encoding;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
@@ -110,7 +111,7 @@ pub fn import(options: &ImportOptions, config: &Config) -> anyhow::Result<Vec<Fi
     let read: Vec<(PathBuf, Result<ReadFile, NotRead>)> = files
         .par_iter()
         .map(|file| {
-            let read = read_source(file).map(|source| ReadFile { lines: source.lines(), source });
+            let read = read_source(file, config.max_report_bytes()).map(|source| ReadFile { lines: source.lines(), source });
             (file.clone(), read)
         })
         .collect();
@@ -122,7 +123,7 @@ pub fn import(options: &ImportOptions, config: &Config) -> anyhow::Result<Vec<Fi
     let prepared: Vec<(PathBuf, Result<Prepared, NotRead>)> = read
         .into_par_iter()
         .map(|(input, read)| {
-            let result = read.map(|r| prepare(&input, r.source, r.lines, &repeated, config, &options.overrides));
+            let result = read.and_then(|r| prepare(&input, r.source, r.lines, &repeated, config, &options.overrides));
             (input, result)
         })
         .collect();
@@ -198,7 +199,7 @@ fn checksum(bytes: &[u8]) -> String {
     digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
-fn read_source(file: &Path) -> Result<Source, NotRead> {
+fn read_source(file: &Path, limit: u64) -> Result<Source, NotRead> {
     let extension = file.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     let unsupported = |reason: &str| Err(NotRead::Unsupported(reason.to_owned()));
     match extension.as_str() {
@@ -212,13 +213,23 @@ fn read_source(file: &Path) -> Result<Source, NotRead> {
         }
         _ => return unsupported("not a text (.txt), Word (.docx) or Markdown (.md) file"),
     }
-    let bytes = std::fs::read(file).map_err(|e| NotRead::Failed(format!("cannot read the file: {e}")))?;
+    let bytes = read_bounded(file, limit)?;
     let checksum = checksum(&bytes);
     if extension == "docx" {
-        let blocks = docx::read(&bytes).map_err(NotRead::Failed)?;
+        // Word's XML takes several times the bytes of its text.
+        let blocks = docx::read(&bytes, limit.saturating_mul(4)).map_err(NotRead::Failed)?;
         return Ok(Source::Word { blocks, checksum });
     }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(NotRead::Failed("the file is empty".into()));
+    }
+    if Encoding::for_bom(&bytes).is_none() && bytes.contains(&0) {
+        return Err(NotRead::Failed("not text: it holds NUL bytes, as binary files do".into()));
+    }
     let (text, encoding) = decode::decode(&bytes).map_err(NotRead::Failed)?;
+    if !looks_like_text(&text) {
+        return Err(NotRead::Failed(format!("not text: read as {encoding}, it is mostly control characters")));
+    }
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     if matches!(extension.as_str(), "md" | "markdown") {
         if text.trim_start_matches('\u{feff}').starts_with("---\n") {
@@ -229,6 +240,52 @@ fn read_source(file: &Path) -> Result<Source, NotRead> {
     Ok(Source::Text { text, encoding, checksum })
 }
 
+/// A file's bytes, if it is a regular file of at most `limit` bytes.
+fn read_bounded(file: &Path, limit: u64) -> Result<Vec<u8>, NotRead> {
+    use std::io::Read;
+    let cannot_read = |e: std::io::Error| NotRead::Failed(format!("cannot read the file: {e}"));
+    let metadata = std::fs::metadata(file).map_err(cannot_read)?;
+    if !metadata.is_file() {
+        return Err(NotRead::Unsupported("not a regular file (a pipe or a device)".into()));
+    }
+    let too_large = || {
+        NotRead::Failed(format!(
+            "the file is over {} MB, more than a report may have (`max_report_mb` in wenku.yaml)",
+            limit / 1_000_000
+        ))
+    };
+    if metadata.len() > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(file).and_then(|f| f.take(limit + 1).read_to_end(&mut bytes)).map_err(cannot_read)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// Text has few control characters (random bytes read as GB18030 have one
+/// in eight) and no replacement characters.
+fn looks_like_text(text: &str) -> bool {
+    let (mut all, mut odd) = (0usize, 0usize);
+    for c in text.chars() {
+        all += 1;
+        odd += usize::from((c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) || c == '\u{fffd}');
+    }
+    odd * 100 <= all
+}
+
+/// Whether a cleaned report still has a sentence: a line of at least eight
+/// letters (a Chinese character is one), or of four that ends like a
+/// sentence. Page widgets (`【下载】【打印】【关闭】`) are neither.
+fn has_sentence(text: &str) -> bool {
+    text.lines().any(|line| {
+        let letters = line.chars().filter(|c| c.is_alphabetic()).count();
+        letters >= 8 || (letters >= 4 && line.trim_end().ends_with(['。', '！', '？', '；', '.', '!', '?']))
+    })
+}
+
 /// Cleans, structures and infers the metadata of one file.
 fn prepare(
     input: &Path,
@@ -237,7 +294,7 @@ fn prepare(
     repeated: &HashSet<String>,
     config: &Config,
     overrides: &Overrides,
-) -> Prepared {
+) -> Result<Prepared, NotRead> {
     let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let lines = clean::remove_boilerplate(lines, repeated);
     let (checksum, encoding) = match &source {
@@ -272,9 +329,20 @@ fn prepare(
         })
         .collect::<Vec<_>>()
         .join("\n");
+    let has_table = blocks.iter().any(|b| matches!(b, Block::Table(_)));
+    if !has_sentence(&text) && !has_table {
+        return Err(NotRead::Failed("no sentence of a report is left once the clutter is removed".into()));
+    }
     let meta = metadata::infer(front.title.as_deref(), &front.lines, &stem, &text, config, overrides);
     let markdown = structure::to_markdown(&front, &blocks);
-    Prepared { input: input.to_path_buf(), checksum, encoding, markdown, meta }
+    if markdown.len() as u64 > config.max_report_bytes() {
+        return Err(NotRead::Failed(format!(
+            "the report would be {:.0} MB, more than the {} MB a report may have (`max_report_mb` in wenku.yaml)",
+            markdown.len() as f64 / 1e6,
+            config.max_report_mb
+        )));
+    }
+    Ok(Prepared { input: input.to_path_buf(), checksum, encoding, markdown, meta })
 }
 
 /// A Word block survives if cleaning kept its text; tables always do.
