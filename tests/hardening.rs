@@ -308,7 +308,10 @@ fn import_refuses_hostile_files_alone_and_imports_the_good_one() {
     let site = TestSite::new();
     site.write("wenku.yaml", "max_report_mb: 1\n");
     site.write("inputs/bomb.docx", docx_unpacking_to(40_000_000));
-    site.write("inputs/good.txt", "某区人大常委会党组2020年度工作总结\n\n今年以来，我们统筹推进疫情防控和经济社会发展。\n");
+    site.write(
+        "inputs/good.txt",
+        "某区人大常委会党组2020年度工作总结\n\n今年以来，我们统筹推进疫情防控和经济社会发展。\n",
+    );
     let random: Vec<u8> = (0u32..20_000).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     site.write("inputs/random.txt", random);
     site.write("inputs/nul.txt", vec![0u8; 4096]);
@@ -337,4 +340,123 @@ fn import_refuses_hostile_files_alone_and_imports_the_good_one() {
         .collect();
     assert_eq!(written, ["good.md"]);
     assert!(!run.stdout.contains("未知机关"), "{}", run.stdout);
+}
+
+mod server {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+
+    use super::common::TestSite;
+    use super::common::server::{Server, request};
+
+    fn built_sample() -> TestSite {
+        let site = TestSite::sample();
+        site.build();
+        site
+    }
+
+    #[test]
+    fn idle_connections_do_not_lock_everyone_out() {
+        let site = built_sample();
+        let server = Server::start_with_file_limit(site.root(), &["--no-build"], 256);
+        // More idle connections than the process may have files open.
+        let idle: Vec<TcpStream> = (0..400).map(|_| TcpStream::connect(server.addr).expect("connect")).collect();
+        let started = Instant::now();
+        let response = server.get("/");
+        assert_eq!(response.status, 200);
+        assert!(started.elapsed() < Duration::from_secs(20), "answered after {:?}", started.elapsed());
+        // The server closed the idle ones.
+        for mut stream in idle.into_iter().take(20) {
+            stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+            assert_eq!(stream.read(&mut [0; 16]).expect("closed, not timed out"), 0);
+        }
+        assert!(server.log.lock().unwrap().lines().count() < 50, "the log is not flooded");
+    }
+
+    #[test]
+    fn a_slow_request_head_is_cut_off() {
+        let site = built_sample();
+        let server = Server::start(site.root(), &["--no-build"]);
+        let mut stream = TcpStream::connect(server.addr).unwrap();
+        stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let started = Instant::now();
+        let mut rest = Vec::new();
+        let _ = stream.read_to_end(&mut rest);
+        assert!(started.elapsed() < Duration::from_secs(20), "the connection stayed open {:?}", started.elapsed());
+    }
+
+    #[test]
+    fn no_redirect_leads_to_another_host() {
+        let site = built_sample();
+        std::fs::create_dir_all(site.public().join("evil.example")).unwrap();
+        let server = Server::start(site.root(), &["--no-build"]);
+        for path in ["//evil.example", "///evil.example", "/\\evil.example", "//evil.example?x=1"] {
+            let response = server.get(path);
+            let location = response.header("location").unwrap_or("");
+            assert!(
+                !location.starts_with("//") && !location.starts_with("/\\") && !location.contains("://"),
+                "{path} → {} {location}",
+                response.status
+            );
+        }
+        assert_eq!(server.get("//evil.example").header("location"), Some("/evil.example/"));
+    }
+
+    #[test]
+    fn a_target_without_a_slash_is_a_bad_request() {
+        let site = built_sample();
+        let server = Server::start(site.root(), &["--no-build"]);
+        for target in ["secret.txt", "evil.example:80", "*"] {
+            assert_eq!(request(server.addr, "GET", target, &[]).status, 400, "{target}");
+        }
+        assert_eq!(server.get("/").status, 200);
+    }
+
+    #[test]
+    fn a_site_left_half_updated_is_not_served_as_it_is() {
+        let site = built_sample();
+        let server = Server::start(site.root(), &[]);
+        let generation = server.generation();
+        // The feed cannot be replaced: a rebuild stops after some pages.
+        std::fs::remove_file(site.public().join("atom.xml")).unwrap();
+        std::fs::create_dir(site.public().join("atom.xml")).unwrap();
+        let report = walkdir::WalkDir::new(site.root().join("content"))
+            .into_iter()
+            .flatten()
+            .find(|e| e.path().extension().is_some_and(|x| x == "md"))
+            .unwrap()
+            .into_path();
+        let text = std::fs::read_to_string(&report).unwrap();
+        std::fs::write(&report, format!("{text}\n新增的一段文字。\n")).unwrap();
+        let status = server.wait_for_rebuild(generation);
+        assert!(status["errors"][0]["message"].as_str().is_some_and(|e| e.contains("atom.xml")), "{status}");
+        drop(server);
+
+        let run = site.run(&["serve", "--no-build", "--bind", "127.0.0.1:0"]);
+        assert!(!run.success);
+        assert!(run.stderr.contains("half-updated") && run.stderr.contains("wenku build"), "{}", run.stderr);
+        // A full build makes it whole again.
+        std::fs::remove_dir(site.public().join("atom.xml")).unwrap();
+        site.build();
+        assert!(!site.public().join(".wenku-updating").exists());
+    }
+
+    #[test]
+    fn temporary_files_of_a_killed_index_writer_are_cleared() {
+        let site = built_sample();
+        let versions: Vec<_> = std::fs::read_dir(site.root().join("search-index"))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with('v'))
+            .collect();
+        let live = versions[0].path();
+        std::fs::write(live.join(".tmpAbC123"), "half a meta.json").unwrap();
+        std::fs::create_dir(site.root().join("search-index/.v2.tmp-999999999")).unwrap();
+        let server = Server::start(site.root(), &[]);
+        assert_eq!(server.get("/").status, 200);
+        assert!(!live.join(".tmpAbC123").exists());
+        assert!(!site.root().join("search-index/.v2.tmp-999999999").exists());
+    }
 }

@@ -15,8 +15,8 @@ use super::Block;
 pub fn read(bytes: &[u8], limit: u64) -> Result<Vec<Block>, String> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("not a Word .docx file (it is not a valid zip archive: {e})"))?;
-    let document =
-        read_member(&mut archive, "word/document.xml", limit)?.ok_or("not a Word .docx file: it has no word/document.xml")?;
+    let document = read_member(&mut archive, "word/document.xml", limit)?
+        .ok_or("not a Word .docx file: it has no word/document.xml")?;
     let styles =
         read_member(&mut archive, "word/styles.xml", limit)?.map(|xml| heading_styles(&xml)).unwrap_or_default();
     parse_document(&document, &styles)

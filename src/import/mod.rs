@@ -21,8 +21,8 @@ pub mod structure;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use encoding_rs::Encoding;
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
@@ -111,7 +111,8 @@ pub fn import(options: &ImportOptions, config: &Config) -> anyhow::Result<Vec<Fi
     let read: Vec<(PathBuf, Result<ReadFile, NotRead>)> = files
         .par_iter()
         .map(|file| {
-            let read = read_source(file, config.max_report_bytes()).map(|source| ReadFile { lines: source.lines(), source });
+            let read =
+                read_source(file, config.max_report_bytes()).map(|source| ReadFile { lines: source.lines(), source });
             (file.clone(), read)
         })
         .collect();

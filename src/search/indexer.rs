@@ -147,7 +147,11 @@ impl IndexWriter {
     /// Opens the existing index in `index_dir` for updates.
     pub fn open(index_dir: &Path) -> Result<IndexWriter, IndexError> {
         let (index, fields) = open_index(index_dir)?;
-        Self::with_index(index, fields, index_dir)
+        let writer = Self::with_index(index, fields, index_dir)?;
+        // The writer's lock is held: no one else is writing here now.
+        remove_leftovers(index_dir);
+        remove_temporary_files(&version_dir(index_dir));
+        Ok(writer)
     }
 
     fn with_index(index: Index, fields: Fields, index_dir: &Path) -> Result<IndexWriter, IndexError> {
@@ -316,12 +320,24 @@ impl IndexWriter {
     }
 }
 
-/// Staging folders of builds that were killed.
+/// Staging folders of builds that were killed (their process is gone).
 fn remove_leftovers(index_dir: &Path) {
     for entry in std::fs::read_dir(index_dir).into_iter().flatten().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with(".v") && (name.contains(".tmp-") || name.contains(".old-")) {
+        let Some((_, pid)) = name.split_once(".tmp-").or_else(|| name.split_once(".old-")) else { continue };
+        let dead = pid.parse::<u32>().is_ok_and(|pid| !crate::output::process_alive(pid));
+        if name.starts_with(".v") && dead {
             let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Tantivy writes `meta.json` and the like through a `.tmpXXXXXX` file
+/// renamed over it; a process killed in between leaves that file behind.
+fn remove_temporary_files(dir: &Path) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.file_name().to_string_lossy().starts_with(".tmp") && entry.path().is_file() {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }

@@ -48,7 +48,40 @@ pub fn router(state: Arc<AppState>) -> Router {
         let target = state.base.clone();
         Router::new().nest_service(&base, site).fallback(move || async move { Redirect::temporary(&target) })
     };
-    app.layer(CompressionLayer::new())
+    app.layer(CompressionLayer::new()).layer(middleware::from_fn(guard_request_target))
+}
+
+/// Only origin-form targets (`/path`) reach the site. `GET secret.txt` (no
+/// slash) is a 400, not a 500. `//evil.example` is read as
+/// `/evil.example`: a folder of that name would otherwise be redirected to
+/// `//evil.example/`, which browsers take for another host. And no redirect
+/// ever leaves the site, whatever answered it.
+async fn guard_request_target(mut request: Request, next: Next) -> Response {
+    let uri = request.uri();
+    if uri.scheme().is_none() && (uri.authority().is_some() || !uri.path().starts_with('/')) {
+        return (StatusCode::BAD_REQUEST, "the request target must be a path starting with /").into_response();
+    }
+    let path = uri.path();
+    if path.starts_with("//") || path.starts_with("/\\") {
+        let trimmed = format!("/{}", path.trim_start_matches(['/', '\\']));
+        let with_query = match uri.query() {
+            Some(query) => format!("{trimmed}?{query}"),
+            None => trimmed,
+        };
+        match with_query.parse() {
+            Ok(uri) => *request.uri_mut() = uri,
+            Err(_) => return (StatusCode::BAD_REQUEST, "the request target is not a valid path").into_response(),
+        }
+    }
+    let mut response = next.run(request).await;
+    let leaves_site = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).is_some_and(|location| {
+        let location = location.replace('\\', "/");
+        location.starts_with("//") || location.contains("://")
+    });
+    if leaves_site {
+        response.headers_mut().insert(header::LOCATION, HeaderValue::from_static("/"));
+    }
+    response
 }
 
 /// Text types without a charset are read as Latin-1 by some clients.

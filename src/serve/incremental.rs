@@ -324,6 +324,9 @@ impl LiveSite {
     fn write_pages(&mut self, pages: &[Page]) -> Result<(usize, usize, Vec<String>)> {
         let site = self.site.renderer();
         let outputs: Vec<Output> = pages.par_iter().map(|page| site.render_page(page)).collect::<Result<_>>()?;
+        let updating = self.output.join(crate::output::UPDATING);
+        std::fs::write(&updating, "wenku serve is replacing pages of this site\n")
+            .with_context(|| format!("cannot write {}", updating.display()))?;
         for output in &outputs {
             write_atomically(&self.output, output)?;
         }
@@ -332,6 +335,7 @@ impl LiveSite {
         for rel_path in &stale {
             remove_output(&self.output, rel_path)?;
         }
+        std::fs::remove_file(&updating).with_context(|| format!("cannot remove {}", updating.display()))?;
         self.outputs = new_paths;
         Ok((outputs.len(), stale.len(), pages.iter().map(|p| site.page_url(p)).collect()))
     }

@@ -14,6 +14,7 @@ pub mod api;
 pub mod compare;
 pub mod http;
 pub mod incremental;
+pub mod listen;
 pub mod live;
 pub mod watch;
 
@@ -139,6 +140,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
                     output.display()
                 );
             }
+            crate::output::check_whole(&output)?;
             (output, config.base_path(), root.join(&config.index_dir))
         }
     };
@@ -165,11 +167,10 @@ pub fn serve(options: ServeOptions) -> Result<()> {
             "serving http://{address}{base}{}  (Ctrl-C to stop)",
             if watching { ", watching for changes" } else { "" }
         );
-        axum::serve(listener, http::router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .context("the server stopped")
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        listen::serve(listener, http::router(state), listen::connection_limit(), shutdown).await;
+        Ok(())
     })
 }

@@ -20,7 +20,19 @@ impl Server {
     /// Starts `wenku serve --bind 127.0.0.1:0 ARGS` in `root` and waits for
     /// its "serving http://…" line.
     pub fn start(root: &Path, args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_wenku"))
+        Server::start_command(Command::new(env!("CARGO_BIN_EXE_wenku")), root, args)
+    }
+
+    /// `start` with at most `files` open files (`ulimit -n`), as on many
+    /// servers.
+    pub fn start_with_file_limit(root: &Path, args: &[&str], files: u32) -> Server {
+        let mut shell = Command::new("sh");
+        shell.args(["-c", &format!("ulimit -n {files} && exec \"$0\" \"$@\""), env!("CARGO_BIN_EXE_wenku")]);
+        Server::start_command(shell, root, args)
+    }
+
+    fn start_command(mut command: Command, root: &Path, args: &[&str]) -> Server {
+        let mut child = command
             .arg("serve")
             .args(["--bind", "127.0.0.1:0"])
             .args(args)
