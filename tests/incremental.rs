@@ -83,7 +83,7 @@ fn edit() -> impl Strategy<Value = Edit> {
 }
 
 fn reports(root: &Path) -> Vec<PathBuf> {
-    wenku::content::find_reports(&root.join("content")).unwrap()
+    wenku::content::find_reports(&root.join("content")).unwrap().0
 }
 
 fn set_field(path: &Path, key: &str, value: &str) {

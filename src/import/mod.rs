@@ -121,23 +121,34 @@ pub fn import(options: &ImportOptions, config: &Config) -> anyhow::Result<Vec<Fi
     let texts: Vec<&[String]> = read.iter().filter_map(|(_, r)| r.as_ref().ok()).map(|r| r.lines.as_slice()).collect();
     let repeated = clean::repeated_across_files(&texts);
 
-    let prepared: Vec<(PathBuf, Result<Prepared, NotRead>)> = read
-        .into_par_iter()
-        .map(|(input, read)| {
-            let result = read.and_then(|r| prepare(&input, r.source, r.lines, &repeated, config, &options.overrides));
-            (input, result)
-        })
-        .collect();
-
+    // Prepared a batch at a time in parallel and written in input order
+    // (names stay the same from run to run): what is done is on disk even
+    // if the run is stopped, and only a batch of reports is held at once.
     let mut known = known_checksums(&options.root.join("content"));
     let mut taken: HashSet<PathBuf> = HashSet::new();
-    let mut results = Vec::with_capacity(prepared.len());
-    for (input, prepared) in prepared {
-        let outcome = match prepared {
-            Err(not_read) => not_read.into(),
-            Ok(p) => write(p, options, &mut known, &mut taken),
-        };
-        results.push(FileResult { input, outcome });
+    let mut results = Vec::with_capacity(read.len());
+    let batch = 4 * rayon::current_num_threads();
+    let mut read = read.into_iter();
+    loop {
+        let files: Vec<(PathBuf, Result<ReadFile, NotRead>)> = read.by_ref().take(batch).collect();
+        if files.is_empty() {
+            break;
+        }
+        let prepared: Vec<(PathBuf, Result<Prepared, NotRead>)> = files
+            .into_par_iter()
+            .map(|(input, read)| {
+                let result =
+                    read.and_then(|r| prepare(&input, r.source, r.lines, &repeated, config, &options.overrides));
+                (input, result)
+            })
+            .collect();
+        for (input, prepared) in prepared {
+            let outcome = match prepared {
+                Err(not_read) => not_read.into(),
+                Ok(p) => write(p, options, &mut known, &mut taken),
+            };
+            results.push(FileResult { input, outcome });
+        }
     }
     Ok(results)
 }
