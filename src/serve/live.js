@@ -40,24 +40,46 @@
     });
   }
 
+  // One stream per page while it is shown. A page the browser keeps in its
+  // back/forward cache must not keep its stream: browsers allow six
+  // connections per host, and a few cached pages would use them all.
+  var source = null;
+  var restored = false;
+
   function connect() {
-    var source = new EventSource(base + "__wenku/events");
+    if (source) return;
+    source = new EventSource(base + "__wenku/events");
     function handle(kind, message) {
       var status = JSON.parse(message.data);
       var first = seen === null;
       var restarted = !first && status.generation < seen;
       var moved = !first && status.generation > seen;
+      var wasRestored = restored;
+      restored = false;
       seen = status.generation;
       if (kind === "broken") {
         showErrors(status.errors);
         return;
       }
-      if (restarted || (moved && (overlay || status.pages === null || status.pages.some(here)))) {
+      // Back from the cache after rebuilds it did not hear of: any of them
+      // may have changed this page.
+      if (restarted || (moved && (wasRestored || overlay || status.pages === null || status.pages.some(here)))) {
         location.reload();
       }
     }
     source.addEventListener("reload", function (m) { handle("reload", m); });
     source.addEventListener("broken", function (m) { handle("broken", m); });
   }
+
+  window.addEventListener("pagehide", function () {
+    if (source) {
+      source.close();
+      source = null;
+    }
+  });
+  window.addEventListener("pageshow", function (event) {
+    restored = event.persisted;
+    connect();
+  });
   connect();
 })();

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
-use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 
 use super::AppState;
 use crate::diagnostics::Diagnostics;
@@ -50,7 +50,16 @@ pub struct Status {
 pub struct Live {
     status: RwLock<Status>,
     events: broadcast::Sender<Status>,
+    /// The open event streams, oldest first, and the newest id given.
+    streams: std::sync::Mutex<(std::collections::BTreeSet<u64>, u64)>,
+    /// Streams with an id up to this one are to end.
+    evicted: tokio::sync::watch::Sender<u64>,
 }
+
+/// Event streams kept open at once. Past this, the oldest ends: it is most
+/// likely a page left open in a forgotten tab or a browser's cache, and a
+/// page still shown reconnects by itself.
+const MAX_STREAMS: usize = 64;
 
 impl Default for Live {
     fn default() -> Self {
@@ -60,7 +69,12 @@ impl Default for Live {
 
 impl Live {
     pub fn new() -> Live {
-        Live { status: RwLock::new(Status::default()), events: broadcast::channel(64).0 }
+        Live {
+            status: RwLock::new(Status::default()),
+            events: broadcast::channel(64).0,
+            streams: std::sync::Mutex::new(Default::default()),
+            evicted: tokio::sync::watch::channel(0).0,
+        }
     }
 
     pub fn status(&self) -> Status {
@@ -77,6 +91,44 @@ impl Live {
             status.clone()
         };
         let _ = self.events.send(status); // no browser open: nobody to tell
+    }
+
+    /// Registers a new event stream: its id, and a guard that unregisters
+    /// it. Ends the oldest stream when there are more than `MAX_STREAMS`.
+    fn open_stream(self: &Arc<Self>) -> (u64, StreamGuard) {
+        let mut streams = self.streams.lock().expect("no panic while holding the lock");
+        streams.1 += 1;
+        let id = streams.1;
+        streams.0.insert(id);
+        while streams.0.len() > MAX_STREAMS {
+            let Some(oldest) = streams.0.pop_first() else { break };
+            self.evicted.send_if_modified(|up_to| {
+                let newer = oldest > *up_to;
+                if newer {
+                    *up_to = oldest;
+                }
+                newer
+            });
+        }
+        (id, StreamGuard { live: Arc::clone(self), id })
+    }
+
+    /// How many event streams are open.
+    pub fn open_streams(&self) -> usize {
+        self.streams.lock().expect("no panic while holding the lock").0.len()
+    }
+}
+
+/// Unregisters an event stream when it ends (the browser went away, or it
+/// was evicted).
+struct StreamGuard {
+    live: Arc<Live>,
+    id: u64,
+}
+
+impl Drop for StreamGuard {
+    fn drop(&mut self) {
+        self.live.streams.lock().expect("no panic while holding the lock").0.remove(&self.id);
     }
 }
 
@@ -108,23 +160,33 @@ pub fn problems(error: &anyhow::Error, root: &std::path::Path) -> Vec<Problem> {
 
 pub async fn status(State(state): State<Arc<AppState>>) -> Response {
     match &state.live {
-        Some(live) => Json(live.status()).into_response(),
+        Some(live) => {
+            let mut status = serde_json::to_value(live.status()).unwrap_or_default();
+            status["open_streams"] = live.open_streams().into();
+            Json(status).into_response()
+        }
         None => axum::http::StatusCode::NOT_FOUND.into_response(),
     }
 }
 
 pub async fn events(State(state): State<Arc<AppState>>) -> Response {
     let Some(live) = &state.live else { return axum::http::StatusCode::NOT_FOUND.into_response() };
+    let (id, guard) = live.open_stream();
+    let evictions = WatchStream::new(live.evicted.subscribe()).filter(move |&up_to| up_to >= id).map(|_| None);
     // The current state first, so a page opened during an error shows it.
     let current = live.status();
     let first = tokio_stream::once(current);
     let updates = BroadcastStream::new(live.events.subscribe()).filter_map(|s| s.ok());
-    let stream = first.chain(updates).map(|status| {
+    let stream = first.chain(updates).map(Some).merge(evictions).map_while(move |status| {
+        let _registered = &guard;
+        let status = status?;
         let kind = if status.errors.is_empty() { "reload" } else { "broken" };
         let data = serde_json::to_string(&status).unwrap_or_default();
-        Ok::<_, Infallible>(Event::default().event(kind).data(data))
+        Some(Ok::<_, Infallible>(Event::default().event(kind).data(data)))
     });
-    Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
+    // A comment every 15 s: a stream whose browser is gone fails to write
+    // and ends, instead of being counted open forever.
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15))).into_response()
 }
 
 pub async fn script() -> Response {

@@ -51,7 +51,7 @@ pub struct AppState {
     search: RwLock<Result<Arc<SearchIndex>, String>>,
     pub search_slots: tokio::sync::Semaphore,
     /// Present while watching: rebuild status and the browsers' event channel.
-    pub live: Option<live::Live>,
+    pub live: Option<Arc<live::Live>>,
     /// Each report's site path (`2021/总结/`) → its file under `content/`;
     /// empty when serving without building.
     sources: RwLock<HashMap<String, PathBuf>>,
@@ -67,7 +67,7 @@ impl AppState {
             index_dir,
             search: RwLock::new(Err(String::new())),
             search_slots: tokio::sync::Semaphore::new(slots),
-            live: watching.then(live::Live::new),
+            live: watching.then(|| Arc::new(live::Live::new())),
             sources: RwLock::new(HashMap::new()),
         };
         state.reopen_index();
