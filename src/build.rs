@@ -63,8 +63,21 @@ pub fn load(root: &Path, drafts: bool) -> Result<LoadedSite> {
 /// Config, content and theme, with no passages found yet.
 fn load_without_passages(root: &Path, drafts: bool) -> Result<LoadedSite> {
     let config = Config::load(root).map_err(|d| crate::diagnostics::Diagnostics(vec![d]))?;
-    let library = content::load(&root.join("content"), &config, drafts)?;
-    let theme = Theme::load(root, &config)?;
+    // Both are read before either fails: a broken template and broken
+    // reports are reported in one run.
+    let (library, theme) = match (content::load(&root.join("content"), &config, drafts), Theme::load(root, &config)) {
+        (Ok(library), Ok(theme)) => (library, theme),
+        (Err(mut problems), Err(theme_error)) => {
+            let templates = root.join("templates");
+            let message = theme_error.chain().map(ToString::to_string).collect::<Vec<_>>().join(": ");
+            problems.0.push(crate::diagnostics::Diagnostic::new(&templates, message).hint(
+                "fix the template (Tera syntax: {{ value }}, {% if %}…{% endif %}), or delete it to use the theme's",
+            ));
+            return Err(problems.into());
+        }
+        (Err(problems), Ok(_)) => return Err(problems.into()),
+        (Ok(_), Err(theme_error)) => return Err(theme_error),
+    };
     let site = LoadedSite { config, library, theme, passages: Passages::default() };
     let clashes = crate::owners::problems(&site.renderer(), &root.join("content"));
     if !clashes.is_empty() {

@@ -115,7 +115,7 @@ enum Command {
         index: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "relevance")]
         sort: SortArg,
-        /// Hits per page (at most 100).
+        /// Hits per page (at most 50, as the API's `per_page`; `--page` for more).
         #[arg(long, default_value_t = 10)]
         limit: usize,
         #[arg(long, default_value_t = 1)]
@@ -216,6 +216,13 @@ fn run() -> Result<ExitCode> {
                 SortArg::Newest => Sort::Newest,
                 SortArg::Oldest => Sort::Oldest,
             };
+            let cap = wenku::search::searcher::MAX_PER_PAGE;
+            if !(1..=cap).contains(&limit) || page == 0 {
+                eprintln!(
+                    "error: `--limit` is from 1 to {cap} hits a page, and `--page` from 1\n  = help: ask for fewer hits and use `--page 2`, `--page 3` … for more"
+                );
+                return Ok(ExitCode::from(2));
+            }
             let request = SearchRequest { query, sort, page, per_page: limit };
             let results = match SearchIndex::open(&index_dir) {
                 Ok(index) => index.search(&request),

@@ -251,6 +251,14 @@ impl<'a> Site<'a> {
         Ok(Output { rel_path, bytes })
     }
 
+    /// A page of the site's theme saying `message` under `heading`: what
+    /// `wenku serve` answers when it cannot show what was asked for.
+    pub fn render_message(&self, heading: &str, message: &str) -> Result<Vec<u8>> {
+        let mut context = self.base_context(heading, "");
+        context.insert("message", message);
+        self.render_template("message.html", &context)
+    }
+
     fn template(&self, name: &str, context: &tera::Context, rel_path: &str) -> Result<Vec<u8>> {
         self.render_template(name, context).with_context(|| format!("while rendering {rel_path}"))
     }

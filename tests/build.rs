@@ -302,3 +302,15 @@ fn rebuilding_gives_identical_bytes() {
     a.build();
     assert_eq!(first, snapshot(&a.public()));
 }
+
+#[test]
+fn a_year_page_names_its_year_once() {
+    let site = TestSite::sample();
+    site.build();
+    let page = site.page("/years/2021/");
+    assert_eq!(page.matches("2021年</h").count(), 1, "{page}");
+    // A body's list still heads each year.
+    let bodies = site.page("/bodies/");
+    let body = links(&bodies).into_iter().find(|l| l.starts_with("/bodies/") && l.len() > 8).unwrap();
+    assert!(site.page(&body).contains("<h2 id=\"y"));
+}

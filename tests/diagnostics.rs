@@ -202,3 +202,20 @@ fn a_failed_build_keeps_the_previous_site() {
     assert_eq!(site.page("/good/"), before);
     assert!(!site.public().join("bad").exists());
 }
+
+#[test]
+fn a_broken_template_and_broken_reports_are_reported_in_one_run() {
+    let site = TestSite::new();
+    site.write("content/good.md", GOOD);
+    site.write("content/bad.md", "no front matter\n");
+    site.write(
+        "templates/report.html",
+        "{% extends \"base.html\" %}{% block content %}{{ report.title }{% endblock content %}",
+    );
+    let run = site.run(&["check"]);
+    assert!(!run.success);
+    assert_has(
+        &run.stderr,
+        &["content/bad.md", "the file has no front matter", "templates", "report.html", "2 problems"],
+    );
+}

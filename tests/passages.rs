@@ -151,3 +151,21 @@ fn wenku_passages_lists_them_on_the_command_line() {
         )
     );
 }
+
+#[test]
+fn the_passages_page_says_how_many_bodies_it_leaves_out() {
+    let site = TestSite::new();
+    for i in 0..10 {
+        site.report(
+            &format!("r{i}.md"),
+            &format!("第{i}局2021年工作总结"),
+            &format!("第{i}局"),
+            2021,
+            "全面贯彻落实党的二十大精神，坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，加快构建新发展格局。",
+        );
+    }
+    site.build();
+    let page = site.page("/passages/");
+    assert!(page.contains("10 个机关"), "{page}");
+    assert!(page.contains("另有 2 个机关未列出"), "{page}");
+}

@@ -49,7 +49,7 @@ fn ids(results: &Value) -> Vec<String> {
 fn a_phrase_finds_its_reports_with_facets_snippets_and_paragraph_links() {
     let site = TestSite::sample();
     site.build();
-    let results = search_json(&site, &["\"疫情防控\"", "--limit", "100"]);
+    let results = search_json(&site, &["\"疫情防控\"", "--limit", "50"]);
     let expected = files_containing(&site, "疫情防控");
     assert!(expected.len() >= 5, "the sample uses the wording");
     assert_eq!(ids(&results), expected);
@@ -101,7 +101,7 @@ fn filters_exclusions_or_and_paging() {
     let by_body = search_json(&site, &[&format!("打通供应链 body:{body}")]);
     assert!(by_body["hits"].as_array().unwrap().iter().all(|h| h["body"] == body));
 
-    let excluded = search_json(&site, &["打通供应链 -疫情防控", "--limit", "100"]);
+    let excluded = search_json(&site, &["打通供应链 -疫情防控", "--limit", "50"]);
     let with_both = total(&site, "打通供应链 疫情防控");
     assert_eq!(excluded["total"].as_u64().unwrap(), all - with_both);
     for hit in excluded["hits"].as_array().unwrap() {
@@ -121,7 +121,7 @@ fn filters_exclusions_or_and_paging() {
     assert!(a.iter().all(|id| !b.contains(id)));
 
     // Filters alone list reports, newest first.
-    let filtered = search_json(&site, &["level:市级", "--limit", "100"]);
+    let filtered = search_json(&site, &["level:市级", "--limit", "50"]);
     assert_eq!(filtered["sort"], "newest");
     assert!(filtered["hits"].as_array().unwrap().iter().all(|h| h["level"] == "市级"));
 }
@@ -131,7 +131,7 @@ fn sorting_by_date() {
     let site = TestSite::sample();
     site.build();
     let years = |sort: &str| -> Vec<i64> {
-        let results = search_json(&site, &["工作", "--sort", sort, "--limit", "100"]);
+        let results = search_json(&site, &["工作", "--sort", sort, "--limit", "50"]);
         results["hits"].as_array().unwrap().iter().map(|h| h["year"].as_i64().unwrap()).collect()
     };
     let newest = years("newest");
@@ -233,7 +233,7 @@ fn rebuilding_after_one_edit_reindexes_only_that_report() {
     assert!(changed.stderr.contains("1 added, 0 changed, 1 removed, 29 unchanged"), "{}", changed.stderr);
     assert_eq!(total(&site, "独特措辞"), 2);
     assert!(
-        search_json(&site, &["year:2020", "--limit", "100"])["hits"]
+        search_json(&site, &["year:2020", "--limit", "50"])["hits"]
             .as_array()
             .unwrap()
             .iter()
@@ -363,4 +363,32 @@ fn the_index_may_not_live_inside_the_output_folder() {
     let config = std::fs::read_to_string(site.root().join("wenku.yaml")).unwrap();
     site.write("wenku.yaml", format!("{config}\nindex_dir: public/search\n"));
     fails_with(&site.run(&["build"]), "inside the site's output or content folder");
+}
+
+#[test]
+fn the_command_line_and_the_api_share_one_page_cap() {
+    let site = TestSite::sample();
+    site.build();
+    assert!(search_json(&site, &["工作", "--limit", "50"])["hits"].as_array().unwrap().len() <= 50);
+    let run = site.run(&["search", "工作", "--limit", "51"]);
+    assert!(
+        !run.success && run.stderr.contains("from 1 to 50 hits a page") && run.stderr.contains("--page"),
+        "{}",
+        run.stderr
+    );
+    let run = site.run(&["search", "工作", "--page", "0"]);
+    assert!(!run.success, "{}", run.stdout);
+}
+
+#[test]
+fn lower_case_or_and_and_work_as_operators() {
+    let site = TestSite::sample();
+    site.build();
+    let upper = search_json(&site, &["打通供应链 OR 疫情防控", "--limit", "50"]);
+    let lower = search_json(&site, &["打通供应链 or 疫情防控", "--limit", "50"]);
+    assert_eq!(upper["total"], lower["total"]);
+    assert!(upper["total"].as_u64().unwrap() > 0);
+    let and = search_json(&site, &["打通供应链 and 疫情防控", "--limit", "50"]);
+    let both = search_json(&site, &["打通供应链 疫情防控", "--limit", "50"]);
+    assert_eq!(and["total"], both["total"]);
 }

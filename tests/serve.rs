@@ -352,3 +352,30 @@ fn any_two_reports_can_be_compared() {
     let html = server.get("/compare/?a=2021/shi-fagaiwei-niandu/&b=2022/shi-fagaiwei-niandu/").text();
     assert!(html.contains("<ins>刚刚补写的一句话。</ins>"), "{html}");
 }
+
+#[test]
+fn a_taken_port_suggests_another() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let site = TestSite::sample();
+    let run = site.run(&["serve", "--no-build", "--bind", &address]);
+    let run = if run.stderr.contains("no built site") {
+        site.build();
+        site.run(&["serve", "--no-build", "--bind", &address])
+    } else {
+        run
+    };
+    assert!(!run.success);
+    assert!(run.stderr.contains("uses that port") && run.stderr.contains("--bind 127.0.0.1:"), "{}", run.stderr);
+}
+
+#[test]
+fn comparison_errors_are_pages_of_the_site() {
+    let (_site, server) = sample_server(&[]);
+    for path in ["/compare/?a=", "/compare/", "/compare/?a=x/&b=y/"] {
+        let response = server.get(path);
+        assert!(response.status >= 400, "{path}");
+        let page = response.text();
+        assert!(page.contains("class=\"site-header\"") && page.contains("无法对比"), "{path}: {page}");
+    }
+}

@@ -220,8 +220,14 @@ fn lex(query: &str) -> Result<Vec<Piece>, QueryError> {
         } else {
             let end = (i..chars.len()).find(|&j| chars[j].is_whitespace()).unwrap_or(chars.len());
             let word: String = chars[i..end].iter().collect();
-            if !negated && word == "OR" {
+            // `or` and `and` in any case are the operators people type;
+            // words are joined by AND anyway. Quote them to find the words.
+            if !negated && word.eq_ignore_ascii_case("OR") {
                 pieces.push(Piece::Or);
+                i = end;
+                continue;
+            }
+            if !negated && word.eq_ignore_ascii_case("AND") {
                 i = end;
                 continue;
             }
@@ -421,6 +427,9 @@ mod tests {
             vec![vec![text("打通供应链")], vec![text("疫情 防控")], vec![text("新冠"), text("非典")]]
         );
         assert_eq!(q.excluded, vec![text("扶贫")]);
+        // Typed in lower case, or with the AND that is implied anyway.
+        assert_eq!(parse("新冠 or 非典 and 疫情").unwrap(), parse("新冠 OR 非典 疫情").unwrap());
+        assert_eq!(parse("\"or\"").unwrap().required, vec![vec![text("or")]]);
     }
 
     #[test]

@@ -19,7 +19,9 @@ use super::snippet::{self, Snippet};
 use super::{Fields, IndexError, open_index};
 
 /// Most hits on one page.
-pub const MAX_PER_PAGE: usize = 100;
+/// Hits on one page, for `wenku search --limit` and the API's `per_page`
+/// alike: every hit has its snippets cut.
+pub const MAX_PER_PAGE: usize = 50;
 /// Hits beyond this are not paged to: narrow the query instead.
 const MAX_OFFSET: usize = 10_000;
 /// Snippets shown per hit.

@@ -19,12 +19,11 @@ use serde::Serialize;
 
 use super::AppState;
 use crate::search::query::MAX_QUERY_CHARS;
-use crate::search::searcher::SearchError;
+use crate::search::searcher::{MAX_PER_PAGE, SearchError};
 use crate::search::{SearchRequest, Sort};
 
 /// Hits per page unless `per_page` says otherwise, and its largest value.
 const DEFAULT_PER_PAGE: usize = 20;
-const MAX_PER_PAGE: usize = 50;
 /// A query still running after this is answered with a 503.
 const TIME_LIMIT: Duration = Duration::from_secs(5);
 

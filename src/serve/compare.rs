@@ -19,27 +19,47 @@ use crate::render::Site;
 use crate::theme::Theme;
 
 pub async fn compare(State(state): State<Arc<AppState>>, Query(params): Query<HashMap<String, String>>) -> Response {
+    let root = state.root.clone();
     let (Some(a), Some(b)) = (params.get("a"), params.get("b")) else {
-        return message(StatusCode::BAD_REQUEST, "请给出要对比的两篇报告：/compare/?a=较早报告的地址&b=较晚报告的地址");
+        let text = "请给出要对比的两篇报告：/compare/?a=较早报告的地址&b=较晚报告的地址";
+        return message(root, StatusCode::BAD_REQUEST, text).await;
     };
     if !state.knows_sources() {
-        return message(StatusCode::SERVICE_UNAVAILABLE, "对比需要 wenku serve 自己构建站点：去掉 --no-build 再启动");
+        let text = "对比需要 wenku serve 自己构建站点：去掉 --no-build 再启动";
+        return message(root, StatusCode::SERVICE_UNAVAILABLE, text).await;
     }
     let (a, b) = (state.source_of(a), state.source_of(b));
     let (Some(a), Some(b)) = (a, b) else {
-        return message(StatusCode::NOT_FOUND, "没有找到这篇报告：a 和 b 应是报告页面的地址，例如 2021/总结/");
+        let text = "没有找到这篇报告：a 和 b 应是报告页面的地址，例如 2021/总结/";
+        return message(root, StatusCode::NOT_FOUND, text).await;
     };
-    let root = state.root.clone();
-    match tokio::task::spawn_blocking(move || render(root, a, b)).await {
+    let site_root = root.clone();
+    match tokio::task::spawn_blocking(move || render(site_root, a, b)).await {
         Ok(Ok(html)) => Html(html).into_response(),
-        Ok(Err(e)) => message(StatusCode::INTERNAL_SERVER_ERROR, &format!("无法对比：{e:#}")),
-        Err(_) => message(StatusCode::INTERNAL_SERVER_ERROR, "无法对比"),
+        Ok(Err(e)) => message(root, StatusCode::INTERNAL_SERVER_ERROR, &format!("无法对比：{e:#}")).await,
+        Err(_) => message(root, StatusCode::INTERNAL_SERVER_ERROR, "无法对比").await,
     }
 }
 
-fn message(status: StatusCode, text: &str) -> Response {
-    let html =
-        format!("<!DOCTYPE html><meta charset=\"utf-8\"><title>对比</title><p>{}</p>", crate::render::xml_escape(text));
+/// `text` in a page of the site's theme (plain HTML if even the theme
+/// cannot be loaded).
+async fn message(root: PathBuf, status: StatusCode, text: &str) -> Response {
+    let owned = text.to_owned();
+    let themed = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<u8>> {
+        let config = Config::load(&root).map_err(|d| crate::diagnostics::Diagnostics(vec![d]))?;
+        let theme = Theme::load(&root, &config)?;
+        let library = Library::new(Vec::new(), &config);
+        let passages = crate::passages::Passages::default();
+        Site::new(&library, &theme, &config, &passages).render_message("无法对比", &owned)
+    })
+    .await;
+    let html = match themed {
+        Ok(Ok(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
+        _ => format!(
+            "<!DOCTYPE html><meta charset=\"utf-8\"><title>对比</title><p>{}</p>",
+            crate::render::xml_escape(text)
+        ),
+    };
     (status, Html(html)).into_response()
 }
 

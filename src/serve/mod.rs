@@ -159,9 +159,16 @@ pub fn serve(options: ServeOptions) -> Result<()> {
         _ => None,
     };
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(options.bind)
-            .await
-            .with_context(|| format!("cannot listen on {}", options.bind))?;
+        let listener = match tokio::net::TcpListener::bind(options.bind).await {
+            Ok(listener) => listener,
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => anyhow::bail!(
+                "cannot listen on {}: another program (perhaps another `wenku serve`) uses that port\n  = help: pick another with `--bind {}:{}`",
+                options.bind,
+                options.bind.ip(),
+                options.bind.port().wrapping_add(1).max(1024)
+            ),
+            Err(e) => return Err(e).with_context(|| format!("cannot listen on {}", options.bind)),
+        };
         let address = listener.local_addr()?;
         eprintln!(
             "serving http://{address}{base}{}  (Ctrl-C to stop)",
