@@ -122,6 +122,8 @@ const PATH: &AsciiSet =
 
 const HOME_NEWEST: usize = 12;
 const HOME_GRID_BODIES: usize = 60;
+/// More years than this, and the home page's grid shows decades.
+const GRID_YEARS: usize = 20;
 /// Other reports a paragraph's marker names; more are counted.
 const MARKER_PLACES: usize = 3;
 /// Passages on the recurring-passages page, and places listed for each.
@@ -340,47 +342,84 @@ impl<'a> Site<'a> {
         context
     }
 
-    /// Bodies down, years across; each count links to the body's list page
-    /// that holds that year, at that year's heading.
+    /// Bodies down (grouped by level), years across; each count links to
+    /// the body's list page that holds that year, at that year's heading.
+    /// An archive spanning more than `GRID_YEARS` years gets one column per
+    /// decade instead, so that fifty years fit beside readable names.
     fn year_body_grid(&self) -> Grid {
-        let years = &self.library.taxonomy(TaxonomyKind::Year).terms;
-        let bodies = &self.library.taxonomy(TaxonomyKind::Body).terms;
-        let year_links: Vec<Link> = years
+        let library = self.library;
+        let years: Vec<i32> =
+            library.taxonomy(TaxonomyKind::Year).terms.iter().filter_map(|t| t.name.parse().ok()).collect();
+        let by_decade = years.len() > GRID_YEARS;
+        let column_of = |year: i32| if by_decade { year.div_euclid(10) * 10 } else { year };
+        let mut column_keys: Vec<i32> = years.iter().map(|&y| column_of(y)).collect();
+        column_keys.dedup();
+        let columns: Vec<GridColumn> = column_keys
             .iter()
-            .map(|y| Link { name: y.name.clone(), url: self.url(&term_page_path(TaxonomyKind::Year, y, 1)) })
-            .collect();
-        let rows = bodies
-            .iter()
-            .take(HOME_GRID_BODIES)
-            .map(|body| {
-                let cells = years
-                    .iter()
-                    .map(|year| {
-                        let first = body
-                            .reports
-                            .iter()
-                            .position(|&r| self.library.reports[r].meta.year.to_string() == year.name);
-                        let count = body
-                            .reports
-                            .iter()
-                            .filter(|&&r| self.library.reports[r].meta.year.to_string() == year.name)
-                            .count();
-                        Cell {
-                            count,
-                            url: first.map(|position| {
-                                let page = position / self.config.paginate + 1;
-                                format!("{}#y{}", self.url(&term_page_path(TaxonomyKind::Body, body, page)), year.name)
-                            }),
-                        }
-                    })
-                    .collect();
-                GridRow {
-                    body: Link { name: body.name.clone(), url: self.url(&term_page_path(TaxonomyKind::Body, body, 1)) },
-                    cells,
+            .map(|&key| {
+                // The newest year of the column: where its link leads.
+                let newest = years.iter().copied().find(|&y| column_of(y) == key).unwrap_or(key);
+                let term = library.taxonomy(TaxonomyKind::Year).terms.iter().find(|t| t.name == newest.to_string());
+                GridColumn {
+                    name: if by_decade { format!("{key}年代") } else { key.to_string() },
+                    url: term.map(|t| self.url(&term_page_path(TaxonomyKind::Year, t, 1))).unwrap_or_default(),
                 }
             })
             .collect();
-        Grid { years: year_links, rows, more_bodies: bodies.len().saturating_sub(HOME_GRID_BODIES) }
+
+        let bodies = &library.taxonomy(TaxonomyKind::Body).terms;
+        let shown: Vec<&Term> = bodies.iter().take(HOME_GRID_BODIES).collect();
+        let mut rows: Vec<(usize, GridRow)> = Vec::new();
+        let mut largest = 0;
+        for body in &shown {
+            // Per column: how many reports, and the first one's position in
+            // the body's list (newest year first) with its year.
+            let mut cells: Vec<(usize, Option<(usize, i32)>)> = vec![(0, None); column_keys.len()];
+            for (position, &r) in body.reports.iter().enumerate() {
+                let year = library.reports[r].meta.year;
+                if let Some(c) = column_keys.iter().position(|&k| k == column_of(year)) {
+                    cells[c].0 += 1;
+                    cells[c].1.get_or_insert((position, year));
+                }
+            }
+            largest = largest.max(cells.iter().map(|c| c.0).max().unwrap_or(0));
+            let level = body.reports.first().map_or("", |&r| library.reports[r].meta.level.as_str());
+            let level_order = self.config.order_of(crate::config::Vocabulary::Level, level);
+            let cells = cells
+                .into_iter()
+                .map(|(count, first)| Cell {
+                    count,
+                    heat: 0,
+                    url: first.map(|(position, year)| {
+                        let page = position / self.config.paginate + 1;
+                        format!("{}#y{year}", self.url(&term_page_path(TaxonomyKind::Body, body, page)))
+                    }),
+                })
+                .collect();
+            let row = GridRow {
+                body: Link { name: body.name.clone(), url: self.url(&term_page_path(TaxonomyKind::Body, body, 1)) },
+                level: level.to_owned(),
+                total: body.reports.len(),
+                cells,
+            };
+            rows.push((level_order, row));
+        }
+        // Four shades, relative to the fullest cell.
+        for (_, row) in &mut rows {
+            for cell in &mut row.cells {
+                cell.heat = if cell.count == 0 { 0 } else { (cell.count * 4).div_ceil(largest.max(1)).clamp(1, 4) };
+            }
+        }
+        // Grouped by level in its order, the bodies' own order kept within.
+        rows.sort_by(|a, b| (a.0, &a.1.level).cmp(&(b.0, &b.1.level)));
+        let mut groups: Vec<GridGroup> = Vec::new();
+        for (_, row) in rows {
+            match groups.last_mut() {
+                Some(group) if group.level == row.level => group.rows.push(row),
+                _ => groups.push(GridGroup { level: row.level.clone(), rows: vec![row] }),
+            }
+        }
+        Grid { columns, by_decade, groups, more_bodies: bodies.len().saturating_sub(HOME_GRID_BODIES) }
     }
 
     fn report_context(&self, index: usize) -> tera::Context {
@@ -899,20 +938,42 @@ struct PageLink {
 
 #[derive(Serialize)]
 struct Grid {
-    years: Vec<Link>,
-    rows: Vec<GridRow>,
+    columns: Vec<GridColumn>,
+    /// Whether a column is a decade rather than a year.
+    by_decade: bool,
+    groups: Vec<GridGroup>,
     more_bodies: usize,
+}
+
+#[derive(Serialize)]
+struct GridColumn {
+    /// `2021` or `2020年代`.
+    name: String,
+    /// The year's list (a decade's newest year).
+    url: String,
+}
+
+/// The bodies of one level.
+#[derive(Serialize)]
+struct GridGroup {
+    level: String,
+    rows: Vec<GridRow>,
 }
 
 #[derive(Serialize)]
 struct GridRow {
     body: Link,
+    level: String,
+    /// The body's reports in all years.
+    total: usize,
     cells: Vec<Cell>,
 }
 
 #[derive(Serialize)]
 struct Cell {
     count: usize,
+    /// 0 (none) to 4 (as many as the fullest cell): the shade drawn.
+    heat: usize,
     url: Option<String>,
 }
 

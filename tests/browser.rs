@@ -478,3 +478,98 @@ fn browsing_under_serve_with_the_back_forward_cache_on_never_runs_out_of_connect
     let open = server.status()["open_streams"].as_u64().unwrap();
     assert!(open <= 2, "{open} event streams open for one page shown");
 }
+
+/// Shows the tab as a screen `width` CSS pixels wide (a phone when narrow).
+fn set_width(tab: &Tab, width: u32) {
+    use headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride;
+    tab.call_method(SetDeviceMetricsOverride {
+        width,
+        height: 900,
+        device_scale_factor: 1.0,
+        mobile: width < 600,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .unwrap();
+}
+
+/// A site of 70 years and 120 bodies at four levels: what a province's
+/// archive looks like, not the sample's 5 years and 6 bodies.
+fn wide_archive() -> TestSite {
+    let site = TestSite::new();
+    let levels = ["国家级", "省级", "市级", "区县级"];
+    for i in 0..360 {
+        let body = format!("某省第{}厅局委员会办公室", i % 120);
+        let year = 1956 + (i * 13) % 70;
+        site.write(
+            &format!("content/r{i}.md"),
+            format!(
+                "---\ntitle: {body}{year}年工作总结\nbody: {body}\nlevel: {}\nyear: {year}\nperiod: 年度\n---\n\n全年工作稳步推进。\n",
+                levels[i % 120 % 4]
+            ),
+        );
+    }
+    site
+}
+
+/// The home page at a width: no sideways overflow of the page, and each
+/// body name of the overview on one line.
+fn check_overview(tab: &Tab, url: &str, width: u32, name: &str) {
+    set_width(tab, width);
+    tab.navigate_to(url).unwrap().wait_until_navigated().unwrap();
+    tab.wait_for_element(".grid").unwrap();
+    let overflow = eval_string(
+        tab,
+        "String(Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth))",
+    );
+    assert_eq!(overflow, "0", "the page scrolls sideways by {overflow} px at {width} px");
+    let tallest = eval_string(
+        tab,
+        "String(Math.max(...Array.from(document.querySelectorAll('.grid tbody th.grid-body')).map(th => th.getBoundingClientRect().height)) / parseFloat(getComputedStyle(document.querySelector('.grid tbody th.grid-body')).lineHeight))",
+    );
+    let lines: f64 = tallest.parse().unwrap();
+    assert!(lines < 1.9, "a body name takes {lines} lines at {width} px");
+    screenshot(tab, &format!("{name}-home-{width}.png"));
+}
+
+#[test]
+fn the_overview_fits_a_wide_archive_on_a_desktop_and_a_phone() {
+    let site = wide_archive();
+    site.build();
+    let home = site.page("/");
+    assert!(home.contains("1950年代") && home.contains("2020年代"), "seventy years fold into decades:\n{home}");
+    let server = StaticServer::start(&site.public());
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    for width in [1280, 390] {
+        check_overview(&tab, &server.url("/"), width, "wide");
+    }
+}
+
+#[test]
+fn the_overview_fits_the_real_archive_on_a_desktop_and_a_phone() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !corpus.is_dir() {
+        eprintln!("skipped: no ../shared/corpus");
+        return;
+    }
+    let site = TestSite::new();
+    site.write("wenku.yaml", "title: 政府工作报告文库\n");
+    let run = site.run(&["import", corpus.to_str().unwrap(), "--into", "content/imported"]);
+    assert!(run.stdout.contains("imported"), "{}", run.stdout);
+    site.build();
+    let server = StaticServer::start(&site.public());
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    for width in [1280, 390] {
+        check_overview(&tab, &server.url("/"), width, "real");
+    }
+}
