@@ -554,22 +554,75 @@ fn the_overview_fits_a_wide_archive_on_a_desktop_and_a_phone() {
     }
 }
 
-#[test]
-fn the_overview_fits_the_real_archive_on_a_desktop_and_a_phone() {
+/// The real reports of ../shared/corpus imported into a new site, if that
+/// folder is there (it is in CI).
+fn real_archive() -> Option<TestSite> {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
     if !corpus.is_dir() {
         eprintln!("skipped: no ../shared/corpus");
-        return;
+        return None;
     }
     let site = TestSite::new();
     site.write("wenku.yaml", "title: 政府工作报告文库\n");
     let run = site.run(&["import", corpus.to_str().unwrap(), "--into", "content/imported"]);
     assert!(run.stdout.contains("imported"), "{}", run.stdout);
     site.build();
+    Some(site)
+}
+
+#[test]
+fn the_overview_fits_the_real_archive_on_a_desktop_and_a_phone() {
+    let Some(site) = real_archive() else { return };
     let server = StaticServer::start(&site.public());
     let browser = launch();
     let tab = browser.new_tab().unwrap();
     for width in [1280, 390] {
         check_overview(&tab, &server.url("/"), width, "real");
     }
+}
+
+#[test]
+fn searching_the_real_archive_on_a_phone_shows_results_first_and_the_chart_keeps_its_span() {
+    let Some(site) = real_archive() else { return };
+    let server = common::server::Server::start(site.root(), &["--no-build", "--no-watch"]);
+    let base = format!("http://{}", server.addr);
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    let errors = watch_errors(&tab);
+    let query = "/search/?q=%E6%94%B9%E9%9D%A9%E5%BC%80%E6%94%BE"; // 改革开放
+
+    set_width(&tab, 390);
+    tab.navigate_to(&format!("{base}{query}")).unwrap().wait_until_navigated().unwrap();
+    wait_for(&tab, "the first hit", "document.querySelector('.hit') !== null");
+    let top: f64 =
+        eval_string(&tab, "String(document.querySelector('.hit').getBoundingClientRect().top)").parse().unwrap();
+    assert!(top < 700.0, "the first result is {top} px down on a phone");
+    assert_eq!(eval_string(&tab, "String(document.getElementById('search-chart').offsetParent === null)"), "true");
+    let overflow = "String(Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth))";
+    assert_eq!(eval_string(&tab, overflow), "0");
+    screenshot(&tab, "real-search-390.png");
+    tab.find_element("#search-side-toggle").unwrap().click().unwrap();
+    wait_for(&tab, "the chart", "document.getElementById('search-chart').offsetParent !== null");
+    let svg_width: f64 =
+        eval_string(&tab, "String(document.querySelector('#search-chart svg').getBoundingClientRect().width)")
+            .parse()
+            .unwrap();
+    assert!(svg_width <= 390.0, "the chart is {svg_width} px wide on a phone");
+    screenshot(&tab, "real-search-390-chart.png");
+
+    set_width(&tab, 1280);
+    tab.navigate_to(&format!("{base}{query}")).unwrap().wait_until_navigated().unwrap();
+    wait_for(&tab, "the chart", "document.getElementById('search-chart').hidden === false");
+    let caption = text_of(&tab, "#search-chart-caption");
+    let span = caption.rsplit('（').next().unwrap().to_owned();
+    screenshot(&tab, "real-search-1280.png");
+    // Narrowed to one year, the chart still spans the archive.
+    tab.navigate_to(&format!("{base}{query}&year=2000")).unwrap().wait_until_navigated().unwrap();
+    wait_for(&tab, "the chart", "document.getElementById('search-chart').hidden === false");
+    assert!(text_of(&tab, "#search-chart-caption").ends_with(&span), "{caption}");
+    // Years without reports are drawn, apart from years without the wording.
+    assert!(eval_string(&tab, "String(document.querySelectorAll('#search-chart .no-reports').length)") != "0");
+    tab.find_element("#search-chart-mode").unwrap().click().unwrap();
+    wait_for(&tab, "counts", "document.getElementById('search-chart-caption').textContent.includes('篇数')");
+    assert!(errors.lock().unwrap().is_empty(), "console errors: {:?}", errors.lock().unwrap());
 }

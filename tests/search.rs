@@ -392,3 +392,31 @@ fn lower_case_or_and_and_work_as_operators() {
     let both = search_json(&site, &["打通供应链 疫情防控", "--limit", "50"]);
     assert_eq!(and["total"], both["total"]);
 }
+
+#[test]
+fn facets_give_the_archive_span_and_each_bodys_first_and_last_year() {
+    let site = TestSite::sample();
+    site.build();
+    let all_years = |results: &Value| -> Vec<i64> {
+        results["facets"]["archive_years"].as_array().unwrap().iter().map(|y| y["year"].as_i64().unwrap()).collect()
+    };
+    let everything = search_json(&site, &["year:2000..2100", "--limit", "1"]);
+    let years = all_years(&everything);
+    assert!(years.len() >= 5, "{years:?}");
+    // A year filter narrows the hits, not the span the chart draws.
+    let narrowed = search_json(&site, &["工作 year:2023", "--limit", "1"]);
+    assert_eq!(all_years(&narrowed), years);
+    assert_eq!(narrowed["facets"]["year"].as_array().unwrap().len(), 1);
+    // A body filter: the reports of that body per year.
+    let body = everything["facets"]["body"][0]["value"].as_str().unwrap().to_owned();
+    let of_body = search_json(&site, &[&format!("body:\"{body}\""), "--limit", "1"]);
+    let per_year: u64 =
+        of_body["facets"]["archive_years"].as_array().unwrap().iter().map(|y| y["count"].as_u64().unwrap()).sum();
+    assert_eq!(per_year, of_body["total"].as_u64().unwrap());
+    // Each body's first and last year with the wording.
+    let wording = search_json(&site, &["打通供应链", "--limit", "1"]);
+    for body in wording["facets"]["body"].as_array().unwrap() {
+        let (first, last) = (body["first_year"].as_i64().unwrap(), body["last_year"].as_i64().unwrap());
+        assert!(first <= last && years.contains(&first) && years.contains(&last), "{body}");
+    }
+}

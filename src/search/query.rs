@@ -74,6 +74,16 @@ pub struct ParsedQuery {
 }
 
 impl ParsedQuery {
+    /// The query's body, level and period filters alone: which part of the
+    /// archive the wording is looked for in, whatever the wording and years.
+    pub fn scope(&self) -> ParsedQuery {
+        let is_value = |c: &Clause| matches!(c, Clause::Value(..));
+        ParsedQuery {
+            required: self.required.iter().filter(|group| group.iter().all(is_value)).cloned().collect(),
+            excluded: self.excluded.iter().filter(|c| is_value(c)).cloned().collect(),
+        }
+    }
+
     /// The wording to highlight: every positive text clause.
     pub fn wording(&self) -> Vec<&str> {
         self.required
@@ -351,6 +361,9 @@ fn years(value: &str) -> Result<Clause, QueryError> {
 
 /// The Tantivy query for a parsed query. Filters do not change the ranking.
 pub fn to_tantivy(parsed: &ParsedQuery, fields: &Fields) -> Box<dyn TantivyQuery> {
+    if parsed.required.is_empty() && parsed.excluded.is_empty() {
+        return Box::new(tantivy::query::AllQuery);
+    }
     let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
     for group in &parsed.required {
         let query = if group.len() == 1 {

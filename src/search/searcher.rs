@@ -86,6 +86,10 @@ pub struct SearchResults {
 pub struct Facets {
     /// Ascending by year.
     pub year: Vec<YearCount>,
+    /// Every year of the archive with its number of reports under the
+    /// query's body, level and period filters (not its wording or years):
+    /// the chart's span and what its shares are of.
+    pub archive_years: Vec<YearCount>,
     /// Most reports first.
     pub body: Vec<ValueCount>,
     pub level: Vec<ValueCount>,
@@ -102,6 +106,11 @@ pub struct YearCount {
 pub struct ValueCount {
     pub value: String,
     pub count: u64,
+    /// For bodies: the first and last year of a matching report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_year: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_year: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -210,7 +219,8 @@ impl SearchIndex {
                 (total, docs.into_iter().map(|(_, doc)| (None, doc)).collect(), aggs)
             }
         };
-        let facets = facets_from(&serde_json::to_value(aggregations).unwrap_or_default());
+        let mut facets = facets_from(&serde_json::to_value(aggregations).unwrap_or_default());
+        facets.archive_years = self.archive_years(&searcher, &parsed)?;
 
         let wording = parsed.wording();
         let hits = top_docs
@@ -228,6 +238,19 @@ impl SearchIndex {
             facets,
             hits,
         })
+    }
+
+    /// Reports per year in the part of the archive the query looks at.
+    fn archive_years(&self, searcher: &Searcher, parsed: &query::ParsedQuery) -> Result<Vec<YearCount>, IndexError> {
+        let scope = query::to_tantivy(&parsed.scope(), &self.fields);
+        let request: Aggregations = serde_json::from_value(serde_json::json!({
+            "year": { "terms": { "field": "year", "size": 100_000 } },
+        }))
+        .expect("the year request is valid");
+        let counts = searcher
+            .search(&scope, &AggregationCollector::from_aggs(request, Default::default()))
+            .map_err(|e| self.error(e))?;
+        Ok(facets_from(&serde_json::to_value(counts).unwrap_or_default()).year)
     }
 
     fn hit(
@@ -312,9 +335,10 @@ fn anchored(url: &str, anchor: &str) -> String {
 /// Terms aggregations on the fast fields, with room for every value.
 fn facet_request() -> Aggregations {
     let terms = |field: &str| serde_json::json!({ "terms": { "field": field, "size": 100_000 } });
+    let years = serde_json::json!({ "first": { "min": { "field": "year" } }, "last": { "max": { "field": "year" } } });
     serde_json::from_value(serde_json::json!({
         "year": terms("year"),
-        "body": terms("body"),
+        "body": { "terms": { "field": "body", "size": 100_000 }, "aggs": years },
         "level": terms("level"),
         "period": terms("period"),
     }))
@@ -322,24 +346,29 @@ fn facet_request() -> Aggregations {
 }
 
 fn facets_from(results: &serde_json::Value) -> Facets {
-    let buckets = |name: &str| -> Vec<(serde_json::Value, u64)> {
+    let buckets = |name: &str| -> Vec<(serde_json::Value, u64, &serde_json::Value)> {
         results[name]["buckets"]
             .as_array()
-            .map(|b| b.iter().map(|b| (b["key"].clone(), b["doc_count"].as_u64().unwrap_or(0))).collect())
+            .map(|b| b.iter().map(|b| (b["key"].clone(), b["doc_count"].as_u64().unwrap_or(0), b)).collect())
             .unwrap_or_default()
     };
     let values = |name: &str| {
         let mut counts: Vec<ValueCount> = buckets(name)
             .into_iter()
-            .map(|(key, count)| ValueCount { value: key.as_str().unwrap_or_default().to_owned(), count })
+            .map(|(key, count, bucket)| ValueCount {
+                value: key.as_str().unwrap_or_default().to_owned(),
+                count,
+                first_year: bucket["first"]["value"].as_f64().map(|y| y as i64),
+                last_year: bucket["last"]["value"].as_f64().map(|y| y as i64),
+            })
             .collect();
         counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
         counts
     };
     let mut year: Vec<YearCount> = buckets("year")
         .into_iter()
-        .filter_map(|(key, count)| Some(YearCount { year: key.as_f64()? as i64, count }))
+        .filter_map(|(key, count, _)| Some(YearCount { year: key.as_f64()? as i64, count }))
         .collect();
     year.sort_by_key(|y| y.year);
-    Facets { year, body: values("body"), level: values("level"), period: values("period") }
+    Facets { year, archive_years: Vec::new(), body: values("body"), level: values("level"), period: values("period") }
 }

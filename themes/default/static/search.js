@@ -123,7 +123,7 @@
   function show(state, results) {
     say("共 " + results.total + " 篇报告" + (results.total ? "，第 " + results.page + " / " + results.pages + " 页" : "") +
         "（" + results.took_ms.toFixed(1) + " 毫秒）");
-    drawChart(state, results.facets.year);
+    drawChart(state, results.facets);
     drawFacets(state, results.facets);
     results.hits.forEach(function (hit) {
       var li = el("li", { "class": "hit" });
@@ -168,44 +168,71 @@
     });
   }
 
-  // Bars for every year from the first to the last with a hit: when a
-  // wording appeared, and when it faded.
-  function drawChart(state, years) {
+  // The archive's whole span of years, whatever the filters: for each year
+  // the share of that year's reports that use the wording (or, toggled,
+  // their number). A year without reports is drawn as such, unlike a year
+  // whose reports do not use the wording, so a wording falling out of use
+  // is seen, and a year filter does not shrink the span.
+  var chartMode = "share";
+  var lastChart = null;
+
+  function drawChart(state, facets) {
+    lastChart = { state: state, facets: facets };
     chartSvg.textContent = "";
-    if (!years.length) return;
-    var byYear = {}, first = Infinity, last = -Infinity, max = 0;
-    years.forEach(function (y) {
-      byYear[y.year] = y.count;
-      first = Math.min(first, y.year);
-      last = Math.max(last, y.year);
-      max = Math.max(max, y.count);
-    });
-    var n = last - first + 1, slot = Math.max(14, Math.min(40, 640 / n)), height = 120, top = 14;
-    var width = n * slot;
-    var svg = svgEl("svg", { viewBox: "0 0 " + width + " " + (height + top + 18), role: "img",
-                             "aria-label": "各年份使用该措辞的报告数" });
+    // Year 0 is "year unknown" (an import awaiting review): not a year to draw.
+    var known = function (y) { return y.year > 0; };
+    var archive = (facets.archive_years || []).filter(known), hitsByYear = {}, reportsByYear = {};
+    if (!facets.year.filter(known).length || !archive.length) return;
+    facets.year.forEach(function (y) { hitsByYear[y.year] = y.count; });
+    archive.forEach(function (y) { reportsByYear[y.year] = y.count; });
+    var first = archive[0].year, last = archive[archive.length - 1].year, n = last - first + 1;
+    var value = function (year) {
+      var hits = hitsByYear[year] || 0, reports = reportsByYear[year] || 0;
+      return chartMode === "share" ? (reports ? hits / reports : 0) : hits;
+    };
+    var max = 0;
+    for (var y = first; y <= last; y++) max = Math.max(max, value(y));
+    // Drawn at the box's own width, so that text keeps its size on a phone.
+    chart.hidden = false;
+    var width = Math.max(280, chartSvg.clientWidth || 640), height = 110, top = 14, bottom = 18;
+    var slot = width / n;
+    var svg = svgEl("svg", { viewBox: "0 0 " + width + " " + (height + top + bottom), width: width,
+                             height: height + top + bottom, role: "img",
+                             "aria-label": "各年份使用该措辞的报告" + (chartMode === "share" ? "占比" : "篇数") });
+    var labelEvery = Math.max(1, Math.ceil(36 / slot));
     for (var year = first; year <= last; year++) {
-      var count = byYear[year] || 0;
-      var h = max ? Math.round(count / max * height) : 0;
+      var hits = hitsByYear[year] || 0, reports = reportsByYear[year] || 0, v = value(year);
+      var h = max ? Math.round(v / max * height) : 0;
       var x = (year - first) * slot;
       var group = svgEl("g", {});
       var title = svgEl("title", {});
-      title.textContent = year + "年：" + count + " 篇";
+      title.textContent = reports
+        ? year + "年：" + hits + " / " + reports + " 篇（" + Math.round(hits / reports * 100) + "%）"
+        : year + "年：没有报告";
       group.appendChild(title);
-      group.appendChild(svgEl("rect", { "class": "bar", x: x + 2, y: top + height - h, width: slot - 4, height: Math.max(h, count ? 1 : 0) }));
-      if (count) {
-        var label = svgEl("text", { x: x + slot / 2, y: top + height - h - 3, "text-anchor": "middle" });
-        label.textContent = count;
-        group.appendChild(label);
+      if (!reports) {
+        group.appendChild(svgEl("rect", { "class": "no-reports", x: x, y: top, width: Math.max(slot, 1), height: height }));
+      } else {
+        // A hit area the height of the chart, so a thin bar is easy to point at.
+        group.appendChild(svgEl("rect", { "class": "slot", x: x, y: top, width: Math.max(slot, 1), height: height }));
+        var gap = slot > 6 ? Math.min(2, slot / 6) : 0;
+        group.appendChild(svgEl("rect", { "class": "bar", x: x + gap, y: top + height - h,
+                                          width: Math.max(slot - 2 * gap, 1), height: Math.max(h, hits ? 1 : 0) }));
+        if (hits && slot >= 22) {
+          var label = svgEl("text", { x: x + slot / 2, y: top + height - h - 3, "text-anchor": "middle" });
+          label.textContent = chartMode === "share" ? Math.round(v * 100) + "%" : hits;
+          group.appendChild(label);
+        }
       }
-      if (n <= 24 || (year - first) % Math.ceil(n / 12) === 0) {
-        var axis = svgEl("text", { x: x + slot / 2, y: top + height + 13, "text-anchor": "middle" });
+      if ((year - first) % labelEvery === 0 || (labelEvery === 1)) {
+        var axis = svgEl("text", { x: Math.min(Math.max(x + slot / 2, 14), width - 14), y: top + height + 13,
+                                   "text-anchor": "middle" });
         axis.textContent = year;
         group.appendChild(axis);
       }
-      if (count) {
+      if (hits) {
         var link = svgEl("a", { href: urlFor(changed(state, "year", String(year))), "class": "chart-year",
-                                "aria-label": year + "年 " + count + " 篇" });
+                                "aria-label": title.textContent });
         link.appendChild(group);
         link.addEventListener("click", (function (y) {
           return function (event) { event.preventDefault(); go(changed(state, "year", String(y))); };
@@ -217,7 +244,34 @@
     }
     chartSvg.appendChild(svg);
     chart.hidden = false;
+    document.getElementById("search-chart-caption").textContent =
+      "各年份使用该措辞的报告" + (chartMode === "share" ? "占当年报告的比例" : "篇数") + "（" + first + "–" + last + "年）";
+    document.getElementById("search-chart-mode").textContent = chartMode === "share" ? "改看篇数" : "改看占比";
+    drawBodyYears(facets.body);
   }
+
+  // Per body: the first and the last year it used the wording.
+  function drawBodyYears(bodies) {
+    var box = document.getElementById("search-body-years");
+    var rows = box.querySelector("tbody");
+    rows.textContent = "";
+    var spans = bodies.filter(function (b) { return b.first_year !== undefined; });
+    spans.sort(function (a, b) { return a.first_year - b.first_year || b.count - a.count; });
+    spans.forEach(function (b) {
+      var tr = el("tr");
+      tr.appendChild(el("th", { scope: "row" }, b.value));
+      tr.appendChild(el("td", {}, String(b.first_year)));
+      tr.appendChild(el("td", {}, String(b.last_year)));
+      tr.appendChild(el("td", {}, String(b.count)));
+      rows.appendChild(tr);
+    });
+    box.hidden = spans.length === 0;
+  }
+
+  document.getElementById("search-chart-mode").addEventListener("click", function () {
+    chartMode = chartMode === "share" ? "count" : "share";
+    if (lastChart) drawChart(lastChart.state, lastChart.facets);
+  });
 
   function drawPages(state, results) {
     if (results.pages <= 1) return;
@@ -233,6 +287,23 @@
     for (var n = from; n <= to; n++) add(n, String(n));
     if (results.page < results.pages) add(results.page + 1, "下一页 →");
   }
+
+  // On a phone the results come first; the chart and the filters wait
+  // behind a button.
+  var sideToggle = document.getElementById("search-side-toggle");
+  var narrow = window.matchMedia("(max-width: 40rem)");
+  function placeSide() {
+    sideToggle.hidden = !narrow.matches;
+    if (!narrow.matches) page.classList.remove("side-shown");
+    sideToggle.setAttribute("aria-expanded", String(page.classList.contains("side-shown")));
+  }
+  sideToggle.addEventListener("click", function () {
+    page.classList.toggle("side-shown");
+    placeSide();
+    if (lastChart) drawChart(lastChart.state, lastChart.facets);
+  });
+  narrow.addEventListener("change", placeSide);
+  placeSide();
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
