@@ -116,6 +116,26 @@ fn sentences(report: &Report) -> Vec<&str> {
     crate::compare::sentences(report.rendered.blocks.iter().map(|b| b.text.as_str()))
 }
 
+/// A front-matter field as readers of a site in `language` know it: the
+/// review note says 标题、发文机关, not title、body.
+fn field_label<'a>(field: &'a str, language: &str) -> &'a str {
+    if !language.starts_with("zh") {
+        return field;
+    }
+    match field {
+        "title" => "标题",
+        "body" => TaxonomyKind::Body.title(),
+        "level" => TaxonomyKind::Level.title(),
+        "year" => TaxonomyKind::Year.title(),
+        "period" => TaxonomyKind::Period.title(),
+        "date" => "日期",
+        "summary" => "摘要",
+        "tags" => "标签",
+        "source" => "来源",
+        other => other,
+    }
+}
+
 /// Characters that must be escaped in a URL path; all non-ASCII is too.
 const PATH: &AsciiSet =
     &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}');
@@ -440,7 +460,7 @@ impl<'a> Site<'a> {
             summary: meta.summary.as_deref(),
             tags: &meta.tags,
             source: meta.source.as_deref(),
-            review: &meta.review,
+            review: meta.review.iter().map(|field| field_label(field, &self.config.language)).collect(),
             content: &report.rendered.html,
             toc: &report.rendered.toc,
         };
@@ -854,7 +874,8 @@ struct ReportView<'a> {
     summary: Option<&'a str>,
     tags: &'a [String],
     source: Option<&'a str>,
-    review: &'a [String],
+    /// The fields awaiting review, named in the site's language.
+    review: Vec<&'a str>,
     content: &'a str,
     toc: &'a [Heading],
 }

@@ -314,3 +314,17 @@ fn a_year_page_names_its_year_once() {
     let body = links(&bodies).into_iter().find(|l| l.starts_with("/bodies/") && l.len() > 8).unwrap();
     assert!(site.page(&body).contains("<h2 id=\"y"));
 }
+
+#[test]
+fn the_review_note_names_fields_in_the_sites_language() {
+    let site = TestSite::new();
+    site.write(
+        "content/x.md",
+        "---\ntitle: 待核对的报告\nbody: 某局\nlevel: 市级\nyear: 2020\nperiod: 年度\nreview: [title, body, year]\n---\n\n正文。\n",
+    );
+    site.build();
+    assert!(site.page("/x/").contains("待核对：标题、发文机关、年份"), "{}", site.page("/x/"));
+    site.write("wenku.yaml", "language: en\n");
+    site.build();
+    assert!(site.page("/x/").contains("title、body、year"));
+}
