@@ -245,13 +245,14 @@ fn search_page_finds_wording_with_marks_chart_facets_and_keyboard_then_pages_rel
     assert!(!marks.is_empty() && marks.split('|').all(|m| m == "打通供应链"), "marked wording: {marks}");
     let status = text_of(&tab, "#search-status");
     assert!(status.contains("共 5 篇报告"), "{status}");
-    // The per-year chart: one bar per year from the first use to the last.
+    // The per-year chart: one slot per year of the archive (2020 to 2024),
+    // not only from the first use (2021) to the last.
     wait_for(&tab, "the chart", "!document.getElementById('search-chart').hidden");
     let bars = eval_string(&tab, "String(document.querySelectorAll('#search-chart rect.bar').length)");
-    assert_eq!(bars, "4", "2021 to 2024");
+    assert_eq!(bars, "5", "2020 to 2024");
     let labels =
         eval_string(&tab, "[...document.querySelectorAll('#search-chart title')].map(t => t.textContent).join('|')");
-    assert!(labels.contains("2022年：2 篇"), "{labels}");
+    assert!(labels.contains("2020年：0 / ") && labels.contains("2022年：2 / "), "{labels}");
     screenshot(&tab, "search.png");
 
     // A facet refines the query; the URL carries it; back undoes it.

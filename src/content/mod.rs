@@ -117,7 +117,6 @@ pub fn find_reports(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Diagn
 /// `limit` bytes: a named pipe would block the build, a link to
 /// `/dev/zero` fill the memory, one to `/etc/passwd` publish it.
 fn read_report_file(content_dir: &Path, file: &Path, limit: u64) -> Result<Vec<u8>, Diagnostic> {
-    use std::io::Read;
     let cannot_read = |e: std::io::Error| {
         Diagnostic::new(file, format!("cannot read the file: {e}"))
             .hint("check that it exists and that you may read it")
@@ -135,34 +134,34 @@ fn read_report_file(content_dir: &Path, file: &Path, limit: u64) -> Result<Vec<u
         return Err(Diagnostic::new(file, "this is not a regular file (a named pipe, a device or a socket)")
             .hint("remove it from `content/`, or rename it so that it does not end in `.md`"));
     }
-    let too_large = |size: u64| {
-        Diagnostic::new(
-            file,
-            format!(
-                "the file is {:.1} MB, more than the {} MB a report may have",
-                size as f64 / 1e6,
-                limit / 1_000_000
-            ),
-        )
-        .hint("split it into several reports, or raise `max_report_mb` in wenku.yaml")
+    let too_large = || {
+        Diagnostic::new(file, format!("the file is more than the {} MB a report may have", limit / 1_000_000))
+            .hint("split it into several reports, or raise `max_report_mb` in wenku.yaml")
     };
-    if metadata.len() > limit {
-        return Err(too_large(metadata.len()));
-    }
+    read_at_most(file, limit).map_err(cannot_read)?.ok_or_else(too_large)
+}
+
+/// The bytes of a regular file, or `None` if it holds more than `limit`
+/// (checked on the open file and while reading, so a file that grows
+/// meanwhile is caught too). Opened without blocking: a pipe that took the
+/// file's place cannot stall the caller.
+pub fn read_at_most(file: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
     {
-        // Never wait on a pipe that took the file's place meanwhile.
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NONBLOCK);
     }
-    let mut bytes = Vec::with_capacity(metadata.len() as usize);
-    options.open(file).and_then(|f| f.take(limit + 1).read_to_end(&mut bytes)).map_err(cannot_read)?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64));
+    let opened = options.open(file)?;
+    let size = opened.metadata()?.len();
+    if size > limit {
+        return Ok(None);
     }
-    Ok(bytes)
+    let mut bytes = Vec::with_capacity(size as usize);
+    opened.take(limit + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
 /// Reads, checks and renders one report file.

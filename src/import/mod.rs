@@ -254,27 +254,16 @@ fn read_source(file: &Path, limit: u64) -> Result<Source, NotRead> {
 
 /// A file's bytes, if it is a regular file of at most `limit` bytes.
 fn read_bounded(file: &Path, limit: u64) -> Result<Vec<u8>, NotRead> {
-    use std::io::Read;
     let cannot_read = |e: std::io::Error| NotRead::Failed(format!("cannot read the file: {e}"));
-    let metadata = std::fs::metadata(file).map_err(cannot_read)?;
-    if !metadata.is_file() {
+    if !std::fs::metadata(file).map_err(cannot_read)?.is_file() {
         return Err(NotRead::Unsupported("not a regular file (a pipe or a device)".into()));
     }
-    let too_large = || {
+    crate::content::read_at_most(file, limit).map_err(cannot_read)?.ok_or_else(|| {
         NotRead::Failed(format!(
             "the file is over {} MB, more than a report may have (`max_report_mb` in wenku.yaml)",
             limit / 1_000_000
         ))
-    };
-    if metadata.len() > limit {
-        return Err(too_large());
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(file).and_then(|f| f.take(limit + 1).read_to_end(&mut bytes)).map_err(cannot_read)?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large());
-    }
-    Ok(bytes)
+    })
 }
 
 /// Text has few control characters (random bytes read as GB18030 have one
