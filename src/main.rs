@@ -299,5 +299,10 @@ fn print_awaiting_review(waiting: &[(PathBuf, Vec<String>)]) {
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error.chain().filter_map(|e| e.downcast_ref::<std::io::Error>()).any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    error.chain().any(|e| {
+        let io = e.downcast_ref::<std::io::Error>().map(std::io::Error::kind);
+        // JSON is written through serde_json, which wraps the I/O error.
+        let json = e.downcast_ref::<serde_json::Error>().and_then(serde_json::Error::io_error_kind);
+        io.or(json) == Some(std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -420,3 +420,23 @@ fn facets_give_the_archive_span_and_each_bodys_first_and_last_year() {
         assert!(first <= last && years.contains(&first) && years.contains(&last), "{body}");
     }
 }
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let site = TestSite::sample();
+    site.build();
+    for json in [false, true] {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_wenku"));
+        command.args(["search", "工作", "--limit", "50"]).current_dir(site.root());
+        if json {
+            command.arg("--json");
+        }
+        let mut child =
+            command.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+        // As `| head -c 0` does: the reader is gone before anything is written.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success() && stderr.is_empty(), "json {json}: {:?} {stderr}", output.status);
+    }
+}
