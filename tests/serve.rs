@@ -379,3 +379,23 @@ fn comparison_errors_are_pages_of_the_site() {
         assert!(page.contains("class=\"site-header\"") && page.contains("无法对比"), "{path}: {page}");
     }
 }
+
+#[test]
+fn the_search_api_words_its_problems_in_the_sites_language() {
+    let (site, server) = sample_server(&["--no-watch"]);
+    let unclosed = format!("/api/search?q={}", encode("\"疫情防控"));
+    let json = server.get(&unclosed).json();
+    assert_eq!(json["error"], "引号没有闭合：\"疫情防控", "{json}");
+    assert!(json["help"].as_str().unwrap().contains("补上"), "{json}");
+    let json = server.get(&format!("/api/search?q={}", encode("yaer:2020"))).json();
+    assert!(json["error"].as_str().unwrap().contains("没有“yaer:”这种筛选"), "{json}");
+    drop(server);
+
+    // A site in English gets English; the command line always does.
+    let config = std::fs::read_to_string(site.root().join("wenku.yaml")).unwrap();
+    site.write("wenku.yaml", config.replace("language: zh-CN", "language: en"));
+    let server = Server::start(site.root(), &["--no-watch"]);
+    assert_eq!(server.get(&unclosed).json()["error"], "a quote is not closed: \"疫情防控");
+    let run = site.run(&["search", "\"疫情防控"]);
+    assert!(run.stderr.contains("a quote is not closed"), "{}", run.stderr);
+}

@@ -9,11 +9,13 @@
 //! - `analyzer`: normalization and the CJK bigram tokenizer
 //! - `indexer`: writing: full builds, and updates of single reports
 //! - `query`: the query language, parsed and turned into Tantivy queries
+//! - `messages`: every problem a search can answer with, in each language
 //! - `searcher`: running a query: hits, facets, pages
 //! - `snippet`: cutting snippets around the matched wording
 
 pub mod analyzer;
 pub mod indexer;
+pub mod messages;
 pub mod print;
 pub mod query;
 pub mod searcher;

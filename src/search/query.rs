@@ -16,6 +16,8 @@
 use std::ops::Bound;
 
 use tantivy::Term;
+
+use super::messages::{self, Language, Problem};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TantivyQuery, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
@@ -25,15 +27,32 @@ use super::analyzer::phrase_terms;
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1000;
 
+/// A query that cannot be run: what is wrong, in English for the command
+/// line, and the problem itself, for wording it in a site's language.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}\n  = help: {help}")]
 pub struct QueryError {
     pub message: String,
     pub help: String,
+    pub problem: Problem,
 }
 
-fn error(message: impl Into<String>, help: impl Into<String>) -> QueryError {
-    QueryError { message: message.into(), help: help.into() }
+impl From<Problem> for QueryError {
+    fn from(problem: Problem) -> QueryError {
+        let (message, help) = messages::text(&problem, Language::English);
+        QueryError { message, help, problem }
+    }
+}
+
+impl QueryError {
+    /// The message and its help in `language`.
+    pub fn worded(&self, language: Language) -> (String, String) {
+        messages::text(&self.problem, language)
+    }
+}
+
+fn error(problem: Problem) -> QueryError {
+    problem.into()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,14 +137,11 @@ enum Piece {
 
 pub fn parse(query: &str) -> Result<ParsedQuery, QueryError> {
     if query.chars().count() > MAX_QUERY_CHARS {
-        return Err(error(
-            format!("the query is too long ({} characters)", query.chars().count()),
-            format!("search for at most {MAX_QUERY_CHARS} characters"),
-        ));
+        return Err(error(Problem::TooLong { chars: query.chars().count(), max: MAX_QUERY_CHARS }));
     }
     let pieces = lex(query)?;
     if pieces.is_empty() {
-        return Err(error("the query is empty", "type a word or phrase, e.g. 疫情防控 or \"打通供应链\""));
+        return Err(error(Problem::Empty));
     }
 
     let mut parsed = ParsedQuery::default();
@@ -133,14 +149,11 @@ pub fn parse(query: &str) -> Result<ParsedQuery, QueryError> {
     while i < pieces.len() {
         match &pieces[i] {
             Piece::Or => {
-                return Err(error("`OR` needs wording on both sides", "write it between two words: 疫情 OR 新冠"));
+                return Err(error(Problem::OrNeedsBothSides));
             }
             Piece::Clause { negated: true, clause } => {
                 if matches!(pieces.get(i + 1), Some(Piece::Or)) {
-                    return Err(error(
-                        "an excluded word cannot be part of an `OR`",
-                        "write the alternatives without `-`, and exclude separately",
-                    ));
+                    return Err(error(Problem::ExcludedInOr));
                 }
                 parsed.excluded.push(clause.clone());
                 i += 1;
@@ -152,16 +165,10 @@ pub fn parse(query: &str) -> Result<ParsedQuery, QueryError> {
                     match pieces.get(i + 1) {
                         Some(Piece::Clause { negated: false, clause }) => alternatives.push(clause.clone()),
                         Some(Piece::Clause { negated: true, .. }) => {
-                            return Err(error(
-                                "an excluded word cannot be part of an `OR`",
-                                "write the alternatives without `-`, and exclude separately",
-                            ));
+                            return Err(error(Problem::ExcludedInOr));
                         }
                         _ => {
-                            return Err(error(
-                                "`OR` needs wording on both sides",
-                                "write it between two words: 疫情 OR 新冠",
-                            ));
+                            return Err(error(Problem::OrNeedsBothSides));
                         }
                     }
                     i += 2;
@@ -172,10 +179,7 @@ pub fn parse(query: &str) -> Result<ParsedQuery, QueryError> {
     }
     merge_repeated_filters(&mut parsed);
     if parsed.required.is_empty() {
-        return Err(error(
-            "the query only excludes",
-            "add wording or a filter to search within, e.g. 疫情防控 -扶贫 or year:2020 -扶贫",
-        ));
+        return Err(error(Problem::OnlyExcludes));
     }
     Ok(parsed)
 }
@@ -218,10 +222,7 @@ fn lex(query: &str) -> Result<Vec<Piece>, QueryError> {
         if negated {
             i += 1;
             if i >= chars.len() || chars[i].is_whitespace() {
-                return Err(error(
-                    "`-` must be followed by the wording to exclude",
-                    "write it as -扶贫, without a space",
-                ));
+                return Err(error(Problem::DashAlone));
             }
         }
         let (clause, end) = if chars[i] == '"' {
@@ -245,10 +246,7 @@ fn lex(query: &str) -> Result<Vec<Piece>, QueryError> {
                 Some((clause, end)) => (clause, end),
                 None => {
                     if word.contains('"') {
-                        return Err(error(
-                            format!("a quote in the middle of `{word}`"),
-                            "put quotes around the whole phrase: \"疫情防控\"",
-                        ));
+                        return Err(error(Problem::QuoteInWord { word: word.clone() }));
                     }
                     (text_clause(word)?, end)
                 }
@@ -264,20 +262,14 @@ fn lex(query: &str) -> Result<Vec<Piece>, QueryError> {
 fn quoted(chars: &[char], open: usize) -> Result<(String, usize), QueryError> {
     match (open + 1..chars.len()).find(|&j| chars[j] == '"') {
         Some(close) => Ok((chars[open + 1..close].iter().collect(), close + 1)),
-        None => Err(error(
-            format!("a quote is not closed: {}", chars[open..].iter().collect::<String>()),
-            "add the closing \" at the end of the phrase",
-        )),
+        None => Err(error(Problem::QuoteNotClosed { rest: chars[open..].iter().collect() })),
     }
 }
 
 fn text_clause(text: String) -> Result<Clause, QueryError> {
     if phrase_terms(&text).terms.is_empty() {
         let shown = if text.trim().is_empty() { "\"\"".to_owned() } else { format!("`{text}`") };
-        return Err(error(
-            format!("{shown} has nothing to search for"),
-            "search for letters, characters or digits; punctuation alone is ignored",
-        ));
+        return Err(error(Problem::NothingToSearch { shown }));
     }
     Ok(Clause::Text(text))
 }
@@ -295,10 +287,11 @@ fn filter(chars: &[char], start: usize, word_end: usize) -> Result<Option<(Claus
     let names = FilterField::ALL.map(FilterField::name);
     let Some(field) = FilterField::ALL.into_iter().find(|f| f.name() == name.to_ascii_lowercase()) else {
         return match crate::diagnostics::closest(&name.to_ascii_lowercase(), names) {
-            Some(suggestion) => Err(error(
-                format!("unknown filter `{name}:`"),
-                format!("did you mean `{suggestion}:`? The filters are {}", names.map(|n| format!("{n}:")).join(", ")),
-            )),
+            Some(suggestion) => Err(error(Problem::UnknownFilter {
+                name,
+                suggestion: suggestion.to_owned(),
+                filters: names.map(|n| format!("{n}:")).join(", "),
+            })),
             None => Ok(None),
         };
     };
@@ -309,13 +302,7 @@ fn filter(chars: &[char], start: usize, word_end: usize) -> Result<Option<(Claus
     };
     let value = value.trim().to_owned();
     if value.is_empty() {
-        return Err(error(
-            format!("`{name}:` has no value"),
-            match field {
-                FilterField::Year => "write it as year:2020 or year:2018..2021".to_owned(),
-                _ => format!("write it as {name}:value, or {name}:\"value with spaces\""),
-            },
-        ));
+        return Err(error(Problem::FilterWithoutValue { name: field.name().to_owned() }));
     }
     let clause = match field {
         FilterField::Year => years(&value)?,
@@ -325,12 +312,7 @@ fn filter(chars: &[char], start: usize, word_end: usize) -> Result<Option<(Claus
 }
 
 fn years(value: &str) -> Result<Clause, QueryError> {
-    let bad = || {
-        error(
-            format!("`year:{value}` is not a year or a range of years"),
-            "write year:2020, year:2018..2021, year:2018.. or year:..2021",
-        )
-    };
+    let bad = || error(Problem::NotYears { value: value.to_owned() });
     let year = |s: &str| -> Result<Bound<i64>, QueryError> {
         if s.is_empty() {
             return Ok(Bound::Unbounded);
@@ -351,7 +333,7 @@ fn years(value: &str) -> Result<Clause, QueryError> {
     if let (Bound::Included(a), Bound::Included(b)) = (from, to)
         && a > b
     {
-        return Err(error(format!("`year:{value}` runs backwards"), format!("write year:{b}..{a}")));
+        return Err(error(Problem::YearsBackwards { value: value.to_owned(), from: a, to: b }));
     }
     if from == Bound::Unbounded && to == Bound::Unbounded {
         return Err(bad());

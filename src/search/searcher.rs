@@ -6,6 +6,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Instant;
 
+use super::messages::Problem;
 use serde::Serialize;
 use tantivy::aggregation::AggregationCollector;
 use tantivy::aggregation::agg_req::Aggregations;
@@ -44,10 +45,7 @@ impl FromStr for Sort {
             "relevance" | "" => Ok(Sort::Relevance),
             "newest" => Ok(Sort::Newest),
             "oldest" => Ok(Sort::Oldest),
-            other => Err(QueryError {
-                message: format!("unknown sort order `{other}`"),
-                help: "sort by relevance, newest or oldest".into(),
-            }),
+            other => Err(Problem::UnknownSort { sort: other.to_owned() }.into()),
         }
     }
 }
@@ -186,11 +184,7 @@ impl SearchIndex {
         let page = request.page.max(1);
         let offset = (page - 1).saturating_mul(per_page);
         if offset >= MAX_OFFSET {
-            return Err(QueryError {
-                message: format!("page {page} is too far: results past the first {MAX_OFFSET} are not shown"),
-                help: "narrow the query with more wording or a filter such as year:2020".into(),
-            }
-            .into());
+            return Err(QueryError::from(Problem::PageTooFar { page, max: MAX_OFFSET }).into());
         }
         // Relevance means nothing without wording: show the newest first.
         let sort = if parsed.has_wording() {
@@ -298,15 +292,16 @@ impl SearchIndex {
                 continue;
             }
             let known = self.values_of(searcher, index_field)?;
-            let name = field.name();
-            let help = match crate::diagnostics::closest(value, known.iter().map(String::as_str)) {
-                Some(suggestion) => format!("did you mean {name}:{suggestion}?"),
-                None if known.len() <= 12 => {
-                    format!("the archive has {name}: {}", known.into_iter().collect::<Vec<_>>().join(", "))
-                }
-                None => format!("values must match exactly; the archive has {} of them", known.len()),
+            let closest = crate::diagnostics::closest(value, known.iter().map(String::as_str)).map(str::to_owned);
+            let problem = Problem::NoSuchValue {
+                name: field.name().to_owned(),
+                value: value.to_owned(),
+                known: (closest.is_none() && known.len() <= 12)
+                    .then(|| known.iter().cloned().collect::<Vec<_>>().join(", ")),
+                closest,
+                count: known.len(),
             };
-            return Err(QueryError { message: format!("no report has {name}:{value}"), help }.into());
+            return Err(QueryError::from(problem).into());
         }
         Ok(())
     }

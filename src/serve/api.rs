@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::AppState;
+use crate::search::messages::{self, Problem};
 use crate::search::query::MAX_QUERY_CHARS;
 use crate::search::searcher::{MAX_PER_PAGE, SearchError};
 use crate::search::{SearchRequest, Sort};
@@ -33,12 +34,11 @@ pub struct ApiError {
     pub help: String,
 }
 
-fn reply(status: StatusCode, error: impl Into<String>, help: impl Into<String>) -> Response {
-    (status, Json(ApiError { error: error.into(), help: help.into() })).into_response()
-}
-
-fn bad_request(error: impl Into<String>, help: impl Into<String>) -> ApiError {
-    ApiError { error: error.into(), help: help.into() }
+/// `problem` as JSON, worded in the site's language (the search page shows
+/// it as it is).
+fn reply(state: &AppState, status: StatusCode, problem: &Problem) -> Response {
+    let (error, help) = messages::text(problem, state.language);
+    (status, Json(ApiError { error, help })).into_response()
 }
 
 pub async fn search(
@@ -46,38 +46,33 @@ pub async fn search(
     params: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
     let Ok(Query(params)) = params else {
-        let error = bad_request("the query string cannot be read", "percent-encode the parameters as UTF-8");
-        return (StatusCode::BAD_REQUEST, Json(error)).into_response();
+        return reply(&state, StatusCode::BAD_REQUEST, &Problem::UnreadableParameters);
     };
     let request = match request_from(&params) {
         Ok(request) => request,
-        Err(error) => return (StatusCode::BAD_REQUEST, Json(error)).into_response(),
+        Err(problem) => return reply(&state, StatusCode::BAD_REQUEST, &problem),
     };
     let index = match state.search_index() {
         Ok(index) => index,
-        Err(why) => return reply(StatusCode::SERVICE_UNAVAILABLE, why, "run `wenku build`, then restart the server"),
+        Err(why) => return reply(&state, StatusCode::SERVICE_UNAVAILABLE, &Problem::IndexUnavailable { why }),
     };
     let Ok(_slot) = tokio::time::timeout(TIME_LIMIT, state.search_slots.acquire()).await else {
-        return reply(StatusCode::SERVICE_UNAVAILABLE, "the server is busy", "try again in a moment");
+        return reply(&state, StatusCode::SERVICE_UNAVAILABLE, &Problem::Busy);
     };
     let running = tokio::task::spawn_blocking(move || index.search(&request));
     match tokio::time::timeout(TIME_LIMIT, running).await {
         Ok(Ok(Ok(results))) => Json(results).into_response(),
-        Ok(Ok(Err(SearchError::Query(e)))) => reply(StatusCode::BAD_REQUEST, e.message, e.help),
+        Ok(Ok(Err(SearchError::Query(e)))) => reply(&state, StatusCode::BAD_REQUEST, &e.problem),
         Ok(Ok(Err(SearchError::Index(e)))) => {
-            reply(StatusCode::SERVICE_UNAVAILABLE, e.to_string(), "run `wenku build`, then try again")
+            reply(&state, StatusCode::SERVICE_UNAVAILABLE, &Problem::IndexUnavailable { why: e.to_string() })
         }
-        Ok(Err(_)) => reply(StatusCode::INTERNAL_SERVER_ERROR, "the search failed", "try another query"),
-        Err(_) => reply(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the search took too long",
-            "narrow the query with more wording or a filter such as year:2020",
-        ),
+        Ok(Err(_)) => reply(&state, StatusCode::INTERNAL_SERVER_ERROR, &Problem::Failed),
+        Err(_) => reply(&state, StatusCode::SERVICE_UNAVAILABLE, &Problem::TooSlow),
     }
 }
 
 /// Turns the URL parameters into a query of the query language.
-fn request_from(params: &[(String, String)]) -> Result<SearchRequest, ApiError> {
+fn request_from(params: &[(String, String)]) -> Result<SearchRequest, Problem> {
     let mut query = String::new();
     let mut sort = Sort::Relevance;
     let mut page = 1;
@@ -91,51 +86,39 @@ fn request_from(params: &[(String, String)]) -> Result<SearchRequest, ApiError> 
             }
             "year" if !value.is_empty() => {
                 if !value.chars().all(|c| c.is_ascii_digit() || c == '.') {
-                    return Err(bad_request(
-                        format!("`year={value}` is not a year"),
-                        "write a year such as 2020, or a range such as 2018..2021",
-                    ));
+                    return Err(Problem::ParameterNotAYear { value: value.to_owned() });
                 }
                 query.push_str(&format!(" year:{value}"));
             }
             "body" | "level" | "period" if !value.is_empty() => {
                 if value.contains('"') {
-                    return Err(bad_request(format!("`{name}` cannot contain a double quote"), "remove the quote"));
+                    return Err(Problem::QuoteInParameter { name: name.clone() });
                 }
                 query.push_str(&format!(" {name}:\"{value}\""));
             }
             "year" | "body" | "level" | "period" => {}
-            "sort" => sort = value.parse().map_err(|e: crate::search::QueryError| bad_request(e.message, e.help))?,
+            "sort" => sort = value.parse().map_err(|e: crate::search::QueryError| e.problem)?,
             "page" => page = positive(name, value)?,
             "per_page" => {
                 per_page = positive(name, value)?;
                 if per_page > MAX_PER_PAGE {
-                    return Err(bad_request(
-                        format!("`per_page` is at most {MAX_PER_PAGE}"),
-                        "ask for fewer hits per page and use `page`",
-                    ));
+                    return Err(Problem::PerPageTooLarge { max: MAX_PER_PAGE });
                 }
             }
             other => {
-                return Err(bad_request(
-                    format!("unknown parameter `{other}`"),
-                    "use q, year, body, level, period, sort, page and per_page",
-                ));
+                return Err(Problem::UnknownParameter { name: other.to_owned() });
             }
         }
     }
     if query.chars().count() > MAX_QUERY_CHARS {
-        return Err(bad_request(
-            format!("the query is longer than {MAX_QUERY_CHARS} characters"),
-            "search for a shorter passage",
-        ));
+        return Err(Problem::TooLong { chars: query.chars().count(), max: MAX_QUERY_CHARS });
     }
     Ok(SearchRequest { query: query.trim().to_owned(), sort, page, per_page })
 }
 
-fn positive(name: &str, value: &str) -> Result<usize, ApiError> {
+fn positive(name: &str, value: &str) -> Result<usize, Problem> {
     match value.parse::<usize>() {
         Ok(n) if n >= 1 => Ok(n),
-        _ => Err(bad_request(format!("`{name}={value}` is not a positive number"), format!("write {name}=1, 2, …"))),
+        _ => Err(Problem::NotPositive { name: name.to_owned(), value: value.to_owned() }),
     }
 }

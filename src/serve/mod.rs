@@ -47,6 +47,8 @@ pub struct AppState {
     /// The URL path the site lives under: `/` or `/archive/`.
     pub base: String,
     pub index_dir: PathBuf,
+    /// The language the search API words its problems in.
+    pub language: crate::search::messages::Language,
     /// The open index, or why there is none (the API says so).
     search: RwLock<Result<Arc<SearchIndex>, String>>,
     pub search_slots: tokio::sync::Semaphore,
@@ -59,12 +61,14 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(root: PathBuf, output: PathBuf, base: String, index_dir: PathBuf, watching: bool) -> AppState {
+        let language = crate::config::Config::load(&root).unwrap_or_default().language;
         let slots = 2 * std::thread::available_parallelism().map_or(1, |n| n.get());
         let state = AppState {
             root,
             output,
             base,
             index_dir,
+            language: crate::search::messages::Language::of(&language),
             search: RwLock::new(Err(String::new())),
             search_slots: tokio::sync::Semaphore::new(slots),
             live: watching.then(|| Arc::new(live::Live::new())),
