@@ -627,3 +627,50 @@ fn searching_the_real_archive_on_a_phone_shows_results_first_and_the_chart_keeps
     wait_for(&tab, "counts", "document.getElementById('search-chart-caption').textContent.includes('篇数')");
     assert!(errors.lock().unwrap().is_empty(), "console errors: {:?}", errors.lock().unwrap());
 }
+
+#[test]
+fn a_report_of_the_real_archive_prints_as_a_clean_document() {
+    let Some(site) = real_archive() else { return };
+    // A report page with a passage marker and a comparison link.
+    let page = walkdir::WalkDir::new(site.public().join("imported"))
+        .into_iter()
+        .flatten()
+        .map(|e| e.into_path())
+        .find(|p| {
+            p.file_name().is_some_and(|n| n == "index.html")
+                && std::fs::read_to_string(p)
+                    .is_ok_and(|h| h.contains("class=\"passage\"") && h.contains("compare-link"))
+        })
+        .expect("a report with a marker and a comparison link");
+    let url = format!("/{}", page.parent().unwrap().strip_prefix(site.public()).unwrap().display());
+    let server = StaticServer::start(&site.public());
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&server.url(&format!("{}/", common_encode(&url)))).unwrap().wait_until_navigated().unwrap();
+    tab.wait_for_element("article.report").unwrap();
+    use headless_chrome::protocol::cdp::Emulation::SetEmulatedMedia;
+    tab.call_method(SetEmulatedMedia { media: Some("print".into()), features: None }).unwrap();
+    let shown = |selector: &str| {
+        eval_string(
+            &tab,
+            &format!(
+                "String([...document.querySelectorAll('{selector}')].some(e => getComputedStyle(e).display !== 'none'))"
+            ),
+        )
+    };
+    for hidden in [".site-header", ".site-footer", "details.passage", ".compare-link", ".toc", ".neighbours"] {
+        assert_eq!(shown(hidden), "false", "{hidden} is printed");
+    }
+    assert_eq!(shown(".report-header h1"), "true");
+    assert_eq!(shown(".report-body"), "true");
+    let pdf = tab.print_to_pdf(None).unwrap();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("real-report-print.pdf"), &pdf).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+}
+
+/// A site path percent-encoded as a browser sends it.
+fn common_encode(path: &str) -> String {
+    percent_encoding::utf8_percent_encode(path, percent_encoding::CONTROLS).to_string()
+}
