@@ -555,20 +555,9 @@ fn the_overview_fits_a_wide_archive_on_a_desktop_and_a_phone() {
     }
 }
 
-/// The real reports of ../shared/corpus imported into a new site, if that
-/// folder is there (it is in CI).
+/// The real corpus as a site, if ../shared/corpus is there.
 fn real_archive() -> Option<TestSite> {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !corpus.is_dir() {
-        eprintln!("skipped: no ../shared/corpus");
-        return None;
-    }
-    let site = TestSite::new();
-    site.write("wenku.yaml", "title: 政府工作报告文库\n");
-    let run = site.run(&["import", corpus.to_str().unwrap(), "--into", "content/imported"]);
-    assert!(run.stdout.contains("imported"), "{}", run.stdout);
-    site.build();
-    Some(site)
+    TestSite::real_archive("title: 政府工作报告文库\n")
 }
 
 #[test]

@@ -331,16 +331,7 @@ fn the_review_note_names_fields_in_the_sites_language() {
 
 #[test]
 fn the_real_archive_has_no_broken_links_or_anchors() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !corpus.is_dir() {
-        eprintln!("skipped: no ../shared/corpus");
-        return;
-    }
-    let site = TestSite::new();
-    site.write("wenku.yaml", "title: 政府工作报告文库\nbase_url: /archive/\n");
-    let run = site.run(&["import", corpus.to_str().unwrap(), "--into", "content/imported"]);
-    assert!(run.stdout.contains("imported"), "{}", run.stdout);
-    site.build();
+    let Some(site) = TestSite::real_archive("title: 政府工作报告文库\nbase_url: /archive/\n") else { return };
     let broken = broken_links(&site.public(), "/archive/");
     assert!(
         broken.is_empty(),

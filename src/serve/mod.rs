@@ -60,15 +60,22 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(root: PathBuf, output: PathBuf, base: String, index_dir: PathBuf, watching: bool) -> AppState {
-        let language = crate::config::Config::load(&root).unwrap_or_default().language;
+    /// The state of a server of the site at `root` with `config`, serving
+    /// `output` and searching `index_dir`.
+    pub fn new(
+        root: PathBuf,
+        output: PathBuf,
+        config: &crate::config::Config,
+        index_dir: PathBuf,
+        watching: bool,
+    ) -> AppState {
         let slots = 2 * std::thread::available_parallelism().map_or(1, |n| n.get());
         let state = AppState {
             root,
             output,
-            base,
+            base: config.base_path(),
             index_dir,
-            language: crate::search::messages::Language::of(&language),
+            language: crate::search::messages::Language::of(&config.language),
             search: RwLock::new(Err(String::new())),
             search_slots: tokio::sync::Semaphore::new(slots),
             live: watching.then(|| Arc::new(live::Live::new())),
@@ -132,8 +139,8 @@ pub fn serve(options: ServeOptions) -> Result<()> {
         );
         Some(site)
     };
-    let (output, base, index_dir) = match &live_site {
-        Some(site) => (site.output.clone(), site.site.config.base_path(), site.index_dir.clone()),
+    let (output, config, index_dir) = match &live_site {
+        Some(site) => (site.output.clone(), site.site.config.clone(), site.index_dir.clone()),
         None => {
             let root = &options.build.root;
             let config = crate::config::Config::load(root).map_err(|d| crate::diagnostics::Diagnostics(vec![d]))?;
@@ -145,11 +152,13 @@ pub fn serve(options: ServeOptions) -> Result<()> {
                 );
             }
             crate::output::check_whole(&output)?;
-            (output, config.base_path(), root.join(&config.index_dir))
+            let index_dir = root.join(&config.index_dir);
+            (output, config, index_dir)
         }
     };
+    let base = config.base_path();
     let watching = options.watch && live_site.is_some();
-    let state = Arc::new(AppState::new(options.build.root.clone(), output, base.clone(), index_dir, watching));
+    let state = Arc::new(AppState::new(options.build.root.clone(), output, &config, index_dir, watching));
     if let Some(site) = &live_site {
         state.set_sources(&site.site.library);
     }

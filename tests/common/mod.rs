@@ -33,6 +33,23 @@ impl TestSite {
         site
     }
 
+    /// Every report of `../shared/corpus` imported into a new site whose
+    /// `wenku.yaml` is `config`, then built; `None` (said on stderr) when
+    /// that folder is not there. CI has it.
+    pub fn real_archive(config: &str) -> Option<TestSite> {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        if !corpus.is_dir() {
+            eprintln!("skipped: no ../shared/corpus");
+            return None;
+        }
+        let site = TestSite::new();
+        site.write("wenku.yaml", config);
+        let run = site.run(&["import", corpus.to_str().unwrap(), "--into", "content/imported"]);
+        assert!(run.stdout.contains("imported"), "{}", run.stdout);
+        site.build();
+        Some(site)
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
