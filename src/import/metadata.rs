@@ -159,12 +159,21 @@ fn body_in_title(title: &str) -> Option<String> {
     }
     let kinds = ["政府工作报告", "工作报告", "工作总结", "工作要点", "工作计划", "报告", "总结"];
     let (at, kind) = kinds.iter().filter_map(|k| after.find(k).map(|at| (at, *k))).min().unwrap_or((after.len(), ""));
-    let trim = |s: &str| s.trim_matches(|c: char| c.is_whitespace() || "《》“”\"_关于的".contains(c)).to_owned();
-    let is_name = |s: &str| {
-        s.chars().filter(|&c| crate::search::analyzer::classify(c) == crate::search::analyzer::Class::Cjk).count() >= 2
+    let trim = |s: &str| {
+        let s = s.trim_matches(|c: char| c.is_whitespace() || "《》“”\"_".contains(c));
+        s.strip_prefix("关于").unwrap_or(s).trim_end_matches('的').to_owned()
     };
+    // `XX局`: a masked name counts its letters.
+    let is_name = |s: &str| {
+        s.chars()
+            .filter(|&c| c.is_ascii_alphabetic() || crate::search::analyzer::classify(c) == crate::search::analyzer::Class::Cjk)
+            .count()
+            >= 2
+    };
+    // What stands before the year names the body; without it, what stands
+    // before the kind of report (`国务院政府工作报告`).
     let mut body = trim(&before);
-    if !is_name(&body) {
+    if body.is_empty() {
         body = trim(&after[..at]);
     }
     if !is_name(&body) {
@@ -174,6 +183,31 @@ fn body_in_title(title: &str) -> Option<String> {
         body.push_str("政府");
     }
     Some(full_body_name(&body))
+}
+
+/// The body of a report that names none, until someone fills it in.
+pub const UNNAMED_BODY: &str = "（未注明）";
+
+/// `区级部门`, `某单位`, `本单位`, `机关`: words that stand for a body
+/// without naming it.
+pub fn is_unnamed_body(body: &str) -> bool {
+    const VAGUE: &[&str] = &[
+        "某", "本", "该", "我", "各", "全", "下属", "所属", "直属", "局属", "区级", "市级", "县级", "省级", "乡镇",
+        "基层", "有关", "相关",
+    ];
+    const GENERIC: &[&str] =
+        &["单位", "部门", "机关", "系统", "公司", "企业", "组织", "支部", "党支部", "科室", "机构"];
+    let mut rest = body;
+    loop {
+        let before = rest;
+        for prefix in VAGUE {
+            rest = rest.strip_prefix(prefix).unwrap_or(rest);
+        }
+        if rest == before {
+            break;
+        }
+    }
+    rest.is_empty() || GENERIC.contains(&rest)
 }
 
 /// `上海市政府` → `上海市人民政府`; `宁夏政府` → `宁夏回族自治区人民政府`.
@@ -260,16 +294,17 @@ pub fn infer(
     };
     let body = match &overrides.body {
         Some(body) => Inferred { value: body.clone(), sure: true },
+        // `区级部门…`, `某单位…`: kept as the title words it, for review.
         None => title_line
             .and_then(body_in_title)
-            .and_then(sure)
+            .map(|body| Inferred { sure: !is_unnamed_body(&body), value: body })
             .or_else(|| {
                 // `我代表省人民政府` names no place; a file name like
                 // `2026_青海省_政府工作报告` may.
                 let from_text = body_in_text(front, text);
                 let generic = from_text.as_deref().is_some_and(|b| b.starts_with(['省', '市', '区', '县', '州']));
                 let name: String = stem.chars().filter(|c| !c.is_ascii_digit() && !"_- ".contains(*c)).collect();
-                let from_name = super::structure::names_a_report(&name).then(|| body_in_title(&name)).flatten();
+                let from_name = super::lines::names_a_report(&name).then(|| body_in_title(&name)).flatten();
                 match (from_text, from_name) {
                     (Some(t), Some(n)) if generic => guess(n).filter(|_| !t.is_empty()),
                     (Some(t), _) => guess(t),
@@ -277,7 +312,9 @@ pub fn infer(
                     (None, None) => None,
                 }
             })
-            .unwrap_or(Inferred { value: "未知机关".into(), sure: false }),
+            // Nothing names the body: a placeholder no one takes for a
+            // name, awaiting review.
+            .unwrap_or(Inferred { value: UNNAMED_BODY.into(), sure: false }),
     };
     let period = match &overrides.period {
         Some(period) => Inferred { value: period.clone(), sure: true },

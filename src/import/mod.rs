@@ -4,7 +4,9 @@
 //!
 //! - `decode`: bytes → text (UTF-8, UTF-16, GB18030)
 //! - `docx`: Word paragraphs, headings, lists and tables
-//! - `clean`: what is not the report goes; broken lines are joined
+//! - `lines`: what one line is (sentence, heading, title, clutter)
+//! - `clean`: the title is found, what is not the report goes, broken
+//!   lines are joined
 //! - `structure`: title, dateline, headings → Markdown
 //! - `metadata`: year, period, body, level, and what needs review
 //!
@@ -15,6 +17,7 @@
 pub mod clean;
 pub mod decode;
 pub mod docx;
+pub mod lines;
 pub mod metadata;
 pub mod structure;
 
@@ -200,7 +203,11 @@ impl Source {
                 })
                 .collect(),
         };
-        let mut lines: Vec<String> = raw.iter().map(|l| clean::normalize_line(l)).filter(|l| !l.is_empty()).collect();
+        // Blank lines stay (as "") where a text file has them: they end paragraphs.
+        let mut lines: Vec<String> = raw.iter().map(|l| lines::normalize_line(l)).collect();
+        if matches!(self, Source::Word { .. }) {
+            lines.retain(|l| !l.is_empty());
+        }
         lines.dedup();
         lines
     }
@@ -291,31 +298,26 @@ fn has_sentence(text: &str) -> bool {
 fn prepare(
     input: &Path,
     source: Source,
-    lines: Vec<String>,
+    source_lines: Vec<String>,
     repeated: &HashSet<String>,
     config: &Config,
     overrides: &Overrides,
 ) -> Result<Prepared, NotRead> {
     let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let lines = clean::remove_boilerplate(lines, repeated);
     let (checksum, encoding) = match &source {
         Source::Text { checksum, encoding, .. } | Source::Markdown { checksum, encoding, .. } => {
             (checksum.clone(), *encoding)
         }
         Source::Word { checksum, .. } => (checksum.clone(), "Word"),
     };
-    // Plain text was often broken mid-sentence: join it again, keeping the
-    // title (when it is whole) on its own line.
-    let lines = if matches!(source, Source::Text { .. }) {
-        let title_end = structure::title_position(&lines).map_or(0, |at| at + 1);
-        let mut lines = lines;
-        let rest = lines.split_off(title_end);
-        lines.extend(clean::join_broken_lines(rest, structure::stands_alone));
-        lines
+    let cleaned = clean::remove_boilerplate(source_lines, repeated);
+    // Plain text was often broken mid-sentence: join it again.
+    let body_lines = if matches!(source, Source::Text { .. }) {
+        clean::join_broken_lines(cleaned.lines, lines::stands_alone)
     } else {
-        lines
+        cleaned.lines.into_iter().filter(|l| !l.is_empty()).collect()
     };
-    let (front, body_lines) = structure::split_front(lines);
+    let (front, body_lines) = structure::split_front(cleaned.title, body_lines);
     let kept: HashSet<&str> = body_lines.iter().map(String::as_str).collect();
     let blocks: Vec<Block> = match source {
         Source::Text { .. } => body_lines.iter().cloned().map(Block::Paragraph).collect(),
@@ -348,11 +350,11 @@ fn prepare(
 
 /// A Word block survives if cleaning kept its text; tables always do.
 fn keep_word_block(block: Block, kept: &HashSet<&str>) -> Option<Block> {
-    let keep_text = |t: &str| kept.contains(clean::normalize_line(t).as_str());
+    let keep_text = |t: &str| kept.contains(lines::normalize_line(t).as_str());
     match block {
-        Block::Paragraph(t) => keep_text(&t).then(|| Block::Paragraph(clean::normalize_line(&t))),
-        Block::Heading(level, t) => keep_text(&t).then(|| Block::Heading(level, clean::normalize_line(&t))),
-        Block::ListItem(t) => keep_text(&t).then(|| Block::ListItem(clean::normalize_line(&t))),
+        Block::Paragraph(t) => keep_text(&t).then(|| Block::Paragraph(lines::normalize_line(&t))),
+        Block::Heading(level, t) => keep_text(&t).then(|| Block::Heading(level, lines::normalize_line(&t))),
+        Block::ListItem(t) => keep_text(&t).then(|| Block::ListItem(lines::normalize_line(&t))),
         other => Some(other),
     }
 }

@@ -1,0 +1,380 @@
+//! What one line of an imported file is, judged on its own: a sentence, a
+//! heading, a title, a dateline, or clutter (advertising, contact details,
+//! page furniture). `clean` and `structure` both decide with these.
+//!
+//! Clutter is recognised by its nature, not by one site's phrases: contact
+//! details, the vocabulary of promotion, membership, copyright warnings and
+//! article metadata, and the shapes of page furniture. Where the line stands
+//! (before the title, after the last sentence, inside the report) decides
+//! how much evidence is enough; that is `clean`'s part.
+
+/// Sentence-ending punctuation: a line that ends with one is a sentence.
+pub const SENTENCE_END: &[char] = &['。', '！', '？', '；', '：', '”', '」', '』', '）', ')', '!', '?', ';', ':', '…'];
+/// A line starting with one of these continues the previous line.
+pub const CONTINUES: &[char] =
+    &['。', '，', '、', '；', '：', '？', '！', '）', '」', '』', '”', '》', ',', '.', ';', ':', ')'];
+
+/// Words that name a kind of report; a title ends with one.
+const REPORT_KINDS: &[&str] = &[
+    "报告", "总结", "要点", "计划", "安排", "决议", "讲话", "意见", "方案", "规划", "汇报", "述职", "纪要", "打算",
+];
+
+/// Zero-width characters and the BOM, dropped everywhere.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+/// One line, without invisible characters and without the spaces around it
+/// (ASCII, U+3000 ideographic, NBSP, em spaces used as indents).
+pub fn normalize_line(line: &str) -> String {
+    let mut text: String = line.chars().filter(|&c| !is_invisible(c)).collect();
+    // `四川日报【字体：`: a font-size widget glued to the end of a line.
+    if let Some(at) = text.find("【字体").or_else(|| text.find("【字号")).filter(|&at| at > 0) {
+        text.truncate(at);
+    }
+    text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{00A0}').to_owned()
+}
+
+pub fn char_count(line: &str) -> usize {
+    line.chars().count()
+}
+
+pub fn is_sentence(line: &str) -> bool {
+    line.ends_with(SENTENCE_END)
+}
+
+/// A sentence as a report ends one: 。！？ or ；, not a colon or a bracket.
+pub fn ends_a_sentence(line: &str) -> bool {
+    line.ends_with(['。', '！', '？', '；', '!', '?', ';', '…'])
+}
+
+fn starts_with_chinese_number(line: &str, suffix: char) -> bool {
+    let digits: String = line.chars().take_while(|c| "一二三四五六七八九十百零〇".contains(*c)).collect();
+    !digits.is_empty() && line[digits.len()..].starts_with(suffix)
+}
+
+/// The heading level a numbered line gets, if it is a heading: short and
+/// not a sentence (a long `（一）…。` is a numbered paragraph).
+pub fn heading_level(line: &str) -> Option<usize> {
+    // A `（一）…。` with a full stop inside is a numbered paragraph.
+    let short = char_count(line) <= 40 && !line.contains('。');
+    if !short {
+        return None;
+    }
+    if starts_with_chinese_number(line, '、') {
+        return Some(2);
+    }
+    if let Some(rest) = line.strip_prefix(['（', '(']) {
+        if starts_with_chinese_number(rest, '）') || starts_with_chinese_number(rest, ')') {
+            return Some(3);
+        }
+        let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+        if digits > 0 && rest[digits..].starts_with(['）', ')']) && char_count(line) <= 30 {
+            return Some(4);
+        }
+    }
+    let digits = line.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 0 && line[digits..].starts_with(['.', '．', '、']) && char_count(line) <= 30 {
+        return Some(4);
+    }
+    None
+}
+
+pub fn is_heading_text(line: &str) -> bool {
+    heading_level(line).is_some()
+}
+
+/// A line naming the date and occasion: `——2025年1月15日在…会议上`.
+pub fn is_dateline(line: &str) -> bool {
+    let dashed = line.starts_with(['—', '-', '－']) && line.chars().any(|c| c.is_alphanumeric());
+    let occasion =
+        line.contains("会议上") || line.contains("大会上") || (line.contains("日在") && line.contains("会议"));
+    (dashed && char_count(line) <= 80 && !is_page_furniture(line))
+        || (occasion && !is_sentence(line) && char_count(line) <= 80)
+}
+
+/// The metadata a web page puts under a title: `来源：解放日报`,
+/// `时间：2026-02-09`, `（来源：X  编辑：小王）`, `发布时间：… 浏览次数：…`.
+pub fn is_article_meta(line: &str) -> bool {
+    let line = line.trim_start_matches(['（', '(', '【', '[']);
+    const LABELS: &[&str] = &[
+        "来源", "文章来源", "信息来源", "时间", "发布时间", "发布日期", "更新时间", "日期", "作者", "编辑", "责任编辑",
+        "浏览", "浏览次数", "阅读", "阅读量", "阅读次数", "点击", "点击数", "点击量", "字数", "供稿", "投稿", "出处",
+    ];
+    let labelled = |text: &str| LABELS.iter().any(|l| text.starts_with(l) && text[l.len()..].starts_with([':', '：']));
+    labelled(line) || (char_count(line) <= 80 && line.split([' ', '\u{3000}', '|', '丨']).filter(|p| labelled(p)).count() >= 2)
+}
+
+/// `上海市市长 龚 正`, `国务院总理 李强`: a short line naming an office.
+pub fn is_speaker_line(line: &str) -> bool {
+    let offices = ["市长", "省长", "主席", "总理", "区长", "县长", "书记", "主任", "州长", "盟长"];
+    char_count(line) <= 24 && !is_sentence(line) && offices.iter().any(|o| line.contains(o))
+}
+
+/// `2026年02月10日 07时41分`, `2026-02-09 10:30`: when a page was posted.
+pub fn is_timestamp(line: &str) -> bool {
+    char_count(line) <= 25
+        && line.chars().any(|c| c.is_ascii_digit())
+        && line.chars().all(|c| c.is_ascii_digit() || " 年月日时分秒:：-/.".contains(c))
+}
+
+/// `各位代表：`, `同志们！`: a salutation opens the speech.
+pub fn is_salutation(line: &str) -> bool {
+    char_count(line) <= 10 && line.ends_with(['：', ':', '！', '!'])
+}
+
+/// Lines of the front that never run on into the next line.
+pub fn stands_alone(line: &str) -> bool {
+    is_dateline(line) || is_article_meta(line) || is_speaker_line(line) || is_timestamp(line) || is_salutation(line)
+}
+
+/// A line naming a kind of report somewhere (file names, loose titles).
+pub fn names_a_report(line: &str) -> bool {
+    char_count(line) <= 60 && !is_sentence(line) && REPORT_KINDS.iter().any(|k| line.contains(k))
+}
+
+/// A title: a short line that ends with a kind of report (`…工作总结`,
+/// `…情况的报告`, `…工作安排`, perhaps followed by `（草案）`) and names a
+/// year or what issued it, without sentence punctuation or advertising.
+pub fn is_title(line: &str) -> bool {
+    if char_count(line) > 60 || char_count(line) < 4 || line.contains(['。', '！', '？', '，', '!', '?']) {
+        return false;
+    }
+    if is_heading_text(line) || is_dateline(line) || is_article_meta(line) || clutter_score(line) >= 2 {
+        return false;
+    }
+    // `（草案）`, `（2020年）`: a note in brackets may close a title.
+    let core = match line.rfind(['（', '(']) {
+        Some(at) if line.ends_with(['）', ')']) && at > 0 => &line[..at],
+        _ => line,
+    };
+    let Some(kind) = REPORT_KINDS.iter().find(|k| core.ends_with(*k)) else { return false };
+    let before = &core[..core.len() - kind.len()];
+    let before = before.trim_end_matches("工作").trim_end_matches('的');
+    let names = before.chars().filter(|c| is_cjk(*c) || c.is_ascii_alphabetic()).count();
+    before.chars().any(|c| c.is_ascii_digit() || "〇一二三四五六七八九".contains(c)) && before.contains('年')
+        || names >= 2
+}
+
+fn is_cjk(c: char) -> bool {
+    crate::search::analyzer::classify(c) == crate::search::analyzer::Class::Cjk
+}
+
+/// A line without a letter, digit or Chinese character: `======`, `★★★`,
+/// `—— · ——`.
+pub fn is_separator(line: &str) -> bool {
+    let decorative = |c: char| "=-_*~#+.·•…—─━═～☆★◆◇■□●○※→←↓↑>|/\\".contains(c) || c.is_whitespace();
+    !line.is_empty()
+        && !line.chars().any(char::is_alphanumeric)
+        && !line.starts_with(CONTINUES)
+        && (char_count(line) >= 3 || line.chars().all(decorative))
+}
+
+/// Page numbers and running footers: `- 3 -`, `第 3 页`, `第3页 共12页`,
+/// `3 / 12`, `Page 3`, `某某文库 第3页`.
+pub fn is_page_furniture(line: &str) -> bool {
+    if char_count(line) > 30 {
+        return false;
+    }
+    let squeezed: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    let bare = squeezed.trim_matches(|c: char| "-—–－_·.•()（）[]【】".contains(c));
+    let number = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if number(bare) {
+        return true;
+    }
+    if let Some((a, b)) = bare.split_once('/')
+        && number(a)
+        && number(b)
+    {
+        return true;
+    }
+    let lower = bare.to_lowercase();
+    if lower.strip_prefix("page").is_some_and(|rest| rest.chars().next().is_some_and(|c| c.is_ascii_digit())) {
+        return true;
+    }
+    // `第3页`, `共12页`, `第 3 页 共 12 页` anywhere in a short line.
+    let chars: Vec<char> = squeezed.chars().collect();
+    chars.windows(3).any(|w| (w[0] == '第' || w[0] == '共') && w[1].is_ascii_digit())
+        && chars.windows(2).any(|w| w[0].is_ascii_digit() && w[1] == '页')
+}
+
+/// Web-page widgets, matched whole or as the start of a line.
+const WIDGETS: &[&str] = &[
+    "下载", "打印", "全屏", "收藏", "【字号：", "【字号:", "加大", "还原", "减小", "】", "关闭", "大", "中", "小",
+    "相关报道：", "相关报道", "分享到：", "分享到:", "分享：", "分享:", "Public domain", "false", "true", "字号",
+    "默认", "[打印]", "[关闭]", "返回顶部",
+];
+const WIDGET_PREFIXES: &[&str] = &[
+    "【字号", "【字体", "您的位置", "您现在的位置", "当前位置", "分享到", "扫一扫", "打印本页", "关闭窗口", "【打印本页】",
+    "【关闭窗口】",
+];
+
+/// Page widgets, breadcrumbs, photo captions, link-list items.
+pub fn is_widget(line: &str) -> bool {
+    WIDGETS.contains(&line)
+        || WIDGET_PREFIXES.iter().any(|p| line.starts_with(p))
+        || line.ends_with(">>")
+        || line.ends_with("》》")
+        || (line.len() >= 24 && line.trim_end_matches([':', '：']).chars().all(|c| c.is_ascii_hexdigit()))
+        || is_photo_credit(line)
+}
+
+/// `…。 贵州日报天眼新闻记者 李森 摄`: the caption of a photo on the page.
+fn is_photo_credit(line: &str) -> bool {
+    char_count(line) <= 80
+        && (line.ends_with(" 摄") || line.ends_with("摄）"))
+        && (line.contains("记者") || line.contains("摄影"))
+}
+
+/// `（全文完）`, `—完—`, `END`: the page says the text is over.
+pub fn is_end_marker(line: &str) -> bool {
+    let bare: String = line.chars().filter(|c| c.is_alphanumeric()).collect();
+    matches!(bare.to_lowercase().as_str(), "完" | "全文完" | "正文完" | "end" | "the end" | "全文结束" | "结束")
+}
+
+/// `相关推荐：`, `猜你喜欢`, `上一篇：…`: the start of a list of other pages.
+pub fn is_related_header(line: &str) -> bool {
+    const STARTS: &[&str] = &[
+        "相关", "推荐阅读", "推荐文章", "推荐范文", "猜你喜欢", "延伸阅读", "热门", "精彩推荐", "更多推荐", "上一篇",
+        "下一篇", "热点", "最新文章", "往期", "看了", "大家都在看",
+    ];
+    char_count(line) <= 40 && !ends_a_sentence(line) && STARTS.iter().any(|s| line.starts_with(s))
+}
+
+/// Contact details: a URL, an e-mail address, or a QQ, WeChat or phone
+/// number given as such.
+pub fn has_contact_details(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    if ["www.", "http://", "https://", ".com", ".cn", ".net", ".org", ".cc"].iter().any(|u| lower.contains(u)) {
+        return true;
+    }
+    if lower.contains('@') && lower.split('@').nth(1).is_some_and(|d| d.contains('.')) {
+        return true;
+    }
+    // A label followed, after at most a colon and spaces, by an id or number.
+    const LABELS: &[&str] = &["qq", "微信", "wechat", "vx", "wx", "电话", "手机", "热线", "tel", "邮箱", "客服", "群号", "联系"];
+    LABELS.iter().any(|label| {
+        lower.match_indices(label).any(|(at, _)| {
+            let rest = lower[at + label.len()..].trim_start_matches(['号', '：', ':', ' ', '\u{3000}', '群']);
+            let id: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+            let digits = id.chars().filter(|c| c.is_ascii_digit()).count();
+            // QQ numbers have 5 digits or more, phone numbers 7 (a hotline
+            // such as 12345 is not a contact line); WeChat ids have letters.
+            let enough = if *label == "qq" || label.starts_with('群') { 5 } else { 7 };
+            digits >= enough || (["微信", "wechat", "vx", "wx"].contains(label) && id.len() >= 5)
+        })
+    })
+}
+
+/// How much a line sounds like the site around a report rather than the
+/// report: words of self-promotion, membership, downloads, copyright and
+/// article metadata. Strong words count 2, weak ones 1; contact details 3.
+/// Reports use some of these words too (`关注民生`, `版权保护`), so a score
+/// means little on its own: `clean` weighs it by where the line stands.
+pub fn clutter_score(line: &str) -> u32 {
+    let words = clutter_words(line);
+    2 * words.strong + words.weak + if words.contact { 3 } else { 0 }
+}
+
+/// The evidence `clutter_score` sums.
+pub struct ClutterWords {
+    pub strong: u32,
+    pub weak: u32,
+    pub contact: bool,
+}
+
+pub fn clutter_words(line: &str) -> ClutterWords {
+    const STRONG: &[&str] = &[
+        "本站", "本网", "本平台", "小编", "站长", "网友", "会员", "vip", "年卡", "充值", "积分", "侵权", "转载",
+        "倒卖", "盗版", "未经授权", "版权归", "版权所有", "下载", "原版", "可编辑", "word", "公众号", "回复", "获取",
+        "领取", "范文", "模板", "精选", "合集", "大全", "客服", "售后", "打赏", "点赞", "订阅", "扫码", "二维码",
+        "专享", "免费", "优惠", "低价", "代写", "写作服务", "购买", "付费", "独家", "出处", "转发请", "私信",
+    ];
+    const WEAK: &[&str] = &[
+        "整理", "上传", "发布", "浏览", "编辑", "来源", "分享", "收藏", "推荐", "更新", "精品", "原创", "首发", "仅供",
+        "参考", "学习交流", "资料", "材料", "本文", "文章", "文档", "全站", "平台", "关注", "交流群", "加群", "联系", "删除",
+        "声明", "提示", "欢迎", "点击", "链接", "阅读", "网站",
+    ];
+    let lower = line.to_lowercase();
+    ClutterWords {
+        strong: STRONG.iter().filter(|w| lower.contains(*w)).count() as u32,
+        weak: WEAK.iter().filter(|w| lower.contains(*w)).count() as u32,
+        contact: has_contact_details(line),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_lines_become_headings_when_short() {
+        assert_eq!(heading_level("一、2025年工作回顾"), Some(2));
+        assert_eq!(heading_level("（三）打通供应链堵点"), Some(3));
+        assert_eq!(heading_level("1. 加强组织领导"), Some(4));
+        assert_eq!(heading_level("（2）强化督导"), Some(4));
+        assert_eq!(heading_level("（一）坚持党的领导。全年召开党组会议12次，研究重大事项35项。"), None);
+        assert_eq!(heading_level("十年来，我们坚持稳中求进"), None);
+    }
+
+    #[test]
+    fn titles_name_a_kind_of_report_and_a_year_or_body() {
+        for title in [
+            "2020年度X区人大常委会党组工作总结",
+            "区委直属机关工委2020年工作总结和2021年工作安排",
+            "XX局2020年上半年党建工作总结",
+            "关于X县人民政府2019年第三季度工作情况的报告",
+            "市委政法委2023年工作要点",
+            "2026年上海市政府工作报告",
+            "政府工作报告",
+            "某市2021年工作计划（草案）",
+        ] {
+            assert!(is_title(title), "{title}");
+        }
+        for line in [
+            "关注公众号“材料帮”，回复“总结”获取更多范文",
+            "2020年度机关党建工作总结范文（精选5篇）",
+            "工作总结",
+            "一、2020年工作总结",
+            "全年工作取得新进展，现将有关情况报告如下。",
+        ] {
+            assert!(!is_title(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn page_furniture_and_contact_details() {
+        for line in ["- 3 -", "— 12 —", "第3页", "公文素材库 第3页", "第 2 页 共 9 页", "3/12", "Page 4"] {
+            assert!(is_page_furniture(line), "{line}");
+        }
+        for line in ["第三季度工作总结", "全年完成投资3.5亿元", "2020"] {
+            assert!(!is_page_furniture(line) || line == "2020", "{line}");
+        }
+        for line in ["客服微信：wx12345", "售后QQ：123456789", "www.abcd.com 专业公文写作", "邮箱 a@b.cn", "联系电话 010-12345678"] {
+            assert!(has_contact_details(line), "{line}");
+        }
+        for line in ["开通12345政务服务便民热线", "政务微信公众号发布信息1.2万条。", "全年接听热线电话来电120万件"] {
+            assert!(!has_contact_details(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn advertising_scores_high_and_report_sentences_low() {
+        for line in [
+            "本资料仅供博文范文网会员学习参考，请勿转载传播",
+            "开通年卡会员，全站12万篇材料免费下载",
+            "以上内容由材料帮整理发布，如需原版Word请联系客服wx12345",
+            "声明：本站资料仅供学习交流，如有侵权请联系删除。",
+            "打赏作者  收藏本文  分享到朋友圈",
+        ] {
+            assert!(clutter_score(line) >= 4, "{line}: {}", clutter_score(line));
+        }
+        for line in [
+            "持续关注民生，推动“微信办事”全覆盖，群众满意度明显提升。",
+            "加强知识产权保护，全年查处侵权假冒案件320起。",
+            "坚持以人民为中心的发展思想，扎实推进共同富裕。",
+        ] {
+            assert!(clutter_score(line) <= 3, "{line}: {}", clutter_score(line));
+        }
+    }
+}
