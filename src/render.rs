@@ -132,6 +132,7 @@ fn field_label<'a>(field: &'a str, language: &str) -> &'a str {
         "summary" => "摘要",
         "tags" => "标签",
         "source" => "来源",
+        "ocr" => "文字（OCR 识别，请对照原件）",
         other => other,
     }
 }

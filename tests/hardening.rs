@@ -323,7 +323,7 @@ fn import_refuses_hostile_files_alone_and_imports_the_good_one() {
     assert_has(
         &run.stdout,
         &[
-            "failed inputs/bomb.docx: word/document.xml in the .docx unpacks to more than 4 MB",
+            "failed inputs/bomb.docx: word/document.xml in the document unpacks to more than 4 MB",
             "failed inputs/random.txt: not text",
             "failed inputs/nul.txt: not text: it holds NUL bytes",
             "failed inputs/empty.txt: the file is empty",

@@ -229,12 +229,18 @@ pub fn remove_boilerplate(mut lines: Vec<String>, across: &HashSet<String>) -> C
 /// punctuation belongs to the line before; so does a line after one that
 /// ends mid-sentence, unless either is a heading, `stands_alone` says the
 /// line stands alone (dateline, salutation), or a blank line is between
-/// them. A file with a blank line after nearly every line uses them as line
-/// spacing, not as paragraph breaks.
+/// them. A file with a blank line after nearly every line, many of them
+/// breaking sentences, uses them as line spacing, not as paragraph breaks.
 pub fn join_broken_lines(lines: Vec<String>, stands_alone: impl Fn(&str) -> bool) -> Vec<String> {
     let text_lines = lines.iter().filter(|l| !l.is_empty()).count();
     let blank_lines = lines.iter().filter(|l| l.is_empty()).count();
-    let spaced = text_lines > 4 && blank_lines * 10 >= text_lines * 8;
+    // Line spacing shows in long lines broken mid-sentence before a blank;
+    // paragraphs end with a sentence (or are short headings).
+    let broken_before_blank = lines
+        .windows(2)
+        .filter(|w| w[1].is_empty() && !is_sentence(&w[0]) && char_count(&w[0]) >= 25)
+        .count();
+    let spaced = text_lines > 4 && blank_lines * 10 >= text_lines * 8 && broken_before_blank * 10 >= blank_lines * 3;
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
     let mut after_blank = false;
     for line in lines {

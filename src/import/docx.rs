@@ -1,6 +1,6 @@
 //! Word (.docx) documents: paragraphs, headings (from Word's heading styles
 //! or outline levels), list items and tables, read from `word/document.xml`.
-//! The old binary .doc format is not read (the caller says so).
+//! The old binary .doc format goes through LibreOffice first (`convert`).
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -22,7 +22,9 @@ pub fn read(bytes: &[u8], limit: u64) -> Result<Vec<Block>, String> {
     parse_document(&document, &styles)
 }
 
-fn read_member(
+/// One member of a zip-based document (`.docx`, `.odt`), read to at most
+/// `limit` bytes.
+pub(super) fn read_member(
     archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
     name: &str,
     limit: u64,
@@ -30,22 +32,22 @@ fn read_member(
     let file = match archive.by_name(name) {
         Ok(file) => file,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-        Err(e) => return Err(format!("cannot read {name} in the .docx: {e}")),
+        Err(e) => return Err(format!("cannot read {name} in the document: {e}")),
     };
-    let too_large = || format!("{name} in the .docx unpacks to more than {} MB: not a report", limit / 1_000_000);
+    let too_large = || format!("{name} in the document unpacks to more than {} MB: not a report", limit / 1_000_000);
     // The size the archive declares may lie: the read is bounded as well.
     if file.size() > limit {
         return Err(too_large());
     }
     let mut text = String::new();
-    file.take(limit + 1).read_to_string(&mut text).map_err(|e| format!("cannot read {name} in the .docx: {e}"))?;
+    file.take(limit + 1).read_to_string(&mut text).map_err(|e| format!("cannot read {name} in the document: {e}"))?;
     if text.len() as u64 > limit {
         return Err(too_large());
     }
     Ok(Some(text))
 }
 
-fn attribute(element: &BytesStart, name: &[u8]) -> Option<String> {
+pub(super) fn attribute(element: &BytesStart, name: &[u8]) -> Option<String> {
     element
         .attributes()
         .flatten()

@@ -73,8 +73,14 @@ pub fn heading_level(line: &str) -> Option<usize> {
             return Some(4);
         }
     }
+    // `1. 加强…`, `2、…`, but not `6.5%`.
     let digits = line.chars().take_while(|c| c.is_ascii_digit()).count();
-    if digits > 0 && line[digits..].starts_with(['.', '．', '、']) && char_count(line) <= 30 {
+    let mut after = line[digits..].chars();
+    if digits > 0
+        && matches!(after.next(), Some('.' | '．' | '、'))
+        && after.next().is_some_and(|c| !c.is_ascii_digit())
+        && char_count(line) <= 30
+    {
         return Some(4);
     }
     None
@@ -315,6 +321,7 @@ mod tests {
         assert_eq!(heading_level("（2）强化督导"), Some(4));
         assert_eq!(heading_level("（一）坚持党的领导。全年召开党组会议12次，研究重大事项35项。"), None);
         assert_eq!(heading_level("十年来，我们坚持稳中求进"), None);
+        assert_eq!(heading_level("6.5%"), None);
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub struct Metadata {
     pub period: String,
     /// Fields to check by hand, in front-matter order.
     pub review: Vec<String>,
+    /// `YYYY-MM-DD`, from the dateline (`——2025年1月14日在…会议上`) or a
+    /// date closing the report.
+    pub date: Option<String>,
 }
 
 /// What the user forced on the command line.
@@ -341,7 +344,68 @@ pub fn infer(
         year: year.value,
         period: period.value,
         review,
+        date: date_in(front, text),
     }
+}
+
+/// The value of a number written in Arabic digits or Chinese numerals
+/// (`14`, `十四`, `二十`, `一`).
+fn number_value(text: &str) -> Option<u32> {
+    if !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()) {
+        return text.parse().ok();
+    }
+    let digit = |c: char| "〇一二三四五六七八九".chars().position(|d| d == c).map(|d| d as u32);
+    let chars: Vec<char> = text.chars().collect();
+    match chars.as_slice() {
+        ['十'] => Some(10),
+        [d] => digit(*d),
+        ['十', d] => Some(10 + digit(*d)?),
+        [t, '十'] => Some(10 * digit(*t)?),
+        [t, '十', d] => Some(10 * digit(*t)? + digit(*d)?),
+        _ => None,
+    }
+}
+
+/// The first full date (`2025年1月14日`, `二〇二五年一月十四日`) in a line.
+fn full_date(line: &str) -> Option<String> {
+    let numeral = |c: char| c.is_ascii_digit() || "〇一二三四五六七八九十".contains(c);
+    for (at, year) in years_in(line) {
+        let rest: String = line.chars().skip(at + 5).collect();
+        let month: String = rest.chars().take_while(|&c| numeral(c)).collect();
+        let Some(rest) = rest[month.len()..].strip_prefix('月') else { continue };
+        let day: String = rest.chars().take_while(|&c| numeral(c)).collect();
+        if !rest[day.len()..].starts_with(['日', '号']) {
+            continue;
+        }
+        if let (Some(month), Some(day)) = (number_value(&month), number_value(&day))
+            && is_calendar_date(year, month, day)
+        {
+            return Some(format!("{year:04}-{month:02}-{day:02}"));
+        }
+    }
+    None
+}
+
+fn is_calendar_date(year: i32, month: u32, day: u32) -> bool {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+/// The report's date: from its dateline, else from a date standing alone
+/// in its last lines (where a signature puts it).
+fn date_in(front: &[String], text: &str) -> Option<String> {
+    if let Some(date) = front.iter().find_map(|l| full_date(l)) {
+        return Some(date);
+    }
+    let last: Vec<&str> = text.lines().rev().take(3).collect();
+    last.into_iter().filter(|l| l.chars().count() <= 16).find_map(full_date)
 }
 
 /// The title line as written when it names the body and the year; else a
@@ -395,6 +459,17 @@ mod tests {
 
     fn title(t: &str) -> Metadata {
         infer(Some(t), &[], "x", "", &Config::default(), &Overrides::default())
+    }
+
+    #[test]
+    fn dates_from_datelines_and_signatures() {
+        let front = ["——2025年1月14日在北京市第十六届人民代表大会第三次会议上".to_owned()];
+        assert_eq!(date_in(&front, "").as_deref(), Some("2025-01-14"));
+        let front = ["——二〇二五年一月十四日在某区人民代表大会上".to_owned()];
+        assert_eq!(date_in(&front, "").as_deref(), Some("2025-01-14"));
+        assert_eq!(date_in(&[], "全年工作完成。\n某区人大常委会党组\n2020年12月30日").as_deref(), Some("2020-12-30"));
+        assert_eq!(date_in(&[], "2020年2月30日"), None);
+        assert_eq!(date_in(&[], "2020年全年完成投资。"), None);
     }
 
     #[test]

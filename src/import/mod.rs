@@ -15,10 +15,14 @@
 //! it under a new name. One broken file never stops the others.
 
 pub mod clean;
+pub mod convert;
 pub mod decode;
 pub mod docx;
+pub mod html;
 pub mod lines;
 pub mod metadata;
+pub mod odt;
+pub mod sniff;
 pub mod structure;
 
 use std::collections::HashSet;
@@ -30,6 +34,10 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 pub use metadata::{Metadata, Overrides};
+use sniff::Format;
+
+/// The `review:` entry of a report whose text was read by OCR.
+pub const OCR_REVIEW: &str = "ocr";
 
 /// One block of a source document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +69,8 @@ pub enum Outcome {
     Imported {
         path: PathBuf,
         meta: Metadata,
-        encoding: &'static str,
+        /// What the file was read as: an encoding, or a format and the tool.
+        format: String,
     },
     /// Already imported: its checksum is in `existing`.
     Skipped {
@@ -100,7 +109,9 @@ impl From<NotRead> for Outcome {
 struct Prepared {
     input: PathBuf,
     checksum: String,
-    encoding: &'static str,
+    format: String,
+    /// Some of the text was recognised from an image.
+    read_by_ocr: bool,
     markdown: String,
     meta: Metadata,
 }
@@ -183,11 +194,14 @@ struct ReadFile {
     lines: Vec<String>,
 }
 
-/// A file's content, as lines of text or as Word blocks.
+/// A file's content, as lines of text or as blocks of a document.
 enum Source {
-    Text { text: String, encoding: &'static str, checksum: String },
-    Markdown { text: String, encoding: &'static str, checksum: String },
-    Word { blocks: Vec<Block>, checksum: String },
+    /// Plain text, and the text of PDFs and scans; `read_by_ocr` when
+    /// any of it was recognised from an image.
+    Text { text: String, format: String, checksum: String, read_by_ocr: bool },
+    Markdown { text: String, format: String, checksum: String },
+    /// Word, OpenDocument and web pages: paragraphs as the document has them.
+    Blocks { blocks: Vec<Block>, format: String, checksum: String },
 }
 
 impl Source {
@@ -195,7 +209,7 @@ impl Source {
     fn lines(&self) -> Vec<String> {
         let raw: Vec<String> = match self {
             Source::Text { text, .. } | Source::Markdown { text, .. } => text.lines().map(str::to_owned).collect(),
-            Source::Word { blocks, .. } => blocks
+            Source::Blocks { blocks, .. } => blocks
                 .iter()
                 .filter_map(|b| match b {
                     Block::Paragraph(t) | Block::Heading(_, t) | Block::ListItem(t) => Some(t.clone()),
@@ -205,11 +219,25 @@ impl Source {
         };
         // Blank lines stay (as "") where a text file has them: they end paragraphs.
         let mut lines: Vec<String> = raw.iter().map(|l| lines::normalize_line(l)).collect();
-        if matches!(self, Source::Word { .. }) {
+        if matches!(self, Source::Blocks { .. }) {
             lines.retain(|l| !l.is_empty());
         }
         lines.dedup();
         lines
+    }
+
+    fn checksum(&self) -> &str {
+        match self {
+            Source::Text { checksum, .. } | Source::Markdown { checksum, .. } | Source::Blocks { checksum, .. } => {
+                checksum
+            }
+        }
+    }
+
+    fn format(&self) -> &str {
+        match self {
+            Source::Text { format, .. } | Source::Markdown { format, .. } | Source::Blocks { format, .. } => format,
+        }
     }
 }
 
@@ -218,27 +246,59 @@ fn checksum(bytes: &[u8]) -> String {
     digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
+/// Reads a file as what its content shows it to be.
 fn read_source(file: &Path, limit: u64) -> Result<Source, NotRead> {
     let extension = file.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-    let unsupported = |reason: &str| Err(NotRead::Unsupported(reason.to_owned()));
-    match extension.as_str() {
-        "txt" | "text" | "md" | "markdown" | "docx" => {}
-        "doc" | "wps" => {
-            return unsupported("the old binary Word format: open it in Word, WPS or LibreOffice and save it as .docx");
-        }
-        "pdf" => return unsupported("PDF is not read: export its text (or save it as .docx) and import that"),
-        "png" | "jpg" | "jpeg" | "gif" | "bmp" | "tif" | "tiff" | "webp" => {
-            return unsupported("an image has no text to import (OCR it first)");
-        }
-        _ => return unsupported("not a text (.txt), Word (.docx) or Markdown (.md) file"),
-    }
     let bytes = read_bounded(file, limit)?;
     let checksum = checksum(&bytes);
-    if extension == "docx" {
-        // Word's XML takes several times the bytes of its text.
-        let blocks = docx::read(&bytes, limit.saturating_mul(4)).map_err(NotRead::Failed)?;
-        return Ok(Source::Word { blocks, checksum });
+    let failed = NotRead::Failed;
+    // Word's XML takes several times the bytes of its text.
+    let xml_limit = limit.saturating_mul(4);
+    let blocks = |blocks: Vec<Block>, format: &str| Source::Blocks { blocks, format: format.into(), checksum: checksum.clone() };
+    match sniff::sniff(&bytes, &extension) {
+        Format::Docx => Ok(blocks(docx::read(&bytes, xml_limit).map_err(failed)?, "Word .docx")),
+        Format::Odt => Ok(blocks(odt::read(&bytes, xml_limit).map_err(failed)?, "OpenDocument .odt")),
+        format @ (Format::WordBinary | Format::Rtf) => {
+            let (kind, as_extension) = match format {
+                Format::Rtf => ("RTF", "rtf"),
+                _ if extension == "wps" => ("WPS", "wps"),
+                _ => ("Word 97–2003", "doc"),
+            };
+            let docx = convert::to_docx(&bytes, as_extension).map_err(failed)?;
+            Ok(blocks(docx::read(&docx, xml_limit).map_err(failed)?, &format!("{kind}, via LibreOffice")))
+        }
+        Format::Html => {
+            let (html_blocks, encoding) = html::read_html(&bytes).map_err(failed)?;
+            Ok(blocks(html_blocks, &format!("web page, {encoding}")))
+        }
+        Format::Mht => Ok(blocks(html::read_mht(&bytes).map_err(failed)?, "web archive .mht")),
+        Format::Pdf => {
+            let pdf = convert::pdf_text(&bytes).map_err(failed)?;
+            let format = match pdf.ocr_pages {
+                0 => "PDF, via pdftotext".to_owned(),
+                n => format!("PDF, {n} scanned page(s) read by OCR ({})", convert::OCR_LANGUAGE),
+            };
+            Ok(Source::Text { text: pdf.lines.join("\n"), format, checksum, read_by_ocr: pdf.ocr_pages > 0 })
+        }
+        Format::Image => {
+            let lines = convert::ocr_image(&bytes).map_err(failed)?;
+            let format = format!("image read by OCR ({})", convert::OCR_LANGUAGE);
+            Ok(Source::Text { text: lines.join("\n"), format, checksum, read_by_ocr: true })
+        }
+        Format::Other(what) => Err(NotRead::Unsupported(format!("not a report: {what}"))),
+        format @ (Format::Text | Format::Markdown) => {
+            if !matches!(extension.as_str(), "txt" | "text" | "md" | "markdown" | "") {
+                return Err(NotRead::Unsupported(
+                    "not a report file (text, Markdown, Word, WPS, RTF, OpenDocument, web page, PDF or scan)".into(),
+                ));
+            }
+            read_text(bytes, checksum, format == Format::Markdown)
+        }
     }
+}
+
+/// Plain text or Markdown in any of the usual encodings.
+fn read_text(bytes: Vec<u8>, checksum: String, markdown: bool) -> Result<Source, NotRead> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(NotRead::Failed("the file is empty".into()));
     }
@@ -250,13 +310,13 @@ fn read_source(file: &Path, limit: u64) -> Result<Source, NotRead> {
         return Err(NotRead::Failed(format!("not text: read as {encoding}, it is mostly control characters")));
     }
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    if matches!(extension.as_str(), "md" | "markdown") {
+    if markdown {
         if text.trim_start_matches('\u{feff}').starts_with("---\n") {
             return Err(NotRead::Unsupported("it already has front matter: copy it into content/ as it is".into()));
         }
-        return Ok(Source::Markdown { text, encoding, checksum });
+        return Ok(Source::Markdown { text, format: encoding.into(), checksum });
     }
-    Ok(Source::Text { text, encoding, checksum })
+    Ok(Source::Text { text, format: encoding.into(), checksum, read_by_ocr: false })
 }
 
 /// A file's bytes, if it is a regular file of at most `limit` bytes.
@@ -304,12 +364,8 @@ fn prepare(
     overrides: &Overrides,
 ) -> Result<Prepared, NotRead> {
     let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let (checksum, encoding) = match &source {
-        Source::Text { checksum, encoding, .. } | Source::Markdown { checksum, encoding, .. } => {
-            (checksum.clone(), *encoding)
-        }
-        Source::Word { checksum, .. } => (checksum.clone(), "Word"),
-    };
+    let (checksum, format) = (source.checksum().to_owned(), source.format().to_owned());
+    let read_by_ocr = matches!(source, Source::Text { read_by_ocr: true, .. });
     let cleaned = clean::remove_boilerplate(source_lines, repeated);
     // Plain text was often broken mid-sentence: join it again.
     let body_lines = if matches!(source, Source::Text { .. }) {
@@ -322,7 +378,9 @@ fn prepare(
     let blocks: Vec<Block> = match source {
         Source::Text { .. } => body_lines.iter().cloned().map(Block::Paragraph).collect(),
         Source::Markdown { .. } => body_lines.iter().map(|l| markdown_block(l)).collect(),
-        Source::Word { blocks, .. } => blocks.into_iter().filter_map(|block| keep_word_block(block, &kept)).collect(),
+        Source::Blocks { blocks, .. } => {
+            blocks.into_iter().filter_map(|block| keep_document_block(block, &kept)).collect()
+        }
     };
     let text: String = blocks
         .iter()
@@ -336,7 +394,11 @@ fn prepare(
     if !has_sentence(&text) && !has_table {
         return Err(NotRead::Failed("no sentence of a report is left once the clutter is removed".into()));
     }
-    let meta = metadata::infer(front.title.as_deref(), &front.lines, &stem, &text, config, overrides);
+    let mut meta = metadata::infer(front.title.as_deref(), &front.lines, &stem, &text, config, overrides);
+    if read_by_ocr {
+        // Recognised text has misread characters: a person compares it with the scan.
+        meta.review.push(OCR_REVIEW.to_owned());
+    }
     let markdown = structure::to_markdown(&front, &blocks);
     if markdown.len() as u64 > config.max_report_bytes() {
         return Err(NotRead::Failed(format!(
@@ -345,11 +407,11 @@ fn prepare(
             config.max_report_mb
         )));
     }
-    Ok(Prepared { input: input.to_path_buf(), checksum, encoding, markdown, meta })
+    Ok(Prepared { input: input.to_path_buf(), checksum, format, read_by_ocr, markdown, meta })
 }
 
-/// A Word block survives if cleaning kept its text; tables always do.
-fn keep_word_block(block: Block, kept: &HashSet<&str>) -> Option<Block> {
+/// A document's block survives if cleaning kept its text; tables always do.
+fn keep_document_block(block: Block, kept: &HashSet<&str>) -> Option<Block> {
     let keep_text = |t: &str| kept.contains(lines::normalize_line(t).as_str());
     match block {
         Block::Paragraph(t) => keep_text(&t).then(|| Block::Paragraph(lines::normalize_line(&t))),
@@ -400,7 +462,11 @@ fn front_matter(p: &Prepared) -> String {
     out.push_str(&format!("level: {}\n", yaml_string(&meta.level)));
     out.push_str(&format!("year: {}\n", meta.year));
     out.push_str(&format!("period: {}\n", yaml_string(&meta.period)));
-    out.push_str(&format!("source: {}\n", yaml_string(&format!("{file_name} sha256:{}", p.checksum))));
+    if let Some(date) = &meta.date {
+        out.push_str(&format!("date: {}\n", yaml_string(date)));
+    }
+    let ocr = if p.read_by_ocr { format!(" ocr:{}", convert::OCR_LANGUAGE) } else { String::new() };
+    out.push_str(&format!("source: {}\n", yaml_string(&format!("{file_name} sha256:{}{ocr}", p.checksum))));
     if !meta.review.is_empty() {
         out.push_str(&format!("review: [{}]\n", meta.review.join(", ")));
     }
@@ -420,9 +486,10 @@ fn write(
     {
         return Outcome::Skipped { existing: existing.clone() };
     }
-    let stem = crate::content::url_segment(
-        &p.input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "report".into()),
-    );
+    // Named after the title, whatever the source's name: one style for
+    // every import (at most 60 characters, so that paths stay short).
+    let title: String = p.meta.title.chars().take(60).collect();
+    let stem = crate::content::url_segment(&title);
     let folder =
         if p.meta.year > 0 { options.into.join(p.meta.year.to_string()) } else { options.into.join("unknown-year") };
     let mut path = folder.join(format!("{stem}.md"));
@@ -445,7 +512,7 @@ fn write(
         }
         known.insert(p.checksum.clone(), path.clone());
     }
-    Outcome::Imported { path, meta: p.meta, encoding: p.encoding }
+    Outcome::Imported { path, meta: p.meta, format: p.format }
 }
 
 /// The table `wenku import` prints: one line per file, then the totals.
@@ -455,7 +522,7 @@ pub fn print_report(out: &mut impl std::io::Write, results: &[FileResult], dry_r
     for result in results {
         let input = result.input.display();
         match &result.outcome {
-            Outcome::Imported { path, meta, encoding } => {
+            Outcome::Imported { path, meta, format } => {
                 imported += 1;
                 for field in &meta.review {
                     *review_counts.entry(field.clone()).or_default() += 1;
@@ -467,7 +534,7 @@ pub fn print_report(out: &mut impl std::io::Write, results: &[FileResult], dry_r
                 };
                 writeln!(
                     out,
-                    "{} {input} ({encoding})\n    → {}\n    {} | {} | {} | {} | {}{review}",
+                    "{} {input} ({format})\n    → {}\n    {} | {} | {} | {} | {}{review}",
                     if dry_run { "would import" } else { "imported" },
                     path.display(),
                     meta.year,
