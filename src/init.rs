@@ -22,17 +22,19 @@ paginate: 50
 # Raw HTML inside Markdown is shown as text unless this is true.
 allow_html: false
 
-# The allowed values of the front-matter fields, in display order.
-# A report with any other value is an error that names the closest one.
-# Remove a list to allow any value.
-levels: [国家级, 省级, 市级, 区县级]
-periods: [年度, 上半年, 下半年, 第一季度, 第二季度, 第三季度, 第四季度, 工作要点]
-bodies:
-  - 某区人大常委会党组
-  - 区委直属机关工委
+# The allowed values of the front-matter fields, in display order. Once
+# the archive's bodies are settled, uncomment a list: a report with any
+# other value is then an error that names the closest one. (Values that
+# `wenku import` could only guess are listed under `review:` and wait for a
+# person instead.)
+# levels: [国家级, 省级, 市级, 区县级]
+# periods: [年度, 上半年, 下半年, 第一季度, 第二季度, 第三季度, 第四季度, 工作要点]
+# bodies:
+#   - 某区人大常委会党组
+#   - 区委直属机关工委
 
 # Reports must fall in this range of years.
-years: {from: 2000, to: 2030}
+# years: {from: 1949, to: 2030}
 "#;
 
 const REPORT: &str = r#"---

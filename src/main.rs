@@ -52,8 +52,11 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Import legacy reports (.txt in UTF-8, UTF-16 or GB18030; .docx; .md
-    /// without front matter; folders) as Markdown reports with front matter.
+    /// Import legacy reports as Markdown reports with front matter: text in
+    /// UTF-8, UTF-16 or GB18030 (also as pasted from materials websites),
+    /// Word .docx and .doc, WPS, RTF, OpenDocument, web pages (.html, .mht),
+    /// PDF and scans (OCR); folders are read recursively. Formats are told
+    /// by content; `wenku doctor` lists the converters found.
     Import {
         /// Files and folders (read recursively).
         #[arg(required = true)]
@@ -100,6 +103,9 @@ enum Command {
     },
     /// Create a new site in DIR with a commented wenku.yaml and one report.
     Init { dir: PathBuf },
+    /// List the outside converters `wenku import` uses and whether each is
+    /// installed (LibreOffice, poppler, tesseract with its Chinese model).
+    Doctor,
     /// Search the archive's index (written by `wenku build`).
     ///
     /// Words must all appear; "quoted phrases" match exactly; -word excludes;
@@ -193,6 +199,9 @@ fn run() -> Result<ExitCode> {
             let failed = results.iter().any(|r| matches!(r.outcome, wenku::import::Outcome::Failed { .. }));
             return Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS });
         }
+        Command::Doctor => {
+            print_converters();
+        }
         Command::Check { root, drafts } => {
             let summary = build::check(&root, drafts)?;
             eprintln!(
@@ -285,6 +294,33 @@ fn print_passages(out: &mut impl Write, site: &build::LoadedSite, limit: usize) 
 }
 
 /// Imported reports whose metadata a person still has to confirm.
+/// `wenku doctor`: which formats `wenku import` can read on this machine.
+fn print_converters() {
+    use wenku::import::convert;
+    println!("wenku import reads text, Markdown, .docx, .odt, .html and .mht by itself; for the rest it uses:");
+    let mut missing = Vec::new();
+    for tool in convert::TOOLS {
+        match tool.find() {
+            Some(path) => println!("  found    {:<10} {}  ({})", tool.program, path.display(), tool.reads),
+            None => {
+                println!("  missing  {:<10} {}  (apt install {})", tool.program, tool.reads, tool.package);
+                missing.push(tool.package);
+            }
+        }
+    }
+    if convert::TESSERACT.find().is_some() {
+        if convert::ocr_language_installed() {
+            println!("  found    OCR model  {} (Simplified Chinese)", convert::OCR_LANGUAGE);
+        } else {
+            println!("  missing  OCR model  {} (apt install tesseract-ocr-chi-sim)", convert::OCR_LANGUAGE);
+            missing.push("tesseract-ocr-chi-sim");
+        }
+    }
+    if !missing.is_empty() {
+        println!("files that need a missing converter are reported as failed; the rest are imported.");
+    }
+}
+
 fn print_awaiting_review(waiting: &[(PathBuf, Vec<String>)]) {
     if waiting.is_empty() {
         return;

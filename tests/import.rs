@@ -153,7 +153,8 @@ fn a_word_file_keeps_headings_lists_and_tables() {
     assert!(run.success, "{}\n{}", run.stdout, run.stderr);
     let reports = imported(&site);
     let (path, text) = &reports[0];
-    assert_eq!(path, "content/imported/2021/发改委-2021-年度总结.md");
+    // Named after its title, whatever the file was called.
+    assert_eq!(path, "content/imported/2021/某市发展和改革委员会2021年度工作总结.md");
     let expected = "---
 title: \"某市发展和改革委员会2021年度工作总结\"
 body: \"某市发展和改革委员会\"
@@ -185,7 +186,7 @@ period: \"年度\"
     assert!(text.ends_with(body), "{text}");
     let build = site.run(&["build"]);
     assert!(build.success, "{}", build.stderr);
-    let page = site.page("/imported/2021/发改委-2021-年度总结/");
+    let page = site.page("/imported/2021/某市发展和改革委员会2021年度工作总结/");
     assert!(page.contains("<td>1200亿元</td>"), "the table renders");
 }
 
@@ -204,7 +205,7 @@ fn a_file_without_a_year_is_flagged_not_guessed() {
     let build = site.run(&["build"]);
     assert!(build.success, "{}", build.stderr);
     assert!(build.stderr.contains("1 reports await review"), "{}", build.stderr);
-    assert!(build.stderr.contains("说明.md: year"), "{}", build.stderr);
+    assert!(build.stderr.contains("区委直属机关工委工作要点.md: year"), "{}", build.stderr);
 }
 
 #[test]
@@ -213,9 +214,9 @@ fn imports_are_safe_to_repeat_and_never_overwrite() {
     site.write("inputs/a/2020总结.txt", REPORT);
     site.write("inputs/b/报告.md", "# 某县农业农村局2022年上半年工作总结\n\n## 一、工作进展\n\n粮食生产稳定。\n");
     site.write("inputs/c/old.doc", "binary");
-    site.write("inputs/c/scan.pdf", "%PDF");
-    site.write("inputs/c/photo.jpg", "jpeg");
-    site.write("inputs/c/broken.docx", "not a zip");
+    site.write("inputs/c/scan.pdf", "%PDF-1.4\nbroken");
+    site.write("inputs/c/data.csv", "a,b\n1,2\n");
+    site.write("inputs/c/bundle.zip", b"PK\x03\x04 not a document");
 
     // A dry run shows everything and writes nothing.
     let dry = import(&site, &["inputs", "--dry-run"]);
@@ -226,13 +227,14 @@ fn imports_are_safe_to_repeat_and_never_overwrite() {
     let first = import(&site, &["inputs"]);
     assert!(!first.success, "a failed file makes the exit status 1");
     let out = &first.stdout;
-    assert!(out.contains("imported 2, skipped 0, unsupported 3, failed 1"), "{out}");
-    assert!(out.contains("old.doc: the old binary Word format"), "{out}");
-    assert!(out.contains("scan.pdf: PDF is not read"), "{out}");
-    assert!(out.contains("photo.jpg: an image"), "{out}");
-    assert!(out.contains("broken.docx: not a Word .docx file"), "{out}");
+    // Formats are told by content: `old.doc` is no Word file, `bundle.zip` no document.
+    assert!(out.contains("imported 2, skipped 0, unsupported 2, failed 2"), "{out}");
+    assert!(out.contains("unsupported inputs/c/old.doc: not a report file"), "{out}");
+    assert!(out.contains("failed inputs/c/scan.pdf: pdftotext failed"), "{out}");
+    assert!(out.contains("unsupported inputs/c/data.csv: not a report file"), "{out}");
+    assert!(out.contains("failed inputs/c/bundle.zip: not a Word .docx file"), "{out}");
     let reports = imported(&site);
-    let md = reports.iter().find(|(p, _)| p.ends_with("报告.md")).expect("the Markdown file");
+    let md = reports.iter().find(|(p, _)| p.ends_with("某县农业农村局2022年上半年工作总结.md")).expect("the Markdown file");
     assert_eq!(field(&md.1, "period"), "上半年");
     assert_eq!(field(&md.1, "year"), "2022");
     assert!(md.1.contains("## 一、工作进展"), "{}", md.1);
@@ -240,21 +242,24 @@ fn imports_are_safe_to_repeat_and_never_overwrite() {
     // Again: recognised by checksum and skipped; nothing is touched.
     let before = common::snapshot(&site.root().join("content"));
     let again = import(&site, &["inputs/a", "inputs/b"]);
-    assert!(again.success);
+    assert!(again.success, "{}", again.stdout);
     assert!(again.stdout.contains("imported 0, skipped 2"), "{}", again.stdout);
     assert_eq!(common::snapshot(&site.root().join("content")), before);
 
     // --force imports it again under a new name.
     let forced = import(&site, &["inputs/a", "--force"]);
     assert!(forced.success);
-    assert!(site.root().join("content/imported/2020/2020总结-2.md").is_file(), "{}", forced.stdout);
-    assert_eq!(std::fs::read(site.root().join("content/imported/2020/2020总结.md")).unwrap(), before[0].1);
+    let named = "content/imported/2020/某区人大常委会党组2020年度工作总结";
+    assert!(site.root().join(format!("{named}-2.md")).is_file(), "{}", forced.stdout);
+    let first_copy = before.iter().find(|(p, _)| p.ends_with("某区人大常委会党组2020年度工作总结.md")).unwrap();
+    assert_eq!(std::fs::read(site.root().join(format!("{named}.md"))).unwrap(), first_copy.1);
 
     // Overrides win and are not flagged.
     let overridden =
         import(&site, &["inputs/a", "--force", "--body", "某区人民政府", "--level", "区县级", "--year", "2019"]);
     assert!(overridden.success);
-    let text = std::fs::read_to_string(site.root().join("content/imported/2019/2020总结.md")).unwrap();
+    let text = std::fs::read_to_string(site.root().join("content/imported/2019/某区人大常委会党组2020年度工作总结.md"))
+        .unwrap();
     assert_eq!(field(&text, "body"), "某区人民政府");
     assert_eq!(field(&text, "year"), "2019");
     assert!(site.run(&["build"]).success);
@@ -329,9 +334,10 @@ fn the_real_corpus_imports_cleanly() {
     for file in &files {
         let (year, body) = expected(file);
         let name = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let file_name = file.file_name().unwrap().to_string_lossy().into_owned();
         let (path, text) = reports
             .iter()
-            .find(|(p, _)| Path::new(p).file_stem().unwrap().to_string_lossy() == name)
+            .find(|(_, t)| field(t, "source").starts_with(&format!("{file_name} ")))
             .unwrap_or_else(|| panic!("{name} was not imported"));
         let title = field(text, "title");
         let place = name.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches(['年', '_']);
@@ -353,4 +359,93 @@ fn the_real_corpus_imports_cleanly() {
     let share = 1.0 - wrong.len() as f64 / files.len() as f64;
     eprintln!("title, year and body right for {:.1}% of {} files; wrong: {wrong:#?}", share * 100.0, files.len());
     assert!(share >= 0.95, "only {:.1}% right: {wrong:#?}", share * 100.0);
+}
+
+/// `../shared/bench`'s scripts, or `None` (said on stderr) without them.
+fn shared_bench() -> Option<PathBuf> {
+    let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench");
+    if !bench.join("make_pasted.py").is_file() {
+        eprintln!("skipped: ../shared/bench is not here");
+        return None;
+    }
+    Some(bench)
+}
+
+/// Generates pasted material with `generator`, imports it and scores the
+/// import with `check_pasted.py`: the share of files right on every count.
+fn pasted_score(generator: &Path, seed: &str) -> (f64, String) {
+    let site = TestSite::new();
+    let pasted = site.root().join("pasted");
+    let made = std::process::Command::new("python3")
+        .arg(generator)
+        .arg(&pasted)
+        .args(["--count", "200", "--seed", seed])
+        .output()
+        .expect("python3 runs the generator");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let run = import(&site, &["pasted", "--into", "content/imported"]);
+    assert!(run.stdout.contains("failed 0"), "{}", run.stdout);
+    assert!(site.run(&["build"]).success, "the imported material builds");
+    let bench = shared_bench().unwrap();
+    let checked = std::process::Command::new("python3")
+        .arg(bench.join("check_pasted.py"))
+        .arg(pasted.join("truth.json"))
+        .arg(site.root().join("content"))
+        .args(["--show", "20"])
+        .output()
+        .expect("python3 runs check_pasted.py");
+    let report = String::from_utf8_lossy(&checked.stdout).into_owned();
+    let share = report
+        .lines()
+        .find_map(|l| l.split_once("files right on every count (")?.1.strip_suffix("%)")?.parse::<f64>().ok())
+        .unwrap_or_else(|| panic!("no score in:\n{report}"));
+    (share, report)
+}
+
+/// Text pasted from materials websites: advertising, page furniture, hard
+/// line breaks, GB18030. The benchmark's own wording and another site's.
+#[test]
+fn pasted_material_is_imported_right_on_every_count() {
+    let Some(bench) = shared_bench() else { return };
+    let other = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/pasted_other_wording.py");
+    for (generator, seed) in [(bench.join("make_pasted.py"), "2020"), (other, "5")] {
+        let (share, report) = pasted_score(&generator, seed);
+        eprintln!("{}: {share:.1}%", generator.display());
+        assert!(share >= 95.0, "{}: only {share:.1}% right:\n{report}", generator.display());
+    }
+}
+
+/// `init`, then `import` of the whole real corpus, then `build`: green.
+#[test]
+fn a_new_site_accepts_what_it_imports() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !corpus.is_dir() {
+        eprintln!("skipped: ../shared/corpus is not here");
+        return;
+    }
+    let site = TestSite::new();
+    assert!(site.run(&["init", "site"]).success);
+    let root = site.root().join("site");
+    // An empty file and one of nothing but advertising are reported, not imported.
+    site.write("extra/empty.txt", "");
+    site.write("extra/ads.txt", "开通年卡会员，全站材料免费下载\n客服微信：wx12345\n更多范文请关注公众号\n");
+    let run = site.run(&[
+        "import",
+        corpus.to_str().unwrap(),
+        site.root().join("extra").to_str().unwrap(),
+        "--root",
+        root.to_str().unwrap(),
+        "--into",
+        "content/imported",
+    ]);
+    assert!(run.stdout.contains("failed extra/empty.txt") || run.stdout.contains("empty.txt: the file is empty"), "{}", run.stdout);
+    assert!(run.stdout.contains("ads.txt: no sentence of a report is left"), "{}", run.stdout);
+    // The provincial reports are there as .docx and as .txt: imported once.
+    assert!(run.stdout.contains("2025年上海市政府工作报告.txt: already imported as"), "{}", run.stdout);
+    assert!(!run.stdout.contains("未知机关"), "no made-up body:\n{}", run.stdout);
+    let build = site.run(&["build", "--root", root.to_str().unwrap()]);
+    assert!(build.success, "init → import → build:\n{}", build.stderr);
+    assert!(build.stderr.contains("reports await review"), "{}", build.stderr);
+    let check = site.run(&["check", "--root", root.to_str().unwrap()]);
+    assert!(check.success, "{}", check.stderr);
 }

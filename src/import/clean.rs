@@ -65,7 +65,9 @@ fn is_report_sentence(line: &str) -> bool {
 /// begins (a report sentence ends the search).
 pub fn title_position(lines: &[String]) -> Option<usize> {
     for (i, line) in lines.iter().enumerate().filter(|(_, l)| !l.is_empty()).take(TITLE_SEARCH) {
-        if is_title(line) {
+        // `…所作的` / `政府工作报告` / `。会议…`: a piece of a broken sentence.
+        let continued = lines.get(i + 1).is_some_and(|next| next.starts_with(CONTINUES));
+        if is_title(line) && !continued {
             return Some(i);
         }
         if is_report_sentence(line) {

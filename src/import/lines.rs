@@ -146,7 +146,7 @@ pub fn is_title(line: &str) -> bool {
     if char_count(line) > 60 || char_count(line) < 4 || line.contains(['。', '！', '？', '，', '!', '?']) {
         return false;
     }
-    if is_heading_text(line) || is_dateline(line) || is_article_meta(line) || clutter_score(line) >= 2 {
+    if is_heading_text(line) || is_dateline(line) || is_article_meta(line) || is_widget(line) || clutter_score(line) >= 2 {
         return false;
     }
     // `（草案）`, `（2020年）`: a note in brackets may close a title.
@@ -218,11 +218,19 @@ const WIDGET_PREFIXES: &[&str] = &[
 /// Page widgets, breadcrumbs, photo captions, link-list items.
 pub fn is_widget(line: &str) -> bool {
     WIDGETS.contains(&line)
+        || is_breadcrumb(line)
         || WIDGET_PREFIXES.iter().any(|p| line.starts_with(p))
         || line.ends_with(">>")
         || line.ends_with("》》")
         || (line.len() >= 24 && line.trim_end_matches([':', '：']).chars().all(|c| c.is_ascii_hexdigit()))
         || is_photo_credit(line)
+}
+
+/// `首页 > 工作总结`, `首页 » 政务公开 » 计划总结`: where a page sits.
+fn is_breadcrumb(line: &str) -> bool {
+    char_count(line) <= 60
+        && (line.starts_with("首页") || line.starts_with("网站首页") || line.contains(['>', '＞', '»', '›']))
+        && !ends_a_sentence(line)
 }
 
 /// `…。 贵州日报天眼新闻记者 李森 摄`: the caption of a photo on the page.
@@ -343,6 +351,7 @@ mod tests {
             "2020年度机关党建工作总结范文（精选5篇）",
             "工作总结",
             "一、2020年工作总结",
+            "首页 > 工作总结",
             "全年工作取得新进展，现将有关情况报告如下。",
         ] {
             assert!(!is_title(line), "{line}");

@@ -173,6 +173,13 @@ fn body_in_title(title: &str) -> Option<String> {
             .count()
             >= 2
     };
+    // `X会议关于Y的决议`: the meeting's body issued it.
+    if let Some(at) = title.find("关于").filter(|&at| at > 0) {
+        let issuer = organ_of_session(&trim(&title[..at]));
+        if is_name(&issuer) && years_in(&issuer).is_empty() {
+            return Some(full_body_name(&issuer));
+        }
+    }
     // What stands before the year names the body; without it, what stands
     // before the kind of report (`国务院政府工作报告`).
     let mut body = trim(&before);
@@ -185,7 +192,39 @@ fn body_in_title(title: &str) -> Option<String> {
     if kind == "政府工作报告" && !body.ends_with("政府") {
         body.push_str("政府");
     }
-    Some(full_body_name(&body))
+    Some(full_body_name(&organ_of_session(&body)))
+}
+
+/// `第十四届全国人民代表大会第二次会议` → `全国人民代表大会`: the body
+/// without the term and the session.
+fn organ_of_session(name: &str) -> String {
+    let numeral = |c: char| c.is_ascii_digit() || "一二三四五六七八九十百零〇".contains(c);
+    let mut name = name;
+    // `第十四届…`, `十三届…`.
+    let rest = name.strip_prefix('第').unwrap_or(name);
+    let digits: usize = rest.chars().take_while(|&c| numeral(c)).map(char::len_utf8).sum();
+    if digits > 0 && rest[digits..].starts_with('届') {
+        name = &rest[digits + '届'.len_utf8()..];
+    }
+    for ending in ["全体会议", "会议"] {
+        if let Some(before) = name.strip_suffix(ending)
+            && let Some(at) = before.rfind('第')
+            && before[at + '第'.len_utf8()..].trim_end_matches('次').chars().all(numeral)
+        {
+            name = &before[..at];
+            break;
+        }
+    }
+    name.to_owned()
+}
+
+/// The body named where a text without a title opens: `第十四届全国人民
+/// 代表大会第二次会议听取和审议了…` (a resolution).
+fn body_of_opening_session(opening: &str) -> Option<String> {
+    let first: String = opening.chars().take(60).collect();
+    let at = first.find("会议")?;
+    let organ = organ_of_session(&first[..at + "会议".len()]);
+    (organ.chars().count() >= 4 && organ != first[..at + "会议".len()]).then_some(organ)
 }
 
 /// The body of a report that names none, until someone fills it in.
@@ -236,9 +275,15 @@ fn body_in_text(front: &[String], text: &str) -> Option<String> {
         let end = rest.find(['，', ',', '向', '作', '。', '；', '\n']).unwrap_or(rest.len());
         let named = rest[..end].trim();
         let is_government = named.ends_with("国务院") || named.ends_with("政府");
-        if is_government && (2..=20).contains(&named.chars().count()) {
-            return Some(full_body_name(named));
+        // `我代表第十五届中央委员会向大会作报告`.
+        let is_committee = named.ends_with("委员会");
+        if (is_government || is_committee) && (2..=20).contains(&named.chars().count()) {
+            let organ = organ_of_session(named);
+            return Some(if organ == "中央委员会" { "中国共产党中央委员会".into() } else { full_body_name(&organ) });
         }
+    }
+    if let Some(organ) = body_of_opening_session(&opening) {
+        return Some(organ);
     }
     if front.iter().any(|l| l.contains("总理")) {
         return Some("国务院".to_owned());
@@ -256,7 +301,7 @@ pub fn level_of(body: &str, config: &Config) -> Option<String> {
     if !config.level_rules.is_empty() {
         return config.level_rules.iter().find(|r| body.contains(&r.contains)).map(|r| r.level.clone());
     }
-    let national = ["国务院", "全国", "中共中央", "中央", "国家", "中华人民共和国"];
+    let national = ["国务院", "全国", "中共中央", "中央", "国家", "中华人民共和国", "中国共产党中央", "中国共产党全国"];
     if national.iter().any(|n| body.starts_with(n)) {
         return Some("国家级".into());
     }
@@ -490,6 +535,11 @@ mod tests {
         assert_eq!(m.level, "省级");
         let m = title("区委直属机关工委2024年工作要点");
         assert_eq!((m.body.as_str(), m.level.as_str(), m.period.as_str()), ("区委直属机关工委", "区县级", "工作要点"));
+        let m = title("第十三届全国人民代表大会第四次会议关于政府工作报告的决议");
+        assert_eq!(m.body, "全国人民代表大会");
+        let m = title("关于X县人民政府2019年第三季度工作情况的报告");
+        assert_eq!((m.body.as_str(), m.period.as_str()), ("X县人民政府", "第三季度"));
+        assert_eq!(organ_of_session("第十四届全国人民代表大会常务委员会第五次会议"), "全国人民代表大会常务委员会");
         let m = title("二〇二六年甘肃省政府工作报告");
         assert_eq!(m.year, 2026);
         let m = title("某市生态环境局第三季度工作总结");

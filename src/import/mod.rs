@@ -138,8 +138,7 @@ pub fn import(options: &ImportOptions, config: &Config) -> anyhow::Result<Vec<Fi
     // Prepared a batch at a time in parallel and written in input order
     // (names stay the same from run to run): what is done is on disk even
     // if the run is stopped, and only a batch of reports is held at once.
-    let mut known = known_checksums(&options.root.join("content"));
-    let mut taken: HashSet<PathBuf> = HashSet::new();
+    let mut written = Written { known: known_checksums(&options.root.join("content")), ..Written::default() };
     let mut results = Vec::with_capacity(read.len());
     let batch = 4 * rayon::current_num_threads();
     let mut read = read.into_iter();
@@ -159,7 +158,7 @@ pub fn import(options: &ImportOptions, config: &Config) -> anyhow::Result<Vec<Fi
         for (input, prepared) in prepared {
             let outcome = match prepared {
                 Err(not_read) => not_read.into(),
-                Ok(p) => write(p, options, &mut known, &mut taken),
+                Ok(p) => write(p, options, &mut written),
             };
             results.push(FileResult { input, outcome });
         }
@@ -208,7 +207,11 @@ impl Source {
     /// The cleanable lines, for finding lines repeated across files.
     fn lines(&self) -> Vec<String> {
         let raw: Vec<String> = match self {
-            Source::Text { text, .. } | Source::Markdown { text, .. } => text.lines().map(str::to_owned).collect(),
+            Source::Text { text, .. } => text.lines().map(str::to_owned).collect(),
+            // A level-one heading is the title; the cleaner looks for it as text.
+            Source::Markdown { text, .. } => {
+                text.lines().map(|l| l.strip_prefix("# ").unwrap_or(l).to_owned()).collect()
+            }
             Source::Blocks { blocks, .. } => blocks
                 .iter()
                 .filter_map(|b| match b {
@@ -475,13 +478,48 @@ fn front_matter(p: &Prepared) -> String {
 }
 
 /// Writes one report under a name no other file has, unless already imported.
-fn write(
-    p: Prepared,
-    options: &ImportOptions,
-    known: &mut std::collections::HashMap<String, PathBuf>,
-    taken: &mut HashSet<PathBuf>,
-) -> Outcome {
-    if let Some(existing) = known.get(&p.checksum)
+/// What this import has written so far, and what the archive held.
+#[derive(Default)]
+struct Written {
+    /// Checksum of a source file → the report imported from it.
+    known: std::collections::HashMap<String, PathBuf>,
+    /// Paths given out in this run.
+    taken: HashSet<PathBuf>,
+    /// Reports of this run by title, year and body, with their paragraphs'
+    /// hashes: one report held as both .docx and .txt is imported once.
+    reports: std::collections::HashMap<(String, i32, String), Vec<(PathBuf, HashSet<u64>)>>,
+}
+
+/// The hashes of a report's paragraphs (of ten characters or more).
+fn paragraph_hashes(markdown: &str) -> HashSet<u64> {
+    markdown
+        .split("\n\n")
+        .map(|p| p.chars().filter(|c| c.is_alphanumeric()).collect::<String>())
+        .filter(|p| p.chars().count() >= 10)
+        .map(|p| crate::hash::hash_bytes(p.as_bytes()))
+        .collect()
+}
+
+/// The report of this run that has the same title, year and body and
+/// mostly the same paragraphs, if any.
+fn same_report<'a>(written: &'a Written, p: &Prepared, paragraphs: &HashSet<u64>) -> Option<&'a PathBuf> {
+    let key = (p.meta.title.clone(), p.meta.year, p.meta.body.clone());
+    written.reports.get(&key)?.iter().find_map(|(path, other)| {
+        let shared = paragraphs.intersection(other).count();
+        let smaller = paragraphs.len().min(other.len()).max(1);
+        (shared * 10 >= smaller * 8).then_some(path)
+    })
+}
+
+/// Writes one report under a name no other file has, unless already imported.
+fn write(p: Prepared, options: &ImportOptions, written: &mut Written) -> Outcome {
+    if let Some(existing) = written.known.get(&p.checksum)
+        && !options.force
+    {
+        return Outcome::Skipped { existing: existing.clone() };
+    }
+    let paragraphs = paragraph_hashes(&p.markdown);
+    if let Some(existing) = same_report(written, &p, &paragraphs)
         && !options.force
     {
         return Outcome::Skipped { existing: existing.clone() };
@@ -494,24 +532,26 @@ fn write(
         if p.meta.year > 0 { options.into.join(p.meta.year.to_string()) } else { options.into.join("unknown-year") };
     let mut path = folder.join(format!("{stem}.md"));
     let mut n = 2;
-    while path.exists() || taken.contains(&path) {
+    while path.exists() || written.taken.contains(&path) {
         path = folder.join(format!("{stem}-{n}.md"));
         n += 1;
     }
-    taken.insert(path.clone());
+    written.taken.insert(path.clone());
     let text = front_matter(&p) + &p.markdown;
     if !options.dry_run {
-        let written = std::fs::create_dir_all(&folder).and_then(|()| {
+        let result = std::fs::create_dir_all(&folder).and_then(|()| {
             // `create_new`: never replace a file that appeared meanwhile.
             use std::io::Write;
             let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path)?;
             file.write_all(text.as_bytes())
         });
-        if let Err(e) = written {
+        if let Err(e) = result {
             return Outcome::Failed { reason: format!("cannot write {}: {e}", path.display()) };
         }
-        known.insert(p.checksum.clone(), path.clone());
+        written.known.insert(p.checksum.clone(), path.clone());
     }
+    let key = (p.meta.title.clone(), p.meta.year, p.meta.body.clone());
+    written.reports.entry(key).or_default().push((path.clone(), paragraphs));
     Outcome::Imported { path, meta: p.meta, format: p.format }
 }
 

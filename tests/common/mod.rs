@@ -71,8 +71,18 @@ impl TestSite {
 
     /// Runs the real binary in the site folder.
     pub fn run(&self, args: &[&str]) -> Run {
-        let output =
-            Command::new(env!("CARGO_BIN_EXE_wenku")).args(args).current_dir(self.root()).output().expect("run wenku");
+        self.run_with_env(args, &[])
+    }
+
+    /// Runs the real binary with extra environment variables (e.g. a `PATH`
+    /// without a converter).
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_wenku"))
+            .args(args)
+            .envs(env.iter().copied())
+            .current_dir(self.root())
+            .output()
+            .expect("run wenku");
         Run {
             success: output.status.success(),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
