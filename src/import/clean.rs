@@ -91,10 +91,12 @@ fn is_tail_clutter(line: &str, across: &HashSet<String>) -> bool {
     }
     let score = clutter_score(line);
     if ends_a_sentence(line) {
-        // A closing notice such as `声明：本站资料仅供学习交流，如有侵权请联系删除。`.
-        char_count(line) <= 80 && score >= 4
+        // A closing notice such as `声明：本站资料仅供学习交流，如有侵权请联系删除。`,
+        // or a short call to the reader (`喜欢就点个“在看”吧！`).
+        (char_count(line) <= 80 && score >= 4) || (char_count(line) <= 20 && score >= 2)
     } else {
-        score >= 1 || is_title(line) || across.contains(line)
+        // `1. 2021年度工作总结`: an item of a list of other reports.
+        score >= 1 || is_title(without_list_number(line)) || across.contains(line)
     }
 }
 

@@ -166,6 +166,15 @@ fn is_cjk(c: char) -> bool {
     crate::search::analyzer::classify(c) == crate::search::analyzer::Class::Cjk
 }
 
+/// A line without its list number: `1. 2021年度工作总结` → `2021年度工作总结`.
+pub fn without_list_number(line: &str) -> &str {
+    let digits = line.chars().take_while(|c| c.is_ascii_digit()).count();
+    match line[digits..].strip_prefix(['.', '．', '、', ')', '）']) {
+        Some(rest) if digits > 0 && digits <= 2 => rest.trim_start(),
+        _ => line,
+    }
+}
+
 /// A line without a letter, digit or Chinese character: `======`, `★★★`,
 /// `—— · ——`.
 pub fn is_separator(line: &str) -> bool {
@@ -217,7 +226,11 @@ const WIDGET_PREFIXES: &[&str] = &[
 
 /// Page widgets, breadcrumbs, photo captions, link-list items.
 pub fn is_widget(line: &str) -> bool {
+    // `↑返回顶部`, `【下载】`: the same widgets with arrows or brackets around.
+    let bare = line.trim_matches(|c: char| "↑↓←→⇧⇩▲▼△▽^[]<>()（）|·•*#【】 ".contains(c));
+    let bare = if bare.is_empty() || bare == line { line } else { bare };
     WIDGETS.contains(&line)
+        || WIDGETS.contains(&bare)
         || is_breadcrumb(line)
         || WIDGET_PREFIXES.iter().any(|p| line.starts_with(p))
         || line.ends_with(">>")
@@ -302,7 +315,8 @@ pub fn clutter_words(line: &str) -> ClutterWords {
         "本站", "本网", "本平台", "小编", "站长", "网友", "会员", "vip", "年卡", "充值", "积分", "侵权", "转载",
         "倒卖", "盗版", "未经授权", "版权归", "版权所有", "下载", "原版", "可编辑", "word", "公众号", "回复", "获取",
         "领取", "范文", "模板", "精选", "合集", "大全", "客服", "售后", "打赏", "点赞", "订阅", "扫码", "二维码",
-        "专享", "免费", "优惠", "低价", "代写", "写作服务", "购买", "付费", "独家", "出处", "转发请", "私信",
+        "专享", "免费", "优惠", "低价", "代写", "写作服务", "购买", "付费", "独家", "出处", "转发请", "私信", "在看",
+        "一键三连", "评论区", "留言区",
     ];
     const WEAK: &[&str] = &[
         "整理", "上传", "发布", "浏览", "编辑", "来源", "分享", "收藏", "推荐", "更新", "精品", "原创", "首发", "仅供",
