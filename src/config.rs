@@ -109,16 +109,20 @@ impl Config {
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(e) => return Err(Diagnostic::new(&path, format!("cannot read the config: {e}"))),
+            Err(e) => {
+                return Err(Diagnostic::new(&path, format!("cannot read the config: {e}")).zh(format!("无法读取配置：{e}")));
+            }
         };
         let text = text.trim_start_matches('\u{feff}');
         if text.trim().is_empty() {
             return Ok(Config::default());
         }
         let config: Config = yaml::from_str(text).map_err(|e| {
-            let mut d = Diagnostic::new(&path, e.message.clone()).at(text, e.line, e.column);
+            let mut d = Diagnostic::new(&path, e.message.clone())
+                .at(text, e.line, e.column)
+                .zh(format!("wenku.yaml 有误：{}", e.message));
             if let Some(hint) = unknown_key_hint(&e.message, CONFIG_KEYS) {
-                d = d.hint(hint);
+                d = d.zh_hint(format!("可用的键：{}", CONFIG_KEYS.join("、"))).hint(hint);
             }
             d
         })?;
@@ -129,17 +133,23 @@ impl Config {
     fn validate(&self, path: &Path) -> Result<(), Diagnostic> {
         if self.paginate == 0 {
             return Err(Diagnostic::new(path, "`paginate` must be at least 1")
-                .hint("set `paginate: 50`, or remove the key for the default"));
+                .hint("set `paginate: 50`, or remove the key for the default")
+                .zh("`paginate` 至少为 1")
+                .zh_hint("设为 `paginate: 50`，或删去这个键用默认值"));
         }
         if self.max_report_mb == 0 {
             return Err(Diagnostic::new(path, "`max_report_mb` must be at least 1")
-                .hint("set `max_report_mb: 64`, or remove the key for the default"));
+                .hint("set `max_report_mb: 64`, or remove the key for the default")
+                .zh("`max_report_mb` 至少为 1")
+                .zh_hint("设为 `max_report_mb: 64`，或删去这个键用默认值"));
         }
         if let Some(range) = self.years
             && range.from > range.to
         {
             return Err(Diagnostic::new(path, "`years.from` is after `years.to`")
-                .hint("write the earliest year first, e.g. `years: {from: 2015, to: 2026}`"));
+                .hint("write the earliest year first, e.g. `years: {from: 2015, to: 2026}`")
+                .zh("`years.from` 晚于 `years.to`")
+                .zh_hint("先写较早的年份，例如 `years: {from: 2015, to: 2026}`"));
         }
         Ok(())
     }

@@ -18,6 +18,15 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// The offending line, shown under the location.
     pub source_line: Option<String>,
+    /// The message and hint in Chinese, for the browser overlay of a
+    /// Chinese site (the command line speaks English).
+    pub chinese: Option<Chinese>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chinese {
+    pub message: String,
+    pub hint: Option<String>,
 }
 
 impl Diagnostic {
@@ -29,6 +38,31 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             source_line: None,
+            chinese: None,
+        }
+    }
+
+    /// The message in Chinese.
+    pub fn zh(mut self, message: impl Into<String>) -> Self {
+        let hint = self.chinese.take().and_then(|c| c.hint);
+        self.chinese = Some(Chinese { message: message.into(), hint });
+        self
+    }
+
+    /// The hint in Chinese (after `zh`).
+    pub fn zh_hint(mut self, hint: impl Into<String>) -> Self {
+        if let Some(chinese) = &mut self.chinese {
+            chinese.hint = Some(hint.into());
+        }
+        self
+    }
+
+    /// The message and hint in the site's language: Chinese where the
+    /// diagnostic has it and the language is Chinese, else English.
+    pub fn text(&self, language: &str) -> (String, Option<String>) {
+        match &self.chinese {
+            Some(chinese) if language.starts_with("zh") => (chinese.message.clone(), chinese.hint.clone()),
+            _ => (self.message.clone(), self.hint.clone()),
         }
     }
 

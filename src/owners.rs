@@ -45,19 +45,21 @@ pub fn problems(site: &Site, content_dir: &Path) -> Vec<Diagnostic> {
             }
         }
         if let Some((route, what)) = SERVED_ROUTES.iter().find(|(route, _)| path.starts_with(route)) {
-            let (file, owner) = describe(site, content_dir, page);
+            let (file, owner, owner_zh) = describe(site, content_dir, page);
             problems.push(
                 Diagnostic::new(
                     &file,
                     format!("{owner} would be written to /{route}, which `wenku serve` uses for {what}"),
                 )
-                .hint(RENAME_HINT),
+                .hint(RENAME_HINT)
+                .zh(format!("{owner_zh}会写到 /{route}，而 `wenku serve` 用这个地址提供{}", served_in_chinese(route)))
+                .zh_hint(RENAME_HINT_ZH),
             );
         }
         if let Some(long) = path.split('/').find(|name| name.len() > MAX_NAME_BYTES)
             && too_long_reported.insert(long)
         {
-            let (file, owner) = describe(site, content_dir, page);
+            let (file, owner, owner_zh) = describe(site, content_dir, page);
             problems.push(
                 Diagnostic::new(
                     &file,
@@ -67,7 +69,13 @@ pub fn problems(site: &Site, content_dir: &Path) -> Vec<Diagnostic> {
                         shortened(long)
                     ),
                 )
-                .hint("shorten the file name, its `slug:`, or the `body`, `level` or `period` value"),
+                .hint("shorten the file name, its `slug:`, or the `body`, `level` or `period` value")
+                .zh(format!(
+                    "{owner_zh}的文件名会有 {} 字节（“{}”），文件系统最多允许 {MAX_NAME_BYTES} 字节",
+                    long.len(),
+                    shortened(long)
+                ))
+                .zh_hint("缩短文件名、`slug:`，或 `body`、`level`、`period` 的值"),
             );
         }
     }
@@ -76,40 +84,61 @@ pub fn problems(site: &Site, content_dir: &Path) -> Vec<Diagnostic> {
     problems
 }
 
+const RENAME_HINT_ZH: &str = "给报告设 `slug:` 或移动文件；顶层名称 index.html、404.html、atom.xml、sitemap.xml、search、passages、years、bodies、levels、periods、static、api、compare 和 __wenku 是站点自用的";
+
+/// What `wenku serve` answers on a route, in Chinese.
+fn served_in_chinese(route: &str) -> &'static str {
+    match route.trim_end_matches('/') {
+        "api" => "搜索接口",
+        "compare" => "任意两篇报告的对比",
+        _ => "实时刷新",
+    }
+}
+
 const RENAME_HINT: &str = "give the report a `slug:` or move its file; the top-level names index.html, 404.html, atom.xml, sitemap.xml, search, passages, years, bodies, levels, periods, static, api, compare and __wenku are the site's own";
 
 fn clash(site: &Site, content_dir: &Path, first: &Page, second: &Page, path: &str) -> Diagnostic {
-    let (first_file, first_owner) = describe(site, content_dir, first);
-    let (second_file, second_owner) = describe(site, content_dir, second);
+    let (first_file, first_owner, first_zh) = describe(site, content_dir, first);
+    let (second_file, second_owner, second_zh) = describe(site, content_dir, second);
     // Point at a report the user can change; the site's own pages cannot.
     let file =
         if matches!(second, Page::Report(_)) || first_file.as_os_str().is_empty() { second_file } else { first_file };
     Diagnostic::new(&file, format!("{first_owner} and {second_owner} would both be written to {path}"))
         .hint(RENAME_HINT)
+        .zh(format!("{first_zh}与{second_zh}会写到同一个地址 {path}"))
+        .zh_hint(RENAME_HINT_ZH)
 }
 
 /// The file to blame for a page (empty for the site's own pages) and what the
-/// page is, in words.
-fn describe(site: &Site, content_dir: &Path, page: &Page) -> (PathBuf, String) {
+/// page is, in English and in Chinese.
+fn describe(site: &Site, content_dir: &Path, page: &Page) -> (PathBuf, String, String) {
     let report_file = |i: usize| content_dir.join(&site.library.reports[i].source);
     // Named as the user sees it, whatever folder wenku was started in.
     let shown = |i: usize| Path::new("content").join(&site.library.reports[i].source).display().to_string();
+    let site_page = |en: &str, zh: &str| (PathBuf::new(), en.to_owned(), zh.to_owned());
     match page {
-        Page::Report(i) => (report_file(*i), format!("the report {}", shown(*i))),
-        Page::Compare(i) => (report_file(*i), format!("the comparison page of {}", shown(*i))),
+        Page::Report(i) => (report_file(*i), format!("the report {}", shown(*i)), format!("报告 {} ", shown(*i))),
+        Page::Compare(i) => {
+            (report_file(*i), format!("the comparison page of {}", shown(*i)), format!("{} 的对比页", shown(*i)))
+        }
         Page::TermList { kind, term, .. } => {
             let term = &site.library.taxonomy(*kind).terms[*term];
             let file = term.reports.first().map(|&i| report_file(i)).unwrap_or_default();
-            (file, format!("the {} list of “{}”", kind.title(), shortened(&term.name)))
+            let name = shortened(&term.name);
+            (file, format!("the {} list of “{name}”", kind.title()), format!("{}“{name}”的列表页", kind.title()))
         }
-        Page::TaxonomyIndex(kind) => (PathBuf::new(), format!("the site's {} overview", kind.title())),
-        Page::Home => (PathBuf::new(), "the home page".into()),
-        Page::Search => (PathBuf::new(), "the search page".into()),
-        Page::Passages => (PathBuf::new(), "the recurring-passages page".into()),
-        Page::NotFound => (PathBuf::new(), "the 404 page".into()),
-        Page::Feed => (PathBuf::new(), "the feed".into()),
-        Page::Sitemap => (PathBuf::new(), "the sitemap".into()),
-        Page::Static(path) => (PathBuf::from(path), format!("the static file {path}")),
+        Page::TaxonomyIndex(kind) => (
+            PathBuf::new(),
+            format!("the site's {} overview", kind.title()),
+            format!("站点的{}总览页", kind.title()),
+        ),
+        Page::Home => site_page("the home page", "首页"),
+        Page::Search => site_page("the search page", "搜索页"),
+        Page::Passages => site_page("the recurring-passages page", "重复段落页"),
+        Page::NotFound => site_page("the 404 page", "404 页"),
+        Page::Feed => site_page("the feed", "订阅源"),
+        Page::Sitemap => site_page("the sitemap", "站点地图"),
+        Page::Static(path) => (PathBuf::from(path), format!("the static file {path}"), format!("静态文件 {path} ")),
     }
 }
 

@@ -308,6 +308,10 @@ fn search_page_finds_wording_with_marks_chart_facets_and_keyboard_then_pages_rel
     let overlay = text_of(&tab, "#wenku-error-overlay");
     let rel = format!("content{}.md", page_path.trim_end_matches('/'));
     assert!(overlay.contains(&format!("{rel}:")), "names the file and line: {overlay}");
+    // A Chinese site's overlay speaks Chinese (the command line stays English).
+    assert!(overlay.contains("构建失败") && overlay.contains("错误：YAML 格式有误"), "{overlay}");
+    assert!(overlay.contains("提示：检查这一行的缩进和引号"), "{overlay}");
+    assert!(!overlay.contains("error:") && !overlay.contains("help:"), "{overlay}");
     screenshot(&tab, "error-overlay.png");
     std::fs::write(&file, &good).unwrap();
     wait_for(

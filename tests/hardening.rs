@@ -409,7 +409,10 @@ mod server {
         let site = built_sample();
         let server = Server::start(site.root(), &["--no-build"]);
         for target in ["secret.txt", "evil.example:80", "*"] {
-            assert_eq!(request(server.addr, "GET", target, &[]).status, 400, "{target}");
+            let response = request(server.addr, "GET", target, &[]);
+            assert_eq!(response.status, 400, "{target}");
+            // In the site's language (the sample is zh-CN).
+            assert!(response.text().contains("请求的地址不是本站的路径"), "{target}: {}", response.text());
         }
         assert_eq!(server.get("/").status, 200);
     }

@@ -60,13 +60,17 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     if text.trim().is_empty() {
         return Err(Diagnostic::new(path, "the file is empty")
             .at(text, 1, 1)
-            .hint(format!("a report starts with front matter, then Markdown:\n{EXAMPLE}")));
+            .hint(format!("a report starts with front matter, then Markdown:\n{EXAMPLE}"))
+            .zh("文件是空的")
+            .zh_hint(format!("报告以前置元数据开头，其后是 Markdown 正文：\n{EXAMPLE}")));
     }
     let first_line = text.lines().next().unwrap_or("");
     if first_line.trim_end() != "---" {
         return Err(Diagnostic::new(path, "the file has no front matter")
             .at(text, 1, 1)
-            .hint(format!("start the file with a `---` line, the report's fields, and another `---`:\n{EXAMPLE}")));
+            .hint(format!("start the file with a `---` line, the report's fields, and another `---`:\n{EXAMPLE}"))
+            .zh("文件没有前置元数据")
+            .zh_hint(format!("文件应以一行 `---` 开头，接着是报告的各字段，再以一行 `---` 结束：\n{EXAMPLE}")));
     }
     let yaml_start = first_line.len() + 1;
     let mut offset = yaml_start;
@@ -79,7 +83,9 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     }
     Err(Diagnostic::new(path, "the front matter is never closed")
         .at(text, 1, 1)
-        .hint("add a line with only `---` after the last field, before the report's text"))
+        .hint("add a line with only `---` after the last field, before the report's text")
+        .zh("前置元数据没有结束")
+        .zh_hint("在最后一个字段之后、正文之前加一行 `---`"))
 }
 
 /// Parses and validates the front matter. `text` is the whole file, for quoting.
@@ -89,7 +95,9 @@ pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<
         return Err(vec![
             Diagnostic::new(path, format!("the front matter nests more than {MAX_NESTING} levels deep"))
                 .at(text, line + line_offset, column)
-                .hint(format!("a report's fields are flat `key: value` lines (lists one level deep):\n{EXAMPLE}")),
+                .hint(format!("a report's fields are flat `key: value` lines (lists one level deep):\n{EXAMPLE}"))
+                .zh(format!("前置元数据嵌套超过 {MAX_NESTING} 层"))
+                .zh_hint(format!("报告的字段是平铺的 `键: 值` 行（列表只有一层）：\n{EXAMPLE}")),
         ]);
     }
     let mapping: Mapping = if split.yaml.trim().is_empty() {
@@ -101,7 +109,9 @@ pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<
                 return Err(vec![
                     Diagnostic::new(path, "the front matter is not a list of `key: value` lines")
                         .at(text, split.yaml_line, 1)
-                        .hint(format!("write one field per line:\n{EXAMPLE}")),
+                        .hint(format!("write one field per line:\n{EXAMPLE}"))
+                        .zh("前置元数据不是 `键: 值` 形式的行")
+                        .zh_hint(format!("每行写一个字段：\n{EXAMPLE}")),
                 ]);
             }
             Err(e) => {
@@ -112,7 +122,9 @@ pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<
                 return Err(vec![
                     Diagnostic::new(path, format!("invalid YAML: {}", e.message))
                         .at(text, line + line_offset, column)
-                        .hint("check the indentation and quoting on this line; a value with `:` or `#` needs quotes"),
+                        .hint("check the indentation and quoting on this line; a value with `:` or `#` needs quotes")
+                        .zh(format!("YAML 格式有误：{}", e.message))
+                        .zh_hint("检查这一行的缩进和引号；含有 `:` 或 `#` 的值要加引号"),
                 ]);
             }
         }
@@ -157,6 +169,10 @@ pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<
             format!("year {year} is outside the archive's range {}–{}", range.from, range.to),
             format!("check the year, or widen `years` in wenku.yaml (now from {} to {})", range.from, range.to),
         );
+        fields.in_chinese(
+            format!("年份 {year} 不在文库的范围 {}–{} 内", range.from, range.to),
+            format!("核对年份，或在 wenku.yaml 中放宽 `years`（现为 {} 至 {}）", range.from, range.to),
+        );
     }
     if let Some(date) = &date
         && !is_iso_date(date)
@@ -166,6 +182,7 @@ pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<
             format!("`date` is not a date: {date:?}"),
             "write it as YYYY-MM-DD, e.g. `date: 2021-12-28`",
         );
+        fields.in_chinese(format!("`date` 不是有效日期：{date:?}"), "写成 YYYY-MM-DD，例如 `date: 2021-12-28`");
     }
     if let Some(slug) = &slug
         && (slug.trim().is_empty() || slug.contains(['/', '\\']))
@@ -175,10 +192,12 @@ pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<
             format!("`slug` cannot be used in a URL: {slug:?}"),
             "use a name without `/`, e.g. `slug: 2021-annual`",
         );
+        fields.in_chinese(format!("`slug` 不能用在网址中：{slug:?}"), "用不含 `/` 的名字，例如 `slug: 2021-annual`");
     }
     for (name, value) in [("title", &title), ("body", &body), ("level", &level), ("period", &period)] {
         if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
             fields.error(name, format!("`{name}` is empty"), format!("give it a value, e.g. `{}`", example_of(name)));
+            fields.in_chinese(format!("`{name}` 是空的"), format!("填上值，例如 `{}`", example_of(name)));
         }
     }
 
@@ -237,6 +256,13 @@ impl Fields<'_> {
         self.errors.push(diagnostic);
     }
 
+    /// The Chinese of the problem just added.
+    fn in_chinese(&mut self, message: impl Into<String>, hint: impl Into<String>) {
+        if let Some(last) = self.errors.pop() {
+            self.errors.push(last.zh(message).zh_hint(hint));
+        }
+    }
+
     fn located(&self, message: impl Into<String>, line: usize, column: usize) -> Diagnostic {
         let source_line = self.lines.get(line.saturating_sub(1)).copied().unwrap_or("");
         Diagnostic::new(self.path, message).at_line(line, column, source_line)
@@ -252,12 +278,21 @@ impl Fields<'_> {
             if known.contains(&name.as_str()) {
                 continue;
             }
-            let hint = match closest(&name, known.iter().copied()) {
+            let best = closest(&name, known.iter().copied());
+            let hint = match best {
                 Some(k) => format!("did you mean `{k}`? (allowed: {})", known.join(", ")),
                 None => format!("remove it; allowed fields are {}", known.join(", ")),
             };
+            let zh_hint = match best {
+                Some(k) => format!("是不是 `{k}`？（可用字段：{}）", known.join("、")),
+                None => format!("删去它；可用字段是 {}", known.join("、")),
+            };
             let (line, _) = self.positions.get(&name).copied().unwrap_or((1, 1));
-            let diagnostic = self.located(format!("unknown field `{name}`"), line, 1).hint(hint);
+            let diagnostic = self
+                .located(format!("unknown field `{name}`"), line, 1)
+                .hint(hint)
+                .zh(format!("未知字段 `{name}`"))
+                .zh_hint(zh_hint);
             self.errors.push(diagnostic);
         }
     }
@@ -266,7 +301,9 @@ impl Fields<'_> {
         if self.mapping.get(key).is_none_or(Value::is_null) {
             let diagnostic = self
                 .located(format!("missing required field `{key}`"), 1, 1)
-                .hint(format!("add a line such as `{}` to the front matter", example_of(key)));
+                .hint(format!("add a line such as `{}` to the front matter", example_of(key)))
+                .zh(format!("缺少必填字段 `{key}`"))
+                .zh_hint(format!("在前置元数据中加一行，例如 `{}`", example_of(key)));
             self.errors.push(diagnostic);
             return None;
         }
@@ -281,6 +318,8 @@ impl Fields<'_> {
             Err(_) => {
                 let (message, hint) = type_problem(key, &shown);
                 self.error(key, message, hint);
+                let (message, hint) = type_problem_in_chinese(key, &shown);
+                self.in_chinese(message, hint);
                 None
             }
         }
@@ -291,11 +330,17 @@ impl Fields<'_> {
         if allowed.is_empty() || allowed.iter().any(|a| a == value) {
             return;
         }
-        let hint = match closest(value, allowed.iter().map(String::as_str)) {
+        let best = closest(value, allowed.iter().map(String::as_str));
+        let hint = match best {
             Some(best) => format!("did you mean `{best}`? allowed in wenku.yaml: {}", allowed.join("、")),
             None => format!("use one of {}, or add it to `{key}` lists in wenku.yaml", allowed.join("、")),
         };
         self.error(key, format!("`{key}` value `{value}` is not in the archive's list"), hint);
+        let zh_hint = match best {
+            Some(best) => format!("是不是 `{best}`？wenku.yaml 允许：{}", allowed.join("、")),
+            None => format!("从 {} 中选一个，或把它加到 wenku.yaml 的列表中", allowed.join("、")),
+        };
+        self.in_chinese(format!("`{key}` 的值 `{value}` 不在文库的列表中"), zh_hint);
     }
 }
 
@@ -314,6 +359,18 @@ fn type_problem(key: &str, shown: &str) -> (String, String) {
         _ => (
             format!("`{key}` must be text, found {shown}"),
             format!("put the value in quotes, e.g. `{key}: \"{}\"`", shown.trim_matches('"')),
+        ),
+    }
+}
+
+fn type_problem_in_chinese(key: &str, shown: &str) -> (String, String) {
+    match key {
+        "year" => (format!("`year` 应是整数，现为 {shown}"), "用阿拉伯数字写年份，例如 `year: 2020`".into()),
+        "draft" => (format!("`draft` 应是 true 或 false，现为 {shown}"), "写 `draft: true` 或 `draft: false`".into()),
+        "tags" | "review" => (format!("`{key}` 应是列表，现为 {shown}"), format!("写成 `{key}: [第一项, 第二项]`")),
+        _ => (
+            format!("`{key}` 应是文字，现为 {shown}"),
+            format!("给值加上引号，例如 `{key}: \"{}\"`", shown.trim_matches('"')),
         ),
     }
 }

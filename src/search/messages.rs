@@ -94,6 +94,10 @@ pub enum Problem {
     Busy,
     TooSlow,
     Failed,
+    /// The server's own refusals, outside search: a request target that is
+    /// not a path, a page that could not be read.
+    BadTarget,
+    PageUnreadable,
 }
 
 /// The message and the help for `problem` in `language`.
@@ -264,6 +268,12 @@ pub fn text(problem: &Problem, language: Language) -> (String, String) {
         (TooSlow, Chinese) => pair("搜索用时过长".into(), "加上更多词语或 year:2020 这样的筛选来缩小范围".into()),
         (Failed, English) => pair("the search failed".into(), "try another query".into()),
         (Failed, Chinese) => pair("搜索出错".into(), "请换一个查询再试".into()),
+        (BadTarget, English) => {
+            pair("the request target is not a path of this site".into(), "ask for a path starting with /".into())
+        }
+        (BadTarget, Chinese) => pair("请求的地址不是本站的路径".into(), "请求以 / 开头的路径".into()),
+        (PageUnreadable, English) => pair("the page could not be read".into(), "reload the page".into()),
+        (PageUnreadable, Chinese) => pair("无法读取这个页面".into(), "请刷新页面".into()),
     }
 }
 

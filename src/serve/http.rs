@@ -19,6 +19,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
 use super::{AppState, api, compare, live};
+use crate::search::messages::Problem;
 
 /// Largest HTML page the live-reload script is added to.
 const MAX_INJECTED_PAGE: usize = 64 * 1024 * 1024;
@@ -48,7 +49,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         let target = state.base.clone();
         Router::new().nest_service(&base, site).fallback(move || async move { Redirect::temporary(&target) })
     };
-    app.layer(CompressionLayer::new()).layer(middleware::from_fn(guard_request_target))
+    app.layer(CompressionLayer::new()).layer(middleware::from_fn_with_state(state, guard_request_target))
 }
 
 /// Only origin-form targets (`/path`) reach the site. `GET secret.txt` (no
@@ -56,10 +57,10 @@ pub fn router(state: Arc<AppState>) -> Router {
 /// `/evil.example`: a folder of that name would otherwise be redirected to
 /// `//evil.example/`, which browsers take for another host. And no redirect
 /// ever leaves the site, whatever answered it.
-async fn guard_request_target(mut request: Request, next: Next) -> Response {
+async fn guard_request_target(State(state): State<Arc<AppState>>, mut request: Request, next: Next) -> Response {
     let uri = request.uri();
     if uri.scheme().is_none() && (uri.authority().is_some() || !uri.path().starts_with('/')) {
-        return (StatusCode::BAD_REQUEST, "the request target must be a path starting with /").into_response();
+        return plain_problem(&state, StatusCode::BAD_REQUEST, Problem::BadTarget);
     }
     let path = uri.path();
     if path.starts_with("//") || path.starts_with("/\\") {
@@ -70,7 +71,7 @@ async fn guard_request_target(mut request: Request, next: Next) -> Response {
         };
         match with_query.parse() {
             Ok(uri) => *request.uri_mut() = uri,
-            Err(_) => return (StatusCode::BAD_REQUEST, "the request target is not a valid path").into_response(),
+            Err(_) => return plain_problem(&state, StatusCode::BAD_REQUEST, Problem::BadTarget),
         }
     }
     let mut response = next.run(request).await;
@@ -102,6 +103,12 @@ async fn utf8_content_types(mut response: Response) -> Response {
     response
 }
 
+/// A refusal of the server itself, as plain text in the site's language.
+fn plain_problem(state: &AppState, status: StatusCode, problem: Problem) -> Response {
+    let (message, help) = crate::search::messages::text(&problem, state.language);
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{message}\n{help}\n")).into_response()
+}
+
 /// While watching, every HTML page loads the live-reload script. The page
 /// on disk stays as a build writes it; the script is added on the way out.
 async fn inject_live_reload(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
@@ -121,7 +128,7 @@ async fn inject_live_reload(State(state): State<Arc<AppState>>, request: Request
     }
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_INJECTED_PAGE).await else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be read").into_response();
+        return plain_problem(&state, StatusCode::INTERNAL_SERVER_ERROR, Problem::PageUnreadable);
     };
     let tag = format!("<script src=\"{}__wenku/live.js\"></script>", state.base);
     let html = String::from_utf8_lossy(&bytes);

@@ -12,7 +12,7 @@
     return a.pathname === location.pathname;
   }
 
-  function showErrors(errors) {
+  function showErrors(errors, text) {
     if (!overlay) {
       overlay = document.createElement("div");
       overlay.id = "wenku-error-overlay";
@@ -24,7 +24,7 @@
     }
     overlay.textContent = "";
     var title = document.createElement("h2");
-    title.textContent = "构建失败：仍显示上一次成功构建的页面（修正后自动刷新）";
+    title.textContent = text.title;
     title.style.cssText = "font-size:1.2em;color:#ff8a80;margin:0 0 1em";
     overlay.appendChild(title);
     errors.forEach(function (e) {
@@ -33,9 +33,9 @@
       block.style.cssText = "margin:0 0 1.5em";
       var where = e.file + (e.line ? ":" + e.line + ":" + e.column : "");
       block.textContent =
-        "error: " + e.message + "\n  --> " + where +
+        text.error + e.message + "\n  --> " + where +
         (e.source_line ? "\n   | " + e.source_line : "") +
-        (e.hint ? "\n  = help: " + e.hint : "");
+        (e.hint ? "\n  = " + text.help + e.hint : "");
       overlay.appendChild(block);
     });
   }
@@ -58,7 +58,7 @@
       restored = false;
       seen = status.generation;
       if (kind === "broken") {
-        showErrors(status.errors);
+        showErrors(status.errors, status.text);
         return;
       }
       // Back from the cache after rebuilds it did not hear of: any of them

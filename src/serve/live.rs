@@ -36,9 +36,43 @@ pub struct Problem {
     pub source_line: Option<String>,
 }
 
+/// The overlay's own words, in the site's language (labels end with their
+/// punctuation: `错误：`, `error: `).
+#[derive(Debug, Clone, Serialize)]
+pub struct OverlayText {
+    pub title: &'static str,
+    pub error: &'static str,
+    pub help: &'static str,
+}
+
+impl OverlayText {
+    pub fn of(language: crate::search::messages::Language) -> OverlayText {
+        match language {
+            crate::search::messages::Language::Chinese => OverlayText {
+                title: "构建失败：仍显示上一次成功构建的页面（修正后自动刷新）",
+                error: "错误：",
+                help: "提示：",
+            },
+            crate::search::messages::Language::English => OverlayText {
+                title: "The build failed: the last good build is still shown (it reloads once fixed)",
+                error: "error: ",
+                help: "help: ",
+            },
+        }
+    }
+}
+
+impl Default for OverlayText {
+    fn default() -> Self {
+        OverlayText::of(crate::search::messages::Language::Chinese)
+    }
+}
+
 /// The outcome of the latest rebuild.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Status {
+    /// The overlay's words.
+    pub text: OverlayText,
     /// Counts rebuilds, good or bad; tests wait for it to move.
     pub generation: u64,
     /// Empty after a good rebuild.
@@ -63,14 +97,14 @@ const MAX_STREAMS: usize = 64;
 
 impl Default for Live {
     fn default() -> Self {
-        Live::new()
+        Live::new(crate::search::messages::Language::Chinese)
     }
 }
 
 impl Live {
-    pub fn new() -> Live {
+    pub fn new(language: crate::search::messages::Language) -> Live {
         Live {
-            status: RwLock::new(Status::default()),
+            status: RwLock::new(Status { text: OverlayText::of(language), ..Status::default() }),
             events: broadcast::channel(64).0,
             streams: std::sync::Mutex::new(Default::default()),
             evicted: tokio::sync::watch::channel(0).0,
@@ -133,18 +167,21 @@ impl Drop for StreamGuard {
 }
 
 /// Every problem of a failed rebuild, with paths relative to the site.
-pub fn problems(error: &anyhow::Error, root: &std::path::Path) -> Vec<Problem> {
+pub fn problems(error: &anyhow::Error, root: &std::path::Path, language: &str) -> Vec<Problem> {
     match error.downcast_ref::<Diagnostics>() {
         Some(diagnostics) => diagnostics
             .0
             .iter()
-            .map(|d| Problem {
-                file: d.path.strip_prefix(root).unwrap_or(&d.path).display().to_string(),
-                line: d.line,
-                column: d.column,
-                message: d.message.clone(),
-                hint: d.hint.clone(),
-                source_line: d.source_line.clone(),
+            .map(|d| {
+                let (message, hint) = d.text(language);
+                Problem {
+                    file: d.path.strip_prefix(root).unwrap_or(&d.path).display().to_string(),
+                    line: d.line,
+                    column: d.column,
+                    message,
+                    hint,
+                    source_line: d.source_line.clone(),
+                }
             })
             .collect(),
         None => vec![Problem {

@@ -78,7 +78,7 @@ impl AppState {
             language: crate::search::messages::Language::of(&config.language),
             search: RwLock::new(Err(String::new())),
             search_slots: tokio::sync::Semaphore::new(slots),
-            live: watching.then(|| Arc::new(live::Live::new())),
+            live: watching.then(|| Arc::new(live::Live::new(crate::search::messages::Language::of(&config.language)))),
             sources: RwLock::new(HashMap::new()),
         };
         state.reopen_index();

@@ -120,7 +120,7 @@ fn rebuild_loop(
                 live.publish(rebuilt.pages, Vec::new());
             }
             Err(error) => {
-                let problems = live::problems(&error, &root);
+                let problems = live::problems(&error, &root, &site.site.config.language);
                 eprintln!("rebuild failed; still serving the last good site:");
                 match error.downcast_ref::<crate::diagnostics::Diagnostics>() {
                     Some(d) => eprintln!("{d}"),
