@@ -257,8 +257,10 @@ pub fn join_broken_lines(lines: Vec<String>, stands_alone: impl Fn(&str) -> bool
             let continues = line.starts_with(CONTINUES)
                 || (previous_open && !after_blank && !is_heading_text(&line) && !stands_alone(&line));
             if continues {
-                let needs_space = previous.ends_with(|c: char| c.is_ascii_alphanumeric())
-                    && line.starts_with(|c: char| c.is_ascii_alphanumeric());
+                // Latin words broken at a line end get their space back; a
+                // number broken (`超2` / `000个`) does not.
+                let needs_space = previous.ends_with(|c: char| c.is_ascii_alphabetic())
+                    && line.starts_with(|c: char| c.is_ascii_alphabetic());
                 if needs_space {
                     previous.push(' ');
                 }

@@ -92,7 +92,11 @@ pub fn is_heading_text(line: &str) -> bool {
 
 /// A line naming the date and occasion: `——2025年1月15日在…会议上`.
 pub fn is_dateline(line: &str) -> bool {
-    let dashed = line.starts_with(['—', '-', '－']) && line.chars().any(|c| c.is_alphanumeric());
+    // `——2025年1月15日在…`, `——在…会议上的讲话`; not a `——经济运行稳中有进。…`
+    // paragraph of a list.
+    let dashed = line.starts_with(['—', '-', '－'])
+        && !line.contains('。')
+        && ["年", "日", "会", "在"].iter().any(|w| line.contains(w));
     let occasion =
         line.contains("会议上") || line.contains("大会上") || (line.contains("日在") && line.contains("会议"));
     (dashed && char_count(line) <= 80 && !is_page_furniture(line))
@@ -344,6 +348,8 @@ mod tests {
         assert_eq!(heading_level("（一）坚持党的领导。全年召开党组会议12次，研究重大事项35项。"), None);
         assert_eq!(heading_level("十年来，我们坚持稳中求进"), None);
         assert_eq!(heading_level("6.5%"), None);
+        assert!(is_dateline("——2025年1月15日在北京市第十六届人民代表大会第三次会议上"));
+        assert!(!is_dateline("——经济运行稳中有进。地区生产总值超过2.5万亿元"));
     }
 
     #[test]
