@@ -123,7 +123,7 @@ def main():
         for fmt, d in fmt_dirs.items():
             files = sorted(p for p in d.iterdir() if p.is_file())
             seconds, out = timed_import(files, site)
-            ok = len(re.findall(r"^imported ", out, re.M))
+            ok = len(re.findall(r"^imported .* \(", out, re.M))
             print(f"{fmt:<8} {ok:>5} {seconds:>8.2f} {seconds / max(ok, 1):>7.2f}")
 
         # OCR accuracy: the scan's text against the text layer of the same page.

@@ -188,7 +188,9 @@ fn ocr(image: &Path, work: &Path) -> Result<Vec<String>, String> {
             "needs tesseract's Chinese model `{OCR_LANGUAGE}`, which is not installed: apt install tesseract-ocr-chi-sim"
         ));
     }
-    command.arg(image).arg("stdout").args(["-l", OCR_LANGUAGE]);
+    // One thread per page: files are read side by side already, and
+    // tesseract's own threads only contend with them.
+    command.arg(image).arg("stdout").args(["-l", OCR_LANGUAGE]).env("OMP_THREAD_LIMIT", "1");
     let text = run(command, "tesseract", work)?;
     let mut lines = Vec::new();
     for line in String::from_utf8_lossy(&text).lines() {
