@@ -53,7 +53,7 @@ pub fn repeated_across_files(files: &[&[String]]) -> HashSet<String> {
 /// Headings, datelines and salutations recur across a collection's files
 /// because they are its structure, not its boilerplate.
 fn is_structure(line: &str) -> bool {
-    is_heading_text(line) || is_dateline(line) || is_salutation(line)
+    is_heading_text(line) || is_dateline(line) || is_salutation(line) || is_speaker_line(line)
 }
 
 /// A sentence that the report, not the website around it, would write.
@@ -117,7 +117,12 @@ fn is_body_clutter(line: &str, across: &HashSet<String>) -> bool {
 
 /// Clutter right under the title: page metadata and promotions.
 fn is_front_clutter(line: &str, across: &HashSet<String>) -> bool {
-    is_article_meta(line)
+    // When the page was posted (`2024-03-01 10:22`), ratings (`★★★★☆`).
+    let posted = is_timestamp(line) && line.contains([':', '：', '时']);
+    let decorated = !ends_a_sentence(line) && line.contains(['★', '☆', '◆', '◇', '■', '●', '|', '丨']);
+    posted
+        || decorated
+        || is_article_meta(line)
         || across.contains(line)
         || is_separator(line)
         || has_contact_details(line)
@@ -135,8 +140,10 @@ fn is_front_clutter(line: &str, across: &HashSet<String>) -> bool {
         }
 }
 
-/// Short non-sentence lines seen twice or more in one file's body: running
-/// page headers and footers.
+/// Short non-sentence lines seen three times or more in one file's body,
+/// or twice with a word of advertising: running page headers and footers.
+/// (A wiki link's text broken onto its own line repeats too: see
+/// `is_running_header`.)
 fn repeated_within(lines: &[String]) -> HashSet<String> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for line in lines {
@@ -144,7 +151,20 @@ fn repeated_within(lines: &[String]) -> HashSet<String> {
             *counts.entry(line).or_default() += 1;
         }
     }
-    counts.into_iter().filter(|&(_, n)| n >= 2).map(|(line, _)| line.to_owned()).collect()
+    counts
+        .into_iter()
+        .filter(|&(line, n)| n >= 3 || (n == 2 && clutter_score(line) >= 1))
+        .map(|(line, _)| line.to_owned())
+        .collect()
+}
+
+/// A repeated line is a running header unless it carries on a broken
+/// sentence: the line before is open, or the next starts with punctuation.
+fn is_running_header(lines: &[String], i: usize) -> bool {
+    let before = lines[..i].iter().rev().find(|l| !l.is_empty());
+    let continues_previous = before.is_some_and(|p| !is_sentence(p) && !is_structure(p) && !is_title(p));
+    let continued = lines.get(i + 1).is_some_and(|n| n.starts_with(CONTINUES));
+    !continues_previous && !continued
 }
 
 /// Finds the title and drops everything that is not the report. `lines`
@@ -172,11 +192,20 @@ pub fn remove_boilerplate(mut lines: Vec<String>, across: &HashSet<String>) -> C
         }
         None => {
             let first_sentence = lines.iter().position(|l| is_report_sentence(l)).unwrap_or(lines.len());
-            let mut i = 0;
-            lines.retain(|l| {
-                i += 1;
-                i > first_sentence || !(across.contains(l) || clutter_score(l) >= 2)
-            });
+            // The speaker's name under `国务院总理` is no boilerplate,
+            // however many reports of theirs the import holds.
+            let keep: Vec<bool> = (0..lines.len())
+                .map(|i| {
+                    let l = &lines[i];
+                    let after_speaker = lines[..i].iter().rev().find(|p| !p.is_empty()).is_some_and(|p| is_speaker_line(p));
+                    i >= first_sentence
+                        || is_structure(l)
+                        || (after_speaker && char_count(l) <= 4)
+                        || !(across.contains(l) || clutter_score(l) >= 2)
+                })
+                .collect();
+            let mut flags = keep.into_iter();
+            lines.retain(|_| flags.next().unwrap_or(true));
             None
         }
     };
@@ -185,7 +214,8 @@ pub fn remove_boilerplate(mut lines: Vec<String>, across: &HashSet<String>) -> C
     let mut front_end = 0;
     while front_end < lines.len().min(8) {
         let line = &lines[front_end];
-        if line.is_empty() || is_dateline(line) || is_speaker_line(line) || is_timestamp(line) {
+        let after_speaker = lines[..front_end].iter().rev().find(|p| !p.is_empty()).is_some_and(|p| is_speaker_line(p));
+        if is_dateline(line) || is_speaker_line(line) || (after_speaker && char_count(line) <= 4 && !line.is_empty()) {
             front_end += 1;
         } else if is_front_clutter(line, across) {
             // `来源：` with the source on the next line.
@@ -194,6 +224,8 @@ pub fn remove_boilerplate(mut lines: Vec<String>, across: &HashSet<String>) -> C
             if value_follows && lines.get(front_end).is_some_and(|n| char_count(n) <= 20 && !is_sentence(n)) {
                 lines.remove(front_end);
             }
+        } else if line.is_empty() || is_timestamp(line) {
+            front_end += 1;
         } else {
             break;
         }
@@ -212,10 +244,15 @@ pub fn remove_boilerplate(mut lines: Vec<String>, across: &HashSet<String>) -> C
 
     // Inside: strong clutter, running headers and repeats of the title.
     let within = repeated_within(&lines);
-    lines.retain(|l| {
-        l.is_empty()
-            || !(is_body_clutter(l, across) || within.contains(l) || title.as_deref() == Some(l.as_str()))
-    });
+    let keep: Vec<bool> = (0..lines.len())
+        .map(|i| {
+            let l = &lines[i];
+            let header = (within.contains(l) || title.as_deref() == Some(l.as_str())) && is_running_header(&lines, i);
+            l.is_empty() || !(is_body_clutter(l, across) || header)
+        })
+        .collect();
+    let mut flags = keep.into_iter();
+    lines.retain(|_| flags.next().unwrap_or(true));
 
     // Trailing lines that repeat lines of the report itself (a copy of its
     // opening pasted after the end).

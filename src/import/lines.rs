@@ -195,6 +195,14 @@ pub fn is_page_furniture(line: &str) -> bool {
     if char_count(line) > 30 {
         return false;
     }
+    // `—— 某某文库 ——`, `※ 内部资料 ※`: a short name between rules.
+    let rule = |c: char| "—-－=~～·•※*★☆◆◇■□".contains(c);
+    if line.starts_with(rule) && line.ends_with(rule) && !is_end_marker(line) {
+        let inner = line.trim_matches(|c: char| rule(c) || c.is_whitespace());
+        if !inner.is_empty() && char_count(inner) <= 15 {
+            return true;
+        }
+    }
     let squeezed: String = line.chars().filter(|c| !c.is_whitespace()).collect();
     let bare = squeezed.trim_matches(|c: char| "-—–－_·.•()（）[]【】".contains(c));
     let number = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
@@ -325,7 +333,7 @@ pub fn clutter_words(line: &str) -> ClutterWords {
     const WEAK: &[&str] = &[
         "整理", "上传", "发布", "浏览", "编辑", "来源", "分享", "收藏", "推荐", "更新", "精品", "原创", "首发", "仅供",
         "参考", "学习交流", "资料", "材料", "本文", "文章", "文档", "全站", "平台", "关注", "交流群", "加群", "联系", "删除",
-        "声明", "提示", "欢迎", "点击", "链接", "阅读", "网站",
+        "声明", "提示", "欢迎", "点击", "链接", "阅读", "网站", "全文共", "字数", "感谢", "文库", "素材", "写作", "分享给", "大家",
     ];
     let lower = line.to_lowercase();
     ClutterWords {
@@ -380,7 +388,7 @@ mod tests {
 
     #[test]
     fn page_furniture_and_contact_details() {
-        for line in ["- 3 -", "— 12 —", "第3页", "公文素材库 第3页", "第 2 页 共 9 页", "3/12", "Page 4"] {
+        for line in ["- 3 -", "— 12 —", "第3页", "公文素材库 第3页", "第 2 页 共 9 页", "3/12", "Page 4", "—— 秘书在线 ——"] {
             assert!(is_page_furniture(line), "{line}");
         }
         for line in ["第三季度工作总结", "全年完成投资3.5亿元", "2020"] {
