@@ -446,16 +446,20 @@ fn is_iso_date(s: &str) -> bool {
     if !(ok(y, 4) && ok(m, 2) && ok(d, 2)) {
         return false;
     }
-    let (y, m, d): (u32, u32, u32) = (y.parse().unwrap_or(0), m.parse().unwrap_or(0), d.parse().unwrap_or(0));
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
+    is_calendar_date(y.parse().unwrap_or(0), m.parse().unwrap_or(0), d.parse().unwrap_or(0))
+}
+
+/// Whether the day exists in that month of that year (leap years counted).
+pub fn is_calendar_date(year: u32, month: u32, day: u32) -> bool {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
         2 if leap => 29,
         2 => 28,
         _ => return false,
     };
-    (1..=days).contains(&d)
+    (1..=days).contains(&day)
 }
 
 #[cfg(test)]

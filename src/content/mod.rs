@@ -2,6 +2,7 @@
 //! checking each file in parallel, and building the taxonomies staff browse by.
 
 mod front_matter;
+pub use front_matter::is_calendar_date;
 mod library;
 
 use std::path::{Path, PathBuf};

@@ -276,26 +276,19 @@ fn parse_layout(xml: &str) -> Result<Vec<Vec<String>>, String> {
                     words.clear();
                     line_box = (number(&e, b"xMin"), number(&e, b"xMax"), number(&e, b"yMin"), number(&e, b"yMax"));
                 }
-                b"word" => in_word = true,
+                b"word" => {
+                    in_word = true;
+                    words.push(String::new());
+                }
                 _ => {}
             },
+            // A word's text may come in pieces around `&amp;` and the like.
             Event::Text(t) if in_word => {
-                words.push(t.decode().map_err(|e| format!("pdftotext's text cannot be decoded: {e}"))?.into_owned())
+                let text = t.decode().map_err(|e| format!("pdftotext's text cannot be decoded: {e}"))?;
+                words.last_mut().expect("a word was started").push_str(&text);
             }
             Event::GeneralRef(r) if in_word => {
-                let text = match r.decode().as_deref() {
-                    Ok("amp") => "&",
-                    Ok("lt") => "<",
-                    Ok("gt") => ">",
-                    Ok("quot") => "\"",
-                    Ok("apos") => "'",
-                    _ => "",
-                };
-                if let Some(word) = words.last_mut() {
-                    word.push_str(text);
-                } else {
-                    words.push(text.to_owned());
-                }
+                words.last_mut().expect("a word was started").push_str(&super::docx::reference_text(&r));
             }
             Event::End(e) => match e.local_name().as_ref() {
                 b"word" => in_word = false,
@@ -386,7 +379,7 @@ mod tests {
     #[test]
     fn paragraphs_are_rebuilt_from_the_layout() {
         let xml = r#"<doc><page width="595" height="842"><flow>
-          <block xMin="72" yMin="70" xMax="300" yMax="90"><line xMin="150" yMin="70" xMax="300" yMax="90"><word>2025</word><word>年工作总结</word></line></block>
+          <block xMin="72" yMin="70" xMax="300" yMax="90"><line xMin="150" yMin="70" xMax="300" yMax="90"><word>2025</word><word>年R&amp;D工作总结</word></line></block>
           <block xMin="72" yMin="100" xMax="523" yMax="160">
             <line xMin="96" yMin="100" xMax="523" yMax="112"><word>一年来，我们坚持稳中求进，</word></line>
             <line xMin="72" yMin="114" xMax="400" yMax="126"><word>各项工作取得新进展。</word></line>
@@ -394,7 +387,7 @@ mod tests {
           </block></flow></page></doc>"#;
         assert_eq!(
             parse_layout(xml).unwrap(),
-            [vec!["2025年工作总结", "", "一年来，我们坚持稳中求进，各项工作取得新进展。", "", "全年完成投资3亿元。", ""]]
+            [vec!["2025年R&D工作总结", "", "一年来，我们坚持稳中求进，各项工作取得新进展。", "", "全年完成投资3亿元。", ""]]
         );
     }
 }

@@ -47,6 +47,21 @@ pub(super) fn read_member(
     Ok(Some(text))
 }
 
+/// The text of a character or entity reference (`&#20013;`, `&amp;`).
+pub(super) fn reference_text(r: &quick_xml::events::BytesRef) -> String {
+    match r.resolve_char_ref() {
+        Ok(Some(c)) => c.to_string(),
+        _ => match r.decode().as_deref() {
+            Ok("amp") => "&".into(),
+            Ok("lt") => "<".into(),
+            Ok("gt") => ">".into(),
+            Ok("quot") => "\"".into(),
+            Ok("apos") => "'".into(),
+            _ => String::new(),
+        },
+    }
+}
+
 pub(super) fn attribute(element: &BytesStart, name: &[u8]) -> Option<String> {
     element
         .attributes()
@@ -136,18 +151,7 @@ fn parse_document(xml: &str, styles: &HashMap<String, usize>) -> Result<Vec<Bloc
                 push_text(&mut paragraph, &text);
             }
             Event::GeneralRef(r) if in_text => {
-                let text = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    _ => match r.decode().as_deref() {
-                        Ok("amp") => "&".into(),
-                        Ok("lt") => "<".into(),
-                        Ok("gt") => ">".into(),
-                        Ok("quot") => "\"".into(),
-                        Ok("apos") => "'".into(),
-                        _ => String::new(),
-                    },
-                };
-                push_text(&mut paragraph, &text);
+                push_text(&mut paragraph, &reference_text(&r));
             }
             Event::End(e) => match e.local_name().as_ref() {
                 b"t" => in_text = false,

@@ -423,7 +423,7 @@ fn full_date(line: &str) -> Option<String> {
             continue;
         }
         if let (Some(month), Some(day)) = (number_value(&month), number_value(&day))
-            && is_calendar_date(year, month, day)
+            && crate::content::is_calendar_date(year as u32, month, day)
         {
             return Some(format!("{year:04}-{month:02}-{day:02}"));
         }
@@ -431,17 +431,6 @@ fn full_date(line: &str) -> Option<String> {
     None
 }
 
-fn is_calendar_date(year: i32, month: u32, day: u32) -> bool {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
-}
 
 /// The report's date: from its dateline, else from a date standing alone
 /// in its last lines (where a signature puts it).

@@ -7,7 +7,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use super::Block;
-use super::docx::{attribute, read_member};
+use super::docx::{attribute, read_member, reference_text};
 
 /// The blocks of an .odt file, in document order. No member is inflated
 /// past `limit` bytes.
@@ -73,21 +73,10 @@ fn parse_content(xml: &str) -> Result<Vec<Block>, String> {
                 }
             }
             Event::GeneralRef(r) => {
-                let text = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    _ => match r.decode().as_deref() {
-                        Ok("amp") => "&".into(),
-                        Ok("lt") => "<".into(),
-                        Ok("gt") => ">".into(),
-                        Ok("quot") => "\"".into(),
-                        Ok("apos") => "'".into(),
-                        _ => String::new(),
-                    },
-                };
                 if let Some(p) = paragraphs.last_mut()
                     && in_note == 0
                 {
-                    p.text.push_str(&text);
+                    p.text.push_str(&reference_text(&r));
                 }
             }
             Event::End(e) => match e.local_name().as_ref() {
