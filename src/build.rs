@@ -172,6 +172,12 @@ fn find_passages_and_render(site: &mut LoadedSite, sink: &dyn Sink, progress: bo
     let (passages, rendered) = rayon::join(|| find_passages(site), || render_pages(site, &now, sink, &bar));
     rendered?;
     site.passages = passages;
+    // Which passages have pages of their own is known only now.
+    let mut later = later;
+    if site.config.recurring_passages {
+        later.extend(site.renderer().passage_pages());
+        bar.set_length((later.len() + now.len()) as u64);
+    }
     render_pages(site, &later, sink, &bar)?;
     bar.finish_and_clear();
     Ok(later.len() + now.len())

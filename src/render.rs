@@ -9,7 +9,7 @@ use std::fmt::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use anyhow::{Context, Result};
-use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::Serialize;
 
 use crate::config::Config;
@@ -45,6 +45,9 @@ pub enum Page {
     Compare(usize),
     /// The passages found in the most reports.
     Passages,
+    /// One passage found in more reports than its markers name: every
+    /// place, where a marker's "all N" link leads. By the group's id.
+    Passage(u64),
     Feed,
     Sitemap,
     Static(String),
@@ -54,7 +57,7 @@ impl Page {
     /// Whether the page shows recurring passages (a report's markers, the
     /// passages page): the others can render before the passages are found.
     pub fn shows_passages(&self) -> bool {
-        matches!(self, Page::Report(_) | Page::Passages)
+        matches!(self, Page::Report(_) | Page::Passages | Page::Passage(_))
     }
 }
 
@@ -147,6 +150,12 @@ const HOME_GRID_BODIES: usize = 60;
 const GRID_YEARS: usize = 20;
 /// Other reports a paragraph's marker names; more are counted.
 const MARKER_PLACES: usize = 3;
+
+/// Whether a passage is in more reports than its markers name (one is the
+/// report showing the marker): then it has a page of its own.
+pub fn has_passage_page(group: &Group) -> bool {
+    group.reports > MARKER_PLACES + 1
+}
 /// Passages on the recurring-passages page, and places listed for each.
 const TOP_PASSAGES: usize = 100;
 const TOP_PASSAGE_PLACES: usize = 30;
@@ -184,6 +193,7 @@ impl<'a> Site<'a> {
         }
         if self.config.recurring_passages {
             pages.push(Page::Passages);
+            pages.extend(self.passage_pages());
         }
         for taxonomy in &self.library.taxonomies {
             pages.push(Page::TaxonomyIndex(taxonomy.kind));
@@ -195,6 +205,12 @@ impl<'a> Site<'a> {
         }
         pages.extend(self.theme.static_files.keys().cloned().map(Page::Static));
         pages
+    }
+
+    /// The pages of passages found in more reports than a marker names,
+    /// most recurring first.
+    pub fn passage_pages(&self) -> impl Iterator<Item = Page> + '_ {
+        self.passages.most_recurring().take_while(|g| has_passage_page(g)).map(|g| Page::Passage(g.id))
     }
 
     pub fn page_count(&self, term: &Term) -> usize {
@@ -227,6 +243,7 @@ impl<'a> Site<'a> {
         match page {
             Page::Search => "search/".into(),
             Page::Passages => "passages/".into(),
+            Page::Passage(id) => format!("passages/{id:016x}/"),
             Page::Compare(i) => format!("{}compare/", self.library.reports[*i].path),
             Page::Report(i) => self.library.reports[*i].path.clone(),
             Page::TaxonomyIndex(kind) => format!("{}/", kind.slug()),
@@ -257,6 +274,7 @@ impl<'a> Site<'a> {
                 self.template("compare.html", &self.compare_context(*i, previous, "与上一年对比", &path), &rel_path)?
             }
             Page::Passages => self.template("passages.html", &self.passages_context(), &rel_path)?,
+            Page::Passage(id) => self.template("passage.html", &self.passage_context(*id), &rel_path)?,
             Page::Search => {
                 let mut context = self.base_context("搜索", "search/");
                 context.insert("api_url", &self.url("api/search"));
@@ -519,14 +537,25 @@ impl<'a> Site<'a> {
         if found.is_empty() {
             return page;
         }
+        // Where most paragraphs recur (a report made of stock text), a
+        // marker on each says little: only those reaching another body's
+        // reports stay.
+        let paragraphs = crate::passages::paragraph_texts(report).count();
+        let quieter = found.len() * 2 > paragraphs;
+        let reaches_other_bodies = |group: &Group| {
+            self.places_of(group).iter().any(|p| self.library.reports[p.report].meta.body != report.meta.body)
+        };
         let mut markers = String::with_capacity(found.len() * 600);
         let mut ends = Vec::with_capacity(found.len());
-        // Both in paragraph order: one walk finds every marked paragraph's text.
-        let mut paragraphs = crate::passages::paragraph_texts(report);
         for (number, key, group) in found {
-            let text = paragraphs.find(|&(n, _)| n == number).map_or("", |(_, text)| text);
-            self.write_passage_marker(&mut markers, index, text, key, group);
+            if quieter && !reaches_other_bodies(group) {
+                continue;
+            }
+            self.write_passage_marker(&mut markers, index, key, group);
             ends.push((number, markers.len()));
+        }
+        if ends.is_empty() {
+            return page;
         }
         crate::passages::insert_markers(&page, &markers, &ends)
     }
@@ -563,21 +592,18 @@ impl<'a> Site<'a> {
 
     /// Appends the `<details>` that names where else a paragraph is. Written
     /// here rather than in a template: it goes inside the report's HTML.
-    fn write_passage_marker(&self, html: &mut String, index: usize, text: &str, key: u64, group: &Group) {
+    fn write_passage_marker(&self, html: &mut String, index: usize, key: u64, group: &Group) {
         let places = self.places_of(group);
         if places.iter().take(MARKER_PLACES).any(|p| p.report == index) {
             write_marker_list(html, &places, Some(index), key, |i| self.place_link(i));
         } else {
             html.push_str(&self.shared_marker_list(group, &places, key));
         }
-        // One place per report, and this report is one of them.
-        if places.len().saturating_sub(1) > MARKER_PLACES {
-            // Its opening words as a phrase query: the search lists every report.
-            let opening = &text[..text.char_indices().nth(10).map_or(text.len(), |(i, _)| i)];
-            let opening = &opening[..opening.find('"').unwrap_or(opening.len())];
-            let query = utf8_percent_encode(opening, NON_ALPHANUMERIC);
+        // The passage's own page lists exactly the places counted here.
+        if has_passage_page(group) {
+            let url = self.page_url(&Page::Passage(group.id));
             // Writing to a String cannot fail.
-            let _ = write!(html, "<li><a href=\"{}search/?q=%22{query}%22\">搜索此段</a></li>", self.base);
+            let _ = write!(html, "<li><a href=\"{url}\">全部 {} 篇</a></li>", group.reports.saturating_sub(1));
         }
         html.push_str("</ul></details>\n");
     }
@@ -604,48 +630,63 @@ impl<'a> Site<'a> {
             .passages
             .most_recurring()
             .take(TOP_PASSAGES)
-            .map(|group| {
-                let Spread { text, key, places, years, bodies } = self.located().spread(group);
-                PassageView {
-                    id: format!("{:016x}", group.id),
-                    text,
-                    reports: places.len(),
-                    variants: group.variants(),
-                    first_year: years.first().map_or(0, |y| y.0),
-                    last_year: years.last().map_or(0, |y| y.0),
-                    years: years.into_iter().map(|(year, count)| YearCount { year, count }).collect(),
-                    bodies_count: bodies.len(),
-                    bodies: bodies
-                        .into_iter()
-                        .take(TOP_PASSAGE_BODIES)
-                        .map(|(name, count, i)| BodyCount {
-                            name,
-                            url: self.term_url(TaxonomyKind::Body, &self.library.reports[i]),
-                            count,
-                        })
-                        .collect(),
-                    unlisted: places.len().saturating_sub(TOP_PASSAGE_PLACES),
-                    places: places
-                        .iter()
-                        .take(TOP_PASSAGE_PLACES)
-                        .map(|place| {
-                            let report = &self.library.reports[place.report];
-                            PlaceView {
-                                title: &report.meta.title,
-                                url: format!("{}#p-{}", self.url(&report.path), place.paragraph),
-                                year: report.meta.year,
-                                body: &report.meta.body,
-                                same: place.key == key,
-                            }
-                        })
-                        .collect(),
-                }
-            })
+            .map(|group| self.passage_view(group, TOP_PASSAGE_PLACES, TOP_PASSAGE_BODIES))
             .collect();
         context.insert("passages", &entries);
         context.insert("total", &self.passages.recurring_count());
         context.insert("min_chars", &crate::passages::MIN_CHARS);
         context
+    }
+
+    /// One passage with every place and body: the page a marker's "all"
+    /// link opens.
+    fn passage_context(&self, id: u64) -> tera::Context {
+        let path = format!("passages/{id:016x}/");
+        let mut context = self.base_context("重复段落", &path);
+        let group = self.passages.most_recurring().find(|g| g.id == id).expect("a passage page has its passage");
+        context.insert("passage", &self.passage_view(group, usize::MAX, usize::MAX));
+        context.insert("passages_url", &self.url("passages/"));
+        context
+    }
+
+    /// A passage, its spread over years and bodies, and up to `max_places`
+    /// places and `max_bodies` bodies.
+    fn passage_view(&self, group: &Group, max_places: usize, max_bodies: usize) -> PassageView<'_> {
+        let Spread { text, key, places, years, bodies } = self.located().spread(group);
+        PassageView {
+            id: format!("{:016x}", group.id),
+            text,
+            reports: places.len(),
+            variants: group.variants(),
+            first_year: years.first().map_or(0, |y| y.0),
+            last_year: years.last().map_or(0, |y| y.0),
+            years: years.into_iter().map(|(year, count)| YearCount { year, count }).collect(),
+            bodies_count: bodies.len(),
+            bodies: bodies
+                .into_iter()
+                .take(max_bodies)
+                .map(|(name, count, i)| BodyCount {
+                    name,
+                    url: self.term_url(TaxonomyKind::Body, &self.library.reports[i]),
+                    count,
+                })
+                .collect(),
+            unlisted: places.len().saturating_sub(max_places),
+            places: places
+                .iter()
+                .take(max_places)
+                .map(|place| {
+                    let report = &self.library.reports[place.report];
+                    PlaceView {
+                        title: &report.meta.title,
+                        url: format!("{}#p-{}", self.url(&report.path), place.paragraph),
+                        year: report.meta.year,
+                        body: &report.meta.body,
+                        same: place.key == key,
+                    }
+                })
+                .collect(),
+        }
     }
 
     fn taxonomy_context(&self, kind: TaxonomyKind) -> tera::Context {
@@ -754,7 +795,8 @@ impl<'a> Site<'a> {
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
         );
         for page in self.plan() {
-            if matches!(page, Page::NotFound | Page::Feed | Page::Sitemap | Page::Static(_)) {
+            // A passage's page is a list behind a marker, not a page to find.
+            if matches!(page, Page::NotFound | Page::Feed | Page::Sitemap | Page::Static(_) | Page::Passage(_)) {
                 continue;
             }
             xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&self.absolute(&self.page_path(&page)))));

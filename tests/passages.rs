@@ -169,3 +169,60 @@ fn the_passages_page_says_how_many_bodies_it_leaves_out() {
     assert!(page.contains("10 个机关"), "{page}");
     assert!(page.contains("另有 2 个机关未列出"), "{page}");
 }
+
+/// A passage in more reports than a marker names: the marker's "all" link
+/// opens the passage's own page, which lists exactly the places counted.
+#[test]
+fn a_marker_leads_to_exactly_the_places_it_counts() {
+    let site = TestSite::new();
+    let bodies = ["某市财政局", "某市商务局", "某县农业农村局", "某县教育局", "某区民政局", "某区司法局"];
+    for (i, body) in bodies.iter().enumerate() {
+        let own = format!("本单位第{i}项工作：全年完成各项目标任务，群众满意度持续提升，工作作风明显转变，成效显著。");
+        report(&site, &format!("{}/r{i}", 2015 + i), body, 2015 + i as i32, &[COPIED, &own]);
+    }
+    // Another passage opening with the same words, in two other reports:
+    // a search for the opening words would find these too.
+    let similar = "坚持以人民为中心的发展思想，扎实推进共同富裕，加快补齐民生短板，人民群众获得感幸福感安全感不断增强。";
+    report(&site, "2023/x", "某镇人民政府", 2023, &[similar]);
+    report(&site, "2024/y", "某街道办事处", 2024, &[similar]);
+    site.build();
+
+    let page = site.page("/2015/r0/");
+    let marker = &markers(&page)[0];
+    assert_eq!(marker.1[0], "另见 5 篇报告");
+    assert_eq!(marker.1.last().unwrap(), "全部 5 篇", "{:?}", marker.1);
+    let link = page.split("\">全部 5 篇").next().unwrap().rsplit("href=\"").next().unwrap().to_owned();
+    assert!(link.starts_with("/passages/") && !link.contains("search"), "{link}");
+    let passage = site.page(&link);
+    let places: Vec<&str> =
+        passage.split("<ol class=\"passage-places\">").nth(1).unwrap().split("</ol>").next().unwrap().split("<li>").skip(1).collect();
+    assert_eq!(places.len(), 6, "every report the passage is in: {passage}");
+    for (i, body) in bodies.iter().enumerate() {
+        let url = format!("/{}/r{i}/#p-1", 2015 + i);
+        assert!(places.iter().any(|p| p.contains(&url) && p.contains(body)), "{url} is listed: {passage}");
+    }
+    assert!(!passage.contains("某镇人民政府"), "only the places the marker counted");
+    // A page a marker opens, not one to find: the sitemap leaves it out.
+    assert!(!std::fs::read_to_string(site.public().join("sitemap.xml")).unwrap().contains("/passages/0"));
+}
+
+/// A report made mostly of recurring text: only the passages that reach
+/// another body's reports keep their markers.
+#[test]
+fn markers_are_quieter_where_most_paragraphs_recur() {
+    let site = TestSite::new();
+    let stock: Vec<String> = (0..4)
+        .map(|i| format!("第{i}条：严格落实党风廉政建设责任制，持续加强作风建设，坚决纠治形式主义官僚主义，营造风清气正的政治生态。"))
+        .collect();
+    let stock: Vec<&str> = stock.iter().map(String::as_str).collect();
+    // Two reports of one body share four paragraphs; one of them also
+    // shares a paragraph with another body.
+    report(&site, "2020/a", "某市财政局", 2020, &[&[COPIED][..], &stock].concat());
+    report(&site, "2021/a", "某市财政局", 2021, &stock);
+    report(&site, "2021/b", "某市商务局", 2021, &[COPIED, "外贸进出口总额再创新高，利用外资结构不断优化，消费市场加快回暖升温。"]);
+    site.build();
+    let marked: Vec<String> = markers(&site.page("/2020/a/")).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(marked, [COPIED.to_owned()], "only the passage another body shares is marked");
+    // Where few paragraphs recur, every recurring one keeps its marker.
+    assert_eq!(markers(&site.page("/2021/b/")).len(), 1);
+}

@@ -216,7 +216,7 @@ impl LiveSite {
             let config = &self.site.config;
             pages.retain(|page| match page {
                 Page::Compare(_) => config.compare_pages,
-                Page::Passages => config.recurring_passages,
+                Page::Passages | Page::Passage(_) => config.recurring_passages,
                 _ => true,
             });
             let (written, removed, urls) = self.write_pages(&pages)?;
@@ -311,6 +311,15 @@ impl LiveSite {
         let mut pages = Vec::new();
         if updated.recurring || renamed {
             pages.push(Page::Passages);
+        }
+        // The pages of the passages whose places changed (each is in one of
+        // the other reports affected), or that name a report whose title,
+        // year or URL may have changed.
+        let renamed_reports = added.iter().filter(|_| renamed).map(|r| r.source.as_path());
+        let touched = renamed_reports.chain(affected.iter().map(PathBuf::as_path));
+        for source in touched {
+            let groups = passages.of_report(source).into_iter().map(|(_, _, group)| group);
+            pages.extend(groups.filter(|g| crate::render::has_passage_page(g)).map(|g| Page::Passage(g.id)));
         }
         if !affected.is_empty() {
             let shown = library.reports.iter().enumerate().filter(|(_, r)| affected.contains(&r.source));
