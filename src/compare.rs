@@ -243,20 +243,18 @@ fn changed(old: &str, new: &str) -> Row {
 /// fold the rest.
 const FOLD_AFTER: usize = 4;
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 /// The rows as the list items of an `<ol class="diff">`. Written here rather
 /// than in a template: a comparison page has a row per sentence, and a
 /// template loop over thousands of rows would cost more than the diff.
 pub fn to_html(rows: &[Row]) -> String {
+    use crate::escape::escaped;
     let mut html = String::new();
-    let same = |html: &mut String, s: &str| html.push_str(&format!("<li class=\"same\">{}</li>\n", escape(s)));
+    let same = |html: &mut String, s: &str| html.push_str(&format!("<li class=\"same\">{}</li>\n", escaped(s)));
     let pieces = |pieces: &[Piece], tag: &str, kind: &str| -> String {
         pieces
             .iter()
-            .map(|p| if p.kind == kind { format!("<{tag}>{}</{tag}>", escape(&p.text)) } else { escape(&p.text) })
+            .map(|p| if p.kind == kind { format!("<{tag}>{}</{tag}>", escaped(&p.text)) } else { escaped(&p.text) })
             .collect()
     };
     for row in rows {
@@ -267,7 +265,7 @@ pub fn to_html(rows: &[Row]) -> String {
                 same(&mut html, first);
                 html.push_str(&format!("<li class=\"fold\"><details><summary>未改动的 {} 句</summary>", middle.len()));
                 for s in middle {
-                    html.push_str(&format!("<p class=\"same\">{}</p>", escape(s)));
+                    html.push_str(&format!("<p class=\"same\">{}</p>", escaped(s)));
                 }
                 html.push_str("</details></li>\n");
                 same(&mut html, last);
@@ -275,11 +273,11 @@ pub fn to_html(rows: &[Row]) -> String {
             Row::Same { sentences } => sentences.iter().for_each(|s| same(&mut html, s)),
             Row::Removed { sentence } => html.push_str(&format!(
                 "<li class=\"removed\"><span class=\"sign\" aria-label=\"删除\">−</span><del>{}</del></li>\n",
-                escape(sentence)
+                escaped(sentence)
             )),
             Row::Added { sentence } => html.push_str(&format!(
                 "<li class=\"added\"><span class=\"sign\" aria-label=\"新增\">+</span><ins>{}</ins></li>\n",
-                escape(sentence)
+                escaped(sentence)
             )),
             Row::Changed { old, new } => html.push_str(&format!(
                 "<li class=\"changed\"><p class=\"old\"><span class=\"sign\" aria-label=\"原文\">−</span>{}</p>\

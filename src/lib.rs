@@ -9,6 +9,7 @@ pub mod compare;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod escape;
 pub mod hash;
 pub mod import;
 pub mod init;

@@ -101,7 +101,7 @@ pub fn render(markdown: &str, allow_html: bool) -> Rendered {
                 let Some((start, text)) = heading.take() else { continue };
                 let id = used_ids.unique(heading_id(&text));
                 let n = *level as u8;
-                html_events[start] = Event::Html(format!("<h{n} id=\"{}\">", escape_attr(&id)).into());
+                html_events[start] = Event::Html(format!("<h{n} id=\"{}\">", crate::escape::escaped(&id)).into());
                 html_events.push(Event::Html(format!("</h{n}>\n").into()));
                 if (2..=4).contains(&n) {
                     out.toc.push(Heading { level: n, id: id.clone(), text: text.clone() });
@@ -266,9 +266,6 @@ pub fn is_safe_url(url: &str) -> bool {
     !is_scheme || SAFE_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str())
 }
 
-fn escape_attr(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
-}
 
 #[cfg(test)]
 mod tests {

@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::content::{Library, Report, TaxonomyKind, Term};
 use crate::markdown::Heading;
+use crate::escape::{escaped, push_escaped};
 use crate::passages::{Group, Located, Passages, PlaceIn, Spread};
 use crate::theme::{Theme, tera_chain};
 
@@ -763,23 +764,23 @@ impl<'a> Site<'a> {
         let updated = order.iter().map(|r| stamp(r)).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
         let mut xml =
             String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
-        xml.push_str(&format!(" xml:lang=\"{}\">\n", xml_escape(&self.config.language)));
-        xml.push_str(&format!("  <title>{}</title>\n", xml_escape(&self.config.title)));
-        xml.push_str(&format!("  <link href=\"{}\" rel=\"self\"/>\n", xml_escape(&self.absolute("atom.xml"))));
-        xml.push_str(&format!("  <link href=\"{}/\"/>\n", xml_escape(&base)));
-        xml.push_str(&format!("  <id>{}/</id>\n  <updated>{updated}</updated>\n", xml_escape(&base)));
+        xml.push_str(&format!(" xml:lang=\"{}\">\n", escaped(&self.config.language)));
+        xml.push_str(&format!("  <title>{}</title>\n", escaped(&self.config.title)));
+        xml.push_str(&format!("  <link href=\"{}\" rel=\"self\"/>\n", escaped(&self.absolute("atom.xml"))));
+        xml.push_str(&format!("  <link href=\"{}/\"/>\n", escaped(&base)));
+        xml.push_str(&format!("  <id>{}/</id>\n  <updated>{updated}</updated>\n", escaped(&base)));
         for report in order {
             let link = self.absolute(&report.path);
             xml.push_str("  <entry>\n");
-            xml.push_str(&format!("    <title>{}</title>\n", xml_escape(&report.meta.title)));
-            xml.push_str(&format!("    <link href=\"{}\"/>\n    <id>{}</id>\n", xml_escape(&link), xml_escape(&link)));
+            xml.push_str(&format!("    <title>{}</title>\n", escaped(&report.meta.title)));
+            xml.push_str(&format!("    <link href=\"{}\"/>\n    <id>{}</id>\n", escaped(&link), escaped(&link)));
             xml.push_str(&format!("    <updated>{}</updated>\n", stamp(report)));
-            xml.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(&report.meta.body)));
+            xml.push_str(&format!("    <author><name>{}</name></author>\n", escaped(&report.meta.body)));
             let summary = report.meta.summary.clone().unwrap_or_else(|| {
                 let first_paragraph = report.rendered.blocks.iter().find(|b| b.anchor.starts_with("p-"));
                 first_paragraph.map(|b| b.text.chars().take(120).collect()).unwrap_or_default()
             });
-            xml.push_str(&format!("    <summary>{}</summary>\n  </entry>\n", xml_escape(&summary)));
+            xml.push_str(&format!("    <summary>{}</summary>\n  </entry>\n", escaped(&summary)));
         }
         xml.push_str("</feed>\n");
         xml
@@ -799,7 +800,7 @@ impl<'a> Site<'a> {
             if matches!(page, Page::NotFound | Page::Feed | Page::Sitemap | Page::Static(_) | Page::Passage(_)) {
                 continue;
             }
-            xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&self.absolute(&self.page_path(&page)))));
+            xml.push_str(&format!("  <url><loc>{}</loc></url>\n", escaped(&self.absolute(&self.page_path(&page)))));
         }
         xml.push_str("</urlset>\n");
         xml
@@ -834,33 +835,6 @@ fn page_window(current: usize, total: usize) -> Vec<usize> {
     pages
 }
 
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_escaped(&mut out, s);
-    out
-}
-
-/// Appends `s` to `out`, escaped for XML and HTML text and attributes
-/// (characters XML 1.0 forbids are dropped). Plain runs are copied whole.
-fn push_escaped(out: &mut String, s: &str) {
-    let mut run = 0;
-    for (i, byte) in s.bytes().enumerate() {
-        let replacement = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&apos;",
-            b'\n' | b'\r' | b'\t' => continue,
-            0..0x20 => "",
-            _ => continue,
-        };
-        out.push_str(&s[run..i]);
-        out.push_str(replacement);
-        run = i + 1;
-    }
-    out.push_str(&s[run..]);
-}
 
 #[derive(Serialize)]
 struct SiteView<'a> {

@@ -67,7 +67,7 @@ impl Theme {
         read_static(&root.join("static"), &mut static_files)?;
 
         let mut tera = tera::Tera::default();
-        tera.set_escape_fn(escape_html);
+        tera.set_escape_fn(crate::escape::escaped);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| anyhow::anyhow!(tera_chain(&e)))
             .context("a template has an error")?;
@@ -123,22 +123,6 @@ fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// HTML escaping without Tera's escaping of `/`, which made every URL
-/// unreadable (`&#x2F;bodies&#x2F;`) while protecting nothing.
-pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Tera hides the useful part of its errors in `source()`: show them all.
 pub fn tera_chain(error: &tera::Error) -> String {

@@ -153,27 +153,13 @@ fn cut(text: &str, block: &Block, matches: &[(usize, usize)]) -> Snippet {
     let html = fragments
         .iter()
         .map(|f| {
-            let escaped = escape_html(&f.text);
+            let escaped = crate::escape::escaped(&f.text);
             if f.marked { format!("<mark>{escaped}</mark>") } else { escaped }
         })
         .collect();
     Snippet { anchor: block.anchor.clone(), html, fragments }
 }
 
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {

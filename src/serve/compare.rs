@@ -57,7 +57,7 @@ async fn message(root: PathBuf, status: StatusCode, text: &str) -> Response {
         Ok(Ok(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
         _ => format!(
             "<!DOCTYPE html><meta charset=\"utf-8\"><title>对比</title><p>{}</p>",
-            crate::render::xml_escape(text)
+            crate::escape::escaped(text)
         ),
     };
     (status, Html(html)).into_response()
