@@ -147,6 +147,7 @@ pub fn names_a_report(line: &str) -> bool {
 /// `…情况的报告`, `…工作安排`, perhaps followed by `（草案）`) and names a
 /// year or what issued it, without sentence punctuation or advertising.
 pub fn is_title(line: &str) -> bool {
+    let line = without_sample_label(line);
     if char_count(line) > 60 || char_count(line) < 4 || line.contains(['。', '！', '？', '，', '!', '?']) {
         return false;
     }
@@ -168,6 +169,30 @@ pub fn is_title(line: &str) -> bool {
 
 fn is_cjk(c: char) -> bool {
     crate::search::analyzer::classify(c) == crate::search::analyzer::Class::Cjk
+}
+
+/// A title without the label a materials site puts before it:
+/// `篇一：2020年工作总结`, `范文3：…`, `【精选】…` → the title itself.
+pub fn without_sample_label(title: &str) -> &str {
+    let mut rest = title;
+    if let Some(after) = rest.strip_prefix('【').and_then(|r| r.split_once('】')).map(|(_, after)| after)
+        && !after.is_empty()
+    {
+        rest = after;
+    }
+    for label in ["范文", "篇", "例文", "文章", "材料", "样文"] {
+        if let Some(after) = rest.strip_prefix(label) {
+            let number: usize = after
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c))
+                .map(char::len_utf8)
+                .sum();
+            if let Some(title) = after[number..].strip_prefix(['：', ':', '、', ' ']) {
+                return title.trim_start();
+            }
+        }
+    }
+    rest
 }
 
 /// A line without its list number: `1. 2021年度工作总结` → `2021年度工作总结`.
@@ -371,6 +396,8 @@ mod tests {
             "2026年上海市政府工作报告",
             "政府工作报告",
             "某市2021年工作计划（草案）",
+            "篇一：2020年度X区人大常委会党组工作总结",
+            "【精选】市委政法委2023年工作要点",
         ] {
             assert!(is_title(title), "{title}");
         }
@@ -384,6 +411,14 @@ mod tests {
         ] {
             assert!(!is_title(line), "{line}");
         }
+    }
+
+    #[test]
+    fn sample_labels_are_not_part_of_the_title() {
+        assert_eq!(without_sample_label("篇一：2020年度X区人大常委会党组工作总结"), "2020年度X区人大常委会党组工作总结");
+        assert_eq!(without_sample_label("范文3：XX局2021年工作要点"), "XX局2021年工作要点");
+        assert_eq!(without_sample_label("【精选】市委政法委2023年工作要点"), "市委政法委2023年工作要点");
+        assert_eq!(without_sample_label("篇章结构调整工作总结"), "篇章结构调整工作总结");
     }
 
     #[test]
