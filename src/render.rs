@@ -644,7 +644,7 @@ impl<'a> Site<'a> {
     fn passage_context(&self, id: u64) -> tera::Context {
         let path = format!("passages/{id:016x}/");
         let mut context = self.base_context("重复段落", &path);
-        let group = self.passages.most_recurring().find(|g| g.id == id).expect("a passage page has its passage");
+        let group = self.passages.group(id).expect("a passage page has its passage");
         context.insert("passage", &self.passage_view(group, usize::MAX, usize::MAX));
         context.insert("passages_url", &self.url("passages/"));
         context

@@ -53,13 +53,17 @@ impl Tool {
 }
 
 /// Whether tesseract has the Chinese model (the package `tesseract-ocr-chi-sim`).
+/// Asked once per run: every scanned page needs the answer.
 pub fn ocr_language_installed() -> bool {
-    let Ok(mut command) = TESSERACT.command() else { return false };
-    command
-        .arg("--list-langs")
-        .stderr(Stdio::null())
-        .output()
-        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).lines().any(|l| l.trim() == OCR_LANGUAGE))
+    static INSTALLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *INSTALLED.get_or_init(|| {
+        let Ok(mut command) = TESSERACT.command() else { return false };
+        command
+            .arg("--list-langs")
+            .stderr(Stdio::null())
+            .output()
+            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).lines().any(|l| l.trim() == OCR_LANGUAGE))
+    })
 }
 
 /// A temporary folder, removed when dropped.
