@@ -212,7 +212,10 @@ fn a_file_without_a_year_is_flagged_not_guessed() {
 fn imports_are_safe_to_repeat_and_never_overwrite() {
     let site = TestSite::new();
     site.write("inputs/a/2020总结.txt", REPORT);
-    site.write("inputs/b/报告.md", "# 某县农业农村局2022年上半年工作总结\n\n## 一、工作进展\n\n粮食生产稳定。\n");
+    site.write(
+        "inputs/b/报告.md",
+        "# 某县农业农村局2022年上半年工作总结\n\n## 一、工作进展\n\n粮食生产稳定。\n\n# 附件说明\n\n附表略。\n",
+    );
     site.write("inputs/c/old.doc", "binary");
     site.write("inputs/c/scan.pdf", "%PDF-1.4\nbroken");
     site.write("inputs/c/data.csv", "a,b\n1,2\n");
@@ -238,6 +241,9 @@ fn imports_are_safe_to_repeat_and_never_overwrite() {
     assert_eq!(field(&md.1, "period"), "上半年");
     assert_eq!(field(&md.1, "year"), "2022");
     assert!(md.1.contains("## 一、工作进展"), "{}", md.1);
+    // The first level-one heading is the title; a later one stays a heading.
+    assert!(md.1.contains("\n## 附件说明\n"), "{}", md.1);
+    assert_eq!(field(&md.1, "title"), "某县农业农村局2022年上半年工作总结");
 
     // Again: recognised by checksum and skipped; nothing is touched.
     let before = common::snapshot(&site.root().join("content"));

@@ -186,7 +186,7 @@ pub fn remove_boilerplate(mut lines: Vec<String>, across: &HashSet<String>) -> C
     // collection repeats and what advertises, before the first sentence.
     let title = match title_position(&lines) {
         Some(at) => {
-            let title = without_sample_label(&lines[at]).to_owned();
+            let title = title_text(&lines[at]).to_owned();
             lines.drain(..=at);
             Some(title)
         }

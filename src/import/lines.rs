@@ -147,7 +147,7 @@ pub fn names_a_report(line: &str) -> bool {
 /// `…情况的报告`, `…工作安排`, perhaps followed by `（草案）`) and names a
 /// year or what issued it, without sentence punctuation or advertising.
 pub fn is_title(line: &str) -> bool {
-    let line = without_sample_label(line);
+    let line = title_text(line);
     if char_count(line) > 60 || char_count(line) < 4 || line.contains(['。', '！', '？', '，', '!', '?']) {
         return false;
     }
@@ -169,6 +169,12 @@ pub fn is_title(line: &str) -> bool {
 
 fn is_cjk(c: char) -> bool {
     crate::search::analyzer::classify(c) == crate::search::analyzer::Class::Cjk
+}
+
+/// The title a line holds: without a Markdown level-one heading mark, and
+/// without a materials site's label (`without_sample_label`).
+pub fn title_text(line: &str) -> &str {
+    without_sample_label(line.strip_prefix("# ").unwrap_or(line).trim_start())
 }
 
 /// A title without the label a materials site puts before it:

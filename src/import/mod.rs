@@ -207,11 +207,7 @@ impl Source {
     /// The cleanable lines, for finding lines repeated across files.
     fn lines(&self) -> Vec<String> {
         let raw: Vec<String> = match self {
-            Source::Text { text, .. } => text.lines().map(str::to_owned).collect(),
-            // A level-one heading is the title; the cleaner looks for it as text.
-            Source::Markdown { text, .. } => {
-                text.lines().map(|l| l.strip_prefix("# ").unwrap_or(l).to_owned()).collect()
-            }
+            Source::Text { text, .. } | Source::Markdown { text, .. } => text.lines().map(str::to_owned).collect(),
             Source::Blocks { blocks, .. } => blocks
                 .iter()
                 .filter_map(|b| match b {
