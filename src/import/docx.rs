@@ -110,10 +110,7 @@ fn parse_document(xml: &str, styles: &HashMap<String, usize>) -> Result<Vec<Bloc
     let mut blocks = Vec::new();
     let mut paragraph: Option<Paragraph> = None;
     let mut in_text = false;
-    // Tables: rows of cells; a cell's paragraphs are joined.
-    let mut table_depth = 0;
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut cell: Option<String> = None;
+    let mut table = Table::default();
     loop {
         let event = reader.read_event().map_err(|e| format!("the .docx text is not well-formed XML: {e}"))?;
         match event {
@@ -141,9 +138,9 @@ fn parse_document(xml: &str, styles: &HashMap<String, usize>) -> Result<Vec<Bloc
                         p.list = true;
                     }
                 }
-                b"tbl" => table_depth += 1,
-                b"tr" if table_depth == 1 => rows.push(Vec::new()),
-                b"tc" if table_depth == 1 => cell = Some(String::new()),
+                b"tbl" => table.start(),
+                b"tr" => table.start_row(),
+                b"tc" => table.start_cell(),
                 _ => {}
             },
             Event::Text(t) if in_text => {
@@ -157,30 +154,16 @@ fn parse_document(xml: &str, styles: &HashMap<String, usize>) -> Result<Vec<Bloc
                 b"t" => in_text = false,
                 b"p" => {
                     let Some(p) = paragraph.take() else { continue };
-                    if let Some(cell) = &mut cell {
-                        if !cell.is_empty() && !p.text.trim().is_empty() {
-                            cell.push(' ');
-                        }
-                        cell.push_str(p.text.trim());
-                    } else if let Some(level) = p.heading {
-                        blocks.push(Block::Heading(level, p.text));
-                    } else if p.list {
-                        blocks.push(Block::ListItem(p.text));
-                    } else {
-                        blocks.push(Block::Paragraph(p.text));
+                    if !table.takes(&p.text) {
+                        blocks.push(match (p.heading, p.list) {
+                            (Some(level), _) => Block::Heading(level, p.text),
+                            (None, true) => Block::ListItem(p.text),
+                            (None, false) => Block::Paragraph(p.text),
+                        });
                     }
                 }
-                b"tc" if table_depth == 1 => {
-                    if let (Some(text), Some(row)) = (cell.take(), rows.last_mut()) {
-                        row.push(text);
-                    }
-                }
-                b"tbl" => {
-                    table_depth -= 1;
-                    if table_depth == 0 && !rows.is_empty() {
-                        blocks.push(Block::Table(std::mem::take(&mut rows)));
-                    }
-                }
+                b"tc" => table.end_cell(),
+                b"tbl" => blocks.extend(table.end()),
                 _ => {}
             },
             Event::Eof => break,
@@ -188,6 +171,57 @@ fn parse_document(xml: &str, styles: &HashMap<String, usize>) -> Result<Vec<Bloc
         }
     }
     Ok(blocks)
+}
+
+/// The table being read, in a .docx or an .odt: rows of cells, a cell's
+/// paragraphs joined. A table nested in a cell adds its text to that cell.
+#[derive(Default)]
+pub(super) struct Table {
+    depth: usize,
+    rows: Vec<Vec<String>>,
+    cell: Option<String>,
+}
+
+impl Table {
+    pub(super) fn start(&mut self) {
+        self.depth += 1;
+    }
+
+    pub(super) fn start_row(&mut self) {
+        if self.depth == 1 {
+            self.rows.push(Vec::new());
+        }
+    }
+
+    pub(super) fn start_cell(&mut self) {
+        if self.depth == 1 {
+            self.cell = Some(String::new());
+        }
+    }
+
+    /// Adds a paragraph's text to the cell being read; false outside a table.
+    pub(super) fn takes(&mut self, text: &str) -> bool {
+        let Some(cell) = &mut self.cell else { return false };
+        if !cell.is_empty() && !text.trim().is_empty() {
+            cell.push(' ');
+        }
+        cell.push_str(text.trim());
+        true
+    }
+
+    pub(super) fn end_cell(&mut self) {
+        if self.depth == 1
+            && let (Some(text), Some(row)) = (self.cell.take(), self.rows.last_mut())
+        {
+            row.push(text);
+        }
+    }
+
+    /// The table, once its outermost end is reached.
+    pub(super) fn end(&mut self) -> Option<Block> {
+        self.depth = self.depth.saturating_sub(1);
+        (self.depth == 0 && !self.rows.is_empty()).then(|| Block::Table(std::mem::take(&mut self.rows)))
+    }
 }
 
 fn push_text(paragraph: &mut Option<Paragraph>, text: &str) {

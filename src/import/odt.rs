@@ -7,7 +7,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use super::Block;
-use super::docx::{attribute, read_member, reference_text};
+use super::docx::{Table, attribute, read_member, reference_text};
 
 /// The blocks of an .odt file, in document order. No member is inflated
 /// past `limit` bytes.
@@ -31,9 +31,7 @@ fn parse_content(xml: &str) -> Result<Vec<Block>, String> {
     // Paragraphs nest (a note's text inside a paragraph): only the outermost counts.
     let mut paragraphs: Vec<Paragraph> = Vec::new();
     let mut list_depth = 0;
-    let mut table_depth = 0;
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut cell: Option<String> = None;
+    let mut table = Table::default();
     let mut in_note = 0;
     loop {
         let event = reader.read_event().map_err(|e| format!("the .odt text is not well-formed XML: {e}"))?;
@@ -46,9 +44,9 @@ fn parse_content(xml: &str) -> Result<Vec<Block>, String> {
                 }
                 b"list" => list_depth += 1,
                 b"note" => in_note += 1,
-                b"table" => table_depth += 1,
-                b"table-row" if table_depth == 1 => rows.push(Vec::new()),
-                b"table-cell" if table_depth == 1 => cell = Some(String::new()),
+                b"table" => table.start(),
+                b"table-row" => table.start_row(),
+                b"table-cell" => table.start_cell(),
                 _ => {}
             },
             Event::Empty(e) => {
@@ -84,32 +82,18 @@ fn parse_content(xml: &str) -> Result<Vec<Block>, String> {
                     let Some(p) = paragraphs.pop() else { continue };
                     if let Some(outer) = paragraphs.last_mut() {
                         outer.text.push_str(&p.text);
-                    } else if let Some(cell) = &mut cell {
-                        if !cell.is_empty() && !p.text.trim().is_empty() {
-                            cell.push(' ');
-                        }
-                        cell.push_str(p.text.trim());
-                    } else if let Some(level) = p.heading {
-                        blocks.push(Block::Heading(level, p.text));
-                    } else if list_depth > 0 {
-                        blocks.push(Block::ListItem(p.text));
-                    } else {
-                        blocks.push(Block::Paragraph(p.text));
+                    } else if !table.takes(&p.text) {
+                        blocks.push(match (p.heading, list_depth > 0) {
+                            (Some(level), _) => Block::Heading(level, p.text),
+                            (None, true) => Block::ListItem(p.text),
+                            (None, false) => Block::Paragraph(p.text),
+                        });
                     }
                 }
                 b"list" => list_depth -= 1,
                 b"note" => in_note -= 1,
-                b"table-cell" if table_depth == 1 => {
-                    if let (Some(text), Some(row)) = (cell.take(), rows.last_mut()) {
-                        row.push(text);
-                    }
-                }
-                b"table" => {
-                    table_depth -= 1;
-                    if table_depth == 0 && !rows.is_empty() {
-                        blocks.push(Block::Table(std::mem::take(&mut rows)));
-                    }
-                }
+                b"table-cell" => table.end_cell(),
+                b"table" => blocks.extend(table.end()),
                 _ => {}
             },
             Event::Eof => break,
