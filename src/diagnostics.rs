@@ -20,7 +20,8 @@ pub struct Diagnostic {
     pub source_line: Option<String>,
     /// The message and hint in Chinese, for the browser overlay of a
     /// Chinese site (the command line speaks English).
-    pub chinese: Option<Chinese>,
+    /// Boxed: most diagnostics travel as `Err`, and stay small that way.
+    pub chinese: Option<Box<Chinese>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +46,7 @@ impl Diagnostic {
     /// The message in Chinese.
     pub fn zh(mut self, message: impl Into<String>) -> Self {
         let hint = self.chinese.take().and_then(|c| c.hint);
-        self.chinese = Some(Chinese { message: message.into(), hint });
+        self.chinese = Some(Box::new(Chinese { message: message.into(), hint }));
         self
     }
 

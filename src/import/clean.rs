@@ -233,10 +233,10 @@ pub fn remove_boilerplate(mut lines: Vec<String>, across: &HashSet<String>) -> C
 
     // After the last sentence of the report: a "related" list or an end
     // marker closes it; then clutter is peeled off from the end.
-    if let Some(last) = lines.iter().rposition(|l| is_report_sentence(l)) {
-        if let Some(at) = lines[last + 1..].iter().position(|l| is_related_header(l) || is_end_marker(l)) {
-            lines.truncate(last + 1 + at);
-        }
+    if let Some(last) = lines.iter().rposition(|l| is_report_sentence(l))
+        && let Some(at) = lines[last + 1..].iter().position(|l| is_related_header(l) || is_end_marker(l))
+    {
+        lines.truncate(last + 1 + at);
     }
     while lines.last().is_some_and(|l| is_tail_clutter(l, across)) {
         lines.pop();

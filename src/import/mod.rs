@@ -483,8 +483,11 @@ struct Written {
     taken: HashSet<PathBuf>,
     /// Reports of this run by title, year and body, with their paragraphs'
     /// hashes: one report held as both .docx and .txt is imported once.
-    reports: std::collections::HashMap<(String, i32, String), Vec<(PathBuf, HashSet<u64>)>>,
+    reports: std::collections::HashMap<ReportKey, Vec<(PathBuf, HashSet<u64>)>>,
 }
+
+/// A report's title, year and body.
+type ReportKey = (String, i32, String);
 
 /// The hashes of a report's paragraphs (of ten characters or more).
 fn paragraph_hashes(markdown: &str) -> HashSet<u64> {
