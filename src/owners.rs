@@ -135,7 +135,9 @@ fn describe(site: &Site, content_dir: &Path, page: &Page) -> (PathBuf, String, S
         Page::Home => site_page("the home page", "首页"),
         Page::Search => site_page("the search page", "搜索页"),
         Page::Passages => site_page("the recurring-passages page", "重复段落页"),
-        Page::Passage(id) => (PathBuf::new(), format!("the page of passage {id:016x}"), format!("段落 {id:016x} 的页面")),
+        Page::Passage(shard) => {
+            (PathBuf::new(), format!("the passages page {shard:02x}"), format!("重复段落分页 {shard:02x} "))
+        }
         Page::NotFound => site_page("the 404 page", "404 页"),
         Page::Feed => site_page("the feed", "订阅源"),
         Page::Sitemap => site_page("the sitemap", "站点地图"),

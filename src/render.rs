@@ -46,9 +46,11 @@ pub enum Page {
     Compare(usize),
     /// The passages found in the most reports.
     Passages,
-    /// One passage found in more reports than its markers name: every
-    /// place, where a marker's "all N" link leads. By the group's id.
-    Passage(u64),
+    /// The passages found in more reports than their markers name, every
+    /// place of each, where a marker's "all N" link leads; those whose id
+    /// starts with this byte (`passage_shard`), so that 11,000 such passages
+    /// (10,000 reports) make at most 256 files, not 11,000.
+    Passage(u8),
     Feed,
     Sitemap,
     Static(String),
@@ -157,6 +159,11 @@ const MARKER_PLACES: usize = 3;
 pub fn has_passage_page(group: &Group) -> bool {
     group.reports > MARKER_PLACES + 1
 }
+
+/// Which page of `Page::Passage` a passage is on.
+pub fn passage_shard(id: u64) -> u8 {
+    (id >> 56) as u8
+}
 /// Passages on the recurring-passages page, and places listed for each.
 const TOP_PASSAGES: usize = 100;
 const TOP_PASSAGE_PLACES: usize = 30;
@@ -211,7 +218,9 @@ impl<'a> Site<'a> {
     /// The pages of passages found in more reports than a marker names,
     /// most recurring first.
     pub fn passage_pages(&self) -> impl Iterator<Item = Page> + '_ {
-        self.passages.most_recurring().take_while(|g| has_passage_page(g)).map(|g| Page::Passage(g.id))
+        let shards: std::collections::BTreeSet<u8> =
+            self.passages.most_recurring().take_while(|g| has_passage_page(g)).map(|g| passage_shard(g.id)).collect();
+        shards.into_iter().map(Page::Passage)
     }
 
     pub fn page_count(&self, term: &Term) -> usize {
@@ -244,7 +253,7 @@ impl<'a> Site<'a> {
         match page {
             Page::Search => "search/".into(),
             Page::Passages => "passages/".into(),
-            Page::Passage(id) => format!("passages/{id:016x}/"),
+            Page::Passage(shard) => format!("passages/{shard:02x}/"),
             Page::Compare(i) => format!("{}compare/", self.library.reports[*i].path),
             Page::Report(i) => self.library.reports[*i].path.clone(),
             Page::TaxonomyIndex(kind) => format!("{}/", kind.slug()),
@@ -275,7 +284,7 @@ impl<'a> Site<'a> {
                 self.template("compare.html", &self.compare_context(*i, previous, "与上一年对比", &path), &rel_path)?
             }
             Page::Passages => self.template("passages.html", &self.passages_context(), &rel_path)?,
-            Page::Passage(id) => self.template("passage.html", &self.passage_context(*id), &rel_path)?,
+            Page::Passage(shard) => self.template("passage.html", &self.passage_context(*shard), &rel_path)?,
             Page::Search => {
                 let mut context = self.base_context("搜索", "search/");
                 context.insert("api_url", &self.url("api/search"));
@@ -602,7 +611,7 @@ impl<'a> Site<'a> {
         }
         // The passage's own page lists exactly the places counted here.
         if has_passage_page(group) {
-            let url = self.page_url(&Page::Passage(group.id));
+            let url = format!("{}#passage-{:016x}", self.page_url(&Page::Passage(passage_shard(group.id))), group.id);
             // Writing to a String cannot fail.
             let _ = write!(html, "<li><a href=\"{url}\">全部 {} 篇</a></li>", group.reports.saturating_sub(1));
         }
@@ -641,11 +650,17 @@ impl<'a> Site<'a> {
 
     /// One passage with every place and body: the page a marker's "all"
     /// link opens.
-    fn passage_context(&self, id: u64) -> tera::Context {
-        let path = format!("passages/{id:016x}/");
+    fn passage_context(&self, shard: u8) -> tera::Context {
+        let path = format!("passages/{shard:02x}/");
         let mut context = self.base_context("重复段落", &path);
-        let group = self.passages.group(id).expect("a passage page has its passage");
-        context.insert("passage", &self.passage_view(group, usize::MAX, usize::MAX));
+        let entries: Vec<PassageView> = self
+            .passages
+            .most_recurring()
+            .take_while(|g| has_passage_page(g))
+            .filter(|g| passage_shard(g.id) == shard)
+            .map(|group| self.passage_view(group, usize::MAX, usize::MAX))
+            .collect();
+        context.insert("passages", &entries);
         context.insert("passages_url", &self.url("passages/"));
         context
     }

@@ -193,15 +193,22 @@ fn a_marker_leads_to_exactly_the_places_it_counts() {
     assert_eq!(marker.1.last().unwrap(), "全部 5 篇", "{:?}", marker.1);
     let link = page.split("\">全部 5 篇").next().unwrap().rsplit("href=\"").next().unwrap().to_owned();
     assert!(link.starts_with("/passages/") && !link.contains("search"), "{link}");
-    let passage = site.page(&link);
+    // The link leads to the passage's section of a page of such passages.
+    let (page_url, fragment) = link.split_once('#').expect("a link to the passage's section");
+    let passage = site.page(page_url);
+    let section = passage
+        .split(&format!("<section class=\"passage-page\" id=\"{fragment}\">"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no section {fragment}: {passage}"));
+    let section = section.split("</section>").next().unwrap();
     let places: Vec<&str> =
-        passage.split("<ol class=\"passage-places\">").nth(1).unwrap().split("</ol>").next().unwrap().split("<li>").skip(1).collect();
+        section.split("<ol class=\"passage-places\">").nth(1).unwrap().split("</ol>").next().unwrap().split("<li>").skip(1).collect();
     assert_eq!(places.len(), 6, "every report the passage is in: {passage}");
     for (i, body) in bodies.iter().enumerate() {
         let url = format!("/{}/r{i}/#p-1", 2015 + i);
-        assert!(places.iter().any(|p| p.contains(&url) && p.contains(body)), "{url} is listed: {passage}");
+        assert!(places.iter().any(|p| p.contains(&url) && p.contains(body)), "{url} is listed: {section}");
     }
-    assert!(!passage.contains("某镇人民政府"), "only the places the marker counted");
+    assert!(!section.contains("某镇人民政府"), "only the places the marker counted");
     // A page a marker opens, not one to find: the sitemap leaves it out.
     assert!(!std::fs::read_to_string(site.public().join("sitemap.xml")).unwrap().contains("/passages/0"));
 }

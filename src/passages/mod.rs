@@ -390,11 +390,6 @@ impl Passages {
         self.ranking.iter().map(|(_, id)| &self.groups[id])
     }
 
-    /// A passage by its id.
-    pub fn group(&self, id: u64) -> Option<&Group> {
-        self.groups.get(&id)
-    }
-
     /// The key of a passage's wording found in the most places.
     pub fn most_common_text(&self, group: &Group) -> u64 {
         let places = |key: &u64| self.texts[key].places.len();

@@ -319,7 +319,8 @@ impl LiveSite {
         let touched = renamed_reports.chain(affected.iter().map(PathBuf::as_path));
         for source in touched {
             let groups = passages.of_report(source).into_iter().map(|(_, _, group)| group);
-            pages.extend(groups.filter(|g| crate::render::has_passage_page(g)).map(|g| Page::Passage(g.id)));
+            let shards = groups.filter(|g| crate::render::has_passage_page(g)).map(|g| crate::render::passage_shard(g.id));
+            pages.extend(shards.map(Page::Passage));
         }
         if !affected.is_empty() {
             let shown = library.reports.iter().enumerate().filter(|(_, r)| affected.contains(&r.source));
