@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::{Library, Report, TaxonomyKind, Term};
-use crate::markdown::Heading;
+use crate::markdown::{Heading, Rendered};
 use crate::escape::{escaped, push_escaped};
 use crate::passages::{Group, Located, Passages, PlaceIn, Spread};
 use crate::theme::{Theme, tera_chain};
@@ -77,7 +77,6 @@ pub struct Site<'a> {
     /// Markers' lists by passage and wording (see `shared_marker_list`).
     marker_lists: Mutex<HashMap<(u64, u64), Arc<str>>>,
     place_links: PerReport<(String, String)>,
-    sentence_hashes: PerReport<Vec<u64>>,
 }
 
 /// A value per report, each made the first time a page asks for it (from
@@ -118,8 +117,8 @@ fn write_marker_list<'s>(
     }
 }
 
-fn sentences(report: &Report) -> Vec<&str> {
-    crate::compare::sentences(report.rendered.blocks.iter().map(|b| b.text.as_str()))
+pub fn sentences(rendered: &Rendered) -> Vec<&str> {
+    crate::compare::sentences(rendered.blocks.iter().map(|b| b.text.as_str()))
 }
 
 /// A front-matter field as readers of a site in `language` know it: the
@@ -181,7 +180,6 @@ impl<'a> Site<'a> {
             places_cache: Mutex::new(HashMap::new()),
             marker_lists: Mutex::new(HashMap::new()),
             place_links: PerReport::new(),
-            sentence_hashes: PerReport::new(),
         }
     }
 
@@ -194,11 +192,7 @@ impl<'a> Site<'a> {
     pub fn plan(&self) -> Vec<Page> {
         let mut pages = vec![Page::Home, Page::NotFound, Page::Search, Page::Feed, Page::Sitemap];
         pages.extend((0..self.library.reports.len()).map(Page::Report));
-        if self.config.compare_pages {
-            pages.extend(
-                (0..self.library.reports.len()).filter(|&i| self.library.predecessors[i].is_some()).map(Page::Compare),
-            );
-        }
+        pages.extend((0..self.library.reports.len()).filter(|&i| self.has_compare_page(i)).map(Page::Compare));
         if self.config.recurring_passages {
             pages.push(Page::Passages);
             pages.extend(self.passage_pages());
@@ -270,8 +264,10 @@ impl<'a> Site<'a> {
         let bytes = match page {
             Page::Home => self.template("index.html", &self.home_context(), &rel_path)?,
             Page::Report(i) => {
-                let page = self.template("report.html", &self.report_context(*i), &rel_path)?;
-                self.insert_passage_markers(*i, page)
+                // Unpacked once for the page and its markers.
+                let rendered = self.library.reports[*i].rendered();
+                let page = self.template("report.html", &self.report_context(*i, &rendered), &rel_path)?;
+                self.insert_passage_markers(*i, &rendered, page)
             }
             Page::TaxonomyIndex(kind) => self.template("taxonomy.html", &self.taxonomy_context(*kind), &rel_path)?,
             Page::TermList { kind, term, page } => {
@@ -471,7 +467,7 @@ impl<'a> Site<'a> {
         Grid { columns, by_decade, groups, more_bodies: bodies.len().saturating_sub(HOME_GRID_BODIES) }
     }
 
-    fn report_context(&self, index: usize) -> tera::Context {
+    fn report_context(&self, index: usize, rendered: &Rendered) -> tera::Context {
         let report = &self.library.reports[index];
         let meta = &report.meta;
         let mut context = self.base_context(&meta.title, &report.path);
@@ -490,18 +486,38 @@ impl<'a> Site<'a> {
             tags: &meta.tags,
             source: meta.source.as_deref(),
             review: meta.review.iter().map(|field| field_label(field, &self.config.language)).collect(),
-            content: &report.rendered.html,
-            toc: &report.rendered.toc,
+            content: &rendered.html,
+            toc: &rendered.toc,
         };
         let (previous, next) = self.library.neighbours[index];
-        let compare_url = self.library.predecessors[index]
-            .filter(|_| self.config.compare_pages)
-            .map(|_| self.page_url(&Page::Compare(index)));
+        let compare_url = self.has_compare_page(index).then(|| self.page_url(&Page::Compare(index)));
         context.insert("compare_url", &compare_url);
+        // A rewrite has no comparison page: one line says so.
+        if compare_url.is_none()
+            && self.config.compare_pages
+            && let Some((predecessor, shared)) = self.shared_with_predecessor(index)
+        {
+            context.insert("rewritten_from", &self.summary(predecessor));
+            context.insert("shared_percent", &((shared * 100.0).round() as u32));
+        }
         context.insert("report", &view);
         context.insert("previous", &previous.map(|i| self.summary(i)));
         context.insert("next", &next.map(|i| self.summary(i)));
         context
+    }
+
+    /// Whether report `index` has a comparison page: it has a predecessor
+    /// and shares enough sentences with it for an alignment to say anything.
+    pub fn has_compare_page(&self, index: usize) -> bool {
+        self.config.compare_pages
+            && self.shared_with_predecessor(index).is_some_and(|(_, shared)| shared >= crate::compare::MIN_SHARED)
+    }
+
+    /// The report's predecessor, and the share of sentences they have in common.
+    fn shared_with_predecessor(&self, index: usize) -> Option<(usize, f32)> {
+        let predecessor = self.library.predecessors[index]?;
+        let reports = &self.library.reports;
+        Some((predecessor, crate::compare::shared(&reports[predecessor].sentence_hashes, &reports[index].sentence_hashes)))
     }
 
     /// Any two reports of the library compared: `old` first, as
@@ -518,11 +534,11 @@ impl<'a> Site<'a> {
         let title = format!("{}：{heading}", report.meta.title);
         let mut context = self.base_context(&title, path);
         context.insert("heading", heading);
-        let shared = crate::compare::shared(self.sentence_hashes(previous_index), self.sentence_hashes(index));
+        let shared = crate::compare::shared(&previous.sentence_hashes, &report.sentence_hashes);
         context.insert("shared_percent", &((shared * 100.0).round() as u32));
         // Most reports were rewritten: their sentences are not aligned.
         if shared >= crate::compare::MIN_SHARED {
-            let rows = crate::compare::compare(&sentences(previous), &sentences(report));
+            let rows = crate::compare::compare(&sentences(&previous.rendered()), &sentences(&report.rendered()));
             context.insert("summary", &crate::compare::summarize(&rows));
             context.insert("diff_html", &crate::compare::to_html(&rows));
         }
@@ -531,17 +547,11 @@ impl<'a> Site<'a> {
         context
     }
 
-    fn sentence_hashes(&self, index: usize) -> &[u64] {
-        self.sentence_hashes.get_or_init(self.library.reports.len(), index, || {
-            crate::compare::sentence_hashes(&sentences(&self.library.reports[index]))
-        })
-    }
-
     /// A report's page with a marker after each paragraph that other
     /// reports have too, naming them. Added to the rendered page rather than
     /// given to the template: markers can double a page, and the template
     /// engine would copy and check them all again.
-    fn insert_passage_markers(&self, index: usize, page: Vec<u8>) -> Vec<u8> {
+    fn insert_passage_markers(&self, index: usize, rendered: &Rendered, page: Vec<u8>) -> Vec<u8> {
         let report = &self.library.reports[index];
         let found = self.passages.of_report(&report.source);
         if found.is_empty() {
@@ -550,7 +560,7 @@ impl<'a> Site<'a> {
         // Where most paragraphs recur (a report made of stock text), a
         // marker on each says little: only those reaching another body's
         // reports stay.
-        let paragraphs = crate::passages::paragraph_texts(report).count();
+        let paragraphs = crate::passages::paragraph_texts(rendered).count();
         let quieter = found.len() * 2 > paragraphs;
         let reaches_other_bodies = |group: &Group| {
             self.places_of(group).iter().any(|p| self.library.reports[p.report].meta.body != report.meta.body)
@@ -792,7 +802,8 @@ impl<'a> Site<'a> {
             xml.push_str(&format!("    <updated>{}</updated>\n", stamp(report)));
             xml.push_str(&format!("    <author><name>{}</name></author>\n", escaped(&report.meta.body)));
             let summary = report.meta.summary.clone().unwrap_or_else(|| {
-                let first_paragraph = report.rendered.blocks.iter().find(|b| b.anchor.starts_with("p-"));
+                let rendered = report.rendered();
+                let first_paragraph = rendered.blocks.iter().find(|b| b.anchor.starts_with("p-"));
                 first_paragraph.map(|b| b.text.chars().take(120).collect()).unwrap_or_default()
             });
             xml.push_str(&format!("    <summary>{}</summary>\n  </entry>\n", escaped(&summary)));
@@ -915,7 +926,7 @@ struct ReportView<'a> {
 #[derive(Serialize)]
 struct PassageView<'a> {
     id: String,
-    text: &'a str,
+    text: String,
     reports: usize,
     /// Different wordings of the passage.
     variants: usize,

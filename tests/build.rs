@@ -91,7 +91,7 @@ fn sample_archive_meets_its_brief() {
     // Wording that recurs across years is what makes search worth having.
     let years_with = |phrase: &str| {
         let mut years: Vec<i32> =
-            library.reports.iter().filter(|r| r.rendered.plain_text().contains(phrase)).map(|r| r.meta.year).collect();
+            library.reports.iter().filter(|r| r.rendered().plain_text().contains(phrase)).map(|r| r.meta.year).collect();
         years.sort();
         years.dedup();
         years

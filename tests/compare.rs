@@ -95,9 +95,10 @@ fn a_report_is_compared_with_the_same_period_a_year_before() {
 #[test]
 fn the_nearest_earlier_year_is_the_predecessor() {
     let site = TestSite::new();
-    report(&site, "2018/a.md", 2018, "年度", "二〇一八年的句子。");
-    report(&site, "2021/a.md", 2021, "年度", "二〇二一年的句子。");
-    report(&site, "2023/a.md", 2023, "年度", "二〇二三年的句子。");
+    // Each year keeps the sentence before and adds its own: close enough to align.
+    report(&site, "2018/a.md", 2018, "年度", "共同的句子。二〇一八年的句子。");
+    report(&site, "2021/a.md", 2021, "年度", "共同的句子。二〇二一年的句子。");
+    report(&site, "2023/a.md", 2023, "年度", "共同的句子。二〇二三年的句子。");
     site.build();
     let page = site.page("/2023/a/compare/");
     assert!(page.contains("2021年 年度：某市生态环境局2021年年度工作总结"), "a gap of years is bridged: {page}");
@@ -105,7 +106,7 @@ fn the_nearest_earlier_year_is_the_predecessor() {
 }
 
 #[test]
-fn a_rewritten_report_is_not_compared_sentence_by_sentence() {
+fn a_rewritten_report_gets_one_line_instead_of_a_comparison_page() {
     let site = TestSite::new();
     report(&site, "2020/a.md", 2020, "年度", "甲乙丙丁。戊己庚辛。壬癸子丑。寅卯辰巳。午未申酉。戌亥天地。");
     report(
@@ -116,7 +117,28 @@ fn a_rewritten_report_is_not_compared_sentence_by_sentence() {
         "春夏秋冬。东南西北。金木水火。上下左右。前后内外。日月星辰。山川河流。风雨雷电。江河湖海。梅兰竹菊。",
     );
     site.build();
-    let page = site.page("/2021/a/compare/");
-    assert!(page.contains("两篇报告只有 0% 的句子相同：这是重写"), "{page}");
-    assert!(!page.contains("<ol class=\"diff\">"), "{page}");
+    assert!(!site.public().join("2021/a/compare").exists(), "nothing to align: no comparison page");
+    let page = site.page("/2021/a/");
+    assert!(!page.contains("与上一年对比"), "{page}");
+    assert!(
+        page.contains("<a href=\"/2020/a/\">2020年 某市生态环境局2020年年度工作总结</a>）相同句子 0%"),
+        "the report page names the report it rewrote: {page}"
+    );
+    assert!(!site.page("/sitemap.xml").contains("compare"));
+}
+
+#[test]
+fn an_edit_that_makes_a_report_a_rewrite_removes_its_comparison_page() {
+    let site = TestSite::new();
+    report(&site, "2020/a.md", 2020, "年度", "甲乙丙丁。戊己庚辛。壬癸子丑。");
+    report(&site, "2021/a.md", 2021, "年度", "甲乙丙丁。戊己庚辛。新的一句。");
+    site.build();
+    assert!(site.public().join("2021/a/compare/index.html").exists());
+    assert!(site.page("/2021/a/").contains("与上一年对比"));
+
+    // The predecessor rewritten: the successor's comparison goes, its page says why.
+    report(&site, "2020/a.md", 2020, "年度", "春夏秋冬。东南西北。金木水火。");
+    site.build();
+    assert!(!site.public().join("2021/a/compare").exists());
+    assert!(site.page("/2021/a/").contains("相同句子 0%"));
 }

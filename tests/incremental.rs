@@ -308,12 +308,19 @@ fn a_text_edit_rewrites_only_the_pages_it_affects() {
     assert_eq!(rebuilt.reparsed, 1);
     assert_eq!(rebuilt.reindexed, 1);
     // The text shows on the report's page, in the feed's summary, and in its
-    // comparisons with the year before and the year after.
+    // comparisons with the year before and the year after; the next year's
+    // page says how much it shares with it (and whether it has a comparison).
     let mut pages = pages;
     pages.sort();
     assert_eq!(
         pages,
-        ["/2022/qu-renda-niandu/", "/2022/qu-renda-niandu/compare/", "/2023/qu-renda-niandu/compare/", "/atom.xml"]
+        [
+            "/2022/qu-renda-niandu/",
+            "/2022/qu-renda-niandu/compare/",
+            "/2023/qu-renda-niandu/",
+            "/2023/qu-renda-niandu/compare/",
+            "/atom.xml"
+        ]
     );
     assert_same_as_full_build(&live, "one text edit");
 

@@ -4,6 +4,7 @@
 mod front_matter;
 pub use front_matter::is_calendar_date;
 mod library;
+mod packed;
 
 use std::path::{Path, PathBuf};
 
@@ -24,17 +25,33 @@ pub struct Report {
     pub meta: FrontMatter,
     /// Output path relative to the site root, without base path: `2021/总结/`.
     pub path: String,
-    pub rendered: Rendered,
+    /// Hashes of its sentences, sorted: how much it shares with another.
+    pub sentence_hashes: Box<[u64]>,
+    /// The rendered Markdown, compressed: `rendered()` unpacks it.
+    text: packed::Packed,
 }
 
 impl Report {
+    pub fn new(source: PathBuf, meta: FrontMatter, path: String, rendered: &Rendered) -> Report {
+        let sentences = crate::render::sentences(rendered);
+        let sentence_hashes = crate::compare::sentence_hashes(&sentences).into_boxed_slice();
+        Report { source, meta, path, sentence_hashes, text: packed::Packed::new(rendered) }
+    }
+
+    /// The report's HTML, table of contents and text blocks (unpacked anew
+    /// on every call: keep the value while it is needed, not longer).
+    pub fn rendered(&self) -> Rendered {
+        self.text.unpack()
+    }
+
     /// The report without its text: what its pages' paths depend on.
     pub fn outline(&self) -> Report {
         Report {
             source: self.source.clone(),
             meta: self.meta.clone(),
             path: self.path.clone(),
-            rendered: Rendered::default(),
+            sentence_hashes: Box::default(),
+            text: Default::default(),
         }
     }
 }
@@ -189,7 +206,7 @@ pub fn load_report(content_dir: &Path, file: &Path, config: &Config) -> Result<R
     let rendered = markdown::render(split.markdown, config.allow_html);
     let source = file.strip_prefix(content_dir).unwrap_or(file).to_path_buf();
     let path = output_path(&source, meta.slug.as_deref());
-    Ok(Report { source, meta, path, rendered })
+    Ok(Report::new(source, meta, path, &rendered))
 }
 
 /// `2021/年度总结.md` → `2021/年度总结/`; a slug replaces the file name.

@@ -26,7 +26,7 @@ pub struct Located<'a> {
 /// What the passages page and `wenku passages` say of a passage.
 pub struct Spread<'a> {
     /// Its most common wording, and that wording's key.
-    pub text: &'a str,
+    pub text: String,
     pub key: u64,
     /// One place per report, oldest year first.
     pub places: Vec<PlaceIn>,

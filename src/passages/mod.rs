@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::content::Report;
-use crate::markdown::BlockKind;
+use crate::markdown::{BlockKind, Rendered};
 pub use located::{Located, PlaceIn, Spread};
 use minhash::Signature;
 
@@ -116,8 +116,7 @@ impl Passages {
     /// Forgets the reports at `removed` and (re)reads `added`, and says what
     /// that changed.
     pub fn update(&mut self, removed: &[PathBuf], added: &[&Report]) -> Changed {
-        let found: Vec<Vec<(Paragraph, &str)>> = added.par_iter().map(|r| paragraphs(r)).collect();
-        let signatures = self.sign_new_texts(&found);
+        let (found, signatures) = self.read_paragraphs(added);
 
         // Which texts gain or lose a place.
         let mut touched = KeySet::default();
@@ -130,8 +129,7 @@ impl Passages {
                 changed.insert(id);
             }
         }
-        for (report, found) in added.iter().zip(found) {
-            let new: Vec<Paragraph> = found.into_iter().map(|(paragraph, _)| paragraph).collect();
+        for (report, new) in added.iter().zip(found) {
             for &(_, key) in &new {
                 if let Some(signature) = signatures.get(&key) {
                     self.add_text(key, *signature);
@@ -179,17 +177,27 @@ impl Passages {
         self.sources.len()
     }
 
-    /// Signatures of the texts of `found` that are not known yet, computed
-    /// once per text and in parallel.
-    fn sign_new_texts(&self, found: &[Vec<(Paragraph, &str)>]) -> KeyMap<Signature> {
-        let mut new: KeyMap<&str> = KeyMap::default();
-        for &((_, key), text) in found.iter().flatten() {
-            if !self.texts.contains_key(&key) {
-                new.entry(key).or_insert(text);
+    /// Each report's paragraphs, and the signatures of the texts not known
+    /// yet, computed once per text and in parallel. Reports are unpacked a
+    /// chunk at a time: the texts of a whole archive are never in memory.
+    fn read_paragraphs(&self, reports: &[&Report]) -> (Vec<Vec<Paragraph>>, KeyMap<Signature>) {
+        const CHUNK: usize = 512;
+        let mut found = Vec::with_capacity(reports.len());
+        let mut signatures = KeyMap::default();
+        for chunk in reports.chunks(CHUNK) {
+            let rendered: Vec<Rendered> = chunk.par_iter().map(|r| r.rendered()).collect();
+            let texts: Vec<Vec<(Paragraph, &str)>> = rendered.par_iter().map(paragraphs).collect();
+            let mut new: KeyMap<&str> = KeyMap::default();
+            for &((_, key), text) in texts.iter().flatten() {
+                if !self.texts.contains_key(&key) && !signatures.contains_key(&key) {
+                    new.entry(key).or_insert(text);
+                }
             }
+            let new: Vec<(u64, &str)> = new.into_iter().collect();
+            signatures.extend(new.into_par_iter().map(|(key, text)| (key, minhash::signature(text))).collect::<Vec<_>>());
+            found.extend(texts.into_iter().map(|texts| texts.into_iter().map(|(paragraph, _)| paragraph).collect()));
         }
-        let new: Vec<(u64, &str)> = new.into_iter().collect();
-        new.into_par_iter().map(|(key, text)| (key, minhash::signature(text))).collect::<Vec<_>>().into_iter().collect()
+        (found, signatures)
     }
 
     fn add_text(&mut self, key: u64, signature: Signature) {
@@ -415,13 +423,14 @@ impl Passages {
 }
 
 /// The text of paragraph `p-{number}` of a report.
-pub fn paragraph_text(report: &Report, number: u32) -> &str {
-    paragraph_texts(report).find(|&(n, _)| n == number).map_or("", |(_, text)| text)
+pub fn paragraph_text(report: &Report, number: u32) -> String {
+    let rendered = report.rendered();
+    paragraph_texts(&rendered).find(|&(n, _)| n == number).map_or_else(String::new, |(_, text)| text.to_owned())
 }
 
 /// A report's paragraphs (`<p id="p-N">`) with their numbers, in order.
-pub fn paragraph_texts(report: &Report) -> impl Iterator<Item = (u32, &str)> {
-    report.rendered.blocks.iter().filter(|b| b.kind == BlockKind::Paragraph).filter_map(|block| {
+pub fn paragraph_texts(rendered: &Rendered) -> impl Iterator<Item = (u32, &str)> {
+    rendered.blocks.iter().filter(|b| b.kind == BlockKind::Paragraph).filter_map(|block| {
         let number = block.anchor.strip_prefix("p-")?.parse().ok()?;
         Some((number, block.text.as_str()))
     })
@@ -467,10 +476,10 @@ pub fn insert_markers(page: &[u8], markers: &str, ends: &[(u32, usize)]) -> Vec<
 const NO_GROUP: u64 = u64::MAX;
 
 /// A report's paragraphs long enough to match, each with its text.
-fn paragraphs(report: &Report) -> Vec<(Paragraph, &str)> {
+fn paragraphs(rendered: &Rendered) -> Vec<(Paragraph, &str)> {
     let mut out = Vec::new();
     let mut buffer = Vec::new();
-    for (number, text) in paragraph_texts(report) {
+    for (number, text) in paragraph_texts(rendered) {
         if text.len() < MIN_CHARS {
             continue;
         }
@@ -529,7 +538,7 @@ mod tests {
             review: Vec::new(),
         };
         let rendered = crate::markdown::render(&paragraphs.join("\n\n"), false);
-        Report { source: source.into(), meta, path: format!("{source}/"), rendered }
+        Report::new(source.into(), meta, format!("{source}/"), &rendered)
     }
 
     /// Every report's recurring paragraphs and where else they are.

@@ -43,8 +43,9 @@ impl IndexDoc {
     pub fn from_report(report: &Report, config: &Config) -> IndexDoc {
         let meta = &report.meta;
         let mut text = meta.title.clone();
-        let mut anchors = Vec::with_capacity(report.rendered.blocks.len());
-        for block in &report.rendered.blocks {
+        let rendered = report.rendered();
+        let mut anchors = Vec::with_capacity(rendered.blocks.len());
+        for block in &rendered.blocks {
             text.push('\n');
             anchors.push((text.len(), block.anchor.clone()));
             text.push_str(&block.text);

@@ -213,9 +213,9 @@ impl LiveSite {
             // and pages the config turned off not at all.
             pages.sort_unstable();
             pages.dedup();
-            let config = &self.site.config;
+            let (config, renderer) = (&self.site.config, self.site.renderer());
             pages.retain(|page| match page {
-                Page::Compare(_) => config.compare_pages,
+                Page::Compare(i) => renderer.has_compare_page(*i),
                 Page::Passages | Page::Passage(_) => config.recurring_passages,
                 _ => true,
             });
@@ -266,6 +266,10 @@ impl LiveSite {
             let compared = predecessor.is_some_and(|p| positions.contains(&p));
             if predecessor.is_some() && (positions.contains(&j) || compared) {
                 pages.push(Page::Compare(j));
+            }
+            // The next report's page says how much it shares with this one.
+            if compared {
+                pages.push(Page::Report(j));
             }
         }
         pages
@@ -530,8 +534,9 @@ fn affected_pages(site: &Site, before: &Snapshot, changed: &HashSet<PathBuf>) ->
             let is_changed = changed.contains(&source);
             let (previous, next, predecessor) = &now;
             let links_moved =
-                was.is_none_or(|(p, n, c)| (p, n) != (previous, next) || c.is_some() != predecessor.is_some());
-            if is_changed || links_moved || touches_change(previous) || touches_change(next) {
+                was.is_none_or(|(p, n, c)| (p, n, c) != (previous, next, predecessor));
+            let shares_with_change = touches_change(predecessor);
+            if is_changed || links_moved || touches_change(previous) || touches_change(next) || shares_with_change {
                 pages.push(Page::Report(i));
             }
             let compared_moved = was.is_none_or(|(_, _, p)| p != predecessor);
