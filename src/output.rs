@@ -4,7 +4,7 @@
 //! when every file is written, so a failed or killed build leaves the previous
 //! site exactly as it was.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -40,9 +40,20 @@ impl Sink for NullSink {
 }
 
 /// A folder beside the output that becomes the output on `commit`.
+///
+/// The folder is the site before last when there is one (kept beside the
+/// output as `.public.wenku-previous`): a file whose bytes did not change is
+/// left as it is, a changed one is overwritten in place, and files the new
+/// site lacks are deleted before the swap. Most of a rebuild's files are
+/// the same as before, so most of its disk work goes; and creating fresh
+/// files right after deleting the last site's is what costs most on ext4
+/// (it searches past recently freed inodes). The price is a second copy of
+/// the site on disk.
 pub struct Staging {
     target: PathBuf,
     staging: PathBuf,
+    /// Files written or found unchanged, relative to the staging folder.
+    kept: Mutex<HashSet<PathBuf>>,
     committed: bool,
 }
 
@@ -64,13 +75,18 @@ impl Staging {
         if staging.exists() {
             std::fs::remove_dir_all(&staging).with_context(|| format!("cannot clear {}", staging.display()))?;
         }
-        std::fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
+        let previous = previous_site(target);
+        let recycled = previous.join(MARKER).is_file() && std::fs::rename(&previous, &staging).is_ok();
+        if !recycled {
+            std::fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
+        }
         std::fs::write(
             staging.join(MARKER),
             "This folder is written by `wenku build` and replaced whole on every build.\n",
         )
         .with_context(|| format!("cannot write into {}", staging.display()))?;
-        Ok(Staging { target: target.to_path_buf(), staging, committed: false })
+        let kept = Mutex::new(HashSet::from([PathBuf::from(MARKER)]));
+        Ok(Staging { target: target.to_path_buf(), staging, kept, committed: false })
     }
 
     pub fn path(&self) -> &Path {
@@ -78,25 +94,51 @@ impl Staging {
     }
 
     /// Replaces the target with the staged folder in one step where the
-    /// system allows it (Linux `renameat2(RENAME_EXCHANGE)`).
+    /// system allows it (Linux `renameat2(RENAME_EXCHANGE)`); the old site
+    /// is kept aside for the next build to write over.
     pub fn commit(mut self) -> Result<()> {
+        self.remove_files_not_kept()?;
+        let previous = previous_site(&self.target);
+        if previous.exists() {
+            std::fs::remove_dir_all(&previous).with_context(|| format!("cannot remove {}", previous.display()))?;
+        }
         if !self.target.exists() {
             std::fs::rename(&self.staging, &self.target)
                 .with_context(|| format!("cannot move the new site to {}", self.target.display()))?;
         } else if exchange(&self.staging, &self.target).is_ok() {
             // The old site now sits in the staging path.
-            std::fs::remove_dir_all(&self.staging)
-                .with_context(|| format!("cannot remove the previous site at {}", self.staging.display()))?;
+            std::fs::rename(&self.staging, &previous)
+                .with_context(|| format!("cannot keep the previous site at {}", previous.display()))?;
         } else {
-            let old =
-                parent_of(&self.target).join(format!("{}{}.old", staging_prefix(&self.target), std::process::id()));
-            std::fs::rename(&self.target, &old)
+            std::fs::rename(&self.target, &previous)
                 .with_context(|| format!("cannot move {} aside", self.target.display()))?;
             std::fs::rename(&self.staging, &self.target)
                 .with_context(|| format!("cannot move the new site to {}", self.target.display()))?;
-            std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
         }
         self.committed = true;
+        Ok(())
+    }
+
+    /// Deletes what the site before last had and this one does not, and
+    /// the folders that leaves empty.
+    fn remove_files_not_kept(&self) -> Result<()> {
+        let kept = self.kept.lock().expect("no writer panics while holding the lock");
+        let mut folders = Vec::new();
+        for entry in walkdir::WalkDir::new(&self.staging).min_depth(1).contents_first(true) {
+            let entry = entry.with_context(|| format!("cannot read {}", self.staging.display()))?;
+            let rel = entry.path().strip_prefix(&self.staging).expect("the walk stays inside");
+            if entry.file_type().is_dir() {
+                folders.push(entry.path().to_path_buf());
+            } else if !kept.contains(rel) {
+                std::fs::remove_file(entry.path())
+                    .with_context(|| format!("cannot remove {}", entry.path().display()))?;
+            }
+        }
+        // Deepest first (the walk lists contents first): a folder emptied
+        // of its folders is removed too. A folder still holding files stays.
+        for folder in folders {
+            let _ = std::fs::remove_dir(&folder);
+        }
         Ok(())
     }
 }
@@ -104,19 +146,55 @@ impl Staging {
 impl Sink for Staging {
     fn put(&self, output: Output) -> Result<()> {
         let path = self.staging.join(&output.rel_path);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let unchanged = std::fs::read(&path).is_ok_and(|old| old == output.bytes);
+        if !unchanged {
+            if let Some(dir) = path.parent()
+                && !dir.is_dir()
+            {
+                make_folder(&self.staging, dir)?;
+            }
+            if path.is_dir() {
+                // The site before last had a folder where this file goes.
+                std::fs::remove_dir_all(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+            }
+            std::fs::write(&path, &output.bytes).with_context(|| format!("cannot write {}", path.display()))?;
         }
-        std::fs::write(&path, &output.bytes).with_context(|| format!("cannot write {}", path.display()))
+        self.kept.lock().expect("no writer panics while holding the lock").insert(output.rel_path.into());
+        Ok(())
     }
+}
+
+/// Creates `dir` inside `staging`, replacing a file of the site before
+/// last that stands where one of its folders goes.
+fn make_folder(staging: &Path, dir: &Path) -> Result<()> {
+    if std::fs::create_dir_all(dir).is_ok() {
+        return Ok(());
+    }
+    for ancestor in dir.ancestors().take_while(|a| a.starts_with(staging) && *a != staging) {
+        if ancestor.is_file() {
+            std::fs::remove_file(ancestor).with_context(|| format!("cannot remove {}", ancestor.display()))?;
+        }
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.staging);
+            // Half-written, but its files are compared before reuse: it
+            // serves the next build as the site before last would.
+            let previous = previous_site(&self.target);
+            if previous.exists() || std::fs::rename(&self.staging, &previous).is_err() {
+                let _ = std::fs::remove_dir_all(&self.staging);
+            }
         }
     }
+}
+
+/// `.public.wenku-previous`: the site before the current one, kept for the
+/// next build to write over.
+fn previous_site(target: &Path) -> PathBuf {
+    parent_of(target).join(format!("{}previous", staging_prefix(target)))
 }
 
 /// Written into every build, so a later build knows the folder is its own.
@@ -172,7 +250,12 @@ fn remove_stale_staging(target: &Path) {
         if let Some(pid) = pid
             && !process_alive(pid)
         {
-            let _ = std::fs::remove_dir_all(entry.path());
+            // A killed build's folder serves as the site before last if
+            // there is none (its files are compared before reuse).
+            let previous = previous_site(target);
+            if previous.exists() || std::fs::rename(entry.path(), &previous).is_err() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
         }
     }
 }
@@ -230,8 +313,44 @@ mod tests {
         staging.commit().unwrap();
         assert!(!target.join("old.html").exists());
         assert_eq!(std::fs::read(target.join("a/new.html")).unwrap(), b"new");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+        let mut leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        leftovers.sort();
+        assert_eq!(leftovers, [".public.wenku-previous", "public"], "the old site is kept for the next build");
+    }
+
+    #[test]
+    fn a_build_over_the_site_before_last_keeps_unchanged_files_and_drops_gone_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let build = |files: &[(&str, &str)]| {
+            let staging = Staging::new(&target).unwrap();
+            for (path, text) in files {
+                staging.put(Output { rel_path: (*path).into(), bytes: text.as_bytes().to_vec() }).unwrap();
+            }
+            staging.commit().unwrap();
+        };
+        build(&[("a/index.html", "a"), ("b/index.html", "b"), ("c", "file")]);
+        build(&[("a/index.html", "a"), ("b/index.html", "b2"), ("c", "file")]);
+        let kept_aside = dir.path().join(".public.wenku-previous/a/index.html");
+        let unchanged = std::fs::metadata(kept_aside).unwrap().modified().unwrap();
+        // Written over the first build's folder: `a` is the same, `b` changed,
+        // `c` became a folder, `d` is new.
+        build(&[("a/index.html", "a"), ("b/index.html", "b3"), ("c/index.html", "now a page"), ("d/x.html", "d")]);
+        let read = |path: &str| std::fs::read_to_string(target.join(path)).unwrap();
+        assert_eq!(read("a/index.html"), "a");
+        assert_eq!(read("b/index.html"), "b3");
+        assert_eq!(read("c/index.html"), "now a page");
+        assert_eq!(read("d/x.html"), "d");
+        assert_eq!(std::fs::metadata(target.join("a/index.html")).unwrap().modified().unwrap(), unchanged);
+        build(&[("a/index.html", "a")]);
+        let mut files: Vec<_> = walkdir::WalkDir::new(&target)
+            .min_depth(1)
+            .into_iter()
+            .flatten()
+            .map(|e| e.path().strip_prefix(&target).unwrap().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        assert_eq!(files, [MARKER, "a", "a/index.html"], "files and folders of gone pages are removed");
     }
 
     #[test]

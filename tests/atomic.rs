@@ -14,6 +14,8 @@ fn staging_dirs(root: &Path) -> Vec<std::path::PathBuf> {
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(".public.wenku-"))
+        // The site before last, kept for the next build to write over.
+        .filter(|p| !p.ends_with(".public.wenku-previous"))
         .collect()
 }
 
