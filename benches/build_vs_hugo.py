@@ -24,7 +24,7 @@ def timed(cmd, cwd):
     err = proc.stderr.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{' '.join(map(str, cmd))} failed:\n{err}")
-    return wall, usage.ru_maxrss / 1024  # KiB → MiB
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime, usage.ru_stime  # KiB → MiB
 
 
 def hugo_binary():
@@ -70,11 +70,10 @@ def main():
                 results[name].append(measured)
 
     print(f"{a.count} reports, {os.cpu_count()} cores, median of {a.runs} runs; {hugo_version}")
-    print(f"{'tool':<8}{'wall s':>10}{'reports/s':>12}{'peak RSS MiB':>15}")
+    print(f"{'tool':<8}{'wall s':>10}{'user s':>10}{'sys s':>10}{'reports/s':>12}{'peak RSS MiB':>15}")
     for name, runs in results.items():
-        wall = statistics.median(r[0] for r in runs)
-        rss = statistics.median(r[1] for r in runs)
-        print(f"{name:<8}{wall:>10.2f}{a.count / wall:>12.0f}{rss:>15.0f}")
+        wall, rss, user, system = (statistics.median(r[i] for r in runs) for i in range(4))
+        print(f"{name:<8}{wall:>10.2f}{user:>10.2f}{system:>10.2f}{a.count / wall:>12.0f}{rss:>15.0f}")
 
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ pub fn load(root: &Path, drafts: bool) -> Result<LoadedSite> {
 
 /// Config, content and theme, with no passages found yet.
 fn load_without_passages(root: &Path, drafts: bool) -> Result<LoadedSite> {
-    let config = Config::load(root).map_err(|d| crate::diagnostics::Diagnostics(vec![d]))?;
+    let config = Config::load(root)?;
     // Both are read before either fails: a broken template and broken
     // reports are reported in one run.
     let (library, theme) = match (content::load(&root.join("content"), &config, drafts), Theme::load(root, &config)) {

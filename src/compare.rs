@@ -243,7 +243,6 @@ fn changed(old: &str, new: &str) -> Row {
 /// fold the rest.
 const FOLD_AFTER: usize = 4;
 
-
 /// The rows as the list items of an `<ol class="diff">`. Written here rather
 /// than in a template: a comparison page has a row per sentence, and a
 /// template loop over thousands of rows would cost more than the diff.

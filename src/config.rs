@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, closest};
+use crate::diagnostics::{Diagnostic, Diagnostics, closest};
 use crate::yaml;
 
 pub const CONFIG_FILE: &str = "wenku.yaml";
@@ -104,13 +104,21 @@ pub enum Vocabulary {
 
 impl Config {
     /// Reads `wenku.yaml` from `root`, or the defaults when there is none.
-    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+    /// A problem comes as `Diagnostics`, as the reports' do, so that every
+    /// command prints it the same way.
+    pub fn load(root: &Path) -> Result<Config, Diagnostics> {
+        Self::read(root).map_err(|problem| Diagnostics(vec![problem]))
+    }
+
+    fn read(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(e) => {
-                return Err(Diagnostic::new(&path, format!("cannot read the config: {e}")).zh(format!("无法读取配置：{e}")));
+                return Err(
+                    Diagnostic::new(&path, format!("cannot read the config: {e}")).zh(format!("无法读取配置：{e}"))
+                );
             }
         };
         let text = text.trim_start_matches('\u{feff}');

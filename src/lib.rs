@@ -2,7 +2,8 @@
 //!
 //! The pipeline: `content` loads reports into a `Library`, `render` turns it
 //! into pages, `output` writes them atomically, `search` indexes them.
-//! `build` ties the steps together for the command line.
+//! `build` ties the steps together for the command line; `rebuild` redoes
+//! only what an edit affects, for `serve`'s watch mode.
 
 pub mod build;
 pub mod compare;
@@ -17,6 +18,7 @@ pub mod markdown;
 pub mod output;
 pub mod owners;
 pub mod passages;
+pub mod rebuild;
 pub mod render;
 pub mod search;
 pub mod serve;

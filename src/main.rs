@@ -190,7 +190,7 @@ fn run() -> Result<ExitCode> {
             wenku::serve::serve(wenku::serve::ServeOptions { build, bind, watch: !no_watch, no_build })?;
         }
         Command::Import { inputs, into, root, dry_run, force, body, year, level, period } => {
-            let config = wenku::config::Config::load(&root).map_err(|d| Diagnostics(vec![d]))?;
+            let config = wenku::config::Config::load(&root)?;
             let into = if into.is_absolute() { into } else { root.join(into) };
             let overrides = wenku::import::Overrides { body, level, year, period };
             let options = wenku::import::ImportOptions { inputs, into, root, dry_run, force, overrides };
@@ -216,7 +216,7 @@ fn run() -> Result<ExitCode> {
             let index_dir = match index {
                 Some(dir) => dir,
                 None => {
-                    let config = wenku::config::Config::load(&root).map_err(|d| Diagnostics(vec![d]))?;
+                    let config = wenku::config::Config::load(&root)?;
                     root.join(config.index_dir)
                 }
             };

@@ -266,7 +266,6 @@ pub fn is_safe_url(url: &str) -> bool {
     !is_scheme || SAFE_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str())
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

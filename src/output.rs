@@ -15,6 +15,8 @@ use crate::render::Output;
 /// Receives the files of a build, from many threads at once.
 pub trait Sink: Sync {
     fn put(&self, output: Output) -> Result<()>;
+    /// Removes the file of a page that no longer exists, if it is there.
+    fn remove(&self, rel_path: &str) -> Result<()>;
 }
 
 /// Keeps outputs in memory (for `check`, tests and the server).
@@ -28,6 +30,11 @@ impl Sink for MemorySink {
         self.files.lock().expect("no writer panics while holding the lock").insert(output.rel_path, output.bytes);
         Ok(())
     }
+
+    fn remove(&self, rel_path: &str) -> Result<()> {
+        self.files.lock().expect("no writer panics while holding the lock").remove(rel_path);
+        Ok(())
+    }
 }
 
 /// Discards outputs: `check` renders every page to find errors, writes nothing.
@@ -35,6 +42,44 @@ pub struct NullSink;
 
 impl Sink for NullSink {
     fn put(&self, _: Output) -> Result<()> {
+        Ok(())
+    }
+
+    fn remove(&self, _: &str) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// Replaces files of a folder being served, one by one: each is written
+/// beside its place, then renamed over it, so a reader sees the old file or
+/// the new one, never half (watch mode's rebuilds).
+pub struct InPlace<'a>(pub &'a Path);
+
+impl Sink for InPlace<'_> {
+    fn put(&self, output: Output) -> Result<()> {
+        let path = self.0.join(&output.rel_path);
+        let dir = path.parent().unwrap_or(self.0);
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let temp = dir.join(format!(".wenku-{}.tmp", std::process::id()));
+        std::fs::write(&temp, &output.bytes).with_context(|| format!("cannot write {}", temp.display()))?;
+        std::fs::rename(&temp, &path).with_context(|| format!("cannot replace {}", path.display()))
+    }
+
+    /// Removes the file, and the folders it leaves empty.
+    fn remove(&self, rel_path: &str) -> Result<()> {
+        let path = self.0.join(rel_path);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("cannot remove {}", path.display())),
+        }
+        let mut dir = path.parent();
+        while let Some(d) = dir {
+            if d == self.0 || std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
         Ok(())
     }
 }
@@ -160,6 +205,12 @@ impl Sink for Staging {
             std::fs::write(&path, &output.bytes).with_context(|| format!("cannot write {}", path.display()))?;
         }
         self.kept.lock().expect("no writer panics while holding the lock").insert(output.rel_path.into());
+        Ok(())
+    }
+
+    /// Forgets the file: `commit` deletes it, as every file not put.
+    fn remove(&self, rel_path: &str) -> Result<()> {
+        self.kept.lock().expect("no writer panics while holding the lock").remove(Path::new(rel_path));
         Ok(())
     }
 }

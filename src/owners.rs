@@ -127,11 +127,9 @@ fn describe(site: &Site, content_dir: &Path, page: &Page) -> (PathBuf, String, S
             let name = shortened(&term.name);
             (file, format!("the {} list of “{name}”", kind.title()), format!("{}“{name}”的列表页", kind.title()))
         }
-        Page::TaxonomyIndex(kind) => (
-            PathBuf::new(),
-            format!("the site's {} overview", kind.title()),
-            format!("站点的{}总览页", kind.title()),
-        ),
+        Page::TaxonomyIndex(kind) => {
+            (PathBuf::new(), format!("the site's {} overview", kind.title()), format!("站点的{}总览页", kind.title()))
+        }
         Page::Home => site_page("the home page", "首页"),
         Page::Search => site_page("the search page", "搜索页"),
         Page::Passages => site_page("the recurring-passages page", "重复段落页"),

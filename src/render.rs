@@ -14,8 +14,8 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::{Library, Report, TaxonomyKind, Term};
-use crate::markdown::{Heading, Rendered};
 use crate::escape::{escaped, push_escaped};
+use crate::markdown::{Heading, Rendered};
 use crate::passages::{Group, Located, Passages, PlaceIn, Spread};
 use crate::theme::{Theme, tera_chain};
 
@@ -517,7 +517,10 @@ impl<'a> Site<'a> {
     fn shared_with_predecessor(&self, index: usize) -> Option<(usize, f32)> {
         let predecessor = self.library.predecessors[index]?;
         let reports = &self.library.reports;
-        Some((predecessor, crate::compare::shared(&reports[predecessor].sentence_hashes, &reports[index].sentence_hashes)))
+        Some((
+            predecessor,
+            crate::compare::shared(&reports[predecessor].sentence_hashes, &reports[index].sentence_hashes),
+        ))
     }
 
     /// Any two reports of the library compared: `old` first, as
@@ -860,7 +863,6 @@ fn page_window(current: usize, total: usize) -> Vec<usize> {
     }
     pages
 }
-
 
 #[derive(Serialize)]
 struct SiteView<'a> {

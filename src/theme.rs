@@ -123,7 +123,6 @@ fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-
 /// Tera hides the useful part of its errors in `source()`: show them all.
 pub fn tera_chain(error: &tera::Error) -> String {
     let mut message = error.to_string();

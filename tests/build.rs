@@ -90,8 +90,12 @@ fn sample_archive_meets_its_brief() {
     assert!(library.taxonomy(Period).terms.len() >= 3);
     // Wording that recurs across years is what makes search worth having.
     let years_with = |phrase: &str| {
-        let mut years: Vec<i32> =
-            library.reports.iter().filter(|r| r.rendered().plain_text().contains(phrase)).map(|r| r.meta.year).collect();
+        let mut years: Vec<i32> = library
+            .reports
+            .iter()
+            .filter(|r| r.rendered().plain_text().contains(phrase))
+            .map(|r| r.meta.year)
+            .collect();
         years.sort();
         years.dedup();
         years

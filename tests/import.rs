@@ -237,7 +237,8 @@ fn imports_are_safe_to_repeat_and_never_overwrite() {
     assert!(out.contains("unsupported inputs/c/data.csv: not a report file"), "{out}");
     assert!(out.contains("failed inputs/c/bundle.zip: not a Word .docx file"), "{out}");
     let reports = imported(&site);
-    let md = reports.iter().find(|(p, _)| p.ends_with("某县农业农村局2022年上半年工作总结.md")).expect("the Markdown file");
+    let md =
+        reports.iter().find(|(p, _)| p.ends_with("某县农业农村局2022年上半年工作总结.md")).expect("the Markdown file");
     assert_eq!(field(&md.1, "period"), "上半年");
     assert_eq!(field(&md.1, "year"), "2022");
     assert!(md.1.contains("## 一、工作进展"), "{}", md.1);
@@ -471,7 +472,8 @@ fn every_sentence_of_the_real_reports_survives() {
     let mut args: Vec<&str> = dirs.iter().map(|d| d.to_str().unwrap()).collect();
     args.extend(["--into", "content/imported"]);
     assert!(import(&site, &args).success);
-    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != '\\' && *c != '\u{200d}').collect::<String>();
+    let squeeze =
+        |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != '\\' && *c != '\u{200d}').collect::<String>();
     let mut lost = Vec::new();
     for (_, text) in imported(&site) {
         let name = field(&text, "source").split(' ').next().unwrap().to_owned();

@@ -253,8 +253,10 @@ fn every_format_of_a_shared_drive_is_imported() {
         if scanned {
             assert!(text.contains("review: [ocr]"), "{file}: OCR text awaits review:\n{text}");
             assert!(field(&text, "source").ends_with(" ocr:chi_sim"), "{file}");
-            let original =
-                format!("{DATELINE}一、主要工作{}指标数值粮食总产量14.2万吨{SECOND_HEADING}{LAST}", PARAGRAPHS.concat());
+            let original = format!(
+                "{DATELINE}一、主要工作{}指标数值粮食总产量14.2万吨{SECOND_HEADING}{LAST}",
+                PARAGRAPHS.concat()
+            );
             let accuracy = character_accuracy(&original, body);
             eprintln!("OCR character accuracy of {file}: {:.1}%", accuracy * 100.0);
             assert!(accuracy >= 0.9, "{file}: OCR accuracy {accuracy:.2}:\n{body}");
@@ -286,10 +288,10 @@ fn a_missing_converter_is_named_and_the_rest_is_imported() {
     // A PATH where no converter is found.
     let empty = site.root().join("no-tools");
     std::fs::create_dir_all(&empty).unwrap();
-    let run = site.run_with_env(&["import", "inputs/src.docx", "inputs/copy.pdf", "inputs/old.doc"], &[(
-        "PATH",
-        empty.to_str().unwrap(),
-    )]);
+    let run = site.run_with_env(
+        &["import", "inputs/src.docx", "inputs/copy.pdf", "inputs/old.doc"],
+        &[("PATH", empty.to_str().unwrap())],
+    );
     assert!(!run.success, "a file that could not be read makes the exit status 1");
     assert!(run.stdout.contains("imported 1, skipped 0, unsupported 0, failed 2"), "{}", run.stdout);
     assert!(

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use common::{TestSite, copy_dir, snapshot};
 use proptest::prelude::*;
 use wenku::build::{self, BuildOptions};
+use wenku::rebuild::{Changes, LiveSite};
 use wenku::search::{SearchIndex, SearchRequest, Sort};
-use wenku::serve::{Changes, LiveSite};
 
 const BODIES: [&str; 4] = ["某市发展和改革委员会", "某区人大常委会党组", "区委直属机关工委", "某县农业农村局"];
 const PERIODS: [&str; 3] = ["年度", "上半年", "工作要点"];

@@ -182,7 +182,8 @@ fn a_marker_leads_to_exactly_the_places_it_counts() {
     }
     // Another passage opening with the same words, in two other reports:
     // a search for the opening words would find these too.
-    let similar = "坚持以人民为中心的发展思想，扎实推进共同富裕，加快补齐民生短板，人民群众获得感幸福感安全感不断增强。";
+    let similar =
+        "坚持以人民为中心的发展思想，扎实推进共同富裕，加快补齐民生短板，人民群众获得感幸福感安全感不断增强。";
     report(&site, "2023/x", "某镇人民政府", 2023, &[similar]);
     report(&site, "2024/y", "某街道办事处", 2024, &[similar]);
     site.build();
@@ -201,8 +202,16 @@ fn a_marker_leads_to_exactly_the_places_it_counts() {
         .nth(1)
         .unwrap_or_else(|| panic!("no section {fragment}: {passage}"));
     let section = section.split("</section>").next().unwrap();
-    let places: Vec<&str> =
-        section.split("<ol class=\"passage-places\">").nth(1).unwrap().split("</ol>").next().unwrap().split("<li>").skip(1).collect();
+    let places: Vec<&str> = section
+        .split("<ol class=\"passage-places\">")
+        .nth(1)
+        .unwrap()
+        .split("</ol>")
+        .next()
+        .unwrap()
+        .split("<li>")
+        .skip(1)
+        .collect();
     assert_eq!(places.len(), 6, "every report the passage is in: {passage}");
     for (i, body) in bodies.iter().enumerate() {
         let url = format!("/{}/r{i}/#p-1", 2015 + i);
@@ -226,7 +235,13 @@ fn markers_are_quieter_where_most_paragraphs_recur() {
     // shares a paragraph with another body.
     report(&site, "2020/a", "某市财政局", 2020, &[&[COPIED][..], &stock].concat());
     report(&site, "2021/a", "某市财政局", 2021, &stock);
-    report(&site, "2021/b", "某市商务局", 2021, &[COPIED, "外贸进出口总额再创新高，利用外资结构不断优化，消费市场加快回暖升温。"]);
+    report(
+        &site,
+        "2021/b",
+        "某市商务局",
+        2021,
+        &[COPIED, "外贸进出口总额再创新高，利用外资结构不断优化，消费市场加快回暖升温。"],
+    );
     site.build();
     let marked: Vec<String> = markers(&site.page("/2020/a/")).into_iter().map(|(p, _)| p).collect();
     assert_eq!(marked, [COPIED.to_owned()], "only the passage another body shares is marked");

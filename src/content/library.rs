@@ -91,12 +91,19 @@ impl Library {
 
     /// Indexes of the `limit` newest reports: latest year, then latest date.
     pub fn newest(&self, limit: usize) -> Vec<usize> {
+        // Ties keep archive order: the index breaks them.
+        let newest_first = |&a: &usize, &b: &usize| {
+            let (ma, mb) = (&self.reports[a].meta, &self.reports[b].meta);
+            (mb.year, &mb.date, a).cmp(&(ma.year, &ma.date, b))
+        };
         let mut order: Vec<usize> = (0..self.reports.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (a, b) = (&self.reports[a].meta, &self.reports[b].meta);
-            (b.year, &b.date).cmp(&(a.year, &a.date))
-        });
-        order.truncate(limit);
+        // The feed is rewritten after every edit: pick the newest, then
+        // sort only those (all 100,000 sorted took milliseconds each time).
+        if limit < order.len() {
+            order.select_nth_unstable_by(limit, newest_first);
+            order.truncate(limit);
+        }
+        order.sort_unstable_by(newest_first);
         order
     }
 

@@ -105,11 +105,14 @@ pub fn is_report_file(path: &Path) -> bool {
 /// may be read (a regular file, not too large) is `load_report`'s to say.
 pub fn find_reports(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Diagnostic> {
     if !dir.is_dir() {
-        return Err(Diagnostic::new(dir, "the content folder does not exist").hint(
-            "run wenku in a site folder (one with `content/`), pass `--root SITE`, or create one with `wenku init`",
-        )
-        .zh("content 文件夹不存在")
-        .zh_hint("在站点文件夹（含 `content/`）中运行 wenku，或用 `--root SITE` 指定，或用 `wenku init` 新建一个"));
+        return Err(Diagnostic::new(dir, "the content folder does not exist")
+            .hint(
+                "run wenku in a site folder (one with `content/`), pass `--root SITE`, or create one with `wenku init`",
+            )
+            .zh("content 文件夹不存在")
+            .zh_hint(
+                "在站点文件夹（含 `content/`）中运行 wenku，或用 `--root SITE` 指定，或用 `wenku init` 新建一个",
+            ));
     }
     let mut files = Vec::new();
     let mut problems = Vec::new();
@@ -122,11 +125,10 @@ pub fn find_reports(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Diagn
                 let path = e.path().unwrap_or(dir).to_path_buf();
                 let why = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
                 problems.push(
-                    Diagnostic::new(&path, format!("cannot read this folder: {why}")).hint(
-                        "check its permissions and the length of its path; the reports in it are not in the site",
-                    )
-                    .zh(format!("无法读取这个文件夹：{why}"))
-                    .zh_hint("检查它的权限和路径长度；其中的报告不在站点中"),
+                    Diagnostic::new(&path, format!("cannot read this folder: {why}"))
+                        .hint("check its permissions and the length of its path; the reports in it are not in the site")
+                        .zh(format!("无法读取这个文件夹：{why}"))
+                        .zh_hint("检查它的权限和路径长度；其中的报告不在站点中"),
                 );
             }
         }
@@ -316,10 +318,7 @@ fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
             encoding.name()
         ))
         .zh(format!("文件不是 UTF-8 编码，看来是 {looks_like}"))
-        .zh_hint(format!(
-            "转成 UTF-8：`wenku import` 能转换旧编码，也可用 `iconv -f {} -t UTF-8`",
-            encoding.name()
-        ));
+        .zh_hint(format!("转成 UTF-8：`wenku import` 能转换旧编码，也可用 `iconv -f {} -t UTF-8`", encoding.name()));
     d.line = line;
     d.column = column;
     Err(d)

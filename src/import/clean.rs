@@ -197,7 +197,8 @@ pub fn remove_boilerplate(mut lines: Vec<String>, across: &HashSet<String>) -> C
             let keep: Vec<bool> = (0..lines.len())
                 .map(|i| {
                     let l = &lines[i];
-                    let after_speaker = lines[..i].iter().rev().find(|p| !p.is_empty()).is_some_and(|p| is_speaker_line(p));
+                    let after_speaker =
+                        lines[..i].iter().rev().find(|p| !p.is_empty()).is_some_and(|p| is_speaker_line(p));
                     i >= first_sentence
                         || is_structure(l)
                         || (after_speaker && char_count(l) <= 4)
@@ -277,10 +278,8 @@ pub fn join_broken_lines(lines: Vec<String>, stands_alone: impl Fn(&str) -> bool
     let blank_lines = lines.iter().filter(|l| l.is_empty()).count();
     // Line spacing shows in long lines broken mid-sentence before a blank;
     // paragraphs end with a sentence (or are short headings).
-    let broken_before_blank = lines
-        .windows(2)
-        .filter(|w| w[1].is_empty() && !is_sentence(&w[0]) && char_count(&w[0]) >= 25)
-        .count();
+    let broken_before_blank =
+        lines.windows(2).filter(|w| w[1].is_empty() && !is_sentence(&w[0]) && char_count(&w[0]) >= 25).count();
     let spaced = text_lines > 4 && blank_lines * 10 >= text_lines * 8 && broken_before_blank * 10 >= blank_lines * 3;
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
     let mut after_blank = false;

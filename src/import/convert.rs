@@ -24,10 +24,14 @@ pub struct Tool {
 
 pub const LIBREOFFICE: Tool =
     Tool { program: "soffice", package: "libreoffice-writer-nogui", reads: "Word 97–2003 .doc, Kingsoft .wps, .rtf" };
-pub const PDFTOTEXT: Tool = Tool { program: "pdftotext", package: "poppler-utils poppler-data", reads: "PDF with text" };
+pub const PDFTOTEXT: Tool =
+    Tool { program: "pdftotext", package: "poppler-utils poppler-data", reads: "PDF with text" };
 pub const PDFTOPPM: Tool = Tool { program: "pdftoppm", package: "poppler-utils", reads: "scanned PDF pages (for OCR)" };
-pub const TESSERACT: Tool =
-    Tool { program: "tesseract", package: "tesseract-ocr tesseract-ocr-chi-sim", reads: "scans: images and PDF pages without text" };
+pub const TESSERACT: Tool = Tool {
+    program: "tesseract",
+    package: "tesseract-ocr tesseract-ocr-chi-sim",
+    reads: "scans: images and PDF pages without text",
+};
 pub const TOOLS: [&Tool; 4] = [&LIBREOFFICE, &PDFTOTEXT, &PDFTOPPM, &TESSERACT];
 
 /// The language tesseract reads scans in.
@@ -199,8 +203,11 @@ fn ocr(image: &Path, work: &Path) -> Result<Vec<String>, String> {
     let mut lines = Vec::new();
     for line in String::from_utf8_lossy(&text).lines() {
         // Wide gaps separate the cells of a table row: the row stands alone.
-        let cells: Vec<String> =
-            line.split("   ").map(|cell| ocr_punctuation(&join_words(cell.split_whitespace()))).filter(|c| !c.is_empty()).collect();
+        let cells: Vec<String> = line
+            .split("   ")
+            .map(|cell| ocr_punctuation(&join_words(cell.split_whitespace())))
+            .filter(|c| !c.is_empty())
+            .collect();
         if cells.len() > 1 {
             lines.extend([String::new(), cells.join(" "), String::new()]);
         } else {
@@ -348,7 +355,9 @@ fn paragraphs_of_block(block: &[LayoutLine], left: f64, right: f64) -> Vec<Strin
             lines.push(String::new());
             lines.push(line.text.clone());
         } else if let Some(last) = lines.last_mut() {
-            if last.ends_with(|c: char| c.is_ascii_graphic()) && line.text.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            if last.ends_with(|c: char| c.is_ascii_graphic())
+                && line.text.starts_with(|c: char| c.is_ascii_alphabetic())
+            {
                 last.push(' ');
             }
             last.push_str(&line.text);
@@ -391,7 +400,14 @@ mod tests {
           </block></flow></page></doc>"#;
         assert_eq!(
             parse_layout(xml).unwrap(),
-            [vec!["2025年R&D工作总结", "", "一年来，我们坚持稳中求进，各项工作取得新进展。", "", "全年完成投资3亿元。", ""]]
+            [vec![
+                "2025年R&D工作总结",
+                "",
+                "一年来，我们坚持稳中求进，各项工作取得新进展。",
+                "",
+                "全年完成投资3亿元。",
+                ""
+            ]]
         );
     }
 }

@@ -54,8 +54,30 @@ fn declared_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 
 const SKIPPED: &[&str] = &["script", "style", "head", "title", "noscript", "template", "svg", "iframe", "object"];
 const BLOCKS: &[&str] = &[
-    "p", "div", "section", "article", "main", "header", "footer", "nav", "aside", "blockquote", "pre", "ul", "ol",
-    "dl", "dt", "dd", "form", "center", "address", "figure", "figcaption", "hr", "body", "tr",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "blockquote",
+    "pre",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "form",
+    "center",
+    "address",
+    "figure",
+    "figcaption",
+    "hr",
+    "body",
+    "tr",
 ];
 
 /// Walks the page, flushing the text gathered so far at each block edge.

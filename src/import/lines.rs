@@ -15,9 +15,8 @@ pub const CONTINUES: &[char] =
     &['。', '，', '、', '；', '：', '？', '！', '）', '」', '』', '”', '》', ',', '.', ';', ':', ')'];
 
 /// Words that name a kind of report; a title ends with one.
-const REPORT_KINDS: &[&str] = &[
-    "报告", "总结", "要点", "计划", "安排", "决议", "讲话", "意见", "方案", "规划", "汇报", "述职", "纪要", "打算",
-];
+const REPORT_KINDS: &[&str] =
+    &["报告", "总结", "要点", "计划", "安排", "决议", "讲话", "意见", "方案", "规划", "汇报", "述职", "纪要", "打算"];
 
 /// Zero-width characters and the BOM, dropped everywhere.
 fn is_invisible(c: char) -> bool {
@@ -108,11 +107,33 @@ pub fn is_dateline(line: &str) -> bool {
 pub fn is_article_meta(line: &str) -> bool {
     let line = line.trim_start_matches(['（', '(', '【', '[']);
     const LABELS: &[&str] = &[
-        "来源", "文章来源", "信息来源", "时间", "发布时间", "发布日期", "更新时间", "日期", "作者", "编辑", "责任编辑",
-        "浏览", "浏览次数", "阅读", "阅读量", "阅读次数", "点击", "点击数", "点击量", "字数", "供稿", "投稿", "出处",
+        "来源",
+        "文章来源",
+        "信息来源",
+        "时间",
+        "发布时间",
+        "发布日期",
+        "更新时间",
+        "日期",
+        "作者",
+        "编辑",
+        "责任编辑",
+        "浏览",
+        "浏览次数",
+        "阅读",
+        "阅读量",
+        "阅读次数",
+        "点击",
+        "点击数",
+        "点击量",
+        "字数",
+        "供稿",
+        "投稿",
+        "出处",
     ];
     let labelled = |text: &str| LABELS.iter().any(|l| text.starts_with(l) && text[l.len()..].starts_with([':', '：']));
-    labelled(line) || (char_count(line) <= 80 && line.split([' ', '\u{3000}', '|', '丨']).filter(|p| labelled(p)).count() >= 2)
+    labelled(line)
+        || (char_count(line) <= 80 && line.split([' ', '\u{3000}', '|', '丨']).filter(|p| labelled(p)).count() >= 2)
 }
 
 /// `上海市市长 龚 正`, `国务院总理 李强`: a short line naming an office.
@@ -151,7 +172,12 @@ pub fn is_title(line: &str) -> bool {
     if char_count(line) > 60 || char_count(line) < 4 || line.contains(['。', '！', '？', '，', '!', '?']) {
         return false;
     }
-    if is_heading_text(line) || is_dateline(line) || is_article_meta(line) || is_widget(line) || clutter_score(line) >= 2 {
+    if is_heading_text(line)
+        || is_dateline(line)
+        || is_article_meta(line)
+        || is_widget(line)
+        || clutter_score(line) >= 2
+    {
         return false;
     }
     // `（草案）`, `（2020年）`: a note in brackets may close a title.
@@ -258,12 +284,46 @@ pub fn is_page_furniture(line: &str) -> bool {
 
 /// Web-page widgets, matched whole or as the start of a line.
 const WIDGETS: &[&str] = &[
-    "下载", "打印", "全屏", "收藏", "【字号：", "【字号:", "加大", "还原", "减小", "】", "关闭", "大", "中", "小",
-    "相关报道：", "相关报道", "分享到：", "分享到:", "分享：", "分享:", "Public domain", "false", "true", "字号",
-    "默认", "[打印]", "[关闭]", "返回顶部",
+    "下载",
+    "打印",
+    "全屏",
+    "收藏",
+    "【字号：",
+    "【字号:",
+    "加大",
+    "还原",
+    "减小",
+    "】",
+    "关闭",
+    "大",
+    "中",
+    "小",
+    "相关报道：",
+    "相关报道",
+    "分享到：",
+    "分享到:",
+    "分享：",
+    "分享:",
+    "Public domain",
+    "false",
+    "true",
+    "字号",
+    "默认",
+    "[打印]",
+    "[关闭]",
+    "返回顶部",
 ];
 const WIDGET_PREFIXES: &[&str] = &[
-    "【字号", "【字体", "您的位置", "您现在的位置", "当前位置", "分享到", "扫一扫", "打印本页", "关闭窗口", "【打印本页】",
+    "【字号",
+    "【字体",
+    "您的位置",
+    "您现在的位置",
+    "当前位置",
+    "分享到",
+    "扫一扫",
+    "打印本页",
+    "关闭窗口",
+    "【打印本页】",
     "【关闭窗口】",
 ];
 
@@ -305,8 +365,22 @@ pub fn is_end_marker(line: &str) -> bool {
 /// `相关推荐：`, `猜你喜欢`, `上一篇：…`: the start of a list of other pages.
 pub fn is_related_header(line: &str) -> bool {
     const STARTS: &[&str] = &[
-        "相关", "推荐阅读", "推荐文章", "推荐范文", "猜你喜欢", "延伸阅读", "热门", "精彩推荐", "更多推荐", "上一篇",
-        "下一篇", "热点", "最新文章", "往期", "看了", "大家都在看",
+        "相关",
+        "推荐阅读",
+        "推荐文章",
+        "推荐范文",
+        "猜你喜欢",
+        "延伸阅读",
+        "热门",
+        "精彩推荐",
+        "更多推荐",
+        "上一篇",
+        "下一篇",
+        "热点",
+        "最新文章",
+        "往期",
+        "看了",
+        "大家都在看",
     ];
     char_count(line) <= 40 && !ends_a_sentence(line) && STARTS.iter().any(|s| line.starts_with(s))
 }
@@ -322,7 +396,8 @@ pub fn has_contact_details(line: &str) -> bool {
         return true;
     }
     // A label followed, after at most a colon and spaces, by an id or number.
-    const LABELS: &[&str] = &["qq", "微信", "wechat", "vx", "wx", "电话", "手机", "热线", "tel", "邮箱", "客服", "群号", "联系"];
+    const LABELS: &[&str] =
+        &["qq", "微信", "wechat", "vx", "wx", "电话", "手机", "热线", "tel", "邮箱", "客服", "群号", "联系"];
     LABELS.iter().any(|label| {
         lower.match_indices(label).any(|(at, _)| {
             let rest = lower[at + label.len()..].trim_start_matches(['号', '：', ':', ' ', '\u{3000}', '群']);
@@ -355,16 +430,105 @@ pub struct ClutterWords {
 
 pub fn clutter_words(line: &str) -> ClutterWords {
     const STRONG: &[&str] = &[
-        "本站", "本网", "本平台", "小编", "站长", "网友", "会员", "vip", "年卡", "充值", "积分", "侵权", "转载",
-        "倒卖", "盗版", "未经授权", "版权归", "版权所有", "下载", "原版", "可编辑", "word", "公众号", "回复", "获取",
-        "领取", "范文", "模板", "精选", "合集", "大全", "客服", "售后", "打赏", "点赞", "订阅", "扫码", "二维码",
-        "专享", "免费", "优惠", "低价", "代写", "写作服务", "购买", "付费", "独家", "出处", "转发请", "私信", "在看",
-        "一键三连", "评论区", "留言区",
+        "本站",
+        "本网",
+        "本平台",
+        "小编",
+        "站长",
+        "网友",
+        "会员",
+        "vip",
+        "年卡",
+        "充值",
+        "积分",
+        "侵权",
+        "转载",
+        "倒卖",
+        "盗版",
+        "未经授权",
+        "版权归",
+        "版权所有",
+        "下载",
+        "原版",
+        "可编辑",
+        "word",
+        "公众号",
+        "回复",
+        "获取",
+        "领取",
+        "范文",
+        "模板",
+        "精选",
+        "合集",
+        "大全",
+        "客服",
+        "售后",
+        "打赏",
+        "点赞",
+        "订阅",
+        "扫码",
+        "二维码",
+        "专享",
+        "免费",
+        "优惠",
+        "低价",
+        "代写",
+        "写作服务",
+        "购买",
+        "付费",
+        "独家",
+        "出处",
+        "转发请",
+        "私信",
+        "在看",
+        "一键三连",
+        "评论区",
+        "留言区",
     ];
     const WEAK: &[&str] = &[
-        "整理", "上传", "发布", "浏览", "编辑", "来源", "分享", "收藏", "推荐", "更新", "精品", "原创", "首发", "仅供",
-        "参考", "学习交流", "资料", "材料", "本文", "文章", "文档", "全站", "平台", "关注", "交流群", "加群", "联系", "删除",
-        "声明", "提示", "欢迎", "点击", "链接", "阅读", "网站", "全文共", "字数", "感谢", "文库", "素材", "写作", "分享给", "大家",
+        "整理",
+        "上传",
+        "发布",
+        "浏览",
+        "编辑",
+        "来源",
+        "分享",
+        "收藏",
+        "推荐",
+        "更新",
+        "精品",
+        "原创",
+        "首发",
+        "仅供",
+        "参考",
+        "学习交流",
+        "资料",
+        "材料",
+        "本文",
+        "文章",
+        "文档",
+        "全站",
+        "平台",
+        "关注",
+        "交流群",
+        "加群",
+        "联系",
+        "删除",
+        "声明",
+        "提示",
+        "欢迎",
+        "点击",
+        "链接",
+        "阅读",
+        "网站",
+        "全文共",
+        "字数",
+        "感谢",
+        "文库",
+        "素材",
+        "写作",
+        "分享给",
+        "大家",
     ];
     let lower = line.to_lowercase();
     ClutterWords {
@@ -421,7 +585,10 @@ mod tests {
 
     #[test]
     fn sample_labels_are_not_part_of_the_title() {
-        assert_eq!(without_sample_label("篇一：2020年度X区人大常委会党组工作总结"), "2020年度X区人大常委会党组工作总结");
+        assert_eq!(
+            without_sample_label("篇一：2020年度X区人大常委会党组工作总结"),
+            "2020年度X区人大常委会党组工作总结"
+        );
         assert_eq!(without_sample_label("范文3：XX局2021年工作要点"), "XX局2021年工作要点");
         assert_eq!(without_sample_label("【精选】市委政法委2023年工作要点"), "市委政法委2023年工作要点");
         assert_eq!(without_sample_label("篇章结构调整工作总结"), "篇章结构调整工作总结");
@@ -429,16 +596,25 @@ mod tests {
 
     #[test]
     fn page_furniture_and_contact_details() {
-        for line in ["- 3 -", "— 12 —", "第3页", "公文素材库 第3页", "第 2 页 共 9 页", "3/12", "Page 4", "—— 秘书在线 ——"] {
+        for line in
+            ["- 3 -", "— 12 —", "第3页", "公文素材库 第3页", "第 2 页 共 9 页", "3/12", "Page 4", "—— 秘书在线 ——"]
+        {
             assert!(is_page_furniture(line), "{line}");
         }
         for line in ["第三季度工作总结", "全年完成投资3.5亿元", "2020"] {
             assert!(!is_page_furniture(line) || line == "2020", "{line}");
         }
-        for line in ["客服微信：wx12345", "售后QQ：123456789", "www.abcd.com 专业公文写作", "邮箱 a@b.cn", "联系电话 010-12345678"] {
+        for line in [
+            "客服微信：wx12345",
+            "售后QQ：123456789",
+            "www.abcd.com 专业公文写作",
+            "邮箱 a@b.cn",
+            "联系电话 010-12345678",
+        ] {
             assert!(has_contact_details(line), "{line}");
         }
-        for line in ["开通12345政务服务便民热线", "政务微信公众号发布信息1.2万条。", "全年接听热线电话来电120万件"] {
+        for line in ["开通12345政务服务便民热线", "政务微信公众号发布信息1.2万条。", "全年接听热线电话来电120万件"]
+        {
             assert!(!has_contact_details(line), "{line}");
         }
     }

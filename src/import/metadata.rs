@@ -169,7 +169,9 @@ fn body_in_title(title: &str) -> Option<String> {
     // `XX局`: a masked name counts its letters.
     let is_name = |s: &str| {
         s.chars()
-            .filter(|&c| c.is_ascii_alphabetic() || crate::search::analyzer::classify(c) == crate::search::analyzer::Class::Cjk)
+            .filter(|&c| {
+                c.is_ascii_alphabetic() || crate::search::analyzer::classify(c) == crate::search::analyzer::Class::Cjk
+            })
             .count()
             >= 2
     };
@@ -279,7 +281,11 @@ fn body_in_text(front: &[String], text: &str) -> Option<String> {
         let is_committee = named.ends_with("委员会");
         if (is_government || is_committee) && (2..=20).contains(&named.chars().count()) {
             let organ = organ_of_session(named);
-            return Some(if organ == "中央委员会" { "中国共产党中央委员会".into() } else { full_body_name(&organ) });
+            return Some(if organ == "中央委员会" {
+                "中国共产党中央委员会".into()
+            } else {
+                full_body_name(&organ)
+            });
         }
     }
     if let Some(organ) = body_of_opening_session(&opening) {
@@ -430,7 +436,6 @@ fn full_date(line: &str) -> Option<String> {
     }
     None
 }
-
 
 /// The report's date: from its dateline, else from a date standing alone
 /// in its last lines (where a signature puts it).

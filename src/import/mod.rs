@@ -197,10 +197,23 @@ struct ReadFile {
 enum Source {
     /// Plain text, and the text of PDFs and scans; `read_by_ocr` when
     /// any of it was recognised from an image.
-    Text { text: String, format: String, checksum: String, read_by_ocr: bool },
-    Markdown { text: String, format: String, checksum: String },
+    Text {
+        text: String,
+        format: String,
+        checksum: String,
+        read_by_ocr: bool,
+    },
+    Markdown {
+        text: String,
+        format: String,
+        checksum: String,
+    },
     /// Word, OpenDocument and web pages: paragraphs as the document has them.
-    Blocks { blocks: Vec<Block>, format: String, checksum: String },
+    Blocks {
+        blocks: Vec<Block>,
+        format: String,
+        checksum: String,
+    },
 }
 
 impl Source {
@@ -253,7 +266,8 @@ fn read_source(file: &Path, limit: u64) -> Result<Source, NotRead> {
     let failed = NotRead::Failed;
     // Word's XML takes several times the bytes of its text.
     let xml_limit = limit.saturating_mul(4);
-    let blocks = |blocks: Vec<Block>, format: &str| Source::Blocks { blocks, format: format.into(), checksum: checksum.clone() };
+    let blocks =
+        |blocks: Vec<Block>, format: &str| Source::Blocks { blocks, format: format.into(), checksum: checksum.clone() };
     match sniff::sniff(&bytes, &extension) {
         Format::Docx => Ok(blocks(docx::read(&bytes, xml_limit).map_err(failed)?, "Word .docx")),
         Format::Odt => Ok(blocks(odt::read(&bytes, xml_limit).map_err(failed)?, "OpenDocument .odt")),

@@ -51,7 +51,8 @@ pub fn sniff(bytes: &[u8], extension: &str) -> Format {
         return Format::Mht;
     }
     // A web page (UTF-16 ones aside, its markup is ASCII).
-    let markup = [&b"<!doctype html"[..], b"<html", b"<head", b"<body", b"<meta ", b"<?xml", b"<p>", b"<div", b"<table"];
+    let markup =
+        [&b"<!doctype html"[..], b"<html", b"<head", b"<body", b"<meta ", b"<?xml", b"<p>", b"<div", b"<table"];
     let trimmed = lower.iter().position(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
     if let Some(start) = trimmed
         && lower[start] == b'<'

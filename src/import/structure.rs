@@ -117,14 +117,9 @@ mod tests {
 
     #[test]
     fn the_lines_under_the_title() {
-        let lines = [
-            "——2026年1月26日在广东省第十四届",
-            "人民代表大会第五次会议上",
-            "广东省省长 王伟中",
-            "各位代表：",
-        ]
-        .map(String::from)
-        .to_vec();
+        let lines = ["——2026年1月26日在广东省第十四届", "人民代表大会第五次会议上", "广东省省长 王伟中", "各位代表："]
+            .map(String::from)
+            .to_vec();
         let (front, rest) = split_front(Some("2026年广东省政府工作报告".into()), lines);
         assert_eq!(front.title.as_deref(), Some("2026年广东省政府工作报告"));
         assert_eq!(front.lines, ["——2026年1月26日在广东省第十四届人民代表大会第五次会议上", "广东省省长 王伟中"]);

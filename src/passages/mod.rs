@@ -194,7 +194,8 @@ impl Passages {
                 }
             }
             let new: Vec<(u64, &str)> = new.into_iter().collect();
-            signatures.extend(new.into_par_iter().map(|(key, text)| (key, minhash::signature(text))).collect::<Vec<_>>());
+            signatures
+                .extend(new.into_par_iter().map(|(key, text)| (key, minhash::signature(text))).collect::<Vec<_>>());
             found.extend(texts.into_iter().map(|texts| texts.into_iter().map(|(paragraph, _)| paragraph).collect()));
         }
         (found, signatures)

@@ -59,7 +59,7 @@ impl IndexDoc {
             .and_then(|d| d.parse::<u64>().ok())
             .unwrap_or(meta.year.max(0) as u64 * 10_000 + 1231);
         IndexDoc {
-            id: report.source.to_string_lossy().replace('\\', "/"),
+            id: index_id(&report.source),
             url: crate::render::site_url(&config.base_path(), &report.path),
             title: meta.title.clone(),
             text,
@@ -106,6 +106,12 @@ impl IndexDoc {
         doc.add_u64(fields.sort_key, self.sort_value());
         doc
     }
+}
+
+/// A report's id in the index: its source path under `content/`, with
+/// forward slashes on every system.
+pub fn index_id(source: &Path) -> String {
+    source.to_string_lossy().replace('\\', "/")
 }
 
 impl Hash for IndexDoc {

@@ -160,7 +160,6 @@ fn cut(text: &str, block: &Block, matches: &[(usize, usize)]) -> Snippet {
     Snippet { anchor: block.anchor.clone(), html, fragments }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,7 +46,7 @@ pub async fn compare(State(state): State<Arc<AppState>>, Query(params): Query<Ha
 async fn message(root: PathBuf, status: StatusCode, text: &str) -> Response {
     let owned = text.to_owned();
     let themed = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<u8>> {
-        let config = Config::load(&root).map_err(|d| crate::diagnostics::Diagnostics(vec![d]))?;
+        let config = Config::load(&root)?;
         let theme = Theme::load(&root, &config)?;
         let library = Library::new(Vec::new(), &config);
         let passages = crate::passages::Passages::default();
@@ -55,17 +55,16 @@ async fn message(root: PathBuf, status: StatusCode, text: &str) -> Response {
     .await;
     let html = match themed {
         Ok(Ok(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
-        _ => format!(
-            "<!DOCTYPE html><meta charset=\"utf-8\"><title>对比</title><p>{}</p>",
-            crate::escape::escaped(text)
-        ),
+        _ => {
+            format!("<!DOCTYPE html><meta charset=\"utf-8\"><title>对比</title><p>{}</p>", crate::escape::escaped(text))
+        }
     };
     (status, Html(html)).into_response()
 }
 
 /// Reads both reports and renders their comparison with the site's theme.
 fn render(root: PathBuf, old: PathBuf, new: PathBuf) -> anyhow::Result<String> {
-    let config = Config::load(&root).map_err(|d| crate::diagnostics::Diagnostics(vec![d]))?;
+    let config = Config::load(&root)?;
     let theme = Theme::load(&root, &config)?;
     let content_dir = root.join("content");
     let load = |source: &PathBuf| {

@@ -5,7 +5,8 @@
 //! - `api`: `/api/search`, bounded in size and time
 //! - `live`: rebuild status, server-sent events and the live-reload script
 //! - `watch`: file events, debounced and sorted into `Changes`
-//! - `incremental`: applying `Changes` to the output folder and the index
+//! - (`crate::rebuild` applies `Changes` to the output folder and the index:
+//!   build logic, which `serve` only calls)
 //!
 //! The state the handlers share is small and explicit (`AppState`), built
 //! per server: no globals, so tests run several servers in one process.
@@ -13,7 +14,6 @@
 pub mod api;
 pub mod compare;
 pub mod http;
-pub mod incremental;
 pub mod listen;
 pub mod live;
 pub mod watch;
@@ -26,8 +26,8 @@ use std::sync::{Arc, RwLock};
 use anyhow::{Context, Result};
 
 use crate::build::BuildOptions;
+use crate::rebuild::LiveSite;
 use crate::search::SearchIndex;
-pub use incremental::{Changes, LiveSite, Rebuilt};
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -143,7 +143,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
         Some(site) => (site.output.clone(), site.site.config.clone(), site.index_dir.clone()),
         None => {
             let root = &options.build.root;
-            let config = crate::config::Config::load(root).map_err(|d| crate::diagnostics::Diagnostics(vec![d]))?;
+            let config = crate::config::Config::load(root)?;
             let output = options.build.output.clone().unwrap_or_else(|| root.join(&config.output_dir));
             if !output.join("index.html").is_file() {
                 anyhow::bail!(

@@ -17,8 +17,8 @@ use anyhow::{Context, Result};
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
-use super::incremental::{Changes, LiveSite};
 use super::{AppState, live};
+use crate::rebuild::{Changes, LiveSite};
 
 /// How long the debouncer waits for a burst of events to end.
 const DEBOUNCE: Duration = Duration::from_millis(30);

@@ -34,7 +34,7 @@ use crate::build::{self, BuildOptions, LoadedSite};
 use crate::config::Config;
 use crate::content::{self, Library, Report, TaxonomyKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::Staging;
+use crate::output::{InPlace, Sink, Staging};
 use crate::render::{Output, Page, Site};
 use crate::search::{IndexDoc, IndexWriter};
 use crate::theme::Theme;
@@ -192,6 +192,9 @@ impl LiveSite {
         }
         let changed_sources = update.as_ref().map(Update::sources).unwrap_or_default();
         let mut rebuilt = Rebuilt { reparsed: update.as_ref().map_or(0, |u| u.loaded.len()), ..Rebuilt::default() };
+        // After a text edit the site has the same pages, give or take the
+        // comparisons of the reports edited and of the next ones.
+        let same_pages_but_comparisons = text_only.is_some() && !changes.templates && !changes.static_files;
         let mut pages = match (update, text_only) {
             (Some(update), Some(positions)) if !changes.templates => self.replace_in_place(update, positions),
             (Some(update), _) if !changes.templates => self.reassemble(update, &changed_sources),
@@ -214,12 +217,12 @@ impl LiveSite {
             pages.sort_unstable();
             pages.dedup();
             let (config, renderer) = (&self.site.config, self.site.renderer());
-            pages.retain(|page| match page {
+            let (pages, gone): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(|page| match page {
                 Page::Compare(i) => renderer.has_compare_page(*i),
                 Page::Passages | Page::Passage(_) => config.recurring_passages,
                 _ => true,
             });
-            let (written, removed, urls) = self.write_pages(&pages)?;
+            let (written, removed, urls) = self.write_pages(&pages, same_pages_but_comparisons.then_some(&gone))?;
             rebuilt.written = written;
             rebuilt.removed = removed;
             rebuilt.pages = Some(urls);
@@ -323,7 +326,8 @@ impl LiveSite {
         let touched = renamed_reports.chain(affected.iter().map(PathBuf::as_path));
         for source in touched {
             let groups = passages.of_report(source).into_iter().map(|(_, _, group)| group);
-            let shards = groups.filter(|g| crate::render::has_passage_page(g)).map(|g| crate::render::passage_shard(g.id));
+            let shards =
+                groups.filter(|g| crate::render::has_passage_page(g)).map(|g| crate::render::passage_shard(g.id));
             pages.extend(shards.map(Page::Passage));
         }
         if !affected.is_empty() {
@@ -334,24 +338,38 @@ impl LiveSite {
     }
 
     /// Renders `pages` (all or nothing), writes them, and deletes the files
-    /// of pages that no longer exist. Returns the counts and the pages' URLs.
-    fn write_pages(&mut self, pages: &[Page]) -> Result<(usize, usize, Vec<String>)> {
+    /// of pages that no longer exist: those of `gone`, when the caller knows
+    /// that only these may have gone, else all that the site no longer
+    /// plans (working that out costs tens of milliseconds at 100,000
+    /// reports). Returns the counts and the pages' URLs.
+    fn write_pages(&mut self, pages: &[Page], gone: Option<&Vec<Page>>) -> Result<(usize, usize, Vec<String>)> {
         let site = self.site.renderer();
         let outputs: Vec<Output> = pages.par_iter().map(|page| site.render_page(page)).collect::<Result<_>>()?;
         let updating = self.output.join(crate::output::UPDATING);
         std::fs::write(&updating, "wenku serve is replacing pages of this site\n")
             .with_context(|| format!("cannot write {}", updating.display()))?;
-        for output in &outputs {
-            write_atomically(&self.output, output)?;
+        let written: Vec<String> = outputs.iter().map(|output| output.rel_path.clone()).collect();
+        for output in outputs {
+            InPlace(&self.output).put(output)?;
         }
-        let new_paths = plan_paths(&self.site);
-        let stale: Vec<String> = self.outputs.difference(&new_paths).cloned().collect();
+        let stale: Vec<String> = match gone {
+            Some(gone) => {
+                self.outputs.extend(written.iter().cloned());
+                let gone = gone.iter().map(|page| site.rel_path(page));
+                gone.filter(|rel_path| self.outputs.remove(rel_path)).collect()
+            }
+            None => {
+                let new_paths = plan_paths(&self.site);
+                let stale = self.outputs.difference(&new_paths).cloned().collect();
+                self.outputs = new_paths;
+                stale
+            }
+        };
         for rel_path in &stale {
-            remove_output(&self.output, rel_path)?;
+            InPlace(&self.output).remove(rel_path)?;
         }
         std::fs::remove_file(&updating).with_context(|| format!("cannot remove {}", updating.display()))?;
-        self.outputs = new_paths;
-        Ok((outputs.len(), stale.len(), pages.iter().map(|p| site.page_url(p)).collect()))
+        Ok((written.len(), stale.len(), pages.iter().map(|p| site.page_url(p)).collect()))
     }
 
     /// Loads the changed files, or fails with every problem of every file,
@@ -438,7 +456,7 @@ impl LiveSite {
         for source in sources {
             match present.get(source.as_path()) {
                 Some(report) => writer.upsert(&IndexDoc::from_report(report, &self.site.config))?,
-                None => writer.delete(&source.to_string_lossy().replace('\\', "/")),
+                None => writer.delete(&crate::search::indexer::index_id(source)),
             }
         }
         writer.commit()?;
@@ -533,8 +551,7 @@ fn affected_pages(site: &Site, before: &Snapshot, changed: &HashSet<PathBuf>) ->
             let was = before.neighbours.get(&source);
             let is_changed = changed.contains(&source);
             let (previous, next, predecessor) = &now;
-            let links_moved =
-                was.is_none_or(|(p, n, c)| (p, n, c) != (previous, next, predecessor));
+            let links_moved = was.is_none_or(|(p, n, c)| (p, n, c) != (previous, next, predecessor));
             let shares_with_change = touches_change(predecessor);
             if is_changed || links_moved || touches_change(previous) || touches_change(next) || shares_with_change {
                 pages.push(Page::Report(i));
@@ -562,31 +579,53 @@ fn plan_paths(site: &LoadedSite) -> BTreeSet<String> {
     renderer.plan().iter().map(|page| renderer.rel_path(page)).collect()
 }
 
-/// Replaces one file of the served site: written beside it, then renamed
-/// over it, so a reader sees the old file or the new one, never half.
-fn write_atomically(output_dir: &Path, output: &Output) -> Result<()> {
-    let path = output_dir.join(&output.rel_path);
-    let dir = path.parent().unwrap_or(output_dir);
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let temp = dir.join(format!(".wenku-{}.tmp", std::process::id()));
-    std::fs::write(&temp, &output.bytes).with_context(|| format!("cannot write {}", temp.display()))?;
-    std::fs::rename(&temp, &path).with_context(|| format!("cannot replace {}", path.display()))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Removes a page that no longer exists, and the folders it leaves empty.
-fn remove_output(output_dir: &Path, rel_path: &str) -> Result<()> {
-    let path = output_dir.join(rel_path);
-    match std::fs::remove_file(&path) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e).with_context(|| format!("cannot remove {}", path.display())),
-    }
-    let mut dir = path.parent();
-    while let Some(d) = dir {
-        if d == output_dir || std::fs::remove_dir(d).is_err() {
-            break;
+    /// How the watcher's paths (under the site root `/site`) are sorted.
+    fn sorted(paths: &[&str]) -> Changes {
+        let (root, config) = (Path::new("/site"), Config::default());
+        let mut changes = Changes::default();
+        for path in paths {
+            changes.add_path(root, &config, Path::new(path));
         }
-        dir = d.parent();
+        changes
     }
-    Ok(())
+
+    #[test]
+    fn reports_templates_static_files_and_the_config_are_told_apart() {
+        let changes = sorted(&["/site/content/2021/a.md", "/site/content/2021/B.MD", "/site/wenku.yaml"]);
+        let content: Vec<&str> = changes.content.iter().map(|p| p.to_str().unwrap()).collect();
+        assert_eq!(content, ["/site/content/2021/B.MD", "/site/content/2021/a.md"]);
+        assert!(changes.config && !changes.templates && !changes.static_files);
+
+        assert!(sorted(&["/site/templates/report.html"]).templates);
+        assert!(sorted(&["/site/themes/default/templates/base.html"]).templates);
+        let statics = sorted(&["/site/static/logo.png", "/site/themes/default/static/style.css"]);
+        assert!(statics.static_files && !statics.templates);
+    }
+
+    #[test]
+    fn what_the_site_does_not_read_is_ignored() {
+        for path in [
+            "/site/public/index.html",             // the output
+            "/site/search-index/v2/meta.json",     // the index
+            "/site/content/2021/.a.md.swp",        // an editor's swap file
+            "/site/content/.git/HEAD",             // hidden folders
+            "/site/content/2021/notes.txt",        // not a report
+            "/site/.public.wenku-previous/x.html", // the site before last
+            "/site/other/wenku.yaml",              // a config elsewhere
+            "/elsewhere/content/a.md",             // outside the site
+        ] {
+            assert!(sorted(&[path]).is_empty(), "{path} is not a change to the site");
+        }
+    }
+
+    #[test]
+    fn a_folder_moved_or_removed_whole_counts_as_content() {
+        // Gone, so not a folder on disk any more; it has no extension.
+        let changes = sorted(&["/site/content/2019"]);
+        assert_eq!(changes.content.len(), 1, "its reports are looked for again");
+    }
 }
