@@ -217,11 +217,16 @@ impl LiveSite {
             pages.sort_unstable();
             pages.dedup();
             let (config, renderer) = (&self.site.config, self.site.renderer());
-            let (pages, gone): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(|page| match page {
+            // A passage's page goes with the last passage of its shard in
+            // enough reports to have one (whichever report's edit did it).
+            let shards: BTreeSet<Page> = renderer.passage_pages().collect();
+            let (pages, mut gone): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(|page| match page {
                 Page::Compare(i) => renderer.has_compare_page(*i),
-                Page::Passages | Page::Passage(_) => config.recurring_passages,
+                Page::Passages => config.recurring_passages,
+                Page::Passage(_) => shards.contains(page),
                 _ => true,
             });
+            gone.extend((0..=u8::MAX).map(Page::Passage).filter(|page| !shards.contains(page)));
             let (written, removed, urls) = self.write_pages(&pages, same_pages_but_comparisons.then_some(&gone))?;
             rebuilt.written = written;
             rebuilt.removed = removed;

@@ -1,0 +1,309 @@
+//! The contexts of the site's pages: home, report, comparison, taxonomy
+//! and list pages, each a small borrowed view of the library.
+
+use super::*;
+
+/// A front-matter field as readers of a site in `language` know it: the
+/// review note says 标题、发文机关, not title、body.
+pub(super) fn field_label<'a>(field: &'a str, language: &str) -> &'a str {
+    if !language.starts_with("zh") {
+        return field;
+    }
+    match field {
+        "title" => "标题",
+        "body" => TaxonomyKind::Body.title(),
+        "level" => TaxonomyKind::Level.title(),
+        "year" => TaxonomyKind::Year.title(),
+        "period" => TaxonomyKind::Period.title(),
+        "date" => "日期",
+        "summary" => "摘要",
+        "tags" => "标签",
+        "source" => "来源",
+        "ocr" => "文字（OCR 识别，请对照原件）",
+        other => other,
+    }
+}
+
+pub(super) const HOME_NEWEST: usize = 12;
+
+pub(super) const HOME_GRID_BODIES: usize = 60;
+
+/// More years than this, and the home page's grid shows decades.
+pub(super) const GRID_YEARS: usize = 20;
+
+/// Page numbers to show: first, last and a window around the current page;
+/// 0 stands for a gap.
+pub(super) fn page_window(current: usize, total: usize) -> Vec<usize> {
+    let mut pages = Vec::new();
+    for n in 1..=total {
+        if n == 1 || n == total || n.abs_diff(current) <= 2 {
+            pages.push(n);
+        } else if pages.last() != Some(&0) {
+            pages.push(0);
+        }
+    }
+    pages
+}
+
+impl<'a> Site<'a> {
+    pub(super) fn home_context(&self) -> tera::Context {
+        let mut context = self.base_context(&self.config.title, "");
+        let library = self.library;
+        let counts: Vec<Count> = TaxonomyKind::ALL
+            .iter()
+            .map(|&k| Count {
+                name: k.title().into(),
+                url: self.url(&format!("{}/", k.slug())),
+                count: library.taxonomy(k).terms.len(),
+            })
+            .collect();
+        let newest = library.newest(HOME_NEWEST);
+        context.insert("reports_count", &library.reports.len());
+        context.insert("counts", &counts);
+        context.insert("newest", &newest.into_iter().map(|i| self.summary(i)).collect::<Vec<_>>());
+        context.insert("grid", &self.year_body_grid());
+        context
+    }
+
+    /// Bodies down (grouped by level), years across; each count links to
+    /// the body's list page that holds that year, at that year's heading.
+    /// An archive spanning more than `GRID_YEARS` years gets one column per
+    /// decade instead, so that fifty years fit beside readable names.
+    pub(super) fn year_body_grid(&self) -> Grid {
+        let library = self.library;
+        let years: Vec<i32> =
+            library.taxonomy(TaxonomyKind::Year).terms.iter().filter_map(|t| t.name.parse().ok()).collect();
+        let by_decade = years.len() > GRID_YEARS;
+        let column_of = |year: i32| if by_decade { year.div_euclid(10) * 10 } else { year };
+        let mut column_keys: Vec<i32> = years.iter().map(|&y| column_of(y)).collect();
+        column_keys.dedup();
+        let columns: Vec<GridColumn> = column_keys
+            .iter()
+            .map(|&key| {
+                // The newest year of the column: where its link leads.
+                let newest = years.iter().copied().find(|&y| column_of(y) == key).unwrap_or(key);
+                let term = library.taxonomy(TaxonomyKind::Year).terms.iter().find(|t| t.name == newest.to_string());
+                GridColumn {
+                    name: if by_decade { format!("{key}年代") } else { key.to_string() },
+                    url: term.map(|t| self.url(&term_page_path(TaxonomyKind::Year, t, 1))).unwrap_or_default(),
+                }
+            })
+            .collect();
+
+        let bodies = &library.taxonomy(TaxonomyKind::Body).terms;
+        let shown: Vec<&Term> = bodies.iter().take(HOME_GRID_BODIES).collect();
+        let mut rows: Vec<(usize, GridRow)> = Vec::new();
+        let mut largest = 0;
+        for body in &shown {
+            // Per column: how many reports, and the first one's position in
+            // the body's list (newest year first) with its year.
+            let mut cells: Vec<(usize, Option<(usize, i32)>)> = vec![(0, None); column_keys.len()];
+            for (position, &r) in body.reports.iter().enumerate() {
+                let year = library.reports[r].meta.year;
+                if let Some(c) = column_keys.iter().position(|&k| k == column_of(year)) {
+                    cells[c].0 += 1;
+                    cells[c].1.get_or_insert((position, year));
+                }
+            }
+            largest = largest.max(cells.iter().map(|c| c.0).max().unwrap_or(0));
+            let level = body.reports.first().map_or("", |&r| library.reports[r].meta.level.as_str());
+            let level_order = self.config.order_of(crate::config::Vocabulary::Level, level);
+            let cells = cells
+                .into_iter()
+                .map(|(count, first)| Cell {
+                    count,
+                    heat: 0,
+                    url: first.map(|(position, year)| {
+                        let page = position / self.config.paginate + 1;
+                        format!("{}#y{year}", self.url(&term_page_path(TaxonomyKind::Body, body, page)))
+                    }),
+                })
+                .collect();
+            let row = GridRow {
+                body: Link { name: body.name.clone(), url: self.url(&term_page_path(TaxonomyKind::Body, body, 1)) },
+                level: level.to_owned(),
+                total: body.reports.len(),
+                cells,
+            };
+            rows.push((level_order, row));
+        }
+        // Four shades, relative to the fullest cell.
+        for (_, row) in &mut rows {
+            for cell in &mut row.cells {
+                cell.heat = if cell.count == 0 { 0 } else { (cell.count * 4).div_ceil(largest.max(1)).clamp(1, 4) };
+            }
+        }
+        // Grouped by level in its order, the bodies' own order kept within.
+        rows.sort_by(|a, b| (a.0, &a.1.level).cmp(&(b.0, &b.1.level)));
+        let mut groups: Vec<GridGroup> = Vec::new();
+        for (_, row) in rows {
+            match groups.last_mut() {
+                Some(group) if group.level == row.level => group.rows.push(row),
+                _ => groups.push(GridGroup { level: row.level.clone(), rows: vec![row] }),
+            }
+        }
+        Grid { columns, by_decade, groups, more_bodies: bodies.len().saturating_sub(HOME_GRID_BODIES) }
+    }
+
+    pub(super) fn report_context(&self, index: usize, rendered: &Rendered) -> tera::Context {
+        let report = &self.library.reports[index];
+        let meta = &report.meta;
+        let mut context = self.base_context(&meta.title, &report.path);
+        let view = ReportView {
+            title: &meta.title,
+            body: &meta.body,
+            body_url: self.term_url(TaxonomyKind::Body, report),
+            level: &meta.level,
+            level_url: self.term_url(TaxonomyKind::Level, report),
+            year: meta.year,
+            year_url: self.term_url(TaxonomyKind::Year, report),
+            period: &meta.period,
+            period_url: self.term_url(TaxonomyKind::Period, report),
+            date: meta.date.as_deref(),
+            summary: meta.summary.as_deref(),
+            tags: &meta.tags,
+            source: meta.source.as_deref(),
+            review: meta.review.iter().map(|field| field_label(field, &self.config.language)).collect(),
+            content: &rendered.html,
+            toc: &rendered.toc,
+        };
+        let (previous, next) = self.library.neighbours[index];
+        let compare_url = self.has_compare_page(index).then(|| self.page_url(&Page::Compare(index)));
+        context.insert("compare_url", &compare_url);
+        // A rewrite has no comparison page: one line says so.
+        if compare_url.is_none()
+            && self.config.compare_pages
+            && let Some((predecessor, shared)) = self.shared_with_predecessor(index)
+        {
+            context.insert("rewritten_from", &self.summary(predecessor));
+            context.insert("shared_percent", &((shared * 100.0).round() as u32));
+        }
+        context.insert("report", &view);
+        context.insert("previous", &previous.map(|i| self.summary(i)));
+        context.insert("next", &next.map(|i| self.summary(i)));
+        context
+    }
+
+    /// Whether report `index` has a comparison page: it has a predecessor
+    /// and shares enough sentences with it for an alignment to say anything.
+    pub fn has_compare_page(&self, index: usize) -> bool {
+        self.config.compare_pages
+            && self.shared_with_predecessor(index).is_some_and(|(_, shared)| shared >= crate::compare::MIN_SHARED)
+    }
+
+    /// The report's predecessor, and the share of sentences they have in common.
+    pub(super) fn shared_with_predecessor(&self, index: usize) -> Option<(usize, f32)> {
+        let predecessor = self.library.predecessors[index]?;
+        let reports = &self.library.reports;
+        Some((
+            predecessor,
+            crate::compare::shared(&reports[predecessor].sentence_hashes, &reports[index].sentence_hashes),
+        ))
+    }
+
+    /// Any two reports of the library compared: `old` first, as
+    /// `wenku serve` offers at `/compare/?a=…&b=…`.
+    pub fn render_comparison(&self, old: usize, new: usize) -> Result<Vec<u8>> {
+        let context = self.compare_context(new, old, "对比", "compare/");
+        self.template("compare.html", &context, "compare/")
+    }
+
+    /// A report against an earlier one, sentence by sentence.
+    pub(super) fn compare_context(
+        &self,
+        index: usize,
+        previous_index: usize,
+        heading: &str,
+        path: &str,
+    ) -> tera::Context {
+        let report = &self.library.reports[index];
+        let previous = &self.library.reports[previous_index];
+        let title = format!("{}：{heading}", report.meta.title);
+        let mut context = self.base_context(&title, path);
+        context.insert("heading", heading);
+        let shared = crate::compare::shared(&previous.sentence_hashes, &report.sentence_hashes);
+        context.insert("shared_percent", &((shared * 100.0).round() as u32));
+        // Most reports were rewritten: their sentences are not aligned.
+        if shared >= crate::compare::MIN_SHARED {
+            let rows = crate::compare::compare(&sentences(&previous.rendered()), &sentences(&report.rendered()));
+            context.insert("summary", &crate::compare::summarize(&rows));
+            context.insert("diff_html", &crate::compare::to_html(&rows));
+        }
+        context.insert("report", &self.summary(index));
+        context.insert("previous", &self.summary(previous_index));
+        context
+    }
+
+    pub(super) fn taxonomy_context(&self, kind: TaxonomyKind) -> tera::Context {
+        let mut context = self.base_context(kind.title(), &format!("{}/", kind.slug()));
+        let terms: Vec<TermView> = self
+            .library
+            .taxonomy(kind)
+            .terms
+            .iter()
+            .map(|term| {
+                let years = term.reports.iter().map(|&r| self.library.reports[r].meta.year);
+                TermView {
+                    name: &term.name,
+                    url: self.url(&term_page_path(kind, term, 1)),
+                    count: term.reports.len(),
+                    first_year: years.clone().min().unwrap_or(0),
+                    last_year: years.max().unwrap_or(0),
+                }
+            })
+            .collect();
+        context.insert("taxonomy", &TaxonomyView { kind: kind.slug(), title: kind.title() });
+        context.insert("terms", &terms);
+        context
+    }
+
+    pub(super) fn list_context(&self, kind: TaxonomyKind, term_index: usize, page: usize) -> tera::Context {
+        let term = &self.library.taxonomy(kind).terms[term_index];
+        let per_page = self.config.paginate;
+        let total_pages = self.page_count(term);
+        let title = match kind {
+            TaxonomyKind::Year => format!("{}年", term.name),
+            _ => term.name.clone(),
+        };
+        let mut context = self.base_context(&title, &term_page_path(kind, term, page));
+        let mut groups: Vec<YearGroup> = Vec::new();
+        for &r in term.reports.iter().skip((page - 1) * per_page).take(per_page) {
+            let year = self.library.reports[r].meta.year;
+            match groups.last_mut() {
+                Some(group) if group.year == year => group.reports.push(self.summary(r)),
+                _ => groups.push(YearGroup { year, reports: vec![self.summary(r)] }),
+            }
+        }
+        let page_url = |n: usize| self.url(&term_page_path(kind, term, n));
+        context.insert("taxonomy", &TaxonomyView { kind: kind.slug(), title: kind.title() });
+        context.insert("taxonomy_url", &self.url(&format!("{}/", kind.slug())));
+        context.insert("term", &Link { name: term.name.clone(), url: page_url(1) });
+        context.insert("count", &term.reports.len());
+        context.insert("groups", &groups);
+        context.insert(
+            "paginator",
+            &Paginator {
+                current: page,
+                total: total_pages,
+                previous: (page > 1).then(|| page_url(page - 1)),
+                next: (page < total_pages).then(|| page_url(page + 1)),
+                pages: page_window(page, total_pages)
+                    .into_iter()
+                    .map(|n| PageLink { number: n, url: (n > 0).then(|| page_url(n)), current: n == page })
+                    .collect(),
+            },
+        );
+        context
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_window_has_gaps() {
+        assert_eq!(page_window(1, 1), vec![1]);
+        assert_eq!(page_window(5, 10), vec![1, 0, 3, 4, 5, 6, 7, 0, 10]);
+    }
+}

@@ -1,0 +1,185 @@
+//! What templates receive: small serializable views that borrow from the
+//! library. Templates never see the whole world.
+
+use serde::Serialize;
+
+use crate::markdown::Heading;
+
+#[derive(Serialize)]
+pub(super) struct SiteView<'a> {
+    pub(super) title: &'a str,
+    pub(super) description: &'a str,
+    pub(super) language: &'a str,
+    pub(super) base: &'a str,
+    pub(super) home_url: String,
+    pub(super) feed_url: String,
+    pub(super) style_url: String,
+    pub(super) favicon_url: String,
+    pub(super) search_url: String,
+    pub(super) nav: Vec<Link>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Link {
+    pub(super) name: String,
+    pub(super) url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct Count {
+    pub(super) name: String,
+    pub(super) url: String,
+    pub(super) count: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct ReportSummary<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: String,
+    pub(super) body: &'a str,
+    pub(super) body_url: String,
+    pub(super) level: &'a str,
+    pub(super) year: i32,
+    pub(super) period: &'a str,
+    pub(super) date: Option<&'a str>,
+    pub(super) summary: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub(super) struct ReportView<'a> {
+    pub(super) title: &'a str,
+    pub(super) body: &'a str,
+    pub(super) body_url: String,
+    pub(super) level: &'a str,
+    pub(super) level_url: String,
+    pub(super) year: i32,
+    pub(super) year_url: String,
+    pub(super) period: &'a str,
+    pub(super) period_url: String,
+    pub(super) date: Option<&'a str>,
+    pub(super) summary: Option<&'a str>,
+    pub(super) tags: &'a [String],
+    pub(super) source: Option<&'a str>,
+    /// The fields awaiting review, named in the site's language.
+    pub(super) review: Vec<&'a str>,
+    pub(super) content: &'a str,
+    pub(super) toc: &'a [Heading],
+}
+
+#[derive(Serialize)]
+pub(super) struct PassageView<'a> {
+    pub(super) id: String,
+    pub(super) text: String,
+    pub(super) reports: usize,
+    /// Different wordings of the passage.
+    pub(super) variants: usize,
+    pub(super) first_year: i32,
+    pub(super) last_year: i32,
+    pub(super) years: Vec<YearCount>,
+    pub(super) bodies_count: usize,
+    pub(super) bodies: Vec<BodyCount<'a>>,
+    pub(super) places: Vec<PlaceView<'a>>,
+    pub(super) unlisted: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct YearCount {
+    pub(super) year: i32,
+    pub(super) count: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct BodyCount<'a> {
+    pub(super) name: &'a str,
+    pub(super) url: String,
+    pub(super) count: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct PlaceView<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: String,
+    pub(super) year: i32,
+    pub(super) body: &'a str,
+    /// The same words as the passage's most common wording.
+    pub(super) same: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct TaxonomyView {
+    pub(super) kind: &'static str,
+    pub(super) title: &'static str,
+}
+
+#[derive(Serialize)]
+pub(super) struct TermView<'a> {
+    pub(super) name: &'a str,
+    pub(super) url: String,
+    pub(super) count: usize,
+    pub(super) first_year: i32,
+    pub(super) last_year: i32,
+}
+
+#[derive(Serialize)]
+pub(super) struct YearGroup<'a> {
+    pub(super) year: i32,
+    pub(super) reports: Vec<ReportSummary<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Paginator {
+    pub(super) current: usize,
+    pub(super) total: usize,
+    pub(super) previous: Option<String>,
+    pub(super) next: Option<String>,
+    pub(super) pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PageLink {
+    /// 0 marks a gap (…).
+    pub(super) number: usize,
+    pub(super) url: Option<String>,
+    pub(super) current: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct Grid {
+    pub(super) columns: Vec<GridColumn>,
+    /// Whether a column is a decade rather than a year.
+    pub(super) by_decade: bool,
+    pub(super) groups: Vec<GridGroup>,
+    pub(super) more_bodies: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct GridColumn {
+    /// `2021` or `2020年代`.
+    pub(super) name: String,
+    /// The year's list (a decade's newest year).
+    pub(super) url: String,
+}
+
+/// The bodies of one level.
+#[derive(Serialize)]
+pub(super) struct GridGroup {
+    pub(super) level: String,
+    pub(super) rows: Vec<GridRow>,
+}
+
+#[derive(Serialize)]
+pub(super) struct GridRow {
+    pub(super) body: Link,
+    pub(super) level: String,
+    /// The body's reports in all years.
+    pub(super) total: usize,
+    pub(super) cells: Vec<Cell>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Cell {
+    pub(super) count: usize,
+    /// 0 (none) to 4 (as many as the fullest cell): the shade drawn.
+    pub(super) heat: usize,
+    pub(super) url: Option<String>,
+}
