@@ -80,6 +80,14 @@ def rss_mib(pid):
     return int(values["VmRSS"]) / 1024, int(values["VmHWM"]) / 1024
 
 
+def anon_mib(pid):
+    """The process's own memory, without the index files it maps (RSS counts
+    the pages of those that searches touched: page cache, given back to the
+    system when it needs them)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"RssAnon:\s+(\d+) kB", status).group(1)) / 1024
+
+
 def pick_reports(content, n, seed=7):
     files = sorted(p for p in content.rglob("*.md") if p.stem.isascii())
     random.Random(seed).shuffle(files)
@@ -196,7 +204,7 @@ def main():
         print(f"wenku save → page served, a recurring paragraph changed: {summary(served)}")
         print(f"  (wenku's log: {rebuild_summary(rebuild_log(log, since))})")
         rss, peak = rss_mib(server.pid)
-        print(f"wenku serve memory after the edits: RSS {rss:.0f} MiB, peak {peak:.0f} MiB")
+        print(f"wenku serve memory after the edits: RSS {rss:.0f} MiB (own {anon_mib(server.pid):.0f} MiB), peak {peak:.0f} MiB")
 
         query_file = Path(a.site) / ".bench-queries.txt"
         query_file.write_text("\n".join(queries(content)), encoding="utf-8")
@@ -205,7 +213,7 @@ def main():
                               cwd=REPO, capture_output=True, text=True)
         print(load.stdout.strip() or load.stderr.strip())
         rss, peak = rss_mib(server.pid)
-        print(f"wenku serve memory after the load: RSS {rss:.0f} MiB, peak {peak:.0f} MiB")
+        print(f"wenku serve memory after the load: RSS {rss:.0f} MiB (own {anon_mib(server.pid):.0f} MiB), peak {peak:.0f} MiB")
     finally:
         server.terminate()
         server.wait()
