@@ -27,6 +27,9 @@ pub struct Report {
     pub path: String,
     /// Hashes of its sentences, sorted: how much it shares with another.
     pub sentence_hashes: Box<[u64]>,
+    /// A hash of its text blocks and their anchors: whether its index
+    /// document changed, told without unpacking the text.
+    pub text_digest: u64,
     /// The rendered Markdown, compressed: `rendered()` unpacks it.
     text: packed::Packed,
 }
@@ -35,7 +38,11 @@ impl Report {
     pub fn new(source: PathBuf, meta: FrontMatter, path: String, rendered: &Rendered) -> Report {
         let sentences = crate::render::sentences(rendered);
         let sentence_hashes = crate::compare::sentence_hashes(&sentences).into_boxed_slice();
-        Report { source, meta, path, sentence_hashes, text: packed::Packed::new(rendered) }
+        let text_digest = rendered.blocks.iter().fold(0, |digest, block| {
+            crate::hash::mix(digest ^ crate::hash::hash_bytes(block.anchor.as_bytes()))
+                ^ crate::hash::hash_bytes(block.text.as_bytes())
+        });
+        Report { source, meta, path, sentence_hashes, text_digest, text: packed::Packed::new(rendered) }
     }
 
     /// The report's HTML, table of contents and text blocks (unpacked anew
@@ -51,6 +58,7 @@ impl Report {
             meta: self.meta.clone(),
             path: self.path.clone(),
             sentence_hashes: Box::default(),
+            text_digest: 0,
             text: Default::default(),
         }
     }

@@ -31,6 +31,8 @@ pub struct IndexDoc {
     pub text: String,
     /// `(byte offset in text, anchor)` for each block, in order.
     pub anchors: Vec<(usize, String)>,
+    /// The report's `text_digest`: the blocks' text and anchors, hashed.
+    pub text_digest: u64,
     pub body: String,
     pub level: String,
     pub period: String,
@@ -42,15 +44,21 @@ pub struct IndexDoc {
 
 impl IndexDoc {
     pub fn from_report(report: &Report, config: &Config) -> IndexDoc {
-        let meta = &report.meta;
-        let mut text = meta.title.clone();
+        let mut doc = IndexDoc::without_text(report, config);
         let rendered = report.rendered();
-        let mut anchors = Vec::with_capacity(rendered.blocks.len());
+        doc.anchors.reserve(rendered.blocks.len());
         for block in &rendered.blocks {
-            text.push('\n');
-            anchors.push((text.len(), block.anchor.clone()));
-            text.push_str(&block.text);
+            doc.text.push('\n');
+            doc.anchors.push((doc.text.len(), block.anchor.clone()));
+            doc.text.push_str(&block.text);
         }
+        doc
+    }
+
+    /// The document with only the title for text: enough for its digest,
+    /// and made without unpacking the report.
+    fn without_text(report: &Report, config: &Config) -> IndexDoc {
+        let meta = &report.meta;
         let sort_key = meta
             .date
             .as_deref()
@@ -62,8 +70,9 @@ impl IndexDoc {
             id: index_id(&report.source),
             url: crate::render::site_url(&config.base_path(), &report.path),
             title: meta.title.clone(),
-            text,
-            anchors,
+            text: meta.title.clone(),
+            anchors: Vec::new(),
+            text_digest: report.text_digest,
             body: meta.body.clone(),
             level: meta.level.clone(),
             period: meta.period.clone(),
@@ -116,8 +125,10 @@ pub fn index_id(source: &Path) -> String {
 
 impl Hash for IndexDoc {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        let IndexDoc { id, url, title, text, anchors, body, level, period, year, date, sort_key } = self;
-        (id, url, title, text, anchors, body, level, period, year, date, sort_key).hash(state);
+        // The text and anchors are the blocks': their digest stands for them.
+        let IndexDoc { id, url, title, text: _, anchors: _, text_digest, body, level, period, year, date, sort_key } =
+            self;
+        (id, url, title, text_digest, body, level, period, year, date, sort_key).hash(state);
     }
 }
 
@@ -267,15 +278,15 @@ pub fn sync(index_dir: &Path, library: &Library, config: &Config) -> Result<Inde
 /// the writer: only these documents' text is in memory at once.
 const BATCH: usize = 256;
 
-/// The document of every report, made in parallel a batch at a time and
-/// given to `take` in library order.
+/// The document of each of `reports`, made in parallel a batch at a time
+/// and given to `take` in order.
 fn for_each_doc(
-    library: &Library,
+    reports: &[&Report],
     config: &Config,
     mut take: impl FnMut(IndexDoc) -> Result<(), IndexError>,
 ) -> Result<(), IndexError> {
     use rayon::prelude::*;
-    for batch in library.reports.chunks(BATCH) {
+    for batch in reports.chunks(BATCH) {
         let docs: Vec<IndexDoc> = batch.par_iter().map(|r| IndexDoc::from_report(r, config)).collect();
         docs.into_iter().try_for_each(&mut take)?;
     }
@@ -284,24 +295,25 @@ fn for_each_doc(
 
 impl IndexWriter {
     /// Makes the index hold exactly the library's reports, touching only
-    /// those whose digest changed, and commits if anything did.
+    /// those whose digest changed, and commits if anything did. Digests
+    /// are compared without unpacking any report's text.
     pub fn sync(&mut self, library: &Library, config: &Config) -> Result<IndexSummary, IndexError> {
         let mut old = self.digests()?;
         let mut summary = IndexSummary::default();
-        for_each_doc(library, config, |doc| {
+        let mut changed = Vec::new();
+        for report in &library.reports {
+            let doc = IndexDoc::without_text(report, config);
             match old.remove(&doc.id) {
-                Some(digest) if digest == doc.digest() => summary.unchanged += 1,
-                Some(_) => {
-                    self.upsert(&doc)?;
-                    summary.updated += 1;
+                Some(digest) if digest == doc.digest() => {
+                    summary.unchanged += 1;
+                    continue;
                 }
-                None => {
-                    self.upsert(&doc)?;
-                    summary.added += 1;
-                }
+                Some(_) => summary.updated += 1,
+                None => summary.added += 1,
             }
-            Ok(())
-        })?;
+            changed.push(report);
+        }
+        for_each_doc(&changed, config, |doc| self.upsert(&doc))?;
         for id in old.keys() {
             self.delete(id);
             summary.removed += 1;
@@ -336,7 +348,8 @@ fn rebuild(index_dir: &Path, library: &Library, config: &Config) -> Result<Index
     // what was just written (at 30,000 reports it cost a fifth more time
     // and half again the memory, the merged files mapped in).
     let mut writer = IndexWriter::with_index(index, fields, &staging, Box::new(NoMergePolicy))?;
-    for_each_doc(library, config, |doc| writer.add(&doc))?;
+    let reports: Vec<&Report> = library.reports.iter().collect();
+    for_each_doc(&reports, config, |doc| writer.add(&doc))?;
     writer.commit()?;
     writer.finish()?;
 
