@@ -24,3 +24,9 @@ pub mod search;
 pub mod serve;
 pub mod theme;
 pub mod yaml;
+
+/// The exit code of a process stopped at a fail point: tests stop a build
+/// there as a kill would (no destructor runs), at a known moment instead of
+/// a guessed one. Fail points exist only in test builds (the `fail` crate's
+/// `failpoints` feature) and are set with `FAILPOINTS=name=return`.
+pub const STOPPED_AT_FAIL_POINT: i32 = 86;

@@ -140,6 +140,8 @@ enum SortArg {
 }
 
 fn main() -> ExitCode {
+    // Reads `FAILPOINTS` in test builds; nothing otherwise.
+    let _fail_points = fail::FailScenario::setup();
     match run() {
         Ok(code) => code,
         Err(error) => {

@@ -190,6 +190,7 @@ impl Staging {
 
 impl Sink for Staging {
     fn put(&self, output: Output) -> Result<()> {
+        fail::fail_point!("site-write", |_| std::process::exit(crate::STOPPED_AT_FAIL_POINT));
         let path = self.staging.join(&output.rel_path);
         let unchanged = std::fs::read(&path).is_ok_and(|old| old == output.bytes);
         if !unchanged {

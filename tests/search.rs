@@ -1,12 +1,11 @@
 //! `wenku search` and the index `build` writes: results, facets, snippets,
-//! the query language's errors, incremental updates, version checks, and a
-//! build killed while indexing.
+//! the query language's errors, incremental updates, version checks, and
+//! builds stopped at fail points while indexing.
 
 mod common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use common::{Run, TestSite};
 use serde_json::Value;
@@ -256,105 +255,71 @@ fn write_reports(site: &TestSite, count: usize, marker: &str) {
     }
 }
 
-fn spawn_build(root: &Path) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_wenku"))
+/// Runs `wenku build` stopped at `fail_point` (`FAILPOINTS` syntax: `name=3*off->return`
+/// stops at the fourth time there), as a kill would stop it; whether it stopped.
+fn build_stopped_at(root: &Path, fail_point: &str) -> bool {
+    let status = Command::new(env!("CARGO_BIN_EXE_wenku"))
         .arg("build")
         .current_dir(root)
+        .env("FAILPOINTS", fail_point)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .spawn()
-        .expect("start wenku build")
+        .status()
+        .expect("run wenku build");
+    match status.code() {
+        Some(0) => false,
+        Some(wenku::STOPPED_AT_FAIL_POINT) => true,
+        other => panic!("wenku build with {fail_point} ended with {other:?}"),
+    }
 }
 
 #[test]
-fn a_build_killed_while_indexing_leaves_the_last_complete_index() {
-    const REPORTS: usize = 3000;
+fn a_build_stopped_while_indexing_leaves_the_last_complete_index() {
+    const REPORTS: usize = 300;
     let site = TestSite::new();
 
-    // The first build writes a new index beside the live one: killed while
-    // that runs, there is no index at all rather than part of one.
+    // The first build writes a new index beside the live one: stopped while
+    // that runs, or just before it is moved into place, there is no index
+    // at all rather than part of one.
     write_reports(&site, REPORTS, "甲措辞");
-    let staging_seen = {
-        let mut child = spawn_build(site.root());
-        let index = site.root().join("search-index");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let mut seen = false;
-        while Instant::now() < deadline && child.try_wait().unwrap().is_none() {
-            let staging = std::fs::read_dir(&index)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .any(|e| e.file_name().to_string_lossy().contains(".tmp-"));
-            if staging {
-                std::thread::sleep(Duration::from_millis(100));
-                seen = child.try_wait().unwrap().is_none();
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        let _ = child.kill();
-        child.wait().unwrap();
-        seen
-    };
-    assert!(staging_seen, "the build was killed while writing its first index");
-    fails_with(&site.run(&["search", "甲措辞"]), "run `wenku build`");
-
+    for fail_point in ["index-add=100*off->return", "index-swap=return"] {
+        assert!(build_stopped_at(site.root(), fail_point), "{fail_point}");
+        fails_with(&site.run(&["search", "甲措辞"]), "run `wenku build`");
+    }
     let first = site.build();
     assert!(first.stderr.contains(&format!("indexed {REPORTS} reports")), "{}", first.stderr);
     assert_eq!(total(&site, "甲措辞"), REPORTS as u64);
 
-    // Updates: each round changes every report, kills the build at another
-    // moment, and checks that a query sees all of the old wording or all of
-    // the new, never a mix.
-    // Each round waits until the new site is in place (indexing starts
-    // then) and kills the build a fraction of an index update later.
-    write_reports(&site, REPORTS, "乙措辞");
-    let run = site.build();
-    let index_secs: f64 = run
-        .stderr
-        .lines()
-        .find(|l| l.starts_with("index updated"))
-        .and_then(|l| l.split(" in ").nth(1))
-        .and_then(|s| s.split(' ').next())
-        .unwrap()
-        .parse()
-        .unwrap();
-    let index_time = Duration::from_secs_f64(index_secs);
-    let mut killed_while_indexing = 0;
-    let mut previous = "乙措辞".to_owned();
-    for (round, fraction) in [0.0, 0.1, 0.3, 0.6, 3.0].into_iter().enumerate() {
+    // Updates: each round changes every report and stops the build at
+    // another moment after the new site is in place (indexing starts then);
+    // a query sees all of the old wording or all of the new, never a mix.
+    let mut previous = "甲措辞".to_owned();
+    let rounds = [
+        ("index-add=return", false),
+        ("index-add=150*off->return", false),
+        ("index-add=299*off->return", false),
+        ("index-commit=return", false),
+        ("index-add=1000*off->return", true), // not reached: the build completes
+    ];
+    for (round, (fail_point, completes)) in rounds.into_iter().enumerate() {
         let marker = format!("丙{round}措辞");
         write_reports(&site, REPORTS, &marker);
-        let mut child = spawn_build(site.root());
-        let page = common::page_file(&site.public(), "/2000/r00000/");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline && !std::fs::read_to_string(&page).unwrap_or_default().contains(&marker) {
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        std::thread::sleep(index_time.mul_f64(fraction));
-        let finished = child.try_wait().unwrap().is_some();
-        let _ = child.kill();
-        child.wait().unwrap();
+        assert_eq!(build_stopped_at(site.root(), fail_point), !completes, "{fail_point}");
+        assert!(site.page("/2000/r00000/").contains(&marker), "the new site was in place before indexing");
 
-        let new = total(&site, &marker);
-        let old = total(&site, &previous);
-        assert!(
-            (new == 0 && old == REPORTS as u64) || (new == REPORTS as u64 && old == 0),
-            "round {round}: {new} reports with the new wording, {old} with the old"
-        );
-        eprintln!("round {round}: killed {}, index {}", !finished, if new > 0 { "new" } else { "old" });
-        if !finished && new == 0 {
-            killed_while_indexing += 1;
-        }
-        if new > 0 {
+        let (new, old) = (total(&site, &marker), total(&site, &previous));
+        let expected = if completes { (REPORTS as u64, 0) } else { (0, REPORTS as u64) };
+        assert_eq!((new, old), expected, "round {round} ({fail_point}): reports with the new wording, the old");
+        if completes {
             previous = marker;
         }
     }
-    assert!(killed_while_indexing > 0, "at least one build was killed after writing the site, while indexing");
 
     // The next build completes and brings the index up to date.
+    write_reports(&site, REPORTS, "丁措辞");
     site.build();
-    assert_eq!(total(&site, "丙4措辞"), REPORTS as u64);
+    assert_eq!(total(&site, "丁措辞"), REPORTS as u64);
+    assert_eq!(total(&site, &previous), 0);
 }
 
 #[test]

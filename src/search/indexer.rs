@@ -201,6 +201,7 @@ impl IndexWriter {
 
     /// Adds the report's document, replacing any with the same id.
     pub fn upsert(&mut self, doc: &IndexDoc) -> Result<(), IndexError> {
+        fail::fail_point!("index-add", |_| std::process::exit(crate::STOPPED_AT_FAIL_POINT));
         self.delete(&doc.id);
         self.writer.add_document(doc.to_document(&self.fields)).map_err(|e| self.error(e))?;
         Ok(())
@@ -213,6 +214,7 @@ impl IndexWriter {
 
     /// Makes every change so far visible to readers, all at once.
     pub fn commit(&mut self) -> Result<(), IndexError> {
+        fail::fail_point!("index-commit", |_| std::process::exit(crate::STOPPED_AT_FAIL_POINT));
         let path = self.index_dir.clone();
         let error = |source| IndexError::Tantivy { path: path.clone(), source };
         let mut prepared = self.writer.prepare_commit().map_err(error)?;
@@ -353,6 +355,7 @@ fn rebuild(index_dir: &Path, library: &Library, config: &Config) -> Result<Index
     writer.commit()?;
     writer.finish()?;
 
+    fail::fail_point!("index-swap", |_| std::process::exit(crate::STOPPED_AT_FAIL_POINT));
     // Move the old index aside, the new one in, then drop the old one.
     let old = index_dir.join(format!(".v{}.old-{}", super::SCHEMA_VERSION, std::process::id()));
     if live.exists() {
@@ -367,6 +370,7 @@ fn rebuild(index_dir: &Path, library: &Library, config: &Config) -> Result<Index
 impl IndexWriter {
     /// Adds a document without deleting first: for a fresh index only.
     fn add(&mut self, doc: &IndexDoc) -> Result<(), IndexError> {
+        fail::fail_point!("index-add", |_| std::process::exit(crate::STOPPED_AT_FAIL_POINT));
         self.writer.add_document(doc.to_document(&self.fields)).map_err(|e| self.error(e))?;
         Ok(())
     }
