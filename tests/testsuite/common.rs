@@ -1,6 +1,5 @@
 //! Test helpers: a site in a temp dir that tests write files into, build, and
 //! read back, as mdBook's test suite does.
-#![allow(dead_code)]
 
 pub mod server;
 

@@ -4,11 +4,10 @@
 //! through the incremental path must leave exactly the output folder and the
 //! search results of a clean full build of the same files.
 
-mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{TestSite, copy_dir, snapshot};
+use crate::common::{TestSite, copy_dir, snapshot};
 use proptest::prelude::*;
 use wenku::build::{self, BuildOptions};
 use wenku::rebuild::{Changes, LiveSite};
@@ -287,7 +286,7 @@ proptest! {
 fn a_template_edit_rerenders_every_page_without_rereading_reports() {
     let site = TestSite::sample();
     let mut live = LiveSite::build(options(site.root())).unwrap();
-    let base = include_str!("../themes/default/templates/base.html");
+    let base = include_str!("../../themes/default/templates/base.html");
     site.write("templates/base.html", base.replace("订阅更新", "订阅本文库的更新"));
     let rebuilt = live.apply(changes_for(&live, &[site.root().join("templates/base.html")])).unwrap();
     assert_eq!(rebuilt.reparsed, 0, "a template edit does not re-read reports");

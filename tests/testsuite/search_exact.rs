@@ -3,13 +3,12 @@
 //! Checked on a fixture of tricky text, on random text (proptest), and on the
 //! real reports in ../shared/corpus when that folder exists.
 
-mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use common::TestSite;
+use crate::common::TestSite;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use wenku::search::analyzer::{Class, classify, normalize};

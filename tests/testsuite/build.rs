@@ -1,11 +1,10 @@
 //! Building sites and checking what a reader sees: pages at the URLs links
 //! point to, lists in order, pagination, overrides, and no broken links.
 
-mod common;
 use std::collections::HashMap;
 use std::path::Path;
 
-use common::{TestSite, links, page_file, snapshot};
+use crate::common::{TestSite, links, page_file, snapshot};
 
 /// Follows every internal link and anchor of every built HTML page;
 /// returns the broken ones. `base` is the site's path prefix.

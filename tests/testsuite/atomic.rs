@@ -2,11 +2,10 @@
 //! leaves the previous site exactly as it was, and the next build cleans up
 //! after it.
 
-mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{TestSite, snapshot};
+use crate::common::{TestSite, snapshot};
 
 fn staging_dirs(root: &Path) -> Vec<std::path::PathBuf> {
     std::fs::read_dir(root)

@@ -2,11 +2,10 @@
 //! hang or exhaust the build, pages that would silently overwrite each
 //! other, and problems that used to surface only half-way through a build.
 
-mod common;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Run, TestSite};
+use crate::common::{Run, TestSite};
 
 const HEAD: &str = "---\ntitle: 某局2020年工作总结\nbody: 某局\nlevel: 市级\nyear: 2020\nperiod: 年度\n---\n\n";
 
@@ -76,7 +75,7 @@ fn no_link_on_any_page_runs_a_script() {
     site.write("content/x.md", format!("{HEAD}{}\n", hostile.join("\n\n")));
     site.build();
     let page = site.page("/x/");
-    for link in common::links(&page) {
+    for link in crate::common::links(&page) {
         let decoded = percent_encoding::percent_decode_str(&link).decode_utf8_lossy().to_lowercase();
         let seen: String = decoded.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
         for scheme in ["javascript:", "vbscript:", "data:"] {
@@ -182,7 +181,7 @@ fn bodies_whose_names_make_the_same_url_keep_their_own_pages() {
     assert_eq!(bodies.count(), 3, "three bodies, three lists");
     for file in ["a", "b", "c"] {
         let report = site.page(&format!("/{file}/"));
-        let body_link = common::links(&report)
+        let body_link = crate::common::links(&report)
             .into_iter()
             .find(|l| l.starts_with("/bodies/") && l.len() > "/bodies/".len())
             .expect("a body link");
@@ -190,9 +189,9 @@ fn bodies_whose_names_make_the_same_url_keep_their_own_pages() {
         assert!(list.contains(&format!("href=\"/{file}/\"")), "the list at {body_link} holds {file}");
     }
     // The same URLs on every build.
-    let first = common::snapshot(&site.public());
+    let first = crate::common::snapshot(&site.public());
     site.build();
-    assert_eq!(first, common::snapshot(&site.public()));
+    assert_eq!(first, crate::common::snapshot(&site.public()));
     assert!(site.public().join("bodies/某区-人大/index.html").is_file(), "the name written as its URL keeps it");
 }
 
@@ -347,8 +346,8 @@ mod server {
     use std::net::TcpStream;
     use std::time::{Duration, Instant};
 
-    use super::common::TestSite;
-    use super::common::server::{Server, request};
+    use crate::common::TestSite;
+    use crate::common::server::{Server, request};
 
     fn built_sample() -> TestSite {
         let site = TestSite::sample();

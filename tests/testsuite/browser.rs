@@ -4,7 +4,6 @@
 //!
 //! Needs Debian's `chromium` (`.ci/run` installs it) and python3.
 
-mod common;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -14,7 +13,7 @@ use std::time::{Duration, Instant};
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::{Browser, LaunchOptions, Tab};
 
-use common::TestSite;
+use crate::common::TestSite;
 
 /// A static file server on a free loopback port, stopped on drop.
 struct StaticServer {
@@ -227,7 +226,7 @@ fn eval_string(tab: &Tab, script: &str) -> String {
 #[test]
 fn search_page_finds_wording_with_marks_chart_facets_and_keyboard_then_pages_reload_live() {
     let site = TestSite::sample();
-    let server = common::server::Server::start(site.root(), &[]);
+    let server = crate::common::server::Server::start(site.root(), &[]);
     let base = format!("http://{}", server.addr);
     let browser = launch();
     let tab = browser.new_tab().unwrap();
@@ -456,7 +455,7 @@ fn visit_another(tab: &Tab, visited: &mut Vec<String>) -> Duration {
 #[test]
 fn browsing_under_serve_with_the_back_forward_cache_on_never_runs_out_of_connections() {
     let site = TestSite::sample();
-    let server = common::server::Server::start(site.root(), &[]);
+    let server = crate::common::server::Server::start(site.root(), &[]);
     let base = format!("http://{}", server.addr);
     let browser = launch();
     let tab = browser.new_tab().unwrap();
@@ -578,7 +577,7 @@ fn the_overview_fits_the_real_archive_on_a_desktop_and_a_phone() {
 #[test]
 fn searching_the_real_archive_on_a_phone_shows_results_first_and_the_chart_keeps_its_span() {
     let Some(site) = real_archive() else { return };
-    let server = common::server::Server::start(site.root(), &["--no-build", "--no-watch"]);
+    let server = crate::common::server::Server::start(site.root(), &["--no-build", "--no-watch"]);
     let base = format!("http://{}", server.addr);
     let browser = launch();
     let tab = browser.new_tab().unwrap();

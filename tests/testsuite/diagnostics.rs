@@ -1,8 +1,7 @@
 //! Every kind of broken report gets a located, actionable message, all
 //! problems are reported in one run, and a failed build writes nothing.
 
-mod common;
-use common::TestSite;
+use crate::common::TestSite;
 
 const GOOD: &str =
     "---\ntitle: 好报告\nbody: 某区人大常委会党组\nlevel: 区县级\nyear: 2021\nperiod: 年度\n---\n\n正文。\n";

@@ -2,12 +2,11 @@
 //! the query language's errors, incremental updates, version checks, and
 //! builds stopped at fail points while indexing.
 
-mod common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{Run, TestSite};
+use crate::common::{Run, TestSite};
 use serde_json::Value;
 
 fn search_json(site: &TestSite, args: &[&str]) -> Value {

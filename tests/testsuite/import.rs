@@ -3,13 +3,12 @@
 //! overwrite, re-import, --force, broken and unsupported files), and the
 //! real reports in ../shared/corpus when that folder is there.
 
-mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::TestSite;
+use crate::common::TestSite;
 
-fn import(site: &TestSite, args: &[&str]) -> common::Run {
+fn import(site: &TestSite, args: &[&str]) -> crate::common::Run {
     let mut all = vec!["import"];
     all.extend_from_slice(args);
     site.run(&all)
@@ -247,11 +246,11 @@ fn imports_are_safe_to_repeat_and_never_overwrite() {
     assert_eq!(field(&md.1, "title"), "某县农业农村局2022年上半年工作总结");
 
     // Again: recognised by checksum and skipped; nothing is touched.
-    let before = common::snapshot(&site.root().join("content"));
+    let before = crate::common::snapshot(&site.root().join("content"));
     let again = import(&site, &["inputs/a", "inputs/b"]);
     assert!(again.success, "{}", again.stdout);
     assert!(again.stdout.contains("imported 0, skipped 2"), "{}", again.stdout);
-    assert_eq!(common::snapshot(&site.root().join("content")), before);
+    assert_eq!(crate::common::snapshot(&site.root().join("content")), before);
 
     // --force imports it again under a new name.
     let forced = import(&site, &["inputs/a", "--force"]);

@@ -4,13 +4,12 @@
 //! is converted by LibreOffice to .doc, .rtf, .odt and .pdf; a page of that
 //! PDF is rasterised and wrapped as an image-only PDF for OCR.
 
-mod common;
 
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
-use common::TestSite;
+use crate::common::TestSite;
 
 const TITLE: &str = "2023年度某县农业农村局工作总结";
 const DATELINE: &str = "——2023年12月28日在某县农业农村工作会议上";

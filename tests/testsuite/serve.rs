@@ -3,12 +3,11 @@
 //! search API, and watch mode with real file events (edits, atomic saves,
 //! new, deleted and renamed files, a burst, a broken file and its fix).
 
-mod common;
 
 use std::time::Duration;
 
-use common::TestSite;
-use common::server::{Server, encode};
+use crate::common::TestSite;
+use crate::common::server::{Server, encode};
 
 fn sample_server(args: &[&str]) -> (TestSite, Server) {
     let site = TestSite::sample();
@@ -156,7 +155,7 @@ fn concurrent_queries_all_succeed() {
         .map(|i| {
             std::thread::spawn(move || {
                 let q = ["打通供应链", "疫情防控", "\"营商环境\"", "工作 -疫情"][i % 4];
-                common::server::request(addr, "GET", &format!("/api/search?q={}", encode(q)), &[]).status
+                crate::common::server::request(addr, "GET", &format!("/api/search?q={}", encode(q)), &[]).status
             })
         })
         .collect();
@@ -306,7 +305,7 @@ fn watch_mode_follows_new_deleted_renamed_files_and_bursts() {
 #[test]
 fn a_template_edit_is_served_after_rebuild() {
     let (site, server) = sample_server(&[]);
-    let base = include_str!("../themes/default/templates/base.html");
+    let base = include_str!("../../themes/default/templates/base.html");
     let generation = server.generation();
     site.write("templates/base.html", base.replace("订阅更新", "订阅本文库"));
     let status = server.wait_for_rebuild(generation);

@@ -2,9 +2,8 @@
 //! added, one removed, one changed by a character, an unchanged run long
 //! enough to fold) and the exact rows the page shows.
 
-mod common;
 
-use common::TestSite;
+use crate::common::TestSite;
 
 fn report(site: &TestSite, rel: &str, year: i32, period: &str, text: &str) {
     site.write(

@@ -1,0 +1,19 @@
+//! The integration tests, as one suite (one binary to build and link, as
+//! mdBook's `tests/testsuite`): each module is one area, `common` the site
+//! builder they share (`TestSite`: a temporary site from a fixture or the
+//! sample, built, changed and built again through the real `wenku` binary).
+
+mod atomic;
+mod browser;
+mod build;
+mod common;
+mod compare;
+mod diagnostics;
+mod hardening;
+mod import;
+mod import_formats;
+mod incremental;
+mod passages;
+mod search;
+mod search_exact;
+mod serve;
