@@ -227,6 +227,18 @@ impl LiveSite {
                 _ => true,
             });
             gone.extend((0..=u8::MAX).map(Page::Passage).filter(|page| !shards.contains(page)));
+            // The sitemap lists the comparison pages: it changes when one
+            // comes or goes (a text edit changes what two reports share).
+            let is_written = |page: &Page| self.outputs.contains(&renderer.rel_path(page));
+            let compared = |page: &&Page| matches!(page, Page::Compare(_));
+            let comparison_came = pages.iter().filter(compared).any(|page| !is_written(page));
+            let comparison_went = gone.iter().filter(compared).any(is_written);
+            let mut pages = pages;
+            if comparison_came || comparison_went {
+                pages.push(Page::Sitemap);
+                pages.sort_unstable();
+                pages.dedup();
+            }
             let (written, removed, urls) = self.write_pages(&pages, same_pages_but_comparisons.then_some(&gone))?;
             rebuilt.written = written;
             rebuilt.removed = removed;

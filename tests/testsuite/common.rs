@@ -2,6 +2,7 @@
 //! read back, as mdBook's test suite does.
 
 pub mod server;
+pub mod site_test;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

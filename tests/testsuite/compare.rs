@@ -2,8 +2,8 @@
 //! added, one removed, one changed by a character, an unchanged run long
 //! enough to fold) and the exact rows the page shows.
 
-
 use crate::common::TestSite;
+use crate::common::site_test::SiteTest;
 
 fn report(site: &TestSite, rel: &str, year: i32, period: &str, text: &str) {
     site.write(
@@ -127,17 +127,32 @@ fn a_rewritten_report_gets_one_line_instead_of_a_comparison_page() {
 }
 
 #[test]
-fn an_edit_that_makes_a_report_a_rewrite_removes_its_comparison_page() {
-    let site = TestSite::new();
-    report(&site, "2020/a.md", 2020, "年度", "甲乙丙丁。戊己庚辛。壬癸子丑。");
-    report(&site, "2021/a.md", 2021, "年度", "甲乙丙丁。戊己庚辛。新的一句。");
-    site.build();
-    assert!(site.public().join("2021/a/compare/index.html").exists());
-    assert!(site.page("/2021/a/").contains("与上一年对比"));
-
-    // The predecessor rewritten: the successor's comparison goes, its page says why.
-    report(&site, "2020/a.md", 2020, "年度", "春夏秋冬。东南西北。金木水火。");
-    site.build();
-    assert!(!site.public().join("2021/a/compare").exists());
-    assert!(site.page("/2021/a/").contains("相同句子 0%"));
+fn a_comparison_page_comes_and_goes_with_what_the_reports_share() {
+    let file = |year: i32, text: &str| {
+        format!(
+            "---\ntitle: 某市生态环境局{year}年年度工作总结\nbody: 某市生态环境局\nlevel: 市级\nyear: {year}\nperiod: 年度\n---\n\n{text}\n"
+        )
+    };
+    SiteTest::empty()
+        .with_file("content/2020/a.md", &file(2020, "甲乙丙丁。戊己庚辛。壬癸子丑。"))
+        .with_file("content/2021/a.md", &file(2021, "甲乙丙丁。戊己庚辛。新的一句。"))
+        .build()
+        .check_page("/2021/a/compare/", "新增 <strong>1</strong> 句")
+        .check_page("/2021/a/", "与上一年对比")
+        // The predecessor rewritten (watch mode's rebuild): the successor's
+        // comparison goes, and its page says why.
+        .change_file("content/2020/a.md", &file(2020, "春夏秋冬。东南西北。金木水火。"))
+        .check_no_page("/2021/a/compare/")
+        .check_page("/2021/a/", "相同句子 0%：重写")
+        .same_as_full_build()
+        // Brought close again: the page is back.
+        .change_file("content/2021/a.md", &file(2021, "春夏秋冬。东南西北。金木水火。新的一句。"))
+        .check_page("/2021/a/compare/", "未变 3 句")
+        .check_page_lacks("/2021/a/", "重写")
+        .same_as_full_build()
+        // The predecessor gone: no comparison, no line.
+        .remove_file("content/2020/a.md")
+        .check_no_page("/2021/a/compare/")
+        .check_page_lacks("/2021/a/", "相同句子")
+        .same_as_full_build();
 }

@@ -3,7 +3,6 @@
 //! overwrite, re-import, --force, broken and unsupported files), and the
 //! real reports in ../shared/corpus when that folder is there.
 
-
 use std::path::{Path, PathBuf};
 
 use crate::common::TestSite;

@@ -4,7 +4,6 @@
 //! is converted by LibreOffice to .doc, .rtf, .odt and .pdf; a page of that
 //! PDF is rasterised and wrapped as an image-only PDF for OCR.
 
-
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;

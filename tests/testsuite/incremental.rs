@@ -4,18 +4,16 @@
 //! through the incremental path must leave exactly the output folder and the
 //! search results of a clean full build of the same files.
 
-
 use std::path::{Path, PathBuf};
 
-use crate::common::{TestSite, copy_dir, snapshot};
+use crate::common::TestSite;
+use crate::common::site_test::SiteTest;
+use crate::common::site_test::{PHRASES, assert_same_as_full_build, changes_for, options, snapshot};
 use proptest::prelude::*;
-use wenku::build::{self, BuildOptions};
 use wenku::rebuild::{Changes, LiveSite};
-use wenku::search::{SearchIndex, SearchRequest, Sort};
 
 const BODIES: [&str; 4] = ["某市发展和改革委员会", "某区人大常委会党组", "区委直属机关工委", "某县农业农村局"];
 const PERIODS: [&str; 3] = ["年度", "上半年", "工作要点"];
-const PHRASES: [&str; 4] = ["打通供应链", "疫情防控", "营商环境持续优化", "新增5G基站"];
 
 #[derive(Debug, Clone)]
 enum Edit {
@@ -181,73 +179,6 @@ fn apply_to_files(root: &Path, edit: &Edit, counter: &mut usize) -> Vec<PathBuf>
     }
 }
 
-fn changes_for(live: &LiveSite, paths: &[PathBuf]) -> Changes {
-    let mut changes = Changes::default();
-    for path in paths {
-        changes.add_path(live.root(), &live.site.config, path);
-    }
-    changes
-}
-
-/// What the user sees of a search, minus timing (and scores, which Tantivy
-/// computes from term statistics that still count deleted documents until
-/// segments merge).
-fn search_view(index_dir: &Path) -> Vec<serde_json::Value> {
-    let index = SearchIndex::open(index_dir).expect("index opens");
-    let mut queries: Vec<String> = PHRASES.iter().map(|p| format!("\"{p}\"")).collect();
-    queries.push("year:2018..2030".into());
-    queries.push("新增段落".into());
-    queries
-        .iter()
-        .map(|q| {
-            let mut request = SearchRequest::new(q.as_str());
-            request.sort = Sort::Newest;
-            request.per_page = 100;
-            let mut value = serde_json::to_value(index.search(&request).expect("query runs")).unwrap();
-            value.as_object_mut().unwrap().remove("took_ms");
-            for hit in value["hits"].as_array_mut().unwrap() {
-                hit.as_object_mut().unwrap().remove("score");
-            }
-            value
-        })
-        .collect()
-}
-
-fn full_build_of(root: &Path) -> TestSite {
-    let clean = TestSite::new();
-    copy_dir(&root.join("content"), &clean.root().join("content"));
-    std::fs::copy(root.join("wenku.yaml"), clean.root().join("wenku.yaml")).unwrap();
-    for folder in ["templates", "static"] {
-        if root.join(folder).is_dir() {
-            copy_dir(&root.join(folder), &clean.root().join(folder));
-        }
-    }
-    build::build(&options(clean.root())).expect("the full build succeeds");
-    clean
-}
-
-fn options(root: &Path) -> BuildOptions {
-    BuildOptions { root: root.to_path_buf(), output: None, drafts: false, progress: false }
-}
-
-fn assert_same_as_full_build(live: &LiveSite, step: &str) {
-    let clean = full_build_of(live.root());
-    let incremental = snapshot(&live.output);
-    let full = snapshot(&clean.public());
-    let names = |s: &[(String, Vec<u8>)]| s.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&incremental), names(&full), "after {step}: the same files");
-    for ((name, a), (_, b)) in incremental.iter().zip(&full) {
-        assert!(a == b, "after {step}: {name} differs from a full build");
-    }
-    let (incremental, full) = (search_view(&live.index_dir), search_view(&clean.root().join("search-index")));
-    for (a, b) in incremental.iter().zip(&full) {
-        let ids =
-            |v: &serde_json::Value| v["hits"].as_array().unwrap().iter().map(|h| h["id"].clone()).collect::<Vec<_>>();
-        assert_eq!(ids(a), ids(b), "after {step}: the same hits for {}", a["query"]);
-        assert!(a == b, "after {step}: the same results for {}:\n{a}\n{b}", a["query"]);
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
@@ -353,4 +284,26 @@ fn a_folder_removed_and_restored_as_a_whole() {
     std::fs::rename(&aside, &folder).unwrap();
     live.apply(changes_for(&live, &[folder])).unwrap();
     assert_same_as_full_build(&live, "restoring content/2021");
+}
+
+#[test]
+fn a_site_template_and_a_report_edited_under_a_sub_path_rebuild_as_a_full_build() {
+    let template = include_str!("../fixtures/overrides/templates/report.html");
+    SiteTest::fixture("overrides")
+        .build()
+        .check_page("/a/", "<h1 class=\"custom-report\">覆盖模板的报告</h1>")
+        .change_file("templates/report.html", &template.replace("custom-report", "edited-report"))
+        .check_page("/a/", "<h1 class=\"edited-report\">")
+        .check_page("/a/", "href=\"/archive/static/style.css\"")
+        .same_as_full_build()
+        .change_file(
+            "content/b.md",
+            "---\ntitle: 新报告\nbody: 某机关\nlevel: 市级\nyear: 2023\nperiod: 年度\n---\n\n新的正文。\n",
+        )
+        .check_page("/b/", "<h1 class=\"edited-report\">新报告</h1>")
+        .check_page("/sitemap.xml", "<loc>https://intranet.example/archive/b/</loc>")
+        .same_as_full_build()
+        .remove_file("templates/report.html")
+        .check_page_lacks("/b/", "edited-report")
+        .same_as_full_build();
 }

@@ -3,7 +3,6 @@
 //! report only, a short one that recurs, and unrelated text; the exact
 //! markers and the passages page.
 
-
 use crate::common::TestSite;
 
 const COPIED: &str = "坚持以人民为中心的发展思想，着力保障和改善民生，城乡居民收入稳步增长，基本公共服务水平不断提高，社会保障体系更加健全。";

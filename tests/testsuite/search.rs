@@ -2,7 +2,6 @@
 //! the query language's errors, incremental updates, version checks, and
 //! builds stopped at fail points while indexing.
 
-
 use std::path::Path;
 use std::process::{Command, Stdio};
 

@@ -3,7 +3,6 @@
 //! Checked on a fixture of tricky text, on random text (proptest), and on the
 //! real reports in ../shared/corpus when that folder exists.
 
-
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::OnceLock;

@@ -3,7 +3,6 @@
 //! search API, and watch mode with real file events (edits, atomic saves,
 //! new, deleted and renamed files, a burst, a broken file and its fix).
 
-
 use std::time::Duration;
 
 use crate::common::TestSite;
