@@ -99,6 +99,10 @@ pub struct Staging {
     staging: PathBuf,
     /// Files written or found unchanged, relative to the staging folder.
     kept: Mutex<HashSet<PathBuf>>,
+    /// What the site before last held, relative to the staging folder:
+    /// files, and folders deepest first.
+    old_files: Vec<PathBuf>,
+    old_folders: Vec<PathBuf>,
     committed: bool,
 }
 
@@ -121,17 +125,21 @@ impl Staging {
             std::fs::remove_dir_all(&staging).with_context(|| format!("cannot clear {}", staging.display()))?;
         }
         let previous = previous_site(target);
-        let recycled = previous.join(MARKER).is_file() && std::fs::rename(&previous, &staging).is_ok();
-        if !recycled {
-            std::fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
-        }
+        let (old_files, old_folders) = match contents(&previous) {
+            Some(contents) if std::fs::rename(&previous, &staging).is_ok() => contents,
+            _ => {
+                let _ = std::fs::remove_dir_all(&previous);
+                std::fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
+                (Vec::new(), Vec::new())
+            }
+        };
         std::fs::write(
             staging.join(MARKER),
             "This folder is written by `wenku build` and replaced whole on every build.\n",
         )
         .with_context(|| format!("cannot write into {}", staging.display()))?;
         let kept = Mutex::new(HashSet::from([PathBuf::from(MARKER)]));
-        Ok(Staging { target: target.to_path_buf(), staging, kept, committed: false })
+        Ok(Staging { target: target.to_path_buf(), staging, kept, old_files, old_folders, committed: false })
     }
 
     pub fn path(&self) -> &Path {
@@ -168,24 +176,44 @@ impl Staging {
     /// the folders that leaves empty.
     fn remove_files_not_kept(&self) -> Result<()> {
         let kept = self.kept.lock().expect("no writer panics while holding the lock");
-        let mut folders = Vec::new();
-        for entry in walkdir::WalkDir::new(&self.staging).min_depth(1).contents_first(true) {
-            let entry = entry.with_context(|| format!("cannot read {}", self.staging.display()))?;
-            let rel = entry.path().strip_prefix(&self.staging).expect("the walk stays inside");
-            if entry.file_type().is_dir() {
-                folders.push(entry.path().to_path_buf());
-            } else if !kept.contains(rel) {
-                std::fs::remove_file(entry.path())
-                    .with_context(|| format!("cannot remove {}", entry.path().display()))?;
+        for rel in self.old_files.iter().filter(|rel| !kept.contains(*rel)) {
+            let path = self.staging.join(rel);
+            match std::fs::remove_file(&path) {
+                // Gone already, or a folder of this site stands there now.
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound && !path.is_dir() => {
+                    return Err(e).with_context(|| format!("cannot remove {}", path.display()));
+                }
+                _ => {}
             }
         }
-        // Deepest first (the walk lists contents first): a folder emptied
-        // of its folders is removed too. A folder still holding files stays.
-        for folder in folders {
-            let _ = std::fs::remove_dir(&folder);
+        // Deepest first: a folder emptied of its folders goes too. A folder
+        // still holding files stays.
+        for rel in &self.old_folders {
+            let _ = std::fs::remove_dir(self.staging.join(rel));
         }
         Ok(())
     }
+}
+
+/// The files and folders (deepest first) of a site before last, relative to
+/// it: `None` if it is not one wenku wrote, cannot be read whole, or holds a
+/// symbolic link (writing over the site would then write wherever the link
+/// points).
+fn contents(site: &Path) -> Option<(Vec<PathBuf>, Vec<PathBuf>)> {
+    if !site.join(MARKER).is_file() {
+        return None;
+    }
+    let (mut files, mut folders) = (Vec::new(), Vec::new());
+    for entry in walkdir::WalkDir::new(site).min_depth(1).contents_first(true) {
+        let entry = entry.ok()?;
+        let rel = entry.path().strip_prefix(site).ok()?.to_path_buf();
+        match entry.file_type() {
+            t if t.is_symlink() => return None,
+            t if t.is_dir() => folders.push(rel),
+            _ => files.push(rel),
+        }
+    }
+    Some((files, folders))
 }
 
 impl Sink for Staging {
@@ -209,10 +237,15 @@ impl Sink for Staging {
         Ok(())
     }
 
-    /// Forgets the file: `commit` deletes it, as every file not put.
     fn remove(&self, rel_path: &str) -> Result<()> {
         self.kept.lock().expect("no writer panics while holding the lock").remove(Path::new(rel_path));
-        Ok(())
+        let path = self.staging.join(rel_path);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(e).with_context(|| format!("cannot remove {}", path.display()))
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -403,6 +436,29 @@ mod tests {
             .collect();
         files.sort();
         assert_eq!(files, [MARKER, "a", "a/index.html"], "files and folders of gone pages are removed");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_site_before_last_holding_a_link_is_not_written_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&outside, "keep me").unwrap();
+        let build = |text: &str| {
+            let staging = Staging::new(&target).unwrap();
+            staging.put(Output { rel_path: "a.html".into(), bytes: text.as_bytes().to_vec() }).unwrap();
+            staging.commit().unwrap();
+        };
+        build("one");
+        build("two");
+        // Someone links a file of the kept site elsewhere.
+        let kept = dir.path().join(".public.wenku-previous/a.html");
+        std::fs::remove_file(&kept).unwrap();
+        std::os::unix::fs::symlink(&outside, &kept).unwrap();
+        build("three");
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep me", "nothing is written through the link");
+        assert_eq!(std::fs::read_to_string(target.join("a.html")).unwrap(), "three");
     }
 
     #[test]
