@@ -326,6 +326,7 @@ impl LiveSite {
         let removed: Vec<PathBuf> = changed.iter().cloned().collect();
         let added: Vec<&Report> = loaded.iter().map(|&i| &library.reports[i]).collect();
         let updated = passages.update(&removed, &added);
+        let changed_passages = updated.passages;
         let mut affected = updated.other_reports;
         if renamed {
             for report in &added {
@@ -336,12 +337,14 @@ impl LiveSite {
         if updated.recurring || renamed {
             pages.push(Page::Passages);
         }
-        // The pages of the passages whose places changed (each is in one of
-        // the other reports affected), or that name a report whose title,
-        // year or URL may have changed.
+        // The pages of the passages that went or were made (a passage whose
+        // places changed is one of them; a page left empty goes), and, when
+        // titles, years or URLs may have changed, of every passage naming
+        // the reports. (Every passage of every report affected, as before,
+        // was every passage page of the site after most edits.)
+        pages.extend(changed_passages.iter().map(|&id| Page::Passage(crate::render::passage_shard(id))));
         let renamed_reports = added.iter().filter(|_| renamed).map(|r| r.source.as_path());
-        let touched = renamed_reports.chain(affected.iter().map(PathBuf::as_path));
-        for source in touched {
+        for source in renamed_reports {
             let groups = passages.of_report(source).into_iter().map(|(_, _, group)| group);
             let shards =
                 groups.filter(|g| crate::render::has_passage_page(g)).map(|g| crate::render::passage_shard(g.id));

@@ -98,6 +98,16 @@ pub struct Changed {
     pub recurring: bool,
     /// The reports, other than those updated, whose pages show such a passage.
     pub other_reports: BTreeSet<PathBuf>,
+    /// The ids of the recurring passages that went or were made (a passage
+    /// whose places change is taken apart and made again).
+    pub passages: BTreeSet<u64>,
+}
+
+/// Recurring passages taken apart or made while regrouping, and their reports.
+#[derive(Default)]
+struct Affected {
+    reports: HashSet<ReportId>,
+    passages: BTreeSet<u64>,
 }
 
 enum Bucket {
@@ -142,16 +152,18 @@ impl Passages {
             changed.insert(id);
         }
 
-        let mut affected = HashSet::new();
+        let mut affected = Affected::default();
         self.regroup(touched, &mut affected);
         Changed {
             // Only recurring passages have reports to show.
-            recurring: !affected.is_empty(),
+            recurring: !affected.reports.is_empty(),
             other_reports: affected
+                .reports
                 .into_iter()
                 .filter(|id| !changed.contains(id))
                 .map(|id| self.sources[id as usize].clone())
                 .collect(),
+            passages: affected.passages,
         }
     }
 
@@ -269,8 +281,8 @@ impl Passages {
     /// Regroups the touched texts, with every text of the groups they were
     /// in (a group that lost a text may fall apart) and of the groups they
     /// join now (a new text may link two groups). Adds the reports shown by
-    /// every group removed or made, if it recurs, to `affected`.
-    fn regroup(&mut self, touched: KeySet, affected: &mut HashSet<ReportId>) {
+    /// every group removed or made, if it recurs, and those groups, to `affected`.
+    fn regroup(&mut self, touched: KeySet, affected: &mut Affected) {
         let mut seeds: Vec<u64> = Vec::new();
         for key in touched {
             let Some(group) = self.texts.get(&key).map(|t| t.group) else { continue };
@@ -343,20 +355,23 @@ impl Passages {
 
     /// Removes a group, returning its texts; they have no group until
     /// `make_group` gives them one.
-    fn dissolve(&mut self, id: u64, affected: &mut HashSet<ReportId>) -> Vec<u64> {
+    fn dissolve(&mut self, id: u64, affected: &mut Affected) -> Vec<u64> {
         let Some(group) = self.groups.remove(&id) else { return Vec::new() };
         self.ranking.remove(&(Reverse(group.reports), id));
+        if group.recurs() {
+            affected.passages.insert(id);
+        }
         for key in &group.texts {
             let text = self.texts.get_mut(key).expect("a group's texts exist");
             text.group = NO_GROUP;
             if group.recurs() {
-                affected.extend(text.places.iter().map(|&(report, _)| report));
+                affected.reports.extend(text.places.iter().map(|&(report, _)| report));
             }
         }
         group.texts
     }
 
-    fn make_group(&mut self, mut texts: Vec<u64>, affected: &mut HashSet<ReportId>) {
+    fn make_group(&mut self, mut texts: Vec<u64>, affected: &mut Affected) {
         texts.sort_unstable();
         let id = texts[0];
         let mut reports: Vec<ReportId> =
@@ -365,7 +380,8 @@ impl Passages {
         reports.dedup();
         let group = Group { id, reports: reports.len(), texts };
         if group.recurs() {
-            affected.extend(reports);
+            affected.reports.extend(reports);
+            affected.passages.insert(id);
             self.ranking.insert((Reverse(group.reports), id));
         }
         for key in &group.texts {
