@@ -1,15 +1,18 @@
 //! Incremental rebuilds: after an edit, re-parse only the files that changed,
 //! rewrite only the pages they affect and re-index only those reports.
 //!
-//! The rule that keeps this honest (tested in `tests/incremental.rs`): after
+//! The rule that keeps this honest (tested in `tests/testsuite/incremental.rs`): after
 //! any sequence of edits the output folder and the search index hold exactly
 //! what a clean full build of the same files produces.
 //!
 //! What a page depends on:
 //! - a report page: the report itself, and its previous/next report (title,
-//!   year, period, URL), and whether it has a predecessor;
+//!   year, period, URL), and its predecessor (which it names, with the share
+//!   of sentences they have in common, when it has no comparison page);
 //! - a comparison page: the report and its predecessor (same body and
-//!   period, the nearest earlier year);
+//!   period, the nearest earlier year); it exists only while they share
+//!   enough sentences, so a text edit can make it come or go (and the
+//!   sitemap, which lists it, with it);
 //! - a report page's passage markers: the other reports with the same or
 //!   nearly the same paragraph (`Passages::update` says which changed);
 //! - the recurring-passages page: the passages and the reports they name
@@ -220,7 +223,7 @@ impl LiveSite {
             // A passage's page goes with the last passage of its shard in
             // enough reports to have one (whichever report's edit did it).
             let shards: BTreeSet<Page> = renderer.passage_pages().collect();
-            let (pages, mut gone): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(|page| match page {
+            let (mut pages, mut gone): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(|page| match page {
                 Page::Compare(i) => renderer.has_compare_page(*i),
                 Page::Passages => config.recurring_passages,
                 Page::Passage(_) => shards.contains(page),
@@ -233,7 +236,6 @@ impl LiveSite {
             let compared = |page: &&Page| matches!(page, Page::Compare(_));
             let comparison_came = pages.iter().filter(compared).any(|page| !is_written(page));
             let comparison_went = gone.iter().filter(compared).any(is_written);
-            let mut pages = pages;
             if comparison_came || comparison_went {
                 pages.push(Page::Sitemap);
                 pages.sort_unstable();
