@@ -301,6 +301,8 @@ impl LiveSite {
     /// grouped, linked), and the affected pages are worked out.
     fn reassemble(&mut self, update: Update, changed_sources: &HashSet<PathBuf>) -> Vec<Page> {
         let before = Snapshot::of(&self.site.library, changed_sources);
+        // The library is made again: its reports' places change.
+        self.site.located_index = None;
         let mut reports = std::mem::take(&mut self.site.library.reports);
         reports.retain(|r| !changed_sources.contains(&r.source));
         reports.extend(update.loaded);
@@ -391,7 +393,12 @@ impl LiveSite {
             InPlace(&self.output).remove(rel_path)?;
         }
         std::fs::remove_file(&updating).with_context(|| format!("cannot remove {}", updating.display()))?;
-        Ok((written.len(), stale.len(), pages.iter().map(|p| site.page_url(p)).collect()))
+        let urls = pages.iter().map(|p| site.page_url(p)).collect();
+        // Kept for the next edit, if it leaves the library's order alone.
+        if let Some(index) = site.located_index() {
+            self.site.located_index = Some(index);
+        }
+        Ok((written.len(), stale.len(), urls))
     }
 
     /// Loads the changed files, or fails with every problem of every file,

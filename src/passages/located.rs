@@ -3,6 +3,7 @@
 //! `wenku passages`).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::{Group, Passages, paragraph_text};
 use crate::content::Library;
@@ -20,7 +21,8 @@ pub struct PlaceIn {
 pub struct Located<'a> {
     pub passages: &'a Passages,
     pub library: &'a Library,
-    index_of: Vec<Option<usize>>,
+    /// Each passage report id's index in the library.
+    index_of: Arc<Vec<Option<usize>>>,
 }
 
 /// What the passages page and `wenku passages` say of a passage.
@@ -44,7 +46,18 @@ impl<'a> Located<'a> {
                 index_of[id as usize] = Some(i);
             }
         }
-        Located { passages, library, index_of }
+        Located { passages, library, index_of: Arc::new(index_of) }
+    }
+
+    /// With where each report is, as an earlier `Located` of the same
+    /// library and passages found it (`index`): making it anew looks up
+    /// every report of the library.
+    pub fn with_index(passages: &'a Passages, library: &'a Library, index: Arc<Vec<Option<usize>>>) -> Located<'a> {
+        Located { passages, library, index_of: index }
+    }
+
+    pub fn index(&self) -> Arc<Vec<Option<usize>>> {
+        Arc::clone(&self.index_of)
     }
 
     /// A passage's places, one per report (its first paragraph there),

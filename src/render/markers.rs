@@ -93,7 +93,10 @@ impl<'a> Site<'a> {
     }
 
     pub(super) fn located(&self) -> &Located<'a> {
-        self.located.get_or_init(|| Located::new(self.passages, self.library))
+        self.located.get_or_init(|| match &self.located_index {
+            Some(index) => Located::with_index(self.passages, self.library, Arc::clone(index)),
+            None => Located::new(self.passages, self.library),
+        })
     }
 
     /// A marker's link to a report, around the paragraph number:

@@ -89,6 +89,9 @@ pub struct Site<'a> {
     base: String,
     /// Where the passages' reports are, made when a page first needs it.
     located: OnceLock<Located<'a>>,
+    /// Where the passages' reports are, if known from an earlier `Site` of
+    /// the same library and passages (watch mode keeps it between edits).
+    located_index: Option<Arc<Vec<Option<usize>>>>,
     places_cache: Mutex<HashMap<u64, Arc<Vec<PlaceIn>>>>,
     /// Markers' lists by passage and wording (see `shared_marker_list`).
     marker_lists: Mutex<HashMap<(u64, u64), Arc<str>>>,
@@ -127,10 +130,23 @@ impl<'a> Site<'a> {
             passages,
             base: config.base_path(),
             located: OnceLock::new(),
+            located_index: None,
             places_cache: Mutex::new(HashMap::new()),
             marker_lists: Mutex::new(HashMap::new()),
             place_links: PerReport::new(),
         }
+    }
+
+    /// With where the passages' reports are, from `located_index()` of an
+    /// earlier `Site` of the same library and passages.
+    pub fn with_located_index(mut self, index: Option<Arc<Vec<Option<usize>>>>) -> Self {
+        self.located_index = index;
+        self
+    }
+
+    /// Where the passages' reports are, if a page has needed it.
+    pub fn located_index(&self) -> Option<Arc<Vec<Option<usize>>>> {
+        self.located.get().map(Located::index)
     }
 
     /// The link to a site path such as `bodies/国务院/`, percent-encoded.
