@@ -13,6 +13,11 @@ use similar::{Algorithm, ChangeTag, DiffOp, TextDiff, capture_diff_slices};
 /// sentence; less alike, one was removed and another added.
 const CHANGED_RATIO: f32 = 0.5;
 
+/// The sentences of a report's text blocks (see `sentences`).
+pub fn report_sentences(rendered: &crate::markdown::Rendered) -> Vec<&str> {
+    sentences(rendered.blocks.iter().map(|b| b.text.as_str()))
+}
+
 /// The sentences of a text, each with its closing punctuation (and a
 /// closing quote or bracket right after it). Blocks never share a sentence.
 /// Found by searching the bytes for the punctuation's first byte (every

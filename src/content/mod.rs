@@ -36,7 +36,7 @@ pub struct Report {
 
 impl Report {
     pub fn new(source: PathBuf, meta: FrontMatter, path: String, rendered: &Rendered) -> Report {
-        let sentences = crate::render::sentences(rendered);
+        let sentences = crate::compare::report_sentences(rendered);
         let sentence_hashes = crate::compare::sentence_hashes(&sentences).into_boxed_slice();
         let text_digest = rendered.blocks.iter().fold(0, |digest, block| {
             crate::hash::mix(digest ^ crate::hash::hash_bytes(block.anchor.as_bytes()))

@@ -113,10 +113,6 @@ impl<T> PerReport<T> {
     }
 }
 
-pub fn sentences(rendered: &Rendered) -> Vec<&str> {
-    crate::compare::sentences(rendered.blocks.iter().map(|b| b.text.as_str()))
-}
-
 /// Characters that must be escaped in a URL path; all non-ASCII is too.
 const PATH: &AsciiSet =
     &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}');

@@ -225,7 +225,10 @@ impl<'a> Site<'a> {
         context.insert("shared_percent", &((shared * 100.0).round() as u32));
         // Most reports were rewritten: their sentences are not aligned.
         if shared >= crate::compare::MIN_SHARED {
-            let rows = crate::compare::compare(&sentences(&previous.rendered()), &sentences(&report.rendered()));
+            let rows = crate::compare::compare(
+                &crate::compare::report_sentences(&previous.rendered()),
+                &crate::compare::report_sentences(&report.rendered()),
+            );
             context.insert("summary", &crate::compare::summarize(&rows));
             context.insert("diff_html", &crate::compare::to_html(&rows));
         }
