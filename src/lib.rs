@@ -19,6 +19,7 @@ pub mod output;
 pub mod owners;
 pub mod passages;
 pub mod rebuild;
+pub mod research;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use wenku::build::{self, BuildOptions};
 use wenku::diagnostics::Diagnostics;
 use wenku::search::searcher::SearchError;
+use wenku::research::concordance::{KwicSort, View};
 use wenku::search::{SearchIndex, SearchRequest, Sort};
 
 #[derive(Parser)]
@@ -130,6 +131,66 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Every occurrence of a phrase in context (a concordance), what follows
+    /// or precedes it, and the forms of a gap query.
+    ///
+    /// The query is in the search language: '"坚持"', '坚持*发展' (a gap within
+    /// one sentence), '坚持{0,6}发展' (at most 6 characters), with filters.
+    Kwic {
+        /// The query, e.g. '"坚持" year:2018..'.
+        #[arg(allow_hyphen_values = true)]
+        query: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The index folder (default: `index_dir` from wenku.yaml, search-index/).
+        #[arg(long)]
+        index: Option<PathBuf>,
+        /// What to show.
+        #[arg(long, value_enum, default_value = "lines")]
+        table: KwicTable,
+        /// Characters of context on each side (cut at the paragraph's end).
+        #[arg(long, default_value_t = wenku::research::DEFAULT_WIDTH)]
+        width: usize,
+        #[arg(long, value_enum, default_value = "year")]
+        sort: KwicSortArg,
+        /// Lines per page.
+        #[arg(long, default_value_t = wenku::research::concordance::DEFAULT_PER_PAGE)]
+        limit: usize,
+        #[arg(long, default_value_t = 1)]
+        page: usize,
+        /// Lines with the same context as one line with a count.
+        #[arg(long)]
+        group: bool,
+        /// Keep occurrences in recurring passages apart (folded into one line by default).
+        #[arg(long)]
+        no_fold: bool,
+        /// Print JSON: for lines, `total` (occurrences) and `lines` (`left`, `match`, `right`, `url`, `title`, `year`, `body` …).
+        #[arg(long)]
+        json: bool,
+        /// Write the whole table (all pages) to FILE, as CSV (UTF-8 with BOM) or XLSX by its extension.
+        #[arg(long, value_name = "FILE")]
+        export: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum KwicTable {
+    /// Every occurrence with its context.
+    Lines,
+    /// What follows the phrase.
+    Next,
+    /// What precedes it.
+    Before,
+    /// The forms a gap query was filled with, oldest first.
+    Variants,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum KwicSortArg {
+    Year,
+    Right,
+    Left,
+    Body,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -255,6 +316,32 @@ fn run() -> Result<ExitCode> {
                 wenku::search::print::print_results(&mut out, &results, std::io::stdout().is_terminal())?;
             }
         }
+        Command::Kwic { query, root, index, table, width, sort, limit, page, group, no_fold, json, export } => {
+            let index_dir = match index {
+                Some(dir) => dir,
+                None => {
+                    let config = wenku::config::Config::load(&root)?;
+                    root.join(config.index_dir)
+                }
+            };
+            let cap = wenku::research::concordance::MAX_PER_PAGE;
+            if !(1..=cap).contains(&limit) || page == 0 || !(1..=wenku::research::MAX_WIDTH).contains(&width) {
+                eprintln!(
+                    "error: `--limit` is from 1 to {cap} lines, `--page` from 1 and `--width` from 1 to {}\n  = help: use `--page 2`, `--page 3` … for more lines",
+                    wenku::research::MAX_WIDTH
+                );
+                return Ok(ExitCode::from(2));
+            }
+            let sort = match sort {
+                KwicSortArg::Year => KwicSort::Year,
+                KwicSortArg::Right => KwicSort::Right,
+                KwicSortArg::Left => KwicSort::Left,
+                KwicSortArg::Body => KwicSort::Body,
+            };
+            let view = View { sort, group, fold: !no_fold, page, per_page: limit };
+            let context = if table == KwicTable::Lines { width } else { width.max(wenku::research::continuations::MAX_CHARS) };
+            return kwic(&index_dir, &query, context, table, view, json, export.as_deref());
+        }
         Command::Passages { root, limit, drafts } => {
             let mut site = build::load(&root, drafts)?;
             if !site.config.recurring_passages {
@@ -266,6 +353,86 @@ fn run() -> Result<ExitCode> {
             wenku::init::init(&dir)?;
             eprintln!("created a new site in {}; build it with `wenku build --root {}`", dir.display(), dir.display());
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `wenku kwic`: the concordance or one of its tables, printed or exported.
+fn kwic(
+    index_dir: &std::path::Path,
+    query: &str,
+    width: usize,
+    table: KwicTable,
+    view: View,
+    json: bool,
+    export: Option<&std::path::Path>,
+) -> Result<ExitCode> {
+    use wenku::research::{self, continuations, export as files, print, variants};
+    use wenku::search::messages::Language;
+    let problem = |problem: wenku::search::messages::Problem| {
+        eprintln!("error: {}", wenku::search::QueryError::from(problem));
+        Ok(ExitCode::from(2))
+    };
+    let found = match SearchIndex::open(index_dir).map_err(SearchError::from).and_then(|i| research::occurrences(&i, query, width)) {
+        Ok(found) => found,
+        Err(SearchError::Query(e)) => return problem(e.problem),
+        Err(e) => return Err(e.into()),
+    };
+    let mut out = std::io::stdout().lock();
+    let language = Language::English;
+    let file = match table {
+        KwicTable::Lines => {
+            if export.is_none() {
+                let page = research::concordance::concordance(&found, &view);
+                if json {
+                    serde_json::to_writer_pretty(&mut out, &page)?;
+                    writeln!(out)?;
+                } else {
+                    print::print_concordance(&mut out, &page, width, std::io::stdout().is_terminal())?;
+                }
+            }
+            files::concordance_table(&found, &view, language)
+        }
+        KwicTable::Next | KwicTable::Before => {
+            let side = if table == KwicTable::Next { continuations::Side::Right } else { continuations::Side::Left };
+            let rows = match continuations::continuations(&found, side) {
+                Ok(rows) => rows,
+                Err(p) => return problem(p),
+            };
+            if export.is_none() {
+                if json {
+                    serde_json::to_writer_pretty(&mut out, &rows)?;
+                    writeln!(out)?;
+                } else {
+                    print::print_continuations(&mut out, &rows)?;
+                }
+            }
+            files::continuations_table(&rows, language)
+        }
+        KwicTable::Variants => {
+            let rows = variants::variants(&found);
+            if export.is_none() {
+                if json {
+                    serde_json::to_writer_pretty(&mut out, &rows)?;
+                    writeln!(out)?;
+                } else {
+                    print::print_variants(&mut out, &rows)?;
+                }
+            }
+            files::variants_table(&rows, language)
+        }
+    };
+    if let Some(path) = export {
+        let bytes = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("csv") => files::csv(&file, language),
+            Some("xlsx") => files::xlsx(&file, language)?,
+            _ => {
+                eprintln!("error: cannot tell the format of {}\n  = help: name the file .csv or .xlsx", path.display());
+                return Ok(ExitCode::from(2));
+            }
+        };
+        std::fs::write(path, bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        eprintln!("wrote {} rows to {}", file.rows.len(), path.display());
     }
     Ok(ExitCode::SUCCESS)
 }

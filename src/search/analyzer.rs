@@ -60,38 +60,95 @@ pub struct NormChar {
 
 /// The normalized characters of `text`, separators included.
 pub fn normalized_chars(text: &str) -> Vec<NormChar> {
+    let table = bmp_table();
+    let is_mark = |c: char| table.get(c as usize).map_or_else(|| is_combining_mark(c), |info| info.combining);
     let mut out = Vec::with_capacity(text.len() / 2);
     let mut chars = text.char_indices().peekable();
     while let Some((from, c)) = chars.next() {
         // A base character and its combining marks normalize together (e + ◌́ = é).
         let mut to = from + c.len_utf8();
         while let Some(&(at, mark)) = chars.peek() {
-            if !is_combining_mark(mark) {
+            if !is_mark(mark) {
                 break;
             }
             to = at + mark.len_utf8();
             chars.next();
         }
-        let mut push = |c: char| out.push(NormChar { c, class: classify(c), from, to });
-        if to == from + c.len_utf8() && (c.is_ascii() || is_common_han(c)) {
-            // Fast path: ASCII and common Han are already in NFKC form.
-            push(fold(c));
-        } else {
-            for n in text[from..to].nfkc() {
-                if is_zero_width(n) {
-                    continue;
-                }
-                if n.is_uppercase() {
-                    for lower in n.to_lowercase() {
-                        push(fold(lower));
-                    }
-                } else {
-                    push(fold(n));
-                }
+        if to == from + c.len_utf8()
+            && let Some(info) = table.get(c as usize)
+        {
+            match info.form {
+                Form::One => out.push(NormChar { c: info.c, class: info.class, from, to }),
+                Form::Dropped => {}
+                Form::Several => slow_path(&text[from..to], from, to, &mut out),
             }
+        } else {
+            slow_path(&text[from..to], from, to, &mut out);
         }
     }
     out
+}
+
+/// Normalizes one character with its combining marks, step by step.
+fn slow_path(piece: &str, from: usize, to: usize, out: &mut Vec<NormChar>) {
+    for c in normalize_piece(piece) {
+        out.push(NormChar { c, class: classify(c), from, to });
+    }
+}
+
+/// NFKC, zero-width characters dropped, lowercased, traditional folded.
+fn normalize_piece(piece: &str) -> Vec<char> {
+    let mut forms = Vec::with_capacity(1);
+    for n in piece.nfkc() {
+        if is_zero_width(n) {
+            continue;
+        }
+        if n.is_uppercase() {
+            forms.extend(n.to_lowercase().map(fold));
+        } else {
+            forms.push(fold(n));
+        }
+    }
+    forms
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// Normalizes to one character, `c`.
+    One,
+    /// Normalizes to nothing (zero-width characters).
+    Dropped,
+    /// To several characters (①, ㈠, ﬁ): left to the slow path.
+    Several,
+}
+
+#[derive(Clone, Copy)]
+struct CharInfo {
+    c: char,
+    class: Class,
+    form: Form,
+    combining: bool,
+}
+
+/// Every BMP character normalized once, for when no combining mark follows
+/// it: almost every character of a report is answered by one lookup.
+fn bmp_table() -> &'static [CharInfo] {
+    static TABLE: OnceLock<Vec<CharInfo>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0u32..0x10000)
+            .map(|code| {
+                let Some(c) = char::from_u32(code) else {
+                    return CharInfo { c: ' ', class: Class::Separator, form: Form::Several, combining: false };
+                };
+                let combining = is_combining_mark(c);
+                match normalize_piece(&c.to_string()).as_slice() {
+                    [] => CharInfo { c, class: Class::Separator, form: Form::Dropped, combining },
+                    [one] => CharInfo { c: *one, class: classify(*one), form: Form::One, combining },
+                    _ => CharInfo { c, class: Class::Separator, form: Form::Several, combining },
+                }
+            })
+            .collect()
+    })
 }
 
 /// The normalized text that phrase matching is defined on: normalized
@@ -124,7 +181,7 @@ pub fn normalize_with_origins(text: &str) -> (String, Vec<NormChar>) {
 }
 
 /// Where `phrase` (already normalized) occurs in `text` (already normalized),
-/// as byte ranges of `text`. A match may not start or end inside a word: `5g`
+/// as byte ranges of `text`, overlapping ones included. A match may not start or end inside a word: `5g`
 /// is not found in `5gb`, nor `m2` in `pm2`. This is the reference the index is
 /// tested against, and what snippets highlight.
 pub fn find_phrase(text: &str, phrase: &str) -> Vec<(usize, usize)> {
@@ -133,8 +190,13 @@ pub fn find_phrase(text: &str, phrase: &str) -> Vec<(usize, usize)> {
     };
     let is_word = |c: char| classify(c) == Class::Word;
     let mut found = Vec::new();
-    for (start, _) in text.match_indices(phrase) {
+    let finder = memchr::memmem::Finder::new(phrase.as_bytes());
+    let mut from = 0;
+    while let Some(at) = finder.find(&text.as_bytes()[from..]) {
+        let start = from + at;
         let end = start + phrase.len();
+        // Overlapping occurrences count: the next one may start one character on.
+        from = start + first.len_utf8();
         let cuts_before = is_word(first) && text[..start].chars().next_back().is_some_and(is_word);
         let cuts_after = is_word(last) && text[end..].chars().next().is_some_and(is_word);
         if !cuts_before && !cuts_after {
@@ -444,6 +506,14 @@ mod tests {
     }
 
     #[test]
+    fn the_table_agrees_with_the_slow_path_on_every_bmp_character() {
+        for c in ('\0'..='\u{ffff}').filter(|c| !is_combining_mark(*c)) {
+            let fast: Vec<char> = normalized_chars(&c.to_string()).iter().map(|n| n.c).collect();
+            assert_eq!(fast, normalize_piece(&c.to_string()), "{c:?}");
+        }
+    }
+
+    #[test]
     fn the_fast_paths_of_classify_agree_with_unicode() {
         for c in ('\0'..='\u{7f}').chain('\u{4e00}'..='\u{9fff}') {
             assert_eq!(classify(c), classify_by_tables(c), "{c:?}");
@@ -499,6 +569,7 @@ mod tests {
         assert!(find_phrase("5gb", "5g").is_empty());
         assert_eq!(find_phrase("建设5g网络", "5g"), vec![(6, 8)]);
         assert_eq!(find_phrase("网络网络", "络网"), vec![(3, 9)]);
+        assert_eq!(find_phrase("哈哈哈", "哈哈"), vec![(0, 6), (3, 9)]);
     }
 
     #[test]

@@ -9,6 +9,8 @@
 //! - `analyzer`: normalization and the CJK bigram tokenizer
 //! - `indexer`: writing: full builds, and updates of single reports
 //! - `query`: the query language, parsed and turned into Tantivy queries
+//! - `pattern`: wording with gaps (`坚持*发展`), matched exactly against the text
+//! - `verified`: the Tantivy query for wording with gaps, checked against the text
 //! - `messages`: every problem a search can answer with, in each language
 //! - `searcher`: running a query: hits, facets, pages
 //! - `snippet`: cutting snippets around the matched wording
@@ -16,10 +18,12 @@
 pub mod analyzer;
 pub mod indexer;
 pub mod messages;
+pub mod pattern;
 pub mod print;
 pub mod query;
 pub mod searcher;
 pub mod snippet;
+pub mod verified;
 
 use std::path::{Path, PathBuf};
 

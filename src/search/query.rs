@@ -6,6 +6,7 @@
 //! | `"疫情 防控"` | the exact phrase, spaces and punctuation included |
 //! | `-扶贫`, `-"…"` | reports with this wording are left out |
 //! | `疫情防控 OR 新冠` | either one |
+//! | `坚持*发展`, `坚持{0,6}发展` | wording with a gap in one sentence (see [`super::pattern`]) |
 //! | `year:2020`, `year:2018..2021`, `year:2018..`, `year:..2019` | years |
 //! | `body:…`, `level:…`, `period:…` (value may be quoted) | exact metadata |
 //!
@@ -23,6 +24,8 @@ use tantivy::schema::IndexRecordOption;
 
 use super::Fields;
 use super::analyzer::phrase_terms;
+use super::pattern::Pattern;
+use super::verified::VerifiedQuery;
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1000;
@@ -267,6 +270,7 @@ fn quoted(chars: &[char], open: usize) -> Result<(String, usize), QueryError> {
 }
 
 fn text_clause(text: String) -> Result<Clause, QueryError> {
+    Pattern::parse(&text).map_err(error)?;
     if phrase_terms(&text).terms.is_empty() {
         let shown = if text.trim().is_empty() { "\"\"".to_owned() } else { format!("`{text}`") };
         return Err(error(Problem::NothingToSearch { shown }));
@@ -363,21 +367,13 @@ pub fn to_tantivy(parsed: &ParsedQuery, fields: &Fields) -> Box<dyn TantivyQuery
 
 fn clause_query(clause: &Clause, fields: &Fields) -> Box<dyn TantivyQuery> {
     match clause {
-        Clause::Text(text) => {
-            let phrase = phrase_terms(text);
-            let mut terms: Vec<(usize, Term)> =
-                phrase.terms.into_iter().map(|(pos, t)| (pos, Term::from_field_text(fields.text, &t))).collect();
-            if phrase.is_prefix {
-                let prefix = terms.remove(0).1;
-                let end = Term::from_field_bytes(fields.text, &prefix_end(prefix.serialized_value_bytes()));
-                let any = RangeQuery::new(Bound::Included(prefix), Bound::Excluded(end));
-                Box::new(ConstScoreQuery::new(Box::new(any), 1.0))
-            } else if terms.len() == 1 {
-                Box::new(TermQuery::new(terms.remove(0).1, IndexRecordOption::WithFreqs))
-            } else {
-                Box::new(PhraseQuery::new_with_offset(terms))
+        Clause::Text(text) => match Pattern::parse(text) {
+            Ok(pattern) if pattern.has_gaps() => {
+                let parts = pattern.parts.iter().map(|p| (Occur::Must, phrase_query(p, fields))).collect();
+                Box::new(VerifiedQuery::new(Box::new(BooleanQuery::new(parts)), pattern, fields.text))
             }
-        }
+            _ => phrase_query(text, fields),
+        },
         Clause::Years(from, to) => {
             let term = |y: &i64| Term::from_field_i64(fields.year, *y);
             let range = RangeQuery::new(from.as_ref().map(term), to.as_ref().map(term));
@@ -393,6 +389,23 @@ fn clause_query(clause: &Clause, fields: &Fields) -> Box<dyn TantivyQuery> {
             let query = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
             Box::new(ConstScoreQuery::new(Box::new(query), 0.0))
         }
+    }
+}
+
+/// The query for one phrase (wording without gaps).
+fn phrase_query(text: &str, fields: &Fields) -> Box<dyn TantivyQuery> {
+    let phrase = phrase_terms(text);
+    let mut terms: Vec<(usize, Term)> =
+        phrase.terms.into_iter().map(|(pos, t)| (pos, Term::from_field_text(fields.text, &t))).collect();
+    if phrase.is_prefix {
+        let prefix = terms.remove(0).1;
+        let end = Term::from_field_bytes(fields.text, &prefix_end(prefix.serialized_value_bytes()));
+        let any = RangeQuery::new(Bound::Included(prefix), Bound::Excluded(end));
+        Box::new(ConstScoreQuery::new(Box::new(any), 1.0))
+    } else if terms.len() == 1 {
+        Box::new(TermQuery::new(terms.remove(0).1, IndexRecordOption::WithFreqs))
+    } else {
+        Box::new(PhraseQuery::new_with_offset(terms))
     }
 }
 

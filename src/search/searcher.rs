@@ -138,6 +138,32 @@ pub struct HitSnippet {
     pub snippet: Snippet,
 }
 
+/// A report as the index stores it.
+#[derive(Debug, Clone)]
+pub struct StoredReport {
+    /// The report's source path under `content/`.
+    pub id: String,
+    pub title: String,
+    /// The report page.
+    pub url: String,
+    pub body: String,
+    pub level: String,
+    pub year: i64,
+    pub period: String,
+    pub date: String,
+    /// Title and blocks, one per line.
+    pub text: String,
+    /// `(byte offset in text, anchor)` for each block.
+    pub anchors: Vec<(usize, String)>,
+}
+
+/// The reports a query matches (see [`SearchIndex::matching`]).
+pub struct Matching {
+    pub parsed: ParsedQuery,
+    pub searcher: Searcher,
+    pub docs: Vec<DocAddress>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     #[error(transparent)]
@@ -254,27 +280,58 @@ impl SearchIndex {
         score: Option<f32>,
         wording: &[&str],
     ) -> Result<Hit, IndexError> {
-        let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.error(e))?;
-        let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-        let page_url = text(self.fields.url);
-        let anchors = parse_anchors(&text(self.fields.anchors));
-        let snippets: Vec<HitSnippet> = snippet::snippets(&text(self.fields.text), &anchors, wording, SNIPPETS_PER_HIT)
+        let report = self.stored(searcher, address)?;
+        let snippets: Vec<HitSnippet> = snippet::snippets(&report.text, &report.anchors, wording, SNIPPETS_PER_HIT)
             .into_iter()
-            .map(|snippet| HitSnippet { url: anchored(&page_url, &snippet.anchor), snippet })
+            .map(|snippet| HitSnippet { url: anchored(&report.url, &snippet.anchor), snippet })
             .collect();
         Ok(Hit {
+            url: snippets.first().filter(|_| !wording.is_empty()).map_or_else(|| report.url.clone(), |s| s.url.clone()),
+            id: report.id,
+            title: report.title,
+            page_url: report.url,
+            body: report.body,
+            level: report.level,
+            year: report.year,
+            period: report.period,
+            date: report.date,
+            score,
+            snippets,
+        })
+    }
+
+    /// What the index stores of the report at `address`.
+    pub fn stored(&self, searcher: &Searcher, address: DocAddress) -> Result<StoredReport, IndexError> {
+        let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.error(e))?;
+        let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        Ok(StoredReport {
             id: text(self.fields.id),
             title: text(self.fields.title),
-            url: snippets.first().filter(|_| !wording.is_empty()).map_or_else(|| page_url.clone(), |s| s.url.clone()),
-            page_url,
+            url: text(self.fields.url),
             body: text(self.fields.body),
             level: text(self.fields.level),
             year: doc.get_first(self.fields.year).and_then(|v| v.as_i64()).unwrap_or_default(),
             period: text(self.fields.period),
             date: text(self.fields.date),
-            score,
-            snippets,
+            anchors: parse_anchors(&text(self.fields.anchors)),
+            text: text(self.fields.text),
         })
+    }
+
+    /// Every report matching `query`, in index order, with the parsed query:
+    /// for wording research, which looks at all of them, not a page.
+    pub fn matching(&self, query: &str) -> Result<Matching, SearchError> {
+        let parsed = query::parse(query)?;
+        let searcher = self.reader.searcher();
+        self.check_values(&searcher, &parsed)?;
+        let tantivy_query = query::to_tantivy(&parsed, &self.fields);
+        let mut docs: Vec<DocAddress> = searcher
+            .search(&tantivy_query, &tantivy::collector::DocSetCollector)
+            .map_err(|e| self.error(e))?
+            .into_iter()
+            .collect();
+        docs.sort_unstable();
+        Ok(Matching { parsed, searcher, docs })
     }
 
     /// A body, level or period the archive does not have is a mistake worth
@@ -323,7 +380,7 @@ impl SearchIndex {
     }
 }
 
-fn anchored(url: &str, anchor: &str) -> String {
+pub fn anchored(url: &str, anchor: &str) -> String {
     if anchor.is_empty() { url.to_owned() } else { format!("{url}#{anchor}") }
 }
 

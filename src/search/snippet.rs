@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use super::analyzer::{find_phrase, normalize, normalize_with_origins};
+use super::pattern::{Normalized, Pattern};
 
 /// Characters shown per snippet.
 pub const SNIPPET_CHARS: usize = 80;
@@ -97,18 +97,14 @@ struct Match {
 
 /// Every occurrence of each wording, as byte ranges of the original text.
 fn find_all(text: &str, wording: &[&str]) -> Vec<Match> {
-    let (normalized, origins) = normalize_with_origins(text);
-    let char_starts: Vec<usize> = normalized.char_indices().map(|(i, _)| i).collect();
+    let normalized = Normalized::new(text);
     let mut matches = Vec::new();
     for (word, w) in wording.iter().enumerate() {
-        let phrase = normalize(w);
-        for (start, end) in find_phrase(&normalized, &phrase) {
-            let first = char_starts.partition_point(|&s| s < start);
-            let after = char_starts.partition_point(|&s| s < end);
-            if first >= after {
-                continue;
+        let Ok(pattern) = Pattern::parse(w) else { continue };
+        for (start, end) in pattern.find(&normalized) {
+            if let Some((from, to)) = normalized.original_range(start, end) {
+                matches.push(Match { from, to, word });
             }
-            matches.push(Match { from: origins[first].from, to: origins[after - 1].to, word });
         }
     }
     matches.sort_by_key(|m| (m.from, m.to));
@@ -208,6 +204,13 @@ mod tests {
         let s = snippets(&text, &anchors, &["疫情", "供应链"], 2);
         let shown: Vec<&str> = s.iter().map(|s| s.anchor.as_str()).collect();
         assert_eq!(shown, ["p-1", "p-3"]);
+    }
+
+    #[test]
+    fn marks_wording_with_gaps_whole() {
+        let (text, anchors) = doc("t", &["我们坚持以人民为中心的发展思想。"]);
+        let s = snippets(&text, &anchors, &["坚持*发展"], 3);
+        assert_eq!(s[0].html, "我们<mark>坚持以人民为中心的发展</mark>思想。");
     }
 
     #[test]

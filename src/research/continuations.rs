@@ -1,0 +1,162 @@
+//! What follows a phrase, or precedes it: 坚持 → 以人民为中心 · 稳中求进 ·
+//! 新发展理念 … as a table with counts, reports, bodies and years.
+//!
+//! The text is not segmented into words (segmenters disagree exactly where
+//! wording research looks). Instead the strings after each occurrence, up to
+//! punctuation and at most `MAX_CHARS` characters, are laid into a tree; a
+//! string is a row where its occurrences stop agreeing on the next character
+//! (fewer than `KEEP_GOING` of them continue alike) or stop at punctuation.
+//! 以人民为中心 becomes a row because what follows it varies (的, ，, 发展…);
+//! 以人民为 does not, since nearly all of its occurrences go on to 中心. Single
+//! characters are rows only where punctuation follows them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::Occurrences;
+use crate::search::analyzer::{Class, classify, normalize};
+use crate::search::messages::Problem;
+
+/// The longest string a row can hold.
+pub const MAX_CHARS: usize = 8;
+/// A string goes on to its next character as one unit while at least this
+/// share of its occurrences do.
+const KEEP_GOING: f64 = 0.7;
+/// Rows need at least this many occurrences.
+const MIN_COUNT: usize = 2;
+/// Rows in a table, most frequent first.
+pub const MAX_ROWS: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    /// What follows the match.
+    Right,
+    /// What precedes it.
+    Left,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Continuations {
+    pub query: String,
+    pub side: Side,
+    /// Occurrences of the query looked at.
+    pub total: usize,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// The string, normalized (simplified, half-width).
+    pub text: String,
+    /// The query for this string with the phrase: its own concordance.
+    pub query: String,
+    pub count: usize,
+    pub reports: usize,
+    pub bodies: usize,
+    pub first_year: i64,
+    pub last_year: i64,
+}
+
+#[derive(Default)]
+struct Node {
+    count: usize,
+    /// Occurrences whose string ends here, at punctuation or the paragraph's end.
+    ends: usize,
+    reports: BTreeSet<u32>,
+    children: BTreeMap<char, Node>,
+}
+
+/// The table for `side` of the occurrences in `found` (found with a
+/// context of at least `MAX_CHARS`), whose query has one wording.
+pub fn continuations(found: &Occurrences, side: Side) -> Result<Continuations, Problem> {
+    let [phrase] = found.wording.as_slice() else {
+        return Err(Problem::OneWordingOnly);
+    };
+    let mut root = Node::default();
+    for occurrence in &found.items {
+        // Read away from the match: rightwards, or leftwards backwards.
+        let context: Vec<char> = match side {
+            Side::Right => normalize(&occurrence.right).chars().take_while(|&c| !is_separator(c)).collect(),
+            Side::Left => normalize(&occurrence.left).chars().rev().take_while(|&c| !is_separator(c)).collect(),
+        };
+        let ends = context.len() < MAX_CHARS;
+        let mut node = &mut root;
+        for c in context.into_iter().take(MAX_CHARS) {
+            node = node.children.entry(c).or_default();
+            node.count += 1;
+            node.reports.insert(occurrence.report);
+        }
+        if ends {
+            node.ends += 1;
+        }
+    }
+    let mut rows = Vec::new();
+    let mut path = String::new();
+    for (c, child) in &root.children {
+        collect(found, phrase, side, *c, child, &mut path, &mut rows);
+    }
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.chars().count().cmp(&b.text.chars().count())));
+    rows.truncate(MAX_ROWS);
+    Ok(Continuations { query: found.query.clone(), side, total: found.items.len(), rows })
+}
+
+fn is_separator(c: char) -> bool {
+    classify(c) == Class::Separator
+}
+
+fn collect(
+    found: &Occurrences,
+    phrase: &str,
+    side: Side,
+    c: char,
+    node: &Node,
+    path: &mut String,
+    rows: &mut Vec<Row>,
+) {
+    path.push(c);
+    let length = path.chars().count();
+    let continuing = node.children.values().map(|n| n.count).max().unwrap_or(0);
+    let stops_here = node.ends;
+    let at_limit = length == MAX_CHARS;
+    let branches = (continuing as f64) < KEEP_GOING * node.count as f64;
+    let is_row = node.count >= MIN_COUNT
+        && (length > 1 || stops_here > 0)
+        && (if at_limit { stops_here > 0 } else { branches });
+    if is_row {
+        let text: String = match side {
+            Side::Right => path.clone(),
+            Side::Left => path.chars().rev().collect(),
+        };
+        rows.push(row(found, phrase, side, text, node));
+    }
+    if node.count >= MIN_COUNT {
+        for (next, child) in &node.children {
+            collect(found, phrase, side, *next, child, path, rows);
+        }
+    }
+    path.pop();
+}
+
+fn row(found: &Occurrences, phrase: &str, side: Side, text: String, node: &Node) -> Row {
+    let reports: Vec<&super::ReportInfo> = node.reports.iter().map(|&r| &found.reports[r as usize]).collect();
+    let bodies: BTreeSet<&str> = reports.iter().map(|r| r.body.as_str()).collect();
+    let years = reports.iter().map(|r| r.year);
+    // The same query with the longer wording: its filters still apply.
+    let longer = match side {
+        Side::Right => format!("{phrase}{text}"),
+        Side::Left => format!("{text}{phrase}"),
+    };
+    let query = found.query.replacen(phrase, &longer, 1);
+    Row {
+        query,
+        count: node.count,
+        reports: node.reports.len(),
+        bodies: bodies.len(),
+        first_year: years.clone().min().unwrap_or_default(),
+        last_year: years.max().unwrap_or_default(),
+        text,
+    }
+}
+

@@ -1,0 +1,254 @@
+//! The concordance and the tables as files people open in Excel or WPS:
+//! CSV in UTF-8 with a byte-order mark (without it Excel reads Chinese as
+//! mojibake), and XLSX. Both start with the query and the date of export, so
+//! that a file found later still says what it is.
+
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+use super::Occurrences;
+use super::concordance::{self, View};
+use super::continuations::Continuations;
+use super::variants::Variants;
+use crate::search::messages::Language;
+
+pub enum Cell {
+    Text(String),
+    Number(f64),
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Text(s.to_owned())
+    }
+}
+
+impl From<usize> for Cell {
+    fn from(n: usize) -> Cell {
+        Cell::Number(n as f64)
+    }
+}
+
+impl From<i64> for Cell {
+    fn from(n: i64) -> Cell {
+        Cell::Number(n as f64)
+    }
+}
+
+/// Rows under a header, with what they are about.
+pub struct Table {
+    /// What the table is: 语境 / concordance …
+    pub name: String,
+    pub query: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+fn words(language: Language, chinese: &[&str], english: &[&str]) -> Vec<String> {
+    let chosen = if language == Language::Chinese { chinese } else { english };
+    chosen.iter().map(|s| s.to_string()).collect()
+}
+
+/// Every line of the concordance as `view` orders it (all pages).
+pub fn concordance_table(found: &Occurrences, view: &View, language: Language) -> Table {
+    let lines = concordance::lines(found, view);
+    Table {
+        name: pick(language, "语境", "concordance"),
+        query: found.query.clone(),
+        headers: words(
+            language,
+            &["左侧", "匹配", "右侧", "次数", "篇数", "年份", "单位", "层级", "时段", "标题", "链接"],
+            &["left", "match", "right", "occurrences", "reports", "year", "body", "level", "period", "title", "url"],
+        ),
+        rows: lines
+            .into_iter()
+            .map(|l| {
+                vec![
+                    l.left.into(),
+                    l.matched.into(),
+                    l.right.into(),
+                    l.count.into(),
+                    l.report_count.into(),
+                    l.year.into(),
+                    l.body.into(),
+                    l.level.into(),
+                    l.period.into(),
+                    l.title.into(),
+                    l.url.into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+pub fn continuations_table(table: &Continuations, language: Language) -> Table {
+    let right = table.side == super::continuations::Side::Right;
+    Table {
+        name: match (right, language) {
+            (true, Language::Chinese) => "后接".into(),
+            (false, Language::Chinese) => "前接".into(),
+            (true, Language::English) => "what follows".into(),
+            (false, Language::English) => "what precedes".into(),
+        },
+        query: table.query.clone(),
+        headers: words(
+            language,
+            &["词串", "次数", "篇数", "单位数", "最早", "最晚", "查询"],
+            &["string", "occurrences", "reports", "bodies", "first year", "last year", "query"],
+        ),
+        rows: table
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.text.as_str().into(),
+                    r.count.into(),
+                    r.reports.into(),
+                    r.bodies.into(),
+                    r.first_year.into(),
+                    r.last_year.into(),
+                    r.query.as_str().into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+pub fn variants_table(table: &Variants, language: Language) -> Table {
+    Table {
+        name: pick(language, "提法演变", "variants"),
+        query: table.query.clone(),
+        headers: words(
+            language,
+            &["提法", "次数", "篇数", "单位数", "最早", "最晚", "主要单位", "各年次数"],
+            &["form", "occurrences", "reports", "bodies", "first year", "last year", "main bodies", "per year"],
+        ),
+        rows: table
+            .variants
+            .iter()
+            .map(|v| {
+                let years: Vec<String> = v.years.iter().map(|(y, n)| format!("{y}:{n}")).collect();
+                vec![
+                    v.text.as_str().into(),
+                    v.count.into(),
+                    v.reports.into(),
+                    v.bodies.into(),
+                    v.first_year.into(),
+                    v.last_year.into(),
+                    v.top_bodies.join("、").into(),
+                    years.join(" ").into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn pick(language: Language, chinese: &str, english: &str) -> String {
+    if language == Language::Chinese { chinese.into() } else { english.into() }
+}
+
+/// The first line of every export: what was asked, and when.
+fn heading(table: &Table, language: Language) -> [String; 4] {
+    let date = today();
+    match language {
+        Language::Chinese => ["查询".into(), table.query.clone(), format!("{}，导出于", table.name), date],
+        Language::English => ["query".into(), table.query.clone(), format!("{}, exported", table.name), date],
+    }
+}
+
+/// Today's date (UTC) as `yyyy-mm-dd`.
+pub fn today() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day())
+}
+
+pub fn csv(table: &Table, language: Language) -> Vec<u8> {
+    let mut out = String::from("\u{feff}");
+    let mut row = |cells: &mut dyn Iterator<Item = String>| {
+        let fields: Vec<String> = cells.map(|c| csv_field(&c)).collect();
+        out.push_str(&fields.join(","));
+        out.push_str("\r\n");
+    };
+    row(&mut heading(table, language).into_iter());
+    row(&mut std::iter::empty());
+    row(&mut table.headers.iter().cloned());
+    for cells in &table.rows {
+        row(&mut cells.iter().map(|c| match c {
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) => n.to_string(),
+        }));
+    }
+    out.into_bytes()
+}
+
+/// Quoted when it must be (RFC 4180). A leading `=`, `+`, `-` or `@` is
+/// kept from being read as a formula by a leading apostrophe.
+fn csv_field(field: &str) -> String {
+    let field = if field.starts_with(['=', '+', '-', '@']) { format!("'{field}") } else { field.to_owned() };
+    if field.contains([',', '"', '\n', '\r']) { format!("\"{}\"", field.replace('"', "\"\"")) } else { field }
+}
+
+pub fn xlsx(table: &Table, language: Language) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(sheet_name(&table.name))?;
+    let bold = Format::new().set_bold();
+    for (col, text) in heading(table, language).iter().enumerate() {
+        sheet.write_string(0, col as u16, text)?;
+    }
+    for (col, header) in table.headers.iter().enumerate() {
+        sheet.write_string_with_format(2, col as u16, header, &bold)?;
+    }
+    for (i, cells) in table.rows.iter().enumerate() {
+        let row = 3 + i as u32;
+        for (col, cell) in cells.iter().enumerate() {
+            match cell {
+                Cell::Text(s) => sheet.write_string(row, col as u16, s)?,
+                Cell::Number(n) => sheet.write_number(row, col as u16, *n)?,
+            };
+        }
+    }
+    sheet.set_freeze_panes(3, 0)?;
+    workbook.save_to_buffer()
+}
+
+/// Excel's sheet names: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(name: &str) -> String {
+    name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Table {
+        Table {
+            name: "语境".into(),
+            query: "\"坚持\"".into(),
+            headers: vec!["左侧".into(), "次数".into()],
+            rows: vec![vec!["a,\"b\"".into(), 3usize.into()], vec!["=1+1".into(), 1usize.into()]],
+        }
+    }
+
+    #[test]
+    fn csv_has_a_bom_the_query_and_quotes_what_needs_it() {
+        let text = String::from_utf8(csv(&table(), Language::Chinese)).unwrap();
+        assert!(text.starts_with('\u{feff}'));
+        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert!(lines[0].starts_with("查询,\"\"\"坚持\"\"\",语境"), "{}", lines[0]);
+        assert_eq!(lines[2], "左侧,次数");
+        assert_eq!(lines[3], "\"a,\"\"b\"\"\",3");
+        assert_eq!(lines[4], "'=1+1,1");
+    }
+
+    #[test]
+    fn xlsx_is_a_zip_workbook() {
+        let bytes = xlsx(&table(), Language::English).unwrap();
+        assert_eq!(&bytes[..2], b"PK");
+    }
+}

@@ -1,0 +1,203 @@
+//! Wording research: not *which* reports hold a phrase (that is search), but
+//! *how* it was worded, by whom and since when, the questions corpus tools
+//! (CCL, BCC, Sketch Engine, BlackLab) answer for linguists.
+//!
+//! - this module: every occurrence of a query's wording in the index, with
+//!   its context and its report ([`occurrences`])
+//! - `concordance`: those occurrences as KWIC lines: sorted, grouped, folded
+//! - `continuations`: what follows or precedes a phrase, as a table
+//! - `variants`: the forms a gap query (`坚持*发展`) was filled with, by year
+//! - `export`: all of these as CSV or XLSX
+//! - `print`: all of these as text for a terminal
+//!
+//! Everything starts from the same query language as search; occurrences are
+//! found in each matching report's stored text with the same matcher that
+//! marks snippets, so a concordance and a search never disagree.
+
+pub mod concordance;
+pub mod continuations;
+pub mod export;
+pub mod print;
+pub mod variants;
+
+use std::hash::{Hash, Hasher};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::search::messages::Problem;
+use crate::search::pattern::{Normalized, Pattern};
+use crate::search::searcher::{SearchError, StoredReport, anchored};
+use crate::search::{QueryError, SearchIndex};
+
+/// Occurrences kept with their context; beyond this they are counted only.
+/// (A phrase as common as 发展 occurs hundreds of thousands of times.)
+pub const MAX_KEPT: usize = 200_000;
+/// Context on each side of a match, in characters, unless asked otherwise.
+pub const DEFAULT_WIDTH: usize = 30;
+/// The widest context asked for.
+pub const MAX_WIDTH: usize = 200;
+
+/// A report some occurrence is in.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportInfo {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub body: String,
+    pub level: String,
+    pub period: String,
+    pub year: i64,
+    pub date: String,
+}
+
+/// One occurrence of the wording.
+#[derive(Debug, Clone)]
+pub struct Occurrence {
+    /// Index into [`Occurrences::reports`].
+    pub report: u32,
+    /// Up to the context width, never past the paragraph.
+    pub left: String,
+    pub matched: String,
+    pub right: String,
+    /// The paragraph's anchor on the report page ("" for the title).
+    pub anchor: String,
+    /// Byte offset in the report's text: reading order.
+    pub offset: usize,
+    /// Equal for the same place in the same paragraph text, whichever
+    /// report it is in: recurring passages fold by it. `None` for paragraphs
+    /// too short to count as a passage.
+    pub passage_key: Option<u64>,
+}
+
+/// Every occurrence of a query's wording, in year order.
+#[derive(Debug, Clone)]
+pub struct Occurrences {
+    pub query: String,
+    /// The query's wording, as typed (without quotes).
+    pub wording: Vec<String>,
+    pub width: usize,
+    /// Occurrences found, all of them.
+    pub total: usize,
+    pub reports: Vec<ReportInfo>,
+    /// At most `MAX_KEPT`, the earliest first.
+    pub items: Vec<Occurrence>,
+    pub took_ms: f64,
+}
+
+impl Occurrences {
+    /// Fewer occurrences kept than found.
+    pub fn truncated(&self) -> bool {
+        self.items.len() < self.total
+    }
+
+    pub fn report(&self, occurrence: &Occurrence) -> &ReportInfo {
+        &self.reports[occurrence.report as usize]
+    }
+
+    /// The report page at the occurrence's paragraph.
+    pub fn url(&self, occurrence: &Occurrence) -> String {
+        anchored(&self.report(occurrence).url, &occurrence.anchor)
+    }
+}
+
+/// Finds every occurrence of the wording of `query` (search language, with
+/// filters) in the reports it matches, with `width` characters of context.
+pub fn occurrences(index: &SearchIndex, query: &str, width: usize) -> Result<Occurrences, SearchError> {
+    let started = Instant::now();
+    let matching = index.matching(query)?;
+    let patterns: Vec<Pattern> = matching.parsed.wording().iter().filter_map(|w| Pattern::parse(w).ok()).collect();
+    if patterns.is_empty() {
+        return Err(QueryError::from(Problem::NoWording).into());
+    }
+    let width = width.clamp(1, MAX_WIDTH);
+    let found: Vec<(ReportInfo, Vec<Occurrence>)> = matching
+        .docs
+        .par_iter()
+        .map(|&address| {
+            let stored = index.stored(&matching.searcher, address)?;
+            let places = find_in(&stored, &patterns, width);
+            Ok((info(stored), places))
+        })
+        .collect::<Result<_, crate::search::IndexError>>()?;
+
+    let mut found: Vec<(ReportInfo, Vec<Occurrence>)> = found.into_iter().filter(|(_, o)| !o.is_empty()).collect();
+    found.sort_by(|(a, _), (b, _)| {
+        (a.year, &a.date, &a.body, &a.title, &a.id).cmp(&(b.year, &b.date, &b.body, &b.title, &b.id))
+    });
+    let total: usize = found.iter().map(|(_, o)| o.len()).sum();
+    let mut reports = Vec::with_capacity(found.len());
+    let mut items = Vec::with_capacity(total.min(MAX_KEPT));
+    for (number, (report, places)) in found.into_iter().enumerate() {
+        reports.push(report);
+        for mut place in places.into_iter().take(MAX_KEPT - items.len()) {
+            place.report = number as u32;
+            items.push(place);
+        }
+    }
+    Ok(Occurrences {
+        query: query.to_owned(),
+        wording: matching.parsed.wording().iter().map(|w| w.to_string()).collect(),
+        width,
+        total,
+        reports,
+        items,
+        took_ms: started.elapsed().as_secs_f64() * 1000.0,
+    })
+}
+
+fn info(stored: StoredReport) -> ReportInfo {
+    ReportInfo {
+        id: stored.id,
+        title: stored.title,
+        url: stored.url,
+        body: stored.body,
+        level: stored.level,
+        period: stored.period,
+        year: stored.year,
+        date: stored.date,
+    }
+}
+
+/// The occurrences of `patterns` in one report, in reading order.
+fn find_in(report: &StoredReport, patterns: &[Pattern], width: usize) -> Vec<Occurrence> {
+    let text = report.text.as_str();
+    let normalized = Normalized::new(text);
+    let mut ranges: Vec<(usize, usize)> = patterns
+        .iter()
+        .flat_map(|p| p.find(&normalized))
+        .filter_map(|(start, end)| normalized.original_range(start, end))
+        .collect();
+    ranges.sort_unstable();
+    ranges.dedup();
+    ranges
+        .into_iter()
+        .map(|(from, to)| {
+            let line_start = text[..from].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[to..].find('\n').map_or(text.len(), |i| to + i);
+            let before = &text[line_start..from];
+            let left_start = before.char_indices().rev().nth(width - 1).map_or(0, |(i, _)| i);
+            let after = &text[to..line_end];
+            let right_end = after.char_indices().nth(width).map_or(after.len(), |(i, _)| i);
+            let anchor_at = report.anchors.partition_point(|(offset, _)| *offset <= from);
+            let anchor = anchor_at.checked_sub(1).map(|i| report.anchors[i].1.clone()).unwrap_or_default();
+            let paragraph = &text[line_start..line_end];
+            let passage_key = (paragraph.chars().count() >= crate::passages::MIN_CHARS).then(|| {
+                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                paragraph.trim().hash(&mut hasher);
+                (from - line_start).hash(&mut hasher);
+                hasher.finish()
+            });
+            Occurrence {
+                report: 0,
+                left: before[left_start..].to_owned(),
+                matched: text[from..to].to_owned(),
+                right: after[..right_end].to_owned(),
+                anchor,
+                offset: from,
+                passage_key,
+            }
+        })
+        .collect()
+}

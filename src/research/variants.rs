@@ -1,0 +1,108 @@
+//! Variants of a formulation (提法演变): for a gap query such as 坚持*发展,
+//! each distinct filled form (坚持高质量发展, 坚持科学发展 …) with its
+//! occurrences, years and bodies, oldest first, so that one sees which
+//! wording replaced which.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use super::Occurrences;
+use crate::search::analyzer::normalize;
+
+/// Variants listed, by first year, then most occurrences.
+pub const MAX_VARIANTS: usize = 500;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Variants {
+    pub query: String,
+    /// Occurrences looked at.
+    pub total: usize,
+    /// Distinct forms, before `MAX_VARIANTS` is applied.
+    pub distinct: usize,
+    /// The years of the archive's matching reports, for the strips' span.
+    pub first_year: i64,
+    pub last_year: i64,
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Variant {
+    /// The form as most often written.
+    pub text: String,
+    /// Its concordance.
+    pub query: String,
+    pub count: usize,
+    pub reports: usize,
+    pub bodies: usize,
+    /// The bodies that wrote it most, at most three.
+    pub top_bodies: Vec<String>,
+    pub first_year: i64,
+    pub last_year: i64,
+    /// Occurrences per year, ascending, years without any left out.
+    pub years: Vec<(i64, usize)>,
+}
+
+#[derive(Default)]
+struct Tally<'a> {
+    count: usize,
+    written: HashMap<&'a str, usize>,
+    reports: BTreeSet<u32>,
+    bodies: HashMap<&'a str, usize>,
+    years: BTreeMap<i64, usize>,
+}
+
+pub fn variants(found: &Occurrences) -> Variants {
+    let mut tallies: HashMap<String, Tally> = HashMap::new();
+    for occurrence in &found.items {
+        let report = found.report(occurrence);
+        let tally = tallies.entry(normalize(&occurrence.matched)).or_default();
+        tally.count += 1;
+        *tally.written.entry(occurrence.matched.as_str()).or_default() += 1;
+        tally.reports.insert(occurrence.report);
+        *tally.bodies.entry(report.body.as_str()).or_default() += 1;
+        *tally.years.entry(report.year).or_default() += 1;
+    }
+    let distinct = tallies.len();
+    let mut variants: Vec<Variant> = tallies
+        .into_values()
+        .map(|tally| {
+            let text = most(&tally.written).to_owned();
+            let mut bodies: Vec<(&str, usize)> = tally.bodies.iter().map(|(b, n)| (*b, *n)).collect();
+            bodies.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            Variant {
+                query: match found.wording.as_slice() {
+                    // The query with the form for the gap: its filters still apply.
+                    [wording] => found.query.replacen(wording.as_str(), &text, 1),
+                    _ => format!("\"{text}\""),
+                },
+                count: tally.count,
+                reports: tally.reports.len(),
+                bodies: bodies.len(),
+                top_bodies: bodies.iter().take(3).map(|(b, _)| b.to_string()).collect(),
+                first_year: tally.years.keys().next().copied().unwrap_or_default(),
+                last_year: tally.years.keys().next_back().copied().unwrap_or_default(),
+                years: tally.years.into_iter().collect(),
+                text,
+            }
+        })
+        .collect();
+    variants.sort_by(|a, b| {
+        (a.first_year, std::cmp::Reverse(a.count), &a.text).cmp(&(b.first_year, std::cmp::Reverse(b.count), &b.text))
+    });
+    variants.truncate(MAX_VARIANTS);
+    let years = found.reports.iter().map(|r| r.year);
+    Variants {
+        query: found.query.clone(),
+        total: found.items.len(),
+        distinct,
+        first_year: years.clone().min().unwrap_or_default(),
+        last_year: years.max().unwrap_or_default(),
+        variants,
+    }
+}
+
+/// The most frequent key, the smallest of equals.
+fn most<'a>(counts: &HashMap<&'a str, usize>) -> &'a str {
+    counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map_or("", |(k, _)| k)
+}

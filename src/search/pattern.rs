@@ -1,0 +1,266 @@
+//! Wording with gaps, for formulations that vary in the middle:
+//!
+//! | syntax | meaning |
+//! | --- | --- |
+//! | `坚持*发展` | 坚持, then any characters within the same sentence, then 发展 |
+//! | `坚持{0,6}发展` | at most 6 characters between them (`{2,6}`: 2 to 6; `{3}`: exactly 3; `{2,}`: at least 2) |
+//!
+//! A gap never crosses the end of a sentence (。！？； and their ASCII forms)
+//! or of a paragraph. Characters between the parts are counted in the
+//! normalized text, where a run of punctuation is one character. When one
+//! start could reach several ends, the nearest end is the match, and of
+//! starts that reach the same end, the nearest start: `坚持A坚持B发展` gives
+//! `坚持B发展`.
+//!
+//! The index finds the reports that hold every part; the text decides
+//! (see [`Pattern::find`]), so matches are exact.
+
+use super::analyzer::{NormChar, find_phrase, normalize, normalize_with_origins, phrase_terms};
+use super::messages::Problem;
+
+/// What ends a sentence, so that no gap runs past it.
+const SENTENCE_ENDS: &[char] = &['。', '！', '？', '；', '!', '?', ';', '\n', '\r'];
+
+/// Room between two parts, in normalized characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gap {
+    pub min: usize,
+    /// `None`: as far as the sentence goes.
+    pub max: Option<usize>,
+}
+
+/// Wording to find: parts in order, with gaps between them. A plain phrase
+/// is one part and no gaps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    /// Each part normalized, as the text is.
+    pub parts: Vec<String>,
+    /// One fewer than `parts`.
+    pub gaps: Vec<Gap>,
+}
+
+/// Text normalized for matching, with the way back to the original bytes.
+pub struct Normalized<'a> {
+    pub original: &'a str,
+    pub text: String,
+    origins: Vec<NormChar>,
+    /// Byte offset in `text` of each character.
+    char_starts: Vec<usize>,
+}
+
+impl<'a> Normalized<'a> {
+    pub fn new(original: &'a str) -> Normalized<'a> {
+        let (text, origins) = normalize_with_origins(original);
+        let char_starts = text.char_indices().map(|(i, _)| i).collect();
+        Normalized { original, text, origins, char_starts }
+    }
+
+    /// Which character of `text` starts at (or after) byte `at`.
+    fn char_index(&self, at: usize) -> usize {
+        self.char_starts.partition_point(|&s| s < at)
+    }
+
+    /// The bytes of the original text that normalized bytes `start..end` came from.
+    pub fn original_range(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        let (first, after) = (self.char_index(start), self.char_index(end));
+        (first < after).then(|| (self.origins[first].from, self.origins[after - 1].to))
+    }
+
+    /// The original text between the end of one match and the start of the next.
+    fn original_between(&self, end: usize, start: usize) -> &str {
+        let (last, next) = (self.char_index(end), self.char_index(start));
+        let from = if last == 0 { 0 } else { self.origins[last - 1].to };
+        let to = self.origins.get(next).map_or(self.original.len(), |n| n.from);
+        self.original.get(from..to.max(from)).unwrap_or("")
+    }
+}
+
+impl Pattern {
+    /// The pattern of a query's wording. Wording without gaps is one part.
+    pub fn parse(text: &str) -> Result<Pattern, Problem> {
+        let chars: Vec<char> = text.chars().collect();
+        let mut parts = vec![String::new()];
+        let mut gaps = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let gap = match chars[i] {
+                '*' | '＊' => Some((Gap { min: 0, max: None }, i + 1)),
+                '{' | '｛' => braces(&chars, i)?,
+                _ => None,
+            };
+            match gap {
+                Some((gap, end)) => {
+                    if parts.last().is_some_and(|p| p.trim().is_empty()) {
+                        // `**` is one gap; a gap first is caught below.
+                        if let Some(previous) = gaps.last_mut().filter(|_| parts.len() > 1) {
+                            *previous = merge(*previous, gap);
+                            i = end;
+                            continue;
+                        }
+                    }
+                    gaps.push(gap);
+                    parts.push(String::new());
+                    i = end;
+                }
+                None => {
+                    parts.last_mut().expect("there is always a part").push(chars[i]);
+                    i += 1;
+                }
+            }
+        }
+        if gaps.is_empty() {
+            return Ok(Pattern { parts: vec![normalize(text)], gaps });
+        }
+        if parts.first().is_some_and(|p| phrase_terms(p).terms.is_empty())
+            || parts.last().is_some_and(|p| phrase_terms(p).terms.is_empty())
+        {
+            return Err(Problem::GapAtEdge { wording: text.to_owned() });
+        }
+        if let Some(empty) = parts.iter().find(|p| phrase_terms(p).terms.is_empty()) {
+            return Err(Problem::NothingToSearch { shown: format!("`{}`", empty.trim()) });
+        }
+        Ok(Pattern { parts: parts.iter().map(|p| normalize(p)).collect(), gaps })
+    }
+
+    pub fn has_gaps(&self) -> bool {
+        !self.gaps.is_empty()
+    }
+
+    /// Every match in `text`, as byte ranges of the normalized text, in
+    /// order. A phrase's occurrences may overlap (`哈哈` twice in `哈哈哈`).
+    pub fn find(&self, text: &Normalized) -> Vec<(usize, usize)> {
+        let Some(first) = self.parts.first() else { return Vec::new() };
+        let starts = find_phrase(&text.text, first);
+        if self.gaps.is_empty() {
+            return starts;
+        }
+        let later: Vec<Vec<(usize, usize)>> = self.parts[1..].iter().map(|p| find_phrase(&text.text, p)).collect();
+        let mut found = Vec::new();
+        for (n, &(start, first_end)) in starts.iter().enumerate() {
+            let Some(end) = self.reach(text, first_end, &later) else { continue };
+            // A later start that reaches the same end is nearer: let it match.
+            let nearer = starts[n + 1..].iter().take_while(|s| s.1 <= end).any(|&(_, e)| {
+                self.reach(text, e, &later).is_some_and(|other| other == end)
+            });
+            if !nearer {
+                found.push((start, end));
+            }
+        }
+        found
+    }
+
+    /// Where the pattern ends when its first part ends at `at`, taking each
+    /// later part at its nearest place that the gap allows.
+    fn reach(&self, text: &Normalized, mut at: usize, later: &[Vec<(usize, usize)>]) -> Option<usize> {
+        for (gap, places) in self.gaps.iter().zip(later) {
+            let from_char = text.char_index(at);
+            let first = places.partition_point(|p| p.0 < at);
+            let &(start, end) =
+                places[first..].iter().find(|p| text.char_index(p.0) - from_char >= gap.min)?;
+            let between = text.char_index(start) - from_char;
+            if gap.max.is_some_and(|max| between > max) || text.original_between(at, start).contains(SENTENCE_ENDS) {
+                return None;
+            }
+            at = end;
+        }
+        Some(at)
+    }
+}
+
+fn merge(a: Gap, b: Gap) -> Gap {
+    Gap { min: a.min + b.min, max: a.max.zip(b.max).map(|(x, y)| x + y) }
+}
+
+/// A `{m,n}` gap at `open`, and where it ends; `None` when the braces hold
+/// something else, which is then wording like any punctuation.
+fn braces(chars: &[char], open: usize) -> Result<Option<(Gap, usize)>, Problem> {
+    let Some(close) = (open + 1..chars.len()).find(|&j| matches!(chars[j], '}' | '｝')) else {
+        return Ok(None);
+    };
+    let inside: String = chars[open + 1..close].iter().collect::<String>().replace('，', ",");
+    let inside = inside.trim();
+    let number = |s: &str| s.trim().parse::<usize>().ok();
+    let gap = match inside.split_once(',') {
+        None => number(inside).map(|n| Gap { min: n, max: Some(n) }),
+        Some((min, max)) => {
+            let min = if min.trim().is_empty() { Some(0) } else { number(min) };
+            let max = if max.trim().is_empty() { Some(None) } else { number(max).map(Some) };
+            min.zip(max).map(|(min, max)| Gap { min, max })
+        }
+    };
+    let Some(gap) = gap else {
+        if inside.chars().all(|c| c.is_ascii_digit() || c == ',' || c.is_whitespace()) {
+            return Err(Problem::BadGap { gap: chars[open..=close].iter().collect() });
+        }
+        return Ok(None);
+    };
+    if gap.max.is_some_and(|max| max < gap.min) || gap.min > MAX_GAP || gap.max.is_some_and(|max| max > MAX_GAP) {
+        return Err(Problem::BadGap { gap: chars[open..=close].iter().collect() });
+    }
+    Ok(Some((gap, close + 1)))
+}
+
+/// The widest gap a `{m,n}` may ask for: a sentence is rarely longer.
+pub const MAX_GAP: usize = 200;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matches(pattern: &str, text: &str) -> Vec<String> {
+        let pattern = Pattern::parse(pattern).unwrap();
+        let normalized = Normalized::new(text);
+        pattern
+            .find(&normalized)
+            .into_iter()
+            .map(|(s, e)| {
+                let (from, to) = normalized.original_range(s, e).unwrap();
+                text[from..to].to_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn parses_gaps() {
+        let p = Pattern::parse("坚持{0,6}发展").unwrap();
+        assert_eq!(p.parts, ["坚持", "发展"]);
+        assert_eq!(p.gaps, [Gap { min: 0, max: Some(6) }]);
+        assert_eq!(Pattern::parse("坚持*發展").unwrap().parts, ["坚持", "发展"]);
+        assert_eq!(Pattern::parse("a{3}b").unwrap().gaps, [Gap { min: 3, max: Some(3) }]);
+        assert_eq!(Pattern::parse("a{2,}b").unwrap().gaps, [Gap { min: 2, max: None }]);
+        assert_eq!(Pattern::parse("a{,4}b").unwrap().gaps, [Gap { min: 0, max: Some(4) }]);
+        assert_eq!(Pattern::parse("a**b").unwrap().gaps, [Gap { min: 0, max: None }]);
+        assert!(!Pattern::parse("疫情防控").unwrap().has_gaps());
+        assert!(matches!(Pattern::parse("*发展"), Err(Problem::GapAtEdge { .. })));
+        assert!(matches!(Pattern::parse("坚持*"), Err(Problem::GapAtEdge { .. })));
+        assert!(matches!(Pattern::parse("坚持{6,2}发展"), Err(Problem::BadGap { .. })));
+        assert!(matches!(Pattern::parse("坚持{1,2,3}发展"), Err(Problem::BadGap { .. })));
+        assert!(matches!(Pattern::parse("坚持{0,999}发展"), Err(Problem::BadGap { .. })));
+        assert!(matches!(Pattern::parse("坚持*，*发展"), Err(Problem::NothingToSearch { .. })));
+        // Braces around wording are punctuation, as before.
+        assert!(!Pattern::parse("{疫情}").unwrap().has_gaps());
+    }
+
+    #[test]
+    fn gaps_stay_within_a_sentence_and_their_width() {
+        let text = "坚持高质量发展。坚持，发展！坚持以人民为中心的发展思想";
+        assert_eq!(matches("坚持*发展", text), ["坚持高质量发展", "坚持，发展", "坚持以人民为中心的发展"]);
+        assert_eq!(matches("坚持{0,3}发展", text), ["坚持高质量发展", "坚持，发展"]);
+        assert_eq!(matches("坚持{4,}发展", text), ["坚持以人民为中心的发展"]);
+        assert!(matches("坚持*发展", "坚持。发展").is_empty());
+        assert!(matches("坚持*发展", "坚持\n发展").is_empty());
+    }
+
+    #[test]
+    fn nearest_start_and_end_win() {
+        assert_eq!(matches("坚持*发展", "坚持改革坚持创新发展和发展"), ["坚持创新发展"]);
+        assert_eq!(matches("a*b", "a x b a y b"), ["a x b", "a y b"]);
+        assert_eq!(matches("坚持{0,2}发展", "坚持坚持发展"), ["坚持发展"]);
+    }
+
+    #[test]
+    fn phrases_overlap_and_respect_words() {
+        assert_eq!(matches("哈哈", "哈哈哈").len(), 2);
+        assert_eq!(matches("5g*网络", "5gb网络 5g的网络"), ["5g的网络"]);
+    }
+}
