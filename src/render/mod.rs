@@ -246,6 +246,7 @@ impl<'a> Site<'a> {
             Page::Search => {
                 let mut context = self.base_context("搜索", "search/");
                 context.insert("api_url", &self.url("api/search"));
+                context.insert("kwic_url", &self.url("api/kwic"));
                 self.template("search.html", &context, &rel_path)?
             }
             Page::NotFound => {

@@ -95,6 +95,9 @@ pub enum Problem {
     PerPageTooLarge {
         max: usize,
     },
+    WidthTooLarge {
+        max: usize,
+    },
     UnknownParameter {
         name: String,
     },
@@ -288,6 +291,10 @@ pub fn text(problem: &Problem, language: Language) -> (String, String) {
         (PerPageTooLarge { max }, Chinese) => {
             pair(format!("per_page 最多为 {max}"), "每页少要一些，用 page 翻页".into())
         }
+        (WidthTooLarge { max }, English) => {
+            pair(format!("`width` is at most {max} characters"), "ask for less context on each side".into())
+        }
+        (WidthTooLarge { max }, Chinese) => pair(format!("width 最多为 {max} 个字"), "两侧语境少要一些".into()),
         (UnknownParameter { name }, English) => pair(
             format!("unknown parameter `{name}`"),
             "use q, year, body, level, period, sort, page and per_page".into(),

@@ -200,6 +200,12 @@ impl SearchIndex {
         &self.index
     }
 
+    /// Changes whenever a commit becomes visible: what was computed from the
+    /// index under another generation is out of date.
+    pub fn generation(&self) -> u64 {
+        self.reader.searcher().generation().generation_id()
+    }
+
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let started = Instant::now();
         let parsed = query::parse(&request.query)?;

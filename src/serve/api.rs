@@ -26,7 +26,7 @@ use crate::search::{SearchRequest, Sort};
 /// Hits per page unless `per_page` says otherwise, and its largest value.
 const DEFAULT_PER_PAGE: usize = 20;
 /// A query still running after this is answered with a 503.
-const TIME_LIMIT: Duration = Duration::from_secs(5);
+pub const TIME_LIMIT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Serialize)]
 pub struct ApiError {
@@ -36,7 +36,7 @@ pub struct ApiError {
 
 /// `problem` as JSON, worded in the site's language (the search page shows
 /// it as it is).
-fn reply(state: &AppState, status: StatusCode, problem: &Problem) -> Response {
+pub fn reply(state: &AppState, status: StatusCode, problem: &Problem) -> Response {
     let (error, help) = messages::text(problem, state.language);
     (status, Json(ApiError { error, help })).into_response()
 }
@@ -73,10 +73,33 @@ pub async fn search(
 
 /// Turns the URL parameters into a query of the query language.
 fn request_from(params: &[(String, String)]) -> Result<SearchRequest, Problem> {
-    let mut query = String::new();
+    let (query, rest) = query_from(params)?;
     let mut sort = Sort::Relevance;
     let mut page = 1;
     let mut per_page = DEFAULT_PER_PAGE;
+    for (name, value) in rest {
+        match name {
+            "sort" => sort = value.parse().map_err(|e: crate::search::QueryError| e.problem)?,
+            "page" => page = positive(name, value)?,
+            "per_page" => {
+                per_page = positive(name, value)?;
+                if per_page > MAX_PER_PAGE {
+                    return Err(Problem::PerPageTooLarge { max: MAX_PER_PAGE });
+                }
+            }
+            other => {
+                return Err(Problem::UnknownParameter { name: other.to_owned() });
+            }
+        }
+    }
+    Ok(SearchRequest { query, sort, page, per_page })
+}
+
+/// The query the parameters `q`, `year`, `body`, `level` and `period` make
+/// together, and the other parameters, trimmed, for the caller to read.
+pub fn query_from(params: &[(String, String)]) -> Result<(String, Vec<(&str, &str)>), Problem> {
+    let mut query = String::new();
+    let mut rest = Vec::new();
     for (name, value) in params {
         let value = value.trim();
         match name.as_str() {
@@ -97,26 +120,16 @@ fn request_from(params: &[(String, String)]) -> Result<SearchRequest, Problem> {
                 query.push_str(&format!(" {name}:\"{value}\""));
             }
             "year" | "body" | "level" | "period" => {}
-            "sort" => sort = value.parse().map_err(|e: crate::search::QueryError| e.problem)?,
-            "page" => page = positive(name, value)?,
-            "per_page" => {
-                per_page = positive(name, value)?;
-                if per_page > MAX_PER_PAGE {
-                    return Err(Problem::PerPageTooLarge { max: MAX_PER_PAGE });
-                }
-            }
-            other => {
-                return Err(Problem::UnknownParameter { name: other.to_owned() });
-            }
+            _ => rest.push((name.as_str(), value)),
         }
     }
     if query.chars().count() > MAX_QUERY_CHARS {
         return Err(Problem::TooLong { chars: query.chars().count(), max: MAX_QUERY_CHARS });
     }
-    Ok(SearchRequest { query: query.trim().to_owned(), sort, page, per_page })
+    Ok((query.trim().to_owned(), rest))
 }
 
-fn positive(name: &str, value: &str) -> Result<usize, Problem> {
+pub fn positive(name: &str, value: &str) -> Result<usize, Problem> {
     match value.parse::<usize>() {
         Ok(n) if n >= 1 => Ok(n),
         _ => Err(Problem::NotPositive { name: name.to_owned(), value: value.to_owned() }),

@@ -18,7 +18,7 @@ use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
-use super::{AppState, api, compare, live};
+use super::{AppState, api, compare, kwic, live};
 use crate::search::messages::Problem;
 
 /// Largest HTML page the live-reload script is added to.
@@ -28,7 +28,13 @@ pub fn router(state: Arc<AppState>) -> Router {
     let files = ServeDir::new(&state.output)
         .append_index_html_on_directories(true)
         .not_found_service(ServeFile::new(state.output.join("404.html")));
-    let mut site = Router::new().route("/api/search", get(api::search)).route("/compare/", get(compare::compare));
+    let mut site = Router::new()
+        .route("/api/search", get(api::search))
+        .route("/api/kwic", get(kwic::lines))
+        .route("/api/kwic/next", get(kwic::next))
+        .route("/api/kwic/before", get(kwic::before))
+        .route("/api/kwic/variants", get(kwic::variants))
+        .route("/api/kwic/export", get(kwic::export)).route("/compare/", get(compare::compare));
     if state.live.is_some() {
         site = site
             .route("/__wenku/events", get(live::events))

@@ -3,6 +3,7 @@
 //!
 //! - `http`: the router: static files, content types, 404, the base path
 //! - `api`: `/api/search`, bounded in size and time
+//! - `kwic`: `/api/kwic…`: concordance, tables and their export
 //! - `live`: rebuild status, server-sent events and the live-reload script
 //! - `watch`: file events, debounced and sorted into `Changes`
 //! - (`crate::rebuild` applies `Changes` to the output folder and the index:
@@ -14,6 +15,7 @@
 pub mod api;
 pub mod compare;
 pub mod http;
+pub mod kwic;
 pub mod listen;
 pub mod live;
 pub mod watch;
@@ -52,6 +54,8 @@ pub struct AppState {
     /// The open index, or why there is none (the API says so).
     search: RwLock<Result<Arc<SearchIndex>, String>>,
     pub search_slots: tokio::sync::Semaphore,
+    /// Occurrences of the last concordance queries.
+    pub kwic_cache: kwic::KwicCache,
     /// Present while watching: rebuild status and the browsers' event channel.
     pub live: Option<Arc<live::Live>>,
     /// Each report's site path (`2021/总结/`) → its file under `content/`;
@@ -78,6 +82,7 @@ impl AppState {
             language: crate::search::messages::Language::of(&config.language),
             search: RwLock::new(Err(String::new())),
             search_slots: tokio::sync::Semaphore::new(slots),
+            kwic_cache: kwic::KwicCache::default(),
             live: watching.then(|| Arc::new(live::Live::new(crate::search::messages::Language::of(&config.language)))),
             sources: RwLock::new(HashMap::new()),
         };

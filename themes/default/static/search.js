@@ -1,6 +1,8 @@
 // The search page: asks `wenku serve`'s /api/search and shows the hits, the
-// facets and a per-year chart. The URL holds the whole query, so a search can
-// be shared and the back button works. No external scripts.
+// facets and a per-year chart; its other views ask /api/kwic for every
+// occurrence in context (语境), what follows or precedes (后接, 前接) and the
+// forms of a gap query (提法演变). The URL holds the whole query and view, so
+// a search can be shared and the back button works. No external scripts.
 (function () {
   "use strict";
   var page = document.getElementById("search-page");
@@ -16,7 +18,11 @@
   var resultsBox = document.getElementById("search-results");
   var pagesBox = document.getElementById("search-pages");
   var FILTERS = [["year", "年份"], ["body", "发文机关"], ["level", "层级"], ["period", "报告期"]];
-  var KEYS = ["q", "year", "body", "level", "period", "sort", "page"];
+  var KEYS = ["q", "year", "body", "level", "period", "sort", "page", "view", "ksort", "group", "fold"];
+  var kwicApi = page.getAttribute("data-kwic-api");
+  var kwicBox = document.getElementById("kwic-results");
+  var kwicControls = document.getElementById("kwic-controls");
+  var layout = page.querySelector(".search-layout");
   var SVG = "http://www.w3.org/2000/svg";
 
   function el(tag, attrs, text) {
@@ -42,7 +48,8 @@
   function urlFor(state) {
     var params = new URLSearchParams();
     KEYS.forEach(function (k) {
-      if (state[k] && !(k === "sort" && state[k] === "relevance") && !(k === "page" && state[k] === "1")) {
+      if (state[k] && !(k === "sort" && state[k] === "relevance") && !(k === "page" && state[k] === "1") &&
+          !(k === "ksort" && state[k] === "year")) {
         params.set(k, state[k]);
       }
     });
@@ -76,6 +83,7 @@
   }
 
   function clear() {
+    kwicBox.textContent = "";
     resultsBox.textContent = "";
     facetsBox.textContent = "";
     pagesBox.textContent = "";
@@ -95,6 +103,11 @@
     sortSelect.value = state.sort || "relevance";
     var hasFilter = FILTERS.some(function (f) { return state[f[0]]; });
     clear();
+    showViewTabs(state);
+    if (state.view) {
+      runKwic(state);
+      return;
+    }
     if (!state.q && !hasFilter) {
       say("输入要查找的措辞，例如 打通供应链。");
       return;
@@ -304,6 +317,209 @@
   });
   narrow.addEventListener("change", placeSide);
   placeSide();
+
+  // ---- Wording research: 语境, 后接, 前接, 提法演变 ----
+
+  var VIEWS = { kwic: "", next: "/next", before: "/before", variants: "/variants" };
+  var EXPORT_VIEW = { kwic: "lines", next: "next", before: "before", variants: "variants" };
+
+  function showViewTabs(state) {
+    var view = VIEWS.hasOwnProperty(state.view) ? state.view : "";
+    Array.prototype.forEach.call(document.querySelectorAll("#search-views a"), function (a) {
+      var v = a.getAttribute("data-view");
+      var next = changed(state, "view", v);
+      a.href = urlFor(next);
+      if (v === view) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+    });
+    var research = view !== "";
+    kwicControls.hidden = !research || !state.q;
+    Array.prototype.forEach.call(kwicControls.querySelectorAll(".lines-only"), function (n) { n.hidden = view !== "kwic"; });
+    kwicBox.hidden = !research;
+    resultsBox.hidden = research;
+    pagesBox.hidden = false;
+    layout.classList.toggle("research", research);
+    sortSelect.disabled = research;
+    document.getElementById("kwic-sort").value = state.ksort || "year";
+    document.getElementById("kwic-group").checked = state.group === "1";
+    document.getElementById("kwic-fold").checked = state.fold !== "0";
+  }
+
+  function kwicParams(state) {
+    var params = new URLSearchParams();
+    ["q", "year", "body", "level", "period", "page"].forEach(function (k) { if (state[k]) params.set(k, state[k]); });
+    if (state.ksort) params.set("sort", state.ksort);
+    if (state.group === "1") params.set("group", "1");
+    if (state.fold === "0") params.set("fold", "0");
+    return params;
+  }
+
+  function runKwic(state) {
+    if (!VIEWS.hasOwnProperty(state.view)) {
+      say("未知的查看方式：" + state.view, true);
+      return;
+    }
+    if (!state.q) {
+      say("输入要研究的措辞，例如 \"坚持\"，或带间隔的 坚持*发展。");
+      return;
+    }
+    say("正在查找每一处……");
+    var params = kwicParams(state);
+    ["csv", "xlsx"].forEach(function (format) {
+      var p = new URLSearchParams(params);
+      p.delete("page");
+      p.set("view", EXPORT_VIEW[state.view]);
+      p.set("format", format);
+      document.getElementById("kwic-" + format).href = kwicApi + "/export?" + p.toString();
+    });
+    fetch(kwicApi + VIEWS[state.view] + "?" + params.toString(), { headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        var json = (response.headers.get("content-type") || "").indexOf("application/json") === 0;
+        if (!json) throw new Error("no-server");
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      })
+      .then(function (reply) {
+        if (!reply.ok) {
+          say("查询有误：" + reply.body.error, true, reply.body.help);
+          return;
+        }
+        if (state.view === "kwic") showLines(state, reply.body);
+        else if (state.view === "variants") showVariants(state, reply.body);
+        else showContinuations(state, reply.body);
+      })
+      .catch(function () {
+        kwicControls.hidden = true;
+        say("语境、后接、前接和提法演变需要 wenku serve：这个页面由静态服务器提供，无法逐处查找。请在站点目录运行 `wenku serve` 后再打开本页。", true);
+      });
+  }
+
+  function showLines(state, c) {
+    var text = "共 " + c.total + " 处，见于 " + c.reports + " 篇报告";
+    if (c.line_count !== c.total) text += "，合并为 " + c.line_count + " 行";
+    if (c.pages > 1) text += "，第 " + c.page + " / " + c.pages + " 页";
+    say(text + "（" + c.took_ms.toFixed(1) + " 毫秒）");
+    if (c.truncated) {
+      statusBox.appendChild(el("p", { "class": "help" }, "出现次数太多，只列出按年份最早的一部分；加上年份或机关筛选可看全部。"));
+    }
+    if (!c.lines.length) return;
+    var table = el("table", { "class": "kwic" });
+    var body = el("tbody");
+    c.lines.forEach(function (line) {
+      var tr = el("tr");
+      var left = el("td", { "class": "kwic-left" });
+      left.appendChild(el("span", {}, line.left));
+      tr.appendChild(left);
+      var match = el("td", { "class": "kwic-match" });
+      var a = el("a", { href: line.url, title: line.title });
+      a.appendChild(el("mark", {}, line.match));
+      match.appendChild(a);
+      tr.appendChild(match);
+      tr.appendChild(el("td", { "class": "kwic-right" }, line.right));
+      var years = line.last_year ? line.year + "–" + line.last_year : String(line.year);
+      var meta = el("td", { "class": "kwic-meta" }, years + " · " + line.body);
+      if (line.count > 1) {
+        var what = line.passage ? "重复段落：" + line.count + " 处，" + line.report_count + " 篇" : line.count + " 处";
+        meta.appendChild(el("span", { "class": "kwic-count", title: what }, " ×" + line.count));
+      }
+      tr.appendChild(meta);
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    kwicBox.appendChild(table);
+    drawPages(state, c);
+  }
+
+  function countCell(tr, n) { tr.appendChild(el("td", { "class": "num" }, String(n))); }
+
+  function showContinuations(state, t) {
+    var phrase = state.q.replace(/"/g, "");
+    say((t.side === "right" ? "“" + phrase + "”之后" : "“" + phrase + "”之前") + "常见的词串：共 " + t.total + " 处，列出 " + t.rows.length + " 个");
+    if (!t.rows.length) return;
+    var table = el("table", { "class": "research-table" });
+    var head = el("tr");
+    ["词串", "次数", "篇数", "机关数", "年份"].forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });
+    table.appendChild(el("thead")).appendChild(head);
+    var body = el("tbody");
+    t.rows.forEach(function (row) {
+      var tr = el("tr");
+      var cell = el("th", { scope: "row" });
+      var next = changed(state, "q", row.query);
+      next.view = "kwic";
+      cell.appendChild(searchLink(next, t.side === "right" ? "…" + row.text : row.text + "…"));
+      tr.appendChild(cell);
+      countCell(tr, row.count);
+      countCell(tr, row.reports);
+      countCell(tr, row.bodies);
+      tr.appendChild(el("td", {}, row.first_year === row.last_year ? String(row.first_year) : row.first_year + "–" + row.last_year));
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    kwicBox.appendChild(table);
+  }
+
+  function showVariants(state, v) {
+    say("共 " + v.total + " 处，" + v.distinct + " 种写法，按首次出现的年份排列");
+    if (!v.variants.length) return;
+    var table = el("table", { "class": "research-table" });
+    var head = el("tr");
+    ["提法", "次数", "篇数", "机关", "年份", "各年分布（" + v.first_year + "–" + v.last_year + "）"].forEach(function (h) {
+      head.appendChild(el("th", { scope: "col" }, h));
+    });
+    table.appendChild(el("thead")).appendChild(head);
+    var body = el("tbody");
+    v.variants.forEach(function (row) {
+      var tr = el("tr");
+      var cell = el("th", { scope: "row" });
+      var next = changed(state, "q", row.query);
+      next.view = "kwic";
+      cell.appendChild(searchLink(next, row.text));
+      tr.appendChild(cell);
+      countCell(tr, row.count);
+      countCell(tr, row.reports);
+      tr.appendChild(el("td", { title: row.top_bodies.join("、") }, row.bodies + "（" + row.top_bodies[0] + (row.bodies > 1 ? " 等" : "") + "）"));
+      tr.appendChild(el("td", {}, row.first_year === row.last_year ? String(row.first_year) : row.first_year + "–" + row.last_year));
+      var strip = el("td", { "class": "strip" });
+      strip.appendChild(yearStrip(row.years, v.first_year, v.last_year));
+      tr.appendChild(strip);
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    kwicBox.appendChild(table);
+  }
+
+  // A small bar per year over the whole span: when a wording came and went.
+  function yearStrip(years, first, last) {
+    var n = Math.max(1, last - first + 1), width = 160, height = 18, slot = width / n, max = 0;
+    years.forEach(function (y) { max = Math.max(max, y[1]); });
+    var svg = svgEl("svg", { viewBox: "0 0 " + width + " " + height, width: width, height: height, role: "img",
+                             "aria-label": years.map(function (y) { return y[0] + "年 " + y[1] + " 处"; }).join("，") });
+    svg.appendChild(svgEl("rect", { "class": "strip-base", x: 0, y: height - 1, width: width, height: 1 }));
+    years.forEach(function (y) {
+      var h = Math.max(2, Math.round(y[1] / max * (height - 2)));
+      var bar = svgEl("rect", { "class": "bar", x: (y[0] - first) * slot, y: height - 1 - h, width: Math.max(slot - 0.5, 1), height: h });
+      var title = svgEl("title", {});
+      title.textContent = y[0] + "年：" + y[1] + " 处";
+      bar.appendChild(title);
+      svg.appendChild(bar);
+    });
+    return svg;
+  }
+
+  document.getElementById("kwic-sort").addEventListener("change", function (event) {
+    go(changed(current(), "ksort", event.target.value));
+  });
+  document.getElementById("kwic-group").addEventListener("change", function (event) {
+    go(changed(current(), "group", event.target.checked ? "1" : ""));
+  });
+  document.getElementById("kwic-fold").addEventListener("change", function (event) {
+    go(changed(current(), "fold", event.target.checked ? "" : "0"));
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("#search-views a"), function (a) {
+    a.addEventListener("click", function (event) {
+      if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+      event.preventDefault();
+      go(changed(current(), "view", a.getAttribute("data-view")));
+    });
+  });
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();

@@ -1,0 +1,250 @@
+//! Wording research over HTTP, for the search page's 语境 (concordance),
+//! 后接 / 前接 (what follows / precedes) and 提法演变 (variants) views:
+//!
+//! - `GET /api/kwic?q=&year=&body=&level=&period=&sort=&group=&fold=&width=&page=&per_page=`
+//! - `GET /api/kwic/next`, `/api/kwic/before`, `/api/kwic/variants` (same `q` and filters)
+//! - `GET /api/kwic/export?view=lines|next|before|variants&format=csv|xlsx` (and the above)
+//!
+//! The occurrences of the last few queries are kept, so that paging,
+//! sorting and switching views do not look through the reports again; a
+//! commit to the index (a rebuild) makes them out of date.
+
+use std::sync::{Arc, Mutex};
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use super::api::{TIME_LIMIT, positive, query_from, reply};
+use crate::research::concordance::{self, KwicSort, View};
+use crate::research::continuations::{self, Side};
+use crate::research::{self, MAX_WIDTH, Occurrences, export, variants};
+use crate::search::messages::Problem;
+use crate::search::searcher::SearchError;
+
+/// Queries whose occurrences are kept.
+const KEPT_QUERIES: usize = 4;
+
+/// Occurrences of recent queries, by query, width and index generation.
+#[derive(Default)]
+pub struct KwicCache {
+    entries: Mutex<Vec<(CacheKey, Arc<Occurrences>)>>,
+}
+
+type CacheKey = (String, usize, usize, u64);
+
+impl KwicCache {
+    fn get(&self, key: &CacheKey) -> Option<Arc<Occurrences>> {
+        let entries = self.entries.lock().expect("no panic while holding the lock");
+        entries.iter().find(|(k, _)| k == key).map(|(_, found)| found.clone())
+    }
+
+    fn put(&self, key: CacheKey, found: Arc<Occurrences>) {
+        let mut entries = self.entries.lock().expect("no panic while holding the lock");
+        entries.retain(|(k, _)| k != &key);
+        entries.push((key, found));
+        if entries.len() > KEPT_QUERIES {
+            entries.remove(0);
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Table {
+    Lines,
+    Next,
+    Before,
+    Variants,
+}
+
+/// What a request asks for, read from its parameters.
+struct Ask {
+    query: String,
+    width: usize,
+    view: View,
+    format: Option<Format>,
+    table: Table,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Xlsx,
+}
+
+fn ask_from(params: &[(String, String)], table: Option<Table>) -> Result<Ask, Problem> {
+    let (query, rest) = query_from(params)?;
+    let mut ask = Ask {
+        query,
+        width: research::DEFAULT_WIDTH,
+        view: View::default(),
+        format: None,
+        table: table.unwrap_or(Table::Lines),
+    };
+    let flag = |name: &str, value: &str| match value {
+        "1" | "true" | "" => Ok(true),
+        "0" | "false" => Ok(false),
+        _ => Err(Problem::NotPositive { name: name.to_owned(), value: value.to_owned() }),
+    };
+    for (name, value) in rest {
+        match name {
+            "sort" => ask.view.sort = value.parse::<KwicSort>()?,
+            "group" => ask.view.group = flag(name, value)?,
+            "fold" => ask.view.fold = flag(name, value)?,
+            "page" => ask.view.page = positive(name, value)?,
+            "per_page" => {
+                ask.view.per_page = positive(name, value)?;
+                if ask.view.per_page > concordance::MAX_PER_PAGE {
+                    return Err(Problem::PerPageTooLarge { max: concordance::MAX_PER_PAGE });
+                }
+            }
+            "width" => {
+                ask.width = positive(name, value)?;
+                if ask.width > MAX_WIDTH {
+                    return Err(Problem::WidthTooLarge { max: MAX_WIDTH });
+                }
+            }
+            "view" if table.is_none() => {
+                ask.table = match value {
+                    "lines" | "" => Table::Lines,
+                    "next" => Table::Next,
+                    "before" => Table::Before,
+                    "variants" => Table::Variants,
+                    _ => return Err(Problem::UnknownParameter { name: format!("view={value}") }),
+                }
+            }
+            "format" if table.is_none() => {
+                ask.format = match value {
+                    "csv" => Some(Format::Csv),
+                    "xlsx" => Some(Format::Xlsx),
+                    _ => return Err(Problem::UnknownParameter { name: format!("format={value}") }),
+                }
+            }
+            other => return Err(Problem::UnknownParameter { name: other.to_owned() }),
+        }
+    }
+    if ask.query.is_empty() {
+        return Err(Problem::Empty);
+    }
+    if ask.table != Table::Lines {
+        ask.width = ask.width.max(continuations::MAX_CHARS);
+    }
+    Ok(ask)
+}
+
+pub async fn lines(state: State<Arc<AppState>>, params: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Response {
+    answer(state, params, Some(Table::Lines)).await
+}
+
+pub async fn next(state: State<Arc<AppState>>, params: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Response {
+    answer(state, params, Some(Table::Next)).await
+}
+
+pub async fn before(state: State<Arc<AppState>>, params: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Response {
+    answer(state, params, Some(Table::Before)).await
+}
+
+pub async fn variants(
+    state: State<Arc<AppState>>,
+    params: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    answer(state, params, Some(Table::Variants)).await
+}
+
+/// A file of any of the views: `view` says which, `format` how.
+pub async fn export(
+    state: State<Arc<AppState>>,
+    params: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    answer(state, params, None).await
+}
+
+async fn answer(
+    State(state): State<Arc<AppState>>,
+    params: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    table: Option<Table>,
+) -> Response {
+    let Ok(Query(params)) = params else {
+        return reply(&state, StatusCode::BAD_REQUEST, &Problem::UnreadableParameters);
+    };
+    let ask = match ask_from(&params, table) {
+        Ok(ask) if table.is_some() || ask.format.is_some() => ask,
+        Ok(_) => return reply(&state, StatusCode::BAD_REQUEST, &Problem::UnknownParameter { name: "format".into() }),
+        Err(problem) => return reply(&state, StatusCode::BAD_REQUEST, &problem),
+    };
+    let index = match state.search_index() {
+        Ok(index) => index,
+        Err(why) => return reply(&state, StatusCode::SERVICE_UNAVAILABLE, &Problem::IndexUnavailable { why }),
+    };
+    let Ok(_slot) = tokio::time::timeout(TIME_LIMIT, state.search_slots.acquire()).await else {
+        return reply(&state, StatusCode::SERVICE_UNAVAILABLE, &Problem::Busy);
+    };
+    let worker_state = state.clone();
+    let running = tokio::task::spawn_blocking(move || {
+        let key = (ask.query.clone(), ask.width, Arc::as_ptr(&index) as usize, index.generation());
+        let found = match worker_state.kwic_cache.get(&key) {
+            Some(found) => found,
+            None => {
+                let found = Arc::new(research::occurrences(&index, &ask.query, ask.width)?);
+                worker_state.kwic_cache.put(key, found.clone());
+                found
+            }
+        };
+        Ok::<_, SearchError>(respond(&worker_state, &found, &ask))
+    });
+    match tokio::time::timeout(TIME_LIMIT, running).await {
+        Ok(Ok(Ok(response))) => response,
+        Ok(Ok(Err(SearchError::Query(e)))) => reply(&state, StatusCode::BAD_REQUEST, &e.problem),
+        Ok(Ok(Err(SearchError::Index(e)))) => {
+            reply(&state, StatusCode::SERVICE_UNAVAILABLE, &Problem::IndexUnavailable { why: e.to_string() })
+        }
+        Ok(Err(_)) => reply(&state, StatusCode::INTERNAL_SERVER_ERROR, &Problem::Failed),
+        Err(_) => reply(&state, StatusCode::SERVICE_UNAVAILABLE, &Problem::TooSlow),
+    }
+}
+
+/// The view asked for, as JSON or as a file.
+fn respond(state: &AppState, found: &Occurrences, ask: &Ask) -> Response {
+    let language = state.language;
+    let table = match ask.table {
+        Table::Lines => {
+            if ask.format.is_none() {
+                return Json(concordance::concordance(found, &ask.view)).into_response();
+            }
+            export::concordance_table(found, &ask.view, language)
+        }
+        Table::Next | Table::Before => {
+            let side = if ask.table == Table::Next { Side::Right } else { Side::Left };
+            let rows = match continuations::continuations(found, side) {
+                Ok(rows) => rows,
+                Err(problem) => return reply(state, StatusCode::BAD_REQUEST, &problem),
+            };
+            if ask.format.is_none() {
+                return Json(rows).into_response();
+            }
+            export::continuations_table(&rows, language)
+        }
+        Table::Variants => {
+            let rows = variants::variants(found);
+            if ask.format.is_none() {
+                return Json(rows).into_response();
+            }
+            export::variants_table(&rows, language)
+        }
+    };
+    let name = format!("wenku-{}-{}", table.name, export::today());
+    let (bytes, content_type, extension) = match ask.format {
+        Some(Format::Xlsx) => match export::xlsx(&table, language) {
+            Ok(bytes) => (bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+            Err(_) => return reply(state, StatusCode::INTERNAL_SERVER_ERROR, &Problem::Failed),
+        },
+        _ => (export::csv(&table, language), "text/csv; charset=utf-8", "csv"),
+    };
+    // The file name in UTF-8 (RFC 6266), with an ASCII one for old clients.
+    let encoded = percent_encoding::utf8_percent_encode(&name, percent_encoding::NON_ALPHANUMERIC);
+    let disposition = format!("attachment; filename=\"wenku-export.{extension}\"; filename*=UTF-8''{encoded}.{extension}");
+    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
