@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::search::messages::Problem;
-use crate::search::pattern::{Normalized, Pattern};
+use crate::search::pattern::{Matcher, Pattern};
 use crate::search::searcher::{SearchError, StoredReport, anchored};
 use crate::search::{QueryError, SearchIndex};
 
@@ -112,12 +112,13 @@ pub fn occurrences(index: &SearchIndex, query: &str, width: usize) -> Result<Occ
         return Err(QueryError::from(Problem::NoWording).into());
     }
     let width = width.clamp(1, MAX_WIDTH);
+    let matcher = Matcher::new(patterns);
     let found: Vec<(ReportInfo, Vec<Occurrence>)> = matching
         .docs
         .par_iter()
         .map(|&address| {
             let stored = index.stored(&matching.searcher, address)?;
-            let places = find_in(&stored, &patterns, width);
+            let places = find_in(&stored, &matcher, width);
             Ok((info(stored), places))
         })
         .collect::<Result<_, crate::search::IndexError>>()?;
@@ -161,14 +162,9 @@ fn info(stored: StoredReport) -> ReportInfo {
 }
 
 /// The occurrences of `patterns` in one report, in reading order.
-fn find_in(report: &StoredReport, patterns: &[Pattern], width: usize) -> Vec<Occurrence> {
+fn find_in(report: &StoredReport, matcher: &Matcher, width: usize) -> Vec<Occurrence> {
     let text = report.text.as_str();
-    let normalized = Normalized::new(text);
-    let mut ranges: Vec<(usize, usize)> = patterns
-        .iter()
-        .flat_map(|p| p.find(&normalized))
-        .filter_map(|(start, end)| normalized.original_range(start, end))
-        .collect();
+    let mut ranges = matcher.find(text);
     ranges.sort_unstable();
     ranges.dedup();
     ranges

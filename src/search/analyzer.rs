@@ -151,6 +151,42 @@ fn bmp_table() -> &'static [CharInfo] {
     })
 }
 
+/// Every character that normalizes to `c` or to something holding it
+/// (`發` and `发` for 发; `Ａ`, `A` and `a` for a), or begins a sequence
+/// that does (`e` for é), astral characters aside: a text without any of
+/// these and without astral characters has no `c` once normalized.
+pub fn raw_forms(c: char) -> Vec<char> {
+    static EXPANSIONS: OnceLock<HashMap<char, Vec<char>>> = OnceLock::new();
+    let expansions = EXPANSIONS.get_or_init(|| {
+        let mut map: HashMap<char, Vec<char>> = HashMap::new();
+        for (code, info) in bmp_table().iter().enumerate() {
+            if info.form == Form::Several
+                && let Some(raw) = char::from_u32(code as u32)
+            {
+                for n in normalize_piece(&raw.to_string()) {
+                    map.entry(n).or_default().push(raw);
+                }
+            }
+        }
+        map
+    });
+    let mut forms: Vec<char> = bmp_table()
+        .iter()
+        .enumerate()
+        .filter(|(_, info)| info.form == Form::One && info.c == c)
+        .filter_map(|(code, _)| char::from_u32(code as u32))
+        .collect();
+    forms.extend(expansions.get(&c).into_iter().flatten());
+    forms.push(c);
+    // A base letter followed by combining marks composes into some of these
+    // (e + ◌́ = é): the base letter may begin one.
+    let bases: Vec<char> = forms.iter().filter_map(|f| f.to_string().nfd().next()).collect();
+    forms.extend(bases);
+    forms.sort_unstable();
+    forms.dedup();
+    forms
+}
+
 /// The normalized text that phrase matching is defined on: normalized
 /// characters, each run of separators as one space, trimmed.
 pub fn normalize(text: &str) -> String {
@@ -511,6 +547,16 @@ mod tests {
             let fast: Vec<char> = normalized_chars(&c.to_string()).iter().map(|n| n.c).collect();
             assert_eq!(fast, normalize_piece(&c.to_string()), "{c:?}");
         }
+    }
+
+    #[test]
+    fn raw_forms_are_everything_that_normalizes_to_a_character() {
+        let forms = raw_forms('发');
+        assert!(forms.contains(&'发') && forms.contains(&'發') && forms.contains(&'髮'), "{forms:?}");
+        let forms = raw_forms('a');
+        assert!(forms.contains(&'a') && forms.contains(&'A') && forms.contains(&'Ａ'), "{forms:?}");
+        assert!(raw_forms('1').contains(&'①'));
+        assert!(raw_forms('é').contains(&'e'));
     }
 
     #[test]

@@ -167,6 +167,115 @@ impl Pattern {
     }
 }
 
+/// Where a report's matches can be: normalizing a whole report is most of
+/// the work, and most of its paragraphs cannot hold the wording, since they
+/// have no character that normalizes to the wording's first one.
+struct Prefilter {
+    /// Each first character's raw forms, as UTF-8.
+    finders: Vec<memchr::memmem::Finder<'static>>,
+    /// Some wording may run over a paragraph's end (it holds a space or
+    /// punctuation): look at the whole text.
+    whole_text: bool,
+}
+
+impl Prefilter {
+    fn new(patterns: &[Pattern]) -> Prefilter {
+        let firsts: Vec<char> = patterns.iter().filter_map(|p| p.parts.first()?.chars().next()).collect();
+        let whole_text = patterns.iter().any(|p| p.parts.iter().any(|part| part.contains(' ')));
+        let mut forms: Vec<char> = firsts.into_iter().flat_map(super::analyzer::raw_forms).collect();
+        forms.sort_unstable();
+        forms.dedup();
+        let finders = forms
+            .iter()
+            .map(|c| memchr::memmem::Finder::new(c.to_string().as_bytes()).into_owned())
+            .collect();
+        Prefilter { finders, whole_text }
+    }
+
+    /// The lines of `text` (byte ranges, without their newline) that may
+    /// hold a match, in order; `None` when the whole text must be read.
+    fn lines(&self, text: &str) -> Option<Vec<(usize, usize)>> {
+        // Astral characters normalize on the slow path; do not guess.
+        if self.whole_text || text.bytes().any(|b| b >= 0xF0) {
+            return None;
+        }
+        let bytes = text.as_bytes();
+        let mut lines = Vec::new();
+        for finder in &self.finders {
+            for at in finder.find_iter(bytes) {
+                let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+                lines.push((start, end));
+            }
+        }
+        lines.sort_unstable();
+        lines.dedup();
+        Some(lines)
+    }
+}
+
+/// Several patterns (a query's wording) to find in original text.
+pub struct Matcher {
+    patterns: Vec<Pattern>,
+    prefilter: Prefilter,
+}
+
+impl Matcher {
+    pub fn new(patterns: Vec<Pattern>) -> Matcher {
+        let prefilter = Prefilter::new(&patterns);
+        Matcher { patterns, prefilter }
+    }
+
+    /// The byte ranges of `text` (original, not normalized) where any
+    /// pattern matches, in no particular order.
+    pub fn find(&self, text: &str) -> Vec<(usize, usize)> {
+        let mut ranges = Vec::new();
+        self.each(text, &mut |range| {
+            ranges.push(range);
+            true
+        });
+        ranges
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        let mut found = false;
+        self.each(text, &mut |_| {
+            found = true;
+            false
+        });
+        found
+    }
+
+    /// Calls `take` with each match until it returns false.
+    fn each(&self, text: &str, take: &mut dyn FnMut((usize, usize)) -> bool) {
+        let mut look = |piece: &str, offset: usize| -> bool {
+            let normalized = Normalized::new(piece);
+            for pattern in &self.patterns {
+                for (start, end) in pattern.find(&normalized) {
+                    if let Some((from, to)) = normalized.original_range(start, end)
+                        && !take((offset + from, offset + to))
+                    {
+                        return false;
+                    }
+                }
+            }
+            true
+        };
+        match self.prefilter.lines(text) {
+            Some(lines) => {
+                for (start, end) in lines {
+                    if !look(&text[start..end], start) {
+                        return;
+                    }
+                }
+            }
+            None => {
+                look(text, 0);
+            }
+        }
+    }
+}
+
 fn merge(a: Gap, b: Gap) -> Gap {
     Gap { min: a.min + b.min, max: a.max.zip(b.max).map(|(x, y)| x + y) }
 }

@@ -7,7 +7,7 @@ use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, Value};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyDocument};
 
-use super::pattern::{Normalized, Pattern};
+use super::pattern::{Matcher, Pattern};
 
 #[derive(Debug)]
 pub struct VerifiedQuery {
@@ -16,6 +16,7 @@ pub struct VerifiedQuery {
     pattern: Pattern,
     text: Field,
 }
+
 
 impl VerifiedQuery {
     pub fn new(candidates: Box<dyn Query>, pattern: Pattern, text: Field) -> VerifiedQuery {
@@ -33,7 +34,7 @@ impl Query for VerifiedQuery {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         Ok(Box::new(VerifiedWeight {
             candidates: self.candidates.weight(scoring)?,
-            pattern: self.pattern.clone(),
+            matcher: Matcher::new(vec![self.pattern.clone()]),
             text: self.text,
         }))
     }
@@ -45,7 +46,7 @@ impl Query for VerifiedQuery {
 
 struct VerifiedWeight {
     candidates: Box<dyn Weight>,
-    pattern: Pattern,
+    matcher: Matcher,
     text: Field,
 }
 
@@ -60,7 +61,7 @@ impl Weight for VerifiedWeight {
         while doc != TERMINATED {
             let stored: TantivyDocument = store.get(doc)?;
             let text = stored.get_first(self.text).and_then(|v| v.as_str()).unwrap_or_default();
-            if !self.pattern.find(&Normalized::new(text)).is_empty() {
+            if self.matcher.is_match(text) {
                 found.push((doc, candidates.score()));
             }
             doc = candidates.advance();
