@@ -9,8 +9,8 @@ use clap::{Parser, Subcommand};
 
 use wenku::build::{self, BuildOptions};
 use wenku::diagnostics::Diagnostics;
-use wenku::search::searcher::SearchError;
 use wenku::research::concordance::{KwicSort, View};
+use wenku::search::searcher::SearchError;
 use wenku::search::{SearchIndex, SearchRequest, Sort};
 
 #[derive(Parser)]
@@ -339,7 +339,8 @@ fn run() -> Result<ExitCode> {
                 KwicSortArg::Body => KwicSort::Body,
             };
             let view = View { sort, group, fold: !no_fold, page, per_page: limit };
-            let context = if table == KwicTable::Lines { width } else { width.max(wenku::research::continuations::MAX_CHARS) };
+            let context =
+                if table == KwicTable::Lines { width } else { width.max(wenku::research::continuations::MAX_CHARS) };
             return kwic(&index_dir, &query, context, table, view, json, export.as_deref());
         }
         Command::Passages { root, limit, drafts } => {
@@ -373,7 +374,10 @@ fn kwic(
         eprintln!("error: {}", wenku::search::QueryError::from(problem));
         Ok(ExitCode::from(2))
     };
-    let found = match SearchIndex::open(index_dir).map_err(SearchError::from).and_then(|i| research::occurrences(&i, query, width)) {
+    let found = match SearchIndex::open(index_dir)
+        .map_err(SearchError::from)
+        .and_then(|i| research::occurrences(&i, query, width))
+    {
         Ok(found) => found,
         Err(SearchError::Query(e)) => return problem(e.problem),
         Err(e) => return Err(e.into()),

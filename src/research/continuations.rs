@@ -175,4 +175,3 @@ fn row(found: &Occurrences, phrase: &str, side: Side, text: String, node: &Node)
         text,
     }
 }
-

@@ -176,20 +176,24 @@ pub fn text(problem: &Problem, language: Language) -> (String, String) {
             "a concordance needs wording to find".into(),
             "add a word or phrase to the filters, e.g. \"坚持\" year:2020".into(),
         ),
-        (NoWording, Chinese) => pair("语境检索需要词语".into(), "在筛选条件之外输入词语，例如 \"坚持\" year:2020".into()),
+        (NoWording, Chinese) => {
+            pair("语境检索需要词语".into(), "在筛选条件之外输入词语，例如 \"坚持\" year:2020".into())
+        }
         (OneWordingOnly, English) => pair(
             "this table is about one phrase, and the query has several".into(),
             "ask for one phrase, e.g. \"坚持\" or 坚持*发展 (filters may stay)".into(),
         ),
-        (OneWordingOnly, Chinese) => {
-            pair("此表只针对一个词语，查询里有多个".into(), "只输入一个词语，例如 \"坚持\" 或 坚持*发展（筛选条件可以保留）".into())
-        }
+        (OneWordingOnly, Chinese) => pair(
+            "此表只针对一个词语，查询里有多个".into(),
+            "只输入一个词语，例如 \"坚持\" 或 坚持*发展（筛选条件可以保留）".into(),
+        ),
         (UnknownKwicSort { sort }, English) => {
             pair(format!("unknown order `{sort}`"), "sort by right, left, year or body".into())
         }
-        (UnknownKwicSort { sort }, Chinese) => {
-            pair(format!("未知的排序方式 `{sort}`"), "可按 right（右侧）、left（左侧）、year（年份）或 body（单位）排序".into())
-        }
+        (UnknownKwicSort { sort }, Chinese) => pair(
+            format!("未知的排序方式 `{sort}`"),
+            "可按 right（右侧）、left（左侧）、year（年份）或 body（单位）排序".into(),
+        ),
         (GapAtEdge { wording }, English) => pair(
             format!("the gap in `{wording}` has no wording on one side"),
             "put a gap between two pieces of wording: 坚持*发展, 坚持{0,6}发展".into(),
@@ -199,11 +203,17 @@ pub fn text(problem: &Problem, language: Language) -> (String, String) {
         }
         (BadGap { gap }, English) => pair(
             format!("`{gap}` is not a gap"),
-            format!("write {{m,n}} with m ≤ n ≤ {}: {{0,6}} for at most 6 characters, {{2,}} for at least 2", super::pattern::MAX_GAP),
+            format!(
+                "write {{m,n}} with m ≤ n ≤ {}: {{0,6}} for at most 6 characters, {{2,}} for at least 2",
+                super::pattern::MAX_GAP
+            ),
         ),
         (BadGap { gap }, Chinese) => pair(
             format!("`{gap}` 不是有效的间隔"),
-            format!("写成 {{m,n}}，m ≤ n ≤ {}：{{0,6}} 表示最多 6 个字，{{2,}} 表示至少 2 个字", super::pattern::MAX_GAP),
+            format!(
+                "写成 {{m,n}}，m ≤ n ≤ {}：{{0,6}} 表示最多 6 个字，{{2,}} 表示至少 2 个字",
+                super::pattern::MAX_GAP
+            ),
         ),
         (UnknownFilter { name, suggestion, filters }, English) => pair(
             format!("unknown filter `{name}:`"),

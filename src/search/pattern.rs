@@ -139,9 +139,10 @@ impl Pattern {
         for (n, &(start, first_end)) in starts.iter().enumerate() {
             let Some(end) = self.reach(text, first_end, &later) else { continue };
             // A later start that reaches the same end is nearer: let it match.
-            let nearer = starts[n + 1..].iter().take_while(|s| s.1 <= end).any(|&(_, e)| {
-                self.reach(text, e, &later).is_some_and(|other| other == end)
-            });
+            let nearer = starts[n + 1..]
+                .iter()
+                .take_while(|s| s.1 <= end)
+                .any(|&(_, e)| self.reach(text, e, &later).is_some_and(|other| other == end));
             if !nearer {
                 found.push((start, end));
             }
@@ -155,8 +156,7 @@ impl Pattern {
         for (gap, places) in self.gaps.iter().zip(later) {
             let from_char = text.char_index(at);
             let first = places.partition_point(|p| p.0 < at);
-            let &(start, end) =
-                places[first..].iter().find(|p| text.char_index(p.0) - from_char >= gap.min)?;
+            let &(start, end) = places[first..].iter().find(|p| text.char_index(p.0) - from_char >= gap.min)?;
             let between = text.char_index(start) - from_char;
             if gap.max.is_some_and(|max| between > max) || text.original_between(at, start).contains(SENTENCE_ENDS) {
                 return None;
@@ -185,10 +185,8 @@ impl Prefilter {
         let mut forms: Vec<char> = firsts.into_iter().flat_map(super::analyzer::raw_forms).collect();
         forms.sort_unstable();
         forms.dedup();
-        let finders = forms
-            .iter()
-            .map(|c| memchr::memmem::Finder::new(c.to_string().as_bytes()).into_owned())
-            .collect();
+        let finders =
+            forms.iter().map(|c| memchr::memmem::Finder::new(c.to_string().as_bytes()).into_owned()).collect();
         Prefilter { finders, whole_text }
     }
 

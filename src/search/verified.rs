@@ -17,7 +17,6 @@ pub struct VerifiedQuery {
     text: Field,
 }
 
-
 impl VerifiedQuery {
     pub fn new(candidates: Box<dyn Query>, pattern: Pattern, text: Field) -> VerifiedQuery {
         VerifiedQuery { candidates, pattern, text }

@@ -34,7 +34,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/kwic/next", get(kwic::next))
         .route("/api/kwic/before", get(kwic::before))
         .route("/api/kwic/variants", get(kwic::variants))
-        .route("/api/kwic/export", get(kwic::export)).route("/compare/", get(compare::compare));
+        .route("/api/kwic/export", get(kwic::export))
+        .route("/compare/", get(compare::compare));
     if state.live.is_some() {
         site = site
             .route("/__wenku/events", get(live::events))

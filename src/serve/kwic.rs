@@ -135,15 +135,24 @@ fn ask_from(params: &[(String, String)], table: Option<Table>) -> Result<Ask, Pr
     Ok(ask)
 }
 
-pub async fn lines(state: State<Arc<AppState>>, params: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Response {
+pub async fn lines(
+    state: State<Arc<AppState>>,
+    params: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
     answer(state, params, Some(Table::Lines)).await
 }
 
-pub async fn next(state: State<Arc<AppState>>, params: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Response {
+pub async fn next(
+    state: State<Arc<AppState>>,
+    params: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
     answer(state, params, Some(Table::Next)).await
 }
 
-pub async fn before(state: State<Arc<AppState>>, params: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Response {
+pub async fn before(
+    state: State<Arc<AppState>>,
+    params: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
     answer(state, params, Some(Table::Before)).await
 }
 
@@ -245,6 +254,8 @@ fn respond(state: &AppState, found: &Occurrences, ask: &Ask) -> Response {
     };
     // The file name in UTF-8 (RFC 6266), with an ASCII one for old clients.
     let encoded = percent_encoding::utf8_percent_encode(&name, percent_encoding::NON_ALPHANUMERIC);
-    let disposition = format!("attachment; filename=\"wenku-export.{extension}\"; filename*=UTF-8''{encoded}.{extension}");
-    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+    let disposition =
+        format!("attachment; filename=\"wenku-export.{extension}\"; filename*=UTF-8''{encoded}.{extension}");
+    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response()
 }

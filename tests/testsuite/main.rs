@@ -13,6 +13,7 @@ mod hardening;
 mod import;
 mod import_formats;
 mod incremental;
+mod kwic;
 mod passages;
 mod search;
 mod search_exact;
