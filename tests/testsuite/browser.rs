@@ -324,6 +324,90 @@ fn search_page_finds_wording_with_marks_chart_facets_and_keyboard_then_pages_rel
     assert!(errors.is_empty(), "console errors: {errors:?}");
 }
 
+#[test]
+fn the_concordance_of_a_typed_phrase_sorts_by_right_context_and_exports_csv() {
+    let site = TestSite::sample();
+    let server = crate::common::server::Server::start(site.root(), &[]);
+    let base = format!("http://{}", server.addr);
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    let errors = watch_errors(&tab);
+
+    tab.navigate_to(&format!("{base}/search/")).unwrap().wait_until_navigated().unwrap();
+    tab.wait_for_element("#search-q").unwrap().click().unwrap();
+    tab.type_str("\"坚持\"").unwrap();
+    tab.press_key("Enter").unwrap();
+    wait_for(&tab, "results", "document.querySelectorAll('#search-results > li').length > 0");
+
+    // The 语境 view: one line per occurrence, the match marked in the middle.
+    follow_view(&tab, "kwic");
+    wait_for(&tab, "concordance lines", "document.querySelectorAll('table.kwic tr').length > 0");
+    let status = text_of(&tab, "#search-status");
+    assert!(status.starts_with("共 98 处"), "every occurrence is counted: {status}");
+    let marks =
+        eval_string(&tab, "[...document.querySelectorAll('.kwic-match mark')].map(m => m.textContent).join('|')");
+    assert!(marks.split('|').all(|m| m == "坚持"), "{marks}");
+
+    // Sorted by what follows.
+    tab.evaluate(
+        "const s = document.getElementById('kwic-sort'); s.value = 'right'; s.dispatchEvent(new Event('change'))",
+        false,
+    )
+    .unwrap();
+    wait_for(
+        &tab,
+        "the right-sorted lines",
+        "location.search.includes('ksort=right') && document.querySelectorAll('table.kwic tr').length > 0",
+    );
+    let rights =
+        eval_string(&tab, "JSON.stringify([...document.querySelectorAll('.kwic-right')].map(c => c.textContent))");
+    let rights: Vec<String> = serde_json::from_str(&rights).unwrap();
+    let mut sorted = rights.clone();
+    sorted.sort();
+    assert_eq!(rights, sorted);
+    screenshot(&tab, "kwic.png");
+
+    // Export: the CSV link's file, opened, has the query and every line.
+    let href = eval_string(&tab, "document.getElementById('kwic-csv').getAttribute('href')");
+    assert!(href.contains("format=csv") && href.contains("sort=right"), "{href}");
+    let csv = server.get(&href);
+    assert_eq!(csv.status, 200);
+    assert!(csv.body.starts_with("\u{feff}".as_bytes()), "a BOM so that Excel reads UTF-8");
+    let text = csv.text();
+    let rows: Vec<&str> = text.trim_end().split("\r\n").collect();
+    assert!(rows[0].contains("坚持"), "{}", rows[0]);
+    assert!(rows[2].starts_with("左侧,匹配,右侧"), "{}", rows[2]);
+    let shown = eval_string(&tab, "String(document.getElementById('search-status').innerText)");
+    let lines: usize =
+        shown.split("合并为 ").nth(1).and_then(|r| r.split(' ').next()).map_or(98, |n| n.parse().unwrap());
+    assert_eq!(rows.len() - 3, lines, "one row per line shown: {shown}");
+
+    // 后接: a table whose rows lead to their own concordance.
+    follow_view(&tab, "next");
+    wait_for(&tab, "the table", "document.querySelectorAll('.research-table tbody tr').length > 0");
+    tab.find_element(".research-table tbody th a").unwrap().click().unwrap();
+    wait_for(
+        &tab,
+        "the longer phrase's lines",
+        "location.search.includes('view=kwic') && document.querySelectorAll('table.kwic tr').length > 0",
+    );
+
+    // A line leads to its paragraph.
+    tab.find_element(".kwic-match a").unwrap().click().unwrap();
+    wait_for(&tab, "the report paragraph", "document.querySelector(':target') !== null");
+    let target = eval_string(&tab, "document.querySelector(':target').textContent");
+    assert!(target.contains("坚持"), "{target}");
+
+    let errors = errors.lock().unwrap();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+}
+
+/// Clicks the search page's view tab `view` and waits for the URL to say so.
+fn follow_view(tab: &Tab, view: &str) {
+    tab.find_element(&format!("#search-views a[data-view='{view}']")).unwrap().click().unwrap();
+    wait_for(tab, view, &format!("location.search.includes('view={view}')"));
+}
+
 /// The sample archive, built and served by a plain static server, and a
 /// Chromium tab that records console errors.
 struct StaticSession {
@@ -349,6 +433,13 @@ fn search_page_on_plain_static_hosting_says_it_needs_the_server() {
     let StaticSession { server, tab, errors, .. } = &static_session();
     tab.navigate_to(&server.url("/search/?q=%E6%89%93%E9%80%9A")).unwrap().wait_until_navigated().unwrap();
     wait_for(tab, "the message", "document.getElementById('search-status').innerText.includes('wenku serve')");
+    // So do the wording research views.
+    tab.navigate_to(&server.url("/search/?q=%E6%89%93%E9%80%9A&view=kwic")).unwrap().wait_until_navigated().unwrap();
+    wait_for(
+        tab,
+        "the research message",
+        "document.getElementById('search-status').innerText.includes('语境、后接、前接和提法演变需要 wenku serve')",
+    );
     let errors = errors.lock().unwrap();
     let unexpected: Vec<_> = errors.iter().filter(|e| !e.contains("404")).collect();
     assert!(unexpected.is_empty(), "console errors besides the API's 404: {unexpected:?}");

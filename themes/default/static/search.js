@@ -415,11 +415,12 @@
       tr.appendChild(match);
       tr.appendChild(el("td", { "class": "kwic-right" }, line.right));
       var years = line.last_year ? line.year + "–" + line.last_year : String(line.year);
-      var meta = el("td", { "class": "kwic-meta" }, years + " · " + line.body);
+      var meta = el("td", { "class": "kwic-meta", title: line.title });
       if (line.count > 1) {
         var what = line.passage ? "重复段落：" + line.count + " 处，" + line.report_count + " 篇" : line.count + " 处";
-        meta.appendChild(el("span", { "class": "kwic-count", title: what }, " ×" + line.count));
+        meta.appendChild(el("span", { "class": "kwic-count", title: what }, "×" + line.count + " "));
       }
+      meta.appendChild(document.createTextNode(years + " · " + line.body));
       tr.appendChild(meta);
       body.appendChild(tr);
     });
