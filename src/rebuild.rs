@@ -8,7 +8,8 @@
 //! What a page depends on:
 //! - a report page: the report itself, and its previous/next report (title,
 //!   year, period, URL), and its predecessor (which it names, with the share
-//!   of sentences they have in common, when it has no comparison page);
+//!   of sentences they have in common and the formulations that came and
+//!   went, when it has no comparison page);
 //! - a comparison page: the report and its predecessor (same body and
 //!   period, the nearest earlier year); it exists only while they share
 //!   enough sentences, so a text edit can make it come or go (and the

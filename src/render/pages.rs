@@ -177,11 +177,33 @@ impl<'a> Site<'a> {
         {
             context.insert("rewritten_from", &self.summary(predecessor));
             context.insert("shared_percent", &((shared * 100.0).round() as u32));
+            // What a rewrite says anew, and what it no longer says.
+            let before = self.library.reports[predecessor].rendered();
+            context.insert("novel", &self.novel_view(&before, rendered));
         }
         context.insert("report", &view);
         context.insert("previous", &previous.map(|i| self.summary(i)));
         context.insert("next", &next.map(|i| self.summary(i)));
         context
+    }
+
+    /// The formulations `new` has and `old` lacks and the reverse, each
+    /// linking to its concordance across the archive.
+    fn novel_view(&self, old: &Rendered, new: &Rendered) -> NovelView {
+        let novel = crate::research::novel::compare(
+            old.blocks.iter().map(|b| b.text.as_str()),
+            new.blocks.iter().map(|b| b.text.as_str()),
+        );
+        let search = self.url("search/");
+        let link = |f: &crate::research::novel::Formulation| FormulationView {
+            url: format!(
+                "{search}?q={}&view=kwic",
+                percent_encoding::utf8_percent_encode(&format!("\"{}\"", f.text), percent_encoding::NON_ALPHANUMERIC)
+            ),
+            text: f.text.clone(),
+            count: f.count,
+        };
+        NovelView { added: novel.added.iter().map(link).collect(), dropped: novel.dropped.iter().map(link).collect() }
     }
 
     /// Whether report `index` has a comparison page: it has a predecessor
@@ -232,6 +254,7 @@ impl<'a> Site<'a> {
             context.insert("summary", &crate::compare::summarize(&rows));
             context.insert("diff_html", &crate::compare::to_html(&rows));
         }
+        context.insert("novel", &self.novel_view(&previous.rendered(), &report.rendered()));
         context.insert("report", &self.summary(index));
         context.insert("previous", &self.summary(previous_index));
         context

@@ -183,3 +183,18 @@ pub(super) struct Cell {
     pub(super) heat: usize,
     pub(super) url: Option<String>,
 }
+
+/// New and dropped formulations of a report against another.
+#[derive(Serialize)]
+pub(super) struct NovelView {
+    pub(super) added: Vec<FormulationView>,
+    pub(super) dropped: Vec<FormulationView>,
+}
+
+#[derive(Serialize)]
+pub(super) struct FormulationView {
+    pub(super) text: String,
+    pub(super) count: usize,
+    /// Its concordance across the archive.
+    pub(super) url: String,
+}

@@ -7,6 +7,7 @@
 //! - `concordance`: those occurrences as KWIC lines: sorted, grouped, folded
 //! - `continuations`: what follows or precedes a phrase, as a table
 //! - `variants`: the forms a gap query (`坚持*发展`) was filled with, by year
+//! - `novel`: formulations one report has and another lacks (for comparisons)
 //! - `export`: all of these as CSV or XLSX
 //! - `print`: all of these as text for a terminal
 //!
@@ -17,6 +18,7 @@
 pub mod concordance;
 pub mod continuations;
 pub mod export;
+pub mod novel;
 pub mod print;
 pub mod variants;
 

@@ -16,7 +16,8 @@ const UNCHANGED_RUN: &str = "第一句不变。第二句不变。第三句不变
 
 /// The rows of the comparison list, as `class: text` with <del>/<ins> kept.
 fn rows(html: &str) -> Vec<String> {
-    let list = &html[html.find("<ol class=\"diff\">").unwrap()..html.find("</ol>").unwrap()];
+    let start = html.find("<ol class=\"diff\">").unwrap();
+    let list = &html[start..start + html[start..].find("</ol>").unwrap()];
     let mut rows = Vec::new();
     for item in list.split("<li class=\"").skip(1) {
         let (class, rest) = item.split_once('"').unwrap();
@@ -154,5 +155,40 @@ fn a_comparison_page_comes_and_goes_with_what_the_reports_share() {
         .remove_file("content/2020/a.md")
         .check_no_page("/2021/a/compare/")
         .check_page_lacks("/2021/a/", "相同句子")
+        .same_as_full_build();
+}
+
+#[test]
+fn new_and_dropped_formulations_show_on_comparisons_and_rewrites() {
+    let file = |year: i32, text: &str| {
+        format!(
+            "---\ntitle: 某市生态环境局{year}年年度工作总结\nbody: 某市生态环境局\nlevel: 市级\nyear: {year}\nperiod: 年度\n---\n\n{text}\n"
+        )
+    };
+    let old = "推进供给侧结构性改革。深化供给侧结构性改革。2019年增长百分之六。";
+    // A rewrite: nothing shared but the stock phrase.
+    let rewrite = "发展新质生产力，培育新质生产力。壮大新质生产力。2024年增长5%，2024年增长5%。";
+    // An edit: most sentences kept, one formulation added twice.
+    let edit = "推进供给侧结构性改革。深化供给侧结构性改革。2019年增长百分之六。加快数字政府建设。推进数字政府建设。";
+    SiteTest::empty()
+        .with_file("content/2023/a.md", &file(2023, old))
+        .with_file("content/2024/a.md", &file(2024, rewrite))
+        .build()
+        .check_no_page("/2024/a/compare/")
+        .check_page("/2024/a/", "提法变化：新出现 1 个，不再出现 1 个")
+        .check_page("/2024/a/", "新质生产力</a> <span class=\"count\">×3</span>")
+        .check_page("/2024/a/", "供给侧结构性改革</a> <span class=\"count\">×2</span>")
+        // Each links to its concordance across the archive.
+        .check_page("/2024/a/", "href=\"/search/?q=%22%E6%96%B0%E8%B4%A8%E7%94%9F%E4%BA%A7%E5%8A%9B%22&amp;view=kwic\"")
+        // Edited instead: a comparison page, with the formulations on top.
+        .change_file("content/2024/a.md", &file(2024, edit))
+        .check_page("/2024/a/compare/", "提法变化：新出现 1 个，不再出现 0 个")
+        .check_page("/2024/a/compare/", "数字政府建设</a>")
+        .check_page_lacks("/2024/a/", "提法变化")
+        .same_as_full_build()
+        // The predecessor edited to say it too: nothing new is left to show.
+        .change_file("content/2023/a.md", &file(2023, &format!("{old}加快数字政府建设。加快数字政府建设。")))
+        .check_page("/2024/a/compare/", "未变 4 句")
+        .check_page_lacks("/2024/a/compare/", "提法变化")
         .same_as_full_build();
 }
