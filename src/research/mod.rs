@@ -22,7 +22,6 @@ pub mod novel;
 pub mod print;
 pub mod variants;
 
-use std::hash::{Hash, Hasher};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -115,30 +114,35 @@ pub fn occurrences(index: &SearchIndex, query: &str, width: usize) -> Result<Occ
     }
     let width = width.clamp(1, MAX_WIDTH);
     let matcher = Matcher::new(patterns);
-    let found: Vec<(ReportInfo, Vec<Occurrence>)> = matching
-        .docs
-        .par_iter()
-        .map(|&address| {
-            let stored = index.stored(&matching.searcher, address)?;
-            let places = find_in(&stored, &matcher, width);
-            Ok((info(stored), places))
-        })
-        .collect::<Result<_, crate::search::IndexError>>()?;
-
-    let mut found: Vec<(ReportInfo, Vec<Occurrence>)> = found.into_iter().filter(|(_, o)| !o.is_empty()).collect();
-    found.sort_by(|(a, _), (b, _)| {
-        (a.year, &a.date, &a.body, &a.title, &a.id).cmp(&(b.year, &b.date, &b.body, &b.title, &b.id))
-    });
-    let total: usize = found.iter().map(|(_, o)| o.len()).sum();
-    let mut reports = Vec::with_capacity(found.len());
-    let mut items = Vec::with_capacity(total.min(MAX_KEPT));
-    for (number, (report, places)) in found.into_iter().enumerate() {
-        reports.push(report);
-        for mut place in places.into_iter().take(MAX_KEPT - items.len()) {
-            place.report = number as u32;
-            items.push(place);
+    // Reports are read in date order, a chunk at a time in parallel: once
+    // enough occurrences are kept, the later reports are only counted.
+    let mut reports = Vec::new();
+    let mut items = Vec::new();
+    let mut total = 0;
+    for chunk in matching.docs.chunks(CHUNK) {
+        let keep = items.len() < MAX_KEPT;
+        let found: Vec<(usize, Vec<Occurrence>, ReportInfo)> = chunk
+            .par_iter()
+            .map(|&address| {
+                let stored = index.stored(&matching.searcher, address)?;
+                let mut ranges = matcher.find(&stored.text);
+                ranges.sort_unstable();
+                ranges.dedup();
+                let places = if keep { in_context(&stored, &ranges, width) } else { Vec::new() };
+                Ok((ranges.len(), places, info(stored)))
+            })
+            .collect::<Result<_, crate::search::IndexError>>()?;
+        for (count, places, report) in found {
+            if count == 0 {
+                continue;
+            }
+            let number = reports.len() as u32;
+            total += count;
+            reports.push(report);
+            items.extend(places.into_iter().map(|place| Occurrence { report: number, ..place }));
         }
     }
+    items.truncate(MAX_KEPT);
     Ok(Occurrences {
         query: query.to_owned(),
         wording: matching.parsed.wording().iter().map(|w| w.to_string()).collect(),
@@ -163,30 +167,37 @@ fn info(stored: StoredReport) -> ReportInfo {
     }
 }
 
-/// The occurrences of `patterns` in one report, in reading order.
-fn find_in(report: &StoredReport, matcher: &Matcher, width: usize) -> Vec<Occurrence> {
+/// Reports read at a time (see [`occurrences`]).
+const CHUNK: usize = 256;
+
+/// The occurrences at `ranges` (sorted) of a report, with their context.
+fn in_context(report: &StoredReport, ranges: &[(usize, usize)], width: usize) -> Vec<Occurrence> {
     let text = report.text.as_str();
-    let mut ranges = matcher.find(text);
-    ranges.sort_unstable();
-    ranges.dedup();
+    let bytes = text.as_bytes();
+    // Occurrences in one paragraph share its hash.
+    let mut paragraph: Option<(usize, Option<u64>)> = None;
     ranges
-        .into_iter()
-        .map(|(from, to)| {
-            let line_start = text[..from].rfind('\n').map_or(0, |i| i + 1);
-            let line_end = text[to..].find('\n').map_or(text.len(), |i| to + i);
+        .iter()
+        .map(|&(from, to)| {
+            let line_start = memchr::memrchr(b'\n', &bytes[..from]).map_or(0, |i| i + 1);
+            let line_end = memchr::memchr(b'\n', &bytes[to..]).map_or(text.len(), |i| to + i);
             let before = &text[line_start..from];
             let left_start = before.char_indices().rev().nth(width - 1).map_or(0, |(i, _)| i);
             let after = &text[to..line_end];
             let right_end = after.char_indices().nth(width).map_or(after.len(), |(i, _)| i);
             let anchor_at = report.anchors.partition_point(|(offset, _)| *offset <= from);
             let anchor = anchor_at.checked_sub(1).map(|i| report.anchors[i].1.clone()).unwrap_or_default();
-            let paragraph = &text[line_start..line_end];
-            let passage_key = (paragraph.chars().count() >= crate::passages::MIN_CHARS).then(|| {
-                let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                paragraph.trim().hash(&mut hasher);
-                (from - line_start).hash(&mut hasher);
-                hasher.finish()
-            });
+            let paragraph_key = match paragraph {
+                Some((start, key)) if start == line_start => key,
+                _ => {
+                    let text = text[line_start..line_end].trim();
+                    let key = (text.chars().count() >= crate::passages::MIN_CHARS)
+                        .then(|| crate::hash::hash_bytes(text.as_bytes()));
+                    paragraph = Some((line_start, key));
+                    key
+                }
+            };
+            let passage_key = paragraph_key.map(|key| crate::hash::mix(key ^ (from - line_start) as u64));
             Occurrence {
                 report: 0,
                 left: before[left_start..].to_owned(),

@@ -15,6 +15,8 @@
 //! The index finds the reports that hold every part; the text decides
 //! (see [`Pattern::find`]), so matches are exact.
 
+use memchr::memmem::Finder;
+
 use super::analyzer::{NormChar, find_phrase, normalize, normalize_with_origins, phrase_terms};
 use super::messages::Problem;
 
@@ -172,7 +174,10 @@ impl Pattern {
 /// have no character that normalizes to the wording's first one.
 struct Prefilter {
     /// Each first character's raw forms, as UTF-8.
-    finders: Vec<memchr::memmem::Finder<'static>>,
+    finders: Vec<Finder<'static>>,
+    /// For each pattern, for each of its characters, the raw forms: a
+    /// paragraph lacking one of them cannot hold that pattern.
+    required: Vec<Vec<Vec<Finder<'static>>>>,
     /// Some wording may run over a paragraph's end (it holds a space or
     /// punctuation): look at the whole text.
     whole_text: bool,
@@ -180,14 +185,26 @@ struct Prefilter {
 
 impl Prefilter {
     fn new(patterns: &[Pattern]) -> Prefilter {
-        let firsts: Vec<char> = patterns.iter().filter_map(|p| p.parts.first()?.chars().next()).collect();
-        let whole_text = patterns.iter().any(|p| p.parts.iter().any(|part| part.contains(' ')));
-        let mut forms: Vec<char> = firsts.into_iter().flat_map(super::analyzer::raw_forms).collect();
-        forms.sort_unstable();
-        forms.dedup();
-        let finders =
-            forms.iter().map(|c| memchr::memmem::Finder::new(c.to_string().as_bytes()).into_owned()).collect();
-        Prefilter { finders, whole_text }
+        let finders_of = |c: char| -> Vec<Finder<'static>> {
+            super::analyzer::raw_forms(c).iter().map(|f| Finder::new(f.to_string().as_bytes()).into_owned()).collect()
+        };
+        let mut firsts: Vec<char> = patterns.iter().filter_map(|p| p.parts.first()?.chars().next()).collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        let required = patterns
+            .iter()
+            .map(|p| {
+                let mut chars: Vec<char> = p.parts.iter().flat_map(|part| part.chars()).collect();
+                chars.sort_unstable();
+                chars.dedup();
+                chars.into_iter().map(finders_of).collect()
+            })
+            .collect();
+        Prefilter {
+            finders: firsts.into_iter().flat_map(finders_of).collect(),
+            required,
+            whole_text: patterns.iter().any(|p| p.parts.iter().any(|part| part.contains(' '))),
+        }
     }
 
     /// The lines of `text` (byte ranges, without their newline) that may
@@ -200,14 +217,22 @@ impl Prefilter {
         let bytes = text.as_bytes();
         let mut lines = Vec::new();
         for finder in &self.finders {
-            for at in finder.find_iter(bytes) {
+            let mut from = 0;
+            while let Some(found) = finder.find(&bytes[from..]) {
+                let at = from + found;
                 let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
                 let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
                 lines.push((start, end));
+                from = end;
             }
         }
         lines.sort_unstable();
         lines.dedup();
+        let holds = |line: &[u8], forms: &Vec<Finder<'static>>| forms.iter().any(|f| f.find(line).is_some());
+        lines.retain(|&(start, end)| {
+            let line = &bytes[start..end];
+            self.required.iter().any(|chars| chars.iter().all(|forms| holds(line, forms)))
+        });
         Some(lines)
     }
 }

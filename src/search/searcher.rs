@@ -324,20 +324,28 @@ impl SearchIndex {
         })
     }
 
-    /// Every report matching `query`, in index order, with the parsed query:
+    /// Every report matching `query`, oldest first, with the parsed query:
     /// for wording research, which looks at all of them, not a page.
     pub fn matching(&self, query: &str) -> Result<Matching, SearchError> {
         let parsed = query::parse(query)?;
         let searcher = self.reader.searcher();
         self.check_values(&searcher, &parsed)?;
         let tantivy_query = query::to_tantivy(&parsed, &self.fields);
-        let mut docs: Vec<DocAddress> = searcher
-            .search(&tantivy_query, &tantivy::collector::DocSetCollector)
-            .map_err(|e| self.error(e))?
-            .into_iter()
-            .collect();
-        docs.sort_unstable();
-        Ok(Matching { parsed, searcher, docs })
+        let found = searcher.search(&tantivy_query, &tantivy::collector::DocSetCollector).map_err(|e| self.error(e))?;
+        // Oldest first, as `Sort::Oldest` lists them: by date, then by the
+        // hash of the path that `sort_key` holds in its low bits.
+        let mut keyed = Vec::with_capacity(found.len());
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.fast_fields().u64("sort_key").map_err(|e| self.error(e.into())))
+            .collect::<Result<Vec<_>, _>>()?;
+        for address in found {
+            let key = columns[address.segment_ord as usize].first(address.doc_id).unwrap_or(0);
+            keyed.push((key, address));
+        }
+        keyed.sort_unstable();
+        Ok(Matching { parsed, searcher, docs: keyed.into_iter().map(|(_, address)| address).collect() })
     }
 
     /// A body, level or period the archive does not have is a mistake worth
