@@ -84,7 +84,7 @@ def main():
             quoted = [q if path.endswith("variants") else f'"{q}"' for q in queries]
             for q in quoted:  # warm-up: reads the index, other cache key
                 get(base, path, {"q": q, "width": 29, **extra})
-            times, totals, big = [], [], []
+            times, totals, big, detail = [], [], [], []
             for q in quoted:
                 seconds, body = get(base, path, {"q": q, "width": 30, **extra})
                 times.append(seconds * 1000)
@@ -92,10 +92,12 @@ def main():
                 totals.append(total)
                 if total >= 10_000:
                     big.append(seconds * 1000)
+                    detail.append(f"{q} {total} {seconds * 1000:.0f} ms")
             print(f"{name}: {len(times)} queries, occurrences {min(totals)}–{max(totals)}; "
                   f"p50 {percentile(times, 50):.0f} ms, p99 {percentile(times, 99):.0f} ms, max {max(times):.0f} ms")
             if big:
                 print(f"  the {len(big)} with 10,000+ occurrences: p50 {statistics.median(big):.0f} ms, max {max(big):.0f} ms")
+                print("    " + " · ".join(detail))
 
         # Export of more than 100,000 lines (no folding): CSV and XLSX.
         for phrase in ['"人民"', '"发展"']:

@@ -21,7 +21,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::Serialize;
 
-use crate::search::analyzer::{Class, normalized_chars};
+use crate::search::analyzer::{Class, for_each_normalized};
 
 /// Phrase lengths, in characters.
 pub const MIN_CHARS: usize = 4;
@@ -74,14 +74,14 @@ impl Runs {
         let mut length = 0;
         for block in blocks {
             let mut run = Vec::new();
-            for n in normalized_chars(block) {
+            for_each_normalized(block, |n| {
                 if n.class == Class::Cjk {
                     run.push(n.c);
                 } else if !run.is_empty() {
                     length += run.len();
                     runs.push(std::mem::take(&mut run));
                 }
-            }
+            });
             if !run.is_empty() {
                 length += run.len();
                 runs.push(run);

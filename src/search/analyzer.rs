@@ -60,9 +60,16 @@ pub struct NormChar {
 
 /// The normalized characters of `text`, separators included.
 pub fn normalized_chars(text: &str) -> Vec<NormChar> {
+    let mut out = Vec::with_capacity(text.len() / 2);
+    for_each_normalized(text, |n| out.push(n));
+    out
+}
+
+/// Calls `take` with each normalized character of `text`, in order (what
+/// [`normalized_chars`] collects, without the list).
+pub fn for_each_normalized(text: &str, mut take: impl FnMut(NormChar)) {
     let table = bmp_table();
     let is_mark = |c: char| table.get(c as usize).map_or_else(|| is_combining_mark(c), |info| info.combining);
-    let mut out = Vec::with_capacity(text.len() / 2);
     let mut chars = text.char_indices().peekable();
     while let Some((from, c)) = chars.next() {
         // A base character and its combining marks normalize together (e + ◌́ = é).
@@ -78,21 +85,20 @@ pub fn normalized_chars(text: &str) -> Vec<NormChar> {
             && let Some(info) = table.get(c as usize)
         {
             match info.form {
-                Form::One => out.push(NormChar { c: info.c, class: info.class, from, to }),
+                Form::One => take(NormChar { c: info.c, class: info.class, from, to }),
                 Form::Dropped => {}
-                Form::Several => slow_path(&text[from..to], from, to, &mut out),
+                Form::Several => slow_path(&text[from..to], from, to, &mut take),
             }
         } else {
-            slow_path(&text[from..to], from, to, &mut out);
+            slow_path(&text[from..to], from, to, &mut take);
         }
     }
-    out
 }
 
 /// Normalizes one character with its combining marks, step by step.
-fn slow_path(piece: &str, from: usize, to: usize, out: &mut Vec<NormChar>) {
+fn slow_path(piece: &str, from: usize, to: usize, take: &mut impl FnMut(NormChar)) {
     for c in normalize_piece(piece) {
-        out.push(NormChar { c, class: classify(c), from, to });
+        take(NormChar { c, class: classify(c), from, to });
     }
 }
 
@@ -198,22 +204,32 @@ pub fn normalize(text: &str) -> String {
 pub fn normalize_with_origins(text: &str) -> (String, Vec<NormChar>) {
     let mut out = String::with_capacity(text.len());
     let mut origins = Vec::with_capacity(text.len() / 2);
+    for_each_matchable(text, |c, origin| {
+        out.push(c);
+        origins.push(origin);
+    });
+    (out, origins)
+}
+
+/// Calls `take` with each character of [`normalize`]'s result and the
+/// normalized character it stands for (a space stands for a run of
+/// separators, and carries the first one's origin).
+pub fn for_each_matchable(text: &str, mut take: impl FnMut(char, NormChar)) {
+    let mut started = false;
     let mut pending_space: Option<NormChar> = None;
-    for n in normalized_chars(text) {
+    for_each_normalized(text, |n| {
         if n.class == Class::Separator {
-            if !out.is_empty() && pending_space.is_none() {
+            if started && pending_space.is_none() {
                 pending_space = Some(NormChar { c: ' ', ..n });
             }
         } else {
             if let Some(space) = pending_space.take() {
-                out.push(' ');
-                origins.push(space);
+                take(' ', space);
             }
-            out.push(n.c);
-            origins.push(n);
+            take(n.c, n);
+            started = true;
         }
-    }
-    (out, origins)
+    });
 }
 
 /// Where `phrase` (already normalized) occurs in `text` (already normalized),

@@ -17,7 +17,7 @@
 
 use memchr::memmem::Finder;
 
-use super::analyzer::{NormChar, find_phrase, normalize, normalize_with_origins, phrase_terms};
+use super::analyzer::{NormChar, find_phrase, for_each_matchable, normalize, phrase_terms};
 use super::messages::Problem;
 
 /// What ends a sentence, so that no gap runs past it.
@@ -52,8 +52,14 @@ pub struct Normalized<'a> {
 
 impl<'a> Normalized<'a> {
     pub fn new(original: &'a str) -> Normalized<'a> {
-        let (text, origins) = normalize_with_origins(original);
-        let char_starts = text.char_indices().map(|(i, _)| i).collect();
+        let mut text = String::with_capacity(original.len());
+        let mut origins = Vec::with_capacity(original.len() / 2);
+        let mut char_starts = Vec::with_capacity(original.len() / 2);
+        for_each_matchable(original, |c, origin| {
+            char_starts.push(text.len());
+            text.push(c);
+            origins.push(origin);
+        });
         Normalized { original, text, origins, char_starts }
     }
 
