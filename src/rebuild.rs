@@ -640,7 +640,7 @@ mod tests {
     fn what_the_site_does_not_read_is_ignored() {
         for path in [
             "/site/public/index.html",             // the output
-            "/site/search-index/v2/meta.json",     // the index
+            "/site/search-index/v3/meta.json",     // the index
             "/site/content/2021/.a.md.swp",        // an editor's swap file
             "/site/content/.git/HEAD",             // hidden folders
             "/site/content/2021/notes.txt",        // not a report

