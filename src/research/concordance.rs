@@ -196,7 +196,7 @@ fn line(found: &Occurrences, set: &[&Occurrence]) -> Line {
     let mut reports: Vec<u32> = set.iter().map(|o| o.report).collect();
     reports.sort_unstable();
     reports.dedup();
-    let last_year = set.iter().map(|o| found.report(o).year).max().filter(|&y| y != report.year);
+    let last_year = set.iter().map(|o| found.report(o).year).max().filter(|&y| y != report.year && y > 0);
     Line {
         left: first.left.clone(),
         matched: first.matched.clone(),

@@ -158,7 +158,8 @@ fn cohesion(node: &Node) -> f64 {
 fn row(found: &Occurrences, phrase: &str, side: Side, text: String, node: &Node) -> Row {
     let reports: Vec<&super::ReportInfo> = node.reports.iter().map(|&r| &found.reports[r as usize]).collect();
     let bodies: BTreeSet<&str> = reports.iter().map(|r| r.body.as_str()).collect();
-    let years = reports.iter().map(|r| r.year);
+    // Year 0 is "not known yet" (an import awaiting review), not a year.
+    let years = reports.iter().map(|r| r.year).filter(|&y| y > 0);
     // The same query with the longer wording: its filters still apply.
     let longer = match side {
         Side::Right => format!("{phrase}{text}"),

@@ -39,7 +39,8 @@ pub struct Variant {
     pub top_bodies: Vec<String>,
     pub first_year: i64,
     pub last_year: i64,
-    /// Occurrences per year, ascending, years without any left out.
+    /// Occurrences per year, ascending, years without any (and year 0,
+    /// not known yet) left out.
     pub years: Vec<(i64, usize)>,
 }
 
@@ -61,7 +62,10 @@ pub fn variants(found: &Occurrences) -> Variants {
         *tally.written.entry(occurrence.matched.as_str()).or_default() += 1;
         tally.reports.insert(occurrence.report);
         *tally.bodies.entry(report.body.as_str()).or_default() += 1;
-        *tally.years.entry(report.year).or_default() += 1;
+        // Year 0 is "not known yet" (an import awaiting review), not a year.
+        if report.year > 0 {
+            *tally.years.entry(report.year).or_default() += 1;
+        }
     }
     let distinct = tallies.len();
     let mut variants: Vec<Variant> = tallies
@@ -87,11 +91,11 @@ pub fn variants(found: &Occurrences) -> Variants {
             }
         })
         .collect();
-    variants.sort_by(|a, b| {
-        (a.first_year, std::cmp::Reverse(a.count), &a.text).cmp(&(b.first_year, std::cmp::Reverse(b.count), &b.text))
-    });
+    // Oldest first; forms found only where the year is not known, last.
+    let order = |v: &Variant| (v.first_year == 0, v.first_year, std::cmp::Reverse(v.count), v.text.clone());
+    variants.sort_by_key(order);
     variants.truncate(MAX_VARIANTS);
-    let years = found.reports.iter().map(|r| r.year);
+    let years = found.reports.iter().map(|r| r.year).filter(|&y| y > 0);
     Variants {
         query: found.query.clone(),
         total: found.items.len(),

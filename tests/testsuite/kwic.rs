@@ -306,8 +306,16 @@ fn concordance_totals_equal_the_occurrences_in_the_real_reports() {
     assert!(status.success(), "make_corpus.py failed");
     site.build();
     let loaded = wenku::build::load(site.root(), false).expect("the site loads");
-    let texts: Vec<String> =
-        loaded.library.reports.iter().map(|r| normalize(&IndexDoc::from_report(r, &loaded.config).text)).collect();
+    let originals: Vec<(String, String)> = loaded
+        .library
+        .reports
+        .iter()
+        .map(|r| {
+            let doc = IndexDoc::from_report(r, &loaded.config);
+            (doc.id, doc.text)
+        })
+        .collect();
+    let texts: Vec<String> = originals.iter().map(|(_, text)| normalize(text)).collect();
     assert!(texts.len() >= 100, "the corpus has its reports: {}", texts.len());
     let index = index(&site);
 
@@ -340,6 +348,7 @@ fn concordance_totals_equal_the_occurrences_in_the_real_reports() {
             phrases.push(phrase);
         }
     }
+    check_gap_queries(&index, &originals);
     for phrase in &phrases {
         let wanted = normalize(phrase);
         let expected: usize = texts.iter().map(|t| count_occurrences(t, &wanted)).sum();
@@ -350,5 +359,62 @@ fn concordance_totals_equal_the_occurrences_in_the_real_reports() {
             found.items.iter().all(|o| normalize(&o.matched) == wanted),
             "every line's match is the phrase: {phrase:?}"
         );
+    }
+}
+
+/// Whether some sentence of `text` (split at 。！？；!?; and line ends) holds
+/// `first`, then `second` after it with at most `max` characters between
+/// (normalized): a reference written apart from the matcher under test.
+fn has_gap_match(text: &str, first: &str, second: &str, max: Option<usize>) -> bool {
+    text.split(['。', '！', '？', '；', '!', '?', ';', '\n']).any(|sentence| {
+        let sentence = normalize(sentence);
+        let starts = |phrase: &str| -> Vec<usize> {
+            let chars: Vec<char> = sentence.chars().collect();
+            let wanted: Vec<char> = phrase.chars().collect();
+            (0..chars.len()).filter(|&i| chars[i..].starts_with(&wanted)).collect()
+        };
+        let (a, b) = (starts(first), starts(second));
+        let (la, _) = (first.chars().count(), second.chars().count());
+        a.iter().any(|&i| b.iter().any(|&j| j >= i + la && max.is_none_or(|m| j - (i + la) <= m)))
+    })
+}
+
+/// Gap queries find exactly the reports where the gap reference finds a
+/// match: pairs of words taken from one sentence of a real report, and
+/// pairs taken at random.
+fn check_gap_queries(index: &SearchIndex, originals: &[(String, String)]) {
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let cjk = |s: &str| s.chars().count() == 2 && s.chars().all(|c| classify(c) == Class::Cjk);
+    let mut checked = 0;
+    while checked < 60 {
+        let (doc, start, distance, limit) = (0..originals.len(), 0..1_000_000usize, 2..12usize, 0..8usize)
+            .new_tree(&mut runner)
+            .expect("a value")
+            .current();
+        let chars: Vec<char> = originals[doc].1.chars().collect();
+        let start = start % chars.len().saturating_sub(20).max(1);
+        let first: String = chars[start..(start + 2).min(chars.len())].iter().collect();
+        let at = (start + 2 + distance).min(chars.len().saturating_sub(2));
+        let second: String = chars[at..(at + 2).min(chars.len())].iter().collect();
+        if !cjk(&first) || !cjk(&second) || normalize(&first) == normalize(&second) {
+            continue;
+        }
+        let (first, second) = (normalize(&first), normalize(&second));
+        for (query, max) in
+            [(format!("{first}*{second}"), None), (format!("{first}{{0,{limit}}}{second}"), Some(limit))]
+        {
+            let expected: std::collections::BTreeSet<&str> = originals
+                .iter()
+                .filter(|(_, text)| has_gap_match(text, &first, &second, max))
+                .map(|(id, _)| id.as_str())
+                .collect();
+            let found = occurrences(index, &query, 10).unwrap();
+            let ids: std::collections::BTreeSet<&str> = found.reports.iter().map(|r| r.id.as_str()).collect();
+            assert_eq!(ids, expected, "{query}");
+            let mut request = wenku::search::SearchRequest::new(query.clone());
+            request.per_page = 1;
+            assert_eq!(index.search(&request).unwrap().total, expected.len(), "search agrees: {query}");
+        }
+        checked += 1;
     }
 }

@@ -414,7 +414,8 @@
       match.appendChild(a);
       tr.appendChild(match);
       tr.appendChild(el("td", { "class": "kwic-right" }, line.right));
-      var years = line.last_year ? line.year + "–" + line.last_year : String(line.year);
+      var year = line.year > 0 ? String(line.year) : "年份不详";
+      var years = line.last_year ? year + "–" + line.last_year : year;
       var meta = el("td", { "class": "kwic-meta", title: line.title });
       if (line.count > 1) {
         var what = line.passage ? "重复段落：" + line.count + " 处，" + line.report_count + " 篇" : line.count + " 处";
@@ -445,16 +446,27 @@
       var cell = el("th", { scope: "row" });
       var next = changed(state, "q", row.query);
       next.view = "kwic";
-      cell.appendChild(searchLink(next, t.side === "right" ? "…" + row.text : row.text + "…"));
+      // The string with the phrase beside it, the phrase quieter.
+      var link = searchLink(next, "");
+      var quiet = el("span", { "class": "phrase" }, phrase);
+      if (t.side === "right") { link.appendChild(quiet); link.appendChild(document.createTextNode(row.text)); }
+      else { link.appendChild(document.createTextNode(row.text)); link.appendChild(quiet); }
+      cell.appendChild(link);
       tr.appendChild(cell);
       countCell(tr, row.count);
       countCell(tr, row.reports);
       countCell(tr, row.bodies);
-      tr.appendChild(el("td", {}, row.first_year === row.last_year ? String(row.first_year) : row.first_year + "–" + row.last_year));
+      tr.appendChild(el("td", {}, yearSpan(row.first_year, row.last_year)));
       body.appendChild(tr);
     });
     table.appendChild(body);
     kwicBox.appendChild(table);
+  }
+
+  // Year 0 is "not known yet" (an import awaiting review).
+  function yearSpan(first, last) {
+    if (!first) return "年份不详";
+    return first === last ? String(first) : first + "–" + last;
   }
 
   function showVariants(state, v) {
@@ -477,7 +489,7 @@
       countCell(tr, row.count);
       countCell(tr, row.reports);
       tr.appendChild(el("td", { title: row.top_bodies.join("、") }, row.bodies + "（" + row.top_bodies[0] + (row.bodies > 1 ? " 等" : "") + "）"));
-      tr.appendChild(el("td", {}, row.first_year === row.last_year ? String(row.first_year) : row.first_year + "–" + row.last_year));
+      tr.appendChild(el("td", {}, yearSpan(row.first_year, row.last_year)));
       var strip = el("td", { "class": "strip" });
       strip.appendChild(yearStrip(row.years, v.first_year, v.last_year));
       tr.appendChild(strip);
