@@ -469,9 +469,24 @@
     return first === last ? String(first) : first + "–" + last;
   }
 
+  // Forms written only once are many where a gap is wide (坚持*发展 spans
+  // whole clauses): they wait behind a button, so that the recurring forms
+  // and which replaced which stand out.
+  var showSingles = false;
+
   function showVariants(state, v) {
-    say("共 " + v.total + " 处，" + v.distinct + " 种写法，按首次出现的年份排列");
-    if (!v.variants.length) return;
+    var recurring = v.variants.filter(function (row) { return row.count > 1; });
+    var singles = v.variants.length - recurring.length;
+    var rows = showSingles || !recurring.length ? v.variants : recurring;
+    say("共 " + v.total + " 处，" + v.distinct + " 种写法，按首次出现的年份排列" +
+        (rows.length < v.variants.length ? "；只出现一次的 " + singles + " 种未列出" : ""));
+    if (rows.length < v.variants.length || showSingles) {
+      var toggle = el("button", { type: "button", "class": "singles-toggle" },
+                      showSingles ? "只看出现多次的写法" : "也列出只出现一次的 " + singles + " 种");
+      toggle.addEventListener("click", function () { showSingles = !showSingles; run(); });
+      statusBox.appendChild(toggle);
+    }
+    if (!rows.length) return;
     var table = el("table", { "class": "research-table" });
     var head = el("tr");
     ["提法", "次数", "篇数", "机关", "年份", "各年分布（" + v.first_year + "–" + v.last_year + "）"].forEach(function (h) {
@@ -479,7 +494,7 @@
     });
     table.appendChild(el("thead")).appendChild(head);
     var body = el("tbody");
-    v.variants.forEach(function (row) {
+    rows.forEach(function (row) {
       var tr = el("tr");
       var cell = el("th", { scope: "row" });
       var next = changed(state, "q", row.query);
@@ -488,7 +503,8 @@
       tr.appendChild(cell);
       countCell(tr, row.count);
       countCell(tr, row.reports);
-      tr.appendChild(el("td", { title: row.top_bodies.join("、") }, row.bodies + "（" + row.top_bodies[0] + (row.bodies > 1 ? " 等" : "") + "）"));
+      tr.appendChild(el("td", { "class": "bodies", title: row.top_bodies.join("、") },
+                        row.bodies + "（" + row.top_bodies[0] + (row.bodies > 1 ? " 等" : "") + "）"));
       tr.appendChild(el("td", {}, yearSpan(row.first_year, row.last_year)));
       var strip = el("td", { "class": "strip" });
       strip.appendChild(yearStrip(row.years, v.first_year, v.last_year));
