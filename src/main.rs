@@ -384,16 +384,14 @@ fn kwic(
     };
     let mut out = std::io::stdout().lock();
     let language = Language::English;
+    let color = std::io::stdout().is_terminal();
+    // Printed unless exported: an export writes the whole table instead.
+    let printing = export.is_none();
     let file = match table {
         KwicTable::Lines => {
-            if export.is_none() {
-                let page = research::concordance::concordance(&found, &view);
-                if json {
-                    serde_json::to_writer_pretty(&mut out, &page)?;
-                    writeln!(out)?;
-                } else {
-                    print::print_concordance(&mut out, &page, width, std::io::stdout().is_terminal())?;
-                }
+            let page = research::concordance::concordance(&found, &view);
+            if printing {
+                show(&mut out, json, &page, |out| print::print_concordance(out, &page, width, color))?;
             }
             files::concordance_table(&found, &view, language)
         }
@@ -403,25 +401,15 @@ fn kwic(
                 Ok(rows) => rows,
                 Err(p) => return problem(p),
             };
-            if export.is_none() {
-                if json {
-                    serde_json::to_writer_pretty(&mut out, &rows)?;
-                    writeln!(out)?;
-                } else {
-                    print::print_continuations(&mut out, &rows)?;
-                }
+            if printing {
+                show(&mut out, json, &rows, |out| print::print_continuations(out, &rows))?;
             }
             files::continuations_table(&rows, language)
         }
         KwicTable::Variants => {
             let rows = variants::variants(&found);
-            if export.is_none() {
-                if json {
-                    serde_json::to_writer_pretty(&mut out, &rows)?;
-                    writeln!(out)?;
-                } else {
-                    print::print_variants(&mut out, &rows)?;
-                }
+            if printing {
+                show(&mut out, json, &rows, |out| print::print_variants(out, &rows))?;
             }
             files::variants_table(&rows, language)
         }
@@ -439,6 +427,22 @@ fn kwic(
         eprintln!("wrote {} rows to {}", file.rows.len(), path.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints `value` as JSON, or as text with `print`.
+fn show<T: serde::Serialize>(
+    out: &mut impl Write,
+    json: bool,
+    value: &T,
+    print: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    if json {
+        serde_json::to_writer_pretty(&mut *out, value)?;
+        writeln!(out)?;
+    } else {
+        print(out)?;
+    }
+    Ok(())
 }
 
 /// The `limit` most recurring passages: their spread, then their text.

@@ -107,23 +107,50 @@ fn formulations(text: &Runs, other: &Runs) -> Vec<Formulation> {
             *window_counts.entry(key(window)).or_default() += 1;
         }
     }
-    let repeated = |window: &[char]| window_counts.get(&key(window)).is_some_and(|&n| n >= MIN_COUNT);
+    // Per run, for the window starting at each place: repeated here, and
+    // missing from `other` (looked up once, not once per phrase length).
+    const REPEATED: u8 = 1;
+    const NOVEL: u8 = 2;
+    let flags: Vec<Vec<u8>> = text
+        .runs
+        .iter()
+        .map(|run| {
+            run.windows(MIN_CHARS)
+                .map(|window| {
+                    let key = key(window);
+                    let repeated = window_counts.get(&key).is_some_and(|&n| n >= MIN_COUNT);
+                    if !repeated {
+                        0
+                    } else if other.windows.contains(&key) {
+                        REPEATED
+                    } else {
+                        REPEATED | NOVEL
+                    }
+                })
+                .collect()
+        })
+        .collect();
 
     // Count every phrase of 4 to 12 characters made of repeated windows
     // and holding one that `other` lacks, by the hash of its characters,
     // with one place it occurs.
     let mut phrases: KeyMap<Phrase> = KeyMap::with_capacity_and_hasher(window_counts.len(), Default::default());
-    for (r, run) in text.runs.iter().enumerate() {
-        for start in 0..run.len().saturating_sub(MIN_CHARS - 1) {
+    for (r, (run, flags)) in text.runs.iter().zip(&flags).enumerate() {
+        for start in 0..flags.len() {
+            if flags[start] & REPEATED == 0 {
+                continue;
+            }
             let mut novel = false;
             let mut hash = phrase_hash(&run[start..start + MIN_CHARS - 1]);
-            for end in start + MIN_CHARS..=run.len().min(start + MAX_CHARS) {
-                hash = extend(hash, run[end - 1]);
-                let window = &run[end - MIN_CHARS..end];
-                if !repeated(window) {
+            // One character past the limit, only to tell a phrase cut at
+            // the limit from one that ends there (see below).
+            for end in start + MIN_CHARS..=run.len().min(start + MAX_CHARS + 1) {
+                let window = flags[end - MIN_CHARS];
+                if window & REPEATED == 0 {
                     break;
                 }
-                novel |= !other.windows.contains(&key(window));
+                hash = extend(hash, run[end - 1]);
+                novel |= window & NOVEL != 0;
                 if novel {
                     phrases.entry(hash).or_insert(Phrase { count: 0, run: r, start, end }).count += 1;
                 }
@@ -135,51 +162,54 @@ fn formulations(text: &Runs, other: &Runs) -> Vec<Formulation> {
     let count_of = |chars: &[char]| phrases.get(&phrase_hash(chars)).map_or(0, |p| p.count);
     let mut kept: Vec<(&[char], usize)> = phrases
         .values()
-        .filter(|p| p.count >= MIN_COUNT)
+        .filter(|p| p.count >= MIN_COUNT && p.end - p.start <= MAX_CHARS)
         .filter_map(|p| {
             let run = &text.runs[p.run];
             let phrase = &run[p.start..p.end];
-            let longer_right = p.end < run.len() && count_of(&run[p.start..p.end + 1]) == p.count;
+            // A phrase longer than the limit is kept as its first 12
+            // characters (shown whole), not as every 12 characters of it.
+            let at_limit = phrase.len() == MAX_CHARS;
+            let longer_right = !at_limit && p.end < run.len() && count_of(&run[p.start..p.end + 1]) == p.count;
             let longer_left = p.start > 0 && count_of(&run[p.start - 1..p.end]) == p.count;
-            // A phrase longer than the limit shows as its first 12 characters
-            // only, not as every 12 characters of it.
-            let cut_from_longer =
-                p.start > 0 && phrase.len() == MAX_CHARS && occurrences(text, &run[p.start - 1..p.end]) == p.count;
-            let worth = !longer_right && !longer_left && !cut_from_longer && reads_as_a_phrase(phrase);
+            let worth = !longer_right && !longer_left && reads_as_a_phrase(phrase);
             worth.then_some((phrase, p.count))
         })
         .collect();
     kept.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.len().cmp(&a.0.len())).then(a.0.cmp(b.0)));
     kept.truncate(MAX_LISTED);
-    kept.into_iter().map(|(phrase, count)| Formulation { text: whole(text, phrase, count), count }).collect()
+    kept.into_iter().map(|(phrase, count)| Formulation { text: whole(text, phrase), count }).collect()
 }
 
 /// A phrase cut at the limit, with the characters that always follow it
 /// (up to `SHOWN_CHARS`): 统筹疫情防控和经济社会发展, not …经济社会发.
-fn whole(text: &Runs, phrase: &[char], count: usize) -> String {
-    let mut shown: Vec<char> = phrase.to_vec();
-    while phrase.len() == MAX_CHARS && shown.len() < SHOWN_CHARS {
-        let next = text.runs.iter().find_map(|run| {
-            let at = run.windows(shown.len()).position(|w| w == shown.as_slice())?;
-            run.get(at + shown.len()).copied()
-        });
-        let Some(next) = next else { break };
-        shown.push(next);
-        if occurrences(text, &shown) != count {
-            shown.pop();
+fn whole(text: &Runs, phrase: &[char]) -> String {
+    if phrase.len() < MAX_CHARS {
+        return phrase.iter().collect();
+    }
+    // Every place the phrase is, then as long as the next character is the
+    // same in all of them.
+    let places: Vec<(&Vec<char>, usize)> = text
+        .runs
+        .iter()
+        .flat_map(|run| {
+            run.windows(phrase.len()).enumerate().filter(|(_, w)| *w == phrase).map(move |(at, _)| (run, at))
+        })
+        .collect();
+    let mut length = phrase.len();
+    while length < SHOWN_CHARS {
+        let mut next = places.iter().map(|(run, at)| run.get(at + length));
+        let Some(Some(first)) = next.next() else { break };
+        if !next.all(|c| c == Some(first)) {
             break;
         }
+        length += 1;
     }
-    shown.into_iter().collect()
+    let (run, at) = places[0];
+    run[at..at + length].iter().collect()
 }
 
 /// How long a phrase cut at `MAX_CHARS` may grow when shown.
 const SHOWN_CHARS: usize = 16;
-
-/// Occurrences of `chars` in the runs of `text`.
-fn occurrences(text: &Runs, chars: &[char]) -> usize {
-    text.runs.iter().map(|run| run.windows(chars.len()).filter(|w| *w == chars).count()).sum()
-}
 
 /// Particles that do not begin or end a formulation (高质量发展的 is
 /// 高质量发展; 和小微企业 is 小微企业).

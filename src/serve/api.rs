@@ -21,12 +21,12 @@ use super::AppState;
 use crate::search::messages::{self, Problem};
 use crate::search::query::MAX_QUERY_CHARS;
 use crate::search::searcher::{MAX_PER_PAGE, SearchError};
-use crate::search::{SearchRequest, Sort};
+use crate::search::{SearchIndex, SearchRequest, Sort};
 
 /// Hits per page unless `per_page` says otherwise, and its largest value.
 const DEFAULT_PER_PAGE: usize = 20;
 /// A query still running after this is answered with a 503.
-pub const TIME_LIMIT: Duration = Duration::from_secs(5);
+const TIME_LIMIT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Serialize)]
 pub struct ApiError {
@@ -52,22 +52,33 @@ pub async fn search(
         Ok(request) => request,
         Err(problem) => return reply(&state, StatusCode::BAD_REQUEST, &problem),
     };
+    on_index(&state, move |index, _| Ok(Json(index.search(&request)?).into_response())).await
+}
+
+/// Runs `job` on the open index off the async threads, bounded in
+/// concurrency and time: every problem becomes its answer in the site's
+/// language (400 for the query, 503 for the index, load or time).
+pub async fn on_index(
+    state: &Arc<AppState>,
+    job: impl FnOnce(&SearchIndex, &AppState) -> Result<Response, SearchError> + Send + 'static,
+) -> Response {
     let index = match state.search_index() {
         Ok(index) => index,
-        Err(why) => return reply(&state, StatusCode::SERVICE_UNAVAILABLE, &Problem::IndexUnavailable { why }),
+        Err(why) => return reply(state, StatusCode::SERVICE_UNAVAILABLE, &Problem::IndexUnavailable { why }),
     };
     let Ok(_slot) = tokio::time::timeout(TIME_LIMIT, state.search_slots.acquire()).await else {
-        return reply(&state, StatusCode::SERVICE_UNAVAILABLE, &Problem::Busy);
+        return reply(state, StatusCode::SERVICE_UNAVAILABLE, &Problem::Busy);
     };
-    let running = tokio::task::spawn_blocking(move || index.search(&request));
+    let worker_state = state.clone();
+    let running = tokio::task::spawn_blocking(move || job(&index, &worker_state));
     match tokio::time::timeout(TIME_LIMIT, running).await {
-        Ok(Ok(Ok(results))) => Json(results).into_response(),
-        Ok(Ok(Err(SearchError::Query(e)))) => reply(&state, StatusCode::BAD_REQUEST, &e.problem),
+        Ok(Ok(Ok(response))) => response,
+        Ok(Ok(Err(SearchError::Query(e)))) => reply(state, StatusCode::BAD_REQUEST, &e.problem),
         Ok(Ok(Err(SearchError::Index(e)))) => {
-            reply(&state, StatusCode::SERVICE_UNAVAILABLE, &Problem::IndexUnavailable { why: e.to_string() })
+            reply(state, StatusCode::SERVICE_UNAVAILABLE, &Problem::IndexUnavailable { why: e.to_string() })
         }
-        Ok(Err(_)) => reply(&state, StatusCode::INTERNAL_SERVER_ERROR, &Problem::Failed),
-        Err(_) => reply(&state, StatusCode::SERVICE_UNAVAILABLE, &Problem::TooSlow),
+        Ok(Err(_)) => reply(state, StatusCode::INTERNAL_SERVER_ERROR, &Problem::Failed),
+        Err(_) => reply(state, StatusCode::SERVICE_UNAVAILABLE, &Problem::TooSlow),
     }
 }
 

@@ -18,12 +18,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use super::api::{TIME_LIMIT, positive, query_from, reply};
+use super::api::{on_index, positive, query_from, reply};
 use crate::research::concordance::{self, KwicSort, View};
 use crate::research::continuations::{self, Side};
 use crate::research::{self, MAX_WIDTH, Occurrences, export, variants};
+use crate::search::SearchIndex;
 use crate::search::messages::Problem;
-use crate::search::searcher::SearchError;
 
 /// Queries whose occurrences are kept.
 const KEPT_QUERIES: usize = 4;
@@ -40,6 +40,11 @@ impl KwicCache {
     fn get(&self, key: &CacheKey) -> Option<Arc<Occurrences>> {
         let entries = self.entries.lock().expect("no panic while holding the lock");
         entries.iter().find(|(k, _)| k == key).map(|(_, found)| found.clone())
+    }
+
+    /// Forgets everything (the index was opened anew).
+    pub fn clear(&self) {
+        self.entries.lock().expect("no panic while holding the lock").clear();
     }
 
     fn put(&self, key: CacheKey, found: Arc<Occurrences>) {
@@ -184,35 +189,21 @@ async fn answer(
         Ok(_) => return reply(&state, StatusCode::BAD_REQUEST, &Problem::UnknownParameter { name: "format".into() }),
         Err(problem) => return reply(&state, StatusCode::BAD_REQUEST, &problem),
     };
-    let index = match state.search_index() {
-        Ok(index) => index,
-        Err(why) => return reply(&state, StatusCode::SERVICE_UNAVAILABLE, &Problem::IndexUnavailable { why }),
-    };
-    let Ok(_slot) = tokio::time::timeout(TIME_LIMIT, state.search_slots.acquire()).await else {
-        return reply(&state, StatusCode::SERVICE_UNAVAILABLE, &Problem::Busy);
-    };
-    let worker_state = state.clone();
-    let running = tokio::task::spawn_blocking(move || {
-        let key = (ask.query.clone(), ask.width, Arc::as_ptr(&index) as usize, index.generation());
-        let found = match worker_state.kwic_cache.get(&key) {
+    on_index(&state, move |index, state| {
+        // The index's address and generation: another index, or a commit,
+        // makes kept occurrences stale.
+        let key = (ask.query.clone(), ask.width, index as *const SearchIndex as usize, index.generation());
+        let found = match state.kwic_cache.get(&key) {
             Some(found) => found,
             None => {
-                let found = Arc::new(research::occurrences(&index, &ask.query, ask.width)?);
-                worker_state.kwic_cache.put(key, found.clone());
+                let found = Arc::new(research::occurrences(index, &ask.query, ask.width)?);
+                state.kwic_cache.put(key, found.clone());
                 found
             }
         };
-        Ok::<_, SearchError>(respond(&worker_state, &found, &ask))
-    });
-    match tokio::time::timeout(TIME_LIMIT, running).await {
-        Ok(Ok(Ok(response))) => response,
-        Ok(Ok(Err(SearchError::Query(e)))) => reply(&state, StatusCode::BAD_REQUEST, &e.problem),
-        Ok(Ok(Err(SearchError::Index(e)))) => {
-            reply(&state, StatusCode::SERVICE_UNAVAILABLE, &Problem::IndexUnavailable { why: e.to_string() })
-        }
-        Ok(Err(_)) => reply(&state, StatusCode::INTERNAL_SERVER_ERROR, &Problem::Failed),
-        Err(_) => reply(&state, StatusCode::SERVICE_UNAVAILABLE, &Problem::TooSlow),
-    }
+        Ok(respond(state, &found, &ask))
+    })
+    .await
 }
 
 /// The view asked for, as JSON or as a file.

@@ -98,6 +98,7 @@ impl AppState {
     pub fn reopen_index(&self) {
         let opened = SearchIndex::open(&self.index_dir).map(Arc::new).map_err(|e| e.to_string());
         *self.search.write().expect("no panic while holding the lock") = opened;
+        self.kwic_cache.clear();
     }
 
     /// Records where each report's file is, after a build or rebuild.

@@ -97,6 +97,16 @@
     statusBox.appendChild(p);
   }
 
+  // The server's JSON answer and whether it was a success; a page that is
+  // not JSON means no `wenku serve` (a static server's 404 page).
+  function askServer(url) {
+    return fetch(url, { headers: { "Accept": "application/json" } }).then(function (response) {
+      var json = (response.headers.get("content-type") || "").indexOf("application/json") === 0;
+      if (!json) throw new Error("no-server");
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    });
+  }
+
   function run() {
     var state = current();
     input.value = state.q;
@@ -115,12 +125,7 @@
     say("正在搜索……");
     var params = new URLSearchParams();
     KEYS.forEach(function (k) { if (state[k]) params.set(k, state[k]); });
-    fetch(api + "?" + params.toString(), { headers: { "Accept": "application/json" } })
-      .then(function (response) {
-        var json = (response.headers.get("content-type") || "").indexOf("application/json") === 0;
-        if (!json) throw new Error("no-server");
-        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
-      })
+    askServer(api + "?" + params.toString())
       .then(function (reply) {
         if (!reply.ok) {
           say("查询有误：" + reply.body.error, true, reply.body.help);
@@ -371,12 +376,7 @@
       p.set("format", format);
       document.getElementById("kwic-" + format).href = kwicApi + "/export?" + p.toString();
     });
-    fetch(kwicApi + VIEWS[state.view] + "?" + params.toString(), { headers: { "Accept": "application/json" } })
-      .then(function (response) {
-        var json = (response.headers.get("content-type") || "").indexOf("application/json") === 0;
-        if (!json) throw new Error("no-server");
-        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
-      })
+    askServer(kwicApi + VIEWS[state.view] + "?" + params.toString())
       .then(function (reply) {
         if (!reply.ok) {
           say("查询有误：" + reply.body.error, true, reply.body.help);
