@@ -108,10 +108,28 @@ impl Occurrences {
 pub fn occurrences(index: &SearchIndex, query: &str, width: usize) -> Result<Occurrences, SearchError> {
     let started = Instant::now();
     let matching = index.matching(query)?;
-    let patterns: Vec<Pattern> = matching.parsed.wording().iter().filter_map(|w| Pattern::parse(w).ok()).collect();
-    if patterns.is_empty() {
+    let wording = matching.parsed.wording();
+    if wording.is_empty() {
         return Err(QueryError::from(Problem::NoWording).into());
     }
+    let patterns: Vec<Pattern> =
+        wording.iter().map(|w| Pattern::parse(w)).collect::<Result<_, _>>().map_err(QueryError::from)?;
+    // When the index left gap wording unchecked, a report matches iff each
+    // required group has an alternative found in its text: the groups as
+    // places in `wording` (which lists the groups' wording in order).
+    let groups: Vec<Vec<usize>> = match matching.parsed.text_groups() {
+        Some(groups) if !matching.checked => {
+            let mut at = 0;
+            groups
+                .iter()
+                .map(|group| {
+                    at += group.len();
+                    (at - group.len()..at).collect()
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     let width = width.clamp(1, MAX_WIDTH);
     let matcher = Matcher::new(patterns);
     // Reports are read in date order, a chunk at a time in parallel: once
@@ -125,7 +143,13 @@ pub fn occurrences(index: &SearchIndex, query: &str, width: usize) -> Result<Occ
             .par_iter()
             .map(|&address| {
                 let stored = index.stored(&matching.searcher, address)?;
-                let mut ranges = matcher.find(&stored.text);
+                let found = matcher.find(&stored.text);
+                let matches = |group: &Vec<usize>| found.iter().any(|(pattern, _)| group.contains(pattern));
+                let mut ranges: Vec<(usize, usize)> = if groups.iter().all(matches) {
+                    found.iter().map(|&(_, range)| range).collect()
+                } else {
+                    Vec::new()
+                };
                 ranges.sort_unstable();
                 ranges.dedup();
                 let places = if keep { in_context(&stored, &ranges, width) } else { Vec::new() };

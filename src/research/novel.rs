@@ -61,73 +61,66 @@ pub fn compare<'a>(old: impl IntoIterator<Item = &'a str>, new: impl IntoIterato
 }
 
 /// A text's runs of Han characters (normalized: traditional folded), each
-/// a clause or part of one.
+/// a clause or part of one, in one list with `BREAK` between them (one
+/// allocation, not one per clause).
 struct Runs {
-    runs: Vec<Vec<char>>,
+    chars: Vec<char>,
     /// Every 4-character window.
     windows: KeySet,
 }
 
+/// Stands between runs: no window or phrase holds it.
+const BREAK: char = '\0';
+
 impl Runs {
     fn of<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Runs {
-        let mut runs = Vec::new();
-        let mut length = 0;
+        let mut chars = Vec::new();
         for block in blocks {
-            let mut run = Vec::new();
             for_each_normalized(block, |n| {
                 if n.class == Class::Cjk {
-                    run.push(n.c);
-                } else if !run.is_empty() {
-                    length += run.len();
-                    runs.push(std::mem::take(&mut run));
+                    chars.push(n.c);
+                } else if chars.last().is_some_and(|&c| c != BREAK) {
+                    chars.push(BREAK);
                 }
             });
-            if !run.is_empty() {
-                length += run.len();
-                runs.push(run);
+            if chars.last().is_some_and(|&c| c != BREAK) {
+                chars.push(BREAK);
             }
         }
-        let mut windows = KeySet::with_capacity_and_hasher(length, Default::default());
-        for run in &runs {
-            for window in run.windows(MIN_CHARS) {
-                windows.insert(key(window));
-            }
+        let mut windows = KeySet::with_capacity_and_hasher(chars.len(), Default::default());
+        for window in chars.windows(MIN_CHARS).filter(|w| !w.contains(&BREAK)) {
+            windows.insert(key(window));
         }
-        Runs { runs, windows }
+        Runs { chars, windows }
     }
 }
 
 /// The formulations of `text` that `other` lacks.
 fn formulations(text: &Runs, other: &Runs) -> Vec<Formulation> {
+    let chars = &text.chars;
     // Windows that occur twice or more: every formulation is made of them.
-    let mut window_counts: KeyMap<usize> = KeyMap::default();
-    window_counts.reserve(text.runs.iter().map(Vec::len).sum());
-    for run in &text.runs {
-        for window in run.windows(MIN_CHARS) {
-            *window_counts.entry(key(window)).or_default() += 1;
-        }
+    let mut window_counts: KeyMap<usize> = KeyMap::with_capacity_and_hasher(chars.len(), Default::default());
+    for window in chars.windows(MIN_CHARS).filter(|w| !w.contains(&BREAK)) {
+        *window_counts.entry(key(window)).or_default() += 1;
     }
-    // Per run, for the window starting at each place: repeated here, and
-    // missing from `other` (looked up once, not once per phrase length).
+    // For the window starting at each place: repeated here, and missing
+    // from `other` (looked up once, not once per phrase length).
     const REPEATED: u8 = 1;
     const NOVEL: u8 = 2;
-    let flags: Vec<Vec<u8>> = text
-        .runs
-        .iter()
-        .map(|run| {
-            run.windows(MIN_CHARS)
-                .map(|window| {
-                    let key = key(window);
-                    let repeated = window_counts.get(&key).is_some_and(|&n| n >= MIN_COUNT);
-                    if !repeated {
-                        0
-                    } else if other.windows.contains(&key) {
-                        REPEATED
-                    } else {
-                        REPEATED | NOVEL
-                    }
-                })
-                .collect()
+    let flags: Vec<u8> = chars
+        .windows(MIN_CHARS)
+        .map(|window| {
+            if window.contains(&BREAK) {
+                return 0;
+            }
+            let key = key(window);
+            if !window_counts.get(&key).is_some_and(|&n| n >= MIN_COUNT) {
+                0
+            } else if other.windows.contains(&key) {
+                REPEATED
+            } else {
+                REPEATED | NOVEL
+            }
         })
         .collect();
 
@@ -135,77 +128,70 @@ fn formulations(text: &Runs, other: &Runs) -> Vec<Formulation> {
     // and holding one that `other` lacks, by the hash of its characters,
     // with one place it occurs.
     let mut phrases: KeyMap<Phrase> = KeyMap::with_capacity_and_hasher(window_counts.len(), Default::default());
-    for (r, (run, flags)) in text.runs.iter().zip(&flags).enumerate() {
-        for start in 0..flags.len() {
-            if flags[start] & REPEATED == 0 {
-                continue;
+    for start in 0..flags.len() {
+        if flags[start] & REPEATED == 0 {
+            continue;
+        }
+        let mut novel = false;
+        let mut hash = phrase_hash(&chars[start..start + MIN_CHARS - 1]);
+        // One character past the limit, only to tell a phrase cut at the
+        // limit from one that ends there (see below).
+        for end in start + MIN_CHARS..=chars.len().min(start + MAX_CHARS + 1) {
+            let window = flags[end - MIN_CHARS];
+            if window & REPEATED == 0 {
+                break;
             }
-            let mut novel = false;
-            let mut hash = phrase_hash(&run[start..start + MIN_CHARS - 1]);
-            // One character past the limit, only to tell a phrase cut at
-            // the limit from one that ends there (see below).
-            for end in start + MIN_CHARS..=run.len().min(start + MAX_CHARS + 1) {
-                let window = flags[end - MIN_CHARS];
-                if window & REPEATED == 0 {
-                    break;
-                }
-                hash = extend(hash, run[end - 1]);
-                novel |= window & NOVEL != 0;
-                if novel {
-                    phrases.entry(hash).or_insert(Phrase { count: 0, run: r, start, end }).count += 1;
-                }
+            hash = extend(hash, chars[end - 1]);
+            novel |= window & NOVEL != 0;
+            if novel {
+                phrases.entry(hash).or_insert(Phrase { count: 0, start: start as u32, end: end as u32 }).count += 1;
             }
         }
     }
     // Of nested phrases, the longest with the same count: a phrase one
     // character longer with as many occurrences replaces it.
     let count_of = |chars: &[char]| phrases.get(&phrase_hash(chars)).map_or(0, |p| p.count);
-    let mut kept: Vec<(&[char], usize)> = phrases
+    let mut kept: Vec<(&[char], u32)> = phrases
         .values()
-        .filter(|p| p.count >= MIN_COUNT && p.end - p.start <= MAX_CHARS)
+        .filter(|p| p.count as usize >= MIN_COUNT && (p.end - p.start) as usize <= MAX_CHARS)
         .filter_map(|p| {
-            let run = &text.runs[p.run];
-            let phrase = &run[p.start..p.end];
+            let (start, end) = (p.start as usize, p.end as usize);
+            let phrase = &chars[start..end];
             // A phrase longer than the limit is kept as its first 12
             // characters (shown whole), not as every 12 characters of it.
             let at_limit = phrase.len() == MAX_CHARS;
-            let longer_right = !at_limit && p.end < run.len() && count_of(&run[p.start..p.end + 1]) == p.count;
-            let longer_left = p.start > 0 && count_of(&run[p.start - 1..p.end]) == p.count;
+            let longer_right =
+                !at_limit && chars.get(end).is_some_and(|&c| c != BREAK) && count_of(&chars[start..end + 1]) == p.count;
+            let longer_left = start > 0 && chars[start - 1] != BREAK && count_of(&chars[start - 1..end]) == p.count;
             let worth = !longer_right && !longer_left && reads_as_a_phrase(phrase);
             worth.then_some((phrase, p.count))
         })
         .collect();
     kept.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.len().cmp(&a.0.len())).then(a.0.cmp(b.0)));
     kept.truncate(MAX_LISTED);
-    kept.into_iter().map(|(phrase, count)| Formulation { text: whole(text, phrase), count }).collect()
+    kept.into_iter().map(|(phrase, count)| Formulation { text: whole(chars, phrase), count: count as usize }).collect()
 }
 
 /// A phrase cut at the limit, with the characters that always follow it
 /// (up to `SHOWN_CHARS`): 统筹疫情防控和经济社会发展, not …经济社会发.
-fn whole(text: &Runs, phrase: &[char]) -> String {
+fn whole(chars: &[char], phrase: &[char]) -> String {
     if phrase.len() < MAX_CHARS {
         return phrase.iter().collect();
     }
     // Every place the phrase is, then as long as the next character is the
     // same in all of them.
-    let places: Vec<(&Vec<char>, usize)> = text
-        .runs
-        .iter()
-        .flat_map(|run| {
-            run.windows(phrase.len()).enumerate().filter(|(_, w)| *w == phrase).map(move |(at, _)| (run, at))
-        })
-        .collect();
+    let places: Vec<usize> =
+        chars.windows(phrase.len()).enumerate().filter(|(_, w)| *w == phrase).map(|(at, _)| at).collect();
     let mut length = phrase.len();
     while length < SHOWN_CHARS {
-        let mut next = places.iter().map(|(run, at)| run.get(at + length));
+        let mut next = places.iter().map(|at| chars.get(at + length).filter(|&&c| c != BREAK));
         let Some(Some(first)) = next.next() else { break };
         if !next.all(|c| c == Some(first)) {
             break;
         }
         length += 1;
     }
-    let (run, at) = places[0];
-    run[at..at + length].iter().collect()
+    chars[places[0]..places[0] + length].iter().collect()
 }
 
 /// How long a phrase cut at `MAX_CHARS` may grow when shown.
@@ -219,16 +205,16 @@ fn reads_as_a_phrase(phrase: &[char]) -> bool {
     !phrase.first().is_some_and(|c| NOT_FIRST.contains(c)) && !phrase.last().is_some_and(|c| NOT_LAST.contains(c))
 }
 
-/// A phrase's count and one place it is: `runs[run][start..end]`.
+/// A phrase's count and one place it is: `chars[start..end]`.
 struct Phrase {
-    count: usize,
-    run: usize,
-    start: usize,
-    end: usize,
+    count: u32,
+    start: u32,
+    end: u32,
 }
 
 fn phrase_hash(chars: &[char]) -> u64 {
-    chars.iter().fold(0, |hash, &c| extend(hash, c))
+    // Not from 0: a leading character 0 would leave 0 and vanish.
+    chars.iter().fold(0x243F_6A88_85A3_08D3, |hash, &c| extend(hash, c))
 }
 
 /// The hash of a phrase one character longer.

@@ -255,20 +255,21 @@ impl Matcher {
         Matcher { patterns, prefilter }
     }
 
-    /// The byte ranges of `text` (original, not normalized) where any
-    /// pattern matches, in no particular order.
-    pub fn find(&self, text: &str) -> Vec<(usize, usize)> {
-        let mut ranges = Vec::new();
-        self.each(text, &mut |range| {
-            ranges.push(range);
+    /// Where the patterns match in `text`: which pattern (its place in the
+    /// list given to `new`) and the byte range of the original text, in no
+    /// particular order.
+    pub fn find(&self, text: &str) -> Vec<(usize, (usize, usize))> {
+        let mut found = Vec::new();
+        self.each(text, &mut |pattern, range| {
+            found.push((pattern, range));
             true
         });
-        ranges
+        found
     }
 
     pub fn is_match(&self, text: &str) -> bool {
         let mut found = false;
-        self.each(text, &mut |_| {
+        self.each(text, &mut |_, _| {
             found = true;
             false
         });
@@ -276,13 +277,13 @@ impl Matcher {
     }
 
     /// Calls `take` with each match until it returns false.
-    fn each(&self, text: &str, take: &mut dyn FnMut((usize, usize)) -> bool) {
+    fn each(&self, text: &str, take: &mut dyn FnMut(usize, (usize, usize)) -> bool) {
         let mut look = |piece: &str, offset: usize| -> bool {
             let normalized = Normalized::new(piece);
-            for pattern in &self.patterns {
+            for (n, pattern) in self.patterns.iter().enumerate() {
                 for (start, end) in pattern.find(&normalized) {
                     if let Some((from, to)) = normalized.original_range(start, end)
-                        && !take((offset + from, offset + to))
+                        && !take(n, (offset + from, offset + to))
                     {
                         return false;
                     }

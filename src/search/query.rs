@@ -123,6 +123,32 @@ impl ParsedQuery {
         !self.wording().is_empty()
     }
 
+    /// The required groups of wording, each as its alternatives, when
+    /// every required group is wording alone or filters alone: then a report
+    /// matches iff the index's candidates include it and each of these
+    /// groups has an alternative found in its text. `None` for a group that
+    /// mixes the two (`year:2020 OR 坚持*发展`), which only the index can decide.
+    pub fn text_groups(&self) -> Option<Vec<Vec<&str>>> {
+        let mut groups = Vec::new();
+        for group in &self.required {
+            let texts: Vec<&str> = group
+                .iter()
+                .filter_map(|c| match c {
+                    Clause::Text(t) => Some(t.as_str()),
+                    _ => None,
+                })
+                .collect();
+            if texts.is_empty() {
+                continue;
+            }
+            if texts.len() != group.len() {
+                return None;
+            }
+            groups.push(texts);
+        }
+        Some(groups)
+    }
+
     pub fn values(&self) -> impl Iterator<Item = (FilterField, &str)> {
         self.required.iter().flatten().chain(&self.excluded).filter_map(|c| match c {
             Clause::Value(field, value) => Some((*field, value.as_str())),
@@ -347,30 +373,46 @@ fn years(value: &str) -> Result<Clause, QueryError> {
 
 /// The Tantivy query for a parsed query. Filters do not change the ranking.
 pub fn to_tantivy(parsed: &ParsedQuery, fields: &Fields) -> Box<dyn TantivyQuery> {
+    build(parsed, fields, true)
+}
+
+/// [`to_tantivy`], except that wording with gaps in required groups is not
+/// checked against the text: the query finds every report that holds the
+/// parts. For a caller that reads each report's text anyway and checks the
+/// groups itself (see [`ParsedQuery::text_groups`]).
+pub fn to_tantivy_candidates(parsed: &ParsedQuery, fields: &Fields) -> Box<dyn TantivyQuery> {
+    build(parsed, fields, false)
+}
+
+fn build(parsed: &ParsedQuery, fields: &Fields, verify_required: bool) -> Box<dyn TantivyQuery> {
     if parsed.required.is_empty() && parsed.excluded.is_empty() {
         return Box::new(tantivy::query::AllQuery);
     }
     let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
     for group in &parsed.required {
         let query = if group.len() == 1 {
-            clause_query(&group[0], fields)
+            clause_query(&group[0], fields, verify_required)
         } else {
-            Box::new(BooleanQuery::new(group.iter().map(|c| (Occur::Should, clause_query(c, fields))).collect()))
+            Box::new(BooleanQuery::new(
+                group.iter().map(|c| (Occur::Should, clause_query(c, fields, verify_required))).collect(),
+            ))
         };
         clauses.push((Occur::Must, query));
     }
+    // What is left out must be left out exactly: always checked.
     for clause in &parsed.excluded {
-        clauses.push((Occur::MustNot, clause_query(clause, fields)));
+        clauses.push((Occur::MustNot, clause_query(clause, fields, true)));
     }
     Box::new(BooleanQuery::new(clauses))
 }
 
-fn clause_query(clause: &Clause, fields: &Fields) -> Box<dyn TantivyQuery> {
+fn clause_query(clause: &Clause, fields: &Fields, verify: bool) -> Box<dyn TantivyQuery> {
     match clause {
         Clause::Text(text) => match Pattern::parse(text) {
             Ok(pattern) if pattern.has_gaps() => {
                 let parts = pattern.parts.iter().map(|p| (Occur::Must, phrase_query(p, fields))).collect();
-                Box::new(VerifiedQuery::new(Box::new(BooleanQuery::new(parts)), pattern, fields.text))
+                let candidates = Box::new(BooleanQuery::new(parts));
+                if verify { Box::new(VerifiedQuery::new(candidates, pattern, fields.text)) } else { candidates }
             }
             _ => phrase_query(text, fields),
         },

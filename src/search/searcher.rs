@@ -162,6 +162,10 @@ pub struct Matching {
     pub parsed: ParsedQuery,
     pub searcher: Searcher,
     pub docs: Vec<DocAddress>,
+    /// Every report in `docs` matches. When false, wording with gaps was
+    /// not checked: a report matches iff each of `parsed.text_groups()` has
+    /// an alternative found in its text.
+    pub checked: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -324,13 +328,21 @@ impl SearchIndex {
         })
     }
 
-    /// Every report matching `query`, oldest first, with the parsed query:
-    /// for wording research, which looks at all of them, not a page.
+    /// Every report that may match `query`, oldest first, with the parsed
+    /// query: for wording research, which looks at all of them, not a page.
+    /// Wording with gaps is not checked against the text when the caller can
+    /// do it (`Matching::checked` is false then; see
+    /// [`ParsedQuery::text_groups`]), so that each report is read once.
     pub fn matching(&self, query: &str) -> Result<Matching, SearchError> {
         let parsed = query::parse(query)?;
         let searcher = self.reader.searcher();
         self.check_values(&searcher, &parsed)?;
-        let tantivy_query = query::to_tantivy(&parsed, &self.fields);
+        let checked = parsed.text_groups().is_none();
+        let tantivy_query = if checked {
+            query::to_tantivy(&parsed, &self.fields)
+        } else {
+            query::to_tantivy_candidates(&parsed, &self.fields)
+        };
         let found = searcher.search(&tantivy_query, &tantivy::collector::DocSetCollector).map_err(|e| self.error(e))?;
         // Oldest first, as `Sort::Oldest` lists them: by date, then by the
         // hash of the path that `sort_key` holds in its low bits.
@@ -345,7 +357,7 @@ impl SearchIndex {
             keyed.push((key, address));
         }
         keyed.sort_unstable();
-        Ok(Matching { parsed, searcher, docs: keyed.into_iter().map(|(_, address)| address).collect() })
+        Ok(Matching { parsed, searcher, docs: keyed.into_iter().map(|(_, address)| address).collect(), checked })
     }
 
     /// A body, level or period the archive does not have is a mistake worth

@@ -418,3 +418,28 @@ fn check_gap_queries(index: &SearchIndex, originals: &[(String, String)]) {
         checked += 1;
     }
 }
+
+#[test]
+fn a_report_holding_the_parts_of_a_gap_but_not_the_gap_is_no_match() {
+    let site = TestSite::new();
+    site.report("2020/a.md", "甲", "甲市", 2020, "坚持高质量发展。深化改革。");
+    // 坚持 and 发展 in different sentences: the index's candidate, not a match.
+    site.report("2020/b.md", "乙", "乙市", 2020, "坚持改革。发展经济。");
+    site.report("2021/c.md", "丙", "丙市", 2021, "坚持科学发展。");
+    site.build();
+    let index = index(&site);
+    let found = |q: &str| {
+        let found = occurrences(&index, q, 30).unwrap();
+        let mut ids: Vec<String> = found.reports.iter().map(|r| r.id.clone()).collect();
+        ids.sort();
+        (found.total, ids)
+    };
+    assert_eq!(found("坚持*发展 改革"), (2, vec!["2020/a.md".to_owned()]), "the gap and 改革, both in a");
+    assert_eq!(found("坚持*发展"), (2, vec!["2020/a.md".to_owned(), "2021/c.md".to_owned()]));
+    assert_eq!(
+        found("坚持*发展 OR 经济"),
+        (3, vec!["2020/a.md".to_owned(), "2020/b.md".to_owned(), "2021/c.md".to_owned()])
+    );
+    assert_eq!(found("改革 -坚持*发展"), (1, vec!["2020/b.md".to_owned()]), "left out exactly");
+    assert_eq!(found("year:2021 OR 坚持*发展"), (2, vec!["2020/a.md".to_owned(), "2021/c.md".to_owned()]));
+}
