@@ -16,7 +16,7 @@
 //! then counting only the stretches built of windows that repeat: well under
 //! a millisecond for two reports of 10,000 characters.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::Serialize;
@@ -65,8 +65,8 @@ pub fn compare<'a>(old: impl IntoIterator<Item = &'a str>, new: impl IntoIterato
 /// allocation, not one per clause).
 struct Runs {
     chars: Vec<char>,
-    /// Every 4-character window.
-    windows: KeySet,
+    /// Every 4-character window, with how often it occurs.
+    windows: KeyMap<u32>,
 }
 
 /// Stands between runs: no window or phrase holds it.
@@ -87,9 +87,9 @@ impl Runs {
                 chars.push(BREAK);
             }
         }
-        let mut windows = KeySet::with_capacity_and_hasher(chars.len(), Default::default());
+        let mut windows = KeyMap::with_capacity_and_hasher(chars.len(), Default::default());
         for window in chars.windows(MIN_CHARS).filter(|w| !w.contains(&BREAK)) {
-            windows.insert(key(window));
+            *windows.entry(key(window)).or_default() += 1;
         }
         Runs { chars, windows }
     }
@@ -99,10 +99,7 @@ impl Runs {
 fn formulations(text: &Runs, other: &Runs) -> Vec<Formulation> {
     let chars = &text.chars;
     // Windows that occur twice or more: every formulation is made of them.
-    let mut window_counts: KeyMap<usize> = KeyMap::with_capacity_and_hasher(chars.len(), Default::default());
-    for window in chars.windows(MIN_CHARS).filter(|w| !w.contains(&BREAK)) {
-        *window_counts.entry(key(window)).or_default() += 1;
-    }
+    let window_counts = &text.windows;
     // For the window starting at each place: repeated here, and missing
     // from `other` (looked up once, not once per phrase length).
     const REPEATED: u8 = 1;
@@ -114,9 +111,9 @@ fn formulations(text: &Runs, other: &Runs) -> Vec<Formulation> {
                 return 0;
             }
             let key = key(window);
-            if !window_counts.get(&key).is_some_and(|&n| n >= MIN_COUNT) {
+            if !window_counts.get(&key).is_some_and(|&n| n as usize >= MIN_COUNT) {
                 0
-            } else if other.windows.contains(&key) {
+            } else if other.windows.contains_key(&key) {
                 REPEATED
             } else {
                 REPEATED | NOVEL
@@ -229,7 +226,6 @@ fn key(window: &[char]) -> u64 {
     a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b
 }
 
-type KeySet = HashSet<u64, BuildHasherDefault<KeyHasher>>;
 type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 
 /// Keys are already mixed: hashing them again is wasted work.
