@@ -41,8 +41,10 @@ pub enum Side {
 pub struct Continuations {
     pub query: String,
     pub side: Side,
-    /// Occurrences of the query looked at.
+    /// Occurrences of the query.
     pub total: usize,
+    /// Those the table counts: all of them, or the first `MAX_KEPT` by year.
+    pub counted: usize,
     pub rows: Vec<Row>,
 }
 
@@ -99,7 +101,7 @@ pub fn continuations(found: &Occurrences, side: Side) -> Result<Continuations, P
     }
     rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.chars().count().cmp(&b.text.chars().count())));
     rows.truncate(MAX_ROWS);
-    Ok(Continuations { query: found.query.clone(), side, total: found.items.len(), rows })
+    Ok(Continuations { query: found.query.clone(), side, total: found.total, counted: found.items.len(), rows })
 }
 
 fn is_separator(c: char) -> bool {

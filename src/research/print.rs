@@ -38,7 +38,13 @@ pub fn print_concordance(out: &mut dyn Write, c: &Concordance, width: usize, col
 }
 
 pub fn print_continuations(out: &mut dyn Write, table: &Continuations) -> io::Result<()> {
-    writeln!(out, "{} occurrences; {} strings", table.total, table.rows.len())?;
+    writeln!(
+        out,
+        "{} occurrences{}; {} strings",
+        table.total,
+        counted_note(table.total, table.counted),
+        table.rows.len()
+    )?;
     for row in &table.rows {
         writeln!(
             out,
@@ -50,7 +56,7 @@ pub fn print_continuations(out: &mut dyn Write, table: &Continuations) -> io::Re
 }
 
 pub fn print_variants(out: &mut dyn Write, table: &Variants) -> io::Result<()> {
-    writeln!(out, "{} occurrences; {} forms", table.total, table.distinct)?;
+    writeln!(out, "{} occurrences{}; {} forms", table.total, counted_note(table.total, table.counted), table.distinct)?;
     for v in &table.variants {
         writeln!(
             out,
@@ -59,6 +65,11 @@ pub fn print_variants(out: &mut dyn Write, table: &Variants) -> io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// Says when a table counts only the first occurrences.
+fn counted_note(total: usize, counted: usize) -> String {
+    if counted < total { format!(" (the table counts the first {counted}, by year)") } else { String::new() }
 }
 
 /// Terminal columns of `text`: East Asian characters take two.

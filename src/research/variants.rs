@@ -16,8 +16,10 @@ pub const MAX_VARIANTS: usize = 500;
 #[derive(Debug, Clone, Serialize)]
 pub struct Variants {
     pub query: String,
-    /// Occurrences looked at.
+    /// Occurrences of the query.
     pub total: usize,
+    /// Those the table counts: all of them, or the first `MAX_KEPT` by year.
+    pub counted: usize,
     /// Distinct forms, before `MAX_VARIANTS` is applied.
     pub distinct: usize,
     /// The years of the archive's matching reports, for the strips' span.
@@ -98,7 +100,8 @@ pub fn variants(found: &Occurrences) -> Variants {
     let years = found.reports.iter().map(|r| r.year).filter(|&y| y > 0);
     Variants {
         query: found.query.clone(),
-        total: found.items.len(),
+        total: found.total,
+        counted: found.items.len(),
         distinct,
         first_year: years.clone().min().unwrap_or_default(),
         last_year: years.max().unwrap_or_default(),

@@ -430,11 +430,17 @@
     drawPages(state, c);
   }
 
+  // A table of a very common phrase counts only its earliest occurrences.
+  function countedNote(t) {
+    return t.counted < t.total ? "（表中只统计按年份最早的 " + t.counted + " 处）" : "";
+  }
+
   function countCell(tr, n) { tr.appendChild(el("td", { "class": "num" }, String(n))); }
 
   function showContinuations(state, t) {
     var phrase = state.q.replace(/"/g, "");
-    say((t.side === "right" ? "“" + phrase + "”之后" : "“" + phrase + "”之前") + "常见的词串：共 " + t.total + " 处，列出 " + t.rows.length + " 个");
+    say((t.side === "right" ? "“" + phrase + "”之后" : "“" + phrase + "”之前") + "常见的词串：共 " + t.total + " 处" +
+        countedNote(t) + "，列出 " + t.rows.length + " 个");
     if (!t.rows.length) return;
     var table = el("table", { "class": "research-table" });
     var head = el("tr");
@@ -478,7 +484,7 @@
     var recurring = v.variants.filter(function (row) { return row.count > 1; });
     var singles = v.variants.length - recurring.length;
     var rows = showSingles || !recurring.length ? v.variants : recurring;
-    say("共 " + v.total + " 处，" + v.distinct + " 种写法，按首次出现的年份排列" +
+    say("共 " + v.total + " 处" + countedNote(v) + "，" + v.distinct + " 种写法，按首次出现的年份排列" +
         (rows.length < v.variants.length ? "；只出现一次的 " + singles + " 种未列出" : ""));
     if (rows.length < v.variants.length || showSingles) {
       var toggle = el("button", { type: "button", "class": "singles-toggle" },
