@@ -276,13 +276,7 @@ fn run() -> Result<ExitCode> {
             print_awaiting_review(&summary.awaiting_review);
         }
         Command::Search { query, root, index, sort, limit, page, json } => {
-            let index_dir = match index {
-                Some(dir) => dir,
-                None => {
-                    let config = wenku::config::Config::load(&root)?;
-                    root.join(config.index_dir)
-                }
-            };
+            let index_dir = index_dir_of(&root, index)?;
             let sort = match sort {
                 SortArg::Relevance => Sort::Relevance,
                 SortArg::Newest => Sort::Newest,
@@ -317,13 +311,7 @@ fn run() -> Result<ExitCode> {
             }
         }
         Command::Kwic { query, root, index, table, width, sort, limit, page, group, no_fold, json, export } => {
-            let index_dir = match index {
-                Some(dir) => dir,
-                None => {
-                    let config = wenku::config::Config::load(&root)?;
-                    root.join(config.index_dir)
-                }
-            };
+            let index_dir = index_dir_of(&root, index)?;
             let cap = wenku::research::concordance::MAX_PER_PAGE;
             if !(1..=cap).contains(&limit) || page == 0 || !(1..=wenku::research::MAX_WIDTH).contains(&width) {
                 eprintln!(
@@ -427,6 +415,14 @@ fn kwic(
         eprintln!("wrote {} rows to {}", file.rows.len(), path.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The index folder: `--index`, or `index_dir` from the site's wenku.yaml.
+fn index_dir_of(root: &std::path::Path, index: Option<PathBuf>) -> Result<PathBuf> {
+    match index {
+        Some(dir) => Ok(dir),
+        None => Ok(root.join(wenku::config::Config::load(root)?.index_dir)),
+    }
 }
 
 /// Prints `value` as JSON, or as text with `print`.

@@ -50,6 +50,26 @@ impl TestSite {
         Some(site)
     }
 
+    /// The real reports of `../shared/corpus` as Markdown reports, made by
+    /// the benchmark script (`make_corpus.py`), not built yet; `None` (said
+    /// on stderr) when that folder is not there. CI has it.
+    pub fn generated_corpus() -> Option<TestSite> {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let script = repo.join("../shared/bench/make_corpus.py");
+        if !repo.join("../shared/corpus").is_dir() || !script.is_file() {
+            eprintln!("skipped: ../shared/corpus is not here");
+            return None;
+        }
+        let site = TestSite::new();
+        let status = Command::new("python3")
+            .arg(&script)
+            .arg(site.root().join("content"))
+            .status()
+            .expect("python3 runs make_corpus.py");
+        assert!(status.success(), "make_corpus.py failed");
+        Some(site)
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }

@@ -4,8 +4,6 @@
 //! the real reports in ../shared/corpus: a concordance's total is the number
 //! of occurrences in the normalized text, overlapping ones included.
 
-use std::path::Path;
-
 use crate::common::TestSite;
 use crate::common::server::Server;
 use proptest::strategy::{Strategy, ValueTree};
@@ -291,19 +289,7 @@ fn count_occurrences(text: &str, phrase: &str) -> usize {
 
 #[test]
 fn concordance_totals_equal_the_occurrences_in_the_real_reports() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let script = repo.join("../shared/bench/make_corpus.py");
-    if !repo.join("../shared/corpus").is_dir() || !script.is_file() {
-        eprintln!("skipped: ../shared/corpus is not here");
-        return;
-    }
-    let site = TestSite::new();
-    let status = std::process::Command::new("python3")
-        .arg(&script)
-        .arg(site.root().join("content"))
-        .status()
-        .expect("python3 runs make_corpus.py");
-    assert!(status.success(), "make_corpus.py failed");
+    let Some(site) = TestSite::generated_corpus() else { return };
     site.build();
     let loaded = wenku::build::load(site.root(), false).expect("the site loads");
     let originals: Vec<(String, String)> = loaded

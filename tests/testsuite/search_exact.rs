@@ -4,7 +4,6 @@
 //! real reports in ../shared/corpus when that folder exists.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::sync::OnceLock;
 
 use crate::common::TestSite;
@@ -249,19 +248,7 @@ proptest! {
 /// script. Skipped (with a note) where that folder does not exist.
 #[test]
 fn phrases_from_the_real_corpus_are_found_exactly() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let script = repo.join("../shared/bench/make_corpus.py");
-    if !repo.join("../shared/corpus").is_dir() || !script.is_file() {
-        eprintln!("skipped: ../shared/corpus is not here");
-        return;
-    }
-    let site = TestSite::new();
-    let status = std::process::Command::new("python3")
-        .arg(&script)
-        .arg(site.root().join("content"))
-        .status()
-        .expect("python3 runs make_corpus.py");
-    assert!(status.success(), "make_corpus.py failed");
+    let Some(site) = TestSite::generated_corpus() else { return };
     let archive = Archive::build(site);
     assert!(archive.docs.len() >= 100, "the corpus has its reports: {}", archive.docs.len());
 
