@@ -150,12 +150,4 @@ impl fmt::Display for Diagnostics {
     }
 }
 
-/// The allowed value closest to `value`, for did-you-mean hints.
-pub fn closest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::normalized_levenshtein(value, c), c))
-        .filter(|(score, _)| *score > 0.3)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
+pub use wenku_engine::closest;

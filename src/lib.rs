@@ -10,7 +10,6 @@ pub mod compare;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
-pub mod escape;
 pub mod hash;
 pub mod import;
 pub mod init;
@@ -25,6 +24,9 @@ pub mod search;
 pub mod serve;
 pub mod theme;
 pub mod yaml;
+
+/// The one HTML escaper, shared with the search engine's snippets.
+pub use wenku_engine::escape;
 
 /// The exit code of a process stopped at a fail point: tests stop a build
 /// there as a kill would (no destructor runs), at a known moment instead of

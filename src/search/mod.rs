@@ -17,13 +17,12 @@
 
 pub mod analyzer;
 pub mod indexer;
-pub mod messages;
-pub mod pattern;
 pub mod print;
 pub mod query;
 pub mod searcher;
-pub mod snippet;
 pub mod verified;
+
+pub use wenku_engine::{messages, pattern, snippet};
 
 use std::path::{Path, PathBuf};
 

@@ -17,8 +17,8 @@
 
 use memchr::memmem::Finder;
 
-use super::analyzer::{NormChar, find_phrase, for_each_matchable, normalize, phrase_terms};
-use super::messages::Problem;
+use crate::analyzer::{NormChar, find_phrase, for_each_matchable, normalize, phrase_terms};
+use crate::messages::Problem;
 
 /// What ends a sentence, so that no gap runs past it.
 const SENTENCE_ENDS: &[char] = &['。', '！', '？', '；', '!', '?', ';', '\n', '\r'];

@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use super::pattern::{Normalized, Pattern};
+use crate::pattern::{Normalized, Pattern};
 
 /// Characters shown per snippet.
 pub const SNIPPET_CHARS: usize = 80;

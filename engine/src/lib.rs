@@ -1,0 +1,30 @@
+//! wenku's search engine core: what the server and the browser share, so
+//! that the two cannot drift.
+//!
+//! - `analyzer`: normalization and the CJK bigram tokenizer
+//! - `query`: the query language, parsed
+//! - `pattern`: wording with gaps (`坚持*发展`), matched exactly against the text
+//! - `messages`: every problem a search can answer with, in each language
+//! - `snippet`: cutting snippets around the matched wording
+//! - `escape`: the one HTML escaper
+//!
+//! Nothing here reads files or the clock: bytes in, results out. That keeps
+//! it buildable for `wasm32-unknown-unknown` and testable natively.
+
+pub mod analyzer;
+pub mod escape;
+pub mod messages;
+pub mod pattern;
+pub mod query;
+mod simplified;
+pub mod snippet;
+
+/// The allowed value closest to `value`, for did-you-mean hints.
+pub fn closest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::normalized_levenshtein(value, c), c))
+        .filter(|(score, _)| *score > 0.3)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
