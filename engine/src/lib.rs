@@ -16,6 +16,7 @@ pub mod escape;
 pub mod messages;
 pub mod pattern;
 pub mod query;
+pub mod results;
 mod simplified;
 pub mod snippet;
 

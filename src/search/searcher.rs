@@ -3,11 +3,9 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::str::FromStr;
 use std::time::Instant;
 
 use super::messages::Problem;
-use serde::Serialize;
 use tantivy::aggregation::AggregationCollector;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::collector::{Count, TopDocs};
@@ -16,146 +14,9 @@ use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, Tan
 
 use super::indexer::parse_anchors;
 use super::query::{self, FilterField, ParsedQuery, QueryError};
-use super::snippet::{self, Snippet};
 use super::{Fields, IndexError, open_index};
 
-/// Most hits on one page.
-/// Hits on one page, for `wenku search --limit` and the API's `per_page`
-/// alike: every hit has its snippets cut.
-pub const MAX_PER_PAGE: usize = 50;
-/// Hits beyond this are not paged to: narrow the query instead.
-const MAX_OFFSET: usize = 10_000;
-/// Snippets shown per hit.
-const SNIPPETS_PER_HIT: usize = 3;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Sort {
-    /// BM25; for queries with only filters, newest first.
-    Relevance,
-    Newest,
-    Oldest,
-}
-
-impl FromStr for Sort {
-    type Err = QueryError;
-
-    fn from_str(s: &str) -> Result<Sort, QueryError> {
-        match s {
-            "relevance" | "" => Ok(Sort::Relevance),
-            "newest" => Ok(Sort::Newest),
-            "oldest" => Ok(Sort::Oldest),
-            other => Err(Problem::UnknownSort { sort: other.to_owned() }.into()),
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct SearchRequest {
-    pub query: String,
-    pub sort: Sort,
-    /// 1-based.
-    pub page: usize,
-    pub per_page: usize,
-}
-
-impl SearchRequest {
-    pub fn new(query: impl Into<String>) -> SearchRequest {
-        SearchRequest { query: query.into(), sort: Sort::Relevance, page: 1, per_page: 10 }
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SearchResults {
-    pub query: String,
-    pub sort: Sort,
-    /// Reports matching the query.
-    pub total: usize,
-    pub page: usize,
-    pub per_page: usize,
-    pub pages: usize,
-    pub took_ms: f64,
-    pub facets: Facets,
-    pub hits: Vec<Hit>,
-}
-
-/// Counts over every matching report, not just the page shown.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Facets {
-    /// Ascending by year.
-    pub year: Vec<YearCount>,
-    /// Every year of the archive with its number of reports under the
-    /// query's body, level and period filters (not its wording or years):
-    /// the chart's span and what its shares are of.
-    pub archive_years: Vec<YearCount>,
-    /// Most reports first.
-    pub body: Vec<ValueCount>,
-    pub level: Vec<ValueCount>,
-    pub period: Vec<ValueCount>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct YearCount {
-    pub year: i64,
-    pub count: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ValueCount {
-    pub value: String,
-    pub count: u64,
-    /// For bodies: the first and last year of a matching report.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_year: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_year: Option<i64>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Hit {
-    /// The report's source path under `content/`.
-    pub id: String,
-    pub title: String,
-    /// The report page, at the paragraph of the first snippet.
-    pub url: String,
-    /// The report page itself.
-    pub page_url: String,
-    pub body: String,
-    pub level: String,
-    pub year: i64,
-    pub period: String,
-    pub date: String,
-    /// BM25 score when sorted by relevance.
-    pub score: Option<f32>,
-    pub snippets: Vec<HitSnippet>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct HitSnippet {
-    /// The report page at this paragraph.
-    pub url: String,
-    #[serde(flatten)]
-    pub snippet: Snippet,
-}
-
-/// A report as the index stores it.
-#[derive(Debug, Clone)]
-pub struct StoredReport {
-    /// The report's source path under `content/`.
-    pub id: String,
-    pub title: String,
-    /// The report page.
-    pub url: String,
-    pub body: String,
-    pub level: String,
-    pub year: i64,
-    pub period: String,
-    pub date: String,
-    /// Title and blocks, one per line.
-    pub text: String,
-    /// `(byte offset in text, anchor)` for each block.
-    pub anchors: Vec<(usize, String)>,
-}
+pub use wenku_engine::results::*;
 
 /// The reports a query matches (see [`SearchIndex::matching`]).
 pub struct Matching {
@@ -290,24 +151,7 @@ impl SearchIndex {
         score: Option<f32>,
         wording: &[&str],
     ) -> Result<Hit, IndexError> {
-        let report = self.stored(searcher, address)?;
-        let snippets: Vec<HitSnippet> = snippet::snippets(&report.text, &report.anchors, wording, SNIPPETS_PER_HIT)
-            .into_iter()
-            .map(|snippet| HitSnippet { url: anchored(&report.url, &snippet.anchor), snippet })
-            .collect();
-        Ok(Hit {
-            url: snippets.first().filter(|_| !wording.is_empty()).map_or_else(|| report.url.clone(), |s| s.url.clone()),
-            id: report.id,
-            title: report.title,
-            page_url: report.url,
-            body: report.body,
-            level: report.level,
-            year: report.year,
-            period: report.period,
-            date: report.date,
-            score,
-            snippets,
-        })
+        Ok(Hit::new(self.stored(searcher, address)?, score, wording))
     }
 
     /// What the index stores of the report at `address`.
@@ -404,10 +248,6 @@ impl SearchIndex {
     fn error(&self, source: tantivy::TantivyError) -> IndexError {
         IndexError::Tantivy { path: self.dir.clone(), source }
     }
-}
-
-pub fn anchored(url: &str, anchor: &str) -> String {
-    if anchor.is_empty() { url.to_owned() } else { format!("{url}#{anchor}") }
 }
 
 /// Terms aggregations on the fast fields, with room for every value.
