@@ -11,7 +11,7 @@ use crate::content::{self, Library};
 use crate::output::{NullSink, Sink, Staging};
 use crate::passages::Passages;
 use crate::render::{Page, Site};
-use crate::search::{IndexSummary, indexer};
+use crate::search::{IndexSummary, indexer, static_index};
 use crate::theme::Theme;
 
 #[derive(Debug, Clone)]
@@ -120,6 +120,9 @@ pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSit
     }
     let staging = Staging::new(&output)?;
     let pages = find_passages_and_render(&mut site, &staging, options.progress)?;
+    if site.config.static_search {
+        static_index::write(&site.library, &site.config, &staging)?;
+    }
     staging.commit()?;
     let elapsed = started.elapsed();
     let index = indexer::sync(&index_dir, &site.library, &site.config)?;

@@ -51,6 +51,10 @@ pub struct Config {
     /// Markers on paragraphs found in other reports, and a page of the most
     /// recurring ones.
     pub recurring_passages: bool,
+    /// Write the static search index (`_search/`) with the site. Off until
+    /// the browser's engine lands: the index is built and tested, the
+    /// search page does not use it yet.
+    pub static_search: bool,
     /// The largest report file read, in megabytes (10^6 bytes).
     pub max_report_mb: u64,
 }
@@ -89,6 +93,7 @@ impl Default for Config {
             level_rules: Vec::new(),
             compare_pages: true,
             recurring_passages: true,
+            static_search: false,
             max_report_mb: 64,
         }
     }
@@ -228,6 +233,7 @@ const CONFIG_KEYS: &[&str] = &[
     "level_rules",
     "compare_pages",
     "recurring_passages",
+    "static_search",
     "max_report_mb",
 ];
 

@@ -18,6 +18,7 @@ pub mod pattern;
 pub mod query;
 pub mod results;
 mod simplified;
+pub mod static_index;
 pub mod snippet;
 
 /// The allowed value closest to `value`, for did-you-mean hints.

@@ -92,7 +92,7 @@ impl IndexDoc {
     /// The date in the high bits and a hash of the id in the low ones, so that
     /// reports of the same date always sort the same way, whichever order
     /// they were indexed in (a full build and an incremental one agree).
-    fn sort_value(&self) -> u64 {
+    pub fn sort_value(&self) -> u64 {
         // FNV-1a: stable across Rust releases, unlike `DefaultHasher`.
         let hash = self.id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
         (self.sort_key << 32) | (hash & 0xffff_ffff)

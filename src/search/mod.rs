@@ -20,6 +20,7 @@ pub mod indexer;
 pub mod print;
 pub mod query;
 pub mod searcher;
+pub mod static_index;
 pub mod verified;
 
 pub use wenku_engine::{messages, pattern, snippet};

@@ -18,3 +18,4 @@ mod passages;
 mod search;
 mod search_exact;
 mod serve;
+mod static_search;

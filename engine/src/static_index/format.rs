@@ -1,0 +1,384 @@
+//! The static index's files, written by `wenku build` into `public/_search/`
+//! and read by the engine (natively in tests, as WebAssembly in the browser).
+//!
+//! - `meta.json`: counts, the BM25 statistics, the value tables, the shard count.
+//! - `docs.bin`: one fixed record per report (year, body, level, period,
+//!   field norm, rank by date): what filters, facets, the chart and sorting need.
+//! - `t/<shard>.bin`: the dictionary, one file per hash shard of the keys.
+//!   A key is an index term (the tokens Tantivy indexes), `#` + a frequent
+//!   Han string of 3 or more characters (its reports and counts, so that a
+//!   common phrase needs no positions) or `*` + a Han character (every
+//!   report holding it: the one-letter query). Each entry holds its
+//!   postings inline when small, else names its own files:
+//! - `l/<id>.bin`: the postings (report, count) of a larger entry, then its
+//!   positions when they are few;
+//! - `p/<id>-<block>.bin`: the positions of a common term, in blocks of
+//!   about `BLOCK_BYTES` each: a phrase downloads the blocks of candidate
+//!   reports only;
+//! - `d/<doc>.bin`: a report's title, address and text, for snippets and for
+//!   checking wording with gaps.
+//!
+//! Numbers are LEB128 varints; report numbers in postings are deltas.
+
+use serde::{Deserialize, Serialize};
+
+use crate::results::StoredReport;
+
+/// Bumped whenever a file's layout changes; the engine refuses others.
+pub const FORMAT: u32 = 1;
+/// Entries whose postings and positions together are at most this many
+/// bytes stay inline in their shard…
+pub const INLINE_BYTES: usize = 1024;
+/// …others get their own file, with their positions when these are at most
+/// this many bytes, else split into blocks of about this size.
+pub const BLOCK_BYTES: usize = 16 * 1024;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Meta {
+    pub format: u32,
+    pub docs: u32,
+    /// Tokens over all reports (BM25's average length is this over `docs`).
+    pub total_tokens: u64,
+    /// Tantivy's field-norm table: the length each one-byte norm stands for.
+    pub fieldnorms: Vec<u32>,
+    pub shards: u32,
+    pub bodies: Vec<String>,
+    pub levels: Vec<String>,
+    pub periods: Vec<String>,
+    /// Han strings in at least this many reports have their own entry…
+    pub phrase_min_docs: u32,
+    /// …up to this many characters.
+    pub phrase_max_chars: u32,
+}
+
+/// `docs.bin`'s record for one report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocRow {
+    pub year: i32,
+    pub body: u16,
+    pub level: u16,
+    pub period: u16,
+    pub fieldnorm: u8,
+    /// The report's place when sorted oldest first.
+    pub rank: u32,
+}
+
+pub const DOC_ROW_BYTES: usize = 15;
+
+impl DocRow {
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.year.to_le_bytes());
+        out.extend_from_slice(&self.body.to_le_bytes());
+        out.extend_from_slice(&self.level.to_le_bytes());
+        out.extend_from_slice(&self.period.to_le_bytes());
+        out.push(self.fieldnorm);
+        out.extend_from_slice(&self.rank.to_le_bytes());
+    }
+
+    pub fn decode_all(bytes: &[u8]) -> Vec<DocRow> {
+        bytes
+            .chunks_exact(DOC_ROW_BYTES)
+            .map(|r| DocRow {
+                year: i32::from_le_bytes([r[0], r[1], r[2], r[3]]),
+                body: u16::from_le_bytes([r[4], r[5]]),
+                level: u16::from_le_bytes([r[6], r[7]]),
+                period: u16::from_le_bytes([r[8], r[9]]),
+                fieldnorm: r[10],
+                rank: u32::from_le_bytes([r[11], r[12], r[13], r[14]]),
+            })
+            .collect()
+    }
+}
+
+pub fn shard_path(shard: u32) -> String {
+    format!("t/{shard}.bin")
+}
+
+pub fn postings_path(id: u32) -> String {
+    format!("l/{id}.bin")
+}
+
+pub fn positions_path(id: u32, block: usize) -> String {
+    format!("p/{id}-{block}.bin")
+}
+
+pub fn doc_path(doc: u32) -> String {
+    format!("d/{doc}.bin")
+}
+
+/// The shard a key lives in: FNV-1a, stable across platforms and versions.
+pub fn shard_of(key: &str, shards: u32) -> u32 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in key.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    (hash % u64::from(shards.max(1))) as u32
+}
+
+pub fn phrase_key(normalized: &str) -> String {
+    format!("#{normalized}")
+}
+
+pub fn prefix_key(c: char) -> String {
+    format!("*{c}")
+}
+
+pub fn put_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+pub fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_varint(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// Reads what `put_varint` and `put_str` wrote; `None` past the end or on
+/// malformed input (a damaged file is an error, never a panic).
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader { bytes, at: 0 }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.at >= self.bytes.len()
+    }
+
+    pub fn varint(&mut self) -> Option<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = *self.bytes.get(self.at)?;
+            self.at += 1;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    pub fn u32(&mut self) -> Option<u32> {
+        self.varint().and_then(|v| u32::try_from(v).ok())
+    }
+
+    pub fn bytes(&mut self, len: usize) -> Option<&'a [u8]> {
+        let slice = self.bytes.get(self.at..self.at.checked_add(len)?)?;
+        self.at += len;
+        Some(slice)
+    }
+
+    pub fn str(&mut self) -> Option<&'a str> {
+        let len = self.varint()? as usize;
+        std::str::from_utf8(self.bytes(len)?).ok()
+    }
+
+    pub fn byte(&mut self) -> Option<u8> {
+        let b = *self.bytes.get(self.at)?;
+        self.at += 1;
+        Some(b)
+    }
+}
+
+/// One dictionary entry as stored in a shard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored<'a> {
+    /// Postings (report delta, count)… then, for terms, positions: per
+    /// report, `count` position deltas.
+    Inline { postings: &'a [u8], positions: &'a [u8] },
+    /// In `l/<id>.bin` (postings, length first, then positions); when
+    /// `firsts` is not empty, the positions are in `p/<id>-<block>.bin`
+    /// instead, block `k` starting at report `firsts[k]`.
+    External { id: u32, firsts: Vec<u32> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry<'a> {
+    pub key: &'a str,
+    pub df: u32,
+    pub stored: Stored<'a>,
+}
+
+const INLINE: u8 = 0;
+const EXTERNAL: u8 = 1;
+
+pub fn put_entry(out: &mut Vec<u8>, entry: &Entry<'_>) {
+    put_str(out, entry.key);
+    put_varint(out, u64::from(entry.df));
+    match &entry.stored {
+        Stored::Inline { postings, positions } => {
+            out.push(INLINE);
+            put_varint(out, postings.len() as u64);
+            out.extend_from_slice(postings);
+            put_varint(out, positions.len() as u64);
+            out.extend_from_slice(positions);
+        }
+        Stored::External { id, firsts } => {
+            out.push(EXTERNAL);
+            put_varint(out, u64::from(*id));
+            put_varint(out, firsts.len() as u64);
+            let mut last = 0;
+            for &first in firsts {
+                put_varint(out, u64::from(first - last));
+                last = first;
+            }
+        }
+    }
+}
+
+/// The entry for `key` in a shard's bytes, if the shard has it.
+pub fn find_entry<'a>(shard: &'a [u8], key: &str) -> Option<Entry<'a>> {
+    let mut reader = Reader::new(shard);
+    while !reader.is_empty() {
+        let entry_key = reader.str()?;
+        let df = reader.u32()?;
+        let stored = match reader.byte()? {
+            INLINE => {
+                let len = reader.varint()? as usize;
+                let postings = reader.bytes(len)?;
+                let len = reader.varint()? as usize;
+                Stored::Inline { postings, positions: reader.bytes(len)? }
+            }
+            EXTERNAL => {
+                let id = reader.u32()?;
+                let blocks = reader.varint()? as usize;
+                let mut firsts = Vec::with_capacity(blocks.min(1 << 16));
+                let mut last = 0u32;
+                for _ in 0..blocks {
+                    last = last.checked_add(reader.u32()?)?;
+                    firsts.push(last);
+                }
+                Stored::External { id, firsts }
+            }
+            _ => return None,
+        };
+        if entry_key == key {
+            return Some(Entry { key: entry_key, df, stored });
+        }
+    }
+    None
+}
+
+/// Postings as (report, count) pairs.
+pub fn put_postings(out: &mut Vec<u8>, postings: &[(u32, u32)]) {
+    let mut last = 0;
+    for &(doc, tf) in postings {
+        put_varint(out, u64::from(doc - last));
+        put_varint(out, u64::from(tf));
+        last = doc;
+    }
+}
+
+pub fn read_postings(bytes: &[u8]) -> Option<Vec<(u32, u32)>> {
+    let mut reader = Reader::new(bytes);
+    let mut out = Vec::new();
+    let mut doc = 0u32;
+    while !reader.is_empty() {
+        doc = doc.checked_add(reader.u32()?)?;
+        out.push((doc, reader.u32()?));
+    }
+    Some(out)
+}
+
+/// `l/<id>.bin`: postings (length first), then positions unless in blocks.
+pub fn put_external(out: &mut Vec<u8>, postings: &[u8], positions: &[u8]) {
+    put_varint(out, postings.len() as u64);
+    out.extend_from_slice(postings);
+    out.extend_from_slice(positions);
+}
+
+pub fn split_external(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let mut reader = Reader::new(bytes);
+    let len = reader.varint()? as usize;
+    let postings = reader.bytes(len)?;
+    Some((postings, &bytes[reader.at..]))
+}
+
+/// A report's positions of one term, as deltas.
+pub fn put_positions(out: &mut Vec<u8>, positions: &[u32]) {
+    let mut last = 0;
+    for &p in positions {
+        put_varint(out, u64::from(p - last));
+        last = p;
+    }
+}
+
+/// Reads `counts.len()` reports' positions, each `count` long.
+pub fn read_positions(bytes: &[u8], counts: &[u32]) -> Option<Vec<Vec<u32>>> {
+    let mut reader = Reader::new(bytes);
+    let mut out = Vec::with_capacity(counts.len());
+    for &count in counts {
+        let mut positions = Vec::with_capacity(count as usize);
+        let mut at = 0u32;
+        for _ in 0..count {
+            at = at.checked_add(reader.u32()?)?;
+            positions.push(at);
+        }
+        out.push(positions);
+    }
+    Some(out)
+}
+
+/// `d/<doc>.bin`.
+pub fn put_doc(out: &mut Vec<u8>, report: &StoredReport) {
+    for field in [&report.id, &report.url, &report.title, &report.body, &report.level, &report.period, &report.date] {
+        put_str(out, field);
+    }
+    put_varint(out, report.year as u64);
+    put_str(out, &report.text);
+    put_varint(out, report.anchors.len() as u64);
+    for (offset, anchor) in &report.anchors {
+        put_varint(out, *offset as u64);
+        put_str(out, anchor);
+    }
+}
+
+pub fn read_doc(bytes: &[u8]) -> Option<StoredReport> {
+    let mut r = Reader::new(bytes);
+    let mut next = || r.str().map(str::to_owned);
+    let (id, url, title, body, level, period, date) = (next()?, next()?, next()?, next()?, next()?, next()?, next()?);
+    let year = r.varint()? as i64;
+    let text = r.str()?.to_owned();
+    let count = r.varint()? as usize;
+    let mut anchors = Vec::with_capacity(count.min(1 << 16));
+    for _ in 0..count {
+        let offset = r.varint()? as usize;
+        anchors.push((offset, r.str()?.to_owned()));
+    }
+    Some(StoredReport { id, title, url, body, level, year, period, date, text, anchors })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_round_trip() {
+        let mut postings = Vec::new();
+        put_postings(&mut postings, &[(3, 2), (9, 1)]);
+        let mut positions = Vec::new();
+        put_positions(&mut positions, &[4, 10]);
+        put_positions(&mut positions, &[7]);
+        let mut shard = Vec::new();
+        let inline = Entry { key: "发展", df: 2, stored: Stored::Inline { postings: &postings, positions: &positions } };
+        let external = Entry { key: "#经济发展", df: 900, stored: Stored::External { id: 7, firsts: vec![0, 70, 140] } };
+        put_entry(&mut shard, &inline);
+        put_entry(&mut shard, &external);
+        assert_eq!(find_entry(&shard, "发展"), Some(inline));
+        assert_eq!(find_entry(&shard, "#经济发展"), Some(external));
+        assert_eq!(find_entry(&shard, "经济"), None);
+        assert_eq!(read_postings(&postings), Some(vec![(3, 2), (9, 1)]));
+        assert_eq!(read_positions(&positions, &[2, 1]), Some(vec![vec![4, 10], vec![7]]));
+        // Damaged input is an answer, not a panic.
+        assert_eq!(find_entry(&shard[..shard.len() - 3], "#经济发展"), None);
+        assert_eq!(read_positions(&positions, &[2, 5]), None);
+    }
+}

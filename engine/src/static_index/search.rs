@@ -1,0 +1,492 @@
+//! Answering a query from the static index's files: the same query
+//! language, matches, BM25 scores, totals and facets as the server's
+//! Tantivy index (`tests/testsuite/static_search.rs` holds the two equal).
+//!
+//! The engine never fetches: [`StaticIndex::search`] answers with the files
+//! it still needs, the caller (JavaScript in the browser, a test natively)
+//! fetches them, hands them over with [`StaticIndex::add_file`] and asks
+//! again. Each round asks for everything the query can know it needs at
+//! that point: dictionary shards, then large postings, then the positions
+//! of candidate reports only, then the texts of the hits shown.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Bound;
+
+use super::format::{self, DocRow, Entry, Meta, Stored};
+use crate::analyzer::{Class, classify, normalize, phrase_terms};
+use crate::messages::Problem;
+use crate::pattern::{Matcher, Pattern};
+use crate::query::{self, Clause, FilterField, ParsedQuery, QueryError};
+use crate::results::{
+    Facets, Hit, MAX_OFFSET, MAX_PER_PAGE, SearchRequest, SearchResults, Sort, ValueCount, YearCount,
+};
+
+/// Wording with gaps is checked against the text of every report holding
+/// its parts; beyond this many, the browser would download too much.
+pub const MAX_GAP_CANDIDATES: usize = 400;
+
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+pub struct StaticIndex {
+    meta: Meta,
+    rows: Vec<DocRow>,
+    average_fieldnorm: f32,
+    files: HashMap<String, Vec<u8>>,
+}
+
+/// What a search needs next: files to fetch, or its answer.
+#[derive(Debug)]
+pub enum Step {
+    Need(Vec<String>),
+    Done(Result<SearchResults, QueryError>),
+}
+
+/// Reports and their scores, ascending by report.
+type Matches = Vec<(u32, f32)>;
+
+impl StaticIndex {
+    pub fn open(meta_json: &[u8], docs_bin: &[u8]) -> Result<StaticIndex, String> {
+        let meta: Meta = serde_json::from_slice(meta_json).map_err(|e| format!("meta.json: {e}"))?;
+        if meta.format != format::FORMAT {
+            return Err(format!("the static index has format {}, this engine reads {}", meta.format, format::FORMAT));
+        }
+        let rows = DocRow::decode_all(docs_bin);
+        if rows.len() != meta.docs as usize || meta.fieldnorms.len() != 256 {
+            return Err("docs.bin does not match meta.json".into());
+        }
+        let average_fieldnorm = meta.total_tokens as f32 / meta.docs.max(1) as f32;
+        Ok(StaticIndex { meta, rows, average_fieldnorm, files: HashMap::new() })
+    }
+
+    pub fn add_file(&mut self, path: &str, bytes: Vec<u8>) {
+        self.files.insert(path.to_owned(), bytes);
+    }
+
+    pub fn has_file(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    /// Forgets fetched files (the caller's cache holds them anyway).
+    pub fn clear_files(&mut self) {
+        self.files.clear();
+    }
+
+    pub fn search(&self, request: &SearchRequest) -> Step {
+        let run = Run { index: self, missing: RefCell::new(BTreeSet::new()) };
+        let answer = run.search(request);
+        let missing = run.missing.into_inner();
+        match answer {
+            Err(error) => Step::Done(Err(error)),
+            Ok(Some(results)) => Step::Done(Ok(results)),
+            Ok(None) => Step::Need(missing.into_iter().collect()),
+        }
+    }
+
+    fn bm25(&self, idf: f32, doc: u32, tf: u32) -> f32 {
+        let fieldnorm = self.meta.fieldnorms[usize::from(self.rows[doc as usize].fieldnorm)];
+        let norm = K1 * (1.0 - B + B * fieldnorm as f32 / self.average_fieldnorm);
+        let tf = tf as f32;
+        idf * (1.0 + K1) * (tf / (tf + norm))
+    }
+
+    fn idf(&self, df: u32) -> f32 {
+        let x = ((self.meta.docs - df.min(self.meta.docs)) as f32 + 0.5) / (df as f32 + 0.5);
+        (1.0 + x).ln()
+    }
+}
+
+/// One attempt at a search, noting the files it lacked.
+struct Run<'a> {
+    index: &'a StaticIndex,
+    missing: RefCell<BTreeSet<String>>,
+}
+
+impl Run<'_> {
+    fn file(&self, path: String) -> Option<&[u8]> {
+        match self.index.files.get(&path) {
+            Some(bytes) => Some(bytes),
+            None => {
+                self.missing.borrow_mut().insert(path);
+                None
+            }
+        }
+    }
+
+    /// `Some(None)` when the dictionary has no such key; `None` while its
+    /// shard is missing.
+    fn entry(&self, key: &str) -> Option<Option<Entry<'_>>> {
+        let shard = self.file(format::shard_path(format::shard_of(key, self.index.meta.shards)))?;
+        Some(format::find_entry(shard, key))
+    }
+
+    fn postings(&self, entry: &Entry<'_>) -> Option<Vec<(u32, u32)>> {
+        format::read_postings(self.parts(entry)?.0)
+    }
+
+    /// An entry's postings and, unless in blocks, its positions.
+    fn parts<'f>(&'f self, entry: &Entry<'f>) -> Option<(&'f [u8], &'f [u8])> {
+        match &entry.stored {
+            Stored::Inline { postings, positions } => Some((postings, positions)),
+            Stored::External { id, .. } => format::split_external(self.file(format::postings_path(*id))?),
+        }
+    }
+
+    /// Positions of `entry`'s term in each of `docs` (which it holds).
+    fn positions(&self, entry: &Entry<'_>, postings: &[(u32, u32)], docs: &[u32]) -> Option<HashMap<u32, Vec<u32>>> {
+        let counts: Vec<u32> = postings.iter().map(|&(_, tf)| tf).collect();
+        let mut out = HashMap::new();
+        match &entry.stored {
+            Stored::External { id, firsts } if !firsts.is_empty() => {
+                let blocks: BTreeSet<usize> =
+                    docs.iter().map(|doc| firsts.partition_point(|first| first <= doc).saturating_sub(1)).collect();
+                let mut complete = true;
+                for block in blocks {
+                    let Some(bytes) = self.file(format::positions_path(*id, block)) else {
+                        complete = false;
+                        continue;
+                    };
+                    let start = postings.partition_point(|&(d, _)| d < firsts[block]);
+                    let end = firsts.get(block + 1).map_or(postings.len(), |&next| postings.partition_point(|&(d, _)| d < next));
+                    let range = start..end;
+                    let decoded = format::read_positions(bytes, &counts[range.clone()])?;
+                    for (&(doc, _), positions) in postings[range].iter().zip(decoded) {
+                        out.insert(doc, positions);
+                    }
+                }
+                if !complete {
+                    return None;
+                }
+            }
+            _ => {
+                let all = format::read_positions(self.parts(entry)?.1, &counts)?;
+                for (&(doc, _), positions) in postings.iter().zip(all) {
+                    out.insert(doc, positions);
+                }
+            }
+        }
+        Some(out)
+    }
+
+    fn search(&self, request: &SearchRequest) -> Result<Option<SearchResults>, QueryError> {
+        let parsed = query::parse(&request.query)?;
+        self.check_values(&parsed)?;
+        let per_page = request.per_page.clamp(1, MAX_PER_PAGE);
+        let page = request.page.max(1);
+        let offset = (page - 1).saturating_mul(per_page);
+        if offset >= MAX_OFFSET {
+            return Err(Problem::PageTooFar { page, max: MAX_OFFSET }.into());
+        }
+        let sort = match request.sort {
+            Sort::Relevance if !parsed.has_wording() => Sort::Newest,
+            other => other,
+        };
+
+        let Some(mut matches) = self.evaluate(&parsed)? else { return Ok(None) };
+        let rows = &self.index.rows;
+        match sort {
+            Sort::Relevance => matches.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))),
+            Sort::Newest => matches.sort_by_key(|&(doc, _)| std::cmp::Reverse(rows[doc as usize].rank)),
+            Sort::Oldest => matches.sort_by_key(|&(doc, _)| rows[doc as usize].rank),
+        }
+        let docs: Vec<u32> = matches.iter().map(|&(doc, _)| doc).collect();
+        let mut facets = self.facets(&docs);
+        let Some(scope) = self.evaluate(&parsed.scope())? else { return Ok(None) };
+        facets.archive_years = year_counts(scope.iter().map(|&(doc, _)| rows[doc as usize].year));
+
+        let wording = parsed.wording();
+        let mut hits = Vec::new();
+        for &(doc, score) in matches.iter().skip(offset).take(per_page) {
+            let Some(bytes) = self.file(format::doc_path(doc)) else { continue };
+            let report = format::read_doc(bytes).ok_or_else(|| damaged(&format::doc_path(doc)))?;
+            hits.push(Hit::new(report, (sort == Sort::Relevance).then_some(score), &wording));
+        }
+        if !self.missing.borrow().is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(SearchResults {
+            query: request.query.clone(),
+            sort,
+            total: matches.len(),
+            page,
+            per_page,
+            pages: matches.len().div_ceil(per_page),
+            took_ms: 0.0,
+            facets,
+            hits,
+        }))
+    }
+
+    /// A body, level or period the archive does not have is named, with the
+    /// closest one, as the server does.
+    fn check_values(&self, parsed: &ParsedQuery) -> Result<(), QueryError> {
+        for (field, value) in parsed.values() {
+            let Some(known) = self.values(field) else { continue };
+            if known.iter().any(|k| k == value) {
+                continue;
+            }
+            let closest = crate::closest(value, known.iter().map(String::as_str)).map(str::to_owned);
+            return Err(Problem::NoSuchValue {
+                name: field.name().to_owned(),
+                value: value.to_owned(),
+                known: (closest.is_none() && known.len() <= 12).then(|| known.join(", ")),
+                closest,
+                count: known.len(),
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    fn values(&self, field: FilterField) -> Option<&Vec<String>> {
+        let meta = &self.index.meta;
+        match field {
+            FilterField::Body => Some(&meta.bodies),
+            FilterField::Level => Some(&meta.levels),
+            FilterField::Period => Some(&meta.periods),
+            FilterField::Year => None,
+        }
+    }
+
+    /// Every report the query matches, with its score; `None` while files
+    /// are missing.
+    fn evaluate(&self, parsed: &ParsedQuery) -> Result<Option<Matches>, QueryError> {
+        let mut result: Option<Matches> = None;
+        let mut complete = true;
+        for group in &parsed.required {
+            let mut union: BTreeMap<u32, f32> = BTreeMap::new();
+            for clause in group {
+                match self.clause(clause)? {
+                    Some(matches) => {
+                        for (doc, score) in matches {
+                            *union.entry(doc).or_insert(0.0) += score;
+                        }
+                    }
+                    None => complete = false,
+                }
+            }
+            let union: Matches = union.into_iter().collect();
+            result = Some(match result {
+                None => union,
+                Some(so_far) => intersect(&so_far, &union),
+            });
+        }
+        let mut result =
+            result.unwrap_or_else(|| (0..self.index.meta.docs).map(|doc| (doc, 0.0)).collect::<Matches>());
+        for clause in &parsed.excluded {
+            match self.clause(clause)? {
+                Some(excluded) => {
+                    let excluded: BTreeSet<u32> = excluded.into_iter().map(|(doc, _)| doc).collect();
+                    result.retain(|(doc, _)| !excluded.contains(doc));
+                }
+                None => complete = false,
+            }
+        }
+        Ok(complete.then_some(result))
+    }
+
+    fn clause(&self, clause: &Clause) -> Result<Option<Matches>, QueryError> {
+        let rows = &self.index.rows;
+        let filtered = |keep: &dyn Fn(&DocRow) -> bool| -> Matches {
+            (0..rows.len() as u32).filter(|&doc| keep(&rows[doc as usize])).map(|doc| (doc, 0.0)).collect()
+        };
+        Ok(match clause {
+            Clause::Text(text) => {
+                let pattern = Pattern::parse(text).map_err(QueryError::from)?;
+                if pattern.has_gaps() { self.gapped(&pattern)? } else { self.phrase(text) }
+            }
+            Clause::Years(from, to) => {
+                let (from, to) = (*from, *to);
+                Some(filtered(&|row| within(i64::from(row.year), from, to)))
+            }
+            Clause::Value(field, value) => {
+                let Some(index) = self.values(*field).and_then(|known| known.iter().position(|k| k == value)) else {
+                    return Ok(Some(Vec::new()));
+                };
+                let index = index as u16;
+                Some(match field {
+                    FilterField::Body => filtered(&|row| row.body == index),
+                    FilterField::Level => filtered(&|row| row.level == index),
+                    FilterField::Period => filtered(&|row| row.period == index),
+                    FilterField::Year => Vec::new(),
+                })
+            }
+        })
+    }
+
+    /// Wording without gaps: the reports holding it, scored as Tantivy
+    /// scores a term or phrase query.
+    fn phrase(&self, text: &str) -> Option<Matches> {
+        let index = self.index;
+        let phrase = phrase_terms(text);
+        if phrase.is_prefix {
+            let c = phrase.terms[0].1.chars().next()?;
+            let Some(entry) = self.entry(&format::prefix_key(c))? else { return Some(Vec::new()) };
+            return Some(self.postings(&entry)?.into_iter().map(|(doc, _)| (doc, 1.0)).collect());
+        }
+        // Every term's entry in one round, even when one is already missing.
+        let entries: Vec<Option<Option<Entry<'_>>>> = phrase.terms.iter().map(|(_, term)| self.entry(term)).collect();
+        let entries: Vec<Option<Entry<'_>>> = entries.into_iter().collect::<Option<_>>()?;
+        let Some(entries): Option<Vec<Entry<'_>>> = entries.into_iter().collect() else {
+            return Some(Vec::new());
+        };
+        if let [entry] = entries.as_slice() {
+            let idf = index.idf(entry.df);
+            return Some(self.postings(entry)?.into_iter().map(|(doc, tf)| (doc, index.bm25(idf, doc, tf))).collect());
+        }
+        let idf: f32 = entries.iter().fold(0.0, |sum, entry| sum + index.idf(entry.df));
+
+        // A frequent Han string has its own reports and counts.
+        let normalized = normalize(text);
+        let chars = normalized.chars().count();
+        if chars >= 3
+            && chars <= index.meta.phrase_max_chars as usize
+            && normalized.chars().all(|c| classify(c) == Class::Cjk)
+            && let Some(entry) = self.entry(&format::phrase_key(&normalized))?
+        {
+            return Some(self.postings(&entry)?.into_iter().map(|(doc, tf)| (doc, index.bm25(idf, doc, tf))).collect());
+        }
+
+        // Else the positions of the reports holding every term.
+        let postings: Vec<Option<Vec<(u32, u32)>>> = entries.iter().map(|e| self.postings(e)).collect();
+        let postings: Vec<Vec<(u32, u32)>> = postings.into_iter().collect::<Option<_>>()?;
+        let mut candidates: Vec<u32> = postings[0].iter().map(|&(doc, _)| doc).collect();
+        for list in &postings[1..] {
+            candidates.retain(|doc| list.binary_search_by_key(doc, |&(d, _)| d).is_ok());
+        }
+        if candidates.is_empty() {
+            return Some(Vec::new());
+        }
+        let positions: Vec<Option<HashMap<u32, Vec<u32>>>> =
+            entries.iter().zip(&postings).map(|(e, p)| self.positions(e, p, &candidates)).collect();
+        let positions: Vec<HashMap<u32, Vec<u32>>> = positions.into_iter().collect::<Option<_>>()?;
+        let offsets: Vec<u32> = phrase.terms.iter().map(|&(offset, _)| offset as u32).collect();
+        let mut matches = Vec::new();
+        for doc in candidates {
+            let count = phrase_count(&positions, &offsets, doc);
+            if count > 0 {
+                matches.push((doc, index.bm25(idf, doc, count)));
+            }
+        }
+        Some(matches)
+    }
+
+    /// Wording with gaps: the reports holding every part, each checked
+    /// against its text; scored as the sum of the parts' scores.
+    fn gapped(&self, pattern: &Pattern) -> Result<Option<Matches>, QueryError> {
+        let mut candidates: Option<Matches> = None;
+        let mut complete = true;
+        for part in &pattern.parts {
+            match self.phrase(part) {
+                Some(matches) => {
+                    candidates = Some(match candidates {
+                        None => matches,
+                        Some(so_far) => intersect(&so_far, &matches),
+                    })
+                }
+                None => complete = false,
+            }
+        }
+        let (true, Some(candidates)) = (complete, candidates) else { return Ok(None) };
+        if candidates.len() > MAX_GAP_CANDIDATES {
+            return Err(Problem::GapTooBroadForStatic { candidates: candidates.len() }.into());
+        }
+        let matcher = Matcher::new(vec![pattern.clone()]);
+        let mut found = Vec::new();
+        let mut complete = true;
+        for (doc, score) in candidates {
+            let path = format::doc_path(doc);
+            let Some(bytes) = self.file(path.clone()) else {
+                complete = false;
+                continue;
+            };
+            let report = format::read_doc(bytes).ok_or_else(|| damaged(&path))?;
+            if matcher.is_match(&report.text) {
+                found.push((doc, score));
+            }
+        }
+        Ok(complete.then_some(found))
+    }
+
+    fn facets(&self, docs: &[u32]) -> Facets {
+        let rows = &self.index.rows;
+        let meta = &self.index.meta;
+        let counted = |names: &[String], value_of: &dyn Fn(&DocRow) -> u16, with_years: bool| -> Vec<ValueCount> {
+            let mut counts: HashMap<u16, (u64, i32, i32)> = HashMap::new();
+            for &doc in docs {
+                let row = &rows[doc as usize];
+                let slot = counts.entry(value_of(row)).or_insert((0, row.year, row.year));
+                slot.0 += 1;
+                slot.1 = slot.1.min(row.year);
+                slot.2 = slot.2.max(row.year);
+            }
+            let mut out: Vec<ValueCount> = counts
+                .into_iter()
+                .filter_map(|(index, (count, first, last))| {
+                    Some(ValueCount {
+                        value: names.get(usize::from(index))?.clone(),
+                        count,
+                        first_year: with_years.then_some(i64::from(first)),
+                        last_year: with_years.then_some(i64::from(last)),
+                    })
+                })
+                .collect();
+            out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            out
+        };
+        Facets {
+            year: year_counts(docs.iter().map(|&doc| rows[doc as usize].year)),
+            archive_years: Vec::new(),
+            body: counted(&meta.bodies, &|row| row.body, true),
+            level: counted(&meta.levels, &|row| row.level, false),
+            period: counted(&meta.periods, &|row| row.period, false),
+        }
+    }
+}
+
+/// How often the phrase whose terms sit at `offsets` occurs in `doc`: the
+/// starts every term's positions agree on, as Tantivy's phrase scorer counts.
+fn phrase_count(positions: &[HashMap<u32, Vec<u32>>], offsets: &[u32], doc: u32) -> u32 {
+    let Some(first) = positions[0].get(&doc) else { return 0 };
+    let mut starts: Vec<u32> = first.iter().filter_map(|p| p.checked_sub(offsets[0])).collect();
+    for (term, &offset) in positions.iter().zip(offsets).skip(1) {
+        let Some(here) = term.get(&doc) else { return 0 };
+        let shifted: BTreeSet<u32> = here.iter().filter_map(|p| p.checked_sub(offset)).collect();
+        starts.retain(|s| shifted.contains(s));
+    }
+    starts.len() as u32
+}
+
+fn intersect(a: &Matches, b: &Matches) -> Matches {
+    let mut out = Vec::with_capacity(a.len().min(b.len()));
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push((a[i].0, a[i].1 + b[j].1));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+fn within(year: i64, from: Bound<i64>, to: Bound<i64>) -> bool {
+    std::ops::RangeBounds::contains(&(from, to), &year)
+}
+
+fn year_counts(years: impl Iterator<Item = i32>) -> Vec<YearCount> {
+    let mut counts: BTreeMap<i32, u64> = BTreeMap::new();
+    for year in years {
+        *counts.entry(year).or_insert(0) += 1;
+    }
+    counts.into_iter().map(|(year, count)| YearCount { year: i64::from(year), count }).collect()
+}
+
+fn damaged(path: &str) -> QueryError {
+    Problem::IndexUnavailable { why: format!("the static index file {path} is damaged: rebuild the site") }.into()
+}

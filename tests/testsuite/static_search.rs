@@ -1,0 +1,187 @@
+//! The static index against the server's: the engine the browser runs
+//! (`wenku_engine::static_index`), fed the files `wenku build` wrote, must
+//! find the same reports as Tantivy, with the same totals, facets, chart,
+//! order and scores, for hand-picked structured queries on the sample and
+//! for hundreds of random phrases from the real reports.
+
+use std::path::Path;
+
+use proptest::strategy::{Strategy, ValueTree};
+use wenku::search::searcher::{SearchIndex, SearchRequest, SearchResults, Sort};
+use wenku_engine::analyzer::normalize;
+use wenku_engine::static_index::{StaticIndex, Step};
+
+use crate::common::TestSite;
+
+/// The static engine over `public/_search`, fetching files as the browser
+/// would, counting the rounds.
+struct Static {
+    index: StaticIndex,
+    dir: std::path::PathBuf,
+}
+
+impl Static {
+    fn open(public: &Path) -> Static {
+        let dir = public.join("_search");
+        let read = |name: &str| std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let index = StaticIndex::open(&read("meta.json"), &read("docs.bin")).expect("the static index opens");
+        Static { index, dir }
+    }
+
+    fn search(&mut self, request: &SearchRequest) -> Result<SearchResults, String> {
+        for _round in 0..8 {
+            match self.index.search(request) {
+                Step::Done(answer) => return answer.map_err(|e| e.message),
+                Step::Need(paths) => {
+                    assert!(!paths.is_empty(), "a round needs something");
+                    for path in paths {
+                        let bytes = std::fs::read(self.dir.join(&path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+                        self.index.add_file(&path, bytes);
+                    }
+                }
+            }
+        }
+        panic!("{:?} needed more than 8 rounds of files", request.query);
+    }
+}
+
+fn request(query: &str, sort: Sort, per_page: usize) -> SearchRequest {
+    SearchRequest { query: query.to_owned(), sort, page: 1, per_page }
+}
+
+/// Same answer from both, or the same error.
+fn assert_same(server: &SearchIndex, engine: &mut Static, query: &str) {
+    for sort in [Sort::Relevance, Sort::Oldest, Sort::Newest] {
+        let request = request(query, sort, 50);
+        let expected = server.search(&request).map_err(|e| e.to_string());
+        let found = engine.search(&request);
+        let (expected, found) = match (expected, found) {
+            (Ok(e), Ok(f)) => (e, f),
+            (Err(e), Err(f)) => {
+                assert!(e.contains(&f), "{query:?}: the server says {e:?}, the engine {f:?}");
+                continue;
+            }
+            (e, f) => panic!("{query:?} {sort:?}: the server answers {:?}, the engine {:?}", e.map(|r| r.total), f.map(|r| r.total)),
+        };
+        let context = format!("{query:?} sorted by {sort:?}");
+        assert_eq!(found.total, expected.total, "{context}: total");
+        assert_eq!(found.sort, expected.sort, "{context}: sort");
+        assert_eq!(found.facets.year, expected.facets.year, "{context}: years");
+        assert_eq!(found.facets.archive_years, expected.facets.archive_years, "{context}: the chart's years");
+        assert_eq!(found.facets.body, expected.facets.body, "{context}: bodies");
+        assert_eq!(found.facets.level, expected.facets.level, "{context}: levels");
+        assert_eq!(found.facets.period, expected.facets.period, "{context}: periods");
+        let ids = |r: &SearchResults| r.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+        if sort != Sort::Relevance || expected.sort != Sort::Relevance {
+            assert_eq!(ids(&found), ids(&expected), "{context}: hits");
+        } else {
+            same_ranking(&expected, &found, &context);
+        }
+        for (f, e) in found.hits.iter().zip(&expected.hits) {
+            if f.id == e.id {
+                assert_eq!(f.url, e.url, "{context}: {}", f.id);
+                assert_eq!(
+                    f.snippets.iter().map(|s| &s.url).collect::<Vec<_>>(),
+                    e.snippets.iter().map(|s| &s.url).collect::<Vec<_>>(),
+                    "{context}: snippets of {}",
+                    f.id
+                );
+            }
+        }
+    }
+}
+
+/// Scores equal place by place (to float rounding), and the same reports
+/// wherever the score is not tied with the page's last one (ties may break
+/// differently: Tantivy breaks them by segment, the engine by report number).
+fn same_ranking(expected: &SearchResults, found: &SearchResults, context: &str) {
+    let close = |a: f32, b: f32| (a - b).abs() <= 1e-4 * a.abs().max(1.0);
+    assert_eq!(found.hits.len(), expected.hits.len(), "{context}: hits on the page");
+    for (i, (f, e)) in found.hits.iter().zip(&expected.hits).enumerate() {
+        let (fs, es) = (f.score.unwrap_or(f32::NAN), e.score.unwrap_or(f32::NAN));
+        assert!(close(fs, es), "{context}: score at {i}: engine {fs} ({}), server {es} ({})", f.id, e.id);
+    }
+    let Some(last) = expected.hits.last().and_then(|h| h.score) else { return };
+    let settled = |r: &SearchResults| {
+        let mut ids: Vec<String> = r.hits.iter().filter(|h| !close(h.score.unwrap(), last)).map(|h| h.id.clone()).collect();
+        ids.sort_unstable();
+        ids
+    };
+    assert_eq!(settled(found), settled(expected), "{context}: the reports ranked above the page's last score");
+}
+
+fn static_site(site: &TestSite) {
+    let config = std::fs::read_to_string(site.root().join("wenku.yaml")).unwrap_or_default();
+    site.write("wenku.yaml", format!("{config}\nstatic_search: true\n"));
+    site.build();
+}
+
+#[test]
+fn the_sample_answers_structured_queries_as_the_server_does() {
+    let site = TestSite::sample();
+    static_site(&site);
+    let server = SearchIndex::open(&site.root().join("search-index")).expect("index");
+    let mut engine = Static::open(&site.public());
+    for query in [
+        "疫情防控",
+        "坚持",
+        "的",
+        "发展",
+        "\"疫情 防控\"",
+        "工作 发展 year:2020..2023",
+        "疫情 OR 新冠",
+        "发展 -疫情",
+        "year:2021",
+        "year:..2019 level:省级",
+        "period:年度 发展",
+        "坚持*发展",
+        "坚持{0,4}发展",
+        "body:某市生态环境局",
+        "body:某市生态环境",
+        "level:国家",
+        "\"疫情",
+        "yaer:2020",
+        "GDP",
+        "5G",
+        "没有这样的词语组合",
+        "十四五",
+        "人民群众",
+    ] {
+        assert_same(&server, &mut engine, query);
+    }
+}
+
+#[test]
+fn random_phrases_of_the_real_reports_find_what_the_server_finds() {
+    let Some(site) = TestSite::generated_corpus() else { return };
+    site.write("wenku.yaml", "static_search: true\n");
+    site.build();
+    let loaded = wenku::build::load(site.root(), false).expect("the site loads");
+    let texts: Vec<String> = loaded.library.reports.iter().map(|r| normalize(&r.rendered().blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n"))).collect();
+    let server = SearchIndex::open(&site.root().join("search-index")).expect("index");
+    let mut engine = Static::open(&site.public());
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut queries: Vec<String> =
+        ["经济发展", "坚持", "全面建成小康社会", "人民代表大会 year:2010..", "疫情防控 OR 新冠", "改革 -开放", "发展 body:国务院"]
+            .map(String::from)
+            .to_vec();
+    while queries.len() < 250 {
+        let (doc, start, len) =
+            (0..texts.len(), 0..1_000_000usize, 1..=12usize).new_tree(&mut runner).expect("a value").current();
+        let chars: Vec<char> = texts[doc].chars().collect();
+        if chars.is_empty() {
+            continue;
+        }
+        let start = start % chars.len();
+        let phrase: String = chars[start..(start + len).min(chars.len())].iter().collect();
+        let phrase = phrase.replace(['"', '*', '{', '}', '-'], " ");
+        if !normalize(&phrase).is_empty() {
+            queries.push(format!("\"{phrase}\""));
+        }
+    }
+    for query in &queries {
+        assert_same(&server, &mut engine, query);
+        // The engine keeps what it fetched; start each query cold, as a test of rounds.
+        engine.index.clear_files();
+    }
+}
