@@ -16,9 +16,12 @@ pub mod escape;
 pub mod messages;
 pub mod pattern;
 pub mod query;
+pub mod request;
 pub mod results;
 mod simplified;
 pub mod static_index;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 pub mod snippet;
 
 /// The allowed value closest to `value`, for did-you-mean hints.

@@ -247,6 +247,10 @@ impl<'a> Site<'a> {
                 let mut context = self.base_context("搜索", "search/");
                 context.insert("api_url", &self.url("api/search"));
                 context.insert("kwic_url", &self.url("api/kwic"));
+                // The static index and its engine, for hosting without `wenku serve`.
+                let static_url = if self.config.static_search { self.url("_search/") } else { String::new() };
+                context.insert("static_url", &static_url);
+                context.insert("engine_url", &self.url("static/search-engine.wasm"));
                 self.template("search.html", &context, &rel_path)?
             }
             Page::NotFound => {

@@ -6,10 +6,11 @@
 //! Reports are numbered in library order, which a full build and an
 //! incremental one share, so the files are the same bytes either way.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use anyhow::Result;
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::fieldnorm::FieldNormReader;
 use wenku_engine::analyzer::{Class, Tokens, classify, for_each_normalized};
 use wenku_engine::results::StoredReport;
@@ -48,6 +49,8 @@ struct Gathered {
 
 /// Writes every file of the static index into `sink`, under [`DIR`].
 pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<StaticSummary> {
+    let t0 = std::time::Instant::now();
+    let lap = |what: &str| if std::env::var_os("WENKU_STATIC_TIMES").is_some() { eprintln!("static {what}: {:.2?}", t0.elapsed()) };
     let docs: Vec<IndexDoc> = library.reports.par_iter().map(|r| IndexDoc::from_report(r, config)).collect();
     let mut summary = StaticSummary::default();
     let mut put = |path: String, bytes: Vec<u8>| -> Result<()> {
@@ -57,33 +60,41 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<Stat
     };
 
     // Terms with their postings and positions, and each report's length.
-    let mut terms: HashMap<String, Gathered> = HashMap::new();
+    let mut terms: FxHashMap<Key, Gathered> = FxHashMap::default();
     let mut lengths: Vec<u32> = Vec::with_capacity(docs.len());
     for (chunk_index, chunk) in docs.chunks(CHUNK).enumerate() {
-        let gathered: Vec<(Vec<(String, Vec<u32>)>, u32)> = chunk.par_iter().map(|doc| terms_of(&doc.text)).collect();
-        for (offset, (doc_terms, length)) in gathered.into_iter().enumerate() {
+        let gathered: Vec<(Vec<(Key, u32)>, u32)> = chunk.par_iter().map(|doc| terms_of(&doc.text)).collect();
+        for (offset, (tokens, length)) in gathered.into_iter().enumerate() {
             let doc = (chunk_index * CHUNK + offset) as u32;
             lengths.push(length);
-            for (term, positions) in doc_terms {
-                let slot = terms.entry(term).or_default();
-                slot.postings.push((doc, positions.len() as u32));
-                format::put_positions(&mut slot.positions, &positions);
+            // Sorted by term, then position: one run per term.
+            for run in tokens.chunk_by(|a, b| a.0 == b.0) {
+                let slot = terms.entry(run[0].0.clone()).or_default();
+                slot.postings.push((doc, run.len() as u32));
+                let mut last = 0;
+                for &(_, position) in run {
+                    format::put_varint(&mut slot.positions, u64::from(position - last));
+                    last = position;
+                }
             }
         }
     }
 
+    lap("terms");
     // Every report holding a Han character: the one-letter query.
     let mut prefixes: BTreeMap<char, Vec<u32>> = BTreeMap::new();
     for (term, gathered) in &terms {
-        if let Some(c) = term.chars().next().filter(|&c| classify(c) == Class::Cjk) {
+        if let Some(c) = term.first_char().filter(|&c| classify(c) == Class::Cjk) {
             prefixes.entry(c).or_default().extend(gathered.postings.iter().map(|&(doc, _)| doc));
         }
     }
     let phrase_min_docs = phrase_min_docs(docs.len());
+    lap("prefixes");
     let phrases = frequent_phrases(&docs, phrase_min_docs);
+    lap("phrases");
 
     // Entries in key order, large ones numbered as they come.
-    let mut keys: Vec<(String, Gathered)> = terms.into_iter().collect();
+    let mut keys: Vec<(String, Gathered)> = terms.into_iter().map(|(key, gathered)| (key.to_string(), gathered)).collect();
     for (c, mut docs_with) in prefixes {
         docs_with.sort_unstable();
         docs_with.dedup();
@@ -138,6 +149,7 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<Stat
         encoded.push((key.clone(), entry_bytes));
     }
     drop(keys);
+    lap("entries");
 
     let total: usize = encoded.iter().map(|(_, bytes)| bytes.len()).sum();
     let shards = (total / SHARD_BYTES).max(1).next_power_of_two() as u32;
@@ -149,6 +161,7 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<Stat
         put(format::shard_path(shard as u32), bytes)?;
     }
 
+    lap("shards");
     // Reports: the table every query reads, and each one's text.
     let values = |of: fn(&IndexDoc) -> &String| -> Vec<String> {
         let mut all: Vec<String> = docs.iter().map(|d| of(d).clone()).collect();
@@ -188,6 +201,7 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<Stat
         total_tokens: lengths.iter().map(|&l| u64::from(l)).sum(),
         fieldnorms: (0..=255u8).map(FieldNormReader::id_to_fieldnorm).collect(),
         shards,
+        language: config.language.clone(),
         bodies,
         levels,
         periods,
@@ -195,28 +209,76 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<Stat
         phrase_max_chars: PHRASE_MAX_CHARS as u32,
     };
     put("meta.json".into(), serde_json::to_vec(&meta)?)?;
+    lap("docs");
     Ok(summary)
 }
 
-/// A report's terms with their positions, sorted by term, and how many
-/// tokens it has (Tantivy's field norm counts every token).
-fn terms_of(text: &str) -> (Vec<(String, Vec<u32>)>, u32) {
-    let mut positions: HashMap<String, Vec<u32>> = HashMap::new();
-    let mut tokens = Tokens::new(text);
-    let mut term = String::new();
-    let mut count = 0u32;
-    while let Some(token) = tokens.next_into(&mut term) {
-        count += 1;
-        match positions.get_mut(term.as_str()) {
-            Some(list) => list.push(token.position as u32),
-            None => {
-                positions.insert(term.clone(), vec![token.position as u32]);
-            }
+/// A term as gathered: packed into a number when short (every CJK term),
+/// so that gathering tens of millions of them allocates nothing.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Key {
+    Packed(u128),
+    Long(String),
+}
+
+/// Characters per packed key: 21 bits each, plus one so that no packed
+/// character is zero.
+const PACKED_CHARS: usize = 6;
+
+fn pack(chars: impl Iterator<Item = char>) -> Option<u128> {
+    let mut key = 0u128;
+    for (i, c) in chars.enumerate() {
+        if i == PACKED_CHARS {
+            return None;
+        }
+        key = (key << 21) | (c as u128 + 1);
+    }
+    Some(key)
+}
+
+fn unpack(mut key: u128) -> String {
+    let mut chars = Vec::with_capacity(PACKED_CHARS);
+    while key != 0 {
+        chars.push(char::from_u32((key & 0x1f_ffff) as u32 - 1).expect("packed from a char"));
+        key >>= 21;
+    }
+    chars.iter().rev().collect()
+}
+
+impl Key {
+    fn of(term: &str) -> Key {
+        pack(term.chars()).map_or_else(|| Key::Long(term.to_owned()), Key::Packed)
+    }
+
+    fn first_char(&self) -> Option<char> {
+        match self {
+            Key::Packed(_) => self.to_string().chars().next(),
+            Key::Long(s) => s.chars().next(),
         }
     }
-    let mut sorted: Vec<(String, Vec<u32>)> = positions.into_iter().collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    (sorted, count)
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Key::Packed(key) => f.write_str(&unpack(*key)),
+            Key::Long(s) => f.write_str(s),
+        }
+    }
+}
+
+/// A report's tokens as (term, position), sorted, and how many there are
+/// (Tantivy's field norm counts every token).
+fn terms_of(text: &str) -> (Vec<(Key, u32)>, u32) {
+    let mut tokens = Tokens::new(text);
+    let mut term = String::new();
+    let mut out = Vec::with_capacity(text.len() / 2);
+    while let Some(token) = tokens.next_into(&mut term) {
+        out.push((Key::of(&term), token.position as u32));
+    }
+    let count = out.len() as u32;
+    out.sort_unstable();
+    (out, count)
 }
 
 /// Reports a Han string must be in to get its own entry: a string that
@@ -232,42 +294,44 @@ fn phrase_min_docs(docs: usize) -> usize {
 /// halves were frequent.
 fn frequent_phrases(docs: &[IndexDoc], min_docs: usize) -> Vec<(String, Vec<(u32, u32)>)> {
     let runs: Vec<Vec<Vec<char>>> = docs.par_iter().map(|d| han_runs(&d.text)).collect();
-    let mut frequent: std::collections::HashSet<Vec<char>> = std::collections::HashSet::new();
-    // Frequent pairs first.
-    let pair_docs = count_docs(&runs, 2, &|_| true);
-    frequent.extend(pair_docs.into_iter().filter(|(_, n)| *n as usize >= min_docs).map(|(k, _)| k));
+    let mut frequent: FxHashSet<u128> =
+        count_docs(&runs, 2, &|_| true).into_iter().filter(|&(_, df)| df as usize >= min_docs).map(|(k, _)| k).collect();
     let mut out = Vec::new();
     for n in 3..=PHRASE_MAX_CHARS {
         let previous = &frequent;
-        let allowed = |window: &[char]| previous.contains(&window[..n - 1]) && previous.contains(&window[1..]);
-        let counts = count_docs(&runs, n, &allowed);
-        let next: std::collections::HashSet<Vec<char>> =
-            counts.into_iter().filter(|(_, df)| *df as usize >= min_docs).map(|(k, _)| k).collect();
+        let allowed = |window: &[char]| {
+            previous.contains(&pack(window[..n - 1].iter().copied()).expect("short"))
+                && previous.contains(&pack(window[1..].iter().copied()).expect("short"))
+        };
+        let next: FxHashSet<u128> = count_docs(&runs, n, &allowed)
+            .into_iter()
+            .filter(|&(_, df)| df as usize >= min_docs)
+            .map(|(k, _)| k)
+            .collect();
         if next.is_empty() {
             break;
         }
-        // Postings of the frequent ones.
-        let per_doc: Vec<Vec<(Vec<char>, u32)>> = runs
+        // The frequent ones' postings, report by report.
+        let per_doc: Vec<Vec<(u128, u32)>> = runs
             .par_iter()
             .map(|doc_runs| {
-                let mut counts: HashMap<&[char], u32> = HashMap::new();
-                for run in doc_runs {
-                    for window in run.windows(n) {
-                        if next.contains(window) {
-                            *counts.entry(window).or_insert(0) += 1;
-                        }
-                    }
-                }
-                counts.into_iter().map(|(k, v)| (k.to_vec(), v)).collect()
+                let mut found: Vec<u128> = doc_runs
+                    .iter()
+                    .flat_map(|run| run.windows(n))
+                    .map(|w| pack(w.iter().copied()).expect("short"))
+                    .filter(|key| next.contains(key))
+                    .collect();
+                found.sort_unstable();
+                found.chunk_by(|a, b| a == b).map(|same| (same[0], same.len() as u32)).collect()
             })
             .collect();
-        let mut postings: HashMap<Vec<char>, Vec<(u32, u32)>> = HashMap::new();
+        let mut postings: FxHashMap<u128, Vec<(u32, u32)>> = FxHashMap::default();
         for (doc, found) in per_doc.into_iter().enumerate() {
             for (key, count) in found {
                 postings.entry(key).or_default().push((doc as u32, count));
             }
         }
-        out.extend(postings.into_iter().map(|(k, v)| (k.into_iter().collect::<String>(), v)));
+        out.extend(postings.into_iter().map(|(key, postings)| (unpack(key), postings)));
         frequent = next;
     }
     out
@@ -275,26 +339,25 @@ fn frequent_phrases(docs: &[IndexDoc], min_docs: usize) -> Vec<(String, Vec<(u32
 
 /// In how many reports each `n`-character window that `allowed` lets
 /// through occurs.
-fn count_docs(runs: &[Vec<Vec<char>>], n: usize, allowed: &(dyn Fn(&[char]) -> bool + Sync)) -> HashMap<Vec<char>, u32> {
+fn count_docs(runs: &[Vec<Vec<char>>], n: usize, allowed: &(dyn Fn(&[char]) -> bool + Sync)) -> FxHashMap<u128, u32> {
     runs.par_chunks(CHUNK)
         .map(|chunk| {
-            let mut counts: HashMap<Vec<char>, u32> = HashMap::new();
+            let mut counts: FxHashMap<u128, u32> = FxHashMap::default();
+            let mut seen: Vec<u128> = Vec::new();
             for doc_runs in chunk {
-                let mut seen: std::collections::HashSet<&[char]> = std::collections::HashSet::new();
+                seen.clear();
                 for run in doc_runs {
-                    for window in run.windows(n) {
-                        if allowed(window) {
-                            seen.insert(window);
-                        }
-                    }
+                    seen.extend(run.windows(n).filter(|w| allowed(w)).map(|w| pack(w.iter().copied()).expect("short")));
                 }
-                for window in seen {
-                    *counts.entry(window.to_vec()).or_insert(0) += 1;
+                seen.sort_unstable();
+                seen.dedup();
+                for &key in &seen {
+                    *counts.entry(key).or_insert(0) += 1;
                 }
             }
             counts
         })
-        .reduce(HashMap::new, |mut a, b| {
+        .reduce(FxHashMap::default, |mut a, b| {
             for (k, v) in b {
                 *a.entry(k).or_insert(0) += v;
             }

@@ -42,6 +42,8 @@ pub struct Meta {
     /// Tantivy's field-norm table: the length each one-byte norm stands for.
     pub fieldnorms: Vec<u32>,
     pub shards: u32,
+    /// The site's `language`: messages are worded in it.
+    pub language: String,
     pub bodies: Vec<String>,
     pub levels: Vec<String>,
     pub periods: Vec<String>,

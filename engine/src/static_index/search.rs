@@ -60,6 +60,10 @@ impl StaticIndex {
         Ok(StaticIndex { meta, rows, average_fieldnorm, files: HashMap::new() })
     }
 
+    pub fn language(&self) -> String {
+        self.meta.language.clone()
+    }
+
     pub fn add_file(&mut self, path: &str, bytes: Vec<u8>) {
         self.files.insert(path.to_owned(), bytes);
     }

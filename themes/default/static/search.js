@@ -1,4 +1,5 @@
-// The search page: asks `wenku serve`'s /api/search and shows the hits, the
+// The search page: asks `wenku serve`'s /api/search (or, on plain static
+// hosting, the static index through the WebAssembly engine) and shows the hits, the
 // facets and a per-year chart; its other views ask /api/kwic for every
 // occurrence in context (语境), what follows or precedes (后接, 前接) and the
 // forms of a gap query (提法演变). The URL holds the whole query and view, so
@@ -107,6 +108,78 @@
     });
   }
 
+  // Search without the server: the static index in `_search/`, searched by
+  // wenku's own engine compiled to WebAssembly. The engine never fetches: it
+  // answers with the files it needs, this fetches them and asks again.
+  var staticBase = page.getAttribute("data-static");
+  var engineUrl = page.getAttribute("data-engine");
+  var serverAbsent = false;
+  var engine = null;
+
+  function fetchBytes(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(url + ": " + response.status);
+      return response.arrayBuffer();
+    }).then(function (buffer) { return new Uint8Array(buffer); });
+  }
+
+  function copyIn(exports, bytes) {
+    var ptr = exports.alloc(bytes.length);
+    new Uint8Array(exports.memory.buffer, ptr, bytes.length).set(bytes);
+    return ptr;
+  }
+
+  function output(exports, length) {
+    return new TextDecoder().decode(new Uint8Array(exports.memory.buffer, exports.output(), length));
+  }
+
+  function loadEngine() {
+    if (engine) return engine;
+    engine = Promise.all([fetchBytes(engineUrl), fetchBytes(staticBase + "meta.json"), fetchBytes(staticBase + "docs.bin")])
+      .then(function (files) {
+        return WebAssembly.instantiate(files[0], {}).then(function (module) {
+          var exports = module.instance.exports;
+          var why = output(exports, exports.open(copyIn(exports, files[1]), files[1].length, copyIn(exports, files[2]), files[2].length));
+          if (why) throw new Error(why);
+          return exports;
+        });
+      });
+    engine.catch(function () { engine = null; });
+    return engine;
+  }
+
+  function askEngine(params) {
+    var started = performance.now();
+    var pairs = new TextEncoder().encode(JSON.stringify(Array.from(params.entries())));
+    return loadEngine().then(function (exports) {
+      function round(n) {
+        var answer = JSON.parse(output(exports, exports.search(copyIn(exports, pairs), pairs.length)));
+        if (!answer.need) {
+          if (answer.ok) answer.body.took_ms = performance.now() - started;
+          return answer;
+        }
+        if (n >= 10) throw new Error("too many rounds");
+        return Promise.all(answer.need.map(function (path) {
+          return fetchBytes(staticBase + path).then(function (bytes) {
+            var name = new TextEncoder().encode(path);
+            exports.add_file(copyIn(exports, name), name.length, copyIn(exports, bytes), bytes.length);
+          });
+        })).then(function () { return round(n + 1); });
+      }
+      return round(0);
+    });
+  }
+
+  // The server when there is one, else the static index.
+  function askSearch(params) {
+    if (serverAbsent && staticBase) return askEngine(params);
+    return askServer(api + "?" + params.toString()).catch(function (error) {
+      if (!staticBase) throw error;
+      serverAbsent = true;
+      return askEngine(params);
+    });
+  }
+
   function run() {
     var state = current();
     input.value = state.q;
@@ -125,7 +198,7 @@
     say("正在搜索……");
     var params = new URLSearchParams();
     KEYS.forEach(function (k) { if (state[k]) params.set(k, state[k]); });
-    askServer(api + "?" + params.toString())
+    askSearch(params)
       .then(function (reply) {
         if (!reply.ok) {
           say("查询有误：" + reply.body.error, true, reply.body.help);
@@ -134,7 +207,13 @@
         show(state, reply.body);
       })
       .catch(function () {
-        say("搜索需要 wenku serve：这个页面由静态服务器提供，无法查询索引。请在站点目录运行 `wenku serve` 后再打开本页。", true);
+        if (location.protocol === "file:") {
+          say("直接打开的本地文件无法搜索：请用网页服务器提供本站，例如在站点目录运行 python3 -m http.server，再从 http://localhost:8000/ 打开。", true);
+        } else if (staticBase) {
+          say("无法读取搜索索引（_search/）：请确认站点文件完整上传，然后刷新本页。", true);
+        } else {
+          say("搜索需要 wenku serve：这个页面由静态服务器提供，无法查询索引。请在站点目录运行 `wenku serve` 后再打开本页。", true);
+        }
       });
   }
 
