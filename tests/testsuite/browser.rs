@@ -757,3 +757,83 @@ fn a_report_of_the_real_archive_prints_as_a_clean_document() {
 fn common_encode(path: &str) -> String {
     percent_encoding::utf8_percent_encode(path, percent_encoding::CONTROLS).to_string()
 }
+
+/// The number in the search status line ("共 N 篇报告").
+fn shown_total(tab: &Tab) -> usize {
+    let status = text_of(tab, "#search-status");
+    let digits: String = status.split("共 ").nth(1).unwrap_or("").chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().unwrap_or_else(|_| panic!("no total in {status:?}"))
+}
+
+/// Searches `site` in Chromium on plain static hosting, through the
+/// WebAssembly engine, and holds the answers to Tantivy's.
+fn static_search_in_the_browser(site: &TestSite, typed: &str, expected_mark: &str, queries: &[&str]) {
+    let server = StaticServer::start(&site.public());
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    let errors = watch_errors(&tab);
+    let index = wenku::search::SearchIndex::open(&site.root().join("search-index")).unwrap();
+
+    tab.navigate_to(&server.url("/search/")).unwrap().wait_until_navigated().unwrap();
+    tab.wait_for_element("#search-q").unwrap().click().unwrap();
+    tab.type_str(typed).unwrap();
+    tab.press_key("Enter").unwrap();
+    wait_for(&tab, "results", "document.querySelectorAll('#search-results > li').length > 0");
+    let marks =
+        eval_string(&tab, "[...document.querySelectorAll('#search-results mark')].map(m => m.textContent).join('|')");
+    assert!(!marks.is_empty() && marks.split('|').all(|m| m == expected_mark), "marked wording: {marks}");
+    let expected = index.search(&wenku::search::SearchRequest::new(typed)).unwrap();
+    assert_eq!(shown_total(&tab), expected.total, "{typed}");
+    wait_for(&tab, "the chart", "!document.getElementById('search-chart').hidden");
+    let bars = eval_string(&tab, "String(document.querySelectorAll('#search-chart rect.bar').length)");
+    assert_eq!(bars, expected.facets.archive_years.len().to_string(), "one bar per year of the archive");
+    let body_facets = eval_string(&tab, "String(document.querySelectorAll('#search-facets a[href*=\"body=\"]').length)");
+    assert_eq!(body_facets, expected.facets.body.len().to_string(), "a link per body");
+    screenshot(&tab, "static-search.png");
+
+    // The same totals as the server for more queries, filters included.
+    for query in queries {
+        let url = format!("/search/?q={}", crate::common::server::encode(query));
+        tab.navigate_to(&server.url(&url)).unwrap().wait_until_navigated().unwrap();
+        wait_for(&tab, "the answer", "document.getElementById('search-status').innerText.includes('篇报告')");
+        let expected = index.search(&wenku::search::SearchRequest::new(*query)).unwrap();
+        assert_eq!(shown_total(&tab), expected.total, "{query}");
+    }
+
+    // A hit's snippet leads to its paragraph.
+    let url = format!("/search/?q={}", crate::common::server::encode(typed));
+    tab.navigate_to(&server.url(&url)).unwrap().wait_until_navigated().unwrap();
+    wait_for(&tab, "results", "document.querySelectorAll('#search-results .snippet').length > 0");
+    tab.find_element("#search-results .snippet").unwrap().click().unwrap();
+    wait_for(&tab, "the report paragraph", "document.querySelector(':target') !== null");
+    let target = eval_string(&tab, "document.querySelector(':target').textContent");
+    assert!(
+        wenku_engine::analyzer::normalize(&target).contains(&wenku_engine::analyzer::normalize(expected_mark)),
+        "the paragraph with the wording: {target}"
+    );
+
+    let errors = errors.lock().unwrap();
+    let unexpected: Vec<_> = errors.iter().filter(|e| !e.contains("404")).collect();
+    assert!(unexpected.is_empty(), "console errors besides the API's 404: {unexpected:?}");
+}
+
+#[test]
+fn search_on_plain_static_hosting_uses_the_static_index() {
+    let site = TestSite::sample();
+    site.write("wenku.yaml", format!("{}\nstatic_search: true\n", std::fs::read_to_string(site.root().join("wenku.yaml")).unwrap()));
+    site.build();
+    static_search_in_the_browser(
+        &site,
+        "打通供应链",
+        "打通供应链",
+        &["疫情防控 year:2021", "\"疫情 防控\"", "发展 -疫情", "坚持*发展", "level:省级", "的"],
+    );
+}
+
+#[test]
+fn the_real_reports_are_searchable_on_plain_static_hosting() {
+    let Some(site) = TestSite::generated_corpus() else { return };
+    site.write("wenku.yaml", "static_search: true\n");
+    site.build();
+    static_search_in_the_browser(&site, "经济发展", "经济发展", &["全面建成小康社会", "改革开放 year:2000..2010", "新质生产力"]);
+}

@@ -218,6 +218,9 @@
   }
 
   function show(state, results) {
+    // Exports are made by the server: without it there is nothing to link to.
+    var exportLinks = document.querySelector(".kwic-export");
+    if (exportLinks) exportLinks.hidden = serverAbsent;
     say("共 " + results.total + " 篇报告" + (results.total ? "，第 " + results.page + " / " + results.pages + " 页" : "") +
         "（" + results.took_ms.toFixed(1) + " 毫秒）");
     drawChart(state, results.facets);
