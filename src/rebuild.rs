@@ -38,9 +38,9 @@ use crate::build::{self, BuildOptions, LoadedSite};
 use crate::config::Config;
 use crate::content::{self, Library, Report, TaxonomyKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::{InPlace, Sink, Staging};
+use crate::output::{InPlace, MemorySink, Sink, Staging};
 use crate::render::{Output, Page, Site};
-use crate::search::{IndexDoc, IndexWriter};
+use crate::search::{IndexDoc, IndexWriter, static_index};
 use crate::theme::Theme;
 
 /// What changed on disk since the last rebuild, sorted by kind.
@@ -249,6 +249,9 @@ impl LiveSite {
         }
         if !changed_sources.is_empty() {
             rebuilt.reindexed = self.reindex(&changed_sources)?;
+            let (written, removed) = self.update_static_index()?;
+            rebuilt.written += written;
+            rebuilt.removed += removed;
         }
         Ok(rebuilt)
     }
@@ -470,9 +473,44 @@ impl LiveSite {
     fn write_everything(&mut self) -> Result<()> {
         let staging = Staging::new(&self.output)?;
         build::render_all(&self.site, &staging, false)?;
+        if self.site.config.static_search {
+            static_index::write(&self.site.library, &self.site.config, &staging)?;
+        }
         staging.commit()?;
         self.outputs = plan_paths(&self.site);
         Ok(())
+    }
+
+    /// Brings the static search index up to date after reports changed. It
+    /// is made again whole (its statistics and numbering depend on every
+    /// report), and only the files whose bytes differ are replaced; the
+    /// files it no longer has are removed. Returns (written, removed).
+    fn update_static_index(&mut self) -> Result<(usize, usize)> {
+        if !self.site.config.static_search {
+            return Ok((0, 0));
+        }
+        let made = MemorySink::default();
+        static_index::write(&self.site.library, &self.site.config, &made)?;
+        let made = made.files.into_inner().expect("no writer panicked");
+        let place = InPlace(&self.output);
+        let mut written = 0;
+        for (rel_path, bytes) in &made {
+            if std::fs::read(self.output.join(rel_path)).ok().as_deref() != Some(bytes.as_slice()) {
+                place.put(Output { rel_path: rel_path.clone(), bytes: bytes.clone() })?;
+                written += 1;
+            }
+        }
+        let stale: Vec<String> = walkdir::WalkDir::new(self.output.join(static_index::DIR))
+            .into_iter()
+            .flatten()
+            .filter(|entry| entry.file_type().is_file())
+            .filter_map(|entry| Some(entry.path().strip_prefix(&self.output).ok()?.to_string_lossy().replace('\\', "/")))
+            .filter(|rel_path| !made.contains_key(rel_path))
+            .collect();
+        for rel_path in &stale {
+            place.remove(rel_path)?;
+        }
+        Ok((written, stale.len()))
     }
 
     /// Deletes and re-adds the documents of the changed reports, then commits.

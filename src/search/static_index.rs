@@ -27,7 +27,7 @@ pub const DIR: &str = "_search";
 /// Reports tokenized together before their terms join the dictionary.
 const CHUNK: usize = 256;
 /// A dictionary shard holds about this many bytes.
-const SHARD_BYTES: usize = 8 * 1024;
+const SHARD_BYTES: usize = 16 * 1024;
 /// Han strings of 3 up to this many characters in at least
 /// `phrase_min_docs` reports get their own entry.
 const PHRASE_MAX_CHARS: usize = 6;
@@ -52,33 +52,45 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<Stat
     let t0 = std::time::Instant::now();
     let lap = |what: &str| if std::env::var_os("WENKU_STATIC_TIMES").is_some() { eprintln!("static {what}: {:.2?}", t0.elapsed()) };
     let docs: Vec<IndexDoc> = library.reports.par_iter().map(|r| IndexDoc::from_report(r, config)).collect();
-    let mut summary = StaticSummary::default();
-    let mut put = |path: String, bytes: Vec<u8>| -> Result<()> {
-        summary.files += 1;
-        summary.bytes += bytes.len() as u64;
+    lap("texts");
+    let summary = std::cell::Cell::new(StaticSummary::default());
+    let put_packed = |path: String, bytes: Vec<u8>| -> Result<()> {
+        let mut so_far = summary.get();
+        so_far.files += 1;
+        so_far.bytes += bytes.len() as u64;
+        summary.set(so_far);
         sink.put(Output { rel_path: format!("{DIR}/{path}"), bytes })
     };
+    let put = |path: String, bytes: Vec<u8>| put_packed(path, format::pack(&bytes));
 
     // Terms with their postings and positions, and each report's length.
-    let mut terms: FxHashMap<Key, Gathered> = FxHashMap::default();
+    // Gathered by partition of the terms, the partitions in parallel.
+    let mut partitions: Vec<FxHashMap<Key, Gathered>> = (0..PARTITIONS).map(|_| FxHashMap::default()).collect();
     let mut lengths: Vec<u32> = Vec::with_capacity(docs.len());
     for (chunk_index, chunk) in docs.chunks(CHUNK).enumerate() {
-        let gathered: Vec<(Vec<(Key, u32)>, u32)> = chunk.par_iter().map(|doc| terms_of(&doc.text)).collect();
-        for (offset, (tokens, length)) in gathered.into_iter().enumerate() {
-            let doc = (chunk_index * CHUNK + offset) as u32;
-            lengths.push(length);
-            // Sorted by term, then position: one run per term.
-            for run in tokens.chunk_by(|a, b| a.0 == b.0) {
-                let slot = terms.entry(run[0].0.clone()).or_default();
-                slot.postings.push((doc, run.len() as u32));
-                let mut last = 0;
-                for &(_, position) in run {
-                    format::put_varint(&mut slot.positions, u64::from(position - last));
-                    last = position;
+        let tokenized: Vec<DocTokens> = chunk.par_iter().map(|doc| terms_of(&doc.text)).collect();
+        lengths.extend(tokenized.iter().map(|t| t.count));
+        partitions.par_iter_mut().enumerate().for_each(|(partition, terms)| {
+            for (offset, doc_tokens) in tokenized.iter().enumerate() {
+                let doc = (chunk_index * CHUNK + offset) as u32;
+                let part = &doc_tokens.tokens[doc_tokens.bounds[partition]..doc_tokens.bounds[partition + 1]];
+                // Sorted by term, then position: one run per term.
+                for run in part.chunk_by(|a, b| a.1 == b.1) {
+                    let slot = match terms.get_mut(&run[0].1) {
+                        Some(slot) => slot,
+                        None => terms.entry(run[0].1.clone()).or_default(),
+                    };
+                    slot.postings.push((doc, run.len() as u32));
+                    let mut last = 0;
+                    for &(_, _, position) in run {
+                        format::put_varint(&mut slot.positions, u64::from(position - last));
+                        last = position;
+                    }
                 }
             }
-        }
+        });
     }
+    let terms: FxHashMap<Key, Gathered> = partitions.into_iter().flatten().collect();
 
     lap("terms");
     // Every report holding a Han character: the one-letter query.
@@ -90,7 +102,22 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<Stat
     }
     let phrase_min_docs = phrase_min_docs(docs.len());
     lap("prefixes");
-    let phrases = frequent_phrases(&docs, phrase_min_docs);
+    // Pairs of Han letters are terms: the frequent ones start the strings.
+    let frequent_pairs: FxHashSet<u128> = terms
+        .iter()
+        .filter(|(_, gathered)| gathered.postings.len() >= phrase_min_docs)
+        .filter_map(|(key, _)| match key {
+            Key::Packed(packed) => {
+                let text = unpack(*packed);
+                let mut chars = text.chars();
+                let is_pair = matches!((chars.next(), chars.next(), chars.next()), (Some(a), Some(b), None)
+                    if classify(a) == Class::Cjk && classify(b) == Class::Cjk);
+                is_pair.then_some(*packed)
+            }
+            Key::Long(_) => None,
+        })
+        .collect();
+    let phrases = frequent_phrases(&docs, phrase_min_docs, frequent_pairs);
     lap("phrases");
 
     // Entries in key order, large ones numbered as they come.
@@ -105,48 +132,21 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<Stat
     }
     keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
+    // Encoded in parallel; an entry's files are named by its place in the
+    // sorted keys, so the names do not depend on the order of the work.
     let mut encoded: Vec<(String, Vec<u8>)> = Vec::with_capacity(keys.len());
-    let mut next_id = 0u32;
-    for (key, gathered) in &keys {
-        let mut postings = Vec::new();
-        format::put_postings(&mut postings, &gathered.postings);
-        let df = gathered.postings.len() as u32;
-        let mut entry_bytes = Vec::new();
-        if postings.len() + gathered.positions.len() <= format::INLINE_BYTES {
-            let stored = Stored::Inline { postings: &postings, positions: &gathered.positions };
-            format::put_entry(&mut entry_bytes, &Entry { key, df, stored });
-        } else {
-            let id = next_id;
-            next_id += 1;
-            let mut firsts = Vec::new();
-            let mut file = Vec::new();
-            if gathered.positions.len() <= format::BLOCK_BYTES {
-                format::put_external(&mut file, &postings, &gathered.positions);
-            } else {
-                format::put_external(&mut file, &postings, &[]);
-                // Blocks of whole reports, each about BLOCK_BYTES.
-                let mut reader = format::Reader::new(&gathered.positions);
-                let mut block = Vec::new();
-                for &(doc, tf) in &gathered.postings {
-                    if block.is_empty() {
-                        firsts.push(doc);
-                    }
-                    for _ in 0..tf {
-                        let delta = reader.varint().expect("positions were written for every posting");
-                        format::put_varint(&mut block, delta);
-                    }
-                    if block.len() >= format::BLOCK_BYTES {
-                        put(format::positions_path(id, firsts.len() - 1), std::mem::take(&mut block))?;
-                    }
-                }
-                if !block.is_empty() {
-                    put(format::positions_path(id, firsts.len() - 1), block)?;
-                }
+    for (chunk_index, chunk) in keys.chunks(4096).enumerate() {
+        let done: Vec<(Vec<u8>, Vec<(String, Vec<u8>)>)> = chunk
+            .par_iter()
+            .enumerate()
+            .map(|(offset, (key, gathered))| encode_entry((chunk_index * 4096 + offset) as u32, key, gathered))
+            .collect();
+        for ((key, _), (entry_bytes, files)) in chunk.iter().zip(done) {
+            for (path, packed) in files {
+                put_packed(path, packed)?;
             }
-            put(format::postings_path(id), file)?;
-            format::put_entry(&mut entry_bytes, &Entry { key, df, stored: Stored::External { id, firsts } });
+            encoded.push((key.clone(), entry_bytes));
         }
-        encoded.push((key.clone(), entry_bytes));
     }
     drop(keys);
     lap("entries");
@@ -157,8 +157,10 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<Stat
     for (key, bytes) in encoded {
         shard_files[format::shard_of(&key, shards) as usize].extend_from_slice(&bytes);
     }
-    for (shard, bytes) in shard_files.into_iter().enumerate() {
-        put(format::shard_path(shard as u32), bytes)?;
+    let packed: Vec<Vec<u8>> = shard_files.par_iter().map(|bytes| format::pack(bytes)).collect();
+    drop(shard_files);
+    for (shard, bytes) in packed.into_iter().enumerate() {
+        put_packed(format::shard_path(shard as u32), bytes)?;
     }
 
     lap("shards");
@@ -190,10 +192,18 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<Stat
         .encode(&mut rows);
     }
     put("docs.bin".into(), rows)?;
-    for (doc, d) in docs.iter().enumerate() {
-        let mut bytes = Vec::with_capacity(d.text.len() + 256);
-        format::put_doc(&mut bytes, &stored(d));
-        put(format::doc_path(doc as u32), bytes)?;
+    for (chunk_index, chunk) in docs.chunks(CHUNK).enumerate() {
+        let packed: Vec<Vec<u8>> = chunk
+            .par_iter()
+            .map(|d| {
+                let mut bytes = Vec::with_capacity(d.text.len() + 256);
+                format::put_doc(&mut bytes, &stored(d));
+                format::pack(&bytes)
+            })
+            .collect();
+        for (offset, bytes) in packed.into_iter().enumerate() {
+            put_packed(format::doc_path((chunk_index * CHUNK + offset) as u32), bytes)?;
+        }
     }
     let meta = Meta {
         format: format::FORMAT,
@@ -208,9 +218,53 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<Stat
         phrase_min_docs: phrase_min_docs as u32,
         phrase_max_chars: PHRASE_MAX_CHARS as u32,
     };
-    put("meta.json".into(), serde_json::to_vec(&meta)?)?;
+    put_packed("meta.json".into(), serde_json::to_vec(&meta)?)?;
     lap("docs");
-    Ok(summary)
+    Ok(summary.get())
+}
+
+/// One dictionary entry's bytes for its shard, and the files it needs of its
+/// own (packed): inline when small, else its postings file, and its
+/// positions in blocks when they are many.
+fn encode_entry(id: u32, key: &str, gathered: &Gathered) -> (Vec<u8>, Vec<(String, Vec<u8>)>) {
+    let mut postings = Vec::new();
+    format::put_postings(&mut postings, &gathered.postings);
+    let df = gathered.postings.len() as u32;
+    let mut entry_bytes = Vec::new();
+    let mut files = Vec::new();
+    if postings.len() + gathered.positions.len() <= format::INLINE_BYTES {
+        let stored = Stored::Inline { postings: &postings, positions: &gathered.positions };
+        format::put_entry(&mut entry_bytes, &Entry { key, df, stored });
+        return (entry_bytes, files);
+    }
+    let mut firsts = Vec::new();
+    let mut file = Vec::new();
+    if gathered.positions.len() <= format::BLOCK_BYTES {
+        format::put_external(&mut file, &postings, &gathered.positions);
+    } else {
+        format::put_external(&mut file, &postings, &[]);
+        // Blocks of whole reports, each about BLOCK_BYTES.
+        let mut reader = format::Reader::new(&gathered.positions);
+        let mut block = Vec::new();
+        for &(doc, tf) in &gathered.postings {
+            if block.is_empty() {
+                firsts.push(doc);
+            }
+            for _ in 0..tf {
+                let delta = reader.varint().expect("positions were written for every posting");
+                format::put_varint(&mut block, delta);
+            }
+            if block.len() >= format::BLOCK_BYTES {
+                files.push((format::positions_path(id, firsts.len() - 1), format::pack(&std::mem::take(&mut block))));
+            }
+        }
+        if !block.is_empty() {
+            files.push((format::positions_path(id, firsts.len() - 1), format::pack(&block)));
+        }
+    }
+    files.push((format::postings_path(id), format::pack(&file)));
+    format::put_entry(&mut entry_bytes, &Entry { key, df, stored: Stored::External { id, firsts } });
+    (entry_bytes, files)
 }
 
 /// A term as gathered: packed into a number when short (every CJK term),
@@ -250,6 +304,15 @@ impl Key {
         pack(term.chars()).map_or_else(|| Key::Long(term.to_owned()), Key::Packed)
     }
 
+    /// Which of the [`PARTITIONS`] the term is gathered in.
+    fn partition(&self) -> u8 {
+        let hash = match self {
+            Key::Packed(key) => (*key as u64 ^ (*key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+            Key::Long(s) => s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)),
+        };
+        (hash >> 58) as u8
+    }
+
     fn first_char(&self) -> Option<char> {
         match self {
             Key::Packed(_) => self.to_string().chars().next(),
@@ -267,18 +330,33 @@ impl std::fmt::Display for Key {
     }
 }
 
-/// A report's tokens as (term, position), sorted, and how many there are
-/// (Tantivy's field norm counts every token).
-fn terms_of(text: &str) -> (Vec<(Key, u32)>, u32) {
+fn terms_of(text: &str) -> DocTokens {
     let mut tokens = Tokens::new(text);
     let mut term = String::new();
     let mut out = Vec::with_capacity(text.len() / 2);
     while let Some(token) = tokens.next_into(&mut term) {
-        out.push((Key::of(&term), token.position as u32));
+        let key = Key::of(&term);
+        out.push((key.partition(), key, token.position as u32));
     }
     let count = out.len() as u32;
     out.sort_unstable();
-    (out, count)
+    let mut bounds = [0usize; PARTITIONS + 1];
+    for (partition, bound) in bounds.iter_mut().enumerate() {
+        *bound = out.partition_point(|t| usize::from(t.0) < partition);
+    }
+    DocTokens { tokens: out, bounds, count }
+}
+
+/// Terms gathered in this many groups at once, one thread each.
+const PARTITIONS: usize = 64;
+
+/// A report's tokens as (partition, term, position), sorted, where each
+/// partition starts, and how many tokens there are (Tantivy's field norm
+/// counts every token).
+struct DocTokens {
+    tokens: Vec<(u8, Key, u32)>,
+    bounds: [usize; PARTITIONS + 1],
+    count: u32,
 }
 
 /// Reports a Han string must be in to get its own entry: a string that
@@ -292,10 +370,9 @@ fn phrase_min_docs(docs: usize) -> usize {
 /// their postings (report, occurrences, overlapping ones counted). Grown a
 /// character at a time: a string is only counted when both its shorter
 /// halves were frequent.
-fn frequent_phrases(docs: &[IndexDoc], min_docs: usize) -> Vec<(String, Vec<(u32, u32)>)> {
+fn frequent_phrases(docs: &[IndexDoc], min_docs: usize, pairs: FxHashSet<u128>) -> Vec<(String, Vec<(u32, u32)>)> {
     let runs: Vec<Vec<Vec<char>>> = docs.par_iter().map(|d| han_runs(&d.text)).collect();
-    let mut frequent: FxHashSet<u128> =
-        count_docs(&runs, 2, &|_| true).into_iter().filter(|&(_, df)| df as usize >= min_docs).map(|(k, _)| k).collect();
+    let mut frequent = pairs;
     let mut out = Vec::new();
     for n in 3..=PHRASE_MAX_CHARS {
         let previous = &frequent;

@@ -430,7 +430,16 @@ fn static_session() -> StaticSession {
 
 #[test]
 fn search_page_on_plain_static_hosting_says_it_needs_the_server() {
-    let StaticSession { server, tab, errors, .. } = &static_session();
+    // A site built without the static index.
+    let site = TestSite::sample();
+    let config = std::fs::read_to_string(site.root().join("wenku.yaml")).unwrap();
+    site.write("wenku.yaml", config.replace("static_search: true", "static_search: false"));
+    site.build();
+    assert!(!site.public().join("_search").exists());
+    let server = StaticServer::start(&site.public());
+    let browser = launch();
+    let tab = &browser.new_tab().unwrap();
+    let errors = watch_errors(tab);
     tab.navigate_to(&server.url("/search/?q=%E6%89%93%E9%80%9A")).unwrap().wait_until_navigated().unwrap();
     wait_for(tab, "the message", "document.getElementById('search-status').innerText.includes('wenku serve')");
     // So do the wording research views.
@@ -820,7 +829,6 @@ fn static_search_in_the_browser(site: &TestSite, typed: &str, expected_mark: &st
 #[test]
 fn search_on_plain_static_hosting_uses_the_static_index() {
     let site = TestSite::sample();
-    site.write("wenku.yaml", format!("{}\nstatic_search: true\n", std::fs::read_to_string(site.root().join("wenku.yaml")).unwrap()));
     site.build();
     static_search_in_the_browser(
         &site,

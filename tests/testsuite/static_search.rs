@@ -110,16 +110,11 @@ fn same_ranking(expected: &SearchResults, found: &SearchResults, context: &str) 
     assert_eq!(settled(found), settled(expected), "{context}: the reports ranked above the page's last score");
 }
 
-fn static_site(site: &TestSite) {
-    let config = std::fs::read_to_string(site.root().join("wenku.yaml")).unwrap_or_default();
-    site.write("wenku.yaml", format!("{config}\nstatic_search: true\n"));
-    site.build();
-}
-
 #[test]
 fn the_sample_answers_structured_queries_as_the_server_does() {
+    // The sample's wenku.yaml turns the static index on.
     let site = TestSite::sample();
-    static_site(&site);
+    site.build();
     let server = SearchIndex::open(&site.root().join("search-index")).expect("index");
     let mut engine = Static::open(&site.public());
     for query in [

@@ -47,12 +47,13 @@ pub enum Step {
 type Matches = Vec<(u32, f32)>;
 
 impl StaticIndex {
+    /// `docs_bin` as fetched (packed).
     pub fn open(meta_json: &[u8], docs_bin: &[u8]) -> Result<StaticIndex, String> {
         let meta: Meta = serde_json::from_slice(meta_json).map_err(|e| format!("meta.json: {e}"))?;
         if meta.format != format::FORMAT {
             return Err(format!("the static index has format {}, this engine reads {}", meta.format, format::FORMAT));
         }
-        let rows = DocRow::decode_all(docs_bin);
+        let rows = DocRow::decode_all(&format::unpack(docs_bin).ok_or("docs.bin is damaged")?);
         if rows.len() != meta.docs as usize || meta.fieldnorms.len() != 256 {
             return Err("docs.bin does not match meta.json".into());
         }
@@ -64,8 +65,10 @@ impl StaticIndex {
         self.meta.language.clone()
     }
 
+    /// A file as fetched (packed). A damaged one is kept empty, and the
+    /// query that needs it says so.
     pub fn add_file(&mut self, path: &str, bytes: Vec<u8>) {
-        self.files.insert(path.to_owned(), bytes);
+        self.files.insert(path.to_owned(), format::unpack(&bytes).unwrap_or_default());
     }
 
     pub fn has_file(&self, path: &str) -> bool {
