@@ -30,7 +30,7 @@ const CHUNK: usize = 256;
 const SHARD_BYTES: usize = 16 * 1024;
 /// Han strings of 3 up to this many characters in at least
 /// `phrase_min_docs` reports get their own entry.
-const PHRASE_MAX_CHARS: usize = 6;
+const PHRASE_MAX_CHARS: usize = 12;
 
 /// What was written.
 #[derive(Debug, Default, Clone, Copy)]
@@ -117,39 +117,26 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<Stat
             Key::Long(_) => None,
         })
         .collect();
-    let phrases = frequent_phrases(&docs, phrase_min_docs, frequent_pairs);
-    lap("phrases");
 
-    // Entries in key order, large ones numbered as they come.
+    // Terms and prefixes encoded (and their own files written) before the
+    // strings are mined, so that the two never take memory at once.
     let mut keys: Vec<(String, Gathered)> = terms.into_iter().map(|(key, gathered)| (key.to_string(), gathered)).collect();
     for (c, mut docs_with) in prefixes {
         docs_with.sort_unstable();
         docs_with.dedup();
         keys.push((format::prefix_key(c), Gathered { postings: docs_with.iter().map(|&d| (d, 1)).collect(), positions: Vec::new() }));
     }
-    for (phrase, postings) in phrases {
-        keys.push((format::phrase_key(&phrase), Gathered { postings, positions: Vec::new() }));
-    }
-    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-
-    // Encoded in parallel; an entry's files are named by its place in the
-    // sorted keys, so the names do not depend on the order of the work.
-    let mut encoded: Vec<(String, Vec<u8>)> = Vec::with_capacity(keys.len());
-    for (chunk_index, chunk) in keys.chunks(4096).enumerate() {
-        let done: Vec<(Vec<u8>, Vec<(String, Vec<u8>)>)> = chunk
-            .par_iter()
-            .enumerate()
-            .map(|(offset, (key, gathered))| encode_entry((chunk_index * 4096 + offset) as u32, key, gathered))
-            .collect();
-        for ((key, _), (entry_bytes, files)) in chunk.iter().zip(done) {
-            for (path, packed) in files {
-                put_packed(path, packed)?;
-            }
-            encoded.push((key.clone(), entry_bytes));
-        }
-    }
-    drop(keys);
-    lap("entries");
+    let mut encoded: Vec<(String, Vec<u8>)> = Vec::new();
+    encode_entries(keys, 0, &mut encoded, &put_packed)?;
+    lap("term entries");
+    let phrases: Vec<(String, Gathered)> = frequent_phrases(&docs, phrase_min_docs, frequent_pairs)
+        .into_iter()
+        .map(|(phrase, postings)| (format::phrase_key(&phrase), Gathered { postings, positions: Vec::new() }))
+        .collect();
+    lap("phrases");
+    encode_entries(phrases, encoded.len() as u32, &mut encoded, &put_packed)?;
+    encoded.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    lap("phrase entries");
 
     let total: usize = encoded.iter().map(|(_, bytes)| bytes.len()).sum();
     let shards = (total / SHARD_BYTES).max(1).next_power_of_two() as u32;
@@ -221,6 +208,33 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<Stat
     put_packed("meta.json".into(), serde_json::to_vec(&meta)?)?;
     lap("docs");
     Ok(summary.get())
+}
+
+/// Encodes `keys` (sorted here, so that files are named the same whichever
+/// order the work ran in: by `first_id` plus the place in that order) into
+/// `encoded`, writing the entries' own files.
+fn encode_entries(
+    mut keys: Vec<(String, Gathered)>,
+    first_id: u32,
+    encoded: &mut Vec<(String, Vec<u8>)>,
+    put_packed: &dyn Fn(String, Vec<u8>) -> Result<()>,
+) -> Result<()> {
+    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    const BATCH: usize = 4096;
+    for (batch_index, batch) in keys.chunks(BATCH).enumerate() {
+        let done: Vec<(Vec<u8>, Vec<(String, Vec<u8>)>)> = batch
+            .par_iter()
+            .enumerate()
+            .map(|(offset, (key, gathered))| encode_entry(first_id + (batch_index * BATCH + offset) as u32, key, gathered))
+            .collect();
+        for ((key, _), (entry_bytes, files)) in batch.iter().zip(done) {
+            for (path, packed) in files {
+                put_packed(path, packed)?;
+            }
+            encoded.push((key.clone(), entry_bytes));
+        }
+    }
+    Ok(())
 }
 
 /// One dictionary entry's bytes for its shard, and the files it needs of its
@@ -368,78 +382,109 @@ fn phrase_min_docs(docs: usize) -> usize {
 /// Han strings of 3 to [`PHRASE_MAX_CHARS`] characters (within one run of
 /// Han letters, as phrases match) in at least `min_docs` reports, with
 /// their postings (report, occurrences, overlapping ones counted). Grown a
-/// character at a time: a string is only counted when both its shorter
-/// halves were frequent.
+/// character at a time: a string is only counted where both its shorter
+/// halves were frequent, which each run remembers position by position.
 fn frequent_phrases(docs: &[IndexDoc], min_docs: usize, pairs: FxHashSet<u128>) -> Vec<(String, Vec<(u32, u32)>)> {
-    let runs: Vec<Vec<Vec<char>>> = docs.par_iter().map(|d| han_runs(&d.text)).collect();
-    let mut frequent = pairs;
+    // Each run of each report, and for each position whether the string of
+    // the last length starting there was frequent.
+    let mut runs: Vec<Vec<(Vec<char>, Vec<bool>)>> = docs
+        .par_iter()
+        .map(|d| {
+            han_runs(&d.text)
+                .into_iter()
+                .map(|run| {
+                    let marks = (0..run.len()).map(|i| i + 2 <= run.len() && pairs.contains(&window_key(&run[i..i + 2]))).collect();
+                    (run, marks)
+                })
+                .collect()
+        })
+        .collect();
     let mut out = Vec::new();
     for n in 3..=PHRASE_MAX_CHARS {
-        let previous = &frequent;
-        let allowed = |window: &[char]| {
-            previous.contains(&pack(window[..n - 1].iter().copied()).expect("short"))
-                && previous.contains(&pack(window[1..].iter().copied()).expect("short"))
-        };
-        let next: FxHashSet<u128> = count_docs(&runs, n, &allowed)
-            .into_iter()
-            .filter(|&(_, df)| df as usize >= min_docs)
-            .map(|(k, _)| k)
-            .collect();
+        // Both halves frequent: the mark at i and at i + 1.
+        let allowed = |marks: &[bool], i: usize| marks[i] && marks[i + 1];
+        let counts = runs
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut counts: FxHashMap<u128, u32> = FxHashMap::default();
+                let mut seen: Vec<u128> = Vec::new();
+                for doc_runs in chunk {
+                    seen.clear();
+                    for (run, marks) in doc_runs {
+                        for i in 0..(run.len() + 1).saturating_sub(n) {
+                            if allowed(marks, i) {
+                                seen.push(window_key(&run[i..i + n]));
+                            }
+                        }
+                    }
+                    seen.sort_unstable();
+                    seen.dedup();
+                    for &key in &seen {
+                        *counts.entry(key).or_insert(0) += 1;
+                    }
+                }
+                counts
+            })
+            .reduce(FxHashMap::default, |mut a, b| {
+                for (k, v) in b {
+                    *a.entry(k).or_insert(0) += v;
+                }
+                a
+            });
+        let next: FxHashSet<u128> =
+            counts.into_iter().filter(|&(_, df)| df as usize >= min_docs).map(|(k, _)| k).collect();
         if next.is_empty() {
             break;
         }
-        // The frequent ones' postings, report by report.
-        let per_doc: Vec<Vec<(u128, u32)>> = runs
-            .par_iter()
+        // The frequent ones' postings, report by report, with their text;
+        // the marks move on to this length.
+        let per_doc: Vec<Vec<(u128, u32, u32, u32)>> = runs
+            .par_iter_mut()
             .map(|doc_runs| {
-                let mut found: Vec<u128> = doc_runs
-                    .iter()
-                    .flat_map(|run| run.windows(n))
-                    .map(|w| pack(w.iter().copied()).expect("short"))
-                    .filter(|key| next.contains(key))
-                    .collect();
+                let mut found: Vec<(u128, u32, u32)> = Vec::new();
+                for (run, marks) in doc_runs.iter_mut() {
+                    for i in 0..run.len() {
+                        let frequent = i + n <= run.len() && allowed(marks, i) && {
+                            let key = window_key(&run[i..i + n]);
+                            next.contains(&key)
+                        };
+                        marks[i] = frequent;
+                    }
+                }
+                for (r, (run, marks)) in doc_runs.iter().enumerate() {
+                    for i in (0..run.len()).filter(|&i| marks[i]) {
+                        found.push((window_key(&run[i..i + n]), r as u32, i as u32));
+                    }
+                }
                 found.sort_unstable();
-                found.chunk_by(|a, b| a == b).map(|same| (same[0], same.len() as u32)).collect()
+                found.chunk_by(|a, b| a.0 == b.0).map(|same| (same[0].0, same.len() as u32, same[0].1, same[0].2)).collect()
             })
             .collect();
-        let mut postings: FxHashMap<u128, Vec<(u32, u32)>> = FxHashMap::default();
+        let mut postings: FxHashMap<u128, (String, Vec<(u32, u32)>)> = FxHashMap::default();
         for (doc, found) in per_doc.into_iter().enumerate() {
-            for (key, count) in found {
-                postings.entry(key).or_default().push((doc as u32, count));
+            for (key, count, r, i) in found {
+                let text = || runs[doc][r as usize].0[i as usize..i as usize + n].iter().collect();
+                postings.entry(key).or_insert_with(|| (text(), Vec::new())).1.push((doc as u32, count));
             }
         }
-        out.extend(postings.into_iter().map(|(key, postings)| (unpack(key), postings)));
-        frequent = next;
+        out.extend(postings.into_values());
     }
     out
 }
 
-/// In how many reports each `n`-character window that `allowed` lets
-/// through occurs.
-fn count_docs(runs: &[Vec<Vec<char>>], n: usize, allowed: &(dyn Fn(&[char]) -> bool + Sync)) -> FxHashMap<u128, u32> {
-    runs.par_chunks(CHUNK)
-        .map(|chunk| {
-            let mut counts: FxHashMap<u128, u32> = FxHashMap::default();
-            let mut seen: Vec<u128> = Vec::new();
-            for doc_runs in chunk {
-                seen.clear();
-                for run in doc_runs {
-                    seen.extend(run.windows(n).filter(|w| allowed(w)).map(|w| pack(w.iter().copied()).expect("short")));
-                }
-                seen.sort_unstable();
-                seen.dedup();
-                for &key in &seen {
-                    *counts.entry(key).or_insert(0) += 1;
-                }
-            }
-            counts
-        })
-        .reduce(FxHashMap::default, |mut a, b| {
-            for (k, v) in b {
-                *a.entry(k).or_insert(0) += v;
-            }
-            a
-        })
+/// A string of Han letters as a number: packed exactly up to
+/// [`PACKED_CHARS`] characters, beyond that two 64-bit hashes (a collision,
+/// about one chance in 2^100 here, would merge two strings' counts).
+fn window_key(window: &[char]) -> u128 {
+    if let Some(packed) = pack(window.iter().copied()) {
+        return packed;
+    }
+    let hash = |seed: u64, multiplier: u64| {
+        window.iter().fold(seed, |h, &c| (h ^ u64::from(c)).wrapping_mul(multiplier).rotate_left(29))
+    };
+    let (a, b) = (hash(0xcbf2_9ce4_8422_2325, 0x0100_0000_01b3), hash(0x9e37_79b9_7f4a_7c15, 0xff51_afd7_ed55_8ccd));
+    // The top bit marks a hash, which no packed string of six letters sets.
+    (1u128 << 127) | (u128::from(a) << 63) | u128::from(b >> 1)
 }
 
 /// The runs of Han letters of `text`, normalized.

@@ -261,10 +261,16 @@ impl Run<'_> {
     fn evaluate(&self, parsed: &ParsedQuery) -> Result<Option<Matches>, QueryError> {
         let mut result: Option<Matches> = None;
         let mut complete = true;
-        for group in &parsed.required {
+        // Groups with wording that has gaps last: their reports' texts are
+        // checked, and only those the other groups left need to be.
+        let has_gap = |group: &&Vec<Clause>| {
+            group.iter().any(|c| matches!(c, Clause::Text(t) if Pattern::parse(t).is_ok_and(|p| p.has_gaps())))
+        };
+        let (gapped, plain): (Vec<&Vec<Clause>>, Vec<&Vec<Clause>>) = parsed.required.iter().partition(has_gap);
+        for group in plain.into_iter().chain(gapped) {
             let mut union: BTreeMap<u32, f32> = BTreeMap::new();
             for clause in group {
-                match self.clause(clause)? {
+                match self.clause(clause, result.as_ref())? {
                     Some(matches) => {
                         for (doc, score) in matches {
                             *union.entry(doc).or_insert(0.0) += score;
@@ -282,7 +288,7 @@ impl Run<'_> {
         let mut result =
             result.unwrap_or_else(|| (0..self.index.meta.docs).map(|doc| (doc, 0.0)).collect::<Matches>());
         for clause in &parsed.excluded {
-            match self.clause(clause)? {
+            match self.clause(clause, Some(&result))? {
                 Some(excluded) => {
                     let excluded: BTreeSet<u32> = excluded.into_iter().map(|(doc, _)| doc).collect();
                     result.retain(|(doc, _)| !excluded.contains(doc));
@@ -293,7 +299,9 @@ impl Run<'_> {
         Ok(complete.then_some(result))
     }
 
-    fn clause(&self, clause: &Clause) -> Result<Option<Matches>, QueryError> {
+    /// The reports matching `clause`; those outside `within`, when given,
+    /// may be left out (it spares checking texts that cannot matter).
+    fn clause(&self, clause: &Clause, within: Option<&Matches>) -> Result<Option<Matches>, QueryError> {
         let rows = &self.index.rows;
         let filtered = |keep: &dyn Fn(&DocRow) -> bool| -> Matches {
             (0..rows.len() as u32).filter(|&doc| keep(&rows[doc as usize])).map(|doc| (doc, 0.0)).collect()
@@ -301,11 +309,11 @@ impl Run<'_> {
         Ok(match clause {
             Clause::Text(text) => {
                 let pattern = Pattern::parse(text).map_err(QueryError::from)?;
-                if pattern.has_gaps() { self.gapped(&pattern)? } else { self.phrase(text) }
+                if pattern.has_gaps() { self.gapped(&pattern, within)? } else { self.phrase(text) }
             }
             Clause::Years(from, to) => {
                 let (from, to) = (*from, *to);
-                Some(filtered(&|row| within(i64::from(row.year), from, to)))
+                Some(filtered(&|row| year_within(i64::from(row.year), from, to)))
             }
             Clause::Value(field, value) => {
                 let Some(index) = self.values(*field).and_then(|known| known.iter().position(|k| k == value)) else {
@@ -381,7 +389,7 @@ impl Run<'_> {
 
     /// Wording with gaps: the reports holding every part, each checked
     /// against its text; scored as the sum of the parts' scores.
-    fn gapped(&self, pattern: &Pattern) -> Result<Option<Matches>, QueryError> {
+    fn gapped(&self, pattern: &Pattern, within: Option<&Matches>) -> Result<Option<Matches>, QueryError> {
         let mut candidates: Option<Matches> = None;
         let mut complete = true;
         for part in &pattern.parts {
@@ -395,7 +403,10 @@ impl Run<'_> {
                 None => complete = false,
             }
         }
-        let (true, Some(candidates)) = (complete, candidates) else { return Ok(None) };
+        let (true, Some(mut candidates)) = (complete, candidates) else { return Ok(None) };
+        if let Some(within) = within {
+            candidates = intersect(&candidates, &within.iter().map(|&(doc, _)| (doc, 0.0)).collect());
+        }
         if candidates.len() > MAX_GAP_CANDIDATES {
             return Err(Problem::GapTooBroadForStatic { candidates: candidates.len() }.into());
         }
@@ -482,7 +493,7 @@ fn intersect(a: &Matches, b: &Matches) -> Matches {
     out
 }
 
-fn within(year: i64, from: Bound<i64>, to: Bound<i64>) -> bool {
+fn year_within(year: i64, from: Bound<i64>, to: Bound<i64>) -> bool {
     std::ops::RangeBounds::contains(&(from, to), &year)
 }
 

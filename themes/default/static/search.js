@@ -150,7 +150,11 @@
 
   function askEngine(params) {
     var started = performance.now();
-    var pairs = new TextEncoder().encode(JSON.stringify(Array.from(params.entries())));
+    // Ten hits a page, not the server's twenty: each hit's text is fetched
+    // to cut its snippets, and it is most of what a query downloads.
+    var asked = new URLSearchParams(params);
+    if (!asked.has("per_page")) asked.set("per_page", "10");
+    var pairs = new TextEncoder().encode(JSON.stringify(Array.from(asked.entries())));
     return loadEngine().then(function (exports) {
       function round(n) {
         var answer = JSON.parse(output(exports, exports.search(copyIn(exports, pairs), pairs.length)));
