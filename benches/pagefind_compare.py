@@ -64,24 +64,36 @@ def wenku_totals(wenku, site, phrases):
     totals = {}
     for phrase in phrases:
         out = subprocess.run(
-            [wenku, "search", f'"{phrase}"', "--root", site, "--json", "--limit", "1"],
+            [wenku, "search", phrase if " " in phrase else f'"{phrase}"', "--root", site, "--json", "--limit", "1"],
             check=True, capture_output=True, text=True,
         ).stdout
         totals[phrase] = json.loads(out)["total"]
     return totals
 
 
+# Each query: its results, and the requests and bytes it fetched (the
+# search, then the first ten results' data, as a results page shows them);
+# the first query also loads Pagefind itself (cold), later ones only their own
+# files (warm: Pagefind keeps what it loaded, as wenku's engine does).
 HARNESS = """<!doctype html><meta charset="utf-8"><pre id="out">running</pre>
 <script type="module">
+const fetched = () => performance.getEntriesByType("resource");
 const pagefind = await import("/pagefind/pagefind.js");
 await pagefind.init();
 const phrases = %s;
 const counts = {};
+const costs = {};
 for (const phrase of phrases) {
+  const before = fetched().length;
+  const started = performance.now();
   const search = await pagefind.search(phrase);
+  await Promise.all(search.results.slice(0, 10).map(r => r.data()));
+  const took = performance.now() - started;
+  const mine = fetched().slice(before);
   counts[phrase] = search.results.length;
+  costs[phrase] = [mine.length, mine.reduce((s, e) => s + e.transferSize, 0), took];
 }
-document.getElementById("out").textContent = "RESULT" + JSON.stringify(counts);
+document.getElementById("out").textContent = "RESULT" + JSON.stringify({counts, costs});
 </script>
 """
 
@@ -105,10 +117,11 @@ def pagefind_counts(public, phrases):
     finally:
         server.shutdown()
         (Path(public) / "pagefind-compare.html").unlink()
-    match = re.search(r"RESULT(\{.*?\})</pre>", dom, re.S)
+    match = re.search(r"RESULT(\{.*\})</pre>", dom, re.S)
     if not match:
         sys.exit("the Pagefind page did not finish:\n" + dom[-2000:])
-    return json.loads(match.group(1).replace("&amp;", "&"))
+    result = json.loads(match.group(1).replace("&amp;", "&"))
+    return result["counts"], result["costs"]
 
 
 def main():
@@ -133,9 +146,18 @@ def main():
     print(f"Pagefind 1.5 extended: {elapsed:.1f} s, peak RSS {peak:.0f} MiB, index {pf_size / 2**20:.1f} MiB")
     print(f"wenku index: {index_size / 2**20:.1f} MiB; Markdown: {content_size / 2**20:.1f} MiB")
 
+    # The battery of benches/static_search.rs first (its wording, without
+    # the query syntax Pagefind does not have), then random phrases.
+    battery = ["年度", "的", "发展", "经济发展", "新质生产力", "全面建成小康社会", "坚持以人民为中心的发展思想",
+               "改革 开放 创新", "没有这样的词语组合"]
     phrases = draw_phrases(os.path.join(site, "content"), args.phrases, args.seed)
-    ours = wenku_totals(args.wenku, site, phrases)
-    theirs = pagefind_counts(public, phrases)
+    ours = wenku_totals(args.wenku, site, battery + phrases)
+    theirs, costs = pagefind_counts(public, battery + phrases)
+    print(f"\n{'query':<16} {'wenku reports':>14} {'Pagefind pages':>15} {'requests':>9} {'KB':>8} {'ms':>7}")
+    for query in battery:
+        requests, size, took = costs[query]
+        print(f"{query:<16} {ours[query]:>14} {theirs.get(query, 0):>15} {requests:>9} {size / 1024:>8.0f} {took:>7.0f}")
+    print("(the first query, 年度, loads Pagefind itself: cold; the others are warm)")
     misses = [p for p in phrases if ours[p] > 0 and theirs.get(p, 0) == 0]
     print(f"\n{'phrase':<10} {'wenku reports':>14} {'Pagefind pages':>15}")
     for phrase in phrases:

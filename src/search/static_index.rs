@@ -22,6 +22,20 @@ use crate::content::Library;
 use crate::output::Sink;
 use crate::render::Output;
 
+/// For IIS: the MIME types of the static index and its engine.
+const WEB_CONFIG: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <system.webServer>
+    <staticContent>
+      <remove fileExtension=".wasm" />
+      <mimeMap fileExtension=".wasm" mimeType="application/wasm" />
+      <remove fileExtension=".bin" />
+      <mimeMap fileExtension=".bin" mimeType="application/octet-stream" />
+    </staticContent>
+  </system.webServer>
+</configuration>
+"#;
+
 /// The folder under the site's output.
 pub const DIR: &str = "_search";
 /// Reports tokenized together before their terms join the dictionary.
@@ -206,6 +220,10 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<Stat
         phrase_max_chars: PHRASE_MAX_CHARS as u32,
     };
     put_packed("meta.json".into(), serde_json::to_vec(&meta)?)?;
+    // IIS serves no file type it has no MIME type for, and older versions
+    // know no `.wasm`: the site says both (removed first, so that a server
+    // that does know them does not refuse a duplicate).
+    sink.put(Output { rel_path: "web.config".into(), bytes: WEB_CONFIG.as_bytes().to_vec() })?;
     lap("docs");
     Ok(summary.get())
 }

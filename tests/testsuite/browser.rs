@@ -183,7 +183,7 @@ fn browse_the_sample_archive_by_body_and_year() {
 #[test]
 fn chinese_links_work_under_a_sub_path() {
     let site = TestSite::sample();
-    site.write("wenku.yaml", "title: 子路径\nbase_url: /archive/\n");
+    site.write("wenku.yaml", "title: 子路径\nbase_url: /archive/\nstatic_search: true\n");
     let run = site.run(&["build", "--output", "www/archive"]);
     assert!(run.success, "{}", run.stderr);
     let server = StaticServer::start(&site.root().join("www"));
@@ -199,8 +199,15 @@ fn chinese_links_work_under_a_sub_path() {
     assert_eq!(current_path(&tab), format!("/archive/bodies/{body}/"));
     assert_eq!(text_of(&tab, "main h1"), body);
 
+    // The static index and its engine are found under the sub-path too.
+    tab.navigate_to(&server.url("/archive/search/?q=%E7%96%AB%E6%83%85%E9%98%B2%E6%8E%A7")).unwrap();
+    wait_for(&tab, "static results", "document.querySelectorAll('#search-results > li').length > 0");
+    let link = eval_string(&tab, "document.querySelector('#search-results .snippet').getAttribute('href')");
+    assert!(link.starts_with("/archive/"), "{link}");
+
     let errors = errors.lock().unwrap();
-    assert!(errors.is_empty(), "console errors: {errors:?}");
+    let unexpected: Vec<_> = errors.iter().filter(|e| !e.contains("404")).collect();
+    assert!(unexpected.is_empty(), "console errors besides the API's 404: {unexpected:?}");
 }
 
 /// Waits until `script` evaluates to true in the tab.
@@ -844,4 +851,21 @@ fn the_real_reports_are_searchable_on_plain_static_hosting() {
     site.write("wenku.yaml", "static_search: true\n");
     site.build();
     static_search_in_the_browser(&site, "经济发展", "经济发展", &["全面建成小康社会", "改革开放 year:2000..2010", "新质生产力"]);
+}
+
+#[test]
+fn a_search_page_opened_as_a_file_says_to_use_a_web_server() {
+    let site = TestSite::sample();
+    site.build();
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    let page = site.public().join("search/index.html");
+    tab.navigate_to(&format!("file://{}?q=%E7%96%AB%E6%83%85", page.display())).unwrap().wait_until_navigated().unwrap();
+    // Its links are the site's absolute ones, so not even the script loads:
+    // the page itself says what to do.
+    wait_for(
+        &tab,
+        "the message",
+        "document.getElementById('search-status').innerText.includes('python3 -m http.server') && getComputedStyle(document.querySelector('.search-boot')).opacity === '1'",
+    );
 }
