@@ -64,7 +64,12 @@ struct Gathered {
 /// Writes every file of the static index into `sink`, under [`DIR`].
 pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<StaticSummary> {
     let t0 = std::time::Instant::now();
-    let lap = |what: &str| if std::env::var_os("WENKU_STATIC_TIMES").is_some() { eprintln!("static {what}: {:.2?}", t0.elapsed()) };
+    // `WENKU_STATIC_TIMES=1` prints how long each step took, for benchmarks.
+    let lap = |what: &str| {
+        if std::env::var_os("WENKU_STATIC_TIMES").is_some() {
+            eprintln!("static {what}: {:.2?}", t0.elapsed());
+        }
+    };
     let docs: Vec<IndexDoc> = library.reports.par_iter().map(|r| IndexDoc::from_report(r, config)).collect();
     lap("texts");
     let summary = std::cell::Cell::new(StaticSummary::default());
