@@ -70,7 +70,10 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<Stat
             eprintln!("static {what}: {:.2?}", t0.elapsed());
         }
     };
-    let docs: Vec<IndexDoc> = library.reports.par_iter().map(|r| IndexDoc::from_report(r, config)).collect();
+    let mut docs: Vec<IndexDoc> = library.reports.par_iter().map(|r| IndexDoc::from_report(r, config)).collect();
+    // Numbered oldest first, as the server sorts them: a report's number is
+    // its place in date order, and the date needs no column of its own.
+    docs.sort_by_key(IndexDoc::sort_value);
     lap("texts");
     let summary = std::cell::Cell::new(StaticSummary::default());
     let put_packed = |path: String, bytes: Vec<u8>| -> Result<()> {
@@ -179,25 +182,18 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<Stat
     };
     let (bodies, levels, periods) = (values(|d| &d.body), values(|d| &d.level), values(|d| &d.period));
     let index_of = |list: &[String], value: &str| list.binary_search_by(|v| v.as_str().cmp(value)).unwrap_or(0) as u16;
-    let mut by_date: Vec<u32> = (0..docs.len() as u32).collect();
-    by_date.sort_by_key(|&doc| (docs[doc as usize].sort_value(), doc));
-    let mut ranks = vec![0u32; docs.len()];
-    for (rank, &doc) in by_date.iter().enumerate() {
-        ranks[doc as usize] = rank as u32;
-    }
-    let mut rows = Vec::with_capacity(docs.len() * format::DOC_ROW_BYTES);
-    for (doc, (d, &length)) in docs.iter().zip(&lengths).enumerate() {
-        DocRow {
-            year: d.year as i32,
+    let rows: Vec<DocRow> = docs
+        .iter()
+        .zip(&lengths)
+        .map(|(d, &length)| DocRow {
+            year: d.year.clamp(0, i64::from(u16::MAX)) as u16,
             body: index_of(&bodies, &d.body),
             level: index_of(&levels, &d.level),
             period: index_of(&periods, &d.period),
             fieldnorm: FieldNormReader::fieldnorm_to_id(length),
-            rank: ranks[doc],
-        }
-        .encode(&mut rows);
-    }
-    put("docs.bin".into(), rows)?;
+        })
+        .collect();
+    put("docs.bin".into(), DocRow::encode_all(&rows))?;
     for (chunk_index, chunk) in docs.chunks(CHUNK).enumerate() {
         let packed: Vec<Vec<u8>> = chunk
             .par_iter()

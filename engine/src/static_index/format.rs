@@ -2,8 +2,8 @@
 //! and read by the engine (natively in tests, as WebAssembly in the browser).
 //!
 //! - `meta.json`: counts, the BM25 statistics, the value tables, the shard count.
-//! - `docs.bin`: one fixed record per report (year, body, level, period,
-//!   field norm, rank by date): what filters, facets, the chart and sorting need.
+//! - `docs.bin`: per report, oldest first, its year, body, level, period and
+//!   field norm, in columns: what filters, facets, the chart and sorting need.
 //! - `t/<shard>.bin`: the dictionary, one file per hash shard of the keys.
 //!   A key is an index term (the tokens Tantivy indexes), `#` + a frequent
 //!   Han string of 3 or more characters (its reports and counts, so that a
@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::results::StoredReport;
 
 /// Bumped whenever a file's layout changes; the engine refuses others.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// Entries whose postings and positions together are at most this many
 /// bytes stay inline in their shard…
 pub const INLINE_BYTES: usize = 4096;
@@ -55,42 +55,47 @@ pub struct Meta {
     pub phrase_max_chars: u32,
 }
 
-/// `docs.bin`'s record for one report.
+/// What `docs.bin` holds of one report. Reports are numbered oldest
+/// first (by date, then by the hash of their path, as the server sorts), so
+/// a report's number is its place in date order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DocRow {
-    pub year: i32,
+    pub year: u16,
     pub body: u16,
     pub level: u16,
     pub period: u16,
     pub fieldnorm: u8,
-    /// The report's place when sorted oldest first.
-    pub rank: u32,
 }
 
-pub const DOC_ROW_BYTES: usize = 15;
-
 impl DocRow {
-    pub fn encode(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.year.to_le_bytes());
-        out.extend_from_slice(&self.body.to_le_bytes());
-        out.extend_from_slice(&self.level.to_le_bytes());
-        out.extend_from_slice(&self.period.to_le_bytes());
-        out.push(self.fieldnorm);
-        out.extend_from_slice(&self.rank.to_le_bytes());
+    /// Column after column (every year, then every body…): in date order
+    /// the columns repeat themselves, and compress to a third of rows.
+    pub fn encode_all(rows: &[DocRow]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(rows.len() * 9);
+        for column in [|r: &DocRow| r.year, |r: &DocRow| r.body, |r: &DocRow| r.level, |r: &DocRow| r.period] {
+            out.extend(rows.iter().flat_map(|r| column(r).to_le_bytes()));
+        }
+        out.extend(rows.iter().map(|r| r.fieldnorm));
+        out
     }
 
-    pub fn decode_all(bytes: &[u8]) -> Vec<DocRow> {
-        bytes
-            .chunks_exact(DOC_ROW_BYTES)
-            .map(|r| DocRow {
-                year: i32::from_le_bytes([r[0], r[1], r[2], r[3]]),
-                body: u16::from_le_bytes([r[4], r[5]]),
-                level: u16::from_le_bytes([r[6], r[7]]),
-                period: u16::from_le_bytes([r[8], r[9]]),
-                fieldnorm: r[10],
-                rank: u32::from_le_bytes([r[11], r[12], r[13], r[14]]),
-            })
-            .collect()
+    /// `None` unless `bytes` holds exactly `count` rows.
+    pub fn decode_all(bytes: &[u8], count: usize) -> Option<Vec<DocRow>> {
+        if bytes.len() != count * 9 {
+            return None;
+        }
+        let column = |k: usize, i: usize| u16::from_le_bytes([bytes[2 * (k * count + i)], bytes[2 * (k * count + i) + 1]]);
+        Some(
+            (0..count)
+                .map(|i| DocRow {
+                    year: column(0, i),
+                    body: column(1, i),
+                    level: column(2, i),
+                    period: column(3, i),
+                    fieldnorm: bytes[8 * count + i],
+                })
+                .collect(),
+        )
     }
 }
 
@@ -374,6 +379,17 @@ pub fn read_doc(bytes: &[u8]) -> Option<StoredReport> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn report_rows_round_trip_in_columns() {
+        let rows = [
+            DocRow { year: 2020, body: 3, level: 1, period: 0, fieldnorm: 200 },
+            DocRow { year: 2021, body: 0, level: 2, period: 1, fieldnorm: 7 },
+        ];
+        let bytes = DocRow::encode_all(&rows);
+        assert_eq!(DocRow::decode_all(&bytes, 2).as_deref(), Some(&rows[..]));
+        assert_eq!(DocRow::decode_all(&bytes, 3), None);
+    }
 
     #[test]
     fn entries_round_trip() {

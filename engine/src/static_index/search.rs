@@ -53,8 +53,10 @@ impl StaticIndex {
         if meta.format != format::FORMAT {
             return Err(format!("the static index has format {}, this engine reads {}", meta.format, format::FORMAT));
         }
-        let rows = DocRow::decode_all(&format::unpack(docs_bin).ok_or("docs.bin is damaged")?);
-        if rows.len() != meta.docs as usize || meta.fieldnorms.len() != 256 {
+        let rows = format::unpack(docs_bin)
+            .and_then(|bytes| DocRow::decode_all(&bytes, meta.docs as usize))
+            .ok_or("docs.bin is damaged or does not match meta.json")?;
+        if meta.fieldnorms.len() != 256 {
             return Err("docs.bin does not match meta.json".into());
         }
         let average_fieldnorm = meta.total_tokens as f32 / meta.docs.max(1) as f32;
@@ -192,10 +194,11 @@ impl Run<'_> {
 
         let Some(mut matches) = self.evaluate(&parsed)? else { return Ok(None) };
         let rows = &self.index.rows;
+        // Reports are numbered oldest first.
         match sort {
             Sort::Relevance => matches.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))),
-            Sort::Newest => matches.sort_by_key(|&(doc, _)| std::cmp::Reverse(rows[doc as usize].rank)),
-            Sort::Oldest => matches.sort_by_key(|&(doc, _)| rows[doc as usize].rank),
+            Sort::Newest => matches.sort_by_key(|&(doc, _)| std::cmp::Reverse(doc)),
+            Sort::Oldest => {}
         }
         let docs: Vec<u32> = matches.iter().map(|&(doc, _)| doc).collect();
         let mut facets = self.facets(&docs);
@@ -431,7 +434,7 @@ impl Run<'_> {
         let rows = &self.index.rows;
         let meta = &self.index.meta;
         let counted = |names: &[String], value_of: &dyn Fn(&DocRow) -> u16, with_years: bool| -> Vec<ValueCount> {
-            let mut counts: HashMap<u16, (u64, i32, i32)> = HashMap::new();
+            let mut counts: HashMap<u16, (u64, u16, u16)> = HashMap::new();
             for &doc in docs {
                 let row = &rows[doc as usize];
                 let slot = counts.entry(value_of(row)).or_insert((0, row.year, row.year));
@@ -497,8 +500,8 @@ fn year_within(year: i64, from: Bound<i64>, to: Bound<i64>) -> bool {
     std::ops::RangeBounds::contains(&(from, to), &year)
 }
 
-fn year_counts(years: impl Iterator<Item = i32>) -> Vec<YearCount> {
-    let mut counts: BTreeMap<i32, u64> = BTreeMap::new();
+fn year_counts(years: impl Iterator<Item = u16>) -> Vec<YearCount> {
+    let mut counts: BTreeMap<u16, u64> = BTreeMap::new();
     for year in years {
         *counts.entry(year).or_insert(0) += 1;
     }
