@@ -33,7 +33,8 @@ pub struct StaticIndex {
     meta: Meta,
     rows: Vec<DocRow>,
     average_fieldnorm: f32,
-    files: HashMap<String, Vec<u8>>,
+    /// Fetched files, unpacked; `None` for one that would not unpack.
+    files: HashMap<String, Option<Vec<u8>>>,
 }
 
 /// What a search needs next: files to fetch, or its answer.
@@ -67,10 +68,10 @@ impl StaticIndex {
         self.meta.language.clone()
     }
 
-    /// A file as fetched (packed). A damaged one is kept empty, and the
-    /// query that needs it says so.
+    /// A file as fetched (packed). A damaged one is remembered as such, and
+    /// the query that needs it says so.
     pub fn add_file(&mut self, path: &str, bytes: Vec<u8>) {
-        self.files.insert(path.to_owned(), format::unpack(&bytes).unwrap_or_default());
+        self.files.insert(path.to_owned(), format::unpack(&bytes));
     }
 
     pub fn has_file(&self, path: &str) -> bool {
@@ -83,8 +84,11 @@ impl StaticIndex {
     }
 
     pub fn search(&self, request: &SearchRequest) -> Step {
-        let run = Run { index: self, missing: RefCell::new(BTreeSet::new()) };
+        let run = Run { index: self, missing: RefCell::new(BTreeSet::new()), damaged: RefCell::new(None) };
         let answer = run.search(request);
+        if let Some(path) = run.damaged.into_inner() {
+            return Step::Done(Err(damaged(&path)));
+        }
         let missing = run.missing.into_inner();
         match answer {
             Err(error) => Step::Done(Err(error)),
@@ -110,12 +114,18 @@ impl StaticIndex {
 struct Run<'a> {
     index: &'a StaticIndex,
     missing: RefCell<BTreeSet<String>>,
+    /// A file that was fetched but would not unpack.
+    damaged: RefCell<Option<String>>,
 }
 
 impl Run<'_> {
     fn file(&self, path: String) -> Option<&[u8]> {
         match self.index.files.get(&path) {
-            Some(bytes) => Some(bytes),
+            Some(Some(bytes)) => Some(bytes),
+            Some(None) => {
+                self.damaged.borrow_mut().get_or_insert(path);
+                None
+            }
             None => {
                 self.missing.borrow_mut().insert(path);
                 None
@@ -510,4 +520,75 @@ fn year_counts(years: impl Iterator<Item = u16>) -> Vec<YearCount> {
 
 fn damaged(path: &str) -> QueryError {
     Problem::IndexUnavailable { why: format!("the static index file {path} is damaged: rebuild the site") }.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::SearchRequest;
+
+    fn one_report_index() -> StaticIndex {
+        let meta = Meta {
+            format: format::FORMAT,
+            docs: 1,
+            total_tokens: 10,
+            fieldnorms: (0..256).collect(),
+            shards: 1,
+            language: "zh-CN".into(),
+            bodies: vec!["某局".into()],
+            levels: vec!["市级".into()],
+            periods: vec!["年度".into()],
+            phrase_min_docs: 20,
+            phrase_max_chars: 12,
+        };
+        let rows = [DocRow { year: 2020, body: 0, level: 0, period: 0, fieldnorm: 10 }];
+        StaticIndex::open(&serde_json::to_vec(&meta).unwrap(), &format::pack(&DocRow::encode_all(&rows))).unwrap()
+    }
+
+    #[test]
+    fn a_damaged_file_is_an_error_that_names_it_not_an_empty_answer() {
+        let mut index = one_report_index();
+        let request = SearchRequest::new("发展");
+        let Step::Need(paths) = index.search(&request) else { panic!("the shard is needed first") };
+        assert_eq!(paths, vec![format::shard_path(0)]);
+        index.add_file(&paths[0], b"not deflate at all".to_vec());
+        match index.search(&request) {
+            Step::Done(Err(error)) => assert!(error.message.contains("t/0.bin"), "{}", error.message),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn filters_alone_need_no_dictionary_only_the_texts_of_the_hits_shown() {
+        let mut index = one_report_index();
+        let request = SearchRequest::new("year:2020 body:某局");
+        let Step::Need(paths) = index.search(&request) else { panic!("the hit's text is needed") };
+        assert_eq!(paths, vec![format::doc_path(0)]);
+        let report = crate::results::StoredReport {
+            id: "a.md".into(),
+            title: "某局2020年工作总结".into(),
+            url: "/a/".into(),
+            body: "某局".into(),
+            level: "市级".into(),
+            year: 2020,
+            period: "年度".into(),
+            date: String::new(),
+            text: "某局2020年工作总结\n一年来。".into(),
+            anchors: vec![(0, String::new())],
+        };
+        let mut bytes = Vec::new();
+        format::put_doc(&mut bytes, &report);
+        index.add_file(&paths[0], format::pack(&bytes));
+        match index.search(&request) {
+            Step::Done(Ok(results)) => {
+                assert_eq!((results.total, results.hits[0].title.as_str()), (1, "某局2020年工作总结"));
+                assert_eq!(results.facets.body[0].first_year, Some(2020));
+            }
+            other => panic!("{other:?}"),
+        }
+        match index.search(&SearchRequest::new("body:某")) {
+            Step::Done(Err(error)) => assert!(error.message.contains("某"), "{}", error.message),
+            other => panic!("{other:?}"),
+        }
+    }
 }
