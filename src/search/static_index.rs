@@ -46,13 +46,6 @@ const SHARD_BYTES: usize = 16 * 1024;
 /// `phrase_min_docs` reports get their own entry.
 const PHRASE_MAX_CHARS: usize = 12;
 
-/// What was written.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct StaticSummary {
-    pub files: usize,
-    pub bytes: u64,
-}
-
 /// One term's postings and positions, as gathered.
 #[derive(Default)]
 struct Gathered {
@@ -62,7 +55,7 @@ struct Gathered {
 }
 
 /// Writes every file of the static index into `sink`, under [`DIR`].
-pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<StaticSummary> {
+pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<()> {
     let t0 = std::time::Instant::now();
     // `WENKU_STATIC_TIMES=1` prints how long each step took, for benchmarks.
     let lap = |what: &str| {
@@ -75,14 +68,7 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<Stat
     // its place in date order, and the date needs no column of its own.
     docs.sort_by_key(IndexDoc::sort_value);
     lap("texts");
-    let summary = std::cell::Cell::new(StaticSummary::default());
-    let put_packed = |path: String, bytes: Vec<u8>| -> Result<()> {
-        let mut so_far = summary.get();
-        so_far.files += 1;
-        so_far.bytes += bytes.len() as u64;
-        summary.set(so_far);
-        sink.put(Output { rel_path: format!("{DIR}/{path}"), bytes })
-    };
+    let put_packed = |path: String, bytes: Vec<u8>| sink.put(Output { rel_path: format!("{DIR}/{path}"), bytes });
     let put = |path: String, bytes: Vec<u8>| put_packed(path, format::pack(&bytes));
 
     // Terms with their postings and positions, and each report's length.
@@ -103,11 +89,7 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<Stat
                         None => terms.entry(run[0].1.clone()).or_default(),
                     };
                     slot.postings.push((doc, run.len() as u32));
-                    let mut last = 0;
-                    for &(_, _, position) in run {
-                        format::put_varint(&mut slot.positions, u64::from(position - last));
-                        last = position;
-                    }
+                    format::put_positions(&mut slot.positions, run.iter().map(|&(_, _, position)| position));
                 }
             }
         });
@@ -226,7 +208,7 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink) -> Result<Stat
     // that does know them does not refuse a duplicate).
     sink.put(Output { rel_path: "web.config".into(), bytes: WEB_CONFIG.as_bytes().to_vec() })?;
     lap("docs");
-    Ok(summary.get())
+    Ok(())
 }
 
 /// Encodes `keys` (sorted here, so that files are named the same whichever

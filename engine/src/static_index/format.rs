@@ -323,9 +323,9 @@ pub fn split_external(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
 }
 
 /// A report's positions of one term, as deltas.
-pub fn put_positions(out: &mut Vec<u8>, positions: &[u32]) {
+pub fn put_positions(out: &mut Vec<u8>, positions: impl IntoIterator<Item = u32>) {
     let mut last = 0;
-    for &p in positions {
+    for p in positions {
         put_varint(out, u64::from(p - last));
         last = p;
     }
@@ -396,8 +396,8 @@ mod tests {
         let mut postings = Vec::new();
         put_postings(&mut postings, &[(3, 2), (9, 1)]);
         let mut positions = Vec::new();
-        put_positions(&mut positions, &[4, 10]);
-        put_positions(&mut positions, &[7]);
+        put_positions(&mut positions, [4, 10]);
+        put_positions(&mut positions, [7]);
         let mut shard = Vec::new();
         let inline = Entry { key: "发展", df: 2, stored: Stored::Inline { postings: &postings, positions: &positions } };
         let external = Entry { key: "#经济发展", df: 900, stored: Stored::External { id: 7, firsts: vec![0, 70, 140] } };

@@ -74,10 +74,6 @@ impl StaticIndex {
         self.files.insert(path.to_owned(), format::unpack(&bytes));
     }
 
-    pub fn has_file(&self, path: &str) -> bool {
-        self.files.contains_key(path)
-    }
-
     /// Forgets fetched files (the caller's cache holds them anyway).
     pub fn clear_files(&mut self) {
         self.files.clear();
