@@ -125,7 +125,9 @@ fn main() {
     ];
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     println!("site: {} ({cores} cores)", site.display());
-    println!("| query | kind | reports | cold requests | cold KB | warm requests | warm KB | time to exact results, warm (ms) |");
+    println!(
+        "| query | kind | reports | cold requests | cold KB | warm requests | warm KB | time to exact results, warm (ms) |"
+    );
     println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (kind, query) in default_battery {
         // Cold: a fresh tab, nothing cached.
@@ -141,7 +143,11 @@ fn main() {
         let warm = uncached_tab(&browser);
         warm.navigate_to(&url("year:2000")).unwrap().wait_until_navigated().unwrap();
         wait_for(&warm, DONE);
-        warm.evaluate("performance.clearResourceTimings(); document.getElementById('search-status').textContent = ''", false).unwrap();
+        warm.evaluate(
+            "performance.clearResourceTimings(); document.getElementById('search-status').textContent = ''",
+            false,
+        )
+        .unwrap();
         let script = format!(
             "(() => {{ const q = document.getElementById('search-q'); q.value = {}; \
              q.form.requestSubmit(); return true; }})()",

@@ -121,7 +121,7 @@ pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSit
     let staging = Staging::new(&output)?;
     let pages = find_passages_and_render(&mut site, &staging, options.progress)?;
     if site.config.static_search {
-        static_index::write(&site.library, &site.config, &staging)?;
+        static_index::write(&site.library, &site.config, &staging, &crate::output::parent_of(&output))?;
     }
     staging.commit()?;
     let elapsed = started.elapsed();

@@ -60,7 +60,10 @@ impl Sink for InPlace<'_> {
         let path = self.0.join(&output.rel_path);
         let dir = path.parent().unwrap_or(self.0);
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let temp = dir.join(format!(".wenku-{}.tmp", std::process::id()));
+        // Named apart per write: writers may share a folder.
+        static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let write = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let temp = dir.join(format!(".wenku-{}-{write}.tmp", std::process::id()));
         std::fs::write(&temp, &output.bytes).with_context(|| format!("cannot write {}", temp.display()))?;
         std::fs::rename(&temp, &path).with_context(|| format!("cannot replace {}", path.display()))
     }
@@ -310,7 +313,7 @@ fn is_replaceable(target: &Path) -> bool {
     }
 }
 
-fn parent_of(path: &Path) -> PathBuf {
+pub fn parent_of(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

@@ -29,6 +29,8 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -38,7 +40,7 @@ use crate::build::{self, BuildOptions, LoadedSite};
 use crate::config::Config;
 use crate::content::{self, Library, Report, TaxonomyKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::{InPlace, MemorySink, Sink, Staging};
+use crate::output::{InPlace, Sink, Staging};
 use crate::render::{Output, Page, Site};
 use crate::search::{IndexDoc, IndexWriter, static_index};
 use crate::theme::Theme;
@@ -474,7 +476,12 @@ impl LiveSite {
         let staging = Staging::new(&self.output)?;
         build::render_all(&self.site, &staging, false)?;
         if self.site.config.static_search {
-            static_index::write(&self.site.library, &self.site.config, &staging)?;
+            static_index::write(
+                &self.site.library,
+                &self.site.config,
+                &staging,
+                &crate::output::parent_of(&self.output),
+            )?;
         }
         staging.commit()?;
         self.outputs = plan_paths(&self.site);
@@ -489,26 +496,21 @@ impl LiveSite {
         if !self.site.config.static_search {
             return Ok((0, 0));
         }
-        let made = MemorySink::default();
-        static_index::write(&self.site.library, &self.site.config, &made)?;
-        let made = made.files.into_inner().expect("no writer panicked");
-        let place = InPlace(&self.output);
-        let mut written = 0;
-        for (rel_path, bytes) in &made {
-            if std::fs::read(self.output.join(rel_path)).ok().as_deref() != Some(bytes.as_slice()) {
-                place.put(Output { rel_path: rel_path.clone(), bytes: bytes.clone() })?;
-                written += 1;
-            }
-        }
+        let changed =
+            ChangedOnly { place: InPlace(&self.output), made: Mutex::default(), written: AtomicUsize::new(0) };
+        static_index::write(&self.site.library, &self.site.config, &changed, &crate::output::parent_of(&self.output))?;
+        let (made, written) = (changed.made.into_inner().expect("no writer panicked"), changed.written.into_inner());
         let stale: Vec<String> = walkdir::WalkDir::new(self.output.join(static_index::DIR))
             .into_iter()
             .flatten()
             .filter(|entry| entry.file_type().is_file())
-            .filter_map(|entry| Some(entry.path().strip_prefix(&self.output).ok()?.to_string_lossy().replace('\\', "/")))
-            .filter(|rel_path| !made.contains_key(rel_path))
+            .filter_map(|entry| {
+                Some(entry.path().strip_prefix(&self.output).ok()?.to_string_lossy().replace('\\', "/"))
+            })
+            .filter(|rel_path| !made.contains(rel_path))
             .collect();
         for rel_path in &stale {
-            place.remove(rel_path)?;
+            changed.place.remove(rel_path)?;
         }
         Ok((written, stale.len()))
     }
@@ -645,6 +647,29 @@ fn affected_pages(site: &Site, before: &Snapshot, changed: &HashSet<PathBuf>) ->
 fn plan_paths(site: &LoadedSite) -> BTreeSet<String> {
     let renderer = site.renderer();
     renderer.plan().iter().map(|page| renderer.rel_path(page)).collect()
+}
+
+/// Writes only the files whose bytes differ from those in place, and notes
+/// every file it was given: the static index's update after an edit.
+struct ChangedOnly<'a> {
+    place: InPlace<'a>,
+    made: Mutex<HashSet<String>>,
+    written: AtomicUsize,
+}
+
+impl Sink for ChangedOnly<'_> {
+    fn put(&self, output: Output) -> Result<()> {
+        self.made.lock().expect("no writer panics while holding the lock").insert(output.rel_path.clone());
+        if std::fs::read(self.place.0.join(&output.rel_path)).ok().as_deref() == Some(output.bytes.as_slice()) {
+            return Ok(());
+        }
+        self.written.fetch_add(1, Ordering::Relaxed);
+        self.place.put(output)
+    }
+
+    fn remove(&self, rel_path: &str) -> Result<()> {
+        self.place.remove(rel_path)
+    }
 }
 
 #[cfg(test)]

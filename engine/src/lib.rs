@@ -19,10 +19,10 @@ pub mod query;
 pub mod request;
 pub mod results;
 mod simplified;
+pub mod snippet;
 pub mod static_index;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
-pub mod snippet;
 
 /// The allowed value closest to `value`, for did-you-mean hints.
 pub fn closest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {

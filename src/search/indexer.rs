@@ -57,7 +57,7 @@ impl IndexDoc {
 
     /// The document with only the title for text: enough for its digest,
     /// and made without unpacking the report.
-    fn without_text(report: &Report, config: &Config) -> IndexDoc {
+    pub(crate) fn without_text(report: &Report, config: &Config) -> IndexDoc {
         let meta = &report.meta;
         let sort_key = meta
             .date

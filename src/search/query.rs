@@ -103,4 +103,3 @@ fn prefix_end(prefix: &[u8]) -> Vec<u8> {
     }
     end
 }
-

@@ -18,9 +18,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::AppState;
+use crate::search::SearchIndex;
 use crate::search::messages::{self, Problem};
 use crate::search::searcher::SearchError;
-use crate::search::SearchIndex;
 
 /// A query still running after this is answered with a 503.
 const TIME_LIMIT: Duration = Duration::from_secs(5);

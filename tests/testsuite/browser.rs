@@ -803,7 +803,8 @@ fn static_search_in_the_browser(site: &TestSite, typed: &str, expected_mark: &st
     wait_for(&tab, "the chart", "!document.getElementById('search-chart').hidden");
     let bars = eval_string(&tab, "String(document.querySelectorAll('#search-chart rect.bar').length)");
     assert_eq!(bars, expected.facets.archive_years.len().to_string(), "one bar per year of the archive");
-    let body_facets = eval_string(&tab, "String(document.querySelectorAll('#search-facets a[href*=\"body=\"]').length)");
+    let body_facets =
+        eval_string(&tab, "String(document.querySelectorAll('#search-facets a[href*=\"body=\"]').length)");
     assert_eq!(body_facets, expected.facets.body.len().to_string(), "a link per body");
     screenshot(&tab, "static-search.png");
 
@@ -850,7 +851,12 @@ fn the_real_reports_are_searchable_on_plain_static_hosting() {
     let Some(site) = TestSite::generated_corpus() else { return };
     site.write("wenku.yaml", "static_search: true\n");
     site.build();
-    static_search_in_the_browser(&site, "经济发展", "经济发展", &["全面建成小康社会", "改革开放 year:2000..2010", "新质生产力"]);
+    static_search_in_the_browser(
+        &site,
+        "经济发展",
+        "经济发展",
+        &["全面建成小康社会", "改革开放 year:2000..2010", "新质生产力"],
+    );
 }
 
 #[test]
@@ -860,7 +866,10 @@ fn a_search_page_opened_as_a_file_says_to_use_a_web_server() {
     let browser = launch();
     let tab = browser.new_tab().unwrap();
     let page = site.public().join("search/index.html");
-    tab.navigate_to(&format!("file://{}?q=%E7%96%AB%E6%83%85", page.display())).unwrap().wait_until_navigated().unwrap();
+    tab.navigate_to(&format!("file://{}?q=%E7%96%AB%E6%83%85", page.display()))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
     // Its links are the site's absolute ones, so not even the script loads:
     // the page itself says what to do.
     wait_for(

@@ -61,7 +61,11 @@ fn assert_same(server: &SearchIndex, engine: &mut Static, query: &str) {
                 assert!(e.contains(&f), "{query:?}: the server says {e:?}, the engine {f:?}");
                 continue;
             }
-            (e, f) => panic!("{query:?} {sort:?}: the server answers {:?}, the engine {:?}", e.map(|r| r.total), f.map(|r| r.total)),
+            (e, f) => panic!(
+                "{query:?} {sort:?}: the server answers {:?}, the engine {:?}",
+                e.map(|r| r.total),
+                f.map(|r| r.total)
+            ),
         };
         let context = format!("{query:?} sorted by {sort:?}");
         assert_eq!(found.total, expected.total, "{context}: total");
@@ -103,7 +107,8 @@ fn same_ranking(expected: &SearchResults, found: &SearchResults, context: &str) 
     }
     let Some(last) = expected.hits.last().and_then(|h| h.score) else { return };
     let settled = |r: &SearchResults| {
-        let mut ids: Vec<String> = r.hits.iter().filter(|h| !close(h.score.unwrap(), last)).map(|h| h.id.clone()).collect();
+        let mut ids: Vec<String> =
+            r.hits.iter().filter(|h| !close(h.score.unwrap(), last)).map(|h| h.id.clone()).collect();
         ids.sort_unstable();
         ids
     };
@@ -152,14 +157,26 @@ fn random_phrases_of_the_real_reports_find_what_the_server_finds() {
     site.write("wenku.yaml", "static_search: true\n");
     site.build();
     let loaded = wenku::build::load(site.root(), false).expect("the site loads");
-    let texts: Vec<String> = loaded.library.reports.iter().map(|r| normalize(&r.rendered().blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n"))).collect();
+    let texts: Vec<String> = loaded
+        .library
+        .reports
+        .iter()
+        .map(|r| normalize(&r.rendered().blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n")))
+        .collect();
     let server = SearchIndex::open(&site.root().join("search-index")).expect("index");
     let mut engine = Static::open(&site.public());
     let mut runner = proptest::test_runner::TestRunner::deterministic();
-    let mut queries: Vec<String> =
-        ["经济发展", "坚持", "全面建成小康社会", "人民代表大会 year:2010..", "疫情防控 OR 新冠", "改革 -开放", "发展 body:国务院"]
-            .map(String::from)
-            .to_vec();
+    let mut queries: Vec<String> = [
+        "经济发展",
+        "坚持",
+        "全面建成小康社会",
+        "人民代表大会 year:2010..",
+        "疫情防控 OR 新冠",
+        "改革 -开放",
+        "发展 body:国务院",
+    ]
+    .map(String::from)
+    .to_vec();
     while queries.len() < 250 {
         let (doc, start, len) =
             (0..texts.len(), 0..1_000_000usize, 1..=12usize).new_tree(&mut runner).expect("a value").current();

@@ -84,7 +84,8 @@ impl DocRow {
         if bytes.len() != count * 9 {
             return None;
         }
-        let column = |k: usize, i: usize| u16::from_le_bytes([bytes[2 * (k * count + i)], bytes[2 * (k * count + i) + 1]]);
+        let column =
+            |k: usize, i: usize| u16::from_le_bytes([bytes[2 * (k * count + i)], bytes[2 * (k * count + i) + 1]]);
         Some(
             (0..count)
                 .map(|i| DocRow {
@@ -128,12 +129,12 @@ pub fn doc_path(doc: u32) -> String {
 
 /// The shard a key lives in: FNV-1a, stable across platforms and versions.
 pub fn shard_of(key: &str, shards: u32) -> u32 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in key.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    (hash % u64::from(shards.max(1))) as u32
+    (key_hash(key) % u64::from(shards.max(1))) as u32
+}
+
+/// The hash [`shard_of`] takes the shard from.
+pub fn key_hash(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
 
 pub fn phrase_key(normalized: &str) -> String {
@@ -399,8 +400,10 @@ mod tests {
         put_positions(&mut positions, [4, 10]);
         put_positions(&mut positions, [7]);
         let mut shard = Vec::new();
-        let inline = Entry { key: "发展", df: 2, stored: Stored::Inline { postings: &postings, positions: &positions } };
-        let external = Entry { key: "#经济发展", df: 900, stored: Stored::External { id: 7, firsts: vec![0, 70, 140] } };
+        let inline =
+            Entry { key: "发展", df: 2, stored: Stored::Inline { postings: &postings, positions: &positions } };
+        let external =
+            Entry { key: "#经济发展", df: 900, stored: Stored::External { id: 7, firsts: vec![0, 70, 140] } };
         put_entry(&mut shard, &inline);
         put_entry(&mut shard, &external);
         assert_eq!(find_entry(&shard, "发展"), Some(inline));

@@ -163,7 +163,9 @@ impl Run<'_> {
                         continue;
                     };
                     let start = postings.partition_point(|&(d, _)| d < firsts[block]);
-                    let end = firsts.get(block + 1).map_or(postings.len(), |&next| postings.partition_point(|&(d, _)| d < next));
+                    let end = firsts
+                        .get(block + 1)
+                        .map_or(postings.len(), |&next| postings.partition_point(|&(d, _)| d < next));
                     let range = start..end;
                     let decoded = format::read_positions(bytes, &counts[range.clone()])?;
                     for (&(doc, _), positions) in postings[range].iter().zip(decoded) {
@@ -294,8 +296,7 @@ impl Run<'_> {
                 Some(so_far) => intersect(&so_far, &union),
             });
         }
-        let mut result =
-            result.unwrap_or_else(|| (0..self.index.meta.docs).map(|doc| (doc, 0.0)).collect::<Matches>());
+        let mut result = result.unwrap_or_else(|| (0..self.index.meta.docs).map(|doc| (doc, 0.0)).collect::<Matches>());
         for clause in &parsed.excluded {
             match self.clause(clause, Some(&result))? {
                 Some(excluded) => {

@@ -1,0 +1,373 @@
+//! Writes the static search index (`public/_search/`, laid out as
+//! `wenku_engine::static_index::format` describes) from the library: the
+//! same reports, terms and statistics as the Tantivy index, so that the
+//! engine in the browser answers as the server does.
+//!
+//! Reports are numbered in date order, which a full build and an
+//! incremental one share, so the files are the same bytes either way.
+
+mod keys;
+mod phrases;
+mod runs;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
+use tantivy::fieldnorm::FieldNormReader;
+use wenku_engine::analyzer::{Class, Tokens, classify};
+use wenku_engine::results::StoredReport;
+use wenku_engine::static_index::format::{self, DocRow, Entry, Meta, Stored};
+
+use super::indexer::IndexDoc;
+use crate::config::Config;
+use crate::content::Library;
+use crate::output::Sink;
+use crate::render::Output;
+use keys::{Key, PARTITIONS};
+use runs::Gathered;
+
+/// For IIS: the MIME types of the static index and its engine.
+const WEB_CONFIG: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <system.webServer>
+    <staticContent>
+      <remove fileExtension=".wasm" />
+      <mimeMap fileExtension=".wasm" mimeType="application/wasm" />
+      <remove fileExtension=".bin" />
+      <mimeMap fileExtension=".bin" mimeType="application/octet-stream" />
+    </staticContent>
+  </system.webServer>
+</configuration>
+"#;
+
+/// The folder under the site's output.
+pub const DIR: &str = "_search";
+/// Reports tokenized together before their terms are gathered.
+const CHUNK: usize = 256;
+/// A dictionary shard holds about this many bytes.
+const SHARD_BYTES: usize = 16 * 1024;
+
+/// Writes every file of the static index into `sink`, under [`DIR`].
+/// Memory stays bounded whatever the archive's size: terms are gathered in
+/// sorted runs under `scratch` (a folder on the output's disk) and merged.
+pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path) -> Result<()> {
+    let t0 = std::time::Instant::now();
+    // `WENKU_STATIC_TIMES=1` prints how long each step took, for benchmarks.
+    let lap = |what: &str| {
+        if std::env::var_os("WENKU_STATIC_TIMES").is_some() {
+            eprintln!("static {what}: {:.2?}", t0.elapsed());
+        }
+    };
+    let scratch = tempfile::Builder::new()
+        .prefix(".wenku-search-")
+        .tempdir_in(scratch)
+        .with_context(|| format!("cannot create a scratch folder in {}", scratch.display()))?;
+    let put_packed = |path: String, bytes: Vec<u8>| sink.put(Output { rel_path: format!("{DIR}/{path}"), bytes });
+    let put = |path: String, bytes: Vec<u8>| put_packed(path, format::pack(&bytes));
+
+    // Numbered oldest first, as the server sorts them: a report's number is
+    // its place in date order, and the date needs no column of its own.
+    let mut outlines: Vec<(IndexDoc, usize)> =
+        library.reports.iter().enumerate().map(|(i, r)| (IndexDoc::without_text(r, config), i)).collect();
+    outlines.sort_by_key(|(doc, _)| doc.sort_value());
+
+    // Each chunk of reports: its texts written, its terms gathered, its
+    // Han text kept for the strings.
+    let mut terms = runs::partitions(scratch.path(), "terms");
+    let mut han_text = phrases::HanText::create(scratch.path().join("han"))?;
+    let mut lengths: Vec<u32> = Vec::with_capacity(outlines.len());
+    for (chunk_index, chunk) in outlines.chunks(CHUNK).enumerate() {
+        let tokenized: Vec<(DocTokens, Vec<u8>)> = chunk
+            .par_iter()
+            .enumerate()
+            .map(|(offset, &(_, report))| {
+                let doc = IndexDoc::from_report(&library.reports[report], config);
+                let mut bytes = Vec::with_capacity(doc.text.len() + 256);
+                format::put_doc(&mut bytes, &stored(&doc));
+                put_packed(format::doc_path((chunk_index * CHUNK + offset) as u32), format::pack(&bytes))?;
+                Ok((terms_of(&doc.text), phrases::HanText::encode(&doc.text)))
+            })
+            .collect::<Result<_>>()?;
+        for (doc_tokens, han) in &tokenized {
+            lengths.push(doc_tokens.count);
+            han_text.push(han)?;
+        }
+        terms.par_iter_mut().enumerate().try_for_each(|(partition, terms)| {
+            for (offset, (doc_tokens, _)) in tokenized.iter().enumerate() {
+                let doc = (chunk_index * CHUNK + offset) as u32;
+                let part = &doc_tokens.tokens[doc_tokens.bounds[partition]..doc_tokens.bounds[partition + 1]];
+                // Sorted by term, then position: one run per term.
+                for run in part.chunk_by(|a, b| a.1 == b.1) {
+                    terms.add(&run[0].1, doc, run.len() as u32, run.iter().map(|&(_, _, position)| position))?;
+                }
+                let part =
+                    &doc_tokens.prefixes[doc_tokens.prefix_bounds[partition]..doc_tokens.prefix_bounds[partition + 1]];
+                for (_, key) in part {
+                    terms.add(key, doc, 1, std::iter::empty())?;
+                }
+            }
+            anyhow::Ok(())
+        })?;
+    }
+    lap("texts and terms");
+
+    // Terms merged into entries; the frequent pairs of Han letters noted,
+    // as the strings grow from them.
+    let phrase_min_docs = phrases::phrase_min_docs(outlines.len());
+    let runs: Vec<Vec<PathBuf>> = terms.into_par_iter().map(runs::Partition::finish).collect::<Result<_>>()?;
+    let merged: Vec<(Dictionary, FxHashSet<u128>)> = runs
+        .par_iter()
+        .enumerate()
+        .map(|(partition, runs)| {
+            let mut dictionary = Dictionary::new(partition);
+            let mut pairs = FxHashSet::default();
+            runs::merge(runs, |key, gathered| {
+                if gathered.postings.len() >= phrase_min_docs
+                    && let Some(pair) = Key::han_pair(key)
+                {
+                    pairs.insert(pair);
+                }
+                dictionary.add(key, gathered, &put_packed)
+            })?;
+            Ok((dictionary, pairs))
+        })
+        .collect::<Result<_>>()?;
+    let (mut dictionaries, pair_sets): (Vec<Dictionary>, Vec<FxHashSet<u128>>) = merged.into_iter().unzip();
+    let frequent_pairs: FxHashSet<u128> = pair_sets.into_iter().flatten().collect();
+    lap("term entries");
+
+    let mut strings = runs::partitions(scratch.path(), "strings");
+    phrases::gather(han_text, phrase_min_docs, &frequent_pairs, &mut strings)?;
+    lap("strings");
+    let runs: Vec<Vec<PathBuf>> = strings.into_par_iter().map(runs::Partition::finish).collect::<Result<_>>()?;
+    dictionaries.par_iter_mut().zip(&runs).try_for_each(|(dictionary, runs)| {
+        runs::merge(runs, |key, gathered| dictionary.add(key, gathered, &put_packed))
+    })?;
+    lap("string entries");
+
+    let shards = write_shards(&dictionaries, &put_packed)?;
+    drop(dictionaries);
+    lap("shards");
+
+    // The table every query reads.
+    let values = |of: fn(&IndexDoc) -> &String| -> Vec<String> {
+        let mut all: Vec<String> = outlines.iter().map(|(d, _)| of(d).clone()).collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    };
+    let (bodies, levels, periods) = (values(|d| &d.body), values(|d| &d.level), values(|d| &d.period));
+    let index_of = |list: &[String], value: &str| list.binary_search_by(|v| v.as_str().cmp(value)).unwrap_or(0) as u16;
+    let rows: Vec<DocRow> = outlines
+        .iter()
+        .zip(&lengths)
+        .map(|((d, _), &length)| DocRow {
+            year: d.year.clamp(0, i64::from(u16::MAX)) as u16,
+            body: index_of(&bodies, &d.body),
+            level: index_of(&levels, &d.level),
+            period: index_of(&periods, &d.period),
+            fieldnorm: FieldNormReader::fieldnorm_to_id(length),
+        })
+        .collect();
+    put("docs.bin".into(), DocRow::encode_all(&rows))?;
+    let meta = Meta {
+        format: format::FORMAT,
+        docs: outlines.len() as u32,
+        total_tokens: lengths.iter().map(|&l| u64::from(l)).sum(),
+        fieldnorms: (0..=255u8).map(FieldNormReader::id_to_fieldnorm).collect(),
+        shards,
+        language: config.language.clone(),
+        bodies,
+        levels,
+        periods,
+        phrase_min_docs: phrase_min_docs as u32,
+        phrase_max_chars: phrases::PHRASE_MAX_CHARS as u32,
+    };
+    put_packed("meta.json".into(), serde_json::to_vec(&meta)?)?;
+    // IIS serves no file type it has no MIME type for, and older versions
+    // know no `.wasm`: the site says both (removed first, so that a server
+    // that does know them does not refuse a duplicate).
+    sink.put(Output { rel_path: "web.config".into(), bytes: WEB_CONFIG.as_bytes().to_vec() })?;
+    lap("docs");
+    Ok(())
+}
+
+/// One partition's dictionary entries, in the order they were merged, and
+/// the numbers of their own files.
+struct Dictionary {
+    partition: usize,
+    bytes: Vec<u8>,
+    /// (the key's hash, which gives its shard; where its entry ends)
+    entries: Vec<(u64, usize)>,
+}
+
+impl Dictionary {
+    fn new(partition: usize) -> Dictionary {
+        Dictionary { partition, bytes: Vec::new(), entries: Vec::new() }
+    }
+
+    /// Encodes one term's entry, writing the files it needs of its own.
+    /// Their numbers interleave the partitions, so that each partition
+    /// numbers its own without waiting for the others.
+    fn add(
+        &mut self,
+        key: &str,
+        gathered: &Gathered,
+        put_packed: &dyn Fn(String, Vec<u8>) -> Result<()>,
+    ) -> Result<()> {
+        let id = (self.entries.len() * PARTITIONS + self.partition) as u32;
+        let files = encode_entry(&mut self.bytes, id, key, gathered);
+        for (path, packed) in files {
+            put_packed(path, packed)?;
+        }
+        self.entries.push((format::key_hash(key), self.bytes.len()));
+        Ok(())
+    }
+
+    fn entries(&self) -> impl Iterator<Item = (u64, &[u8])> {
+        let starts = std::iter::once(0).chain(self.entries.iter().map(|&(_, end)| end));
+        self.entries.iter().zip(starts).map(|(&(hash, end), start)| (hash, &self.bytes[start..end]))
+    }
+}
+
+/// Writes the dictionary's shards, about [`SHARD_BYTES`] each; returns how
+/// many. A shard holds its entries partition by partition, each in the
+/// order merged.
+fn write_shards(
+    dictionaries: &[Dictionary],
+    put_packed: &(dyn Fn(String, Vec<u8>) -> Result<()> + Sync),
+) -> Result<u32> {
+    let total: usize = dictionaries.iter().map(|d| d.bytes.len()).sum();
+    let shards = (total / SHARD_BYTES).max(1).next_power_of_two() as u32;
+    // Groups of shards, so that only one group's bytes are held twice.
+    const GROUP: u32 = 1024;
+    for group in (0..shards).step_by(GROUP as usize) {
+        let in_group = GROUP.min(shards - group);
+        let mut files: Vec<Vec<u8>> = vec![Vec::new(); in_group as usize];
+        for dictionary in dictionaries {
+            for (hash, entry) in dictionary.entries() {
+                let shard = (hash % u64::from(shards)) as u32;
+                if (group..group + in_group).contains(&shard) {
+                    files[(shard - group) as usize].extend_from_slice(entry);
+                }
+            }
+        }
+        files.into_par_iter().enumerate().try_for_each(|(offset, bytes)| {
+            put_packed(format::shard_path(group + offset as u32), format::pack(&bytes))
+        })?;
+    }
+    Ok(shards)
+}
+
+/// One dictionary entry's bytes for its shard, and the files it needs of its
+/// own (packed): inline when small, else its postings file, and its
+/// positions in blocks when they are many.
+fn encode_entry(entry_bytes: &mut Vec<u8>, id: u32, key: &str, gathered: &Gathered) -> Vec<(String, Vec<u8>)> {
+    let mut postings = Vec::new();
+    format::put_postings(&mut postings, &gathered.postings);
+    let df = gathered.postings.len() as u32;
+    let mut files = Vec::new();
+    if postings.len() + gathered.positions.len() <= format::INLINE_BYTES {
+        let stored = Stored::Inline { postings: &postings, positions: &gathered.positions };
+        format::put_entry(entry_bytes, &Entry { key, df, stored });
+        return files;
+    }
+    let mut firsts = Vec::new();
+    let mut file = Vec::new();
+    if gathered.positions.len() <= format::BLOCK_BYTES {
+        format::put_external(&mut file, &postings, &gathered.positions);
+    } else {
+        format::put_external(&mut file, &postings, &[]);
+        // Blocks of whole reports, each about BLOCK_BYTES.
+        let mut reader = format::Reader::new(&gathered.positions);
+        let mut block = Vec::new();
+        for &(doc, tf) in &gathered.postings {
+            if block.is_empty() {
+                firsts.push(doc);
+            }
+            for _ in 0..tf {
+                let delta = reader.varint().expect("positions were written for every posting");
+                format::put_varint(&mut block, delta);
+            }
+            if block.len() >= format::BLOCK_BYTES {
+                files.push((format::positions_path(id, firsts.len() - 1), format::pack(&std::mem::take(&mut block))));
+            }
+        }
+        if !block.is_empty() {
+            files.push((format::positions_path(id, firsts.len() - 1), format::pack(&block)));
+        }
+    }
+    files.push((format::postings_path(id), format::pack(&file)));
+    format::put_entry(entry_bytes, &Entry { key, df, stored: Stored::External { id, firsts } });
+    files
+}
+
+/// A report's tokens as (partition, term, position), sorted, where each
+/// partition starts, and how many tokens there are (Tantivy's field norm
+/// counts every token); and the Han letters its terms start with (the
+/// one-letter query's entries), by partition too.
+struct DocTokens {
+    tokens: Vec<(u8, Key, u32)>,
+    bounds: [usize; PARTITIONS + 1],
+    count: u32,
+    prefixes: Vec<(u8, Key)>,
+    prefix_bounds: [usize; PARTITIONS + 1],
+}
+
+fn terms_of(text: &str) -> DocTokens {
+    let mut tokens = Tokens::new(text);
+    let mut term = String::new();
+    let mut out = Vec::with_capacity(text.len() / 2);
+    let mut first_letters = Vec::new();
+    while let Some(token) = tokens.next_into(&mut term) {
+        let key = Key::of(&term);
+        out.push((key.partition(), key, token.position as u32));
+        if let Some(c) = term.chars().next().filter(|&c| classify(c) == Class::Cjk) {
+            first_letters.push(c);
+        }
+    }
+    let count = out.len() as u32;
+    out.sort_unstable();
+    first_letters.sort_unstable();
+    first_letters.dedup();
+    let mut prefixes: Vec<(u8, Key)> = first_letters
+        .into_iter()
+        .map(|c| {
+            let key = Key::of(&format::prefix_key(c));
+            (key.partition(), key)
+        })
+        .collect();
+    prefixes.sort_unstable();
+    let bounds = partition_bounds(out.iter().map(|t| t.0));
+    let prefix_bounds = partition_bounds(prefixes.iter().map(|p| p.0));
+    DocTokens { tokens: out, bounds, count, prefixes, prefix_bounds }
+}
+
+/// Where each partition starts in a list sorted by partition.
+fn partition_bounds(partitions: impl Iterator<Item = u8>) -> [usize; PARTITIONS + 1] {
+    let mut bounds = [0; PARTITIONS + 1];
+    for partition in partitions {
+        bounds[usize::from(partition) + 1] += 1;
+    }
+    for i in 1..=PARTITIONS {
+        bounds[i] += bounds[i - 1];
+    }
+    bounds
+}
+
+fn stored(doc: &IndexDoc) -> StoredReport {
+    StoredReport {
+        id: doc.id.clone(),
+        title: doc.title.clone(),
+        url: doc.url.clone(),
+        body: doc.body.clone(),
+        level: doc.level.clone(),
+        year: doc.year,
+        period: doc.period.clone(),
+        date: doc.date.clone(),
+        text: doc.text.clone(),
+        anchors: doc.anchors.clone(),
+    }
+}
