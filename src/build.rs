@@ -121,7 +121,8 @@ pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSit
     let staging = Staging::new(&output)?;
     let pages = find_passages_and_render(&mut site, &staging, options.progress)?;
     if site.config.static_search {
-        static_index::write(&site.library, &site.config, &staging, &crate::output::parent_of(&output))?;
+        let parent = crate::output::parent_of(&output);
+        static_index::write(&site.library, &site.config, &staging, &parent, &std::sync::atomic::AtomicBool::new(false))?;
     }
     staging.commit()?;
     let elapsed = started.elapsed();

@@ -29,8 +29,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -124,6 +123,8 @@ pub struct LiveSite {
     /// Changes that could not be applied (the site had errors): tried again
     /// with the next change, so an error stays reported until it is fixed.
     pending: Changes,
+    /// Reports changed since the static search index was last made.
+    static_index_stale: bool,
 }
 
 impl LiveSite {
@@ -133,7 +134,16 @@ impl LiveSite {
         let index_dir = options.root.join(&site.config.index_dir);
         let outputs = plan_paths(&site);
         let index = Some(IndexWriter::open(&index_dir)?);
-        Ok(LiveSite { options, site, output: summary.output, index_dir, outputs, index, pending: Changes::default() })
+        Ok(LiveSite {
+            options,
+            site,
+            output: summary.output,
+            index_dir,
+            outputs,
+            index,
+            pending: Changes::default(),
+            static_index_stale: false,
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -176,6 +186,7 @@ impl LiveSite {
         self.index_dir = self.options.root.join(&self.site.config.index_dir);
         self.index = Some(IndexWriter::open(&self.index_dir)?);
         self.outputs = plan_paths(&self.site);
+        self.static_index_stale = false;
         let reindexed = summary.index.map_or(0, |(_, s)| s.added + s.updated + s.removed);
         Ok(Rebuilt { pages: None, written: summary.pages, reparsed: summary.reports, reindexed, ..Rebuilt::default() })
     }
@@ -251,9 +262,7 @@ impl LiveSite {
         }
         if !changed_sources.is_empty() {
             rebuilt.reindexed = self.reindex(&changed_sources)?;
-            let (written, removed) = self.update_static_index()?;
-            rebuilt.written += written;
-            rebuilt.removed += removed;
+            self.static_index_stale = self.site.config.static_search;
         }
         Ok(rebuilt)
     }
@@ -476,43 +485,52 @@ impl LiveSite {
         let staging = Staging::new(&self.output)?;
         build::render_all(&self.site, &staging, false)?;
         if self.site.config.static_search {
-            static_index::write(
-                &self.site.library,
-                &self.site.config,
-                &staging,
-                &crate::output::parent_of(&self.output),
-            )?;
+            let parent = crate::output::parent_of(&self.output);
+            static_index::write(&self.site.library, &self.site.config, &staging, &parent, &AtomicBool::new(false))?;
         }
         staging.commit()?;
         self.outputs = plan_paths(&self.site);
+        self.static_index_stale = false;
         Ok(())
     }
 
-    /// Brings the static search index up to date after reports changed. It
-    /// is made again whole (its statistics and numbering depend on every
-    /// report), and only the files whose bytes differ are replaced; the
-    /// files it no longer has are removed. Returns (written, removed).
-    fn update_static_index(&mut self) -> Result<(usize, usize)> {
-        if !self.site.config.static_search {
-            return Ok((0, 0));
+    /// Whether reports changed since the static search index was made.
+    /// Watch mode remakes it when edits pause ([`LiveSite::remake_static_index`]),
+    /// so that a save is served without waiting for it.
+    pub fn static_index_is_stale(&self) -> bool {
+        self.static_index_stale
+    }
+
+    /// Makes the static search index again, whole (its statistics and
+    /// numbering depend on every report), beside the site, and swaps it in:
+    /// the site never holds half of one. Returns `false`, with nothing
+    /// changed, when `cancel` was set first.
+    pub fn remake_static_index(&self, cancel: &AtomicBool) -> Result<bool> {
+        let parent = crate::output::parent_of(&self.output);
+        let staged = tempfile::Builder::new()
+            .prefix(".wenku-search-")
+            .tempdir_in(&parent)
+            .with_context(|| format!("cannot create a folder in {}", parent.display()))?;
+        match static_index::write(&self.site.library, &self.site.config, &InPlace(staged.path()), &parent, cancel) {
+            Err(e) if e.is::<static_index::Cancelled>() => return Ok(false),
+            result => result?,
         }
-        let changed =
-            ChangedOnly { place: InPlace(&self.output), made: Mutex::default(), written: AtomicUsize::new(0) };
-        static_index::write(&self.site.library, &self.site.config, &changed, &crate::output::parent_of(&self.output))?;
-        let (made, written) = (changed.made.into_inner().expect("no writer panicked"), changed.written.into_inner());
-        let stale: Vec<String> = walkdir::WalkDir::new(self.output.join(static_index::DIR))
-            .into_iter()
-            .flatten()
-            .filter(|entry| entry.file_type().is_file())
-            .filter_map(|entry| {
-                Some(entry.path().strip_prefix(&self.output).ok()?.to_string_lossy().replace('\\', "/"))
-            })
-            .filter(|rel_path| !made.contains(rel_path))
-            .collect();
-        for rel_path in &stale {
-            changed.place.remove(rel_path)?;
+        let live = self.output.join(static_index::DIR);
+        let old = staged.path().join("previous");
+        if live.exists() {
+            std::fs::rename(&live, &old).with_context(|| format!("cannot move {} aside", live.display()))?;
         }
-        Ok((written, stale.len()))
+        std::fs::rename(staged.path().join(static_index::DIR), &live)
+            .with_context(|| format!("cannot put the new {} in place", live.display()))?;
+        let web_config = self.output.join("web.config");
+        std::fs::rename(staged.path().join("web.config"), &web_config)
+            .with_context(|| format!("cannot replace {}", web_config.display()))?;
+        Ok(true)
+    }
+
+    /// Notes that the static search index is current again.
+    pub fn static_index_remade(&mut self) {
+        self.static_index_stale = false;
     }
 
     /// Deletes and re-adds the documents of the changed reports, then commits.
@@ -647,29 +665,6 @@ fn affected_pages(site: &Site, before: &Snapshot, changed: &HashSet<PathBuf>) ->
 fn plan_paths(site: &LoadedSite) -> BTreeSet<String> {
     let renderer = site.renderer();
     renderer.plan().iter().map(|page| renderer.rel_path(page)).collect()
-}
-
-/// Writes only the files whose bytes differ from those in place, and notes
-/// every file it was given: the static index's update after an edit.
-struct ChangedOnly<'a> {
-    place: InPlace<'a>,
-    made: Mutex<HashSet<String>>,
-    written: AtomicUsize,
-}
-
-impl Sink for ChangedOnly<'_> {
-    fn put(&self, output: Output) -> Result<()> {
-        self.made.lock().expect("no writer panics while holding the lock").insert(output.rel_path.clone());
-        if std::fs::read(self.place.0.join(&output.rel_path)).ok().as_deref() == Some(output.bytes.as_slice()) {
-            return Ok(());
-        }
-        self.written.fetch_add(1, Ordering::Relaxed);
-        self.place.put(output)
-    }
-
-    fn remove(&self, rel_path: &str) -> Result<()> {
-        self.place.remove(rel_path)
-    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::Receiver;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvError};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -66,7 +67,8 @@ fn rebuild_loop(
     let absolute_root = root.canonicalize().unwrap_or_else(|_| root.clone());
     let Some(live) = &state.live else { return };
     loop {
-        let first = match rx.recv() {
+        let next = if site.static_index_is_stale() { remake_static_index_until(&mut site, &rx) } else { rx.recv() };
+        let first = match next {
             Ok(batch) => batch,
             Err(_) => return, // the watcher is gone: the server is stopping
         };
@@ -130,4 +132,38 @@ fn rebuild_loop(
             }
         }
     }
+}
+
+/// Remakes the static search index while waiting for the next change; a
+/// change stops it (it is made again after that change). Under `serve` the
+/// search page asks the server, so nobody waits for this; it keeps the
+/// output folder ready to be copied to a plain web server.
+fn remake_static_index_until(site: &mut LiveSite, rx: &Receiver<DebounceEventResult>) -> Result<DebounceEventResult, RecvError> {
+    let started = std::time::Instant::now();
+    let cancel = AtomicBool::new(false);
+    let (next, made) = std::thread::scope(|scope| {
+        let site = &*site;
+        let worker = scope.spawn(|| {
+            let made = site.remake_static_index(&cancel);
+            if let Ok(true) = made {
+                eprintln!("static search index remade in {:.1} s", started.elapsed().as_secs_f64());
+            }
+            made
+        });
+        // Either the index is made and this waits as usual, or a change
+        // comes first and stops it.
+        let next = rx.recv();
+        cancel.store(true, Ordering::Relaxed);
+        (next, worker.join())
+    });
+    match made {
+        Ok(Ok(true)) => site.static_index_remade(),
+        Ok(Ok(false)) => {}
+        Ok(Err(e)) => {
+            // Tried again after the next change.
+            eprintln!("warning: the static search index was not remade: {e:#}");
+        }
+        Err(_) => eprintln!("warning: the static search index was not remade: its writer panicked"),
+    }
+    next
 }

@@ -307,3 +307,36 @@ fn a_site_template_and_a_report_edited_under_a_sub_path_rebuild_as_a_full_build(
         .check_page_lacks("/b/", "edited-report")
         .same_as_full_build();
 }
+
+#[test]
+fn the_static_index_is_remade_after_edits_and_a_cancelled_remake_changes_nothing() {
+    use std::sync::atomic::AtomicBool;
+    let site = TestSite::sample();
+    let mut live = LiveSite::build(options(site.root())).unwrap();
+    assert!(live.site.config.static_search, "the sample writes a static index");
+    assert!(!live.static_index_is_stale(), "a build makes it");
+    let meta_path = live.output.join("_search/meta.json");
+    let meta = || std::fs::read(&meta_path).unwrap();
+    let before = snapshot(&live.output.join("_search"));
+    let path = site.root().join("content/2022/qu-renda-niandu.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text + "\n补充一段静态索引要收的话。\n").unwrap();
+    live.apply(changes_for(&live, std::slice::from_ref(&path))).unwrap();
+    assert!(live.static_index_is_stale(), "an edit leaves it to be remade");
+
+    // Stopped (another edit came in): the index in place stays whole.
+    assert!(!live.remake_static_index(&AtomicBool::new(true)).unwrap());
+    assert!(before == snapshot(&live.output.join("_search")), "a cancelled remake touches nothing");
+    let leftovers = |parent: &Path| {
+        std::fs::read_dir(parent).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".wenku-search-")).count()
+    };
+    let parent = live.output.parent().unwrap().to_path_buf();
+    assert_eq!(leftovers(&parent), 0, "no scratch folder is left behind");
+
+    let old_meta = meta();
+    assert!(live.remake_static_index(&AtomicBool::new(false)).unwrap());
+    live.static_index_remade();
+    assert!(meta() != old_meta, "the statistics follow the edit");
+    assert_eq!(leftovers(&parent), 0, "no scratch folder is left behind");
+    assert_same_as_full_build(&live, "a remade static index");
+}

@@ -189,6 +189,7 @@ fn watch_mode_serves_edits_and_reports_errors_until_fixed() {
     // A plain write.
     let path = site.root().join("content/2022/qu-renda-niandu.md");
     let good = std::fs::read_to_string(&path).unwrap();
+    let meta = std::fs::read(site.root().join("public/_search/meta.json")).unwrap();
     let generation = server.generation();
     std::fs::write(&path, format!("{good}\n新写入的段落：数字政府建设提速。\n")).unwrap();
     let status = server.wait_for_rebuild(generation);
@@ -196,6 +197,11 @@ fn watch_mode_serves_edits_and_reports_errors_until_fixed() {
     assert!(server.get(page).text().contains("数字政府建设提速"));
     let found = server.get(&format!("/api/search?q={}", encode("\"数字政府建设提速\""))).json();
     assert_eq!(found["total"], 1, "the index reflects the edit: {found}");
+    // The static search index follows once edits pause, for the folder's
+    // next trip to a plain web server.
+    server.wait_until("the static search index to be remade", |_| {
+        std::fs::read(site.root().join("public/_search/meta.json")).is_ok_and(|now| now != meta)
+    });
 
     // An editor's atomic save.
     let generation = server.generation();

@@ -11,6 +11,7 @@ mod phrases;
 mod runs;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -45,19 +46,26 @@ const WEB_CONFIG: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 /// The folder under the site's output.
 pub const DIR: &str = "_search";
 /// Reports tokenized together before their terms are gathered.
-const CHUNK: usize = 256;
+const CHUNK: usize = 128;
 /// A dictionary shard holds about this many bytes.
 const SHARD_BYTES: usize = 16 * 1024;
 
 /// Writes every file of the static index into `sink`, under [`DIR`].
 /// Memory stays bounded whatever the archive's size: terms are gathered in
 /// sorted runs under `scratch` (a folder on the output's disk) and merged.
-pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path) -> Result<()> {
+///
+/// `cancel` stops it early with [`Cancelled`] (watch mode, when another edit
+/// comes in).
+pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path, cancel: &AtomicBool) -> Result<()> {
+    let go_on = || if cancel.load(Ordering::Relaxed) { Err(anyhow::Error::new(Cancelled)) } else { Ok(()) };
     let t0 = std::time::Instant::now();
     // `WENKU_STATIC_TIMES=1` prints how long each step took, for benchmarks.
     let lap = |what: &str| {
         if std::env::var_os("WENKU_STATIC_TIMES").is_some() {
-            eprintln!("static {what}: {:.2?}", t0.elapsed());
+            // Resident memory now and at its peak so far (Linux only).
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let field = |name: &str| status.lines().find(|l| l.starts_with(name)).map_or("", |l| l[name.len()..].trim());
+            eprintln!("static {what}: {:.2?} (rss {}, peak {})", t0.elapsed(), field("VmRSS:"), field("VmHWM:"));
         }
     };
     let scratch = tempfile::Builder::new()
@@ -79,6 +87,7 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path
     let mut han_text = phrases::HanText::create(scratch.path().join("han"))?;
     let mut lengths: Vec<u32> = Vec::with_capacity(outlines.len());
     for (chunk_index, chunk) in outlines.chunks(CHUNK).enumerate() {
+        go_on()?;
         let tokenized: Vec<(DocTokens, Vec<u8>)> = chunk
             .par_iter()
             .enumerate()
@@ -124,6 +133,7 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path
             let mut dictionary = Dictionary::new(partition);
             let mut pairs = FxHashSet::default();
             runs::merge(runs, |key, gathered| {
+                go_on()?;
                 if gathered.postings.len() >= phrase_min_docs
                     && let Some(pair) = Key::han_pair(key)
                 {
@@ -139,11 +149,18 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path
     lap("term entries");
 
     let mut strings = runs::partitions(scratch.path(), "strings");
-    phrases::gather(han_text, phrase_min_docs, &frequent_pairs, &mut strings)?;
+    phrases::gather(han_text, phrase_min_docs, &frequent_pairs, &mut strings, &go_on)?;
     lap("strings");
     let runs: Vec<Vec<PathBuf>> = strings.into_par_iter().map(runs::Partition::finish).collect::<Result<_>>()?;
     dictionaries.par_iter_mut().zip(&runs).try_for_each(|(dictionary, runs)| {
-        runs::merge(runs, |key, gathered| dictionary.add(key, gathered, &put_packed))
+        // The strings gathered were a few more than the frequent ones.
+        runs::merge(runs, |key, gathered| {
+            go_on()?;
+            if gathered.postings.len() < phrase_min_docs {
+                return Ok(());
+            }
+            dictionary.add(key, gathered, &put_packed)
+        })
     })?;
     lap("string entries");
 
@@ -193,6 +210,18 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path
     lap("docs");
     Ok(())
 }
+
+/// The error of a [`write`] that was told to stop.
+#[derive(Debug)]
+pub struct Cancelled;
+
+impl std::fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the static search index was not finished: another change came in")
+    }
+}
+
+impl std::error::Error for Cancelled {}
 
 /// One partition's dictionary entries, in the order they were merged, and
 /// the numbers of their own files.

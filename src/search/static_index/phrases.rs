@@ -23,7 +23,7 @@ use super::runs::Partition;
 /// The longest string with an entry of its own.
 pub const PHRASE_MAX_CHARS: usize = 12;
 /// Reports read from the scratch file at once.
-const CHUNK: usize = 256;
+const CHUNK: usize = 128;
 
 /// Reports a Han string must be in to get its own entry: a string that
 /// common is what a position check would cost the most for.
@@ -128,14 +128,26 @@ fn windows(letters: &[char], n: usize) -> impl Iterator<Item = usize> + '_ {
 
 /// Finds the frequent strings and adds their postings to `partitions`
 /// under their phrase key. `pairs` are the frequent two-letter terms.
-pub fn gather(mut text: HanText, min_docs: usize, pairs: &FxHashSet<u128>, partitions: &mut [Partition]) -> Result<()> {
+///
+/// Strings are counted in a fixed table of counters by hash, so memory does
+/// not grow with the archive. Strings that share a counter may pass
+/// together: what is added is a few more strings than the frequent ones,
+/// never fewer, and the merge keeps only those in `min_docs` reports.
+pub fn gather(
+    mut text: HanText,
+    min_docs: usize,
+    pairs: &FxHashSet<u128>,
+    partitions: &mut [Partition],
+    go_on: &(dyn Fn() -> Result<()> + Sync),
+) -> Result<()> {
     text.out.flush().with_context(|| format!("cannot write {}", text.path.display()))?;
     let chunks = text.chunks();
-    // Bit i: the string of the last length starting at letter i is frequent.
+    let min_docs = min_docs as u32;
+    // Bit i: the string of the last length starting at letter i passed.
     let mut marks: Vec<Bits> = Vec::with_capacity(chunks);
-    let mut counts = Counts::default();
-    for_batches(chunks, |batch| {
-        let done: Vec<(Bits, Counts)> = batch
+    let mut counts = Counters::new();
+    for_batches(chunks, go_on, |batch| {
+        let done: Vec<(Bits, Vec<u32>)> = batch
             .into_par_iter()
             .map(|chunk| {
                 let (letters, starts) = text.read_chunk(chunk)?;
@@ -143,56 +155,63 @@ pub fn gather(mut text: HanText, min_docs: usize, pairs: &FxHashSet<u128>, parti
                 for i in windows(&letters, 2) {
                     bits.set(i, pairs.contains(&window_key(&letters[i..i + 2])));
                 }
-                let counts = count(&letters, &starts, &bits, 3);
-                anyhow::Ok((bits, counts))
+                let seen = candidates(&letters, &starts, &bits, 3);
+                anyhow::Ok((bits, seen))
             })
             .collect::<Result<_>>()?;
-        for (bits, chunk_counts) in done {
+        for (bits, seen) in done {
             marks.push(bits);
-            counts.add(chunk_counts);
+            counts.add(&seen);
         }
         Ok(())
     })?;
     for n in 3..=PHRASE_MAX_CHARS {
-        let frequent: FxHashSet<u128> =
-            counts.0.into_iter().filter(|&(_, df)| df as usize >= min_docs).map(|(k, _)| k).collect();
-        counts = Counts::default();
-        if frequent.is_empty() {
-            break;
-        }
-        // One pass per length: the marks move on to it, its frequent
-        // strings' postings are added, and the next length is counted.
+        // One pass per length: the marks move on to it, its strings'
+        // postings are added, and the next length is counted.
+        let passing = std::mem::replace(&mut counts, Counters::new());
         let mut keys: FxHashMap<u128, (Key, usize)> = FxHashMap::default();
-        for_batches(chunks, |batch| {
+        for_batches(chunks, go_on, |batch| {
             let first = batch.start;
-            let done: Vec<(Vec<(u32, u128, u32)>, FxHashMap<u128, String>, Counts)> = marks[batch]
+            let done: Vec<(Vec<(u32, u128, u32)>, FxHashMap<u128, String>, Vec<u32>)> = marks[batch]
                 .par_iter_mut()
                 .enumerate()
                 .map(|(offset, bits)| {
                     let chunk = first + offset;
                     let (letters, starts) = text.read_chunk(chunk)?;
-                    let (postings, names) = mark(&letters, &starts, bits, n, &frequent, chunk * CHUNK);
-                    let counts =
-                        if n < PHRASE_MAX_CHARS { count(&letters, &starts, bits, n + 1) } else { Counts::default() };
-                    anyhow::Ok((postings, names, counts))
+                    let passes = |key: u128| passing.at_least(key, min_docs);
+                    let (postings, names) = mark(&letters, &starts, bits, n, passes, chunk * CHUNK);
+                    let seen = if n < PHRASE_MAX_CHARS { candidates(&letters, &starts, bits, n + 1) } else { Vec::new() };
+                    anyhow::Ok((postings, names, seen))
                 })
                 .collect::<Result<_>>()?;
-            for (postings, names, chunk_counts) in done {
-                counts.add(chunk_counts);
+            for (_, names, seen) in &done {
+                counts.add(seen);
                 for (key, name) in names {
-                    keys.entry(key).or_insert_with(|| {
-                        let key = Key::of(&format::phrase_key(&name));
+                    keys.entry(*key).or_insert_with(|| {
+                        let key = Key::of(&format::phrase_key(name));
                         let partition = usize::from(key.partition());
                         (key, partition)
                     });
                 }
-                for (doc, key, occurrences) in postings {
+            }
+            // Each partition takes its strings' postings, in report order.
+            let mut by_partition: Vec<Vec<(&Key, u32, u32)>> = vec![Vec::new(); partitions.len()];
+            for (postings, _, _) in &done {
+                for &(doc, key, occurrences) in postings {
                     let (key, partition) = &keys[&key];
-                    partitions[*partition].add(key, doc, occurrences, std::iter::empty())?;
+                    by_partition[*partition].push((key, doc, occurrences));
                 }
             }
-            Ok(())
+            partitions.par_iter_mut().zip(&mut by_partition).try_for_each(|(partition, postings)| {
+                for (key, doc, occurrences) in postings.drain(..) {
+                    partition.add(key, doc, occurrences, std::iter::empty())?;
+                }
+                anyhow::Ok(())
+            })
         })?;
+        if keys.is_empty() {
+            break;
+        }
     }
     drop(text.out);
     std::fs::remove_file(&text.path).with_context(|| format!("cannot remove {}", text.path.display()))?;
@@ -201,31 +220,51 @@ pub fn gather(mut text: HanText, min_docs: usize, pairs: &FxHashSet<u128>, parti
 
 /// Chunks handled a few at a time, so that what they find is added before
 /// the next ones are read.
-fn for_batches(chunks: usize, mut each: impl FnMut(std::ops::Range<usize>) -> Result<()>) -> Result<()> {
-    let batch = 4 * rayon::current_num_threads();
-    (0..chunks).step_by(batch).try_for_each(|first| each(first..(first + batch).min(chunks)))
+fn for_batches(
+    chunks: usize,
+    go_on: &dyn Fn() -> Result<()>,
+    mut each: impl FnMut(std::ops::Range<usize>) -> Result<()>,
+) -> Result<()> {
+    let batch = 2 * rayon::current_num_threads();
+    (0..chunks).step_by(batch).try_for_each(|first| {
+        go_on()?;
+        each(first..(first + batch).min(chunks))
+    })
 }
 
-/// Strings and the number of reports they are in.
-#[derive(Default)]
-struct Counts(FxHashMap<u128, u32>);
+/// Reports counted per string, in a table of counters by the string's hash
+/// (a string's count is at least its number of reports, up to the most a
+/// counter holds). Small enough to stay mostly in the processor's cache.
+struct Counters(Vec<u16>);
 
-impl Counts {
-    /// Adds `other`'s counts, the smaller map into the larger.
-    fn add(&mut self, other: Counts) {
-        let (mut into, from) =
-            if self.0.len() >= other.0.len() { (std::mem::take(self), other) } else { (other, std::mem::take(self)) };
-        for (key, n) in from.0 {
-            *into.0.entry(key).or_insert(0) += n;
+/// Counters in the table: 8 MB.
+const COUNTERS_BITS: u32 = 22;
+
+impl Counters {
+    fn new() -> Counters {
+        Counters(vec![0; 1 << COUNTERS_BITS])
+    }
+
+    fn slot(key: u128) -> usize {
+        ((key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - COUNTERS_BITS)) as usize
+    }
+
+    /// Adds one report to each string's counter (slots from [`candidates`]).
+    fn add(&mut self, slots: &[u32]) {
+        for &slot in slots {
+            self.0[slot as usize] = self.0[slot as usize].saturating_add(1);
         }
-        *self = into;
+    }
+
+    fn at_least(&self, key: u128, min: u32) -> bool {
+        u32::from(self.0[Counters::slot(key)]) >= min.min(u32::from(u16::MAX))
     }
 }
 
-/// Counts, per report once, the strings of `n` letters whose two halves of
-/// `n - 1` letters are marked frequent.
-fn count(letters: &[char], starts: &[usize], bits: &Bits, n: usize) -> Counts {
-    let mut counts = Counts::default();
+/// The counter slots of the strings of `n` letters whose two halves of
+/// `n - 1` letters are marked, once per report.
+fn candidates(letters: &[char], starts: &[usize], bits: &Bits, n: usize) -> Vec<u32> {
+    let mut all = Vec::new();
     let mut seen: Vec<u128> = Vec::new();
     for doc in starts.windows(2) {
         seen.clear();
@@ -237,27 +276,25 @@ fn count(letters: &[char], starts: &[usize], bits: &Bits, n: usize) -> Counts {
         }
         seen.sort_unstable();
         seen.dedup();
-        for &key in &seen {
-            *counts.0.entry(key).or_insert(0) += 1;
-        }
+        all.extend(seen.iter().map(|&key| Counters::slot(key) as u32));
     }
-    counts
+    all
 }
 
 /// Moves the marks on to strings of `n` letters: marked where both halves
-/// were and the string is `frequent`. Returns each report's frequent
-/// strings as (report, string, occurrences), and each string's text.
+/// were and the string `passes`. Returns each report's passing strings as
+/// (report, string, occurrences), and each string's text.
 fn mark(
     letters: &[char],
     starts: &[usize],
     bits: &mut Bits,
     n: usize,
-    frequent: &FxHashSet<u128>,
+    passes: impl Fn(u128) -> bool,
     first_doc: usize,
 ) -> (Vec<(u32, u128, u32)>, FxHashMap<u128, String>) {
     let mut postings = Vec::new();
     let mut names: FxHashMap<u128, String> = FxHashMap::default();
-    let mut keys: Vec<u128> = Vec::new();
+    let mut keys: Vec<(u128, usize)> = Vec::new();
     for (offset, doc) in starts.windows(2).enumerate() {
         let (from, to) = (doc[0], doc[1]);
         keys.clear();
@@ -269,20 +306,25 @@ fn mark(
                 bits.set(gap, false);
             }
             next_unmarked = i + 1;
-            let key = window_key(&letters[i..i + n]);
-            let is_frequent = bits.get(i) && bits.get(i + 1) && frequent.contains(&key);
-            bits.set(i, is_frequent);
-            if is_frequent {
-                keys.push(key);
-                names.entry(key).or_insert_with(|| letters[i..i + n].iter().collect());
-            }
+            let is_marked = bits.get(i) && bits.get(i + 1) && {
+                let key = window_key(&letters[i..i + n]);
+                passes(key) && {
+                    keys.push((key, i));
+                    true
+                }
+            };
+            bits.set(i, is_marked);
         }
         for gap in next_unmarked..to {
             bits.set(gap, false);
         }
         keys.sort_unstable();
         let doc = (first_doc + offset) as u32;
-        postings.extend(keys.chunk_by(|a, b| a == b).map(|same| (doc, same[0], same.len() as u32)));
+        for same in keys.chunk_by(|a, b| a.0 == b.0) {
+            let (key, at) = same[0];
+            names.entry(key).or_insert_with(|| letters[at..at + n].iter().collect());
+            postings.push((doc, key, same.len() as u32));
+        }
     }
     (postings, names)
 }

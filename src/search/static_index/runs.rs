@@ -19,7 +19,7 @@ use wenku_engine::static_index::format;
 use super::keys::{Key, PARTITIONS};
 
 /// What all partitions together hold in memory before they write runs.
-const BUDGET_BYTES: usize = 128 << 20;
+const BUDGET_BYTES: usize = 64 << 20;
 
 /// One term's postings and positions.
 #[derive(Default)]

@@ -155,6 +155,11 @@ pub fn options(root: &Path) -> BuildOptions {
 }
 
 pub fn assert_same_as_full_build(live: &LiveSite, step: &str) {
+    // Watch mode remakes the static search index when edits pause.
+    if live.static_index_is_stale() {
+        let made = live.remake_static_index(&std::sync::atomic::AtomicBool::new(false));
+        assert!(made.expect("the static search index is remade"), "not cancelled");
+    }
     let clean = full_build_of(live.root());
     let incremental = snapshot(&live.output);
     let full = snapshot(&clean.public());
