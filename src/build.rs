@@ -122,7 +122,13 @@ pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSit
     let pages = find_passages_and_render(&mut site, &staging, options.progress)?;
     if site.config.static_search {
         let parent = crate::output::parent_of(&output);
-        static_index::write(&site.library, &site.config, &staging, &parent, &std::sync::atomic::AtomicBool::new(false))?;
+        static_index::write(
+            &site.library,
+            &site.config,
+            &staging,
+            &parent,
+            &std::sync::atomic::AtomicBool::new(false),
+        )?;
     }
     staging.commit()?;
     let elapsed = started.elapsed();

@@ -51,9 +51,9 @@ pub struct Config {
     /// Markers on paragraphs found in other reports, and a page of the most
     /// recurring ones.
     pub recurring_passages: bool,
-    /// Write the static search index (`_search/`) with the site. Off until
-    /// the browser's engine lands: the index is built and tested, the
-    /// search page does not use it yet.
+    /// Write the static search index (`_search/`) with the site, so that
+    /// search works on a plain web server. On by default; off makes the
+    /// build faster where the site is only ever served by `wenku serve`.
     pub static_search: bool,
     /// The largest report file read, in megabytes (10^6 bytes).
     pub max_report_mb: u64,
@@ -93,7 +93,7 @@ impl Default for Config {
             level_rules: Vec::new(),
             compare_pages: true,
             recurring_passages: true,
-            static_search: false,
+            static_search: true,
             max_report_mb: 64,
         }
     }

@@ -138,7 +138,10 @@ fn rebuild_loop(
 /// change stops it (it is made again after that change). Under `serve` the
 /// search page asks the server, so nobody waits for this; it keeps the
 /// output folder ready to be copied to a plain web server.
-fn remake_static_index_until(site: &mut LiveSite, rx: &Receiver<DebounceEventResult>) -> Result<DebounceEventResult, RecvError> {
+fn remake_static_index_until(
+    site: &mut LiveSite,
+    rx: &Receiver<DebounceEventResult>,
+) -> Result<DebounceEventResult, RecvError> {
     let started = std::time::Instant::now();
     let cancel = AtomicBool::new(false);
     let (next, made) = std::thread::scope(|scope| {

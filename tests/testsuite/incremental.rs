@@ -328,7 +328,11 @@ fn the_static_index_is_remade_after_edits_and_a_cancelled_remake_changes_nothing
     assert!(!live.remake_static_index(&AtomicBool::new(true)).unwrap());
     assert!(before == snapshot(&live.output.join("_search")), "a cancelled remake touches nothing");
     let leftovers = |parent: &Path| {
-        std::fs::read_dir(parent).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".wenku-search-")).count()
+        std::fs::read_dir(parent)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".wenku-search-"))
+            .count()
     };
     let parent = live.output.parent().unwrap().to_path_buf();
     assert_eq!(leftovers(&parent), 0, "no scratch folder is left behind");

@@ -64,7 +64,8 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path
         if std::env::var_os("WENKU_STATIC_TIMES").is_some() {
             // Resident memory now and at its peak so far (Linux only).
             let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-            let field = |name: &str| status.lines().find(|l| l.starts_with(name)).map_or("", |l| l[name.len()..].trim());
+            let field =
+                |name: &str| status.lines().find(|l| l.starts_with(name)).map_or("", |l| l[name.len()..].trim());
             eprintln!("static {what}: {:.2?} (rss {}, peak {})", t0.elapsed(), field("VmRSS:"), field("VmHWM:"));
         }
     };

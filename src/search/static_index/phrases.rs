@@ -180,7 +180,8 @@ pub fn gather(
                     let (letters, starts) = text.read_chunk(chunk)?;
                     let passes = |key: u128| passing.at_least(key, min_docs);
                     let (postings, names) = mark(&letters, &starts, bits, n, passes, chunk * CHUNK);
-                    let seen = if n < PHRASE_MAX_CHARS { candidates(&letters, &starts, bits, n + 1) } else { Vec::new() };
+                    let seen =
+                        if n < PHRASE_MAX_CHARS { candidates(&letters, &starts, bits, n + 1) } else { Vec::new() };
                     anyhow::Ok((postings, names, seen))
                 })
                 .collect::<Result<_>>()?;
