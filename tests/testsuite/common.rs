@@ -54,6 +54,12 @@ impl TestSite {
     /// the benchmark script (`make_corpus.py`), not built yet; `None` (said
     /// on stderr) when that folder is not there. CI has it.
     pub fn generated_corpus() -> Option<TestSite> {
+        TestSite::generated_corpus_of(None)
+    }
+
+    /// [`TestSite::generated_corpus`] with `count` reports (`--count`):
+    /// the real reports' paragraphs mixed into an archive of that size.
+    pub fn generated_corpus_of(count: Option<usize>) -> Option<TestSite> {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         let script = repo.join("../shared/bench/make_corpus.py");
         if !repo.join("../shared/corpus").is_dir() || !script.is_file() {
@@ -61,11 +67,12 @@ impl TestSite {
             return None;
         }
         let site = TestSite::new();
-        let status = Command::new("python3")
-            .arg(&script)
-            .arg(site.root().join("content"))
-            .status()
-            .expect("python3 runs make_corpus.py");
+        let mut command = Command::new("python3");
+        command.arg(&script).arg(site.root().join("content"));
+        if let Some(count) = count {
+            command.args(["--count", &count.to_string()]);
+        }
+        let status = command.stdout(std::process::Stdio::null()).status().expect("python3 runs make_corpus.py");
         assert!(status.success(), "make_corpus.py failed");
         Some(site)
     }

@@ -2,7 +2,8 @@
 //! (`wenku_engine::static_index`), fed the files `wenku build` wrote, must
 //! find the same reports as Tantivy, with the same totals, facets, chart,
 //! order and scores, for hand-picked structured queries on the sample and
-//! for hundreds of random phrases from the real reports.
+//! for hundreds of random phrases from the real reports and from an archive
+//! of 10,000 reports made of them.
 
 use std::path::Path;
 
@@ -154,6 +155,20 @@ fn the_sample_answers_structured_queries_as_the_server_does() {
 #[test]
 fn random_phrases_of_the_real_reports_find_what_the_server_finds() {
     let Some(site) = TestSite::generated_corpus() else { return };
+    random_phrases_find_what_the_server_finds(&site, 250);
+}
+
+/// The archive at scale: 10,000 reports, where common strings have their
+/// own entries (2% of the reports is 200) and positions come in blocks.
+#[test]
+fn random_phrases_of_10000_generated_reports_find_what_the_server_finds() {
+    let Some(site) = TestSite::generated_corpus_of(Some(10_000)) else { return };
+    random_phrases_find_what_the_server_finds(&site, 200);
+}
+
+/// Structured queries and `count` random phrases of 1 to 12 characters
+/// from the reports' own text, each started cold.
+fn random_phrases_find_what_the_server_finds(site: &TestSite, count: usize) {
     site.write("wenku.yaml", "static_search: true\n");
     site.build();
     let loaded = wenku::build::load(site.root(), false).expect("the site loads");
@@ -163,6 +178,7 @@ fn random_phrases_of_the_real_reports_find_what_the_server_finds() {
         .iter()
         .map(|r| normalize(&r.rendered().blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n")))
         .collect();
+    drop(loaded);
     let server = SearchIndex::open(&site.root().join("search-index")).expect("index");
     let mut engine = Static::open(&site.public());
     let mut runner = proptest::test_runner::TestRunner::deterministic();
@@ -177,7 +193,7 @@ fn random_phrases_of_the_real_reports_find_what_the_server_finds() {
     ]
     .map(String::from)
     .to_vec();
-    while queries.len() < 250 {
+    while queries.len() < count {
         let (doc, start, len) =
             (0..texts.len(), 0..1_000_000usize, 1..=12usize).new_tree(&mut runner).expect("a value").current();
         let chars: Vec<char> = texts[doc].chars().collect();
