@@ -165,7 +165,7 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path
     })?;
     lap("string entries");
 
-    let shards = write_shards(&dictionaries, &put_packed)?;
+    let shards = write_shards(&dictionaries, &put_packed, &go_on)?;
     drop(dictionaries);
     lap("shards");
 
@@ -268,12 +268,14 @@ impl Dictionary {
 fn write_shards(
     dictionaries: &[Dictionary],
     put_packed: &(dyn Fn(String, Vec<u8>) -> Result<()> + Sync),
+    go_on: &dyn Fn() -> Result<()>,
 ) -> Result<u32> {
     let total: usize = dictionaries.iter().map(|d| d.bytes.len()).sum();
     let shards = (total / SHARD_BYTES).max(1).next_power_of_two() as u32;
     // Groups of shards, so that only one group's bytes are held twice.
     const GROUP: u32 = 1024;
     for group in (0..shards).step_by(GROUP as usize) {
+        go_on()?;
         let in_group = GROUP.min(shards - group);
         let mut files: Vec<Vec<u8>> = vec![Vec::new(); in_group as usize];
         for dictionary in dictionaries {
