@@ -103,15 +103,32 @@ impl Bits {
     fn new(len: usize) -> Bits {
         Bits(vec![0; len.div_ceil(64)])
     }
-    fn get(&self, i: usize) -> bool {
-        self.0[i / 64] >> (i % 64) & 1 == 1
+    fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
     }
-    fn set(&mut self, i: usize, on: bool) {
-        if on {
-            self.0[i / 64] |= 1 << (i % 64);
-        } else {
-            self.0[i / 64] &= !(1 << (i % 64));
-        }
+
+    /// The letters `i` in `from..to` marked together with `i + 1`: where a
+    /// string one letter longer has both halves marked (and so fits in its
+    /// run). Word by word, so that letters without marks cost nothing.
+    fn both(&self, from: usize, to: usize) -> impl Iterator<Item = usize> + '_ {
+        (from / 64..to.div_ceil(64)).flat_map(move |w| {
+            let next = self.0.get(w + 1).map_or(0, |&word| word << 63);
+            let mut word = self.0[w] & ((self.0[w] >> 1) | next);
+            // Only letters of this range.
+            if w == from / 64 {
+                word &= !0u64 << (from % 64);
+            }
+            if w == (to - 1) / 64 && to % 64 != 0 {
+                word &= !0u64 >> (64 - to % 64);
+            }
+            std::iter::from_fn(move || {
+                (word != 0).then(|| {
+                    let bit = word.trailing_zeros() as usize;
+                    word &= word - 1;
+                    w * 64 + bit
+                })
+            })
+        })
     }
 }
 
@@ -153,7 +170,9 @@ pub fn gather(
                 let (letters, starts) = text.read_chunk(chunk)?;
                 let mut bits = Bits::new(letters.len());
                 for i in windows(&letters, 2) {
-                    bits.set(i, pairs.contains(&window_key(&letters[i..i + 2])));
+                    if pairs.contains(&window_key(&letters[i..i + 2])) {
+                        bits.set(i);
+                    }
                 }
                 let seen = candidates(&letters, &starts, &bits, 3);
                 anyhow::Ok((bits, seen))
@@ -270,11 +289,10 @@ fn candidates(letters: &[char], starts: &[usize], bits: &Bits, n: usize) -> Vec<
     for doc in starts.windows(2) {
         seen.clear();
         let (from, to) = (doc[0], doc[1]);
-        for i in windows(&letters[from..to], n).map(|i| from + i) {
-            if bits.get(i) && bits.get(i + 1) {
-                seen.push(window_key(&letters[i..i + n]));
-            }
+        if from == to {
+            continue;
         }
+        seen.extend(bits.both(from, to).map(|i| window_key(&letters[i..i + n])));
         seen.sort_unstable();
         seen.dedup();
         all.extend(seen.iter().map(|&key| Counters::slot(key) as u32));
@@ -296,28 +314,19 @@ fn mark(
     let mut postings = Vec::new();
     let mut names: FxHashMap<u128, String> = FxHashMap::default();
     let mut keys: Vec<(u128, usize)> = Vec::new();
+    let mut marked = Bits::new(letters.len());
     for (offset, doc) in starts.windows(2).enumerate() {
         let (from, to) = (doc[0], doc[1]);
         keys.clear();
-        let mut next_unmarked = from;
-        for i in windows(&letters[from..to], n).map(|i| from + i) {
-            // A letter that starts no string of this length is unmarked
-            // (the halves read at i and i + 1 are still the last length's).
-            for gap in next_unmarked..i {
-                bits.set(gap, false);
-            }
-            next_unmarked = i + 1;
-            let is_marked = bits.get(i) && bits.get(i + 1) && {
-                let key = window_key(&letters[i..i + n]);
-                passes(key) && {
-                    keys.push((key, i));
-                    true
-                }
-            };
-            bits.set(i, is_marked);
+        if from == to {
+            continue;
         }
-        for gap in next_unmarked..to {
-            bits.set(gap, false);
+        for i in bits.both(from, to) {
+            let key = window_key(&letters[i..i + n]);
+            if passes(key) {
+                keys.push((key, i));
+                marked.set(i);
+            }
         }
         keys.sort_unstable();
         let doc = (first_doc + offset) as u32;
@@ -327,12 +336,25 @@ fn mark(
             postings.push((doc, key, same.len() as u32));
         }
     }
+    *bits = marked;
     (postings, names)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn both_finds_each_mark_followed_by_a_mark_within_the_range() {
+        let len = 200;
+        let marked = |i: usize| i % 3 != 0 || i == 63 || i == 64 || i == 127;
+        let mut bits = Bits::new(len);
+        (0..len).filter(|&i| marked(i)).for_each(|i| bits.set(i));
+        for (from, to) in [(0, len), (5, 70), (63, 65), (64, 128), (130, 131), (0, 64)] {
+            let naive: Vec<usize> = (from..to).filter(|&i| marked(i) && i + 1 < len && marked(i + 1)).collect();
+            assert_eq!(bits.both(from, to).collect::<Vec<_>>(), naive, "{from}..{to}");
+        }
+    }
 
     #[test]
     fn windows_stay_inside_runs() {
