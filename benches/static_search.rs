@@ -11,36 +11,14 @@
 //! from asking to exact results (totals, facets, chart, the page of hits)
 //! as the page measures it. Bytes are the browser's `transferSize`.
 
-use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use headless_chrome::{Browser, LaunchOptions, Tab};
 
-struct StaticServer(Child, u16);
-
-impl Drop for StaticServer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(dir: &PathBuf) -> StaticServer {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new("python3")
-        .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
-        .arg(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("python3");
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    StaticServer(child, port)
-}
+#[path = "../tests/testsuite/common/static_server.rs"]
+mod static_server;
+use static_server::StaticServer;
 
 fn wait_for(tab: &Tab, script: &str) {
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -99,8 +77,8 @@ fn main() {
         return;
     };
     let public = site.join("public");
-    let server = serve(&public);
-    let url = |q: &str| format!("http://127.0.0.1:{}/search/?q={}", server.1, encode(q));
+    let server = StaticServer::start(&public);
+    let url = |q: &str| server.url(&format!("/search/?q={}", encode(q)));
     let browser = Browser::new(
         LaunchOptions::default_builder()
             .path(Some(PathBuf::from("/usr/bin/chromium")))

@@ -3,6 +3,7 @@
 
 pub mod server;
 pub mod site_test;
+pub mod static_server;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
