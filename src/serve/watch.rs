@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, RecvError};
+use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -67,40 +67,11 @@ fn rebuild_loop(
     let absolute_root = root.canonicalize().unwrap_or_else(|_| root.clone());
     let Some(live) = &state.live else { return };
     loop {
-        let next = if site.static_index_is_stale() { remake_static_index_until(&mut site, &rx) } else { rx.recv() };
-        let first = match next {
-            Ok(batch) => batch,
-            Err(_) => return, // the watcher is gone: the server is stopping
-        };
-        let mut changes = Changes::default();
-        let add = |batch: DebounceEventResult, changes: &mut Changes| match batch {
-            Ok(events) => {
-                // Reading a file is not changing it (and a rebuild reads).
-                for event in events.iter().filter(|e| !matches!(e.kind, EventKind::Access(_))) {
-                    for path in &event.paths {
-                        let path = match path.strip_prefix(&absolute_root) {
-                            Ok(rel) => root.join(rel),
-                            Err(_) => path.clone(),
-                        };
-                        changes.add_path(&root, &site.site.config, &path);
-                    }
-                }
-            }
-            Err(errors) => {
-                for e in errors {
-                    eprintln!("warning: file watching: {e}");
-                }
-            }
-        };
-        add(first, &mut changes);
-        // A burst (a checkout) may arrive as several batches: take all that
-        // are already here.
-        while let Ok(batch) = rx.try_recv() {
-            add(batch, &mut changes);
-        }
-        if changes.is_empty() {
-            continue;
-        }
+        let next = |site: &LiveSite| next_changes(&rx, &root, &absolute_root, &site.site.config);
+        let changes =
+            if site.static_index_is_stale() { remake_static_index_until(&mut site, next) } else { next(&site) };
+        // `None`: the watcher is gone, the server is stopping.
+        let Some(changes) = changes else { return };
         if let Err(e) = watch_folders(&mut watcher, &root, &mut watched) {
             eprintln!("warning: {e:#}");
         }
@@ -134,14 +105,54 @@ fn rebuild_loop(
     }
 }
 
+/// The next changes to the site, waiting for them: events that change
+/// nothing of it (the output folder, scratch folders, reads) are passed
+/// over. `None` when the watcher is gone.
+fn next_changes(
+    rx: &Receiver<DebounceEventResult>,
+    root: &Path,
+    absolute_root: &Path,
+    config: &crate::config::Config,
+) -> Option<Changes> {
+    let add = |batch: DebounceEventResult, changes: &mut Changes| match batch {
+        Ok(events) => {
+            // Reading a file is not changing it (and a rebuild reads).
+            for event in events.iter().filter(|e| !matches!(e.kind, EventKind::Access(_))) {
+                for path in &event.paths {
+                    let path = match path.strip_prefix(absolute_root) {
+                        Ok(rel) => root.join(rel),
+                        Err(_) => path.clone(),
+                    };
+                    changes.add_path(root, config, &path);
+                }
+            }
+        }
+        Err(errors) => {
+            for e in errors {
+                eprintln!("warning: file watching: {e}");
+            }
+        }
+    };
+    let mut changes = Changes::default();
+    loop {
+        add(rx.recv().ok()?, &mut changes);
+        // A burst (a checkout) may arrive as several batches: take all that
+        // are already here.
+        while let Ok(batch) = rx.try_recv() {
+            add(batch, &mut changes);
+        }
+        if !changes.is_empty() {
+            return Some(changes);
+        }
+    }
+}
+
 /// Remakes the static search index while waiting for the next change; a
 /// change stops it (it is made again after that change). Under `serve` the
 /// search page asks the server, so nobody waits for this; it keeps the
-/// output folder ready to be copied to a plain web server.
-fn remake_static_index_until(
-    site: &mut LiveSite,
-    rx: &Receiver<DebounceEventResult>,
-) -> Result<DebounceEventResult, RecvError> {
+/// output folder ready to be copied to a plain web server. The remake's own
+/// files are events too, but no change: they stop nothing.
+fn remake_static_index_until(site: &mut LiveSite, next: impl FnOnce(&LiveSite) -> Option<Changes>) -> Option<Changes> {
     let started = std::time::Instant::now();
     let cancel = AtomicBool::new(false);
     let (next, made) = std::thread::scope(|scope| {
@@ -155,7 +166,7 @@ fn remake_static_index_until(
         });
         // Either the index is made and this waits as usual, or a change
         // comes first and stops it.
-        let next = rx.recv();
+        let next = next(site);
         cancel.store(true, Ordering::Relaxed);
         (next, worker.join())
     });
