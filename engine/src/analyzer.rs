@@ -354,6 +354,8 @@ pub struct PhraseTerms {
     /// The phrase is one CJK letter, which may sit anywhere in a run: it
     /// matches every term beginning with it.
     pub is_prefix: bool,
+    /// How many positions the phrase covers (its last is `span - 1`).
+    pub span: usize,
 }
 
 pub fn phrase_terms(phrase: &str) -> PhraseTerms {
@@ -400,7 +402,7 @@ pub fn phrase_terms(phrase: &str) -> PhraseTerms {
                     // Something other than a letter comes before: the text's run starts here.
                     terms.push((position, format!("{}{RUN_START}", run[0].c)));
                 } else {
-                    return PhraseTerms { terms: vec![(0, run[0].c.to_string())], is_prefix: true };
+                    return PhraseTerms { terms: vec![(0, run[0].c.to_string())], is_prefix: true, span: 1 };
                 }
                 position += run.len();
             }
@@ -410,7 +412,7 @@ pub fn phrase_terms(phrase: &str) -> PhraseTerms {
         }
         i = run_end;
     }
-    PhraseTerms { terms, is_prefix: false }
+    PhraseTerms { terms, is_prefix: false, span: position }
 }
 
 /// One index term of a text: its characters, position and the bytes of the
@@ -564,11 +566,13 @@ mod tests {
         assert_eq!(terms("十四五"), owned(&[(0, "十四"), (1, "四五")]));
         assert_eq!(terms("防控，打通"), owned(&[(0, "防控"), (2, " "), (3, "打通")]));
         assert!(terms("，。！").is_empty());
+        let span = |p: &str| phrase_terms(p).span;
+        assert_eq!((span("打通供应链"), span("防控，打通"), span("网5G"), span("“2020年。”")), (5, 5, 2, 2));
     }
 
     #[test]
     fn lone_letters_match_run_edges_or_any_term() {
-        assert_eq!(phrase_terms("的"), PhraseTerms { terms: owned(&[(0, "的")]), is_prefix: true });
+        assert_eq!(phrase_terms("的"), PhraseTerms { terms: owned(&[(0, "的")]), is_prefix: true, span: 1 });
         assert_eq!(phrase_terms("的。").terms, owned(&[(0, "的")]));
         assert_eq!(phrase_terms("“5G网”").terms, owned(&[(0, "5g"), (1, "网^")]));
         assert_eq!(phrase_terms("网5G").terms, owned(&[(0, "网"), (1, "5g")]));

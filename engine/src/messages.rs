@@ -337,11 +337,11 @@ pub fn text(problem: &Problem, language: Language) -> (String, String) {
         ),
         (TooSlow, Chinese) => pair("搜索用时过长".into(), "加上更多词语或 year:2020 这样的筛选来缩小范围".into()),
         (GapTooBroadForStatic { candidates }, English) => pair(
-            format!("wording with gaps would need the text of {candidates} reports checked in the browser"),
+            format!("wording with gaps would need {candidates} reports checked in the browser, too much to download"),
             "add a filter such as year:2020 or body:…, or search on a site run by wenku serve".into(),
         ),
         (GapTooBroadForStatic { candidates }, Chinese) => pair(
-            format!("带间隔的查询需要在浏览器里核对 {candidates} 篇报告的全文，太多了"),
+            format!("带间隔的查询需要在浏览器里核对 {candidates} 篇报告，要下载的太多了"),
             "加上 year:2020 或 body:… 这样的筛选，或在 wenku serve 运行的网站上搜索".into(),
         ),
         (Failed, English) => pair("the search failed".into(), "try another query".into()),

@@ -6,8 +6,11 @@
 //! | `坚持{0,6}发展` | at most 6 characters between them (`{2,6}`: 2 to 6; `{3}`: exactly 3; `{2,}`: at least 2) |
 //!
 //! A gap never crosses the end of a sentence (。！？； and their ASCII forms)
-//! or of a paragraph. Characters between the parts are counted in the
-//! normalized text, where a run of punctuation is one character. When one
+//! or of a paragraph. What lies between the parts is counted as the index
+//! counts positions: a Han character is one, and so is a Latin word or a
+//! number (`2020`) and a run of spaces and punctuation. So the static index
+//! can check a gap with positions alone, as the server checks it in the
+//! text. When one
 //! start could reach several ends, the nearest end is the match, and of
 //! starts that reach the same end, the nearest start: `坚持A坚持B发展` gives
 //! `坚持B发展`.
@@ -17,13 +20,13 @@
 
 use memchr::memmem::Finder;
 
-use crate::analyzer::{NormChar, find_phrase, for_each_matchable, normalize, phrase_terms};
+use crate::analyzer::{Class, NormChar, classify, find_phrase, for_each_matchable, normalize, phrase_terms};
 use crate::messages::Problem;
 
 /// What ends a sentence, so that no gap runs past it.
-const SENTENCE_ENDS: &[char] = &['。', '！', '？', '；', '!', '?', ';', '\n', '\r'];
+pub const SENTENCE_ENDS: &[char] = &['。', '！', '？', '；', '!', '?', ';', '\n', '\r'];
 
-/// Room between two parts, in normalized characters.
+/// Room between two parts, in index positions (see the module comment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Gap {
     pub min: usize,
@@ -48,6 +51,9 @@ pub struct Normalized<'a> {
     origins: Vec<NormChar>,
     /// Byte offset in `text` of each character.
     char_starts: Vec<usize>,
+    /// The index position of each character, counted from the first: a
+    /// run of word characters (a Latin word, a number) shares one.
+    positions: Vec<usize>,
 }
 
 impl<'a> Normalized<'a> {
@@ -55,12 +61,24 @@ impl<'a> Normalized<'a> {
         let mut text = String::with_capacity(original.len());
         let mut origins = Vec::with_capacity(original.len() / 2);
         let mut char_starts = Vec::with_capacity(original.len() / 2);
+        let mut positions = Vec::with_capacity(original.len() / 2);
+        let mut previous_is_word = false;
         for_each_matchable(original, |c, origin| {
+            let is_word = classify(c) == Class::Word;
+            let position = positions.last().map_or(0, |&p| if is_word && previous_is_word { p } else { p + 1 });
+            previous_is_word = is_word;
+            positions.push(position);
             char_starts.push(text.len());
             text.push(c);
             origins.push(origin);
         });
-        Normalized { original, text, origins, char_starts }
+        Normalized { original, text, origins, char_starts, positions }
+    }
+
+    /// The index position of the character starting at (or after) byte `at`.
+    fn position(&self, at: usize) -> usize {
+        let index = self.char_index(at);
+        self.positions.get(index).copied().unwrap_or_else(|| self.positions.last().map_or(0, |&p| p + 1))
     }
 
     /// Which character of `text` starts at (or after) byte `at`.
@@ -162,10 +180,10 @@ impl Pattern {
     /// later part at its nearest place that the gap allows.
     fn reach(&self, text: &Normalized, mut at: usize, later: &[Vec<(usize, usize)>]) -> Option<usize> {
         for (gap, places) in self.gaps.iter().zip(later) {
-            let from_char = text.char_index(at);
+            let from = text.position(at);
             let first = places.partition_point(|p| p.0 < at);
-            let &(start, end) = places[first..].iter().find(|p| text.char_index(p.0) - from_char >= gap.min)?;
-            let between = text.char_index(start) - from_char;
+            let &(start, end) = places[first..].iter().find(|p| text.position(p.0) - from >= gap.min)?;
+            let between = text.position(start) - from;
             if gap.max.is_some_and(|max| between > max) || text.original_between(at, start).contains(SENTENCE_ENDS) {
                 return None;
             }
@@ -388,6 +406,14 @@ mod tests {
         assert_eq!(matches("坚持{4,}发展", text), ["坚持以人民为中心的发展"]);
         assert!(matches("坚持*发展", "坚持。发展").is_empty());
         assert!(matches("坚持*发展", "坚持\n发展").is_empty());
+    }
+
+    #[test]
+    fn a_word_or_number_between_counts_as_one_position() {
+        assert_eq!(matches("坚持{3}发展", "坚持在2020年发展"), ["坚持在2020年发展"]);
+        assert_eq!(matches("坚持{4}发展", "坚持用 AI 发展"), ["坚持用 AI 发展"]);
+        assert!(matches("坚持{0,2}发展", "坚持在2020年发展").is_empty());
+        assert_eq!(matches("5g{1}网络", "5g的网络"), ["5g的网络"]);
     }
 
     #[test]

@@ -152,6 +152,45 @@ fn the_sample_answers_structured_queries_as_the_server_does() {
     }
 }
 
+/// Gaps counted by hand: a Han letter, a Latin word, a number and a run of
+/// punctuation are one position each; no gap crosses a sentence's end. The
+/// static engine checks them with positions, the server in the text.
+#[test]
+fn gaps_are_counted_in_positions_by_both_engines() {
+    let site = TestSite::new();
+    site.write("wenku.yaml", "static_search: true\n")
+        .report("a.md", "甲", "甲局", 2020, "坚持在2020年发展。")
+        .report("b.md", "乙", "乙局", 2021, "坚持用 AI 发展经济。")
+        .report("c.md", "丙", "丙局", 2022, "坚持。发展\n\n坚持，，高质量发展")
+        .report("d.md", "丁", "丁局", 2023, "建设5g的网络；坚持发展");
+    site.build();
+    let server = SearchIndex::open(&site.root().join("search-index")).expect("index");
+    let mut engine = Static::open(&site.public());
+    let found = |engine: &mut Static, query: &str| -> Vec<String> {
+        let results = engine.search(&request(query, Sort::Oldest, 50)).expect("an answer");
+        results.hits.iter().map(|hit| hit.title.clone()).collect()
+    };
+    // 在 2020 年: three positions.
+    assert_eq!(found(&mut engine, "坚持{3}发展"), ["甲"]);
+    // 用, space, AI, space: four.
+    assert_eq!(found(&mut engine, "坚持{4}发展"), ["乙", "丙"]);
+    assert_eq!(found(&mut engine, "坚持{0,2}发展"), ["丁"]);
+    // The sentence ends after the first 坚持 of 丙; its second is followed by
+    // a run of commas (one) and 高质量 (three).
+    assert_eq!(found(&mut engine, "坚持*发展"), ["甲", "乙", "丙", "丁"]);
+    assert_eq!(found(&mut engine, "坚持{0}发展"), ["丁"]);
+    assert_eq!(found(&mut engine, "5g{1}网络"), ["丁"]);
+    // A part of one letter is checked in the text.
+    assert_eq!(found(&mut engine, "坚*展"), ["甲", "乙", "丙", "丁"]);
+    assert_eq!(found(&mut engine, "网络*坚持"), Vec::<String>::new());
+    for query in
+        ["坚持{3}发展", "坚持{4}发展", "坚持{0,2}发展", "坚持*发展", "坚持{0}发展", "5g{1}网络", "坚*展", "网络*坚持"]
+    {
+        assert_same(&server, &mut engine, query);
+        engine.index.clear_files();
+    }
+}
+
 #[test]
 fn random_phrases_of_the_real_reports_find_what_the_server_finds() {
     let Some(site) = TestSite::generated_corpus() else { return };
@@ -166,8 +205,9 @@ fn random_phrases_of_10000_generated_reports_find_what_the_server_finds() {
     random_phrases_find_what_the_server_finds(&site, 200);
 }
 
-/// Structured queries and `count` random phrases of 1 to 12 characters
-/// from the reports' own text, each started cold.
+/// Structured queries, `count` random phrases of 1 to 12 characters
+/// from the reports' own text and `count / 4` random gap queries, each
+/// started cold.
 fn random_phrases_find_what_the_server_finds(site: &TestSite, count: usize) {
     site.write("wenku.yaml", "static_search: true\n");
     site.build();
@@ -178,6 +218,7 @@ fn random_phrases_find_what_the_server_finds(site: &TestSite, count: usize) {
         .iter()
         .map(|r| normalize(&r.rendered().blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n")))
         .collect();
+    let years: Vec<i32> = loaded.library.reports.iter().map(|r| r.meta.year).collect();
     drop(loaded);
     let server = SearchIndex::open(&site.root().join("search-index")).expect("index");
     let mut engine = Static::open(&site.public());
@@ -206,6 +247,39 @@ fn random_phrases_find_what_the_server_finds(site: &TestSite, count: usize) {
         if !normalize(&phrase).is_empty() {
             queries.push(format!("\"{phrase}\""));
         }
+    }
+    // Wording with gaps: two pieces of one report's text, with what lies
+    // between them allowed, too tight or unbounded. On a large archive a
+    // year narrows it, as a user narrows a broad gap query.
+    let gap_queries = count / 4;
+    let mut gapped = 0;
+    while gapped < gap_queries {
+        let (doc, start, first, between, second, kind) =
+            (0..texts.len(), 0..1_000_000usize, 1..=4usize, 0..=16usize, 1..=4usize, 0..4u8)
+                .new_tree(&mut runner)
+                .expect("a value")
+                .current();
+        let chars: Vec<char> = texts[doc].chars().collect();
+        if chars.len() < first + between + second {
+            continue;
+        }
+        let start = start % (chars.len() - (first + between + second) + 1);
+        let piece = |from: usize, len: usize| -> String {
+            chars[from..from + len].iter().collect::<String>().replace(['"', '*', '{', '}', '-', '｛', '｝', '＊'], " ")
+        };
+        let (a, b) = (piece(start, first), piece(start + first + between, second));
+        if normalize(&a).is_empty() || normalize(&b).is_empty() {
+            continue;
+        }
+        let gap = match kind {
+            0 => "*".to_owned(),
+            1 => format!("{{0,{between}}}"),
+            2 => format!("{{{}}}", between / 2),
+            _ => format!("{{{between},}}"),
+        };
+        let filter = if texts.len() > 1000 { format!(" year:{}", years[doc]) } else { String::new() };
+        queries.push(format!("\"{a}{gap}{b}\"{filter}"));
+        gapped += 1;
     }
     for query in &queries {
         assert_same(&server, &mut engine, query);

@@ -7,8 +7,10 @@
 //! - `t/<shard>.bin`: the dictionary, one file per hash shard of the keys.
 //!   A key is an index term (the tokens Tantivy indexes), `#` + a frequent
 //!   Han string of 3 or more characters (its reports and counts, so that a
-//!   common phrase needs no positions) or `*` + a Han character (every
-//!   report holding it: the one-letter query). Each entry holds its
+//!   common phrase needs no positions), `*` + a Han character (every
+//!   report holding it: the one-letter query) or [`SENTENCE_END_KEY`] (the
+//!   positions of the separator runs that end a sentence, so that wording
+//!   with gaps is checked with positions). Each entry holds its
 //!   postings inline when small, else names its own files:
 //! - `l/<id>.bin`: the postings (report, count) of a larger entry, then its
 //!   positions when they are few;
@@ -16,7 +18,7 @@
 //!   about `BLOCK_BYTES` each: a phrase downloads the blocks of candidate
 //!   reports only;
 //! - `d/<doc>.bin`: a report's title, address and text, for snippets and for
-//!   checking wording with gaps.
+//!   checking wording with gaps whose parts have no positions (one letter).
 //!
 //! Numbers are LEB128 varints; report numbers in postings are deltas. Every
 //! file but `meta.json` is compressed with DEFLATE ([`pack`]): hosts send
@@ -27,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::results::StoredReport;
 
 /// Bumped whenever a file's layout changes; the engine refuses others.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 /// Entries whose postings and positions together are at most this many
 /// bytes stay inline in their shard…
 pub const INLINE_BYTES: usize = 4096;
@@ -144,6 +146,11 @@ pub fn phrase_key(normalized: &str) -> String {
 pub fn prefix_key(c: char) -> String {
     format!("*{c}")
 }
+
+/// The key of the positions where a sentence ends: those of the separator
+/// runs (one term, ` `) that hold one of [`crate::pattern::SENTENCE_ENDS`]
+/// in the original text. No term is punctuation, so no term is this.
+pub const SENTENCE_END_KEY: &str = "。";
 
 pub fn put_varint(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 
 use super::format::{self, DocRow, Entry, Meta, Stored};
-use crate::analyzer::{Class, classify, normalize, phrase_terms};
+use crate::analyzer::{Class, PhraseTerms, classify, normalize, phrase_terms};
 use crate::messages::Problem;
 use crate::pattern::{Matcher, Pattern};
 use crate::query::{self, Clause, FilterField, ParsedQuery, QueryError};
@@ -22,8 +22,13 @@ use crate::results::{
     Facets, Hit, MAX_OFFSET, MAX_PER_PAGE, SearchRequest, SearchResults, Sort, ValueCount, YearCount,
 };
 
-/// Wording with gaps is checked against the text of every report holding
-/// its parts; beyond this many, the browser would download too much.
+/// Wording with gaps is checked with the positions of its parts and of
+/// sentence ends in every report holding its parts; beyond this many blocks
+/// of positions (about `BLOCK_BYTES` each) the browser would download too
+/// much…
+pub const MAX_GAP_BLOCKS: usize = 512;
+/// …and when a part is one Han letter, against the texts of at most this
+/// many reports.
 pub const MAX_GAP_CANDIDATES: usize = 400;
 
 const K1: f32 = 1.2;
@@ -398,8 +403,19 @@ impl Run<'_> {
     }
 
     /// Wording with gaps: the reports holding every part, each checked
-    /// against its text; scored as the sum of the parts' scores.
+    /// with the positions of its parts and of its sentence ends (see
+    /// [`Pattern`]: gaps are counted in positions); scored as the sum of the
+    /// parts' scores.
     fn gapped(&self, pattern: &Pattern, within: Option<&Matches>) -> Result<Option<Matches>, QueryError> {
+        let parts: Vec<PhraseTerms> = pattern.parts.iter().map(|part| phrase_terms(part)).collect();
+        let by_positions = !parts.iter().any(|part| part.is_prefix);
+        if by_positions {
+            // Asked for with the parts' own files, saving two rounds: the
+            // sentence ends are needed whenever some report holds every part.
+            if let Some(Some(entry)) = self.entry(format::SENTENCE_END_KEY) {
+                self.postings(&entry);
+            }
+        }
         let mut candidates: Option<Matches> = None;
         let mut complete = true;
         for part in &pattern.parts {
@@ -417,6 +433,60 @@ impl Run<'_> {
         if let Some(within) = within {
             candidates = intersect(&candidates, &within.iter().map(|&(doc, _)| (doc, 0.0)).collect());
         }
+        if candidates.is_empty() {
+            return Ok(Some(candidates));
+        }
+        // A lone Han letter has no positions of its own (it hides in
+        // bigrams): the texts decide.
+        if !by_positions {
+            return self.gapped_by_text(pattern, candidates);
+        }
+        let docs: Vec<u32> = candidates.iter().map(|&(doc, _)| doc).collect();
+
+        // Every entry in one round: the parts' terms and the sentence ends.
+        let keys = parts.iter().flat_map(|part| part.terms.iter().map(|(_, term)| term.as_str()));
+        let entries: Vec<Option<Option<Entry<'_>>>> =
+            keys.chain([format::SENTENCE_END_KEY]).map(|key| self.entry(key)).collect();
+        let Some(entries): Option<Vec<Option<Entry<'_>>>> = entries.into_iter().collect() else { return Ok(None) };
+        let blocks: usize = entries.iter().flatten().map(|entry| blocks_of(entry, &docs)).sum();
+        if blocks > MAX_GAP_BLOCKS {
+            return Err(Problem::GapTooBroadForStatic { candidates: docs.len() }.into());
+        }
+        let postings: Vec<Option<Vec<(u32, u32)>>> =
+            entries.iter().map(|entry| entry.as_ref().map_or(Some(Vec::new()), |e| self.postings(e))).collect();
+        let Some(postings): Option<Vec<Vec<(u32, u32)>>> = postings.into_iter().collect() else { return Ok(None) };
+        let positions: Vec<Option<HashMap<u32, Vec<u32>>>> = entries
+            .iter()
+            .zip(&postings)
+            .map(|(entry, postings)| {
+                entry.as_ref().map_or(Some(HashMap::new()), |e| self.positions(e, postings, &docs))
+            })
+            .collect();
+        let Some(mut positions): Option<Vec<HashMap<u32, Vec<u32>>>> = positions.into_iter().collect() else {
+            return Ok(None);
+        };
+        let sentence_ends = positions.pop().expect("the sentence ends were asked for last");
+
+        let mut found = Vec::new();
+        for (doc, score) in candidates {
+            let mut terms = positions.iter();
+            let starts: Vec<Vec<u32>> = parts
+                .iter()
+                .map(|part| {
+                    let of_part: Vec<&HashMap<u32, Vec<u32>>> = terms.by_ref().take(part.terms.len()).collect();
+                    phrase_starts(&of_part, part, doc)
+                })
+                .collect();
+            let ends = sentence_ends.get(&doc).map_or(&[][..], Vec::as_slice);
+            if reaches(pattern, &parts, &starts, ends) {
+                found.push((doc, score));
+            }
+        }
+        Ok(Some(found))
+    }
+
+    /// Wording with gaps checked against the texts of the candidates.
+    fn gapped_by_text(&self, pattern: &Pattern, candidates: Matches) -> Result<Option<Matches>, QueryError> {
         if candidates.len() > MAX_GAP_CANDIDATES {
             return Err(Problem::GapTooBroadForStatic { candidates: candidates.len() }.into());
         }
@@ -476,14 +546,63 @@ impl Run<'_> {
 /// How often the phrase whose terms sit at `offsets` occurs in `doc`: the
 /// starts every term's positions agree on, as Tantivy's phrase scorer counts.
 fn phrase_count(positions: &[HashMap<u32, Vec<u32>>], offsets: &[u32], doc: u32) -> u32 {
-    let Some(first) = positions[0].get(&doc) else { return 0 };
+    let positions: Vec<&HashMap<u32, Vec<u32>>> = positions.iter().collect();
+    starts(&positions, offsets, doc).len() as u32
+}
+
+/// Where a phrase starts in `doc`, ascending: the starts every term's
+/// positions (`positions[i]` for the term at `offsets[i]`) agree on.
+fn starts(positions: &[&HashMap<u32, Vec<u32>>], offsets: &[u32], doc: u32) -> Vec<u32> {
+    let Some(first) = positions[0].get(&doc) else { return Vec::new() };
     let mut starts: Vec<u32> = first.iter().filter_map(|p| p.checked_sub(offsets[0])).collect();
     for (term, &offset) in positions.iter().zip(offsets).skip(1) {
-        let Some(here) = term.get(&doc) else { return 0 };
+        let Some(here) = term.get(&doc) else { return Vec::new() };
         let shifted: BTreeSet<u32> = here.iter().filter_map(|p| p.checked_sub(offset)).collect();
         starts.retain(|s| shifted.contains(s));
     }
-    starts.len() as u32
+    starts.sort_unstable();
+    starts
+}
+
+fn phrase_starts(positions: &[&HashMap<u32, Vec<u32>>], part: &PhraseTerms, doc: u32) -> Vec<u32> {
+    let offsets: Vec<u32> = part.terms.iter().map(|&(offset, _)| offset as u32).collect();
+    starts(positions, &offsets, doc)
+}
+
+/// Whether some start of the first part reaches the last part, each later
+/// part taken at its nearest start the gap allows, no sentence ending
+/// between (as [`Pattern`] decides in the text).
+fn reaches(pattern: &Pattern, parts: &[PhraseTerms], starts: &[Vec<u32>], sentence_ends: &[u32]) -> bool {
+    starts[0].iter().any(|&first| {
+        let mut at = first + parts[0].span as u32;
+        for (k, gap) in pattern.gaps.iter().enumerate() {
+            let places = &starts[k + 1];
+            let Some(&start) = places.get(places.partition_point(|&p| p < at + gap.min as u32)) else {
+                return false;
+            };
+            let between = start - at;
+            let ends_between =
+                sentence_ends.partition_point(|&e| e < at) < sentence_ends.partition_point(|&e| e < start);
+            if gap.max.is_some_and(|max| between as usize > max) || ends_between {
+                return false;
+            }
+            at = start + parts[k + 1].span as u32;
+        }
+        true
+    })
+}
+
+/// How many blocks of positions `entry` holds for `docs` (none when its
+/// positions come with its postings).
+fn blocks_of(entry: &Entry<'_>, docs: &[u32]) -> usize {
+    match &entry.stored {
+        Stored::External { firsts, .. } if !firsts.is_empty() => {
+            let blocks: BTreeSet<usize> =
+                docs.iter().map(|doc| firsts.partition_point(|first| first <= doc).saturating_sub(1)).collect();
+            blocks.len()
+        }
+        _ => 0,
+    }
 }
 
 fn intersect(a: &Matches, b: &Matches) -> Matches {

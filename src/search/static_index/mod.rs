@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use tantivy::fieldnorm::FieldNormReader;
 use wenku_engine::analyzer::{Class, Tokens, classify};
+use wenku_engine::pattern::SENTENCE_ENDS;
 use wenku_engine::results::StoredReport;
 use wenku_engine::static_index::format::{self, DocRow, Entry, Meta, Stored};
 
@@ -353,14 +354,20 @@ fn terms_of(text: &str) -> DocTokens {
     let mut term = String::new();
     let mut out = Vec::with_capacity(text.len() / 2);
     let mut first_letters = Vec::new();
+    let mut count = 0;
+    let sentence_end = Key::of(format::SENTENCE_END_KEY);
     while let Some(token) = tokens.next_into(&mut term) {
+        count += 1;
         let key = Key::of(&term);
         out.push((key.partition(), key, token.position as u32));
         if let Some(c) = term.chars().next().filter(|&c| classify(c) == Class::Cjk) {
             first_letters.push(c);
         }
+        // Not a token: the field norm does not count it.
+        if term == " " && text[token.from..token.to].contains(SENTENCE_ENDS) {
+            out.push((sentence_end.partition(), sentence_end.clone(), token.position as u32));
+        }
     }
-    let count = out.len() as u32;
     out.sort_unstable();
     first_letters.sort_unstable();
     first_letters.dedup();
