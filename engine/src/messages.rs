@@ -111,10 +111,11 @@ pub enum Problem {
     },
     Busy,
     TooSlow,
-    /// On static hosting, wording with gaps is checked against the text of
-    /// every report holding its parts: too many to download.
+    /// On static hosting, wording with gaps is checked in every report
+    /// holding its parts: so many that the reader is asked first.
     GapTooBroadForStatic {
         candidates: usize,
+        megabytes: usize,
     },
     Failed,
     /// The server's own refusals, outside search: a request target that is
@@ -336,13 +337,15 @@ pub fn text(problem: &Problem, language: Language) -> (String, String) {
             "narrow the query with more wording or a filter such as year:2020".into(),
         ),
         (TooSlow, Chinese) => pair("搜索用时过长".into(), "加上更多词语或 year:2020 这样的筛选来缩小范围".into()),
-        (GapTooBroadForStatic { candidates }, English) => pair(
-            format!("wording with gaps would need {candidates} reports checked in the browser, too much to download"),
-            "add a filter such as year:2020 or body:…, or search on a site run by wenku serve".into(),
+        (GapTooBroadForStatic { candidates, megabytes }, English) => pair(
+            format!(
+                "wording with gaps needs {candidates} reports checked in the browser: about {megabytes} MB to download"
+            ),
+            "add a filter such as year:2020 or body:…, search anyway, or search on a site run by wenku serve".into(),
         ),
-        (GapTooBroadForStatic { candidates }, Chinese) => pair(
-            format!("带间隔的查询需要在浏览器里核对 {candidates} 篇报告，要下载的太多了"),
-            "加上 year:2020 或 body:… 这样的筛选，或在 wenku serve 运行的网站上搜索".into(),
+        (GapTooBroadForStatic { candidates, megabytes }, Chinese) => pair(
+            format!("带间隔的查询要在浏览器里核对 {candidates} 篇报告，约需下载 {megabytes} MB"),
+            "加上 year:2020 或 body:… 这样的筛选，或仍然搜索，或在 wenku serve 运行的网站上搜索".into(),
         ),
         (Failed, English) => pair("the search failed".into(), "try another query".into()),
         (Failed, Chinese) => pair("搜索出错".into(), "请换一个查询再试".into()),

@@ -822,6 +822,45 @@ fn the_real_reports_are_searchable_on_plain_static_hosting() {
     );
 }
 
+/// A gap query too broad to check without asking says what it would
+/// download; "search anyway" answers it, and a new query asks again.
+#[test]
+fn a_broad_gap_query_on_static_hosting_asks_before_downloading() {
+    let site = TestSite::new();
+    site.write("wenku.yaml", "static_search: true\n");
+    let reports = wenku_engine::static_index::search::MAX_GAP_CANDIDATES + 1;
+    for n in 0..reports {
+        site.report(&format!("r{n}.md"), &format!("报告{n}"), "甲局", 2000 + (n % 20) as i32, "坚持高质量发展。");
+    }
+    site.build();
+    let server = StaticServer::start(&site.public());
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    let errors = watch_errors(&tab);
+    tab.navigate_to(&server.url("/search/?q=%E5%9D%9A*%E5%B1%95")).unwrap().wait_until_navigated().unwrap();
+    wait_for(&tab, "the offer", "document.querySelector('#search-status .search-anyway') !== null");
+    let status = eval_string(&tab, "document.getElementById('search-status').innerText");
+    assert!(status.contains(&format!("{reports} 篇报告")) && status.contains("MB"), "{status}");
+    screenshot(&tab, "static-search-large.png");
+    let export_shown = eval_string(
+        &tab,
+        "String(!!document.querySelector('.kwic-export') && !document.querySelector('.kwic-export').hidden)",
+    );
+    assert_eq!(export_shown, "false", "exports need the server");
+    tab.find_element("#search-status .search-anyway").unwrap().click().unwrap();
+    wait_for(&tab, "the answer", "document.getElementById('search-status').innerText.includes('共 ')");
+    assert_eq!(shown_total(&tab), reports);
+    // Another query is asked about again.
+    tab.navigate_to(&server.url("/search/?q=%E5%9D%9A*%E5%B1%95%20year%3A2000.."))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    wait_for(&tab, "the offer again", "document.querySelector('#search-status .search-anyway') !== null");
+    let errors = errors.lock().unwrap();
+    let unexpected: Vec<_> = errors.iter().filter(|e| !e.contains("404")).collect();
+    assert!(unexpected.is_empty(), "console errors besides the API's 404: {unexpected:?}");
+}
+
 #[test]
 fn a_search_page_opened_as_a_file_says_to_use_a_web_server() {
     let site = TestSite::sample();

@@ -10,7 +10,7 @@ use std::path::Path;
 use proptest::strategy::{Strategy, ValueTree};
 use wenku::search::searcher::{SearchIndex, SearchRequest, SearchResults, Sort};
 use wenku_engine::analyzer::normalize;
-use wenku_engine::static_index::{StaticIndex, Step};
+use wenku_engine::static_index::{Download, StaticIndex, Step};
 
 use crate::common::TestSite;
 
@@ -19,6 +19,7 @@ use crate::common::TestSite;
 struct Static {
     index: StaticIndex,
     dir: std::path::PathBuf,
+    download: Download,
 }
 
 impl Static {
@@ -26,12 +27,12 @@ impl Static {
         let dir = public.join("_search");
         let read = |name: &str| std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         let index = StaticIndex::open(&read("meta.json"), &read("docs.bin")).expect("the static index opens");
-        Static { index, dir }
+        Static { index, dir, download: Download::Bounded }
     }
 
     fn search(&mut self, request: &SearchRequest) -> Result<SearchResults, String> {
         for _round in 0..8 {
-            match self.index.search(request) {
+            match self.index.search(request, self.download) {
                 Step::Done(answer) => return answer.map_err(|e| e.message),
                 Step::Need(paths) => {
                     assert!(!paths.is_empty(), "a round needs something");
@@ -189,6 +190,50 @@ fn gaps_are_counted_in_positions_by_both_engines() {
         assert_same(&server, &mut engine, query);
         engine.index.clear_files();
     }
+}
+
+/// A gap query that would download too much is refused with what it would
+/// cost, and answered exactly when the reader agrees (`large=1`).
+#[test]
+fn a_broad_gap_query_says_what_it_costs_and_is_answered_when_asked_again() {
+    let site = TestSite::new();
+    site.write("wenku.yaml", "static_search: true\n");
+    let reports = wenku_engine::static_index::search::MAX_GAP_CANDIDATES + 1;
+    for n in 0..reports {
+        site.report(&format!("r{n}.md"), &format!("报告{n}"), "甲局", 2000 + (n % 20) as i32, "坚持高质量发展。");
+    }
+    site.build();
+    let server = SearchIndex::open(&site.root().join("search-index")).expect("index");
+    let mut engine = Static::open(&site.public());
+    // A part of one letter: checked in the texts, more than allowed.
+    // As the page asks: the answer, fetching what it needs in rounds.
+    let answer = |engine: &mut Static, large: bool| -> serde_json::Value {
+        let mut params = vec![("q", "坚*展")];
+        if large {
+            params.push(("large", "1"));
+        }
+        let params = serde_json::to_vec(&params).unwrap();
+        loop {
+            let answer: serde_json::Value =
+                serde_json::from_str(&wenku_engine::static_index::answer(&engine.index, &params)).unwrap();
+            let Some(need) = answer["need"].as_array() else { return answer };
+            for path in need {
+                let path = path.as_str().unwrap();
+                engine.index.add_file(path, std::fs::read(engine.dir.join(path)).unwrap());
+            }
+        }
+    };
+    let refused = answer(&mut engine, false);
+    assert_eq!(refused["ok"], false, "{refused}");
+    let error = refused["body"]["error"].as_str().unwrap();
+    assert!(error.contains(&format!("{reports} 篇报告")) && error.contains("MB"), "{error}");
+    assert!(refused["body"]["download_mb"].as_u64().is_some_and(|mb| mb >= 1), "{refused}");
+    // Asked again with `large=1`, it is answered, as the server answers.
+    let answered = answer(&mut engine, true);
+    assert_eq!(answered["body"]["total"], reports, "{}", answered["body"]["error"]);
+    engine.download = Download::Any;
+    assert_same(&server, &mut engine, "坚*展");
+    assert_eq!(engine.search(&request("坚*展", Sort::Oldest, 10)).expect("answered").total, reports);
 }
 
 #[test]

@@ -55,6 +55,8 @@ pub struct Meta {
     pub phrase_min_docs: u32,
     /// …up to this many characters.
     pub phrase_max_chars: u32,
+    /// The `d/` files together, as written: what checking texts costs.
+    pub doc_bytes: u64,
 }
 
 /// What `docs.bin` holds of one report. Reports are numbered oldest

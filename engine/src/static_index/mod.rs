@@ -9,9 +9,9 @@ pub mod search;
 
 use serde::Serialize;
 
-pub use search::{StaticIndex, Step};
+pub use search::{Download, StaticIndex, Step};
 
-use crate::messages::{self, Language};
+use crate::messages::{self, Language, Problem};
 use crate::request::request_from;
 use crate::results::SearchResults;
 
@@ -26,29 +26,46 @@ enum Answer {
 #[serde(untagged)]
 enum Body {
     Results(Box<SearchResults>),
-    Error { error: String, help: String },
+    Error {
+        error: String,
+        help: String,
+        /// What answering would download, when the reader may agree to it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        download_mb: Option<usize>,
+    },
 }
 
 /// The answer to the search page's URL parameters (a JSON list of
 /// `[name, value]` pairs): `{"need": [paths]}` while files are missing,
 /// else what `/api/search` would reply, `{"ok": true, "body": results}` or
-/// `{"ok": false, "body": {"error", "help"}}` in the site's language.
+/// `{"ok": false, "body": {"error", "help"}}` in the site's language. A
+/// query that would download a lot is refused with `download_mb` in the
+/// body, and answered when asked again with the parameter `large=1`.
 pub fn answer(index: &StaticIndex, params_json: &[u8]) -> String {
     let language = Language::of(&index.language());
-    let refuse = |problem| {
+    let refuse = |problem: Problem| {
+        let download_mb = match problem {
+            Problem::GapTooBroadForStatic { megabytes, .. } => Some(megabytes),
+            _ => None,
+        };
         let (error, help) = messages::text(&problem, language);
-        Answer::Reply { ok: false, body: Body::Error { error, help } }
+        Answer::Reply { ok: false, body: Body::Error { error, help, download_mb } }
     };
     let answer = match serde_json::from_slice::<Vec<(String, String)>>(params_json) {
-        Err(_) => refuse(crate::messages::Problem::UnreadableParameters),
-        Ok(params) => match request_from(&params) {
-            Err(problem) => refuse(problem),
-            Ok(request) => match index.search(&request) {
-                Step::Need(need) => Answer::Need { need },
-                Step::Done(Ok(results)) => Answer::Reply { ok: true, body: Body::Results(Box::new(results)) },
-                Step::Done(Err(error)) => refuse(error.problem),
-            },
-        },
+        Err(_) => refuse(Problem::UnreadableParameters),
+        Ok(mut params) => {
+            let large = params.iter().any(|(name, value)| name == "large" && value == "1");
+            params.retain(|(name, _)| name != "large");
+            let download = if large { Download::Any } else { Download::Bounded };
+            match request_from(&params) {
+                Err(problem) => refuse(problem),
+                Ok(request) => match index.search(&request, download) {
+                    Step::Need(need) => Answer::Need { need },
+                    Step::Done(Ok(results)) => Answer::Reply { ok: true, body: Body::Results(Box::new(results)) },
+                    Step::Done(Err(error)) => refuse(error.problem),
+                },
+            }
+        }
     };
     serde_json::to_string(&answer).unwrap_or_else(|_| "{}".into())
 }

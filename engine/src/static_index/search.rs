@@ -24,8 +24,7 @@ use crate::results::{
 
 /// Wording with gaps is checked with the positions of its parts and of
 /// sentence ends in every report holding its parts; beyond this many blocks
-/// of positions (about `BLOCK_BYTES` each) the browser would download too
-/// much…
+/// of positions (about `BLOCK_BYTES` each) the reader is asked first…
 pub const MAX_GAP_BLOCKS: usize = 512;
 /// …and when a part is one Han letter, against the texts of at most this
 /// many reports.
@@ -40,6 +39,14 @@ pub struct StaticIndex {
     average_fieldnorm: f32,
     /// Fetched files, unpacked; `None` for one that would not unpack.
     files: HashMap<String, Option<Vec<u8>>>,
+}
+
+/// How much a search may download: within the bounds above, or whatever
+/// it needs (the reader was told how much and agreed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Download {
+    Bounded,
+    Any,
 }
 
 /// What a search needs next: files to fetch, or its answer.
@@ -84,8 +91,8 @@ impl StaticIndex {
         self.files.clear();
     }
 
-    pub fn search(&self, request: &SearchRequest) -> Step {
-        let run = Run { index: self, missing: RefCell::new(BTreeSet::new()), damaged: RefCell::new(None) };
+    pub fn search(&self, request: &SearchRequest, download: Download) -> Step {
+        let run = Run { index: self, download, missing: RefCell::new(BTreeSet::new()), damaged: RefCell::new(None) };
         let answer = run.search(request);
         if let Some(path) = run.damaged.into_inner() {
             return Step::Done(Err(damaged(&path)));
@@ -114,6 +121,7 @@ impl StaticIndex {
 /// One attempt at a search, noting the files it lacked.
 struct Run<'a> {
     index: &'a StaticIndex,
+    download: Download,
     missing: RefCell<BTreeSet<String>>,
     /// A file that was fetched but would not unpack.
     damaged: RefCell<Option<String>>,
@@ -449,8 +457,9 @@ impl Run<'_> {
             keys.chain([format::SENTENCE_END_KEY]).map(|key| self.entry(key)).collect();
         let Some(entries): Option<Vec<Option<Entry<'_>>>> = entries.into_iter().collect() else { return Ok(None) };
         let blocks: usize = entries.iter().flatten().map(|entry| blocks_of(entry, &docs)).sum();
-        if blocks > MAX_GAP_BLOCKS {
-            return Err(Problem::GapTooBroadForStatic { candidates: docs.len() }.into());
+        if blocks > MAX_GAP_BLOCKS && self.download == Download::Bounded {
+            let megabytes = (blocks * format::BLOCK_BYTES).div_ceil(1 << 20);
+            return Err(Problem::GapTooBroadForStatic { candidates: docs.len(), megabytes }.into());
         }
         let postings: Vec<Option<Vec<(u32, u32)>>> =
             entries.iter().map(|entry| entry.as_ref().map_or(Some(Vec::new()), |e| self.postings(e))).collect();
@@ -487,8 +496,11 @@ impl Run<'_> {
 
     /// Wording with gaps checked against the texts of the candidates.
     fn gapped_by_text(&self, pattern: &Pattern, candidates: Matches) -> Result<Option<Matches>, QueryError> {
-        if candidates.len() > MAX_GAP_CANDIDATES {
-            return Err(Problem::GapTooBroadForStatic { candidates: candidates.len() }.into());
+        if candidates.len() > MAX_GAP_CANDIDATES && self.download == Download::Bounded {
+            let meta = &self.index.meta;
+            let bytes = candidates.len() as u64 * (meta.doc_bytes / u64::from(meta.docs.max(1)));
+            let megabytes = bytes.div_ceil(1 << 20) as usize;
+            return Err(Problem::GapTooBroadForStatic { candidates: candidates.len(), megabytes }.into());
         }
         let matcher = Matcher::new(vec![pattern.clone()]);
         let mut found = Vec::new();
@@ -656,6 +668,7 @@ mod tests {
             periods: vec!["年度".into()],
             phrase_min_docs: 20,
             phrase_max_chars: 12,
+            doc_bytes: 0,
         };
         let rows = [DocRow { year: 2020, body: 0, level: 0, period: 0, fieldnorm: 10 }];
         StaticIndex::open(&serde_json::to_vec(&meta).unwrap(), &format::pack(&DocRow::encode_all(&rows))).unwrap()
@@ -665,10 +678,10 @@ mod tests {
     fn a_damaged_file_is_an_error_that_names_it_not_an_empty_answer() {
         let mut index = one_report_index();
         let request = SearchRequest::new("发展");
-        let Step::Need(paths) = index.search(&request) else { panic!("the shard is needed first") };
+        let Step::Need(paths) = index.search(&request, Download::Bounded) else { panic!("the shard is needed first") };
         assert_eq!(paths, vec![format::shard_path(0)]);
         index.add_file(&paths[0], b"not deflate at all".to_vec());
-        match index.search(&request) {
+        match index.search(&request, Download::Bounded) {
             Step::Done(Err(error)) => assert!(error.message.contains("t/0.bin"), "{}", error.message),
             other => panic!("{other:?}"),
         }
@@ -678,7 +691,7 @@ mod tests {
     fn filters_alone_need_no_dictionary_only_the_texts_of_the_hits_shown() {
         let mut index = one_report_index();
         let request = SearchRequest::new("year:2020 body:某局");
-        let Step::Need(paths) = index.search(&request) else { panic!("the hit's text is needed") };
+        let Step::Need(paths) = index.search(&request, Download::Bounded) else { panic!("the hit's text is needed") };
         assert_eq!(paths, vec![format::doc_path(0)]);
         let report = crate::results::StoredReport {
             id: "a.md".into(),
@@ -695,14 +708,14 @@ mod tests {
         let mut bytes = Vec::new();
         format::put_doc(&mut bytes, &report);
         index.add_file(&paths[0], format::pack(&bytes));
-        match index.search(&request) {
+        match index.search(&request, Download::Bounded) {
             Step::Done(Ok(results)) => {
                 assert_eq!((results.total, results.hits[0].title.as_str()), (1, "某局2020年工作总结"));
                 assert_eq!(results.facets.body[0].first_year, Some(2020));
             }
             other => panic!("{other:?}"),
         }
-        match index.search(&SearchRequest::new("body:某")) {
+        match index.search(&SearchRequest::new("body:某"), Download::Bounded) {
             Step::Done(Err(error)) => assert!(error.message.contains("某"), "{}", error.message),
             other => panic!("{other:?}"),
         }

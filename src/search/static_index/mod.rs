@@ -11,7 +11,7 @@ mod phrases;
 mod runs;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -88,6 +88,7 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path
     let mut terms = runs::partitions(scratch.path(), "terms");
     let mut han_text = phrases::HanText::create(scratch.path().join("han"))?;
     let mut lengths: Vec<u32> = Vec::with_capacity(outlines.len());
+    let doc_bytes = AtomicU64::new(0);
     for (chunk_index, chunk) in outlines.chunks(CHUNK).enumerate() {
         go_on()?;
         let tokenized: Vec<(DocTokens, Vec<u8>)> = chunk
@@ -97,7 +98,9 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path
                 let doc = IndexDoc::from_report(&library.reports[report], config);
                 let mut bytes = Vec::with_capacity(doc.text.len() + 256);
                 format::put_doc(&mut bytes, &stored(&doc));
-                put_packed(format::doc_path((chunk_index * CHUNK + offset) as u32), format::pack(&bytes))?;
+                let packed = format::pack(&bytes);
+                doc_bytes.fetch_add(packed.len() as u64, Ordering::Relaxed);
+                put_packed(format::doc_path((chunk_index * CHUNK + offset) as u32), packed)?;
                 Ok((terms_of(&doc.text), phrases::HanText::encode(&doc.text)))
             })
             .collect::<Result<_>>()?;
@@ -203,6 +206,7 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path
         periods,
         phrase_min_docs: phrase_min_docs as u32,
         phrase_max_chars: phrases::PHRASE_MAX_CHARS as u32,
+        doc_bytes: doc_bytes.into_inner(),
     };
     put_packed("meta.json".into(), serde_json::to_vec(&meta)?)?;
     // IIS serves no file type it has no MIME type for, and older versions

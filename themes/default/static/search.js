@@ -148,12 +148,18 @@
     return engine;
   }
 
+  // The query whose large download the reader agreed to (a broad gap
+  // query); kept out of the URL, so that a shared link never downloads
+  // megabytes without asking.
+  var largeAgreedFor = null;
+
   function askEngine(params) {
     var started = performance.now();
     // Ten hits a page, not the server's twenty: each hit's text is fetched
     // to cut its snippets, and it is most of what a query downloads.
     var asked = new URLSearchParams(params);
     if (!asked.has("per_page")) asked.set("per_page", "10");
+    if (largeAgreedFor === params.toString()) asked.set("large", "1");
     var pairs = new TextEncoder().encode(JSON.stringify(Array.from(asked.entries())));
     return loadEngine().then(function (exports) {
       function round(n) {
@@ -204,6 +210,21 @@
     KEYS.forEach(function (k) { if (state[k]) params.set(k, state[k]); });
     askSearch(params)
       .then(function (reply) {
+        // Exports are made by the server: without it there is nothing to link to.
+        var exportLinks = document.querySelector(".kwic-export");
+        if (exportLinks) exportLinks.hidden = serverAbsent;
+        if (!reply.ok && reply.body.download_mb) {
+          // Not a wrong query: an expensive one, answered if the reader agrees.
+          say(reply.body.error + "。", false, reply.body.help);
+          var anyway = el("button", { type: "button", "class": "search-anyway" },
+            "仍然搜索（约下载 " + reply.body.download_mb + " MB）");
+          anyway.addEventListener("click", function () {
+            largeAgreedFor = params.toString();
+            run();
+          });
+          statusBox.appendChild(anyway);
+          return;
+        }
         if (!reply.ok) {
           say("查询有误：" + reply.body.error, true, reply.body.help);
           return;
@@ -222,9 +243,6 @@
   }
 
   function show(state, results) {
-    // Exports are made by the server: without it there is nothing to link to.
-    var exportLinks = document.querySelector(".kwic-export");
-    if (exportLinks) exportLinks.hidden = serverAbsent;
     say("共 " + results.total + " 篇报告" + (results.total ? "，第 " + results.page + " / " + results.pages + " 页" : "") +
         "（" + results.took_ms.toFixed(1) + " 毫秒）");
     drawChart(state, results.facets);
