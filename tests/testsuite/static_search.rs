@@ -250,7 +250,7 @@ fn random_phrases_of_10000_generated_reports_find_what_the_server_finds() {
     random_phrases_find_what_the_server_finds(&site, 200);
 }
 
-/// Structured queries, `count` random phrases of 1 to 12 characters
+/// Structured queries, `count` random phrases of 1 to 24 characters
 /// from the reports' own text and `count / 4` random gap queries, each
 /// started cold.
 fn random_phrases_find_what_the_server_finds(site: &TestSite, count: usize) {
@@ -272,6 +272,9 @@ fn random_phrases_find_what_the_server_finds(site: &TestSite, count: usize) {
         "经济发展",
         "坚持",
         "全面建成小康社会",
+        // Long set phrases: their own entries up to 24 characters.
+        "坚持以人民为中心的发展思想",
+        "以习近平新时代中国特色社会主义思想为指导",
         "人民代表大会 year:2010..",
         "疫情防控 OR 新冠",
         "改革 -开放",
@@ -281,7 +284,7 @@ fn random_phrases_find_what_the_server_finds(site: &TestSite, count: usize) {
     .to_vec();
     while queries.len() < count {
         let (doc, start, len) =
-            (0..texts.len(), 0..1_000_000usize, 1..=12usize).new_tree(&mut runner).expect("a value").current();
+            (0..texts.len(), 0..1_000_000usize, 1..=24usize).new_tree(&mut runner).expect("a value").current();
         let chars: Vec<char> = texts[doc].chars().collect();
         if chars.is_empty() {
             continue;

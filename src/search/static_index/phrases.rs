@@ -20,8 +20,10 @@ use wenku_engine::static_index::format;
 use super::keys::{Key, window_key};
 use super::runs::Partition;
 
-/// The longest string with an entry of its own.
-pub const PHRASE_MAX_CHARS: usize = 12;
+/// The longest string with an entry of its own: set phrases run long
+/// (以习近平新时代中国特色社会主义思想为指导 is 19), and the longer strings
+/// cost little, as few are frequent and only those are grown.
+pub const PHRASE_MAX_CHARS: usize = 24;
 /// Reports read from the scratch file at once.
 const CHUNK: usize = 128;
 
