@@ -135,7 +135,8 @@ enum Command {
     /// or precedes it, and the forms of a gap query.
     ///
     /// The query is in the search language: '"坚持"', '坚持*发展' (a gap within
-    /// one sentence), '坚持{0,6}发展' (at most 6 characters), with filters.
+    /// one sentence), '坚持{0,6}发展' (at most 6 between: a Han character, a
+    /// Latin word, a number each count one), with filters.
     Kwic {
         /// The query, e.g. '"坚持" year:2018..'.
         #[arg(allow_hyphen_values = true)]
