@@ -850,6 +850,9 @@ fn a_broad_gap_query_on_static_hosting_asks_before_downloading() {
     tab.find_element("#search-status .search-anyway").unwrap().click().unwrap();
     wait_for(&tab, "the answer", "document.getElementById('search-status').innerText.includes('共 ')");
     assert_eq!(shown_total(&tab), reports);
+    // Its other pages are not asked about again.
+    tab.find_element("#search-pages a").unwrap().click().unwrap();
+    wait_for(&tab, "page 2", "document.getElementById('search-status').innerText.includes('第 2 /')");
     // Another query is asked about again.
     tab.navigate_to(&server.url("/search/?q=%E5%9D%9A*%E5%B1%95%20year%3A2000.."))
         .unwrap()

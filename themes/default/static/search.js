@@ -149,9 +149,16 @@
   }
 
   // The query whose large download the reader agreed to (a broad gap
-  // query); kept out of the URL, so that a shared link never downloads
-  // megabytes without asking.
+  // query), for every page and sort of it; kept out of the URL, so that a
+  // shared link never downloads megabytes without asking.
   var largeAgreedFor = null;
+
+  function queryKey(params) {
+    var key = new URLSearchParams(params);
+    key.delete("page");
+    key.delete("sort");
+    return key.toString();
+  }
 
   function askEngine(params) {
     var started = performance.now();
@@ -159,7 +166,7 @@
     // to cut its snippets, and it is most of what a query downloads.
     var asked = new URLSearchParams(params);
     if (!asked.has("per_page")) asked.set("per_page", "10");
-    if (largeAgreedFor === params.toString()) asked.set("large", "1");
+    if (largeAgreedFor === queryKey(params)) asked.set("large", "1");
     var pairs = new TextEncoder().encode(JSON.stringify(Array.from(asked.entries())));
     return loadEngine().then(function (exports) {
       function round(n) {
@@ -219,7 +226,7 @@
           var anyway = el("button", { type: "button", "class": "search-anyway" },
             "仍然搜索（约下载 " + reply.body.download_mb + " MB）");
           anyway.addEventListener("click", function () {
-            largeAgreedFor = params.toString();
+            largeAgreedFor = queryKey(params);
             run();
           });
           statusBox.appendChild(anyway);
