@@ -73,6 +73,14 @@ fn watch_errors(tab: &Arc<Tab>) -> Arc<Mutex<Vec<String>>> {
     errors
 }
 
+/// On static hosting the page probes `/api/search` and gets a 404: that is
+/// how it falls back to the static index. Nothing else may fail.
+fn assert_no_errors_but_the_api_404(errors: &Mutex<Vec<String>>) {
+    let errors = errors.lock().unwrap();
+    let unexpected: Vec<_> = errors.iter().filter(|e| !e.contains("404")).collect();
+    assert!(unexpected.is_empty(), "console errors besides the API's 404: {unexpected:?}");
+}
+
 fn screenshot(tab: &Tab, name: &str) {
     let png = tab
         .capture_screenshot(headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png, None, None, true)
@@ -168,9 +176,7 @@ fn chinese_links_work_under_a_sub_path() {
     let link = eval_string(&tab, "document.querySelector('#search-results .snippet').getAttribute('href')");
     assert!(link.starts_with("/archive/"), "{link}");
 
-    let errors = errors.lock().unwrap();
-    let unexpected: Vec<_> = errors.iter().filter(|e| !e.contains("404")).collect();
-    assert!(unexpected.is_empty(), "console errors besides the API's 404: {unexpected:?}");
+    assert_no_errors_but_the_api_404(&errors);
 }
 
 /// Waits until `script` evaluates to true in the tab.
@@ -419,9 +425,7 @@ fn search_page_on_plain_static_hosting_says_it_needs_the_server() {
         "the research message",
         "document.getElementById('search-status').innerText.includes('语境、后接、前接和提法演变需要 wenku serve')",
     );
-    let errors = errors.lock().unwrap();
-    let unexpected: Vec<_> = errors.iter().filter(|e| !e.contains("404")).collect();
-    assert!(unexpected.is_empty(), "console errors besides the API's 404: {unexpected:?}");
+    assert_no_errors_but_the_api_404(&errors);
 }
 
 #[test]
@@ -792,9 +796,7 @@ fn static_search_in_the_browser(site: &TestSite, typed: &str, expected_mark: &st
         "the paragraph with the wording: {target}"
     );
 
-    let errors = errors.lock().unwrap();
-    let unexpected: Vec<_> = errors.iter().filter(|e| !e.contains("404")).collect();
-    assert!(unexpected.is_empty(), "console errors besides the API's 404: {unexpected:?}");
+    assert_no_errors_but_the_api_404(&errors);
 }
 
 #[test]
@@ -826,13 +828,7 @@ fn the_real_reports_are_searchable_on_plain_static_hosting() {
 /// download; "search anyway" answers it, and a new query asks again.
 #[test]
 fn a_broad_gap_query_on_static_hosting_asks_before_downloading() {
-    let site = TestSite::new();
-    site.write("wenku.yaml", "static_search: true\n");
-    let reports = wenku_engine::static_index::search::MAX_GAP_CANDIDATES + 1;
-    for n in 0..reports {
-        site.report(&format!("r{n}.md"), &format!("报告{n}"), "甲局", 2000 + (n % 20) as i32, "坚持高质量发展。");
-    }
-    site.build();
+    let (site, reports) = TestSite::too_many_for_a_gap_query_unasked();
     let server = StaticServer::start(&site.public());
     let browser = launch();
     let tab = browser.new_tab().unwrap();
@@ -859,9 +855,7 @@ fn a_broad_gap_query_on_static_hosting_asks_before_downloading() {
         .wait_until_navigated()
         .unwrap();
     wait_for(&tab, "the offer again", "document.querySelector('#search-status .search-anyway') !== null");
-    let errors = errors.lock().unwrap();
-    let unexpected: Vec<_> = errors.iter().filter(|e| !e.contains("404")).collect();
-    assert!(unexpected.is_empty(), "console errors besides the API's 404: {unexpected:?}");
+    assert_no_errors_but_the_api_404(&errors);
 }
 
 #[test]

@@ -25,6 +25,20 @@ impl TestSite {
         site
     }
 
+    /// A built site with static search whose every report holds 坚持 and
+    /// 发展: one more than the static engine checks in texts unasked
+    /// (`坚*展`), and that count.
+    pub fn too_many_for_a_gap_query_unasked() -> (TestSite, usize) {
+        let site = TestSite::new();
+        site.write("wenku.yaml", "static_search: true\n");
+        let reports = wenku_engine::static_index::search::MAX_GAP_CANDIDATES + 1;
+        for n in 0..reports {
+            site.report(&format!("r{n}.md"), &format!("报告{n}"), "甲局", 2000 + (n % 20) as i32, "坚持高质量发展。");
+        }
+        site.build();
+        (site, reports)
+    }
+
     /// A copy of the bundled sample archive (`content/` and `wenku.yaml`).
     pub fn sample() -> TestSite {
         let site = TestSite::new();

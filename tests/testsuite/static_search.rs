@@ -196,13 +196,7 @@ fn gaps_are_counted_in_positions_by_both_engines() {
 /// cost, and answered exactly when the reader agrees (`large=1`).
 #[test]
 fn a_broad_gap_query_says_what_it_costs_and_is_answered_when_asked_again() {
-    let site = TestSite::new();
-    site.write("wenku.yaml", "static_search: true\n");
-    let reports = wenku_engine::static_index::search::MAX_GAP_CANDIDATES + 1;
-    for n in 0..reports {
-        site.report(&format!("r{n}.md"), &format!("报告{n}"), "甲局", 2000 + (n % 20) as i32, "坚持高质量发展。");
-    }
-    site.build();
+    let (site, reports) = TestSite::too_many_for_a_gap_query_unasked();
     let server = SearchIndex::open(&site.root().join("search-index")).expect("index");
     let mut engine = Static::open(&site.public());
     // A part of one letter: checked in the texts, more than allowed.
