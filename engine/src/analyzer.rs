@@ -346,6 +346,12 @@ const RUN_START: char = '^';
 /// The term for a run of separators.
 const SEPARATOR: char = ' ';
 
+/// Whether `term` is the one that stands for a run of separators.
+pub fn is_separator_term(term: &str) -> bool {
+    let mut chars = term.chars();
+    chars.next() == Some(SEPARATOR) && chars.next().is_none()
+}
+
 /// The terms a phrase must match, with their positions relative to the first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhraseTerms {

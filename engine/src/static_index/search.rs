@@ -399,10 +399,11 @@ impl Run<'_> {
         let positions: Vec<Option<HashMap<u32, Vec<u32>>>> =
             entries.iter().zip(&postings).map(|(e, p)| self.positions(e, p, &candidates)).collect();
         let positions: Vec<HashMap<u32, Vec<u32>>> = positions.into_iter().collect::<Option<_>>()?;
+        let positions: Vec<&HashMap<u32, Vec<u32>>> = positions.iter().collect();
         let offsets: Vec<u32> = phrase.terms.iter().map(|&(offset, _)| offset as u32).collect();
         let mut matches = Vec::new();
         for doc in candidates {
-            let count = phrase_count(&positions, &offsets, doc);
+            let count = starts(&positions, &offsets, doc).len() as u32;
             if count > 0 {
                 matches.push((doc, index.bm25(idf, doc, count)));
             }
@@ -555,15 +556,9 @@ impl Run<'_> {
     }
 }
 
-/// How often the phrase whose terms sit at `offsets` occurs in `doc`: the
-/// starts every term's positions agree on, as Tantivy's phrase scorer counts.
-fn phrase_count(positions: &[HashMap<u32, Vec<u32>>], offsets: &[u32], doc: u32) -> u32 {
-    let positions: Vec<&HashMap<u32, Vec<u32>>> = positions.iter().collect();
-    starts(&positions, offsets, doc).len() as u32
-}
-
 /// Where a phrase starts in `doc`, ascending: the starts every term's
-/// positions (`positions[i]` for the term at `offsets[i]`) agree on.
+/// positions (`positions[i]` for the term at `offsets[i]`) agree on. How
+/// many there are is how often it occurs, as Tantivy's phrase scorer counts.
 fn starts(positions: &[&HashMap<u32, Vec<u32>>], offsets: &[u32], doc: u32) -> Vec<u32> {
     let Some(first) = positions[0].get(&doc) else { return Vec::new() };
     let mut starts: Vec<u32> = first.iter().filter_map(|p| p.checked_sub(offsets[0])).collect();

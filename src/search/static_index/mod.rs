@@ -17,7 +17,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use tantivy::fieldnorm::FieldNormReader;
-use wenku_engine::analyzer::{Class, Tokens, classify};
+use wenku_engine::analyzer::{Class, Tokens, classify, is_separator_term};
 use wenku_engine::pattern::SENTENCE_ENDS;
 use wenku_engine::results::StoredReport;
 use wenku_engine::static_index::format::{self, DocRow, Entry, Meta, Stored};
@@ -368,7 +368,7 @@ fn terms_of(text: &str) -> DocTokens {
             first_letters.push(c);
         }
         // Not a token: the field norm does not count it.
-        if term == " " && text[token.from..token.to].contains(SENTENCE_ENDS) {
+        if is_separator_term(&term) && text[token.from..token.to].contains(SENTENCE_ENDS) {
             out.push((sentence_end.partition(), sentence_end.clone(), token.position as u32));
         }
     }
