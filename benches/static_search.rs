@@ -64,6 +64,15 @@ fn uncached_tab(browser: &Browser) -> std::sync::Arc<Tab> {
     })
     .unwrap();
     tab.call_method(headless_chrome::protocol::cdp::Network::SetCacheDisabled { cache_disabled: true }).unwrap();
+    // The browser keeps 250 resource entries by default: a broad query
+    // fetches more, and would be under-counted.
+    tab.call_method(headless_chrome::protocol::cdp::Page::AddScriptToEvaluateOnNewDocument {
+        source: "performance.setResourceTimingBufferSize(1000000);".into(),
+        world_name: None,
+        include_command_line_api: None,
+        run_immediately: None,
+    })
+    .unwrap();
     tab
 }
 
