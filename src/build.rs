@@ -45,16 +45,11 @@ pub struct LoadedSite {
     pub theme: Theme,
     /// Empty unless `recurring_passages` is on.
     pub passages: Passages,
-    /// Where the passages' reports stand in the library, once a page has
-    /// needed it; valid until the library's order or the passages' reports
-    /// change (`rebuild` clears it then). Finding it looks up every report.
-    pub located_index: Option<std::sync::Arc<Vec<Option<usize>>>>,
 }
 
 impl LoadedSite {
     pub fn renderer(&self) -> Site<'_> {
         Site::new(&self.library, &self.theme, &self.config, &self.passages)
-            .with_located_index(self.located_index.clone())
     }
 }
 
@@ -86,7 +81,7 @@ fn load_without_passages(root: &Path, drafts: bool) -> Result<LoadedSite> {
         (Err(problems), Ok(_)) => return Err(problems.into()),
         (Ok(_), Err(theme_error)) => return Err(theme_error),
     };
-    let site = LoadedSite { config, library, theme, passages: Passages::default(), located_index: None };
+    let site = LoadedSite { config, library, theme, passages: Passages::default() };
     let clashes = crate::owners::problems(&site.renderer(), &root.join("content"));
     if !clashes.is_empty() {
         return Err(crate::diagnostics::Diagnostics(clashes).into());

@@ -37,7 +37,7 @@ use rayon::prelude::*;
 
 use crate::build::{self, BuildOptions, LoadedSite};
 use crate::config::Config;
-use crate::content::{self, Library, Report, TaxonomyKind};
+use crate::content::{self, Library, Report, ReportId, TaxonomyKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{InPlace, Sink, Staging};
 use crate::render::{Output, Page, Site};
@@ -207,16 +207,21 @@ impl LiveSite {
         if let Some(theme) = theme {
             self.site.theme = theme;
         }
-        let changed_sources = update.as_ref().map(Update::sources).unwrap_or_default();
+        // From here on the changed reports are named by id (a new file gets
+        // its id now, a gone one keeps its own).
+        let changed: HashSet<ReportId> = match &update {
+            Some(update) => update.sources().iter().map(|source| self.site.library.intern(source)).collect(),
+            None => HashSet::new(),
+        };
         let mut rebuilt = Rebuilt { reparsed: update.as_ref().map_or(0, |u| u.loaded.len()), ..Rebuilt::default() };
         // After a text edit the site has the same pages, give or take the
         // comparisons of the reports edited and of the next ones.
         let same_pages_but_comparisons = text_only.is_some() && !changes.templates && !changes.static_files;
         let mut pages = match (update, text_only) {
             (Some(update), Some(positions)) if !changes.templates => self.replace_in_place(update, positions),
-            (Some(update), _) if !changes.templates => self.reassemble(update, &changed_sources),
+            (Some(update), _) if !changes.templates => self.reassemble(update, &changed),
             (Some(update), _) => {
-                self.reassemble(update, &changed_sources);
+                self.reassemble(update, &changed);
                 Vec::new()
             }
             (None, _) => Vec::new(),
@@ -260,8 +265,8 @@ impl LiveSite {
             rebuilt.removed = removed;
             rebuilt.pages = Some(urls);
         }
-        if !changed_sources.is_empty() {
-            rebuilt.reindexed = self.reindex(&changed_sources)?;
+        if !changed.is_empty() {
+            rebuilt.reindexed = self.reindex(&changed)?;
             self.static_index_stale = self.site.config.static_search;
         }
         Ok(rebuilt)
@@ -274,13 +279,14 @@ impl LiveSite {
         if update.loaded.len() != update.removed.len() {
             return None;
         }
-        let reports = &self.site.library.reports;
+        let library = &self.site.library;
         update
             .loaded
             .iter()
             .map(|new| {
-                let i = reports.iter().position(|old| old.source == new.source)?;
-                (reports[i].meta == new.meta && reports[i].path == new.path).then_some(i)
+                let i = library.position(library.id_of(&new.source)?)?;
+                let old = &library.reports[i];
+                (old.meta == new.meta && old.path == new.path).then_some(i)
             })
             .collect()
     }
@@ -290,14 +296,14 @@ impl LiveSite {
     /// quotes a first paragraph when there is no summary), and the pages
     /// showing a recurring passage the edit changed.
     fn replace_in_place(&mut self, update: Update, positions: Vec<usize>) -> Vec<Page> {
-        let changed_sources = update.sources();
         let library = &mut self.site.library;
         let mut pages = vec![Page::Feed];
         for (report, &i) in update.loaded.into_iter().zip(&positions) {
-            library.reports[i] = report;
+            library.replace(i, report);
             pages.push(Page::Report(i));
         }
-        pages.extend(self.update_passages(&changed_sources, &positions, false));
+        let changed: Vec<ReportId> = positions.iter().map(|&i| self.site.library.reports[i].id).collect();
+        pages.extend(self.update_passages(&changed, &positions, false));
         let library = &self.site.library;
         for (j, predecessor) in library.predecessors.iter().enumerate() {
             let compared = predecessor.is_some_and(|p| positions.contains(&p));
@@ -314,20 +320,21 @@ impl LiveSite {
 
     /// Any other edit: the library is made again from its reports (sorted,
     /// grouped, linked), and the affected pages are worked out.
-    fn reassemble(&mut self, update: Update, changed_sources: &HashSet<PathBuf>) -> Vec<Page> {
-        let before = Snapshot::of(&self.site.library, changed_sources);
-        // The library is made again: its reports' places change.
-        self.site.located_index = None;
-        let mut reports = std::mem::take(&mut self.site.library.reports);
-        reports.retain(|r| !changed_sources.contains(&r.source));
+    fn reassemble(&mut self, update: Update, changed: &HashSet<ReportId>) -> Vec<Page> {
+        let before = Snapshot::of(&self.site.library, changed);
+        // The library is made again, its reports keeping their ids.
+        let empty = Library::new(Vec::new(), &self.site.config);
+        let (ids, mut reports) = std::mem::replace(&mut self.site.library, empty).into_parts();
+        reports.retain(|r| !changed.contains(&r.id));
         reports.extend(update.loaded);
-        self.site.library = Library::new(reports, &self.site.config);
-        let loaded: Vec<usize> = (0..self.site.library.reports.len())
-            .filter(|&i| changed_sources.contains(&self.site.library.reports[i].source))
-            .collect();
-        let mut pages = self.update_passages(changed_sources, &loaded, true);
+        self.site.library = Library::with_ids(ids, reports, &self.site.config);
+        let library = &self.site.library;
+        let mut loaded: Vec<usize> = changed.iter().filter_map(|&id| library.position(id)).collect();
+        loaded.sort_unstable();
+        let changed_ids: Vec<ReportId> = changed.iter().copied().collect();
+        let mut pages = self.update_passages(&changed_ids, &loaded, true);
         let site = self.site.renderer();
-        pages.extend(affected_pages(&site, &before, changed_sources));
+        pages.extend(affected_pages(&site, &before, changed));
         pages
     }
 
@@ -337,19 +344,18 @@ impl LiveSite {
     /// other reports' pages and the passages page. When `renamed`, the
     /// reports' titles, years or URLs may have changed too, which the other
     /// reports sharing a passage with them name.
-    fn update_passages(&mut self, changed: &HashSet<PathBuf>, loaded: &[usize], renamed: bool) -> Vec<Page> {
+    fn update_passages(&mut self, changed: &[ReportId], loaded: &[usize], renamed: bool) -> Vec<Page> {
         if !self.site.config.recurring_passages {
             return Vec::new();
         }
         let (library, passages) = (&self.site.library, &mut self.site.passages);
-        let removed: Vec<PathBuf> = changed.iter().cloned().collect();
         let added: Vec<&Report> = loaded.iter().map(|&i| &library.reports[i]).collect();
-        let updated = passages.update(&removed, &added);
+        let updated = passages.update(changed, &added);
         let changed_passages = updated.passages;
         let mut affected = updated.other_reports;
         if renamed {
             for report in &added {
-                affected.extend(passages.sharing_with(&report.source));
+                affected.extend(passages.sharing_with(report.id));
             }
         }
         let mut pages = Vec::new();
@@ -362,17 +368,14 @@ impl LiveSite {
         // the reports. (Every passage of every report affected, as before,
         // was every passage page of the site after most edits.)
         pages.extend(changed_passages.iter().map(|&id| Page::Passage(crate::render::passage_shard(id))));
-        let renamed_reports = added.iter().filter(|_| renamed).map(|r| r.source.as_path());
-        for source in renamed_reports {
-            let groups = passages.of_report(source).into_iter().map(|(_, _, group)| group);
+        let renamed_reports = added.iter().filter(|_| renamed).map(|r| r.id);
+        for id in renamed_reports {
+            let groups = passages.of_report(id).into_iter().map(|(_, _, group)| group);
             let shards =
                 groups.filter(|g| crate::render::has_passage_page(g)).map(|g| crate::render::passage_shard(g.id));
             pages.extend(shards.map(Page::Passage));
         }
-        if !affected.is_empty() {
-            let shown = library.reports.iter().enumerate().filter(|(_, r)| affected.contains(&r.source));
-            pages.extend(shown.map(|(i, _)| Page::Report(i)));
-        }
+        pages.extend(affected.into_iter().filter_map(|id| library.position(id)).map(Page::Report));
         pages
     }
 
@@ -409,10 +412,6 @@ impl LiveSite {
         }
         std::fs::remove_file(&updating).with_context(|| format!("cannot remove {}", updating.display()))?;
         let urls = pages.iter().map(|p| site.page_url(p)).collect();
-        // Kept for the next edit, if it leaves the library's order alone.
-        if let Some(index) = site.located_index() {
-            self.site.located_index = Some(index);
-        }
         Ok((written.len(), stale.len(), urls))
     }
 
@@ -534,21 +533,20 @@ impl LiveSite {
     }
 
     /// Deletes and re-adds the documents of the changed reports, then commits.
-    fn reindex(&mut self, sources: &HashSet<PathBuf>) -> Result<usize> {
+    fn reindex(&mut self, changed: &HashSet<ReportId>) -> Result<usize> {
         let writer = match &mut self.index {
             Some(writer) => writer,
             None => self.index.insert(IndexWriter::open(&self.index_dir)?),
         };
-        let present: HashMap<&Path, &Report> =
-            self.site.library.reports.iter().map(|r| (r.source.as_path(), r)).collect();
-        for source in sources {
-            match present.get(source.as_path()) {
-                Some(report) => writer.upsert(&IndexDoc::from_report(report, &self.site.config))?,
-                None => writer.delete(&crate::search::indexer::index_id(source)),
+        let library = &self.site.library;
+        for &id in changed {
+            match library.position(id) {
+                Some(i) => writer.upsert(&IndexDoc::from_report(&library.reports[i], &self.site.config))?,
+                None => writer.delete(&crate::search::indexer::index_id(library.source(id))),
             }
         }
         writer.commit()?;
-        Ok(sources.len())
+        Ok(changed.len())
     }
 }
 
@@ -566,21 +564,21 @@ impl Update {
 }
 
 /// What the pages of the changed reports' bodies depended on before an
-/// edit: their neighbours, by source, and the changed reports' terms.
+/// edit: their neighbours, by id, and the changed reports' terms.
 /// Neighbours never cross bodies, so other bodies' pages cannot change.
 struct Snapshot {
     bodies: BTreeSet<String>,
-    neighbours: HashMap<PathBuf, Links>,
+    neighbours: HashMap<ReportId, Links>,
     terms: BTreeSet<(TaxonomyKind, String)>,
 }
 
 impl Snapshot {
-    fn of(library: &Library, changed: &HashSet<PathBuf>) -> Snapshot {
-        let changed_reports = library.reports.iter().filter(|r| changed.contains(&r.source));
+    fn of(library: &Library, changed: &HashSet<ReportId>) -> Snapshot {
+        let changed_reports = changed.iter().filter_map(|&id| library.position(id)).map(|i| &library.reports[i]);
         let terms = terms_of(changed_reports);
         let bodies: BTreeSet<String> =
             terms.iter().filter(|(k, _)| *k == TaxonomyKind::Body).map(|(_, name)| name.clone()).collect();
-        let neighbours = bodies.iter().flat_map(|body| neighbour_sources(library, body)).collect();
+        let neighbours = bodies.iter().flat_map(|body| neighbour_ids(library, body)).collect();
         Snapshot { bodies, neighbours, terms }
     }
 }
@@ -592,33 +590,33 @@ fn terms_of<'a>(reports: impl Iterator<Item = &'a Report>) -> BTreeSet<(Taxonomy
 
 /// What a report's pages show of other reports: its previous and next
 /// report (on its page) and its predecessor (on its comparison page).
-type Links = (Option<PathBuf>, Option<PathBuf>, Option<PathBuf>);
+type Links = (Option<ReportId>, Option<ReportId>, Option<ReportId>);
 
-/// For each report of `body`: its index, source, and its links.
-type NeighbourLinks = (usize, PathBuf, Links);
+/// For each report of `body`: its position, id, and its links.
+type NeighbourLinks = (usize, ReportId, Links);
 
 fn neighbour_links(library: &Library, body: &str) -> Vec<NeighbourLinks> {
     let Some(term) = library.taxonomy(TaxonomyKind::Body).terms.iter().find(|t| t.name == body) else {
         return Vec::new();
     };
-    let source = |i: Option<usize>| i.map(|i| library.reports[i].source.clone());
+    let id = |i: Option<usize>| i.map(|i| library.reports[i].id);
     term.reports
         .iter()
         .map(|&i| {
             let (previous, next) = library.neighbours[i];
-            let links = (source(previous), source(next), source(library.predecessors[i]));
-            (i, library.reports[i].source.clone(), links)
+            let links = (id(previous), id(next), id(library.predecessors[i]));
+            (i, library.reports[i].id, links)
         })
         .collect()
 }
 
-fn neighbour_sources(library: &Library, body: &str) -> impl Iterator<Item = (PathBuf, Links)> {
-    neighbour_links(library, body).into_iter().map(|(_, source, links)| (source, links))
+fn neighbour_ids(library: &Library, body: &str) -> impl Iterator<Item = (ReportId, Links)> {
+    neighbour_links(library, body).into_iter().map(|(_, id, links)| (id, links))
 }
 
 /// The pages of the new site that differ from the old one after the reports
 /// in `changed` were added, edited or removed.
-fn affected_pages(site: &Site, before: &Snapshot, changed: &HashSet<PathBuf>) -> Vec<Page> {
+fn affected_pages(site: &Site, before: &Snapshot, changed: &HashSet<ReportId>) -> Vec<Page> {
     let library = site.library;
     let mut pages: Vec<Page> = vec![Page::Home, Page::NotFound, Page::Feed, Page::Sitemap];
     pages.extend(TaxonomyKind::ALL.map(Page::TaxonomyIndex));
@@ -627,17 +625,17 @@ fn affected_pages(site: &Site, before: &Snapshot, changed: &HashSet<PathBuf>) ->
     }
 
     let mut terms = before.terms.clone();
-    terms.extend(terms_of(library.reports.iter().filter(|r| changed.contains(&r.source))));
+    terms.extend(terms_of(changed.iter().filter_map(|&id| library.position(id)).map(|i| &library.reports[i])));
     let mut bodies = before.bodies.clone();
     bodies.extend(terms.iter().filter(|(k, _)| *k == TaxonomyKind::Body).map(|(_, name)| name.clone()));
 
     // Report pages: the changed ones, and those whose previous/next link
     // changed or points to a changed report; comparison pages likewise.
-    let touches_change = |n: &Option<PathBuf>| n.as_ref().is_some_and(|s| changed.contains(s));
+    let touches_change = |n: &Option<ReportId>| n.is_some_and(|id| changed.contains(&id));
     for body in &bodies {
-        for (i, source, now) in neighbour_links(library, body) {
-            let was = before.neighbours.get(&source);
-            let is_changed = changed.contains(&source);
+        for (i, id, now) in neighbour_links(library, body) {
+            let was = before.neighbours.get(&id);
+            let is_changed = changed.contains(&id);
             let (previous, next, predecessor) = &now;
             let links_moved = was.is_none_or(|(p, n, c)| (p, n, c) != (previous, next, predecessor));
             let shares_with_change = touches_change(predecessor);

@@ -3,8 +3,9 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
-use super::{Report, url_segment};
+use super::{Report, ReportId, ReportIds, url_segment};
 use crate::config::{Config, Vocabulary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -73,16 +74,72 @@ pub struct Library {
     /// For each report, the one it is compared with: the same body's and
     /// period's report of the nearest earlier year.
     pub predecessors: Vec<Option<usize>>,
+    /// Every report's id by source, kept from library to library in watch
+    /// mode (a removed report keeps its id).
+    ids: ReportIds,
+    /// Where each id's report stands in `reports` (`NOWHERE`: not here).
+    positions: Vec<u32>,
 }
 
+const NOWHERE: u32 = u32::MAX;
+
 impl Library {
+    /// The library of `reports`, each given its id.
     pub fn new(reports: Vec<Report>, config: &Config) -> Library {
+        Library::with_ids(ReportIds::default(), reports, config)
+    }
+
+    /// The library of `reports`, a report keeping the id `ids` gave its
+    /// source before (watch mode's library after an edit).
+    pub fn with_ids(mut ids: ReportIds, mut reports: Vec<Report>, config: &Config) -> Library {
+        for report in &mut reports {
+            report.id = ids.intern(&report.source);
+        }
         let reports = sort_in_archive_order(reports, config);
         let taxonomies = TaxonomyKind::ALL.iter().map(|&kind| build_taxonomy(kind, &reports, config)).collect();
         let by_body = by_body_and_year(&reports);
         let neighbours = find_neighbours(&reports, &by_body);
         let predecessors = find_predecessors(&reports, &by_body);
-        Library { reports, taxonomies, neighbours, predecessors }
+        let mut positions = vec![NOWHERE; ids.len()];
+        for (i, report) in reports.iter().enumerate() {
+            positions[report.id.index()] = i as u32;
+        }
+        Library { reports, taxonomies, neighbours, predecessors, ids, positions }
+    }
+
+    /// Its ids and reports, to make the next library of (watch mode).
+    pub fn into_parts(self) -> (ReportIds, Vec<Report>) {
+        (self.ids, self.reports)
+    }
+
+    /// Where the report `id` stands in archive order, if it is here.
+    pub fn position(&self, id: ReportId) -> Option<usize> {
+        self.positions.get(id.index()).filter(|&&i| i != NOWHERE).map(|&i| i as usize)
+    }
+
+    /// The id of the report read from `source`, if it ever had one.
+    pub fn id_of(&self, source: &Path) -> Option<ReportId> {
+        self.ids.get(source)
+    }
+
+    /// The id of `source`, given one if it has none: for a file about to
+    /// be added, or one that is gone.
+    pub fn intern(&mut self, source: &Path) -> ReportId {
+        self.ids.intern(source)
+    }
+
+    /// The source path of an id (of a report here or gone).
+    pub fn source(&self, id: ReportId) -> &Path {
+        self.ids.source(id)
+    }
+
+    /// Puts `report`, an edit of the report at `position` with the same
+    /// front matter and URL, in its place: the order stays, and so do ids.
+    pub fn replace(&mut self, position: usize, mut report: Report) {
+        let old = &self.reports[position];
+        debug_assert!(old.source == report.source && old.meta == report.meta && old.path == report.path);
+        report.id = old.id;
+        self.reports[position] = report;
     }
 
     pub fn taxonomy(&self, kind: TaxonomyKind) -> &Taxonomy {

@@ -3,6 +3,7 @@
 
 mod front_matter;
 pub use front_matter::is_calendar_date;
+mod ids;
 mod library;
 mod packed;
 
@@ -15,12 +16,16 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Rendered};
 
 pub use front_matter::{EXAMPLE, FrontMatter};
+pub use ids::{ReportId, ReportIds};
 pub use library::{Library, Taxonomy, TaxonomyKind, Term};
 
 /// One report, parsed and rendered once.
 #[derive(Debug, Clone)]
 pub struct Report {
-    /// Path relative to `content/`: the report's identity.
+    /// Given by the library that takes the report in (`ReportId::NONE`
+    /// until then): what pages, passages and rebuilds name it by.
+    pub id: ReportId,
+    /// Path relative to `content/`: the file it is read from.
     pub source: PathBuf,
     pub meta: FrontMatter,
     /// Output path relative to the site root, without base path: `2021/总结/`.
@@ -42,7 +47,8 @@ impl Report {
             crate::hash::mix(digest ^ crate::hash::hash_bytes(block.anchor.as_bytes()))
                 ^ crate::hash::hash_bytes(block.text.as_bytes())
         });
-        Report { source, meta, path, sentence_hashes, text_digest, text: packed::Packed::new(rendered) }
+        let text = packed::Packed::new(rendered);
+        Report { id: ReportId::NONE, source, meta, path, sentence_hashes, text_digest, text }
     }
 
     /// The report's HTML, table of contents and text blocks (unpacked anew
@@ -54,6 +60,7 @@ impl Report {
     /// The report without its text: what its pages' paths depend on.
     pub fn outline(&self) -> Report {
         Report {
+            id: self.id,
             source: self.source.clone(),
             meta: self.meta.clone(),
             path: self.path.clone(),

@@ -3,7 +3,6 @@
 //! `wenku passages`).
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use super::{Group, Passages, paragraph_text};
 use crate::content::Library;
@@ -17,12 +16,10 @@ pub struct PlaceIn {
     pub key: u64,
 }
 
-/// Passages with each of their reports' index in a library.
+/// Passages with their reports' places in a library.
 pub struct Located<'a> {
     pub passages: &'a Passages,
     pub library: &'a Library,
-    /// Each passage report id's index in the library.
-    index_of: Arc<Vec<Option<usize>>>,
 }
 
 /// What the passages page and `wenku passages` say of a passage.
@@ -40,24 +37,7 @@ pub struct Spread<'a> {
 
 impl<'a> Located<'a> {
     pub fn new(passages: &'a Passages, library: &'a Library) -> Located<'a> {
-        let mut index_of = vec![None; passages.id_count()];
-        for (i, report) in library.reports.iter().enumerate() {
-            if let Some(id) = passages.id_of(&report.source) {
-                index_of[id as usize] = Some(i);
-            }
-        }
-        Located { passages, library, index_of: Arc::new(index_of) }
-    }
-
-    /// With where each report is, as an earlier `Located` of the same
-    /// library and passages found it (`index`): making it anew looks up
-    /// every report of the library.
-    pub fn with_index(passages: &'a Passages, library: &'a Library, index: Arc<Vec<Option<usize>>>) -> Located<'a> {
-        Located { passages, library, index_of: index }
-    }
-
-    pub fn index(&self) -> Arc<Vec<Option<usize>>> {
-        Arc::clone(&self.index_of)
+        Located { passages, library }
     }
 
     /// A passage's places, one per report (its first paragraph there),
@@ -67,7 +47,7 @@ impl<'a> Located<'a> {
             .passages
             .places(group)
             .filter_map(|place| {
-                let report = self.index_of[place.report as usize]?;
+                let report = self.library.position(place.report)?;
                 let year = self.library.reports[report].meta.year;
                 Some((year, PlaceIn { report, paragraph: place.paragraph, key: place.key }))
             })

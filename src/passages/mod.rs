@@ -17,14 +17,12 @@
 mod located;
 mod minhash;
 
+use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
-use crate::content::Report;
+use crate::content::{Report, ReportId};
 use crate::markdown::{BlockKind, Rendered};
 pub use located::{Located, PlaceIn, Spread};
 use minhash::Signature;
@@ -35,14 +33,8 @@ pub const MIN_CHARS: usize = 30;
 /// A paragraph of a report: its number (`p-7` is 7) and its text's key.
 type Paragraph = (u32, u64);
 
-/// A report's number here: places name reports by it, not by path.
-pub type ReportId = u32;
-
 #[derive(Default)]
 pub struct Passages {
-    /// Every report seen, by source (a removed one keeps its id).
-    ids: HashMap<PathBuf, ReportId>,
-    sources: Vec<PathBuf>,
     /// Each report's paragraphs that are long enough to match, by id.
     paragraphs: Vec<Vec<Paragraph>>,
     texts: KeyMap<Text>,
@@ -97,7 +89,7 @@ pub struct Changed {
     /// Whether a recurring passage appeared, went, or changed its places.
     pub recurring: bool,
     /// The reports, other than those updated, whose pages show such a passage.
-    pub other_reports: BTreeSet<PathBuf>,
+    pub other_reports: BTreeSet<ReportId>,
     /// The ids of the recurring passages that went or were made (a passage
     /// whose places change is taken apart and made again).
     pub passages: BTreeSet<u64>,
@@ -123,21 +115,19 @@ impl Passages {
         passages
     }
 
-    /// Forgets the reports at `removed` and (re)reads `added`, and says what
-    /// that changed.
-    pub fn update(&mut self, removed: &[PathBuf], added: &[&Report]) -> Changed {
+    /// Forgets the reports `removed` and (re)reads `added` (reports with
+    /// their ids), and says what that changed.
+    pub fn update(&mut self, removed: &[ReportId], added: &[&Report]) -> Changed {
         let (found, signatures) = self.read_paragraphs(added);
 
         // Which texts gain or lose a place.
         let mut touched = KeySet::default();
         let mut changed: HashSet<ReportId> = HashSet::new();
-        let still_there: HashSet<&Path> = added.iter().map(|r| r.source.as_path()).collect();
-        for source in removed.iter().filter(|s| !still_there.contains(s.as_path())) {
-            if let Some(&id) = self.ids.get(source) {
-                let old = std::mem::take(&mut self.paragraphs[id as usize]);
-                self.replace_places(id, &old, &[], &mut touched);
-                changed.insert(id);
-            }
+        let still_there: HashSet<ReportId> = added.iter().map(|r| r.id).collect();
+        for &id in removed.iter().filter(|id| !still_there.contains(id)) {
+            let old = std::mem::take(self.paragraphs_mut(id));
+            self.replace_places(id, &old, &[], &mut touched);
+            changed.insert(id);
         }
         for (report, new) in added.iter().zip(found) {
             for &(_, key) in &new {
@@ -145,10 +135,11 @@ impl Passages {
                     self.add_text(key, *signature);
                 }
             }
-            let id = self.id(&report.source);
-            let old = std::mem::take(&mut self.paragraphs[id as usize]);
+            let id = report.id;
+            assert!(id != ReportId::NONE, "a library gave the report its id");
+            let old = std::mem::take(self.paragraphs_mut(id));
             self.replace_places(id, &old, &new, &mut touched);
-            self.paragraphs[id as usize] = new;
+            *self.paragraphs_mut(id) = new;
             changed.insert(id);
         }
 
@@ -157,36 +148,17 @@ impl Passages {
         Changed {
             // Only recurring passages have reports to show.
             recurring: !affected.reports.is_empty(),
-            other_reports: affected
-                .reports
-                .into_iter()
-                .filter(|id| !changed.contains(id))
-                .map(|id| self.sources[id as usize].clone())
-                .collect(),
+            other_reports: affected.reports.into_iter().filter(|id| !changed.contains(id)).collect(),
             passages: affected.passages,
         }
     }
 
-    /// The id of a report, given one if it has none.
-    fn id(&mut self, source: &Path) -> ReportId {
-        if let Some(&id) = self.ids.get(source) {
-            return id;
+    /// A report's paragraphs, by id (none for an id not seen yet).
+    fn paragraphs_mut(&mut self, id: ReportId) -> &mut Vec<Paragraph> {
+        if self.paragraphs.len() <= id.index() {
+            self.paragraphs.resize_with(id.index() + 1, Vec::new);
         }
-        let id = self.sources.len() as ReportId;
-        self.ids.insert(source.to_path_buf(), id);
-        self.sources.push(source.to_path_buf());
-        self.paragraphs.push(Vec::new());
-        id
-    }
-
-    /// The id of a report, if it has one.
-    pub fn id_of(&self, source: &Path) -> Option<ReportId> {
-        self.ids.get(source).copied()
-    }
-
-    /// How many ids have been given: every id is below.
-    pub fn id_count(&self) -> usize {
-        self.sources.len()
+        &mut self.paragraphs[id.index()]
     }
 
     /// Each report's paragraphs, and the signatures of the texts not known
@@ -392,9 +364,9 @@ impl Passages {
 
     /// The recurring passages of a report: its paragraph number, that
     /// paragraph's text key and the passage, in paragraph order.
-    pub fn of_report(&self, source: &Path) -> Vec<(u32, u64, &Group)> {
-        let Some(id) = self.id_of(source) else { return Vec::new() };
-        self.paragraphs[id as usize]
+    pub fn of_report(&self, id: ReportId) -> Vec<(u32, u64, &Group)> {
+        let Some(paragraphs) = self.paragraphs.get(id.index()) else { return Vec::new() };
+        paragraphs
             .iter()
             .filter_map(|&(number, key)| {
                 let group = &self.groups[&self.texts[&key].group];
@@ -426,14 +398,12 @@ impl Passages {
         self.ranking.len()
     }
 
-    /// The other reports that share a recurring passage with `source`: their
+    /// The other reports that share a recurring passage with `id`: their
     /// pages name it, so they change when its title, year or URL does.
-    pub fn sharing_with(&self, source: &Path) -> BTreeSet<PathBuf> {
+    pub fn sharing_with(&self, id: ReportId) -> BTreeSet<ReportId> {
         let mut out = BTreeSet::new();
-        let id = self.id_of(source);
-        for (_, _, group) in self.of_report(source) {
-            let others = self.places(group).filter(|p| Some(p.report) != id);
-            out.extend(others.map(|p| self.sources[p.report as usize].clone()));
+        for (_, _, group) in self.of_report(id) {
+            out.extend(self.places(group).map(|p| p.report).filter(|&report| report != id));
         }
         out
     }
@@ -531,7 +501,22 @@ impl Hasher for KeyHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::FrontMatter;
+    use crate::content::{FrontMatter, ReportIds};
+    use std::cell::RefCell;
+    use std::path::Path;
+
+    thread_local! {
+        /// The ids a library would give the tests' reports, by name.
+        static IDS: RefCell<ReportIds> = RefCell::default();
+    }
+
+    fn id(source: &str) -> ReportId {
+        IDS.with(|ids| ids.borrow_mut().intern(Path::new(source)))
+    }
+
+    fn source_name(id: ReportId) -> String {
+        IDS.with(|ids| ids.borrow().source(id).display().to_string())
+    }
 
     const A: &str = "坚持以人民为中心的发展思想，着力保障和改善民生，城乡居民收入稳步增长，基本公共服务水平不断提高。";
     const A2: &str = "坚持以人民为中心的发展思想，着力保障和改善民生，城乡居民收入较快增长，基本公共服务水平不断提高。";
@@ -555,18 +540,18 @@ mod tests {
             review: Vec::new(),
         };
         let rendered = crate::markdown::render(&paragraphs.join("\n\n"), false);
-        Report::new(source.into(), meta, format!("{source}/"), &rendered)
+        let mut report = Report::new(source.into(), meta, format!("{source}/"), &rendered);
+        report.id = id(source);
+        report
     }
 
     /// Every report's recurring paragraphs and where else they are.
     fn describe(passages: &Passages, sources: &[&str]) -> Vec<String> {
         let mut out = Vec::new();
         for source in sources {
-            for (number, _, group) in passages.of_report(Path::new(source)) {
-                let mut places: Vec<String> = passages
-                    .places(group)
-                    .map(|p| format!("{}#{}", passages.sources[p.report as usize].display(), p.paragraph))
-                    .collect();
+            for (number, _, group) in passages.of_report(id(source)) {
+                let mut places: Vec<String> =
+                    passages.places(group).map(|p| format!("{}#{}", source_name(p.report), p.paragraph)).collect();
                 places.sort();
                 out.push(format!("{source}#{number}: {}", places.join(" ")));
             }
@@ -650,8 +635,7 @@ mod tests {
         let mut passages = Passages::find(&first);
         // y now has A's near copy, z is gone, w is new with A; x loses B.
         let edited = [report("y", &[C, A2]), report("w", &[A]), report("x", &[A])];
-        let changed =
-            passages.update(&["y".into(), "z".into(), "w".into(), "x".into()], &edited.iter().collect::<Vec<_>>());
+        let changed = passages.update(&[id("y"), id("z"), id("w"), id("x")], &edited.iter().collect::<Vec<_>>());
         let fresh = Passages::find(&edited);
         let sources = ["w", "x", "y", "z"];
         assert_eq!(describe(&passages, &sources), describe(&fresh, &sources));
@@ -664,13 +648,13 @@ mod tests {
 
         // A report that keeps its paragraphs changes nothing else.
         let same = [report("w", &[A])];
-        let changed = passages.update(&["w".into()], &same.iter().collect::<Vec<_>>());
+        let changed = passages.update(&[id("w")], &same.iter().collect::<Vec<_>>());
         assert!(!changed.recurring && changed.other_reports.is_empty(), "{changed:?}");
 
         // Removing the paragraph from one report changes the others' markers.
         let without = [report("w", &[C])];
-        let changed = passages.update(&["w".into()], &without.iter().collect::<Vec<_>>());
+        let changed = passages.update(&[id("w")], &without.iter().collect::<Vec<_>>());
         assert!(changed.recurring);
-        assert_eq!(changed.other_reports, BTreeSet::from(["x".into(), "y".into()]));
+        assert_eq!(changed.other_reports, BTreeSet::from([id("x"), id("y")]));
     }
 }

@@ -54,7 +54,7 @@ impl<'a> Site<'a> {
     /// engine would copy and check them all again.
     pub(super) fn insert_passage_markers(&self, index: usize, rendered: &Rendered, page: Vec<u8>) -> Vec<u8> {
         let report = &self.library.reports[index];
-        let found = self.passages.of_report(&report.source);
+        let found = self.passages.of_report(report.id);
         if found.is_empty() {
             return page;
         }
@@ -92,11 +92,8 @@ impl<'a> Site<'a> {
         places
     }
 
-    pub(super) fn located(&self) -> &Located<'a> {
-        self.located.get_or_init(|| match &self.located_index {
-            Some(index) => Located::with_index(self.passages, self.library, Arc::clone(index)),
-            None => Located::new(self.passages, self.library),
-        })
+    pub(super) fn located(&self) -> Located<'a> {
+        Located::new(self.passages, self.library)
     }
 
     /// A marker's link to a report, around the paragraph number:

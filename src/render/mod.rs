@@ -43,6 +43,9 @@ pub struct Output {
     pub bytes: Vec<u8>,
 }
 
+/// A page of the site as planned from one library: a report's pages name
+/// it by its position there (`Library::position` of its id), so a `Page` is
+/// never kept past a change of the library's order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Page {
     Home,
@@ -87,11 +90,6 @@ pub struct Site<'a> {
     pub config: &'a Config,
     pub passages: &'a Passages,
     base: String,
-    /// Where the passages' reports are, made when a page first needs it.
-    located: OnceLock<Located<'a>>,
-    /// Where the passages' reports are, if known from an earlier `Site` of
-    /// the same library and passages (watch mode keeps it between edits).
-    located_index: Option<Arc<Vec<Option<usize>>>>,
     places_cache: Mutex<HashMap<u64, Arc<Vec<PlaceIn>>>>,
     /// Markers' lists by passage and wording (see `shared_marker_list`).
     marker_lists: Mutex<HashMap<(u64, u64), Arc<str>>>,
@@ -125,24 +123,10 @@ impl<'a> Site<'a> {
             config,
             passages,
             base: config.base_path(),
-            located: OnceLock::new(),
-            located_index: None,
             places_cache: Mutex::new(HashMap::new()),
             marker_lists: Mutex::new(HashMap::new()),
             place_links: PerReport::new(),
         }
-    }
-
-    /// With where the passages' reports are, from `located_index()` of an
-    /// earlier `Site` of the same library and passages.
-    pub fn with_located_index(mut self, index: Option<Arc<Vec<Option<usize>>>>) -> Self {
-        self.located_index = index;
-        self
-    }
-
-    /// Where the passages' reports are, if a page has needed it.
-    pub fn located_index(&self) -> Option<Arc<Vec<Option<usize>>>> {
-        self.located.get().map(Located::index)
     }
 
     /// The link to a site path such as `bodies/国务院/`, percent-encoded.
