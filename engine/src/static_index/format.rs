@@ -104,13 +104,16 @@ impl DocRow {
     }
 }
 
-/// A file's bytes as written: DEFLATE, fast level (the build writes
-/// hundreds of megabytes; the browser inflates a few files per query).
+/// A file's bytes as written: raw DEFLATE. The writer (wenku's
+/// `search::static_index`) packs with libdeflate, which is faster; this is
+/// the same format, for the engine's own tests.
+#[cfg(test)]
 pub fn pack(bytes: &[u8]) -> Vec<u8> {
     miniz_oxide::deflate::compress_to_vec(bytes, 3)
 }
 
-/// What [`pack`] wrote; `None` for a damaged file.
+/// A file's bytes as the writer packed them (raw DEFLATE); `None` for a
+/// damaged file.
 pub fn unpack(bytes: &[u8]) -> Option<Vec<u8>> {
     miniz_oxide::inflate::decompress_to_vec_with_limit(bytes, 1 << 30).ok()
 }
