@@ -506,10 +506,7 @@ impl LiveSite {
     /// changed, when `cancel` was set first.
     pub fn remake_static_index(&self, cancel: &AtomicBool) -> Result<bool> {
         let parent = crate::output::parent_of(&self.output);
-        let staged = tempfile::Builder::new()
-            .prefix(".wenku-search-")
-            .tempdir_in(&parent)
-            .with_context(|| format!("cannot create a folder in {}", parent.display()))?;
+        let staged = static_index::scratch_folder(&parent)?;
         match static_index::write(&self.site.library, &self.site.config, &InPlace(staged.path()), &parent, cancel) {
             Err(e) if e.is::<static_index::Cancelled>() => return Ok(false),
             result => result?,

@@ -67,9 +67,23 @@ fn rebuild_loop(
     let absolute_root = root.canonicalize().unwrap_or_else(|_| root.clone());
     let Some(live) = &state.live else { return };
     loop {
-        let next = |site: &LiveSite| next_changes(&rx, &root, &absolute_root, &site.site.config);
-        let changes =
-            if site.static_index_is_stale() { remake_static_index_until(&mut site, next) } else { next(&site) };
+        let next = |site: &LiveSite, quiet| next_changes(&rx, &root, &absolute_root, &site.site.config, quiet);
+        // A stale static index is remade once edits pause, not between
+        // two saves of someone at work: each save would stop it again.
+        let changes = match site.static_index_is_stale() {
+            true => match next(&site, Some(QUIET_BEFORE_REMAKE)) {
+                Waited::Quiet => match remake_static_index_until(&mut site, |site| next(site, None)) {
+                    Waited::Changes(changes) => Some(changes),
+                    _ => None,
+                },
+                Waited::Changes(changes) => Some(changes),
+                Waited::Gone => None,
+            },
+            false => match next(&site, None) {
+                Waited::Changes(changes) => Some(changes),
+                _ => None,
+            },
+        };
         // `None`: the watcher is gone, the server is stopping.
         let Some(changes) = changes else { return };
         if let Err(e) = watch_folders(&mut watcher, &root, &mut watched) {
@@ -105,15 +119,28 @@ fn rebuild_loop(
     }
 }
 
-/// The next changes to the site, waiting for them: events that change
-/// nothing of it (the output folder, scratch folders, reads) are passed
-/// over. `None` when the watcher is gone.
+/// How long edits must pause before a stale static index is remade.
+const QUIET_BEFORE_REMAKE: Duration = Duration::from_secs(2);
+
+/// What waiting for the next change ended with.
+enum Waited {
+    Changes(Changes),
+    /// Nothing changed for as long as asked.
+    Quiet,
+    /// The watcher is gone: the server is stopping.
+    Gone,
+}
+
+/// The next changes to the site, waiting for them (at most `quiet`, if
+/// given): events that change nothing of it (the output folder, scratch
+/// folders, reads) are passed over.
 fn next_changes(
     rx: &Receiver<DebounceEventResult>,
     root: &Path,
     absolute_root: &Path,
     config: &crate::config::Config,
-) -> Option<Changes> {
+    quiet: Option<Duration>,
+) -> Waited {
     let add = |batch: DebounceEventResult, changes: &mut Changes| match batch {
         Ok(events) => {
             // Reading a file is not changing it (and a rebuild reads).
@@ -133,17 +160,55 @@ fn next_changes(
             }
         }
     };
+    let deadline = quiet.map(|quiet| std::time::Instant::now() + quiet);
     let mut changes = Changes::default();
     loop {
-        add(rx.recv().ok()?, &mut changes);
+        let batch = match deadline {
+            None => rx.recv().map_err(|_| Waited::Gone),
+            Some(deadline) => {
+                rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())).map_err(|e| match e {
+                    std::sync::mpsc::RecvTimeoutError::Timeout => Waited::Quiet,
+                    std::sync::mpsc::RecvTimeoutError::Disconnected => Waited::Gone,
+                })
+            }
+        };
+        match batch {
+            Ok(batch) => add(batch, &mut changes),
+            Err(waited) => return waited,
+        }
         // A burst (a checkout) may arrive as several batches: take all that
         // are already here.
         while let Ok(batch) = rx.try_recv() {
             add(batch, &mut changes);
         }
         if !changes.is_empty() {
-            return Some(changes);
+            return Waited::Changes(changes);
         }
+    }
+}
+
+/// The threads the static search index is remade on: a pool of their own,
+/// so that a rebuild's parallel work never queues behind the remake's, and
+/// at the lowest priority, so that a rebuild and the server's answers get
+/// the processor first (the remake takes what is left).
+fn background_pool() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("wenku-static-index-{i}"))
+            .start_handler(|_| lower_this_threads_priority())
+            .build()
+            .expect("threads can be started")
+    })
+}
+
+/// Linux gives each thread its own nice value.
+fn lower_this_threads_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on this thread's own id.
+    unsafe {
+        let thread = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, thread, 19);
     }
 }
 
@@ -152,13 +217,13 @@ fn next_changes(
 /// search page asks the server, so nobody waits for this; it keeps the
 /// output folder ready to be copied to a plain web server. The remake's own
 /// files are events too, but no change: they stop nothing.
-fn remake_static_index_until(site: &mut LiveSite, next: impl FnOnce(&LiveSite) -> Option<Changes>) -> Option<Changes> {
+fn remake_static_index_until(site: &mut LiveSite, next: impl FnOnce(&LiveSite) -> Waited) -> Waited {
     let started = std::time::Instant::now();
     let cancel = AtomicBool::new(false);
     let (next, made) = std::thread::scope(|scope| {
         let site = &*site;
         let worker = scope.spawn(|| {
-            let made = site.remake_static_index(&cancel);
+            let made = background_pool().install(|| site.remake_static_index(&cancel));
             if let Ok(true) = made {
                 eprintln!("static search index remade in {:.1} s", started.elapsed().as_secs_f64());
             }

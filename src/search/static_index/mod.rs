@@ -81,10 +81,7 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path
             );
         }
     };
-    let scratch = tempfile::Builder::new()
-        .prefix(".wenku-search-")
-        .tempdir_in(scratch)
-        .with_context(|| format!("cannot create a scratch folder in {}", scratch.display()))?;
+    let scratch = scratch_folder(scratch)?;
     let put_packed = |path: String, bytes: Vec<u8>| sink.put(Output { rel_path: format!("{DIR}/{path}"), bytes });
     let put = |path: String, bytes: Vec<u8>| put_packed(path, pack(&bytes));
 
@@ -106,6 +103,9 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path
             .par_iter()
             .enumerate()
             .map(|(offset, &(_, report))| {
+                // A cancel stops it within a report, not a chunk (watch
+                // mode waits for it before applying the next edit).
+                go_on()?;
                 let doc = IndexDoc::from_report(&library.reports[report], config);
                 let mut bytes = Vec::with_capacity(doc.text.len() + 256);
                 format::put_doc(&mut bytes, &stored(&doc));
@@ -121,6 +121,7 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path
         }
         terms.par_iter_mut().enumerate().try_for_each(|(partition, terms)| {
             for (offset, (doc_tokens, _)) in tokenized.iter().enumerate() {
+                go_on()?;
                 let doc = (chunk_index * CHUNK + offset) as u32;
                 let part = &doc_tokens.tokens[doc_tokens.bounds[partition]..doc_tokens.bounds[partition + 1]];
                 // Sorted by term, then position: one run per term.
@@ -243,6 +244,33 @@ fn pack(bytes: &[u8]) -> Vec<u8> {
         out.truncate(written);
         out
     })
+}
+
+/// A hidden folder in `parent` for the writer's scratch files or a remade
+/// index, removed when dropped. Its name holds the process id: a killed
+/// process cannot remove its folders, and the next one to make such a
+/// folder removes those of processes that are gone.
+pub fn scratch_folder(parent: &Path) -> Result<tempfile::TempDir> {
+    remove_stale_scratch(parent);
+    tempfile::Builder::new()
+        .prefix(&format!("{SCRATCH_PREFIX}{}-", std::process::id()))
+        .tempdir_in(parent)
+        .with_context(|| format!("cannot create a scratch folder in {}", parent.display()))
+}
+
+const SCRATCH_PREFIX: &str = ".wenku-search-";
+
+/// Removes the scratch folders in `parent` of processes that are gone.
+fn remove_stale_scratch(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(SCRATCH_PREFIX) else { continue };
+        let Some(pid) = rest.split('-').next().and_then(|pid| pid.parse::<u32>().ok()) else { continue };
+        if pid != std::process::id() && !crate::output::process_alive(pid) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// The error of a [`write`] that was told to stop.
@@ -441,5 +469,25 @@ fn stored(doc: &IndexDoc) -> StoredReport {
         date: doc.date.clone(),
         text: doc.text.clone(),
         anchors: doc.anchors.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scratch_folders_of_gone_processes_are_removed_and_others_kept() {
+        let parent = tempfile::tempdir().unwrap();
+        // No process has this id (above Linux's highest, 2^22).
+        let gone = parent.path().join(format!("{SCRATCH_PREFIX}999999999-abc"));
+        let unrelated = parent.path().join(".wenku-search-notes");
+        std::fs::create_dir_all(gone.join("runs")).unwrap();
+        std::fs::create_dir(&unrelated).unwrap();
+        let ours = scratch_folder(parent.path()).unwrap();
+        let also_ours = scratch_folder(parent.path()).unwrap();
+        assert!(!gone.exists(), "a killed process's scratch is removed");
+        assert!(unrelated.exists(), "a folder without a process id is not wenku's to remove");
+        assert!(ours.path().exists() && also_ours.path().exists(), "this process's folders stay");
     }
 }

@@ -169,6 +169,7 @@ pub fn gather(
         let done: Vec<(Bits, Vec<u32>)> = batch
             .into_par_iter()
             .map(|chunk| {
+                go_on()?;
                 let (letters, starts) = text.read_chunk(chunk)?;
                 let mut bits = Bits::new(letters.len());
                 for i in windows(&letters, 2) {
@@ -197,6 +198,7 @@ pub fn gather(
                 .par_iter_mut()
                 .enumerate()
                 .map(|(offset, bits)| {
+                    go_on()?;
                     let chunk = first + offset;
                     let (letters, starts) = text.read_chunk(chunk)?;
                     let passes = |key: u128| passing.at_least(key, min_docs);
