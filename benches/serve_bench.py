@@ -4,7 +4,7 @@
 reports, for the save-to-served figure).
 
     python3 benches/serve_bench.py --site SITE [--hugo-site HUGO_SITE]
-        [--edits 20] [--connections 64] [--seconds 10]
+        [--edits 20] [--connections 64] [--seconds 10] [--after-pause 10]
 
 SITE is a wenku site folder (e.g. one made by ../shared/bench/make_corpus.py
 OUT/content --count 10000); HUGO_SITE the same reports in Hugo's flavour
@@ -108,7 +108,7 @@ def change_character(original, i):
     return original.replace(longest, changed, 1), changed
 
 
-def measure_edits(port, content, files, with_index, edit=append_token):
+def measure_edits(port, content, files, with_index, edit=append_token, pause=0.5):
     conn = Client(port)
     served, indexed = [], []
     for i, path in enumerate(files):
@@ -132,7 +132,7 @@ def measure_edits(port, content, files, with_index, edit=append_token):
                 time.sleep(0.002)
             indexed.append((time.perf_counter() - start) * 1000)
         path.write_text(original, encoding="utf-8")
-        time.sleep(0.5)  # let the restore be rebuilt before the next edit
+        time.sleep(pause)  # let the restore be rebuilt before the next edit
     return served, indexed
 
 
@@ -178,6 +178,8 @@ def main():
     ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--after-pause", type=int, default=0,
+                    help="also time this many edits 3 s apart (each lands on a static index remake)")
     a = ap.parse_args()
     wenku = REPO / "target/release/wenku"
     content = a.site / "content"
@@ -205,6 +207,14 @@ def main():
         print(f"  (wenku's log: {rebuild_summary(rebuild_log(log, since))})")
         rss, peak = rss_mib(server.pid)
         print(f"wenku serve memory after the edits: RSS {rss:.0f} MiB (own {anon_mib(server.pid):.0f} MiB), peak {peak:.0f} MiB")
+        if a.after_pause:
+            # Edits 3 s apart: past the 2 s pause after which a stale static
+            # index is remade, so each save lands on a remake under way.
+            files = pick_reports(content, a.after_pause, seed=9)
+            served, _ = measure_edits(port, content, files, False, pause=3.0)
+            print(f"wenku save → page served, edits 3 s apart (a static index remake under way): {summary(served)}")
+            rss, peak = rss_mib(server.pid)
+            print(f"wenku serve memory then: RSS {rss:.0f} MiB (own {anon_mib(server.pid):.0f} MiB), peak {peak:.0f} MiB")
 
         query_file = Path(a.site) / ".bench-queries.txt"
         query_file.write_text("\n".join(queries(content)), encoding="utf-8")

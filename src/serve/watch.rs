@@ -188,13 +188,17 @@ fn next_changes(
 }
 
 /// The threads the static search index is remade on: a pool of their own,
-/// so that a rebuild's parallel work never queues behind the remake's, and
-/// at the lowest priority, so that a rebuild and the server's answers get
-/// the processor first (the remake takes what is left).
+/// so that a rebuild's parallel work never queues behind the remake's, at
+/// the lowest priority, so that a rebuild and the server's answers get the
+/// processor first, and half the cores, as fewer threads at work hold less
+/// memory beside the server's own (at 100,000 reports a server under load
+/// with a remake under way is near 2 GiB).
 fn background_pool() -> &'static rayon::ThreadPool {
     static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
     POOL.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
         rayon::ThreadPoolBuilder::new()
+            .num_threads((cores / 2).max(1))
             .thread_name(|i| format!("wenku-static-index-{i}"))
             .start_handler(|_| lower_this_threads_priority())
             .build()
