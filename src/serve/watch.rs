@@ -70,22 +70,16 @@ fn rebuild_loop(
         let next = |site: &LiveSite, quiet| next_changes(&rx, &root, &absolute_root, &site.site.config, quiet);
         // A stale static index is remade once edits pause, not between
         // two saves of someone at work: each save would stop it again.
-        let changes = match site.static_index_is_stale() {
-            true => match next(&site, Some(QUIET_BEFORE_REMAKE)) {
-                Waited::Quiet => match remake_static_index_until(&mut site, |site| next(site, None)) {
-                    Waited::Changes(changes) => Some(changes),
-                    _ => None,
-                },
-                Waited::Changes(changes) => Some(changes),
-                Waited::Gone => None,
-            },
-            false => match next(&site, None) {
-                Waited::Changes(changes) => Some(changes),
-                _ => None,
-            },
+        let waited = if site.static_index_is_stale() {
+            match next(&site, Some(QUIET_BEFORE_REMAKE)) {
+                Waited::Quiet => remake_static_index_until(&mut site, |site| next(site, None)),
+                waited => waited,
+            }
+        } else {
+            next(&site, None)
         };
-        // `None`: the watcher is gone, the server is stopping.
-        let Some(changes) = changes else { return };
+        // Else the watcher is gone: the server is stopping.
+        let Waited::Changes(changes) = waited else { return };
         if let Err(e) = watch_folders(&mut watcher, &root, &mut watched) {
             eprintln!("warning: {e:#}");
         }
