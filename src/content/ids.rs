@@ -51,12 +51,8 @@ impl ReportIds {
     }
 
     /// How many ids were given: every id's `index()` is below.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.sources.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.sources.is_empty()
     }
 }
 

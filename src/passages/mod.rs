@@ -17,10 +17,11 @@
 mod located;
 mod minhash;
 
-use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+
+use rayon::prelude::*;
 
 use crate::content::{Report, ReportId};
 use crate::markdown::{BlockKind, Rendered};

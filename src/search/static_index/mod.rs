@@ -70,6 +70,7 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path
             let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
             let after_name = stat.rsplit(')').next().unwrap_or("");
             let fields: Vec<&str> = after_name.split_whitespace().collect();
+            // utime and stime, in clock ticks (USER_HZ: 100 on Linux).
             let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0) / 100.0;
             eprintln!(
                 "static {what}: {:.2?} (cpu user {:.1} s, sys {:.1} s; rss {}, peak {})",
