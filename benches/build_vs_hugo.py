@@ -19,7 +19,8 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("WENKU_SHARED", REPO.parent / "shared"))
 
 
-def timed(cmd, cwd):
+def timed(cmd, cwd, keep_stderr=False):
+    """Wall, peak RSS in MiB, user and sys seconds (and stderr if asked)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -27,7 +28,8 @@ def timed(cmd, cwd):
     err = proc.stderr.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{' '.join(map(str, cmd))} failed:\n{err}")
-    return wall, usage.ru_maxrss / 1024, usage.ru_utime, usage.ru_stime  # KiB → MiB
+    measured = (wall, usage.ru_maxrss / 1024, usage.ru_utime, usage.ru_stime)  # KiB → MiB
+    return (*measured, err) if keep_stderr else measured
 
 
 def hugo_binary():

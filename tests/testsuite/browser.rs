@@ -153,7 +153,7 @@ fn browse_the_sample_archive_by_body_and_year() {
 
 #[test]
 fn chinese_links_work_under_a_sub_path() {
-    let site = TestSite::sample();
+    let site = TestSite::fixture("two-bodies");
     site.write("wenku.yaml", "title: 子路径\nbase_url: /archive/\nstatic_search: true\n");
     let run = site.run(&["build", "--output", "www/archive"]);
     assert!(run.success, "{}", run.stderr);
@@ -407,9 +407,9 @@ fn static_session() -> StaticSession {
 #[test]
 fn search_page_on_plain_static_hosting_says_it_needs_the_server() {
     // A site built without the static index.
-    let site = TestSite::sample();
+    let site = TestSite::fixture("two-bodies");
     let config = std::fs::read_to_string(site.root().join("wenku.yaml")).unwrap();
-    site.write("wenku.yaml", config.replace("static_search: true", "static_search: false"));
+    site.write("wenku.yaml", format!("{config}static_search: false\n"));
     site.build();
     assert!(!site.public().join("_search").exists());
     let server = StaticServer::start(&site.public());
@@ -860,7 +860,7 @@ fn a_broad_gap_query_on_static_hosting_asks_before_downloading() {
 
 #[test]
 fn a_search_page_opened_as_a_file_says_to_use_a_web_server() {
-    let site = TestSite::sample();
+    let site = TestSite::fixture("two-bodies");
     site.build();
     let browser = launch();
     let tab = browser.new_tab().unwrap();

@@ -105,12 +105,12 @@ fn sample_archive_meets_its_brief() {
 
 #[test]
 fn report_page_shows_metadata_toc_content_and_neighbours() {
-    let site = TestSite::sample();
+    let site = TestSite::fixture("two-bodies");
     site.build();
-    let page = site.page("/2022/shi-fagaiwei-niandu/");
+    let page = site.page("/2022/fgw-niandu/");
     assert!(page.contains("<h1>某市发展和改革委员会2022年度工作总结</h1>"));
     assert!(page.contains("<html lang=\"zh-CN\">"));
-    for meta in ["某市发展和改革委员会</a>", ">市级</a>", ">2022</a>", ">年度</a>", "datetime=\"2022-"] {
+    for meta in ["某市发展和改革委员会</a>", ">市级</a>", ">2022</a>", ">年度</a>", "datetime=\"2022-12-24"] {
         assert!(page.contains(meta), "missing {meta}");
     }
     assert!(page.contains("class=\"toc\""));
@@ -118,23 +118,26 @@ fn report_page_shows_metadata_toc_content_and_neighbours() {
     assert!(page.contains("<h3 id=\"三打通供应链堵点\">"));
     assert!(page.contains("<p id=\"p-1\">"), "paragraphs carry anchors");
     // The same body's previous and next annual reports.
-    assert!(page.contains("rel=\"prev\" href=\"/2021/shi-fagaiwei-niandu/\""), "{page}");
-    assert!(page.contains("rel=\"next\" href=\"/2023/shi-fagaiwei-niandu/\""));
+    // The half-year report of 2022 is not an annual neighbour.
+    assert!(page.contains("rel=\"prev\" href=\"/2021/fgw-niandu/\""), "{page}");
+    assert!(page.contains("rel=\"next\" href=\"/2023/fgw-niandu/\""));
 }
 
 #[test]
 fn body_list_shows_reports_newest_year_first() {
-    let site = TestSite::sample();
+    let site = TestSite::fixture("two-bodies");
     site.build();
     let page = site.page("/bodies/某区人大常委会党组/");
-    let positions: Vec<usize> = ["2024年", "2023年", "2022年", "2021年", "2020年"]
+    assert!(!page.contains(">2022年</h2>"), "a year without its reports has no heading");
+    let positions: Vec<usize> = ["2024年", "2023年", "2021年", "2020年"]
         .iter()
         .map(|y| page.find(&format!(">{y}</h2>")).unwrap_or_else(|| panic!("no {y} heading")))
         .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "years out of order: {positions:?}");
-    // Within 2024, the annual report comes before the half-year one (period order).
-    let annual = page.find("某区人大常委会党组2024年度工作总结").unwrap();
-    let half = page.find("某区人大常委会党组2024年上半年工作总结").unwrap();
+    // Within 2023, the annual report comes before the half-year one (the
+    // order of `periods` in wenku.yaml), though written later.
+    let annual = page.find("某区人大常委会党组2023年度工作总结").unwrap();
+    let half = page.find("某区人大常委会党组2023年上半年工作总结").unwrap();
     assert!(annual < half);
 }
 
@@ -161,19 +164,16 @@ fn pagination_splits_lists_and_links_pages() {
 
 #[test]
 fn home_page_has_counts_newest_and_year_body_grid() {
-    let site = TestSite::sample();
+    let site = TestSite::fixture("two-bodies");
     site.build();
     let home = site.page("/");
-    assert!(
-        home.contains(&format!("<strong>{}</strong> 篇报告", site.report_count())),
-        "report count on the home page"
-    );
+    assert!(home.contains("<strong>10</strong> 篇报告"), "report count on the home page");
     assert!(home.contains("按机关与年份"));
-    // A grid cell links to the body's list at that year's heading.
-    assert!(
-        home.contains("href=\"/bodies/%E6%9F%90%E5%B8%82%E7%94%9F%E6%80%81%E7%8E%AF%E5%A2%83%E5%B1%80/#y2023\""),
-        "{home}"
-    );
+    // A grid cell links to the body's list at that year's heading
+    // (某区人大常委会党组, percent-encoded).
+    let renda = "/bodies/%E6%9F%90%E5%8C%BA%E4%BA%BA%E5%A4%A7%E5%B8%B8%E5%A7%94%E4%BC%9A%E5%85%9A%E7%BB%84/";
+    assert!(home.contains(&format!("href=\"{renda}#y2023\"")), "{home}");
+    assert!(!home.contains(&format!("href=\"{renda}#y2022\"")), "no cell links to a year the body has no report in");
     let newest = &home[home.find("最新报告").unwrap()..];
     let first_item = &newest[newest.find("report-link").unwrap()..];
     let first_item: String = first_item.chars().take(200).collect();
@@ -182,16 +182,21 @@ fn home_page_has_counts_newest_and_year_body_grid() {
 
 #[test]
 fn indexes_of_all_taxonomies_with_counts() {
-    let site = TestSite::sample();
+    let site = TestSite::fixture("two-bodies");
     site.build();
     let bodies = site.page("/bodies/");
-    assert!(bodies.contains("某区人大常委会党组</a>"));
-    assert!(bodies.contains("<span class=\"count\">7 篇</span>"));
-    assert!(bodies.contains("2020–2024"), "a body's span of years");
+    let renda = &bodies[bodies.find("某区人大常委会党组</a>").expect("the body is listed")..];
+    let renda = &renda[..renda.find("</li>").unwrap_or(renda.len())];
+    assert!(renda.contains("<span class=\"count\">5 篇</span>"), "{renda}");
+    assert!(renda.contains("2020–2024"), "a body's span of years: {renda}");
+    let fgw = &bodies[bodies.find("某市发展和改革委员会</a>").expect("the body is listed")..];
+    assert!(fgw[..fgw.find("</li>").unwrap_or(fgw.len())].contains("2020–2023"), "{fgw}");
     let years = site.page("/years/");
     assert!(years.find(">2024年<").unwrap() < years.find(">2020年<").unwrap());
-    site.page("/levels/");
-    site.page("/periods/上半年/");
+    assert!(site.page("/levels/").contains("区县级"));
+    let half_year = site.page("/periods/上半年/");
+    assert!(half_year.contains("2022年上半年工作总结") && half_year.contains("2023年上半年工作总结"));
+    assert!(!half_year.contains("年度工作总结"), "{half_year}");
 }
 
 #[test]
@@ -234,15 +239,22 @@ fn allow_html_passes_raw_html_through() {
 
 #[test]
 fn feed_and_sitemap_list_the_reports() {
-    let site = TestSite::sample();
+    let site = TestSite::fixture("two-bodies");
     site.build();
     let feed = std::fs::read_to_string(site.public().join("atom.xml")).unwrap();
     assert!(feed.starts_with("<?xml"));
-    assert_eq!(feed.matches("<entry>").count(), 20, "feed_limit defaults to 20");
-    assert!(feed.contains("2024"));
+    assert_eq!(feed.matches("<entry>").count(), 4, "the fixture's feed_limit");
+    let newest = ["2024年工作要点", "2023年度工作总结", "2023年度工作总结", "2023年上半年"];
+    let mut rest = feed.as_str();
+    for title in newest {
+        let at = rest.find(title).unwrap_or_else(|| panic!("{title} missing or out of order in the feed:\n{feed}"));
+        rest = &rest[at + title.len()..];
+    }
     let sitemap = std::fs::read_to_string(site.public().join("sitemap.xml")).unwrap();
-    assert!(sitemap.contains("<loc>/2022/shi-fagaiwei-niandu/</loc>"));
-    assert!(sitemap.contains("<loc>/bodies/%E5%8C%BA"), "Chinese URLs are percent-encoded");
+    let reports = sitemap.lines().filter(|l| l.contains("<loc>/20") && !l.contains("/compare/")).count();
+    assert_eq!(reports, 10, "every report: {sitemap}");
+    assert!(sitemap.contains("<loc>/2022/fgw-niandu/</loc>"));
+    assert!(sitemap.contains("<loc>/bodies/%E6%9F%90%E5%8C%BA"), "Chinese URLs are percent-encoded");
 }
 
 #[test]
@@ -257,19 +269,19 @@ fn init_creates_a_site_that_builds() {
 
 #[test]
 fn check_writes_nothing() {
-    let site = TestSite::sample();
+    let site = TestSite::fixture("two-bodies");
     let run = site.run(&["check"]);
     assert!(run.success, "{}", run.stderr);
-    assert!(run.stderr.contains(&format!("checked {} reports", site.report_count())), "{}", run.stderr);
+    assert!(run.stderr.contains("checked 10 reports"), "{}", run.stderr);
     assert!(!site.public().exists());
 }
 
 #[test]
 fn build_prints_a_summary_and_honours_output() {
-    let site = TestSite::sample();
+    let site = TestSite::fixture("two-bodies");
     let run = site.run(&["build", "--output", "out"]);
     assert!(run.success);
-    assert!(run.stderr.contains(&format!("built {} reports into", site.report_count())), "{}", run.stderr);
+    assert!(run.stderr.contains("built 10 reports into"), "{}", run.stderr);
     assert!(site.root().join("out/index.html").exists());
     assert!(!site.run(&["build", "--output", "."]).success, "never replace the site itself");
     assert!(!site.run(&["build", "--output", "content"]).success);
@@ -278,7 +290,7 @@ fn build_prints_a_summary_and_honours_output() {
 
 #[test]
 fn pages_make_no_external_requests() {
-    let site = TestSite::sample();
+    let site = TestSite::fixture("two-bodies");
     site.build();
     for entry in walkdir::WalkDir::new(site.public()).into_iter().flatten() {
         if entry.path().extension().is_some_and(|x| x == "html" || x == "css") {
@@ -292,7 +304,7 @@ fn pages_make_no_external_requests() {
 
 #[test]
 fn never_replaces_a_folder_it_did_not_write() {
-    let site = TestSite::sample();
+    let site = TestSite::fixture("two-bodies");
     site.write("mine/notes.txt", "keep me");
     let run = site.run(&["build", "--output", "mine"]);
     assert!(!run.success);
@@ -302,7 +314,7 @@ fn never_replaces_a_folder_it_did_not_write() {
 
 #[test]
 fn rebuilding_gives_identical_bytes() {
-    let a = TestSite::sample();
+    let a = TestSite::fixture("two-bodies");
     a.build();
     let first = snapshot(&a.public());
     a.build();
@@ -311,7 +323,7 @@ fn rebuilding_gives_identical_bytes() {
 
 #[test]
 fn a_year_page_names_its_year_once() {
-    let site = TestSite::sample();
+    let site = TestSite::fixture("two-bodies");
     site.build();
     let page = site.page("/years/2021/");
     assert_eq!(page.matches("2021年</h").count(), 1, "{page}");

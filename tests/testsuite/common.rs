@@ -142,27 +142,6 @@ impl TestSite {
         self.root().join("public")
     }
 
-    /// The Markdown reports under `content/`: what a build should count,
-    /// so that tests do not hard-code the sample's size.
-    pub fn report_count(&self) -> usize {
-        fn count(dir: &Path) -> usize {
-            std::fs::read_dir(dir).map_or(0, |entries| {
-                entries
-                    .flatten()
-                    .map(|entry| {
-                        let path = entry.path();
-                        if path.is_dir() {
-                            count(&path)
-                        } else {
-                            usize::from(path.extension().is_some_and(|e| e == "md"))
-                        }
-                    })
-                    .sum()
-            })
-        }
-        count(&self.root().join("content"))
-    }
-
     /// A built page, by the URL path links use (percent-encoded or not).
     pub fn page(&self, url: &str) -> String {
         let path = page_file(&self.public(), url);

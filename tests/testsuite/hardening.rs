@@ -349,15 +349,15 @@ mod server {
     use crate::common::TestSite;
     use crate::common::server::{Server, request};
 
-    fn built_sample() -> TestSite {
-        let site = TestSite::sample();
+    fn built_site() -> TestSite {
+        let site = TestSite::fixture("two-bodies");
         site.build();
         site
     }
 
     #[test]
     fn idle_connections_do_not_lock_everyone_out() {
-        let site = built_sample();
+        let site = built_site();
         let server = Server::start_with_file_limit(site.root(), &["--no-build"], 256);
         // More idle connections than the process may have files open.
         let idle: Vec<TcpStream> = (0..400).map(|_| TcpStream::connect(server.addr).expect("connect")).collect();
@@ -375,7 +375,7 @@ mod server {
 
     #[test]
     fn a_slow_request_head_is_cut_off() {
-        let site = built_sample();
+        let site = built_site();
         let server = Server::start(site.root(), &["--no-build"]);
         let mut stream = TcpStream::connect(server.addr).unwrap();
         stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
@@ -388,7 +388,7 @@ mod server {
 
     #[test]
     fn no_redirect_leads_to_another_host() {
-        let site = built_sample();
+        let site = built_site();
         std::fs::create_dir_all(site.public().join("evil.example")).unwrap();
         let server = Server::start(site.root(), &["--no-build"]);
         for path in ["//evil.example", "///evil.example", "/\\evil.example", "//evil.example?x=1"] {
@@ -405,12 +405,12 @@ mod server {
 
     #[test]
     fn a_target_without_a_slash_is_a_bad_request() {
-        let site = built_sample();
+        let site = built_site();
         let server = Server::start(site.root(), &["--no-build"]);
         for target in ["secret.txt", "evil.example:80", "*"] {
             let response = request(server.addr, "GET", target, &[]);
             assert_eq!(response.status, 400, "{target}");
-            // In the site's language (the sample is zh-CN).
+            // In the site's language (the fixture's is zh-CN).
             assert!(response.text().contains("请求的地址不是本站的路径"), "{target}: {}", response.text());
         }
         assert_eq!(server.get("/").status, 200);
@@ -418,7 +418,7 @@ mod server {
 
     #[test]
     fn a_site_left_half_updated_is_not_served_as_it_is() {
-        let site = built_sample();
+        let site = built_site();
         let server = Server::start(site.root(), &[]);
         let generation = server.generation();
         // The feed cannot be replaced: a rebuild stops after some pages.
@@ -447,7 +447,7 @@ mod server {
 
     #[test]
     fn temporary_files_of_a_killed_index_writer_are_cleared() {
-        let site = built_sample();
+        let site = built_site();
         let versions: Vec<_> = std::fs::read_dir(site.root().join("search-index"))
             .unwrap()
             .flatten()

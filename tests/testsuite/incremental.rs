@@ -215,7 +215,7 @@ proptest! {
 
 #[test]
 fn a_template_edit_rerenders_every_page_without_rereading_reports() {
-    let site = TestSite::sample();
+    let site = TestSite::fixture("two-bodies");
     let mut live = LiveSite::build(options(site.root())).unwrap();
     let base = include_str!("../../themes/default/templates/base.html");
     site.write("templates/base.html", base.replace("订阅更新", "订阅本文库的更新"));
@@ -273,7 +273,7 @@ fn a_text_edit_rewrites_only_the_pages_it_affects() {
 
 #[test]
 fn a_folder_removed_and_restored_as_a_whole() {
-    let site = TestSite::sample();
+    let site = TestSite::fixture("two-bodies");
     let mut live = LiveSite::build(options(site.root())).unwrap();
     let folder = site.root().join("content/2021");
     let aside = site.root().join("aside-2021");
@@ -311,14 +311,14 @@ fn a_site_template_and_a_report_edited_under_a_sub_path_rebuild_as_a_full_build(
 #[test]
 fn the_static_index_is_remade_after_edits_and_a_cancelled_remake_changes_nothing() {
     use std::sync::atomic::AtomicBool;
-    let site = TestSite::sample();
+    let site = TestSite::fixture("two-bodies");
     let mut live = LiveSite::build(options(site.root())).unwrap();
-    assert!(live.site.config.static_search, "the sample writes a static index");
+    assert!(live.site.config.static_search, "the fixture writes a static index (the default)");
     assert!(!live.static_index_is_stale(), "a build makes it");
     let meta_path = live.output.join("_search/meta.json");
     let meta = || std::fs::read(&meta_path).unwrap();
     let before = snapshot(&live.output.join("_search"));
-    let path = site.root().join("content/2022/qu-renda-niandu.md");
+    let path = site.root().join("content/2022/fgw-niandu.md");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text + "\n补充一段静态索引要收的话。\n").unwrap();
     live.apply(changes_for(&live, std::slice::from_ref(&path))).unwrap();
