@@ -216,6 +216,9 @@ fn main() -> ExitCode {
                 for cause in error.chain().skip(1) {
                     eprintln!("  caused by: {cause}");
                 }
+                if wenku::output::is_disk_full(&error) {
+                    eprintln!("  = help: the disk is full: free some space and run the command again");
+                }
             }
             ExitCode::FAILURE
         }

@@ -261,19 +261,30 @@ impl IndexWriter {
 /// alone. Writes a whole new index when there is none or it is incompatible.
 pub fn sync(index_dir: &Path, library: &Library, config: &Config) -> Result<IndexSummary, IndexError> {
     let started = Instant::now();
-    let mut summary = match IndexWriter::open(index_dir) {
-        Ok(mut writer) => {
-            let summary = writer.sync(library, config)?;
-            writer.finish()?;
-            summary
-        }
+    let synced = match IndexWriter::open(index_dir) {
+        Ok(mut writer) => writer.sync(library, config).and_then(|summary| writer.finish().map(|()| summary)),
         Err(IndexError::Missing(_) | IndexError::Incompatible(_) | IndexError::Unreadable { .. }) => {
-            rebuild(index_dir, library, config)?
+            rebuild(index_dir, library, config)
         }
-        Err(e) => return Err(e),
+        Err(e) => Err(e),
     };
+    let mut summary = synced.map_err(|e| name_a_full_disk(e, index_dir))?;
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// Below this, a write error of the index is put down to a full disk.
+const NEARLY_FULL: u64 = 64 << 20;
+
+/// Tantivy's writer threads report a full disk only as "killed": the free
+/// space says what happened.
+fn name_a_full_disk(error: IndexError, index_dir: &Path) -> IndexError {
+    match (error, crate::output::free_bytes(index_dir)) {
+        (IndexError::Tantivy { .. } | IndexError::Io { .. }, Some(free)) if free < NEARLY_FULL => {
+            IndexError::DiskFull { path: index_dir.to_path_buf(), free_mb: free >> 20 }
+        }
+        (other, _) => other,
+    }
 }
 
 /// Reports whose documents are made at a time (in parallel) and handed to

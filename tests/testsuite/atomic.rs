@@ -1,9 +1,9 @@
-//! A build stopped part-way (at a fail point, as a kill would stop it)
-//! leaves the previous site exactly as it was, and the next build cleans up
-//! after it.
+//! A build stopped part-way (at a fail point, as a kill would stop it, or
+//! by a full disk) leaves the previous site exactly as it was, and the next
+//! build cleans up after it.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use crate::common::{TestSite, snapshot};
 
@@ -59,4 +59,88 @@ fn a_build_stopped_part_way_leaves_the_previous_site_intact() {
     site.build();
     assert!(site.public().join("bulk/39/index.html").exists());
     assert!(staging_dirs(site.root()).is_empty(), "stale staging folders are cleaned up");
+}
+
+/// A tmpfs of a few megabytes, unmounted when dropped: a disk that fills
+/// up. `None` (said on stderr) where this process may not mount one.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(megabytes: u32) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().unwrap();
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        if !mounted {
+            eprintln!("skipped: this process may not mount a tmpfs");
+            return None;
+        }
+        Some(SmallDisk { dir })
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+/// `count` reports of about 6 KB of text each.
+fn write_long_reports(site: &TestSite, range: std::ops::Range<usize>) {
+    let paragraph = "坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，加快构建新发展格局，着力推动高质量发展。".repeat(6);
+    for i in range {
+        let text = format!("{paragraph}\n\n第{i}号报告。\n\n{paragraph}\n\n{paragraph}\n");
+        site.report(&format!("r{i:04}.md"), &format!("报告{i}"), "某局", 2000 + (i % 20) as i32, &text);
+    }
+}
+
+#[test]
+fn a_full_disk_stops_the_build_with_a_clear_message_and_loses_nothing() {
+    let Some(disk) = SmallDisk::mount(4) else { return };
+    let site = TestSite::new();
+    site.write("wenku.yaml", "static_search: false\n");
+    write_long_reports(&site, 0..20);
+    let output = disk.path().join("public");
+    let build_into_disk = || site.run(&["build", "--output", output.to_str().unwrap()]);
+    let run = build_into_disk();
+    assert!(run.success, "20 reports fit: {}", run.stderr);
+    let before = snapshot(&output);
+
+    // 400 reports do not: the site in place stays as it was.
+    write_long_reports(&site, 20..400);
+    let run = build_into_disk();
+    assert!(!run.success);
+    assert!(run.stderr.contains("No space left on device"), "{}", run.stderr);
+    assert!(run.stderr.contains("help: the disk is full: free some space"), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert_eq!(snapshot(&output), before, "the site in place is untouched");
+
+    // The site fits elsewhere, its search index does not: Tantivy says only
+    // that its writer was killed, wenku says why.
+    site.write("wenku.yaml", format!("static_search: false\nindex_dir: {}\n", disk.path().join("index").display()));
+    let run = site.run(&["build"]);
+    assert!(!run.success);
+    assert!(run.stderr.contains("cannot write the search index in"), "{}", run.stderr);
+    assert!(run.stderr.contains("the disk is full") && run.stderr.contains("free some space"), "{}", run.stderr);
+    assert!(site.public().join("r0399/index.html").exists(), "the site was built before the index");
+
+    // With room again, the next build completes.
+    std::fs::remove_dir_all(&output).unwrap();
+    for entry in std::fs::read_dir(disk.path()).unwrap().flatten() {
+        if entry.file_name().to_string_lossy().starts_with(".public.wenku-") {
+            std::fs::remove_dir_all(entry.path()).unwrap();
+        }
+    }
+    let run = site.run(&["build"]);
+    assert!(run.success, "{}", run.stderr);
+    assert!(run.stderr.contains("indexed 400 reports"), "{}", run.stderr);
 }
