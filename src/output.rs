@@ -379,6 +379,36 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
     Err(std::io::Error::other("atomic exchange is Linux-only"))
 }
 
+/// The bytes an unprivileged process may still write on the file system
+/// holding `path` (or its nearest existing parent).
+#[cfg(unix)]
+pub fn free_bytes(path: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let existing = path.ancestors().find(|p| p.exists())?;
+    let name = std::ffi::CString::new(existing.as_os_str().as_bytes()).ok()?;
+    let mut stats = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+    // SAFETY: `name` is a valid C string and `stats` is written on success.
+    if unsafe { libc::statvfs(name.as_ptr(), stats.as_mut_ptr()) } != 0 {
+        return None;
+    }
+    let stats = unsafe { stats.assume_init() };
+    // The fields' types differ between systems.
+    #[allow(clippy::unnecessary_cast)]
+    Some(stats.f_bavail as u64 * stats.f_frsize as u64)
+}
+
+#[cfg(not(unix))]
+pub fn free_bytes(_: &Path) -> Option<u64> {
+    None
+}
+
+/// Whether `error` comes from a full disk (`ENOSPC`).
+pub fn is_disk_full(error: &anyhow::Error) -> bool {
+    error.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::StorageFull)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -474,32 +504,4 @@ mod tests {
         assert!(error.contains("did not write"), "{error}");
         assert_eq!(std::fs::read(target.join("工作总结.docx")).unwrap(), b"precious");
     }
-}
-
-/// The bytes an unprivileged process may still write on the file system
-/// holding `path` (or its nearest existing parent).
-#[cfg(unix)]
-pub fn free_bytes(path: &Path) -> Option<u64> {
-    use std::os::unix::ffi::OsStrExt;
-    let existing = path.ancestors().find(|p| p.exists())?;
-    let name = std::ffi::CString::new(existing.as_os_str().as_bytes()).ok()?;
-    let mut stats = std::mem::MaybeUninit::<libc::statvfs>::uninit();
-    // SAFETY: `name` is a valid C string and `stats` is written on success.
-    if unsafe { libc::statvfs(name.as_ptr(), stats.as_mut_ptr()) } != 0 {
-        return None;
-    }
-    let stats = unsafe { stats.assume_init() };
-    Some(stats.f_bavail as u64 * stats.f_frsize as u64)
-}
-
-#[cfg(not(unix))]
-pub fn free_bytes(_: &Path) -> Option<u64> {
-    None
-}
-
-/// Whether `error` comes from a full disk (`ENOSPC`).
-pub fn is_disk_full(error: &anyhow::Error) -> bool {
-    error.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::StorageFull)
-    })
 }
