@@ -41,7 +41,7 @@ use crate::content::{self, Library, Report, ReportId, TaxonomyKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{InPlace, Sink, Staging};
 use crate::render::{Output, Page, Site};
-use crate::search::{IndexDoc, IndexWriter, static_index};
+use crate::search::{IndexDoc, IndexError, IndexWriter, indexer, static_index};
 use crate::theme::Theme;
 
 /// What changed on disk since the last rebuild, sorted by kind.
@@ -531,6 +531,17 @@ impl LiveSite {
 
     /// Deletes and re-adds the documents of the changed reports, then commits.
     fn reindex(&mut self, changed: &HashSet<ReportId>) -> Result<usize> {
+        let written = self.write_to_index(changed);
+        if written.is_err() {
+            // A writer that failed (a full disk stops its threads) cannot be
+            // used again: the retry opens a new one, from the last commit.
+            self.index = None;
+        }
+        written.map_err(|e| indexer::name_a_full_disk(e, &self.index_dir))?;
+        Ok(changed.len())
+    }
+
+    fn write_to_index(&mut self, changed: &HashSet<ReportId>) -> Result<(), IndexError> {
         let writer = match &mut self.index {
             Some(writer) => writer,
             None => self.index.insert(IndexWriter::open(&self.index_dir)?),
@@ -539,11 +550,10 @@ impl LiveSite {
         for &id in changed {
             match library.position(id) {
                 Some(i) => writer.upsert(&IndexDoc::from_report(&library.reports[i], &self.site.config))?,
-                None => writer.delete(&crate::search::indexer::index_id(library.source(id))),
+                None => writer.delete(&indexer::index_id(library.source(id))),
             }
         }
-        writer.commit()?;
-        Ok(changed.len())
+        writer.commit()
     }
 }
 

@@ -278,7 +278,7 @@ const NEARLY_FULL: u64 = 64 << 20;
 
 /// Tantivy's writer threads report a full disk only as "killed": the free
 /// space says what happened.
-fn name_a_full_disk(error: IndexError, index_dir: &Path) -> IndexError {
+pub(crate) fn name_a_full_disk(error: IndexError, index_dir: &Path) -> IndexError {
     match (error, crate::output::free_bytes(index_dir)) {
         (IndexError::Tantivy { .. } | IndexError::Io { .. }, Some(free)) if free < NEARLY_FULL => {
             IndexError::DiskFull { path: index_dir.to_path_buf(), free_mb: free >> 20 }

@@ -68,7 +68,7 @@ pub enum IndexError {
     #[error("search index error in {path}: {source}")]
     Tantivy { path: PathBuf, source: tantivy::TantivyError },
     #[error(
-        "cannot write the search index in {path}: the disk is full ({free_mb} MB free)\n  = help: free some space and run `wenku build` again; until then searches use the last complete index"
+        "cannot write the search index in {path}: the disk is full ({free_mb} MB free)\n  = help: free some space, then run `wenku build` again (under `wenku serve`, save a file); until then searches use the last complete index"
     )]
     DiskFull { path: PathBuf, free_mb: u64 },
     #[error("cannot write the search index in {path}: {source}")]

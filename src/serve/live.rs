@@ -189,10 +189,23 @@ pub fn problems(error: &anyhow::Error, root: &std::path::Path, language: &str) -
             line: 0,
             column: 0,
             message: error.chain().map(|e| e.to_string()).collect::<Vec<_>>().join(": "),
-            hint: None,
+            hint: disk_full_hint(error, language),
             source_line: None,
         }],
     }
+}
+
+/// What to do when a rebuild failed for want of disk space.
+fn disk_full_hint(error: &anyhow::Error, language: &str) -> Option<String> {
+    let index_full = matches!(error.downcast_ref(), Some(crate::search::IndexError::DiskFull { .. }));
+    if !index_full && !crate::output::is_disk_full(error) {
+        return None;
+    }
+    Some(if language.starts_with("zh") {
+        "磁盘已满：腾出空间后再保存一次文件，未写入的改动会一并补上".to_owned()
+    } else {
+        "the disk is full: free some space, then save a file again; what was not written is written then".to_owned()
+    })
 }
 
 pub async fn status(State(state): State<Arc<AppState>>) -> Response {

@@ -3,9 +3,9 @@
 //! build cleans up after it.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use crate::common::{TestSite, snapshot};
+use crate::common::{SmallDisk, TestSite, snapshot};
 
 fn staging_dirs(root: &Path) -> Vec<std::path::PathBuf> {
     std::fs::read_dir(root)
@@ -59,39 +59,6 @@ fn a_build_stopped_part_way_leaves_the_previous_site_intact() {
     site.build();
     assert!(site.public().join("bulk/39/index.html").exists());
     assert!(staging_dirs(site.root()).is_empty(), "stale staging folders are cleaned up");
-}
-
-/// A tmpfs of a few megabytes, unmounted when dropped: a disk that fills
-/// up. `None` (said on stderr) where this process may not mount one.
-struct SmallDisk {
-    dir: tempfile::TempDir,
-}
-
-impl SmallDisk {
-    fn mount(megabytes: u32) -> Option<SmallDisk> {
-        let dir = tempfile::tempdir().unwrap();
-        let mounted = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"])
-            .arg(dir.path())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success());
-        if !mounted {
-            eprintln!("skipped: this process may not mount a tmpfs");
-            return None;
-        }
-        Some(SmallDisk { dir })
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(self.dir.path()).status();
-    }
 }
 
 /// `count` reports of about 6 KB of text each.

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::common::TestSite;
+use crate::common::{SmallDisk, TestSite};
 use crate::common::server::{Server, encode};
 
 /// The two-bodies fixture, served.
@@ -404,4 +404,40 @@ fn the_search_api_words_its_problems_in_the_sites_language() {
     assert_eq!(server.get(&unclosed).json()["error"], "a quote is not closed: \"疫情防控");
     let run = site.run(&["search", "\"疫情防控"]);
     assert!(run.stderr.contains("a quote is not closed"), "{}", run.stderr);
+}
+
+#[test]
+fn a_full_disk_under_watch_is_reported_and_the_edit_indexed_once_there_is_room() {
+    let Some(disk) = SmallDisk::mount(4) else { return };
+    let site = TestSite::fixture("two-bodies");
+    let config = std::fs::read_to_string(site.root().join("wenku.yaml")).unwrap();
+    let index_dir = disk.path().join("index");
+    site.write("wenku.yaml", format!("{config}static_search: false\nindex_dir: {}\n", index_dir.display()));
+    let server = Server::start(site.root(), &[]);
+
+    // Fill the disk the index is on (the write stops when it is full).
+    let filler = disk.path().join("filler");
+    let _ = std::fs::write(&filler, vec![0u8; 8 << 20]);
+    let path = site.root().join("content/2022/fgw-niandu.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let generation = server.generation();
+    std::fs::write(&path, format!("{text}\n满盘时写下的措辞。\n")).unwrap();
+    let status = server.wait_for_rebuild(generation);
+    let errors = status["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{status}");
+    assert!(errors[0]["message"].as_str().unwrap().contains("the disk is full"), "{status}");
+    assert!(errors[0]["hint"].as_str().unwrap().starts_with("磁盘已满"), "in the site's language: {status}");
+
+    // With room again, the next save brings the index up to date, the
+    // edit that could not be indexed included.
+    std::fs::remove_file(&filler).unwrap();
+    let other = site.root().join("content/2021/renda-niandu.md");
+    let other_text = std::fs::read_to_string(&other).unwrap();
+    std::fs::write(&other, format!("{other_text}\n腾出空间后的措辞。\n")).unwrap();
+    let total = |s: &Server, phrase: &str| s.get(&format!("/api/search?q={}", encode(phrase))).json()["total"].clone();
+    server.wait_until("the index to take both edits", |s| {
+        s.status()["errors"].as_array().unwrap().is_empty()
+            && total(s, "\"满盘时写下的措辞\"") == 1
+            && total(s, "\"腾出空间后的措辞\"") == 1
+    });
 }
