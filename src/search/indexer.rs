@@ -154,6 +154,13 @@ pub struct IndexSummary {
     pub elapsed: Duration,
 }
 
+/// How often (20 ms apart) the writer's lock is asked for before the index
+/// is called busy. A lock this process has just released can look taken
+/// for a moment: the lock belongs to the open lock file (`flock`), and a
+/// process that another thread is starting holds a copy of it until it
+/// executes its program.
+const LOCK_TRIES: u32 = 50;
+
 /// Indexing memory per writer thread: when it is full, a segment is written.
 const HEAP_PER_THREAD: usize = 64_000_000;
 
@@ -191,10 +198,18 @@ impl IndexWriter {
         merge_policy: Box<dyn MergePolicy>,
     ) -> Result<IndexWriter, IndexError> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-        let writer = index.writer_with_num_threads(threads, threads * HEAP_PER_THREAD).map_err(|e| match e {
-            tantivy::TantivyError::LockFailure(..) => IndexError::Busy(index_dir.to_path_buf()),
-            e => IndexError::Tantivy { path: index_dir.to_path_buf(), source: e },
-        })?;
+        let mut tries = 0;
+        let writer = loop {
+            match index.writer_with_num_threads(threads, threads * HEAP_PER_THREAD) {
+                Err(tantivy::TantivyError::LockFailure(..)) if tries < LOCK_TRIES => {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(tantivy::TantivyError::LockFailure(..)) => return Err(IndexError::Busy(index_dir.to_path_buf())),
+                Err(e) => return Err(IndexError::Tantivy { path: index_dir.to_path_buf(), source: e }),
+                Ok(writer) => break writer,
+            }
+        };
         writer.set_merge_policy(merge_policy);
         Ok(IndexWriter { index, writer, fields, index_dir: index_dir.to_path_buf() })
     }
@@ -418,5 +433,42 @@ fn remove_other_versions(index_dir: &Path) {
         if versioned && name != current && entry.path().join("meta.json").is_file() {
             let _ = std::fs::remove_dir_all(entry.path());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// Watch mode opens a writer right after the build's writer let go of
+    /// the lock; a process started meanwhile by another thread (a converter,
+    /// a test's server) holds a copy of the lock file until it executes.
+    #[test]
+    fn a_lock_just_released_is_taken_while_other_threads_start_processes() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = crate::config::Config::default();
+        super::sync(dir.path(), &crate::content::Library::new(Vec::new(), &config), &config).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let starters: Vec<_> = (0..2)
+            .map(|_| {
+                let stop = stop.clone();
+                std::thread::spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        let _ = std::process::Command::new("true").status();
+                    }
+                })
+            })
+            .collect();
+        // Without the retries, most of these opens failed as busy.
+        let busy = (0..200).filter(|_| match super::IndexWriter::open(dir.path()) {
+            Ok(writer) => writer.finish().map(|()| false).unwrap(),
+            Err(super::IndexError::Busy(_)) => true,
+            Err(e) => panic!("{e}"),
+        });
+        let busy = busy.count();
+        stop.store(true, Ordering::Relaxed);
+        starters.into_iter().for_each(|starter| starter.join().unwrap());
+        assert_eq!(busy, 0);
     }
 }
