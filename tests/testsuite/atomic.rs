@@ -61,7 +61,7 @@ fn a_build_stopped_part_way_leaves_the_previous_site_intact() {
     assert!(staging_dirs(site.root()).is_empty(), "stale staging folders are cleaned up");
 }
 
-/// `count` reports of about 6 KB of text each.
+/// The reports numbered `range`, about 6 KB of text each.
 fn write_long_reports(site: &TestSite, range: std::ops::Range<usize>) {
     let paragraph = "坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，加快构建新发展格局，着力推动高质量发展。".repeat(6);
     for i in range {
