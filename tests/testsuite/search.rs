@@ -263,21 +263,6 @@ fn rebuilding_after_one_edit_reindexes_only_that_report() {
     );
 }
 
-/// Writes `count` reports whose text carries `marker`.
-fn write_reports(site: &TestSite, count: usize, marker: &str) {
-    let paragraph = "围绕中心工作，统筹推进各项任务，坚持问题导向，狠抓工作落实，推动高质量发展取得新成效。".repeat(6);
-    for i in 0..count {
-        let text = format!("{paragraph}\n\n第{i}号报告{marker}。\n\n{paragraph}\n");
-        site.report(
-            &format!("{}/r{i:05}.md", 2000 + i % 20),
-            &format!("报告{i}"),
-            "某市",
-            2000 + (i % 20) as i32,
-            &text,
-        );
-    }
-}
-
 /// Runs `wenku build` stopped at `fail_point` (`FAILPOINTS` syntax: `name=3*off->return`
 /// stops at the fourth time there), as a kill would stop it; whether it stopped.
 fn build_stopped_at(root: &Path, fail_point: &str) -> bool {
@@ -304,7 +289,7 @@ fn a_build_stopped_while_indexing_leaves_the_last_complete_index() {
     // The first build writes a new index beside the live one: stopped while
     // that runs, or just before it is moved into place, there is no index
     // at all rather than part of one.
-    write_reports(&site, REPORTS, "甲措辞");
+    site.numbered_reports(REPORTS, "甲措辞");
     for fail_point in ["index-add=100*off->return", "index-swap=return"] {
         assert!(build_stopped_at(site.root(), fail_point), "{fail_point}");
         fails_with(&site.run(&["search", "甲措辞"]), "run `wenku build`");
@@ -326,7 +311,7 @@ fn a_build_stopped_while_indexing_leaves_the_last_complete_index() {
     ];
     for (round, (fail_point, completes)) in rounds.into_iter().enumerate() {
         let marker = format!("丙{round}措辞");
-        write_reports(&site, REPORTS, &marker);
+        site.numbered_reports(REPORTS, &marker);
         assert_eq!(build_stopped_at(site.root(), fail_point), !completes, "{fail_point}");
         assert!(site.page("/2000/r00000/").contains(&marker), "the new site was in place before indexing");
 
@@ -339,7 +324,7 @@ fn a_build_stopped_while_indexing_leaves_the_last_complete_index() {
     }
 
     // The next build completes and brings the index up to date.
-    write_reports(&site, REPORTS, "丁措辞");
+    site.numbered_reports(REPORTS, "丁措辞");
     site.build();
     assert_eq!(total(&site, "丁措辞"), REPORTS as u64);
     assert_eq!(total(&site, &previous), 0);
