@@ -404,9 +404,9 @@ pub fn free_bytes(_: &Path) -> Option<u64> {
 
 /// Whether `error` comes from a full disk (`ENOSPC`).
 pub fn is_disk_full(error: &anyhow::Error) -> bool {
-    error.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::StorageFull)
-    })
+    error
+        .chain()
+        .any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::StorageFull))
 }
 
 #[cfg(test)]

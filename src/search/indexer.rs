@@ -296,7 +296,8 @@ const NEARLY_FULL: u64 = 64 << 20;
 pub(crate) fn name_a_full_disk(error: IndexError, index_dir: &Path) -> IndexError {
     match (error, crate::output::free_bytes(index_dir)) {
         (IndexError::Tantivy { .. } | IndexError::Io { .. }, Some(free)) if free < NEARLY_FULL => {
-            IndexError::DiskFull { path: index_dir.to_path_buf(), free_mb: free >> 20 }
+            let source = std::io::Error::from(std::io::ErrorKind::StorageFull);
+            IndexError::DiskFull { path: index_dir.to_path_buf(), free_mb: free >> 20, source }
         }
         (other, _) => other,
     }

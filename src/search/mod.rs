@@ -67,10 +67,10 @@ pub enum IndexError {
     Busy(PathBuf),
     #[error("search index error in {path}: {source}")]
     Tantivy { path: PathBuf, source: tantivy::TantivyError },
-    #[error(
-        "cannot write the search index in {path}: the disk is full ({free_mb} MB free)\n  = help: free some space, then run `wenku build` again (under `wenku serve`, save a file); until then searches use the last complete index"
-    )]
-    DiskFull { path: PathBuf, free_mb: u64 },
+    /// Carries a `StorageFull` I/O error, so that a full disk is told
+    /// apart in the error chain as any other write's is.
+    #[error("cannot write the search index in {path}: the disk is full ({free_mb} MB free)")]
+    DiskFull { path: PathBuf, free_mb: u64, source: std::io::Error },
     #[error("cannot write the search index in {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
 }

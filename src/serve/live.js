@@ -33,7 +33,7 @@
       block.style.cssText = "margin:0 0 1.5em";
       var where = e.file + (e.line ? ":" + e.line + ":" + e.column : "");
       block.textContent =
-        text.error + e.message + "\n  --> " + where +
+        text.error + e.message + (where ? "\n  --> " + where : "") +
         (e.source_line ? "\n   | " + e.source_line : "") +
         (e.hint ? "\n  = " + text.help + e.hint : "");
       overlay.appendChild(block);

@@ -197,14 +197,12 @@ pub fn problems(error: &anyhow::Error, root: &std::path::Path, language: &str) -
 
 /// What to do when a rebuild failed for want of disk space.
 fn disk_full_hint(error: &anyhow::Error, language: &str) -> Option<String> {
-    let index_full = matches!(error.downcast_ref(), Some(crate::search::IndexError::DiskFull { .. }));
-    if !index_full && !crate::output::is_disk_full(error) {
-        return None;
-    }
-    Some(if language.starts_with("zh") {
-        "磁盘已满：腾出空间后再保存一次文件，未写入的改动会一并补上".to_owned()
-    } else {
-        "the disk is full: free some space, then save a file again; what was not written is written then".to_owned()
+    crate::output::is_disk_full(error).then(|| {
+        if language.starts_with("zh") {
+            "磁盘已满：腾出空间后再保存一次文件，未写入的改动会一并补上".to_owned()
+        } else {
+            "the disk is full: free some space, then save a file again; what was not written is written then".to_owned()
+        }
     })
 }
 

@@ -110,7 +110,8 @@ fn report_page_shows_metadata_toc_content_and_neighbours() {
     let page = site.page("/2022/fgw-niandu/");
     assert!(page.contains("<h1>某市发展和改革委员会2022年度工作总结</h1>"));
     assert!(page.contains("<html lang=\"zh-CN\">"));
-    for meta in ["某市发展和改革委员会</a>", ">市级</a>", ">2022</a>", ">年度</a>", "datetime=\"2022-12-24"] {
+    for meta in ["某市发展和改革委员会</a>", ">市级</a>", ">2022</a>", ">年度</a>", "datetime=\"2022-12-24"]
+    {
         assert!(page.contains(meta), "missing {meta}");
     }
     assert!(page.contains("class=\"toc\""));

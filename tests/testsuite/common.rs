@@ -114,7 +114,8 @@ impl TestSite {
     /// `count` reports numbered from 0 (`content/<year>/r<n>.md`, years
     /// 2000–2019), each about 1.6 KB of text carrying `marker` once.
     pub fn numbered_reports(&self, count: usize, marker: &str) -> &Self {
-        let paragraph = "围绕中心工作，统筹推进各项任务，坚持问题导向，狠抓工作落实，推动高质量发展取得新成效。".repeat(6);
+        let paragraph =
+            "围绕中心工作，统筹推进各项任务，坚持问题导向，狠抓工作落实，推动高质量发展取得新成效。".repeat(6);
         for i in 0..count {
             let year = 2000 + (i % 20) as i32;
             let text = format!("{paragraph}\n\n第{i}号报告{marker}。\n\n{paragraph}\n");

@@ -48,7 +48,10 @@ fn a_phrase_finds_its_reports_with_facets_snippets_and_paragraph_links() {
     site.build();
     let results = search_json(&site, &["\"疫情防控\"", "--limit", "50"]);
     let expected = files_containing(&site, "疫情防控");
-    assert_eq!(expected, ["2020/fgw-niandu.md", "2020/renda-niandu.md", "2021/fgw-niandu.md", "2022/fgw-shangbannian.md"]);
+    assert_eq!(
+        expected,
+        ["2020/fgw-niandu.md", "2020/renda-niandu.md", "2021/fgw-niandu.md", "2022/fgw-shangbannian.md"]
+    );
     assert_eq!(ids(&results), expected);
     assert_eq!(results["total"].as_u64().unwrap() as usize, expected.len());
 
@@ -70,7 +73,8 @@ fn a_phrase_finds_its_reports_with_facets_snippets_and_paragraph_links() {
         counts.sort();
         counts
     };
-    let owned = |pairs: &[(&str, u64)]| -> Vec<(String, u64)> { pairs.iter().map(|(v, n)| (v.to_string(), *n)).collect() };
+    let owned =
+        |pairs: &[(&str, u64)]| -> Vec<(String, u64)> { pairs.iter().map(|(v, n)| (v.to_string(), *n)).collect() };
     assert_eq!(counts("body"), owned(&[("某区人大常委会党组", 1), ("某市发展和改革委员会", 3)]));
     assert_eq!(counts("level"), owned(&[("区县级", 1), ("市级", 3)]));
     assert_eq!(counts("period"), owned(&[("上半年", 1), ("年度", 3)]));
@@ -127,7 +131,13 @@ fn filters_exclusions_or_and_paging() {
     let listed: Vec<&str> = filtered["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap()).collect();
     assert_eq!(
         listed,
-        ["2024/renda-yaodian.md", "2023/renda-niandu.md", "2023/renda-shangbannian.md", "2021/renda-niandu.md", "2020/renda-niandu.md"]
+        [
+            "2024/renda-yaodian.md",
+            "2023/renda-niandu.md",
+            "2023/renda-shangbannian.md",
+            "2021/renda-niandu.md",
+            "2020/renda-niandu.md"
+        ]
     );
 }
 
@@ -393,7 +403,11 @@ fn facets_give_the_archive_span_and_each_bodys_first_and_last_year() {
         .unwrap()
         .iter()
         .map(|b| {
-            (b["value"].as_str().unwrap().to_owned(), b["first_year"].as_i64().unwrap(), b["last_year"].as_i64().unwrap())
+            (
+                b["value"].as_str().unwrap().to_owned(),
+                b["first_year"].as_i64().unwrap(),
+                b["last_year"].as_i64().unwrap(),
+            )
         })
         .collect();
     spans.sort();

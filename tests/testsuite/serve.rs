@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use crate::common::{SmallDisk, TestSite};
 use crate::common::server::{Server, encode};
+use crate::common::{SmallDisk, TestSite};
 
 /// The two-bodies fixture, served.
 fn fixture_server(args: &[&str]) -> (TestSite, Server) {
