@@ -35,7 +35,7 @@ pub struct BuildSummary {
     /// What the search index update did (not for `check`).
     pub index: Option<(PathBuf, IndexSummary)>,
     /// Reports whose `review:` lists fields still to check (source path, fields).
-    pub awaiting_review: Vec<(PathBuf, Vec<String>)>,
+    pub awaiting_review: Vec<(PathBuf, Vec<crate::content::Review>)>,
 }
 
 /// Everything loaded from a site folder, ready to render.
@@ -154,14 +154,14 @@ pub fn check(root: &Path, drafts: bool) -> Result<BuildSummary> {
     })
 }
 
-fn awaiting_review(library: &Library) -> Vec<(PathBuf, Vec<String>)> {
+fn awaiting_review(library: &Library) -> Vec<(PathBuf, Vec<crate::content::Review>)> {
     let mut waiting: Vec<_> = library
         .reports
         .iter()
         .filter(|r| !r.meta.review.is_empty())
         .map(|r| (r.source.clone(), r.meta.review.clone()))
         .collect();
-    waiting.sort();
+    waiting.sort_by(|a, b| a.0.cmp(&b.0));
     waiting
 }
 

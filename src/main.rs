@@ -457,8 +457,12 @@ fn print_passages(out: &mut impl Write, site: &build::LoadedSite, limit: usize) 
     )?;
     for (rank, group) in site.passages.most_recurring().take(limit).enumerate() {
         let spread = located.spread(group);
-        let (first, last) = (spread.years[0].0, spread.years[spread.years.len() - 1].0);
-        let years = if first == last { first.to_string() } else { format!("{first}–{last}") };
+        let known: Vec<i32> = spread.years.iter().filter_map(|y| y.0).collect();
+        let years = match (known.first(), known.last()) {
+            (Some(first), Some(last)) if first == last => first.to_string(),
+            (Some(first), Some(last)) => format!("{first}–{last}"),
+            _ => "year unknown".to_owned(),
+        };
         let wordings = if group.variants() > 1 { format!(", {} wordings", group.variants()) } else { String::new() };
         let bodies = match spread.bodies.len() {
             1 => "1 body".to_owned(),
@@ -498,12 +502,13 @@ fn print_converters() {
     }
 }
 
-fn print_awaiting_review(waiting: &[(PathBuf, Vec<String>)]) {
+fn print_awaiting_review(waiting: &[(PathBuf, Vec<wenku::content::Review>)]) {
     if waiting.is_empty() {
         return;
     }
     eprintln!("{} reports await review (remove `review:` from the front matter once checked):", waiting.len());
     for (source, fields) in waiting.iter().take(20) {
+        let fields: Vec<&str> = fields.iter().map(|r| r.field.as_str()).collect();
         eprintln!("  content/{}: {}", source.display(), fields.join(", "));
     }
     if waiting.len() > 20 {

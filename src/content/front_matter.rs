@@ -14,16 +14,19 @@ use crate::config::{Config, Vocabulary};
 use crate::diagnostics::{Diagnostic, closest};
 use crate::yaml::{self, Mapping, Value};
 
+/// A report's fields. `body`, `level`, `year` and `period` are `None` only
+/// while they are unknown and listed under `review:` (an import found no
+/// evidence for them): shown as 年份不详, 发文机关不详 …, never as a value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FrontMatter {
     pub title: String,
     /// The issuing body, e.g. 某区人大常委会党组.
-    pub body: String,
+    pub body: Option<String>,
     /// 国家级 / 省级 / 市级 / 区县级 …
-    pub level: String,
-    pub year: i32,
+    pub level: Option<String>,
+    pub year: Option<i32>,
     /// 年度 / 上半年 / 下半年 / 第一季度 … / 工作要点
-    pub period: String,
+    pub period: Option<String>,
     /// `YYYY-MM-DD`.
     pub date: Option<String>,
     pub summary: Option<String>,
@@ -32,8 +35,65 @@ pub struct FrontMatter {
     pub draft: bool,
     /// Where the report came from (a file name, a URL, an import checksum).
     pub source: Option<String>,
-    /// Fields an import could not infer with confidence.
-    pub review: Vec<String>,
+    /// Fields a person still has to check, with the evidence an import
+    /// found (or did not find) for each.
+    pub review: Vec<Review>,
+    /// Lines an import removed from the source as clutter, each with the
+    /// rule that removed it: nothing of a report is lost unaccounted for.
+    pub removed: Vec<RemovedLine>,
+}
+
+/// One field awaiting review: `review: [year]` or `review: {year: "…"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Review {
+    pub field: String,
+    /// What the import found: `没有日期行；标题无年份`.
+    pub evidence: Option<String>,
+}
+
+/// A line `wenku import` removed: `{line: 3, rule: widget, text: "打印"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemovedLine {
+    /// 1-based line (or paragraph, for Word and web pages) of the source.
+    pub line: usize,
+    pub rule: String,
+    pub text: String,
+}
+
+/// How an unknown field reads wherever it is shown.
+pub const UNKNOWN_YEAR: &str = "年份不详";
+pub const UNKNOWN_BODY: &str = "发文机关不详";
+pub const UNKNOWN_LEVEL: &str = "层级不详";
+pub const UNKNOWN_PERIOD: &str = "报告期不详";
+
+impl FrontMatter {
+    /// `2021`, or 年份不详.
+    pub fn year_label(&self) -> String {
+        self.year.map_or_else(|| UNKNOWN_YEAR.to_owned(), |y| y.to_string())
+    }
+
+    /// `2021年`, or 年份不详: a year in running text.
+    pub fn year_in_text(&self) -> String {
+        self.year.map_or_else(|| UNKNOWN_YEAR.to_owned(), |y| format!("{y}年"))
+    }
+
+    pub fn body_label(&self) -> &str {
+        self.body.as_deref().unwrap_or(UNKNOWN_BODY)
+    }
+
+    pub fn level_label(&self) -> &str {
+        self.level.as_deref().unwrap_or(UNKNOWN_LEVEL)
+    }
+
+    pub fn period_label(&self) -> &str {
+        self.period.as_deref().unwrap_or(UNKNOWN_PERIOD)
+    }
+
+    /// Whether `field` is listed under `review:`.
+    pub fn awaits_review(&self, field: &str) -> bool {
+        self.review.iter().any(|r| r.field == field)
+    }
 }
 
 const REQUIRED: &[(&str, &str)] = &[
@@ -43,7 +103,7 @@ const REQUIRED: &[(&str, &str)] = &[
     ("year", "year: 2021"),
     ("period", "period: 年度"),
 ];
-const OPTIONAL: &[&str] = &["date", "summary", "tags", "slug", "draft", "source", "review"];
+const OPTIONAL: &[&str] = &["date", "summary", "tags", "slug", "draft", "source", "review", "removed"];
 
 pub const EXAMPLE: &str =
     "---\ntitle: 2021年度工作总结\nbody: 某区人大常委会党组\nlevel: 区县级\nyear: 2021\nperiod: 年度\n---";
@@ -134,23 +194,25 @@ pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<
     let mut fields = Fields { path, lines, positions: &positions, mapping: &mapping, errors: Vec::new() };
 
     fields.check_unknown_keys();
-    let title = fields.required::<String>("title");
-    let body = fields.required::<String>("body");
-    let level = fields.required::<String>("level");
-    let year = fields.required::<i32>("year");
-    let period = fields.required::<String>("period");
+    let review = fields.review();
+    let settled = |field: &str| !review.iter().any(|r| r.field == field);
+    let title = fields.required::<String>("title", true);
+    // A field awaiting review may be left empty: unknown until settled.
+    let body = fields.required::<String>("body", settled("body"));
+    let level = fields.required::<String>("level", settled("level"));
+    let year = fields.required::<i32>("year", settled("year"));
+    let period = fields.required::<String>("period", settled("period"));
     let date = fields.optional::<String>("date");
     let summary = fields.optional::<String>("summary");
     let tags = fields.optional::<Vec<String>>("tags").unwrap_or_default();
     let slug = fields.optional::<String>("slug");
     let draft = fields.optional::<bool>("draft").unwrap_or(false);
     let source = fields.optional::<String>("source");
-    let review = fields.optional::<Vec<String>>("review").unwrap_or_default();
+    let removed = fields.optional::<Vec<RemovedLine>>("removed").unwrap_or_default();
 
     // A value still awaiting review (`review: [body]`, as `wenku import`
     // writes when it could only guess) is not held to the vocabularies: the
     // report builds, and `check` lists it until someone settles it.
-    let settled = |field: &str| !review.iter().any(|r| r == field);
     if let Some(level) = level.as_ref().filter(|_| settled("level")) {
         fields.check_vocabulary("level", level, config, Vocabulary::Level);
     }
@@ -195,7 +257,7 @@ pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<
         fields.in_chinese(format!("`slug` 不能用在网址中：{slug:?}"), "用不含 `/` 的名字，例如 `slug: 2021-annual`");
     }
     for (name, value) in [("title", &title), ("body", &body), ("level", &level), ("period", &period)] {
-        if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+        if value.as_deref().is_some_and(|v| v.trim().is_empty()) && (name == "title" || settled(name)) {
             fields.error(name, format!("`{name}` is empty"), format!("give it a value, e.g. `{}`", example_of(name)));
             fields.in_chinese(format!("`{name}` 是空的"), format!("填上值，例如 `{}`", example_of(name)));
         }
@@ -204,13 +266,15 @@ pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<
     if !fields.errors.is_empty() {
         return Err(fields.errors);
     }
-    // Every required field is present: a missing one would have been an error.
+    // Every required field is present, or awaits review: a missing one
+    // would have been an error.
+    let known = |value: Option<String>| value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     Ok(FrontMatter {
         title: title.unwrap_or_default().trim().to_owned(),
-        body: body.unwrap_or_default().trim().to_owned(),
-        level: level.unwrap_or_default().trim().to_owned(),
-        year: year.unwrap_or_default(),
-        period: period.unwrap_or_default().trim().to_owned(),
+        body: known(body),
+        level: known(level),
+        year,
+        period: known(period),
         date,
         summary,
         tags,
@@ -218,6 +282,7 @@ pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<
         draft,
         source,
         review,
+        removed,
     })
 }
 
@@ -297,7 +362,13 @@ impl Fields<'_> {
         }
     }
 
-    fn required<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
+    /// A required field; `needed` is false for one awaiting review, which
+    /// may be left empty.
+    fn required<T: DeserializeOwned>(&mut self, key: &str, needed: bool) -> Option<T> {
+        let empty = |v: &Value| v.is_null() || v.as_str().is_some_and(|s| s.trim().is_empty());
+        if !needed && self.mapping.get(key).is_none_or(empty) {
+            return None;
+        }
         if self.mapping.get(key).is_none_or(Value::is_null) {
             let diagnostic = self
                 .located(format!("missing required field `{key}`"), 1, 1)
@@ -308,6 +379,30 @@ impl Fields<'_> {
             return None;
         }
         self.optional(key)
+    }
+
+    /// `review:` as a list of fields (`[year, body]`) or as a mapping of
+    /// each field to the evidence found (`{year: "…"}`).
+    fn review(&mut self) -> Vec<Review> {
+        match self.mapping.get("review") {
+            Some(Value::Mapping(fields)) => fields
+                .iter()
+                .map(|(field, evidence)| Review {
+                    field: field.as_str().map_or_else(|| yaml_display(field), str::to_owned),
+                    evidence: match evidence {
+                        Value::String(s) => Some(s.clone()),
+                        Value::Null => None,
+                        other => Some(yaml_display(other)),
+                    },
+                })
+                .collect(),
+            _ => self
+                .optional::<Vec<String>>("review")
+                .unwrap_or_default()
+                .into_iter()
+                .map(|field| Review { field, evidence: None })
+                .collect(),
+        }
     }
 
     fn optional<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
@@ -356,6 +451,10 @@ fn type_problem(key: &str, shown: &str) -> (String, String) {
         "tags" | "review" => {
             (format!("`{key}` must be a list, found {shown}"), format!("write `{key}: [第一项, 第二项]`"))
         }
+        "removed" => (
+            format!("`removed` must be a list of removed lines, found {shown}"),
+            "write each as `- {line: 3, rule: widget, text: \"打印\"}`, or delete the field".into(),
+        ),
         _ => (
             format!("`{key}` must be text, found {shown}"),
             format!("put the value in quotes, e.g. `{key}: \"{}\"`", shown.trim_matches('"')),
@@ -368,6 +467,10 @@ fn type_problem_in_chinese(key: &str, shown: &str) -> (String, String) {
         "year" => (format!("`year` 应是整数，现为 {shown}"), "用阿拉伯数字写年份，例如 `year: 2020`".into()),
         "draft" => (format!("`draft` 应是 true 或 false，现为 {shown}"), "写 `draft: true` 或 `draft: false`".into()),
         "tags" | "review" => (format!("`{key}` 应是列表，现为 {shown}"), format!("写成 `{key}: [第一项, 第二项]`")),
+        "removed" => (
+            format!("`removed` 应是被删行的列表，现为 {shown}"),
+            "每行写成 `- {line: 3, rule: widget, text: \"打印\"}`，或删去这个字段".into(),
+        ),
         _ => (
             format!("`{key}` 应是文字，现为 {shown}"),
             format!("给值加上引号，例如 `{key}: \"{}\"`", shown.trim_matches('"')),

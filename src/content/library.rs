@@ -39,12 +39,18 @@ impl TaxonomyKind {
         }
     }
 
+    /// The report's value, or the label of an unknown one (年份不详 …).
     pub fn value_of(self, report: &Report) -> String {
+        self.label_of(report).into_owned()
+    }
+
+    fn label_of(self, report: &Report) -> Cow<'_, str> {
+        let meta = &report.meta;
         match self {
-            Self::Year => report.meta.year.to_string(),
-            Self::Body => report.meta.body.clone(),
-            Self::Level => report.meta.level.clone(),
-            Self::Period => report.meta.period.clone(),
+            Self::Year => Cow::Owned(meta.year_label()),
+            Self::Body => Cow::Borrowed(meta.body_label()),
+            Self::Level => Cow::Borrowed(meta.level_label()),
+            Self::Period => Cow::Borrowed(meta.period_label()),
         }
     }
 }
@@ -182,12 +188,13 @@ fn sort_in_archive_order(reports: Vec<Report>, config: &Config) -> Vec<Report> {
             .map(|r| {
                 let meta = &r.meta;
                 (
+                    // Unknown years last.
                     std::cmp::Reverse(meta.year),
-                    config.order_of(Vocabulary::Body, &meta.body),
-                    meta.body.as_str(),
-                    config.order_of(Vocabulary::Level, &meta.level),
-                    config.order_of(Vocabulary::Period, &meta.period),
-                    meta.period.as_str(),
+                    config.order_of(Vocabulary::Body, meta.body_label()),
+                    meta.body_label(),
+                    config.order_of(Vocabulary::Level, meta.level_label()),
+                    config.order_of(Vocabulary::Period, meta.period_label()),
+                    meta.period_label(),
                     std::cmp::Reverse(meta.date.as_deref()),
                     meta.title.as_str(),
                     r.source.as_path(),
@@ -203,13 +210,7 @@ fn sort_in_archive_order(reports: Vec<Report>, config: &Config) -> Vec<Report> {
 fn build_taxonomy(kind: TaxonomyKind, reports: &[Report], config: &Config) -> Taxonomy {
     let mut by_value: HashMap<Cow<str>, Vec<usize>> = Default::default();
     for (i, report) in reports.iter().enumerate() {
-        let value = match kind {
-            TaxonomyKind::Year => Cow::Owned(report.meta.year.to_string()),
-            TaxonomyKind::Body => Cow::Borrowed(report.meta.body.as_str()),
-            TaxonomyKind::Level => Cow::Borrowed(report.meta.level.as_str()),
-            TaxonomyKind::Period => Cow::Borrowed(report.meta.period.as_str()),
-        };
-        by_value.entry(value).or_default().push(i);
+        by_value.entry(kind.label_of(report)).or_default().push(i);
     }
     let mut terms: Vec<Term> = by_value
         .into_iter()
@@ -217,7 +218,8 @@ fn build_taxonomy(kind: TaxonomyKind, reports: &[Report], config: &Config) -> Ta
         .collect();
     keep_slugs_apart(&mut terms);
     match kind {
-        TaxonomyKind::Year => terms.sort_by_key(|t| std::cmp::Reverse(t.name.parse::<i32>().unwrap_or(0))),
+        // Newest first, 年份不详 last.
+        TaxonomyKind::Year => terms.sort_by_key(|t| std::cmp::Reverse(t.name.parse::<i32>().ok())),
         TaxonomyKind::Body => {
             terms.sort_by_cached_key(|t| (config.order_of(Vocabulary::Body, &t.name), t.name.clone()))
         }
@@ -254,14 +256,22 @@ fn keep_slugs_apart(terms: &mut [Term]) {
 /// preferring the same period (an annual report's neighbour is the previous
 /// annual report, not a half-year one).
 /// Per body: its years in order, and each year's reports in archive order.
+/// Reports whose body or year is unknown have no neighbours.
 type ByBodyAndYear<'a> = BTreeMap<&'a str, BTreeMap<i32, Vec<usize>>>;
 
 fn by_body_and_year(reports: &[Report]) -> ByBodyAndYear<'_> {
     let mut by_body: ByBodyAndYear = BTreeMap::new();
     for (i, r) in reports.iter().enumerate() {
-        by_body.entry(&r.meta.body).or_default().entry(r.meta.year).or_default().push(i);
+        if let (Some(body), Some(year)) = (r.meta.body.as_deref(), r.meta.year) {
+            by_body.entry(body).or_default().entry(year).or_default().push(i);
+        }
     }
     by_body
+}
+
+/// A report's body and year, when both are known.
+fn body_and_year(report: &Report) -> Option<(&str, i32)> {
+    Some((report.meta.body.as_deref()?, report.meta.year?))
 }
 
 /// For each report, the same body's report of the same period in the
@@ -270,8 +280,8 @@ fn find_predecessors(reports: &[Report], by_body: &ByBodyAndYear) -> Vec<Option<
     reports
         .iter()
         .map(|report| {
-            let years = &by_body[report.meta.body.as_str()];
-            years.range(..report.meta.year).rev().find_map(|(_, same_year)| {
+            let (body, year) = body_and_year(report)?;
+            by_body[body].range(..year).rev().find_map(|(_, same_year)| {
                 same_year.iter().copied().find(|&j| reports[j].meta.period == report.meta.period)
             })
         })
@@ -282,7 +292,8 @@ fn find_neighbours(reports: &[Report], by_body: &ByBodyAndYear) -> Vec<(Option<u
     reports
         .iter()
         .map(|report| {
-            let years = &by_body[report.meta.body.as_str()];
+            let Some((body, year)) = body_and_year(report) else { return (None, None) };
+            let years = &by_body[body];
             // The closest year, then the same period, then archive order.
             let pick = |year: Option<(&i32, &Vec<usize>)>| {
                 let (_, candidates) = year?;
@@ -292,8 +303,8 @@ fn find_neighbours(reports: &[Report], by_body: &ByBodyAndYear) -> Vec<(Option<u
                     .find(|&j| reports[j].meta.period == report.meta.period)
                     .or(candidates.first().copied())
             };
-            let earlier = pick(years.range(..report.meta.year).next_back());
-            let later = pick(years.range(report.meta.year + 1..).next());
+            let earlier = pick(years.range(..year).next_back());
+            let later = pick(years.range(year + 1..).next());
             (earlier, later)
         })
         .collect()

@@ -15,7 +15,9 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Rendered};
 
-pub use front_matter::{EXAMPLE, FrontMatter};
+pub use front_matter::{
+    EXAMPLE, FrontMatter, RemovedLine, Review, UNKNOWN_BODY, UNKNOWN_LEVEL, UNKNOWN_PERIOD, UNKNOWN_YEAR,
+};
 pub use ids::{ReportId, ReportIds};
 pub use library::{Library, Taxonomy, TaxonomyKind, Term};
 

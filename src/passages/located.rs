@@ -30,7 +30,7 @@ pub struct Spread<'a> {
     /// One place per report, oldest year first.
     pub places: Vec<PlaceIn>,
     /// Years with how many of the reports are of that year, in order.
-    pub years: Vec<(i32, usize)>,
+    pub years: Vec<(Option<i32>, usize)>,
     /// Bodies with how many reports, most first: (name, count, a report).
     pub bodies: Vec<(&'a str, usize, usize)>,
 }
@@ -43,7 +43,7 @@ impl<'a> Located<'a> {
     /// A passage's places, one per report (its first paragraph there),
     /// oldest year first, then in archive order.
     pub fn places(&self, group: &Group) -> Vec<PlaceIn> {
-        let mut places: Vec<(i32, PlaceIn)> = self
+        let mut places: Vec<(Option<i32>, PlaceIn)> = self
             .passages
             .places(group)
             .filter_map(|place| {
@@ -52,7 +52,8 @@ impl<'a> Located<'a> {
                 Some((year, PlaceIn { report, paragraph: place.paragraph, key: place.key }))
             })
             .collect();
-        places.sort_unstable_by_key(|&(year, p)| (year, p.report, p.paragraph));
+        // Unknown years after the known ones.
+        places.sort_unstable_by_key(|&(year, p)| (year.is_none(), year, p.report, p.paragraph));
         places.dedup_by_key(|(_, p)| p.report);
         places.into_iter().map(|(_, place)| place).collect()
     }
@@ -62,7 +63,7 @@ impl<'a> Located<'a> {
         let key = self.passages.most_common_text(group);
         let shown = places.iter().find(|p| p.key == key).unwrap_or(&places[0]);
         let text = paragraph_text(&self.library.reports[shown.report], shown.paragraph);
-        let mut years: Vec<(i32, usize)> = Vec::new();
+        let mut years: Vec<(Option<i32>, usize)> = Vec::new();
         let mut bodies: HashMap<&str, (usize, usize)> = HashMap::new();
         for place in &places {
             let meta = &self.library.reports[place.report].meta;
@@ -70,7 +71,7 @@ impl<'a> Located<'a> {
                 Some((year, count)) if *year == meta.year => *count += 1,
                 _ => years.push((meta.year, 1)),
             }
-            bodies.entry(&meta.body).or_insert((0, place.report)).0 += 1;
+            bodies.entry(meta.body_label()).or_insert((0, place.report)).0 += 1;
         }
         let mut bodies: Vec<(&str, usize, usize)> =
             bodies.into_iter().map(|(name, (n, first))| (name, n, first)).collect();

@@ -528,10 +528,10 @@ mod tests {
     fn report(source: &str, paragraphs: &[&str]) -> Report {
         let meta = FrontMatter {
             title: source.into(),
-            body: "某局".into(),
-            level: "市级".into(),
-            year: 2021,
-            period: "年度".into(),
+            body: Some("某局".into()),
+            level: Some("市级".into()),
+            year: Some(2021),
+            period: Some("年度".into()),
             date: None,
             summary: None,
             tags: Vec::new(),
@@ -539,6 +539,7 @@ mod tests {
             draft: false,
             source: None,
             review: Vec::new(),
+            removed: Vec::new(),
         };
         let rendered = crate::markdown::render(&paragraphs.join("\n\n"), false);
         let mut report = Report::new(source.into(), meta, format!("{source}/"), &rendered);

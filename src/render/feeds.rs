@@ -8,9 +8,11 @@ impl<'a> Site<'a> {
         let base = self.config.absolute_base();
         let order: Vec<&Report> =
             self.library.newest(self.config.feed_limit).into_iter().map(|i| &self.library.reports[i]).collect();
-        let stamp = |r: &Report| match &r.meta.date {
-            Some(date) => format!("{date}T00:00:00Z"),
-            None => format!("{}-12-31T00:00:00Z", r.meta.year),
+        let stamp = |r: &Report| match (&r.meta.date, r.meta.year) {
+            (Some(date), _) => format!("{date}T00:00:00Z"),
+            (None, Some(year)) => format!("{year}-12-31T00:00:00Z"),
+            // Atom needs a time; a report of unknown date is dated at the epoch.
+            (None, None) => "1970-01-01T00:00:00Z".to_owned(),
         };
         let updated = order.iter().map(|r| stamp(r)).max().unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
         let mut xml =
@@ -26,7 +28,7 @@ impl<'a> Site<'a> {
             xml.push_str(&format!("    <title>{}</title>\n", escaped(&report.meta.title)));
             xml.push_str(&format!("    <link href=\"{}\"/>\n    <id>{}</id>\n", escaped(&link), escaped(&link)));
             xml.push_str(&format!("    <updated>{}</updated>\n", stamp(report)));
-            xml.push_str(&format!("    <author><name>{}</name></author>\n", escaped(&report.meta.body)));
+            xml.push_str(&format!("    <author><name>{}</name></author>\n", escaped(report.meta.body_label())));
             let summary = report.meta.summary.clone().unwrap_or_else(|| {
                 let rendered = report.rendered();
                 let first_paragraph = rendered.blocks.iter().find(|b| b.anchor.starts_with("p-"));

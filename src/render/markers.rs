@@ -103,7 +103,7 @@ impl<'a> Site<'a> {
         self.place_links.get_or_init(self.library.reports.len(), index, || {
             let report = &self.library.reports[index];
             let path = utf8_percent_encode(&report.path, PATH);
-            let before = format!("<li>{}年 <a href=\"{}{path}#p-", report.meta.year, self.base);
+            let before = format!("<li>{} <a href=\"{}{path}#p-", report.meta.year_in_text(), self.base);
             let mut after = String::from("\">");
             push_escaped(&mut after, &report.meta.title);
             after.push_str("</a>");
@@ -185,9 +185,14 @@ impl<'a> Site<'a> {
             text,
             reports: places.len(),
             variants: group.variants(),
-            first_year: years.first().map_or(0, |y| y.0),
-            last_year: years.last().map_or(0, |y| y.0),
-            years: years.into_iter().map(|(year, count)| YearCount { year, count }).collect(),
+            span: year_span(years.iter().map(|y| y.0)),
+            years: years
+                .into_iter()
+                .map(|(year, count)| YearCount {
+                    year: year.map_or_else(|| crate::content::UNKNOWN_YEAR.to_owned(), |y| y.to_string()),
+                    count,
+                })
+                .collect(),
             bodies_count: bodies.len(),
             bodies: bodies
                 .into_iter()
@@ -207,8 +212,8 @@ impl<'a> Site<'a> {
                     PlaceView {
                         title: &report.meta.title,
                         url: format!("{}#p-{}", self.url(&report.path), place.paragraph),
-                        year: report.meta.year,
-                        body: &report.meta.body,
+                        year: report.meta.year_in_text(),
+                        body: report.meta.body_label(),
                         same: place.key == key,
                     }
                 })

@@ -304,11 +304,11 @@ impl<'a> Site<'a> {
         ReportSummary {
             title: &meta.title,
             url: self.url(&report.path),
-            body: &meta.body,
+            body: meta.body_label(),
             body_url: self.term_url(TaxonomyKind::Body, report),
-            level: &meta.level,
-            year: meta.year,
-            period: &meta.period,
+            level: meta.level_label(),
+            year: meta.year_in_text(),
+            period: meta.period_label(),
             date: meta.date.as_deref(),
             summary: meta.summary.as_deref(),
         }
@@ -318,6 +318,31 @@ impl<'a> Site<'a> {
         let term = self.library.term_of(kind, report);
         self.url(&term_page_path(kind, term, 1))
     }
+}
+
+/// `2019–2024年`, `2021年`, or 年份不详 (with 及年份不详 when some are unknown).
+pub(super) fn year_span(years: impl Iterator<Item = Option<i32>>) -> String {
+    let (mut first, mut last, mut unknown) = (None::<i32>, None::<i32>, false);
+    for year in years {
+        match year {
+            Some(y) => {
+                first = Some(first.map_or(y, |f| f.min(y)));
+                last = Some(last.map_or(y, |l| l.max(y)));
+            }
+            None => unknown = true,
+        }
+    }
+    let known = match (first, last) {
+        (Some(f), Some(l)) if f == l => format!("{f}年"),
+        (Some(f), Some(l)) => format!("{f}–{l}年"),
+        _ => return crate::content::UNKNOWN_YEAR.to_owned(),
+    };
+    if unknown { format!("{known}及年份不详") } else { known }
+}
+
+/// The anchor of a year's heading in a list: `y2021`, `y-unknown`.
+pub(super) fn year_anchor(year: Option<i32>) -> String {
+    year.map_or_else(|| "y-unknown".to_owned(), |y| format!("y{y}"))
 }
 
 /// `bodies/国务院/` for page 1, `bodies/国务院/page/2/` after.

@@ -71,21 +71,29 @@ impl<'a> Site<'a> {
     /// decade instead, so that fifty years fit beside readable names.
     pub(super) fn year_body_grid(&self) -> Grid {
         let library = self.library;
-        let years: Vec<i32> =
-            library.taxonomy(TaxonomyKind::Year).terms.iter().filter_map(|t| t.name.parse().ok()).collect();
-        let by_decade = years.len() > GRID_YEARS;
-        let column_of = |year: i32| if by_decade { year.div_euclid(10) * 10 } else { year };
-        let mut column_keys: Vec<i32> = years.iter().map(|&y| column_of(y)).collect();
+        let year_terms = &library.taxonomy(TaxonomyKind::Year).terms;
+        // Newest first; 年份不详 (no number) last, a column of its own.
+        let years: Vec<Option<i32>> = year_terms.iter().map(|t| t.name.parse().ok()).collect();
+        let by_decade = years.iter().flatten().count() > GRID_YEARS;
+        let column_of =
+            |year: Option<i32>| year.map(|year| if by_decade { year.div_euclid(10) * 10 } else { year });
+        let mut column_keys: Vec<Option<i32>> = years.iter().map(|&y| column_of(y)).collect();
         column_keys.dedup();
         let columns: Vec<GridColumn> = column_keys
             .iter()
             .map(|&key| {
                 // The newest year of the column: where its link leads.
-                let newest = years.iter().copied().find(|&y| column_of(y) == key).unwrap_or(key);
-                let term = library.taxonomy(TaxonomyKind::Year).terms.iter().find(|t| t.name == newest.to_string());
+                let newest = years.iter().position(|&y| column_of(y) == key).unwrap_or(0);
                 GridColumn {
-                    name: if by_decade { format!("{key}年代") } else { key.to_string() },
-                    url: term.map(|t| self.url(&term_page_path(TaxonomyKind::Year, t, 1))).unwrap_or_default(),
+                    name: match key {
+                        Some(decade) if by_decade => format!("{decade}年代"),
+                        Some(year) => year.to_string(),
+                        None => crate::content::UNKNOWN_YEAR.to_owned(),
+                    },
+                    url: year_terms
+                        .get(newest)
+                        .map(|t| self.url(&term_page_path(TaxonomyKind::Year, t, 1)))
+                        .unwrap_or_default(),
                 }
             })
             .collect();
@@ -97,7 +105,7 @@ impl<'a> Site<'a> {
         for body in &shown {
             // Per column: how many reports, and the first one's position in
             // the body's list (newest year first) with its year.
-            let mut cells: Vec<(usize, Option<(usize, i32)>)> = vec![(0, None); column_keys.len()];
+            let mut cells: Vec<(usize, Option<(usize, Option<i32>)>)> = vec![(0, None); column_keys.len()];
             for (position, &r) in body.reports.iter().enumerate() {
                 let year = library.reports[r].meta.year;
                 if let Some(c) = column_keys.iter().position(|&k| k == column_of(year)) {
@@ -106,7 +114,7 @@ impl<'a> Site<'a> {
                 }
             }
             largest = largest.max(cells.iter().map(|c| c.0).max().unwrap_or(0));
-            let level = body.reports.first().map_or("", |&r| library.reports[r].meta.level.as_str());
+            let level = body.reports.first().map_or("", |&r| library.reports[r].meta.level_label());
             let level_order = self.config.order_of(crate::config::Vocabulary::Level, level);
             let cells = cells
                 .into_iter()
@@ -115,7 +123,7 @@ impl<'a> Site<'a> {
                     heat: 0,
                     url: first.map(|(position, year)| {
                         let page = position / self.config.paginate + 1;
-                        format!("{}#y{year}", self.url(&term_page_path(TaxonomyKind::Body, body, page)))
+                        format!("{}#{}", self.url(&term_page_path(TaxonomyKind::Body, body, page)), year_anchor(year))
                     }),
                 })
                 .collect();
@@ -151,19 +159,23 @@ impl<'a> Site<'a> {
         let mut context = self.base_context(&meta.title, &report.path);
         let view = ReportView {
             title: &meta.title,
-            body: &meta.body,
+            body: meta.body_label(),
             body_url: self.term_url(TaxonomyKind::Body, report),
-            level: &meta.level,
+            level: meta.level_label(),
             level_url: self.term_url(TaxonomyKind::Level, report),
-            year: meta.year,
+            year: meta.year_in_text(),
             year_url: self.term_url(TaxonomyKind::Year, report),
-            period: &meta.period,
+            period: meta.period_label(),
             period_url: self.term_url(TaxonomyKind::Period, report),
             date: meta.date.as_deref(),
             summary: meta.summary.as_deref(),
             tags: &meta.tags,
             source: meta.source.as_deref(),
-            review: meta.review.iter().map(|field| field_label(field, &self.config.language)).collect(),
+            review: meta
+                .review
+                .iter()
+                .map(|r| ReviewView { field: field_label(&r.field, &self.config.language), evidence: r.evidence.as_deref() })
+                .collect(),
             content: &rendered.html,
             toc: &rendered.toc,
         };
@@ -269,12 +281,16 @@ impl<'a> Site<'a> {
             .iter()
             .map(|term| {
                 let years = term.reports.iter().map(|&r| self.library.reports[r].meta.year);
+                let label = match kind {
+                    TaxonomyKind::Year if term.name.parse::<i32>().is_ok() => format!("{}年", term.name),
+                    _ => term.name.clone(),
+                };
                 TermView {
                     name: &term.name,
+                    label,
                     url: self.url(&term_page_path(kind, term, 1)),
                     count: term.reports.len(),
-                    first_year: years.clone().min().unwrap_or(0),
-                    last_year: years.max().unwrap_or(0),
+                    span: year_span(years),
                 }
             })
             .collect();
@@ -288,16 +304,17 @@ impl<'a> Site<'a> {
         let per_page = self.config.paginate;
         let total_pages = self.page_count(term);
         let title = match kind {
-            TaxonomyKind::Year => format!("{}年", term.name),
+            TaxonomyKind::Year if term.name.parse::<i32>().is_ok() => format!("{}年", term.name),
             _ => term.name.clone(),
         };
         let mut context = self.base_context(&title, &term_page_path(kind, term, page));
         let mut groups: Vec<YearGroup> = Vec::new();
         for &r in term.reports.iter().skip((page - 1) * per_page).take(per_page) {
-            let year = self.library.reports[r].meta.year;
+            let meta = &self.library.reports[r].meta;
+            let anchor = year_anchor(meta.year);
             match groups.last_mut() {
-                Some(group) if group.year == year => group.reports.push(self.summary(r)),
-                _ => groups.push(YearGroup { year, reports: vec![self.summary(r)] }),
+                Some(group) if group.anchor == anchor => group.reports.push(self.summary(r)),
+                _ => groups.push(YearGroup { year: meta.year_in_text(), anchor, reports: vec![self.summary(r)] }),
             }
         }
         let page_url = |n: usize| self.url(&term_page_path(kind, term, n));

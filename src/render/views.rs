@@ -39,7 +39,8 @@ pub(super) struct ReportSummary<'a> {
     pub(super) body: &'a str,
     pub(super) body_url: String,
     pub(super) level: &'a str,
-    pub(super) year: i32,
+    /// `2021年`, or 年份不详.
+    pub(super) year: String,
     pub(super) period: &'a str,
     pub(super) date: Option<&'a str>,
     pub(super) summary: Option<&'a str>,
@@ -52,7 +53,8 @@ pub(super) struct ReportView<'a> {
     pub(super) body_url: String,
     pub(super) level: &'a str,
     pub(super) level_url: String,
-    pub(super) year: i32,
+    /// `2021年`, or 年份不详.
+    pub(super) year: String,
     pub(super) year_url: String,
     pub(super) period: &'a str,
     pub(super) period_url: String,
@@ -61,9 +63,16 @@ pub(super) struct ReportView<'a> {
     pub(super) tags: &'a [String],
     pub(super) source: Option<&'a str>,
     /// The fields awaiting review, named in the site's language.
-    pub(super) review: Vec<&'a str>,
+    pub(super) review: Vec<ReviewView<'a>>,
     pub(super) content: &'a str,
     pub(super) toc: &'a [Heading],
+}
+
+/// A field awaiting review and what the import found for it.
+#[derive(Serialize)]
+pub(super) struct ReviewView<'a> {
+    pub(super) field: &'a str,
+    pub(super) evidence: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -73,8 +82,8 @@ pub(super) struct PassageView<'a> {
     pub(super) reports: usize,
     /// Different wordings of the passage.
     pub(super) variants: usize,
-    pub(super) first_year: i32,
-    pub(super) last_year: i32,
+    /// `2019–2024年`, `2021年`, 年份不详.
+    pub(super) span: String,
     pub(super) years: Vec<YearCount>,
     pub(super) bodies_count: usize,
     pub(super) bodies: Vec<BodyCount<'a>>,
@@ -84,7 +93,8 @@ pub(super) struct PassageView<'a> {
 
 #[derive(Serialize)]
 pub(super) struct YearCount {
-    pub(super) year: i32,
+    /// `2021`, or 年份不详.
+    pub(super) year: String,
     pub(super) count: usize,
 }
 
@@ -99,7 +109,8 @@ pub(super) struct BodyCount<'a> {
 pub(super) struct PlaceView<'a> {
     pub(super) title: &'a str,
     pub(super) url: String,
-    pub(super) year: i32,
+    /// `2021年`, or 年份不详.
+    pub(super) year: String,
     pub(super) body: &'a str,
     /// The same words as the passage's most common wording.
     pub(super) same: bool,
@@ -114,15 +125,20 @@ pub(super) struct TaxonomyView {
 #[derive(Serialize)]
 pub(super) struct TermView<'a> {
     pub(super) name: &'a str,
+    /// As a reader sees it: `2021年` on the years page, else the name.
+    pub(super) label: String,
     pub(super) url: String,
     pub(super) count: usize,
-    pub(super) first_year: i32,
-    pub(super) last_year: i32,
+    /// `2019–2024年`, `2021年`, 年份不详.
+    pub(super) span: String,
 }
 
 #[derive(Serialize)]
 pub(super) struct YearGroup<'a> {
-    pub(super) year: i32,
+    /// `2021年`, or 年份不详.
+    pub(super) year: String,
+    /// The heading's anchor: `y2021`, or `y-unknown`.
+    pub(super) anchor: String,
     pub(super) reports: Vec<ReportSummary<'a>>,
 }
 

@@ -65,7 +65,7 @@ impl IndexDoc {
             .and_then(|d| d.get(..10))
             .map(|d| d.replace('-', ""))
             .and_then(|d| d.parse::<u64>().ok())
-            .unwrap_or(meta.year.max(0) as u64 * 10_000 + 1231);
+            .unwrap_or(meta.year.unwrap_or(0).max(0) as u64 * 10_000 + 1231);
         IndexDoc {
             id: index_id(&report.source),
             url: crate::render::site_url(&config.base_path(), &report.path),
@@ -73,10 +73,13 @@ impl IndexDoc {
             text: meta.title.clone(),
             anchors: Vec::new(),
             text_digest: report.text_digest,
-            body: meta.body.clone(),
-            level: meta.level.clone(),
-            period: meta.period.clone(),
-            year: meta.year as i64,
+            // Unknown values are stored as their labels (发文机关不详 …), so
+            // that facets count them and a filter can ask for them; an
+            // unknown year is 0, which no year range holds.
+            body: meta.body_label().to_owned(),
+            level: meta.level_label().to_owned(),
+            period: meta.period_label().to_owned(),
+            year: meta.year.map_or(0, i64::from),
             date: meta.date.clone().unwrap_or_default(),
             sort_key,
         }

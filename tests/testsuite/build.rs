@@ -93,7 +93,7 @@ fn sample_archive_meets_its_brief() {
             .reports
             .iter()
             .filter(|r| r.rendered().plain_text().contains(phrase))
-            .map(|r| r.meta.year)
+            .filter_map(|r| r.meta.year)
             .collect();
         years.sort();
         years.dedup();

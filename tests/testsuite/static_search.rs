@@ -257,7 +257,7 @@ fn random_phrases_find_what_the_server_finds(site: &TestSite, count: usize) {
         .iter()
         .map(|r| normalize(&r.rendered().blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n")))
         .collect();
-    let years: Vec<i32> = loaded.library.reports.iter().map(|r| r.meta.year).collect();
+    let years: Vec<i32> = loaded.library.reports.iter().filter_map(|r| r.meta.year).collect();
     drop(loaded);
     let server = SearchIndex::open(&site.root().join("search-index")).expect("index");
     let mut engine = Static::open(&site.public());
