@@ -57,6 +57,10 @@ pub struct Config {
     pub static_search: bool,
     /// The largest report file read, in megabytes (10^6 bytes).
     pub max_report_mb: u64,
+    /// `wenku import`: the most scanned pages OCR reads in one file, and
+    /// the most seconds it spends on one; a file over either is reported.
+    pub ocr_max_pages: usize,
+    pub ocr_max_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -95,6 +99,8 @@ impl Default for Config {
             recurring_passages: true,
             static_search: true,
             max_report_mb: 64,
+            ocr_max_pages: 50,
+            ocr_max_seconds: 600,
         }
     }
 }
@@ -235,6 +241,8 @@ const CONFIG_KEYS: &[&str] = &[
     "recurring_passages",
     "static_search",
     "max_report_mb",
+    "ocr_max_pages",
+    "ocr_max_seconds",
 ];
 
 /// For serde's "unknown field `x`" errors: the key that was probably meant.

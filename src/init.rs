@@ -62,15 +62,37 @@ summary: 一年来党组工作的主要做法与下一步打算。
 围绕全区中心工作，依法履职，持续提升监督质效。
 "#;
 
+/// Where `init` puts the example report, under the site.
+const EXAMPLE_PATH: &str = "content/2024/人大常委会党组-年度总结.md";
+
+/// The example report, if it is still there as `init` wrote it: the first
+/// import removes it, so that it never stands in a real archive.
+pub fn untouched_example(root: &Path) -> Option<std::path::PathBuf> {
+    let path = root.join(EXAMPLE_PATH);
+    let text = std::fs::read_to_string(&path).ok()?;
+    (text == REPORT).then_some(path)
+}
+
+/// Removes the folders left empty between `file` and `top` (not `top`).
+pub fn remove_empty_parents(file: &Path, top: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == top || !d.starts_with(top) || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
 pub fn init(dir: &Path) -> Result<()> {
     let config = dir.join(crate::config::CONFIG_FILE);
     if config.exists() {
         bail!("{} already exists; wenku init does not overwrite a site", config.display());
     }
-    let report_dir = dir.join("content").join("2024");
-    std::fs::create_dir_all(&report_dir).with_context(|| format!("cannot create {}", report_dir.display()))?;
+    let report = dir.join(EXAMPLE_PATH);
+    let report_dir = report.parent().expect("the example has a folder");
+    std::fs::create_dir_all(report_dir).with_context(|| format!("cannot create {}", report_dir.display()))?;
     std::fs::write(&config, CONFIG).with_context(|| format!("cannot write {}", config.display()))?;
-    let report = report_dir.join("人大常委会党组-年度总结.md");
     std::fs::write(&report, REPORT).with_context(|| format!("cannot write {}", report.display()))?;
     Ok(())
 }

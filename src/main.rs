@@ -62,15 +62,20 @@ enum Command {
         /// Files and folders (read recursively).
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
-        /// Where the new reports go.
-        #[arg(long, default_value = "content/imported")]
+        /// Where the new reports go, each in the folder of its year
+        /// (`content/2024/…`, `content/年份不详/…`).
+        #[arg(long, default_value = "content")]
         into: PathBuf,
         /// The site folder (its wenku.yaml and content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Show what would be written and the inferred metadata; write nothing.
+        /// Show what would be written, the inferred metadata, what needs
+        /// review and every line that would be removed; write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Print every removed line and review note (as `--dry-run` does).
+        #[arg(long, short)]
+        verbose: bool,
         /// Import files already imported again, under new names.
         #[arg(long)]
         force: bool,
@@ -256,14 +261,21 @@ fn run() -> Result<ExitCode> {
             let build = BuildOptions { root, output, drafts, progress };
             wenku::serve::serve(wenku::serve::ServeOptions { build, bind, watch: !no_watch, no_build })?;
         }
-        Command::Import { inputs, into, root, dry_run, force, body, year, level, period } => {
+        Command::Import { inputs, into, root, dry_run, verbose, force, body, year, level, period } => {
             let config = wenku::config::Config::load(&root)?;
             let into = if into.is_absolute() { into } else { root.join(into) };
             let overrides = wenku::import::Overrides { body, level, year, period };
             let options = wenku::import::ImportOptions { inputs, into, root, dry_run, force, overrides };
-            let results = wenku::import::import(&options, &config)?;
-            wenku::import::print_report(&mut std::io::stdout().lock(), &results, dry_run)?;
-            let failed = results.iter().any(|r| matches!(r.outcome, wenku::import::Outcome::Failed { .. }));
+            let printer =
+                wenku::import::Printer::new(std::io::stdout(), dry_run, dry_run || verbose, std::io::stderr().is_terminal());
+            let run = wenku::import::import(&options, &config, &printer)?;
+            printer.finish();
+            let limits = format!(
+                "at most {} scanned pages and {} s per file (`ocr_max_pages`, `ocr_max_seconds` in wenku.yaml)",
+                config.ocr_max_pages, config.ocr_max_seconds
+            );
+            wenku::import::print_summary(&mut std::io::stdout().lock(), &run, &limits, dry_run)?;
+            let failed = run.results.iter().any(|r| matches!(r.outcome, wenku::import::Outcome::Failed { .. }));
             return Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS });
         }
         Command::Doctor => {

@@ -103,7 +103,8 @@ const REQUIRED: &[(&str, &str)] = &[
     ("year", "year: 2021"),
     ("period", "period: 年度"),
 ];
-const OPTIONAL: &[&str] = &["date", "summary", "tags", "slug", "draft", "source", "review", "removed"];
+const OPTIONAL: &[&str] =
+    &["date", "summary", "tags", "slug", "draft", "source", "review", "review_notes", "removed"];
 
 pub const EXAMPLE: &str =
     "---\ntitle: 2021年度工作总结\nbody: 某区人大常委会党组\nlevel: 区县级\nyear: 2021\nperiod: 年度\n---";
@@ -382,8 +383,30 @@ impl Fields<'_> {
     }
 
     /// `review:` as a list of fields (`[year, body]`) or as a mapping of
-    /// each field to the evidence found (`{year: "…"}`).
+    /// each field to the evidence found (`{year: "…"}`); `review_notes:`
+    /// holds the evidence for a list's fields.
     fn review(&mut self) -> Vec<Review> {
+        let mut review = self.review_fields();
+        if let Some(Value::Mapping(notes)) = self.mapping.get("review_notes") {
+            for r in &mut review {
+                if r.evidence.is_none()
+                    && let Some(Value::String(note)) = notes.get(r.field.as_str())
+                {
+                    r.evidence = Some(note.clone());
+                }
+            }
+        } else if self.mapping.get("review_notes").is_some_and(|v| !v.is_null()) {
+            self.error(
+                "review_notes",
+                "`review_notes` must map each field to a note".into(),
+                "write `review_notes:` and under it `  year: \"…\"`, or delete it",
+            );
+            self.in_chinese("`review_notes` 应为“字段: 说明”的映射", "写成 `review_notes:`，下一行缩进写 `  year: \"…\"`，或删去它");
+        }
+        review
+    }
+
+    fn review_fields(&mut self) -> Vec<Review> {
         match self.mapping.get("review") {
             Some(Value::Mapping(fields)) => fields
                 .iter()

@@ -40,6 +40,25 @@ pub const OCR_LANGUAGE: &str = "chi_sim";
 /// How long one conversion may take.
 const TIME_LIMIT: Duration = Duration::from_secs(180);
 
+/// How much OCR one file may take: scanned pages, and time in all.
+#[derive(Debug, Clone, Copy)]
+pub struct OcrLimits {
+    pub max_pages: usize,
+    pub max_time: Duration,
+}
+
+impl OcrLimits {
+    /// The time a step started at `started` may still take.
+    fn remaining(&self, started: Instant) -> Result<Duration, String> {
+        self.max_time.checked_sub(started.elapsed()).filter(|d| !d.is_zero()).ok_or_else(|| {
+            format!(
+                "OCR took more than {} s for this file and was stopped (`ocr_max_seconds` in wenku.yaml)",
+                self.max_time.as_secs()
+            )
+        })
+    }
+}
+
 impl Tool {
     /// Where the program is on `PATH`, if anywhere.
     pub fn find(&self) -> Option<PathBuf> {
@@ -91,7 +110,12 @@ impl Drop for WorkDir {
 
 /// Runs a command to its end or the time limit; its output goes to files
 /// (a pipe that fills up would stall it).
-fn run(mut command: Command, what: &str, work: &Path) -> Result<Vec<u8>, String> {
+fn run(command: Command, what: &str, work: &Path) -> Result<Vec<u8>, String> {
+    run_within(command, what, work, TIME_LIMIT)
+}
+
+/// `run` with a time limit of its own.
+fn run_within(mut command: Command, what: &str, work: &Path, limit: Duration) -> Result<Vec<u8>, String> {
     let stdout_path = work.join("stdout");
     let stderr_path = work.join("stderr");
     let open = |p: &Path| std::fs::File::create(p).map_err(|e| format!("cannot write {}: {e}", p.display()));
@@ -101,10 +125,10 @@ fn run(mut command: Command, what: &str, work: &Path) -> Result<Vec<u8>, String>
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if start.elapsed() > TIME_LIMIT => {
+            Ok(None) if start.elapsed() > limit => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("{what} took more than {} s and was stopped", TIME_LIMIT.as_secs()));
+                return Err(format!("{what} took more than {} s and was stopped", limit.as_secs()));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
             Err(e) => return Err(format!("{what}: {e}")),
@@ -146,7 +170,8 @@ pub struct PdfText {
     pub ocr_pages: usize,
 }
 
-pub fn pdf_text(bytes: &[u8]) -> Result<PdfText, String> {
+pub fn pdf_text(bytes: &[u8], limits: &OcrLimits) -> Result<PdfText, String> {
+    let started = Instant::now();
     let mut command = PDFTOTEXT.command()?;
     let work = WorkDir::new()?;
     let input = work.0.join("input.pdf");
@@ -155,41 +180,54 @@ pub fn pdf_text(bytes: &[u8]) -> Result<PdfText, String> {
     let layout = run(command, "pdftotext", &work.0)?;
     let layout = String::from_utf8_lossy(&layout);
     let pages = parse_layout(&layout)?;
+    // A scanned page has no text layer to speak of.
+    let scanned = |page: &Vec<String>| page.iter().map(|l| l.chars().filter(|c| c.is_alphanumeric()).count()).sum::<usize>() < 10;
+    let scans = pages.iter().filter(|p| scanned(p)).count();
+    if scans > limits.max_pages {
+        return Err(format!(
+            "{scans} of its {} pages are scans without text, more than the {} pages OCR reads in one file (`ocr_max_pages` in wenku.yaml): split the file, or raise the limit",
+            pages.len(),
+            limits.max_pages
+        ));
+    }
     let mut text = PdfText { lines: Vec::new(), ocr_pages: 0 };
     for (number, page) in pages.into_iter().enumerate() {
-        let letters: usize = page.iter().map(|l| l.chars().filter(|c| c.is_alphanumeric()).count()).sum();
-        if letters >= 10 {
-            text.lines.extend(page);
-        } else {
-            // A scanned page: no text layer to speak of.
-            text.lines.extend(ocr_pdf_page(&input, number + 1, &work.0)?);
+        if scanned(&page) {
+            let remaining = limits.remaining(started)?;
+            text.lines.extend(ocr_pdf_page(&input, number + 1, &work.0, remaining)?);
             text.lines.push(String::new());
             text.ocr_pages += 1;
+        } else {
+            text.lines.extend(page);
         }
     }
     Ok(text)
 }
 
 /// The lines of an image read by OCR.
-pub fn ocr_image(bytes: &[u8]) -> Result<Vec<String>, String> {
+pub fn ocr_image(bytes: &[u8], limits: &OcrLimits) -> Result<Vec<String>, String> {
     let work = WorkDir::new()?;
     let image = work.0.join("image");
     std::fs::write(&image, bytes).map_err(|e| format!("cannot write {}: {e}", image.display()))?;
-    ocr(&image, &work.0)
+    ocr(&image, &work.0, limits.max_time.min(TIME_LIMIT))
 }
 
-fn ocr_pdf_page(pdf: &Path, page: usize, work: &Path) -> Result<Vec<String>, String> {
+fn ocr_pdf_page(pdf: &Path, page: usize, work: &Path, limit: Duration) -> Result<Vec<String>, String> {
     let mut command = PDFTOPPM.command()?;
     let prefix = work.join(format!("page-{page}"));
     command
         .args(["-r", "300", "-gray", "-png", "-singlefile", "-f", &page.to_string(), "-l", &page.to_string()])
         .arg(pdf)
         .arg(&prefix);
-    run(command, "pdftoppm", work)?;
-    ocr(&prefix.with_extension("png"), work)
+    run_within(command, "pdftoppm", work, limit.min(TIME_LIMIT))?;
+    let image = prefix.with_extension("png");
+    if !image.is_file() {
+        return Err(format!("pdftoppm could not render page {page} as an image: is the page damaged?"));
+    }
+    ocr(&image, work, limit.min(TIME_LIMIT))
 }
 
-fn ocr(image: &Path, work: &Path) -> Result<Vec<String>, String> {
+fn ocr(image: &Path, work: &Path, limit: Duration) -> Result<Vec<String>, String> {
     let mut command = TESSERACT.command()?;
     if !ocr_language_installed() {
         return Err(format!(
@@ -199,7 +237,7 @@ fn ocr(image: &Path, work: &Path) -> Result<Vec<String>, String> {
     // One thread per page: files are read side by side already, and
     // tesseract's own threads only contend with them.
     command.arg(image).arg("stdout").args(["-l", OCR_LANGUAGE]).env("OMP_THREAD_LIMIT", "1");
-    let text = run(command, "tesseract", work)?;
+    let text = run_within(command, "tesseract", work, limit)?;
     let mut lines = Vec::new();
     for line in String::from_utf8_lossy(&text).lines() {
         // Wide gaps separate the cells of a table row: the row stands alone.

@@ -106,7 +106,9 @@ impl Walker {
 
     fn walk(&mut self, node: NodeRef<Node>) {
         match node.value() {
-            Node::Text(text) => self.text.push_str(text),
+            // A line break in the page's source is white space; only
+            // `<br>` breaks a line.
+            Node::Text(text) => self.text.push_str(&source_breaks_as_spaces(text)),
             Node::Element(element) => {
                 let name = element.name();
                 if SKIPPED.contains(&name) {
@@ -157,11 +159,39 @@ impl Walker {
     }
 }
 
-/// Line breaks (`<br>`) split a paragraph; other runs of white space are one space.
+/// A line break of the page's source, told apart from `<br>`'s.
+const SOURCE_BREAK: char = '\u{1}';
+
+/// The page source's own line breaks, marked for `collapse_spaces`.
+fn source_breaks_as_spaces(text: &str) -> String {
+    text.replace(['\n', '\r'], &SOURCE_BREAK.to_string())
+}
+
+/// Line breaks (`<br>`) split a paragraph; other runs of white space are one
+/// space, except that a run holding a line break of the page's source
+/// vanishes between Chinese characters (the source was only wrapped there,
+/// often around a link: `落实\n<a>市政府工作报告</a>\n部署`).
 fn collapse_spaces(text: &str) -> String {
     let lines: Vec<String> = text
         .split('\n')
-        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|line| {
+            let mut out = String::with_capacity(line.len());
+            let mut run: Option<bool> = None; // in a run of white space: whether it holds a source break
+            for c in line.chars() {
+                if c.is_whitespace() || c == SOURCE_BREAK {
+                    run = Some(run.unwrap_or(false) || c == SOURCE_BREAK);
+                    continue;
+                }
+                if let Some(source_break) = run.take() {
+                    let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+                    if !out.is_empty() && (!source_break || (latin(out.chars().last()) && latin(Some(c)))) {
+                        out.push(' ');
+                    }
+                }
+                out.push(c);
+            }
+            out
+        })
         .filter(|line| !line.is_empty())
         .collect();
     lines.join("\n")

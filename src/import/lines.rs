@@ -24,14 +24,143 @@ fn is_invisible(c: char) -> bool {
 }
 
 /// One line, without invisible characters and without the spaces around it
-/// (ASCII, U+3000 ideographic, NBSP, em spaces used as indents).
+/// (ASCII, U+3000 ideographic, NBSP, em spaces used as indents). No letter
+/// is dropped: what cleaning removes, it records.
 pub fn normalize_line(line: &str) -> String {
-    let mut text: String = line.chars().filter(|&c| !is_invisible(c)).collect();
-    // `四川日报【字体：`: a font-size widget glued to the end of a line.
-    if let Some(at) = text.find("【字体").or_else(|| text.find("【字号")).filter(|&at| at > 0) {
-        text.truncate(at);
-    }
+    let text: String = line.chars().filter(|&c| !is_invisible(c)).collect();
     text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{00A0}').to_owned()
+}
+
+/// Where a font-size widget glued to the end of a line starts:
+/// `四川日报【字体：` → the `【字体：` part.
+pub fn glued_widget(line: &str) -> Option<usize> {
+    line.find("【字体").or_else(|| line.find("【字号")).filter(|&at| at > 0)
+}
+
+/// A Han character (CJK ideograph).
+pub fn is_han(c: char) -> bool {
+    is_cjk(c)
+}
+
+pub fn han_count(line: &str) -> usize {
+    line.chars().filter(|&c| is_han(c)).count()
+}
+
+/// A line of the report's running text: a sentence of some length, or a
+/// long stretch of text with clause punctuation (a paragraph that lacks its
+/// full stop, or a piece of one broken by a copy). Clutter never counts.
+pub fn is_report_text(line: &str) -> bool {
+    let han = han_count(line);
+    let sentence = ends_a_sentence(line) && han >= 6;
+    let clauses = han >= 20 && line.contains(['，', '、', '；', ',']);
+    (sentence || clauses) && !looks_like_clutter(line)
+}
+
+/// Evidence that a line is the site's, whatever its place: contact details,
+/// promotion, page metadata, a rights notice, a widget, an editor's note.
+pub fn looks_like_clutter(line: &str) -> bool {
+    let words = clutter_words(line);
+    let score = 2 * words.strong + words.weak;
+    words.contact
+        || is_rights_notice(line)
+        || is_widget(line)
+        || is_editor_note(line)
+        || is_page_metadata(line)
+        || label_value(line).is_some_and(|(_, value)| !is_report_text_shape(value))
+        || (char_count(line) <= 80 && score >= 4 && words.strong >= 1)
+}
+
+/// `编者按：本文为…`, `导读：…`: a note by whoever republished the report.
+pub fn is_editor_note(line: &str) -> bool {
+    let Some(at) = line.find(['：', ':']) else { return false };
+    let label = &line[..at];
+    let n = char_count(label);
+    (2..=4).contains(&n) && han_count(label) == n && (label.ends_with('按') || label == "导读" || label == "编者的话")
+}
+
+/// What a page says about the article, whatever its labels: a posting time
+/// with its hour (`原创 云溪人社 2024年07月09日 17:32`, `楼主 … 发表于 2024-7-3
+/// 21:14:05`), a newspaper's date and weekday (`海南日报 2025年01月21日 星期二`),
+/// a news agency's dateline (`新华社北京3月12日电`), or two labelled values
+/// on one line (`上传时间：2026-02-10　页数：18页`).
+pub fn is_page_metadata(line: &str) -> bool {
+    if char_count(line) > 90 || line.contains('。') {
+        return false;
+    }
+    let has_date = {
+        let digits = |s: &str| s.chars().filter(|c| c.is_ascii_digit()).count();
+        (line.contains('年') && line.contains('月') && line.contains('日'))
+            || line.split(|c: char| !(c.is_ascii_digit() || c == '-' || c == '.' || c == '/')).any(|part| {
+                let fields: Vec<&str> = part.split(['-', '.', '/']).filter(|f| !f.is_empty()).collect();
+                fields.len() == 3 && digits(fields[0]) == 4
+            })
+    };
+    let has_time = line.char_indices().any(|(i, c)| {
+        c == ':' && line[..i].ends_with(|d: char| d.is_ascii_digit()) && line[i + 1..].chars().take(2).all(|d| d.is_ascii_digit())
+    }) || (line.contains('时') && line.contains('分') && line.chars().any(|c| c.is_ascii_digit()));
+    let weekday = ["星期", "周一", "周二", "周三", "周四", "周五", "周六", "周日"].iter().any(|w| line.contains(w));
+    let agency = char_count(line) <= 24 && line.ends_with('电') && line.contains('月') && line.contains('日');
+    let labelled = line
+        .split(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '|' || c == '丨')
+        .filter(|part| label_value(part).is_some_and(|(_, v)| !v.is_empty()))
+        .count()
+        >= 2;
+    (has_date && (has_time || weekday)) || agency || labelled
+}
+
+/// A sentence shape, without the clutter test (for a label's value).
+fn is_report_text_shape(text: &str) -> bool {
+    let han = han_count(text);
+    (ends_a_sentence(text) && han >= 12) || (han >= 20 && text.contains(['，', '、', '；']))
+}
+
+/// `来源：陕西省人民政府`, `时间：`, `阅读量：1024`: a short label (at most
+/// six letters) and a colon, then a short value or nothing. `各位代表：` has
+/// the shape too: what follows it tells a salutation from a label.
+pub fn label_value(line: &str) -> Option<(&str, &str)> {
+    let line = line.trim_start_matches(['（', '(', '【', '[']);
+    let at = line.find(['：', ':'])?;
+    let label = line[..at].trim();
+    let letters = label.chars().filter(|c| c.is_alphabetic()).count();
+    let plain = label.chars().all(|c| c.is_alphabetic() || c == ' ');
+    let value = line[at + line[at..].chars().next().map_or(1, char::len_utf8)..].trim();
+    let value = value.trim_end_matches(['）', ')', '】', ']']);
+    (plain && (1..=6).contains(&letters) && han_count(label) == letters && char_count(value) <= 40)
+        .then_some((label, value))
+}
+
+/// `>`, `»`, `/`: a line that only separates the items of a breadcrumb.
+pub fn is_crumb_separator(line: &str) -> bool {
+    !line.is_empty() && line.chars().all(|c| ">＞»›→/|丨".contains(c) || c.is_whitespace())
+}
+
+/// A note about the text's rights: it names the work itself (本作品, 本文,
+/// 本站资料 …) and a right (著作权, 版权, 公有领域, 授权 …).
+pub fn is_rights_notice(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    let itself = ["本作品", "本文", "本资料", "本文档", "本站", "本网", "this work", "本模板"].iter().any(|w| lower.contains(w));
+    let right = ["著作权", "版权", "公有领域", "授权", "侵权", "许可协议", "public domain", "copyright", "license"]
+        .iter()
+        .any(|w| lower.contains(w));
+    itself && right
+}
+
+/// A line of Latin letters only (`Public domain`, `false`) in a report
+/// written in Chinese: markup or page furniture, not its text.
+pub fn is_latin_only(line: &str) -> bool {
+    let letters = line.chars().filter(|c| c.is_alphabetic()).count();
+    letters > 0 && han_count(line) == 0 && char_count(line) <= 40 && !line.contains(['。', '，'])
+}
+
+/// `abcd39f1fb7f426d9dfb6bd0fa1f2146:`, a link's id left by a page.
+pub fn is_hex_id(line: &str) -> bool {
+    line.len() >= 16 && line.trim_end_matches([':', '：']).chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// `2026-02-02 09:20`, `2026年02月10日 07时41分`: when a page was posted,
+/// with the time of day (a report's own date has none).
+pub fn is_posting_time(line: &str) -> bool {
+    is_timestamp(line) && (line.contains([':', '：', '时']) || (line.contains('-') && !line.contains('年')))
 }
 
 pub fn char_count(line: &str) -> usize {
@@ -91,6 +220,11 @@ pub fn is_heading_text(line: &str) -> bool {
 
 /// A line naming the date and occasion: `——2025年1月15日在…会议上`.
 pub fn is_dateline(line: &str) -> bool {
+    // `（2026年1月27日在贵州省…会议上）`: the same in brackets.
+    let line = match line.strip_prefix(['（', '(']).and_then(|l| l.strip_suffix(['）', ')'])) {
+        Some(inner) => inner,
+        None => line,
+    };
     // `——2025年1月15日在…`, `——在…会议上的讲话`; not a `——经济运行稳中有进。…`
     // paragraph of a list.
     let dashed = line.starts_with(['—', '-', '－'])
@@ -207,10 +341,13 @@ pub fn title_text(line: &str) -> &str {
 /// `篇一：2020年工作总结`, `范文3：…`, `【精选】…` → the title itself.
 pub fn without_sample_label(title: &str) -> &str {
     let mut rest = title;
-    if let Some(after) = rest.strip_prefix('【').and_then(|r| r.split_once('】')).map(|(_, after)| after)
-        && !after.is_empty()
-    {
-        rest = after;
+    // `【精选】…`, `（两会受权发布）…`: a tag in brackets before the title.
+    for (open, close) in [('【', '】'), ('（', '）'), ('[', ']')] {
+        if let Some(after) = rest.strip_prefix(open).and_then(|r| r.split_once(close)).map(|(_, after)| after)
+            && char_count(after) >= 4
+        {
+            rest = after;
+        }
     }
     for label in ["范文", "篇", "例文", "文章", "材料", "样文"] {
         if let Some(after) = rest.strip_prefix(label) {
@@ -340,6 +477,7 @@ pub fn is_widget(line: &str) -> bool {
         || line.ends_with("》》")
         || (line.len() >= 24 && line.trim_end_matches([':', '：']).chars().all(|c| c.is_ascii_hexdigit()))
         || is_photo_credit(line)
+        || is_hex_id(line)
 }
 
 /// `首页 > 工作总结`, `首页 » 政务公开 » 计划总结`: where a page sits.
@@ -349,17 +487,22 @@ fn is_breadcrumb(line: &str) -> bool {
         && !ends_a_sentence(line)
 }
 
-/// `…。 贵州日报天眼新闻记者 李森 摄`: the caption of a photo on the page.
-fn is_photo_credit(line: &str) -> bool {
-    char_count(line) <= 80
-        && (line.ends_with(" 摄") || line.ends_with("摄）"))
-        && (line.contains("记者") || line.contains("摄影"))
+/// `…。 贵州日报天眼新闻记者 李森 摄`, `（本报记者 戴冰摄）`, `摄影：王五`:
+/// the credit of a photo on the page, which ends its caption.
+pub fn is_photo_credit(line: &str) -> bool {
+    let bare = line.trim_end_matches(['）', ')', '。', ' ']);
+    char_count(line) <= 120
+        && ((bare.ends_with('摄') && (line.contains("记者") || line.contains("摄影") || bare.ends_with(" 摄")))
+            || bare.starts_with("摄影：")
+            || bare.starts_with("图片来源"))
 }
 
-/// `（全文完）`, `—完—`, `END`: the page says the text is over.
+/// `（全文完）`, `—完—`, `（节选完）`, `END`: the page says the text is over.
 pub fn is_end_marker(line: &str) -> bool {
     let bare: String = line.chars().filter(|c| c.is_alphanumeric()).collect();
-    matches!(bare.to_lowercase().as_str(), "完" | "全文完" | "正文完" | "end" | "the end" | "全文结束" | "结束")
+    let lower = bare.to_lowercase();
+    matches!(lower.as_str(), "end" | "the end" | "全文结束" | "结束")
+        || (lower.ends_with('完') && char_count(&lower) <= 4 && char_count(line) <= 10)
 }
 
 /// `相关推荐：`, `猜你喜欢`, `上一篇：…`: the start of a list of other pages.
@@ -381,8 +524,15 @@ pub fn is_related_header(line: &str) -> bool {
         "往期",
         "看了",
         "大家都在看",
+        "为你推荐",
+        "精彩回顾",
     ];
-    char_count(line) <= 40 && !ends_a_sentence(line) && STARTS.iter().any(|s| line.starts_with(s))
+    // `▼往期精彩回顾▼`, `▍相关阅读`: the same under decorations.
+    let bare = line.trim_matches(|c: char| !c.is_alphanumeric());
+    char_count(line) <= 40
+        && !ends_a_sentence(line)
+        && (STARTS.iter().any(|s| bare.starts_with(s))
+            || (char_count(bare) <= 12 && ["还喜欢", "推荐", "相关新闻", "相关文章", "相关阅读"].iter().any(|w| bare.ends_with(w))))
 }
 
 /// Contact details: a URL, an e-mail address, or a QQ, WeChat or phone
@@ -484,6 +634,21 @@ pub fn clutter_words(line: &str) -> ClutterWords {
         "一键三连",
         "评论区",
         "留言区",
+        "关注我们",
+        "点击上方",
+        "蓝字",
+        "长按",
+        "阅读原文",
+        "阅读全文",
+        "查看全文",
+        "此处隐藏",
+        "立即开通",
+        "icp备",
+        "公网安备",
+        "网站标识码",
+        "技术支持",
+        "主办单位",
+        "承办单位",
     ];
     const WEAK: &[&str] = &[
         "整理",
@@ -529,6 +694,12 @@ pub fn clutter_words(line: &str) -> ClutterWords {
         "写作",
         "分享给",
         "大家",
+        "开通",
+        "仅需",
+        "首月",
+        "全文",
+        "出品",
+        "门户",
     ];
     let lower = line.to_lowercase();
     ClutterWords {

@@ -33,11 +33,14 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
+use clean::{Line, Removed};
 pub use metadata::{Metadata, Overrides};
 use sniff::Format;
 
 /// The `review:` entry of a report whose text was read by OCR.
 pub const OCR_REVIEW: &str = "ocr";
+/// The `review:` entry listing lines kept although they look like clutter.
+pub const CLUTTER_REVIEW: &str = "clutter";
 
 /// One block of a source document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +57,8 @@ pub enum Block {
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
     pub inputs: Vec<PathBuf>,
-    /// Where the new reports go (under the site's `content/`).
+    /// Where the new reports go (under the site's `content/`): each in the
+    /// folder of its year.
     pub into: PathBuf,
     /// The site folder whose `content/` is checked for earlier imports.
     pub root: PathBuf,
@@ -71,10 +75,16 @@ pub enum Outcome {
         meta: Metadata,
         /// What the file was read as: an encoding, or a format and the tool.
         format: String,
+        /// The lines removed as clutter, each with its rule.
+        removed: Vec<Removed>,
     },
     /// Already imported: its checksum is in `existing`.
     Skipped {
         existing: PathBuf,
+    },
+    /// Read, but not a report (a readme, a licence, a list of links …).
+    NotAReport {
+        reason: String,
     },
     Unsupported {
         reason: String,
@@ -93,6 +103,7 @@ pub struct FileResult {
 /// Why a file was not read.
 enum NotRead {
     Unsupported(String),
+    NotAReport(String),
     Failed(String),
 }
 
@@ -100,6 +111,7 @@ impl From<NotRead> for Outcome {
     fn from(not_read: NotRead) -> Outcome {
         match not_read {
             NotRead::Unsupported(reason) => Outcome::Unsupported { reason },
+            NotRead::NotAReport(reason) => Outcome::NotAReport { reason },
             NotRead::Failed(reason) => Outcome::Failed { reason },
         }
     }
@@ -114,56 +126,121 @@ struct Prepared {
     read_by_ocr: bool,
     markdown: String,
     meta: Metadata,
+    removed: Vec<Removed>,
 }
 
-/// Imports every input file (folders recursively). Returns one result per
-/// file, in input order.
-pub fn import(options: &ImportOptions, config: &Config) -> anyhow::Result<Vec<FileResult>> {
+/// What an import reports while it runs: each file's result as soon as it
+/// is written, in input order within the quick and the slow files.
+pub trait Progress: Sync {
+    fn started(&self, files: usize);
+    fn done(&self, result: &FileResult);
+}
+
+/// What an import did.
+#[derive(Debug)]
+pub struct ImportRun {
+    /// One result per file, quick files first, each in input order.
+    pub results: Vec<FileResult>,
+    /// `wenku init`'s example report, removed when the first real report
+    /// was written.
+    pub removed_example: Option<PathBuf>,
+}
+
+/// Imports every input file (folders recursively). Files that read quickly
+/// (text, Word, web pages) are imported first, in input order; files that
+/// need a converter (PDF and scans, Word 97–2003, WPS, RTF) follow, each
+/// written as soon as it is done.
+pub fn import(options: &ImportOptions, config: &Config, progress: &dyn Progress) -> anyhow::Result<ImportRun> {
     let files = collect_inputs(&options.inputs)?;
-    // Read every file in parallel; unsupported and unreadable ones are kept
-    // as results.
-    let read: Vec<(PathBuf, Result<ReadFile, NotRead>)> = files
-        .par_iter()
-        .map(|file| {
-            let read =
-                read_source(file, config.max_report_bytes()).map(|source| ReadFile { lines: source.lines(), source });
-            (file.clone(), read)
+    progress.started(files.len());
+    let limits = Limits::of(config);
+    // Sniffed first (the first bytes tell slow formats from quick ones).
+    let sniffed: Vec<(PathBuf, Result<Sniffed, NotRead>)> =
+        files.par_iter().map(|file| (file.clone(), sniff_file(file, config.max_report_bytes()))).collect();
+    let (quick, slow): (Vec<_>, Vec<_>) =
+        sniffed.into_iter().partition(|(_, s)| s.as_ref().map_or(true, |s| !s.format.needs_converter()));
+
+    // Quick files are read at once; their lines repeated across files are
+    // the collection's boilerplate (the slow ones are judged by it too).
+    let read: Vec<(PathBuf, Result<ReadFile, NotRead>)> = quick
+        .into_par_iter()
+        .map(|(file, sniffed)| {
+            let read = sniffed.and_then(|s| read_source(s, &limits)).map(|source| ReadFile { lines: source.lines(), source });
+            (file, read)
         })
         .collect();
-
-    // Lines repeated across the files of this import are its boilerplate.
-    let texts: Vec<&[String]> = read.iter().filter_map(|(_, r)| r.as_ref().ok()).map(|r| r.lines.as_slice()).collect();
+    let texts: Vec<Vec<String>> = read
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().ok())
+        .map(|r| r.lines.iter().map(|l| l.text.clone()).collect())
+        .collect();
+    let texts: Vec<&[String]> = texts.iter().map(Vec::as_slice).collect();
     let repeated = clean::repeated_across_files(&texts);
 
-    // Prepared a batch at a time in parallel and written in input order
-    // (names stay the same from run to run): what is done is on disk even
-    // if the run is stopped, and only a batch of reports is held at once.
-    let mut written = Written { known: known_checksums(&options.root.join("content")), ..Written::default() };
-    let mut results = Vec::with_capacity(read.len());
+    let mut written = Written {
+        known: known_checksums(&options.root.join("content")),
+        example: crate::init::untouched_example(&options.root),
+        ..Written::default()
+    };
+    let mut results = Vec::with_capacity(files.len());
+    let mut finish = |input: PathBuf, prepared: Result<Prepared, NotRead>, written: &mut Written| {
+        let outcome = match prepared {
+            Err(not_read) => not_read.into(),
+            Ok(p) => write(p, options, written),
+        };
+        let result = FileResult { input, outcome };
+        progress.done(&result);
+        results.push(result);
+    };
+    // A batch at a time in parallel, written in input order: what is done
+    // is on disk even if the run is stopped, and names are the same from
+    // run to run.
     let batch = 4 * rayon::current_num_threads();
     let mut read = read.into_iter();
     loop {
-        let files: Vec<(PathBuf, Result<ReadFile, NotRead>)> = read.by_ref().take(batch).collect();
+        let files: Vec<_> = read.by_ref().take(batch).collect();
         if files.is_empty() {
             break;
         }
-        let prepared: Vec<(PathBuf, Result<Prepared, NotRead>)> = files
+        let prepared: Vec<_> = files
             .into_par_iter()
             .map(|(input, read)| {
-                let result =
-                    read.and_then(|r| prepare(&input, r.source, r.lines, &repeated, config, &options.overrides));
-                (input, result)
+                let prepared = read.and_then(|r| prepare(&input, r.source, r.lines, &repeated, config, &options.overrides));
+                (input, prepared)
             })
             .collect();
         for (input, prepared) in prepared {
-            let outcome = match prepared {
-                Err(not_read) => not_read.into(),
-                Ok(p) => write(p, options, &mut written),
-            };
-            results.push(FileResult { input, outcome });
+            finish(input, prepared, &mut written);
         }
     }
-    Ok(results)
+    // Slow files, each converted on a thread of its own and written in
+    // input order as soon as it and those before it are done.
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let slow_count = slow.len();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            slow.into_par_iter().enumerate().for_each_with(sender, |sender, (n, (input, sniffed))| {
+                let prepared = sniffed.and_then(|s| read_source(s, &limits)).and_then(|source| {
+                    let lines = source.lines();
+                    prepare(&input, source, lines, &repeated, config, &options.overrides)
+                });
+                let _ = sender.send((n, input, prepared));
+            });
+        });
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut next = 0;
+        for (n, input, prepared) in receiver.iter() {
+            waiting.insert(n, (input, prepared));
+            while let Some((input, prepared)) = waiting.remove(&next) {
+                finish(input, prepared, &mut written);
+                next += 1;
+            }
+            if next == slow_count {
+                break;
+            }
+        }
+    });
+    Ok(ImportRun { results, removed_example: written.removed_example })
 }
 
 /// Every file under the inputs, sorted, hidden ones skipped.
@@ -190,7 +267,7 @@ fn collect_inputs(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
 /// A file read, with its normalized lines (which cleaning works on).
 struct ReadFile {
     source: Source,
-    lines: Vec<String>,
+    lines: Vec<Line>,
 }
 
 /// A file's content, as lines of text or as blocks of a document.
@@ -217,25 +294,25 @@ enum Source {
 }
 
 impl Source {
-    /// The cleanable lines, for finding lines repeated across files.
-    fn lines(&self) -> Vec<String> {
-        let raw: Vec<String> = match self {
-            Source::Text { text, .. } | Source::Markdown { text, .. } => text.lines().map(str::to_owned).collect(),
+    /// The lines cleaning works on, each numbered by its line (text) or its
+    /// block (documents; a table is a block without a line).
+    fn lines(&self) -> Vec<Line> {
+        match self {
+            Source::Text { text, .. } | Source::Markdown { text, .. } => {
+                text.lines().enumerate().map(|(i, l)| Line::new(i + 1, lines::normalize_line(l))).collect()
+            }
             Source::Blocks { blocks, .. } => blocks
                 .iter()
-                .filter_map(|b| match b {
-                    Block::Paragraph(t) | Block::Heading(_, t) | Block::ListItem(t) => Some(t.clone()),
-                    _ => None,
+                .enumerate()
+                .filter_map(|(i, b)| match b {
+                    Block::Paragraph(t) | Block::Heading(_, t) | Block::ListItem(t) | Block::Markdown(t) => {
+                        Some(Line::new(i + 1, lines::normalize_line(t)))
+                    }
+                    Block::Table(_) => None,
                 })
+                .filter(|l| !l.text.is_empty())
                 .collect(),
-        };
-        // Blank lines stay (as "") where a text file has them: they end paragraphs.
-        let mut lines: Vec<String> = raw.iter().map(|l| lines::normalize_line(l)).collect();
-        if matches!(self, Source::Blocks { .. }) {
-            lines.retain(|l| !l.is_empty());
         }
-        lines.dedup();
-        lines
     }
 
     fn checksum(&self) -> &str {
@@ -258,17 +335,50 @@ fn checksum(bytes: &[u8]) -> String {
     digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
-/// Reads a file as what its content shows it to be.
-fn read_source(file: &Path, limit: u64) -> Result<Source, NotRead> {
+/// A file's bytes and what they are.
+struct Sniffed {
+    bytes: Vec<u8>,
+    extension: String,
+    format: Format,
+}
+
+fn sniff_file(file: &Path, limit: u64) -> Result<Sniffed, NotRead> {
     let extension = file.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     let bytes = read_bounded(file, limit)?;
+    let format = sniff::sniff(&bytes, &extension);
+    Ok(Sniffed { bytes, extension, format })
+}
+
+/// How much a converter may do for one file (`ocr_max_pages`,
+/// `ocr_max_seconds` in wenku.yaml).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_report_bytes: u64,
+    pub ocr: convert::OcrLimits,
+}
+
+impl Limits {
+    fn of(config: &Config) -> Limits {
+        Limits {
+            max_report_bytes: config.max_report_bytes(),
+            ocr: convert::OcrLimits {
+                max_pages: config.ocr_max_pages,
+                max_time: std::time::Duration::from_secs(config.ocr_max_seconds),
+            },
+        }
+    }
+}
+
+/// Reads a file as what its content shows it to be.
+fn read_source(sniffed: Sniffed, limits: &Limits) -> Result<Source, NotRead> {
+    let Sniffed { bytes, extension, format } = sniffed;
     let checksum = checksum(&bytes);
     let failed = NotRead::Failed;
     // Word's XML takes several times the bytes of its text.
-    let xml_limit = limit.saturating_mul(4);
+    let xml_limit = limits.max_report_bytes.saturating_mul(4);
     let blocks =
         |blocks: Vec<Block>, format: &str| Source::Blocks { blocks, format: format.into(), checksum: checksum.clone() };
-    match sniff::sniff(&bytes, &extension) {
+    match format {
         Format::Docx => Ok(blocks(docx::read(&bytes, xml_limit).map_err(failed)?, "Word .docx")),
         Format::Odt => Ok(blocks(odt::read(&bytes, xml_limit).map_err(failed)?, "OpenDocument .odt")),
         format @ (Format::WordBinary | Format::Rtf) => {
@@ -286,7 +396,7 @@ fn read_source(file: &Path, limit: u64) -> Result<Source, NotRead> {
         }
         Format::Mht => Ok(blocks(html::read_mht(&bytes).map_err(failed)?, "web archive .mht")),
         Format::Pdf => {
-            let pdf = convert::pdf_text(&bytes).map_err(failed)?;
+            let pdf = convert::pdf_text(&bytes, &limits.ocr).map_err(failed)?;
             let format = match pdf.ocr_pages {
                 0 => "PDF, via pdftotext".to_owned(),
                 n => format!("PDF, {n} scanned page(s) read by OCR ({})", convert::OCR_LANGUAGE),
@@ -294,16 +404,16 @@ fn read_source(file: &Path, limit: u64) -> Result<Source, NotRead> {
             Ok(Source::Text { text: pdf.lines.join("\n"), format, checksum, read_by_ocr: pdf.ocr_pages > 0 })
         }
         Format::Image => {
-            let lines = convert::ocr_image(&bytes).map_err(failed)?;
+            let lines = convert::ocr_image(&bytes, &limits.ocr).map_err(failed)?;
             let format = format!("image read by OCR ({})", convert::OCR_LANGUAGE);
             Ok(Source::Text { text: lines.join("\n"), format, checksum, read_by_ocr: true })
         }
-        Format::Other(what) => Err(NotRead::Unsupported(format!("not a report: {what}"))),
+        Format::Other(what) => Err(NotRead::NotAReport(what.to_owned())),
         format @ (Format::Text | Format::Markdown) => {
             if !matches!(extension.as_str(), "txt" | "text" | "md" | "markdown" | "") {
-                return Err(NotRead::Unsupported(
-                    "not a report file (text, Markdown, Word, WPS, RTF, OpenDocument, web page, PDF or scan)".into(),
-                ));
+                return Err(NotRead::NotAReport(format!(
+                    "a .{extension} file (reports are text, Markdown, Word, WPS, RTF, OpenDocument, web pages, PDF or scans)"
+                )));
             }
             read_text(bytes, checksum, format == Format::Markdown)
         }
@@ -357,21 +467,52 @@ fn looks_like_text(text: &str) -> bool {
     odd * 100 <= all
 }
 
-/// Whether a cleaned report still has a sentence: a line of at least eight
-/// letters (a Chinese character is one), or of four that ends like a
-/// sentence. Page widgets (`【下载】【打印】【关闭】`) are neither.
-fn has_sentence(text: &str) -> bool {
-    text.lines().any(|line| {
-        let letters = line.chars().filter(|c| c.is_alphabetic()).count();
-        letters >= 8 || (letters >= 4 && line.trim_end().ends_with(['。', '！', '？', '；', '.', '!', '?']))
-    })
+/// Why a cleaned file is not a report, if it is not: a note in another
+/// language, a list of titles or links, a note about files.
+fn not_a_report(stem: &str, title: Option<&str>, text_lines: &[String], has_table: bool) -> Option<String> {
+    let all: String = text_lines.concat();
+    let letters = all.chars().filter(|c| c.is_alphabetic()).count();
+    let han = lines::han_count(&all);
+    if letters > 0 && han * 10 < letters * 3 {
+        return Some("its text is mostly in Latin letters, not a Chinese report (a note or a readme?)".into());
+    }
+    let running: Vec<&String> = text_lines.iter().filter(|l| lines::is_report_text(l)).collect();
+    let running_han: usize = running.iter().map(|l| lines::han_count(l)).sum();
+    if running.is_empty() && !has_table {
+        return Some("no running text of a report is left once the page's clutter is removed".into());
+    }
+    if running.len() < 3 && running_han < 150 && title.is_none() && !has_table {
+        return Some(format!(
+            "too little running text for a report ({running_han} characters in sentences): a list of titles or links?"
+        ));
+    }
+    // A note about the files beside it, named so.
+    let lower = stem.to_lowercase();
+    let named_as_note = ["readme", "license", "licence", "copying", "changelog", "说明", "目录", "索引", "index"]
+        .iter()
+        .any(|n| lower.contains(n));
+    let report_like =
+        title.is_some() || text_lines.iter().any(|l| lines::is_heading_text(l) || lines::is_salutation(l));
+    if named_as_note && !report_like && han < 1500 {
+        return Some(format!("“{stem}” reads as a note about files, not a report (no title, no headings)"));
+    }
+    // A note about the folder it is in: it speaks of files and folders,
+    // and no title names a kind of report.
+    let about_files = ["文件夹", "资料夹", "文件名", "存放", "目录结构", "命名", ".doc", ".pdf", ".txt", ".xls"]
+        .iter()
+        .filter(|w| all.contains(*w))
+        .count();
+    if title.is_none() && about_files >= 3 && han < 3000 {
+        return Some("it speaks of files and folders, not of work done: a note about the folder (a readme?)".into());
+    }
+    None
 }
 
 /// Cleans, structures and infers the metadata of one file.
 fn prepare(
     input: &Path,
     source: Source,
-    source_lines: Vec<String>,
+    source_lines: Vec<Line>,
     repeated: &HashSet<String>,
     config: &Config,
     overrides: &Overrides,
@@ -379,38 +520,59 @@ fn prepare(
     let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let (checksum, format) = (source.checksum().to_owned(), source.format().to_owned());
     let read_by_ocr = matches!(source, Source::Text { read_by_ocr: true, .. });
-    let cleaned = clean::remove_boilerplate(source_lines, repeated);
+    let plain_text = matches!(source, Source::Text { .. });
+    let cleaned = clean::clean(source_lines, repeated, plain_text);
+    let title = cleaned.title.as_ref().map(|t| t.text.clone());
     // Plain text was often broken mid-sentence: join it again.
-    let body_lines = if matches!(source, Source::Text { .. }) {
+    let kept: Vec<Line> = if plain_text {
         clean::join_broken_lines(cleaned.lines, lines::stands_alone)
     } else {
-        cleaned.lines.into_iter().filter(|l| !l.is_empty()).collect()
+        cleaned.lines.into_iter().filter(|l| !l.text.is_empty()).collect()
     };
-    let (front, body_lines) = structure::split_front(cleaned.title, body_lines);
-    let kept: HashSet<&str> = body_lines.iter().map(String::as_str).collect();
     let blocks: Vec<Block> = match source {
-        Source::Text { .. } => body_lines.iter().cloned().map(Block::Paragraph).collect(),
-        Source::Markdown { .. } => body_lines.iter().map(|l| markdown_block(l)).collect(),
+        Source::Text { .. } => {
+            let texts = kept.into_iter().map(|l| l.text).collect();
+            structure::split_run_in_numbering(texts).into_iter().map(Block::Paragraph).collect()
+        }
+        Source::Markdown { .. } => kept.iter().map(|l| markdown_block(&l.text)).collect(),
         Source::Blocks { blocks, .. } => {
-            blocks.into_iter().filter_map(|block| keep_document_block(block, &kept)).collect()
+            // A block survives if cleaning kept its line; tables always do.
+            let kept: std::collections::HashMap<usize, String> = kept.into_iter().map(|l| (l.at, l.text)).collect();
+            blocks
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, block)| match block {
+                    Block::Table(rows) => Some(Block::Table(rows)),
+                    Block::Heading(level, _) => kept.get(&(i + 1)).map(|t| Block::Heading(level, t.clone())),
+                    Block::ListItem(_) => kept.get(&(i + 1)).map(|t| Block::ListItem(t.clone())),
+                    Block::Paragraph(_) | Block::Markdown(_) => kept.get(&(i + 1)).map(|t| Block::Paragraph(t.clone())),
+                })
+                .collect()
         }
     };
-    let text: String = blocks
+    // The lines before the running text: dateline, speaker, salutation.
+    let (front, blocks) = structure::split_front(blocks);
+    let text_lines: Vec<String> = blocks
         .iter()
         .filter_map(|b| match b {
-            Block::Paragraph(t) | Block::Heading(_, t) | Block::ListItem(t) | Block::Markdown(t) => Some(t.as_str()),
+            Block::Paragraph(t) | Block::Heading(_, t) | Block::ListItem(t) | Block::Markdown(t) => Some(t.clone()),
             Block::Table(_) => None,
         })
-        .collect::<Vec<_>>()
-        .join("\n");
+        .collect();
     let has_table = blocks.iter().any(|b| matches!(b, Block::Table(_)));
-    if !has_sentence(&text) && !has_table {
-        return Err(NotRead::Failed("no sentence of a report is left once the clutter is removed".into()));
+    if let Some(reason) = not_a_report(&stem, title.as_deref(), &text_lines, has_table) {
+        return Err(NotRead::NotAReport(reason));
     }
-    let mut meta = metadata::infer(front.title.as_deref(), &front.lines, &stem, &text, config, overrides);
+    let evidence = metadata::Evidence::new(title.as_deref(), &front.lines, &text_lines, &stem);
+    let mut meta = metadata::infer(&evidence, config, overrides);
+    if !cleaned.suspects.is_empty() {
+        let lines: Vec<String> = cleaned.suspects.iter().take(8).map(|l| format!("第{}行“{}”", l.at, l.text)).collect();
+        let more = if cleaned.suspects.len() > 8 { format!("等 {} 行", cleaned.suspects.len()) } else { String::new() };
+        meta.review.push((CLUTTER_REVIEW.to_owned(), format!("{}{more}像网页杂项，已保留，请核对", lines.join("、"))));
+    }
     if read_by_ocr {
         // Recognised text has misread characters: a person compares it with the scan.
-        meta.review.push(OCR_REVIEW.to_owned());
+        meta.review.push((OCR_REVIEW.to_owned(), "文字由 OCR 识别，可能有错字，请对照原件".to_owned()));
     }
     let markdown = structure::to_markdown(&front, &blocks);
     if markdown.len() as u64 > config.max_report_bytes() {
@@ -420,18 +582,15 @@ fn prepare(
             config.max_report_mb
         )));
     }
-    Ok(Prepared { input: input.to_path_buf(), checksum, format, read_by_ocr, markdown, meta })
-}
-
-/// A document's block survives if cleaning kept its text; tables always do.
-fn keep_document_block(block: Block, kept: &HashSet<&str>) -> Option<Block> {
-    let keep_text = |t: &str| kept.contains(lines::normalize_line(t).as_str());
-    match block {
-        Block::Paragraph(t) => keep_text(&t).then(|| Block::Paragraph(lines::normalize_line(&t))),
-        Block::Heading(level, t) => keep_text(&t).then(|| Block::Heading(level, lines::normalize_line(&t))),
-        Block::ListItem(t) => keep_text(&t).then(|| Block::ListItem(lines::normalize_line(&t))),
-        other => Some(other),
-    }
+    Ok(Prepared {
+        input: input.to_path_buf(),
+        checksum,
+        format,
+        read_by_ocr,
+        markdown,
+        meta,
+        removed: cleaned.removed,
+    })
 }
 
 /// A line of a Markdown file without front matter: headings stay headings.
@@ -462,32 +621,70 @@ fn known_checksums(content: &Path) -> std::collections::HashMap<String, PathBuf>
     known
 }
 
+/// A YAML double-quoted string: quotes, backslashes and control characters
+/// escaped.
 fn yaml_string(value: &str) -> String {
-    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `key: "value"`, or `key:` (empty, awaiting review) when unknown.
+fn field_line(key: &str, value: Option<&str>) -> String {
+    match value {
+        Some(value) => format!("{key}: {}\n", yaml_string(value)),
+        None => format!("{key}:\n"),
+    }
 }
 
 fn front_matter(p: &Prepared) -> String {
     let meta = &p.meta;
     let file_name = p.input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut out = String::from("---\n");
-    out.push_str(&format!("title: {}\n", yaml_string(&meta.title)));
-    out.push_str(&format!("body: {}\n", yaml_string(&meta.body)));
-    out.push_str(&format!("level: {}\n", yaml_string(&meta.level)));
-    out.push_str(&format!("year: {}\n", meta.year));
-    out.push_str(&format!("period: {}\n", yaml_string(&meta.period)));
+    out.push_str(&field_line("title", Some(&meta.title)));
+    out.push_str(&field_line("body", meta.body.as_deref()));
+    out.push_str(&field_line("level", meta.level.as_deref()));
+    out.push_str(&match meta.year {
+        Some(year) => format!("year: {year}\n"),
+        None => "year:\n".to_owned(),
+    });
+    out.push_str(&field_line("period", meta.period.as_deref()));
     if let Some(date) = &meta.date {
         out.push_str(&format!("date: {}\n", yaml_string(date)));
     }
     let ocr = if p.read_by_ocr { format!(" ocr:{}", convert::OCR_LANGUAGE) } else { String::new() };
     out.push_str(&format!("source: {}\n", yaml_string(&format!("{file_name} sha256:{}{ocr}", p.checksum))));
     if !meta.review.is_empty() {
-        out.push_str(&format!("review: [{}]\n", meta.review.join(", ")));
+        // The fields to check (remove one once it is right), and what the
+        // import found for each.
+        let fields: Vec<&str> = meta.review.iter().map(|(f, _)| f.as_str()).collect();
+        out.push_str(&format!("review: [{}]\n", fields.join(", ")));
+        out.push_str("review_notes:\n");
+        for (field, why) in &meta.review {
+            out.push_str(&format!("  {field}: {}\n", yaml_string(why)));
+        }
+    }
+    if !p.removed.is_empty() {
+        // Every line the import removed from the source, with its rule.
+        out.push_str("removed:\n");
+        for r in &p.removed {
+            out.push_str(&format!("  - {{line: {}, rule: {}, text: {}}}\n", r.at, r.rule.id(), yaml_string(&r.text)));
+        }
     }
     out.push_str("---\n\n");
     out
 }
 
-/// Writes one report under a name no other file has, unless already imported.
 /// What this import has written so far, and what the archive held.
 #[derive(Default)]
 struct Written {
@@ -498,10 +695,15 @@ struct Written {
     /// Reports of this run by title, year and body, with their paragraphs'
     /// hashes: one report held as both .docx and .txt is imported once.
     reports: std::collections::HashMap<ReportKey, Vec<(PathBuf, HashSet<u64>)>>,
+    /// `wenku init`'s example report, untouched, until the first report
+    /// is written: it is removed then, so that it stays out of the archive.
+    example: Option<PathBuf>,
+    /// The example report this import removed.
+    removed_example: Option<PathBuf>,
 }
 
 /// A report's title, year and body.
-type ReportKey = (String, i32, String);
+type ReportKey = (String, Option<i32>, Option<String>);
 
 /// The hashes of a report's paragraphs (of ten characters or more).
 fn paragraph_hashes(markdown: &str) -> HashSet<u64> {
@@ -524,6 +726,21 @@ fn same_report<'a>(written: &'a Written, p: &Prepared, paragraphs: &HashSet<u64>
     })
 }
 
+/// The folder of a year under `into`: `2024`, or 年份不详.
+pub fn year_folder(year: Option<i32>) -> String {
+    year.map_or_else(|| crate::content::UNKNOWN_YEAR.to_owned(), |y| y.to_string())
+}
+
+/// A file name from a title that `build` reads and that stays in its
+/// folder: no leading dot (hidden files are ignored), no path separators,
+/// at most 60 characters.
+pub fn report_file_stem(title: &str) -> String {
+    let title: String = title.chars().take(60).collect();
+    let stem = crate::content::url_segment(&title);
+    let stem = stem.trim_start_matches(['.', '-', '~']).trim_end_matches('.');
+    if stem.is_empty() { "报告".to_owned() } else { stem.to_owned() }
+}
+
 /// Writes one report under a name no other file has, unless already imported.
 fn write(p: Prepared, options: &ImportOptions, written: &mut Written) -> Outcome {
     if let Some(existing) = written.known.get(&p.checksum)
@@ -538,11 +755,9 @@ fn write(p: Prepared, options: &ImportOptions, written: &mut Written) -> Outcome
         return Outcome::Skipped { existing: existing.clone() };
     }
     // Named after the title, whatever the source's name: one style for
-    // every import (at most 60 characters, so that paths stay short).
-    let title: String = p.meta.title.chars().take(60).collect();
-    let stem = crate::content::url_segment(&title);
-    let folder =
-        if p.meta.year > 0 { options.into.join(p.meta.year.to_string()) } else { options.into.join("unknown-year") };
+    // every import, in the folder of its year.
+    let stem = report_file_stem(&p.meta.title);
+    let folder = options.into.join(year_folder(p.meta.year));
     let mut path = folder.join(format!("{stem}.md"));
     let mut n = 2;
     while path.exists() || written.taken.contains(&path) {
@@ -562,64 +777,166 @@ fn write(p: Prepared, options: &ImportOptions, written: &mut Written) -> Outcome
             return Outcome::Failed { reason: format!("cannot write {}: {e}", path.display()) };
         }
         written.known.insert(p.checksum.clone(), path.clone());
+        // The first real report replaces `wenku init`'s example.
+        if let Some(example) = written.example.take()
+            && std::fs::remove_file(&example).is_ok()
+        {
+            crate::init::remove_empty_parents(&example, &options.root.join("content"));
+            written.removed_example = Some(example);
+        }
     }
     let key = (p.meta.title.clone(), p.meta.year, p.meta.body.clone());
     written.reports.entry(key).or_default().push((path.clone(), paragraphs));
-    Outcome::Imported { path, meta: p.meta, format: p.format }
+    Outcome::Imported { path, meta: p.meta, format: p.format, removed: p.removed }
 }
 
-/// The table `wenku import` prints: one line per file, then the totals.
-pub fn print_report(out: &mut impl std::io::Write, results: &[FileResult], dry_run: bool) -> std::io::Result<()> {
-    let (mut imported, mut skipped, mut failed, mut unsupported) = (0, 0, 0, 0);
+/// Prints each file's result as it is written, under a progress bar when
+/// the terminal shows one (the command line's progress).
+pub struct Printer<W: std::io::Write + Send> {
+    out: std::sync::Mutex<W>,
+    bar: Option<indicatif::ProgressBar>,
+    dry_run: bool,
+    /// Every removed line and review note, not only the counts
+    /// (`--dry-run`, `--verbose`).
+    show_removed: bool,
+}
+
+impl<W: std::io::Write + Send> Printer<W> {
+    pub fn new(out: W, dry_run: bool, show_removed: bool, bar: bool) -> Printer<W> {
+        let bar = bar.then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} files {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        Printer { out: std::sync::Mutex::new(out), bar, dry_run, show_removed }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl<W: std::io::Write + Send> Progress for Printer<W> {
+    fn started(&self, files: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(files as u64);
+        }
+    }
+
+    fn done(&self, result: &FileResult) {
+        let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
+        let mut print = || {
+            let _ = print_result(&mut *out, result, self.dry_run, self.show_removed);
+            let _ = out.flush();
+        };
+        match &self.bar {
+            Some(bar) => {
+                bar.suspend(print);
+                bar.inc(1);
+            }
+            None => print(),
+        }
+    }
+}
+
+/// One file's lines of the table `wenku import` prints.
+pub fn print_result(
+    out: &mut impl std::io::Write,
+    result: &FileResult,
+    dry_run: bool,
+    show_removed: bool,
+) -> std::io::Result<()> {
+    let input = result.input.display();
+    match &result.outcome {
+        Outcome::Imported { path, meta, format, removed } => {
+            let review = if meta.review.is_empty() {
+                String::new()
+            } else {
+                let fields: Vec<&str> = meta.review.iter().map(|(f, _)| f.as_str()).collect();
+                format!("  review: {}", fields.join(", "))
+            };
+            let unknown = |v: Option<&str>, label: &'static str| v.map(str::to_owned).unwrap_or_else(|| label.to_owned());
+            writeln!(
+                out,
+                "{} {input} ({format})\n    → {}\n    {} | {} | {} | {} | {}{review}",
+                if dry_run { "would import" } else { "imported" },
+                path.display(),
+                meta.year.map_or_else(|| crate::content::UNKNOWN_YEAR.to_owned(), |y| y.to_string()),
+                unknown(meta.period.as_deref(), crate::content::UNKNOWN_PERIOD),
+                unknown(meta.level.as_deref(), crate::content::UNKNOWN_LEVEL),
+                unknown(meta.body.as_deref(), crate::content::UNKNOWN_BODY),
+                meta.title
+            )?;
+            if !removed.is_empty() {
+                writeln!(out, "    removed {} line(s) as clutter", removed.len())?;
+            }
+            if show_removed {
+                for r in removed {
+                    writeln!(out, "      line {:>4} {:<20} {}", r.at, r.rule.id(), r.text)?;
+                }
+                for (field, why) in &meta.review {
+                    writeln!(out, "      review {field}: {why}")?;
+                }
+            }
+        }
+        Outcome::Skipped { existing } => {
+            writeln!(out, "skipped {input}: already imported as {} (--force imports it again)", existing.display())?;
+        }
+        Outcome::NotAReport { reason } => writeln!(out, "skipped {input}: not a report: {reason}")?,
+        Outcome::Unsupported { reason } => writeln!(out, "unsupported {input}: {reason}")?,
+        Outcome::Failed { reason } => writeln!(out, "failed {input}: {reason}")?,
+    }
+    Ok(())
+}
+
+/// The totals `wenku import` prints after the files.
+pub fn print_summary(out: &mut impl std::io::Write, run: &ImportRun, limits: &str, dry_run: bool) -> std::io::Result<()> {
+    let results = &run.results;
+    let (mut imported, mut skipped, mut not_reports, mut failed, mut unsupported, mut removed) = (0, 0, 0, 0, 0, 0);
     let mut review_counts: std::collections::BTreeMap<String, usize> = Default::default();
     for result in results {
-        let input = result.input.display();
         match &result.outcome {
-            Outcome::Imported { path, meta, format } => {
+            Outcome::Imported { meta, removed: lines, .. } => {
                 imported += 1;
-                for field in &meta.review {
+                removed += lines.len();
+                for (field, _) in &meta.review {
                     *review_counts.entry(field.clone()).or_default() += 1;
                 }
-                let review = if meta.review.is_empty() {
-                    String::new()
-                } else {
-                    format!("  review: {}", meta.review.join(", "))
-                };
-                writeln!(
-                    out,
-                    "{} {input} ({format})\n    → {}\n    {} | {} | {} | {} | {}{review}",
-                    if dry_run { "would import" } else { "imported" },
-                    path.display(),
-                    meta.year,
-                    meta.period,
-                    meta.level,
-                    meta.body,
-                    meta.title
-                )?;
             }
-            Outcome::Skipped { existing } => {
-                skipped += 1;
-                writeln!(
-                    out,
-                    "skipped {input}: already imported as {} (--force imports it again)",
-                    existing.display()
-                )?;
-            }
-            Outcome::Unsupported { reason } => {
-                unsupported += 1;
-                writeln!(out, "unsupported {input}: {reason}")?;
-            }
-            Outcome::Failed { reason } => {
-                failed += 1;
-                writeln!(out, "failed {input}: {reason}")?;
-            }
+            Outcome::Skipped { .. } => skipped += 1,
+            Outcome::NotAReport { .. } => not_reports += 1,
+            Outcome::Unsupported { .. } => unsupported += 1,
+            Outcome::Failed { .. } => failed += 1,
         }
     }
     let verb = if dry_run { "would import" } else { "imported" };
-    writeln!(out, "\n{verb} {imported}, skipped {skipped}, unsupported {unsupported}, failed {failed}")?;
+    writeln!(
+        out,
+        "\n{verb} {imported}, already imported {skipped}, not reports {not_reports}, unsupported {unsupported}, failed {failed}"
+    )?;
+    if removed > 0 {
+        writeln!(
+            out,
+            "{removed} line(s) removed as clutter, each listed under `removed:` in its report{}",
+            if dry_run { " (`--dry-run --verbose` prints them)" } else { "" }
+        )?;
+    }
     if !review_counts.is_empty() {
         let fields: Vec<String> = review_counts.iter().map(|(f, n)| format!("{f} {n}")).collect();
-        writeln!(out, "to review (`review:` in the front matter): {}", fields.join(", "))?;
+        writeln!(out, "to review (`review:` in the front matter, and the site's /review/ page): {}", fields.join(", "))?;
+    }
+    if results.iter().any(|r| matches!(&r.outcome, Outcome::Imported { format, .. } if format.contains("OCR")))
+        || results.iter().any(|r| matches!(&r.outcome, Outcome::Failed { reason } if reason.contains("OCR")))
+    {
+        writeln!(out, "OCR limits: {limits}")?;
+    }
+    if let Some(example) = &run.removed_example {
+        writeln!(out, "removed the example report that `wenku init` wrote ({}): the archive holds only imported reports", example.display())?;
     }
     if dry_run {
         writeln!(out, "dry run: nothing was written")?;

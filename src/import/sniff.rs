@@ -21,6 +21,13 @@ pub enum Format {
     Other(&'static str),
 }
 
+impl Format {
+    /// Whether reading it takes an outside converter (and may be slow).
+    pub fn needs_converter(self) -> bool {
+        matches!(self, Format::WordBinary | Format::Rtf | Format::Pdf | Format::Image)
+    }
+}
+
 const OLE2: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// The format of a file, from its first bytes; the extension only tells

@@ -5,48 +5,113 @@
 use super::Block;
 use super::lines::*;
 
-/// The title and the lines that stand under it.
+/// The lines that stand before the report's running text (the document's
+/// own title line under a page's headline, the dateline, the speaker, the
+/// salutation), kept as written; a speaker's name on its own line is put
+/// beside the office, a dateline broken before `…会议上` is joined.
 #[derive(Debug, Default, Clone)]
 pub struct Front {
-    pub title: Option<String>,
-    /// `——2026年2月3日在…会议上` and speaker lines, kept as written.
     pub lines: Vec<String>,
 }
 
-/// Takes the dateline and speaker lines from under the title (the cleaner
-/// has found the title and dropped the page's metadata). Returns the front
-/// and the body lines.
-pub fn split_front(title: Option<String>, mut rest: Vec<String>) -> (Front, Vec<String>) {
-    let mut front = Front { title, lines: Vec::new() };
-    let mut taken = 0;
-    while taken < rest.len() && taken < 6 {
-        let line = &rest[taken];
-        if is_dateline(line) || is_speaker_line(line) || is_timestamp(line) {
-            let mut line = line.clone();
-            // `国务院总理` with the name on the next line.
-            if is_speaker_line(&line) && rest.get(taken + 1).is_some_and(|n| char_count(n) <= 4 && !is_sentence(n)) {
-                line = format!("{line} {}", rest[taken + 1]);
-                taken += 1;
-            }
-            // A dateline broken before `…会议上`.
-            if is_dateline(&line)
-                && !line.ends_with('上')
-                && !line.ends_with("上）")
-                && rest
-                    .get(taken + 1)
-                    .is_some_and(|next| char_count(next) <= 40 && !is_sentence(next) && next.contains('上'))
-            {
-                line.push_str(&rest[taken + 1]);
-                taken += 1;
-            }
-            front.lines.push(line);
-            taken += 1;
-        } else {
-            break;
+/// Takes the paragraphs before the first line of running text (or the
+/// first heading) from `blocks`.
+pub fn split_front(blocks: Vec<Block>) -> (Front, Vec<Block>) {
+    let mut front = Front::default();
+    let mut rest = std::collections::VecDeque::from(blocks);
+    let paragraph = |b: Option<&Block>| match b {
+        Some(Block::Paragraph(t)) if !is_report_text(t) && !is_heading_text(t) => Some(t.clone()),
+        _ => None,
+    };
+    while front.lines.len() < 12
+        && let Some(mut line) = paragraph(rest.front())
+    {
+        rest.pop_front();
+        // `国务院总理` with the name on the next line.
+        if is_speaker_line(&line)
+            && let Some(name) = paragraph(rest.front()).filter(|n| char_count(n) <= 4 && !is_sentence(n))
+        {
+            line = format!("{} {name}", line.trim_end());
+            rest.pop_front();
         }
+        // A dateline broken before `…会议上`.
+        if is_dateline(&line)
+            && !line.ends_with('上')
+            && !line.ends_with("上）")
+            && let Some(next) = paragraph(rest.front())
+                .filter(|n| char_count(n) <= 40 && !is_sentence(n) && n.contains('上') && !is_speaker_line(n))
+        {
+            line.push_str(&next);
+            rest.pop_front();
+        }
+        front.lines.push(line);
     }
-    rest.drain(..taken);
-    (front, rest)
+    (front, rest.into())
+}
+
+/// Splits a line where the source's own numbering starts a new item inside
+/// it: `二、积极履行主体责任（一）扎实做好深化改革。…` → the heading, then
+/// `（一）扎实做好深化改革。…`. A marker counts when the document's lines
+/// also start with the next or previous number of its kind, and what stands
+/// before it ends a sentence or is a short heading (not `包括（一）…`, an
+/// enumeration inside a sentence).
+pub fn split_run_in_numbering(lines: Vec<String>) -> Vec<String> {
+    let starts: std::collections::HashSet<(char, u32)> =
+        lines.iter().filter_map(|l| numbering_at(l, 0).map(|(kind, n, _)| (kind, n))).collect();
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let mut rest = line.as_str();
+        loop {
+            let split = rest.char_indices().skip(1).find_map(|(at, _)| {
+                let (kind, n, _) = numbering_at(rest, at)?;
+                let sequence = starts.contains(&(kind, n + 1)) || (n > 1 && starts.contains(&(kind, n - 1)));
+                let before = &rest[..at];
+                let clause_start = before.rfind(['。', '；', '！', '？']).map_or(0, |i| i + 3);
+                let clause = &before[clause_start..];
+                // After a full stop, or after a numbered heading of its own
+                // (`二、积极履行主体责任`), not inside a sentence (`包括（一）…`).
+                let heading_before = clause.is_empty()
+                    || (numbering_at(clause, 0).is_some()
+                        && char_count(clause) <= 30
+                        && !clause.contains(['，', '：', ',']));
+                (sequence && heading_before && !before.ends_with(['：', '，', '、'])).then_some(at)
+            });
+            match split {
+                Some(at) => {
+                    out.push(rest[..at].to_owned());
+                    rest = &rest[at..];
+                }
+                None => break,
+            }
+        }
+        out.push(rest.to_owned());
+    }
+    out
+}
+
+/// A numbering marker at byte `at`: `（一）` (kind `（`), `一、` (kind `、`),
+/// with its number and length.
+fn numbering_at(line: &str, at: usize) -> Option<(char, u32, usize)> {
+    let rest = &line[at..];
+    let numeral = |s: &str| -> Option<(u32, usize)> {
+        let len: usize = s.chars().take_while(|c| "一二三四五六七八九十".contains(*c)).map(char::len_utf8).sum();
+        let value = match s[..len].chars().collect::<Vec<_>>().as_slice() {
+            ['十'] => 10,
+            [d] => "一二三四五六七八九".chars().position(|x| x == *d)? as u32 + 1,
+            ['十', d] => 11 + "一二三四五六七八九".chars().position(|x| x == *d)? as u32,
+            _ => return None,
+        };
+        Some((value, len))
+    };
+    if let Some(inner) = rest.strip_prefix(['（', '(']) {
+        let (n, len) = numeral(inner)?;
+        inner[len..].starts_with(['）', ')']).then(|| ('（', n, rest.len() - inner.len() + len + 3))
+    } else {
+        let (n, len) = numeral(rest)?;
+        // `一、` starts an item; `一是`, `十分` do not.
+        (rest[len..].starts_with('、') && (at == 0 || !line[..at].ends_with(|c: char| "第".contains(c))))
+            .then_some(('、', n, len + 3))
+    }
 }
 
 /// A line of text made safe as a Markdown paragraph: characters that would
@@ -117,12 +182,40 @@ mod tests {
 
     #[test]
     fn the_lines_under_the_title() {
-        let lines = ["——2026年1月26日在广东省第十四届", "人民代表大会第五次会议上", "广东省省长 王伟中", "各位代表："]
-            .map(String::from)
-            .to_vec();
-        let (front, rest) = split_front(Some("2026年广东省政府工作报告".into()), lines);
-        assert_eq!(front.title.as_deref(), Some("2026年广东省政府工作报告"));
-        assert_eq!(front.lines, ["——2026年1月26日在广东省第十四届人民代表大会第五次会议上", "广东省省长 王伟中"]);
-        assert_eq!(rest, ["各位代表："]);
+        let blocks = [
+            "——2026年1月26日在广东省第十四届",
+            "人民代表大会第五次会议上",
+            "广东省省长 王伟中",
+            "各位代表：",
+            "现在，我代表省人民政府，向大会报告工作，请予审议。",
+        ]
+        .map(|t| Block::Paragraph(t.into()))
+        .to_vec();
+        let (front, rest) = split_front(blocks);
+        assert_eq!(
+            front.lines,
+            ["——2026年1月26日在广东省第十四届人民代表大会第五次会议上", "广东省省长 王伟中", "各位代表："]
+        );
+        assert_eq!(rest, [Block::Paragraph("现在，我代表省人民政府，向大会报告工作，请予审议。".into())]);
+    }
+
+    #[test]
+    fn a_heading_run_into_its_paragraph_is_split_where_the_numbering_shows() {
+        let lines = [
+            "二、积极履行主体责任（一）扎实做好深化改革。全年召开会议12次。",
+            "（二）持续抓好作风建设。坚持问题导向。",
+            "工作主要包括（一）学习、（二）调研两项。",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            split_run_in_numbering(lines),
+            [
+                "二、积极履行主体责任",
+                "（一）扎实做好深化改革。全年召开会议12次。",
+                "（二）持续抓好作风建设。坚持问题导向。",
+                "工作主要包括（一）学习、（二）调研两项。",
+            ]
+        );
     }
 }
