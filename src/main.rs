@@ -33,6 +33,9 @@ enum Command {
         /// Include reports marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// List every report awaiting review, with each field and the evidence found.
+        #[arg(long)]
+        review: bool,
     },
     /// Build, serve on http://127.0.0.1:8000 with search, rebuild on every
     /// change and reload open pages.
@@ -95,6 +98,9 @@ enum Command {
         root: PathBuf,
         #[arg(long)]
         drafts: bool,
+        /// List every report awaiting review, with each field and the evidence found.
+        #[arg(long)]
+        review: bool,
     },
     /// List the passages that recur across reports (the same paragraph, or
     /// nearly), found in the most reports first.
@@ -233,7 +239,7 @@ fn main() -> ExitCode {
 fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, output, drafts } => {
+        Command::Build { root, output, drafts, review } => {
             let progress = std::io::stderr().is_terminal();
             let summary = build::build(&BuildOptions { root, output, drafts, progress })?;
             eprintln!(
@@ -254,7 +260,7 @@ fn run() -> Result<ExitCode> {
                 };
                 eprintln!("{what} in {:.2} s → {}", index.elapsed.as_secs_f64(), dir.display());
             }
-            print_awaiting_review(&summary.awaiting_review);
+            print_awaiting_review(&summary.awaiting_review, review);
         }
         Command::Serve { root, output, bind, no_watch, no_build, drafts } => {
             let progress = std::io::stderr().is_terminal();
@@ -281,7 +287,7 @@ fn run() -> Result<ExitCode> {
         Command::Doctor => {
             print_converters();
         }
-        Command::Check { root, drafts } => {
+        Command::Check { root, drafts, review } => {
             let summary = build::check(&root, drafts)?;
             eprintln!(
                 "checked {} reports and {} files in {:.2} s: no problems",
@@ -289,7 +295,7 @@ fn run() -> Result<ExitCode> {
                 summary.pages,
                 summary.elapsed.as_secs_f64()
             );
-            print_awaiting_review(&summary.awaiting_review);
+            print_awaiting_review(&summary.awaiting_review, review);
         }
         Command::Search { query, root, index, sort, limit, page, json } => {
             let index_dir = index_dir_of(&root, index)?;
@@ -514,17 +520,39 @@ fn print_converters() {
     }
 }
 
-fn print_awaiting_review(waiting: &[(PathBuf, Vec<wenku::content::Review>)]) {
+/// Reports whose fields await review: every one with `--review` (each
+/// field with the evidence found), else the counts and the first few.
+fn print_awaiting_review(waiting: &[(PathBuf, Vec<wenku::content::Review>)], all: bool) {
     if waiting.is_empty() {
         return;
     }
-    eprintln!("{} reports await review (remove `review:` from the front matter once checked):", waiting.len());
-    for (source, fields) in waiting.iter().take(20) {
-        let fields: Vec<&str> = fields.iter().map(|r| r.field.as_str()).collect();
-        eprintln!("  content/{}: {}", source.display(), fields.join(", "));
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for (_, fields) in waiting {
+        for r in fields {
+            *counts.entry(r.field.as_str()).or_default() += 1;
+        }
     }
-    if waiting.len() > 20 {
-        eprintln!("  … and {} more", waiting.len() - 20);
+    let counts: Vec<String> = counts.iter().map(|(field, n)| format!("{field} {n}")).collect();
+    eprintln!(
+        "{} reports await review ({}); fix each field, then remove it from `review:`:",
+        waiting.len(),
+        counts.join(", ")
+    );
+    const SHOWN: usize = 10;
+    for (source, fields) in waiting.iter().take(if all { usize::MAX } else { SHOWN }) {
+        let names: Vec<&str> = fields.iter().map(|r| r.field.as_str()).collect();
+        eprintln!("  content/{}: {}", source.display(), names.join(", "));
+        if all {
+            for r in fields {
+                eprintln!("      {}: {}", r.field, r.evidence.as_deref().unwrap_or("(no note)"));
+            }
+        }
+    }
+    if !all && waiting.len() > SHOWN {
+        eprintln!(
+            "  … {} more: `--review` lists them all with the evidence, and so does the site's page /review/",
+            waiting.len() - SHOWN
+        );
     }
 }
 

@@ -139,6 +139,7 @@ fn describe(site: &Site, content_dir: &Path, page: &Page) -> (PathBuf, String, S
         Page::NotFound => site_page("the 404 page", "404 页"),
         Page::Feed => site_page("the feed", "订阅源"),
         Page::Sitemap => site_page("the sitemap", "站点地图"),
+        Page::Review => site_page("the review list", "待核对清单页"),
         Page::Static(path) => (PathBuf::from(path), format!("the static file {path}"), format!("静态文件 {path} ")),
     }
 }

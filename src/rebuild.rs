@@ -625,7 +625,7 @@ fn neighbour_ids(library: &Library, body: &str) -> impl Iterator<Item = (ReportI
 /// in `changed` were added, edited or removed.
 fn affected_pages(site: &Site, before: &Snapshot, changed: &HashSet<ReportId>) -> Vec<Page> {
     let library = site.library;
-    let mut pages: Vec<Page> = vec![Page::Home, Page::NotFound, Page::Feed, Page::Sitemap];
+    let mut pages: Vec<Page> = vec![Page::Home, Page::NotFound, Page::Feed, Page::Sitemap, Page::Review];
     pages.extend(TaxonomyKind::ALL.map(Page::TaxonomyIndex));
     if changed.is_empty() {
         return pages;

@@ -67,6 +67,31 @@ pub const UNKNOWN_BODY: &str = "发文机关不详";
 pub const UNKNOWN_LEVEL: &str = "层级不详";
 pub const UNKNOWN_PERIOD: &str = "报告期不详";
 
+impl RemovedLine {
+    /// Why the line was removed, as the review page says it.
+    pub fn rule_label(&self) -> &str {
+        match self.rule.as_str() {
+            "widget" => "网页控件",
+            "breadcrumb" => "网页导航",
+            "page-meta" => "网页信息（来源、时间、编辑等）",
+            "promotion" => "推广或网站标识",
+            "contact" => "联系方式",
+            "page-furniture" => "页码或页眉页脚",
+            "separator" => "分隔线",
+            "related" => "相关文章列表",
+            "end-marker" => "结束标记",
+            "licence" => "版权或许可声明",
+            "caption" => "图片说明",
+            "duplicate" => "重复的行",
+            "shared-across-files" => "多个文件共有的横幅",
+            "sample-label" => "范文网站的标签",
+            "before-title" => "标题之前的网页内容",
+            "editor-note" => "编者按等转载者的话",
+            other => other,
+        }
+    }
+}
+
 impl FrontMatter {
     /// `2021`, or 年份不详.
     pub fn year_label(&self) -> String {

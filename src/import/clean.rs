@@ -102,29 +102,6 @@ impl Rule {
             Rule::EditorNote => "editor-note",
         }
     }
-
-    /// How a reader of the review page knows it.
-    pub fn zh(id: &str) -> &str {
-        match id {
-            "widget" => "网页控件",
-            "breadcrumb" => "网页导航",
-            "page-meta" => "网页信息（来源、时间、编辑等）",
-            "promotion" => "推广或网站标识",
-            "contact" => "联系方式",
-            "page-furniture" => "页码或页眉页脚",
-            "separator" => "分隔线",
-            "related" => "相关文章列表",
-            "end-marker" => "结束标记",
-            "licence" => "版权或许可声明",
-            "caption" => "图片说明",
-            "duplicate" => "重复的行",
-            "shared-across-files" => "多个文件共有的横幅",
-            "sample-label" => "范文网站的标签",
-            "before-title" => "标题之前的网页内容",
-            "editor-note" => "编者按等转载者的话",
-            other => other,
-        }
-    }
 }
 
 /// A line removed from a source, and why.
@@ -327,7 +304,7 @@ pub fn starts_mid_sentence(line: &str) -> bool {
 /// (it ends with an opening mark, a comma, 的, or inside brackets).
 pub fn ends_mid_sentence(line: &str) -> bool {
     let open_brackets = line.matches(['（', '(']).count() > line.matches(['）', ')']).count();
-    line.ends_with(['《', '“', '（', '(', '「', '『', '、', '，', ','])
+    (line.ends_with(['《', '“', '（', '(', '「', '『', '、', '，', ',']) && !line.ends_with("《《"))
         || (line.ends_with('的') && char_count(line) >= 8)
         || (open_brackets && char_count(line) >= 8 && !is_heading_text(line))
 }
@@ -340,6 +317,15 @@ fn remove_from_end_notices(c: &mut Cleaner) {
     let n = c.lines.len();
     let first_text = (0..n).find(|&i| is_report_text(c.text(i))).unwrap_or(0);
     let from = (n / 3).max(first_text + 1);
+    // Replies and comments under a post: a line stamped with its posting
+    // time (`沙发 笔杆子老李 | 发表于 2024-7-3 21:30:12`) some way into the
+    // text starts another's words.
+    let text_lines = |i: usize| (0..i).filter(|&j| is_report_text(c.text(j))).count();
+    if let Some(at) = (first_text + 1..n).find(|&i| is_posted(c.text(i)) && text_lines(i) >= 3) {
+        for j in at..n {
+            c.remove(j, Rule::Related);
+        }
+    }
     for i in from..n {
         let line = c.text(i);
         let rule = if is_rights_notice(line) {
@@ -364,6 +350,11 @@ fn remove_from_end_notices(c: &mut Cleaner) {
             return;
         }
     }
+}
+
+/// A post's or comment's header: a posting time with its hour.
+fn is_posted(line: &str) -> bool {
+    is_page_metadata(line) && line.chars().filter(|c| c.is_ascii_digit()).count() >= 8 && line.contains(':')
 }
 
 /// The kept text before line `i`, run together: what a copy repeats.
@@ -437,6 +428,13 @@ fn clean_header(c: &mut Cleaner, first_text: usize) -> (Option<usize>, usize) {
         }
         first_text = (block + 1..c.lines.len()).find(|&j| c.kept(j) && is_report_text(c.text(j))).unwrap_or(block + 1);
     }
+    // A speech starts at its salutation: a caption or lead the page put
+    // between the title block and it goes (`省长赵刚作政府工作报告`).
+    if let Some(t) = title
+        && let Some(start) = captions_before_salutation(c, t)
+    {
+        first_text = first_text.max(start);
+    }
     // Before the title: the page's, not the document's (but for the marks
     // of an official document: `X政发〔2023〕12号`, `…人民政府文件`).
     if let Some(t) = title {
@@ -455,6 +453,39 @@ fn is_page_label(label: &str) -> bool {
     ["时间", "来源", "作者", "编辑", "日期", "发布", "阅读", "浏览", "点击", "分享", "当前位置", "位置"]
         .iter()
         .any(|w| label.contains(w))
+}
+
+/// Removes the few short lines between a speech's title block (title,
+/// dateline, speaker) and its salutation: a photo's caption, a lead. Returns
+/// where the running text starts after the salutation.
+fn captions_before_salutation(c: &mut Cleaner, title: usize) -> Option<usize> {
+    let window: Vec<usize> = (title + 1..c.lines.len()).filter(|&i| c.kept(i) && !c.lines[i].is_blank()).take(12).collect();
+    let at = window.iter().position(|&i| {
+        is_salutation(c.text(i)) && label_value(c.text(i)).is_none_or(|(label, _)| !is_page_label(label))
+    })?;
+    // `省长赵刚作政府工作报告`: someone gives the report (not its title).
+    let delivers = |line: &str| {
+        let line = line.trim_end_matches('。');
+        let before = ["政府工作报告", "工作报告", "报告", "讲话"].iter().find_map(|k| line.strip_suffix(k));
+        before.is_some_and(|before| before.ends_with('作') && char_count(before) >= 2)
+    };
+    let between: Vec<usize> = window[..at]
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let line = c.text(i);
+            !is_front_line(line) && !after_speaker(c, i) && (!is_title(line) || delivers(line))
+        })
+        .collect();
+    let captions = between.iter().all(|&i| char_count(c.text(i)) <= 40 && !is_heading_text(c.text(i)));
+    if between.is_empty() || between.len() > 3 || !captions {
+        return None;
+    }
+    for &i in &between {
+        c.suspect[i] = false;
+        c.remove(i, Rule::Caption);
+    }
+    (window[at] + 1..c.lines.len()).find(|&j| c.kept(j) && is_report_text(c.text(j)))
 }
 
 /// The marks an official document (公文) carries above its title: its
@@ -497,7 +528,10 @@ fn title_block_after(c: &Cleaner, first_text: usize, title: Option<usize>) -> Op
         if !is_title(line) || continues_sentence(c, i) {
             continue;
         }
-        let Some(next) = c.next_kept(i) else { continue };
+        // The next line of the report's own, past the page's notes under a title.
+        let next = (i + 1..c.lines.len())
+            .find(|&j| c.kept(j) && !c.lines[j].is_blank() && chrome_rule(c, j, Zone::Header).is_none() && !looks_like_clutter(c.text(j)));
+        let Some(next) = next else { continue };
         let after = c.text(next);
         let starts_report = match title {
             None => is_front_line(after) || is_heading_text(after) || is_report_text(after),
@@ -557,9 +591,11 @@ fn is_front_line(line: &str) -> bool {
     is_dateline(line) || is_speaker_line(line) || is_salutation(line)
 }
 
-/// Whether line `i` is a name under a speaker line (`国务院总理` / `李　强`).
+/// Whether line `i` is a speaker's name under an office or a dateline
+/// (`国务院总理` / `李　强`).
 fn after_speaker(c: &Cleaner, i: usize) -> bool {
-    is_short_name(c.text(i)) && c.previous_kept(i).is_some_and(|p| is_speaker_line(c.text(p)))
+    is_short_name(c.text(i))
+        && c.previous_kept(i).is_some_and(|p| is_speaker_line(c.text(p)) || is_dateline(c.text(p)))
 }
 
 /// `李　强`: a name under a speaker line.
@@ -645,7 +681,7 @@ fn chrome_rule(c: &Cleaner, i: usize, zone: Zone) -> Option<Rule> {
     if c.across.contains(line) && !ends_a_sentence(line) {
         return Some(Rule::SharedAcrossFiles);
     }
-    if is_promotion(line) {
+    if is_promotion(line) || is_notice_about_the_text(line) {
         return Some(Rule::Promotion);
     }
     if is_latin_only(line) {
@@ -672,10 +708,12 @@ fn chrome_rule(c: &Cleaner, i: usize, zone: Zone) -> Option<Rule> {
     None
 }
 
-/// `1楼`, `2楼　沙发`, `3#`: a reply's place in a forum thread.
+/// `1楼`, `2楼　沙发`, `3#`, `回复 2# 求真务实：…`: a reply's place in a
+/// forum thread.
 fn is_forum_floor(line: &str) -> bool {
     let digits = line.chars().take_while(|c| c.is_ascii_digit()).count();
-    digits > 0 && line[digits..].starts_with(['楼', '#']) && char_count(line) <= 12
+    let reply = line.strip_prefix("回复").is_some_and(|rest| rest.trim_start().chars().take(4).any(|c| c == '#'));
+    (digits > 0 && line[digits..].starts_with(['楼', '#']) && char_count(line) <= 12) || reply
 }
 
 /// `【打印本页】`, `[关闭]`: a control in brackets.

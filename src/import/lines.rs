@@ -63,6 +63,7 @@ pub fn looks_like_clutter(line: &str) -> bool {
     let score = 2 * words.strong + words.weak;
     words.contact
         || is_rights_notice(line)
+        || is_notice_about_the_text(line)
         || is_widget(line)
         || is_editor_note(line)
         || is_page_metadata(line)
@@ -138,11 +139,30 @@ pub fn is_crumb_separator(line: &str) -> bool {
 /// 本站资料 …) and a right (著作权, 版权, 公有领域, 授权 …).
 pub fn is_rights_notice(line: &str) -> bool {
     let lower = line.to_lowercase();
-    let itself = ["本作品", "本文", "本资料", "本文档", "本站", "本网", "this work", "本模板"].iter().any(|w| lower.contains(w));
     let right = ["著作权", "版权", "公有领域", "授权", "侵权", "许可协议", "public domain", "copyright", "license"]
         .iter()
         .any(|w| lower.contains(w));
-    itself && right
+    names_the_text_itself(&lower) && right
+}
+
+/// `本文内容仅供参考，请结合实际情况修改使用！`, `声明：资料来源于网络，仅用于
+/// 学习交流`: a page's notice about the text it carries, not the text.
+pub fn is_notice_about_the_text(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    let advice = ["仅供", "参考", "学习交流", "请勿", "转载", "下载", "修改使用", "来源于网络", "删除"]
+        .iter()
+        .filter(|w| lower.contains(*w))
+        .count();
+    let labelled = ["声明", "免责声明", "温馨提示", "提示", "说明"].iter().any(|l| {
+        lower.strip_prefix(l).is_some_and(|rest| rest.starts_with(['：', ':']))
+    });
+    char_count(line) <= 80 && ((names_the_text_itself(&lower) && advice >= 1) || (labelled && advice >= 1))
+}
+
+fn names_the_text_itself(lower: &str) -> bool {
+    ["本作品", "本文", "本资料", "本文档", "本站", "本网", "this work", "本模板", "本范文", "以上内容", "以上资料"]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 /// A line of Latin letters only (`Public domain`, `false`) in a report
@@ -270,10 +290,15 @@ pub fn is_article_meta(line: &str) -> bool {
         || (char_count(line) <= 80 && line.split([' ', '\u{3000}', '|', '丨']).filter(|p| labelled(p)).count() >= 2)
 }
 
-/// `上海市市长 龚 正`, `国务院总理 李强`: a short line naming an office.
+/// `上海市市长 龚 正`, `国务院总理 李强`: a short line naming an office
+/// (not `省长赵刚作政府工作报告`, a caption saying what the speaker did).
 pub fn is_speaker_line(line: &str) -> bool {
     let offices = ["市长", "省长", "主席", "总理", "区长", "县长", "书记", "主任", "州长", "盟长"];
-    char_count(line) <= 24 && !is_sentence(line) && offices.iter().any(|o| line.contains(o))
+    char_count(line) <= 24
+        && !is_sentence(line)
+        && offices.iter().any(|o| line.contains(o))
+        && !line.contains("报告")
+        && !line.contains("讲话")
 }
 
 /// `2026年02月10日 07时41分`, `2026-02-09 10:30`: when a page was posted.

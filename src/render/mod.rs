@@ -72,6 +72,10 @@ pub enum Page {
     Passage(u8),
     Feed,
     Sitemap,
+    /// The editors' list of reports whose fields await review, with the
+    /// evidence an import found and the lines it removed (not in the
+    /// sitemap, not in search).
+    Review,
     Static(String),
 }
 
@@ -94,6 +98,8 @@ pub struct Site<'a> {
     /// Markers' lists by passage and wording (see `shared_marker_list`).
     marker_lists: Mutex<HashMap<(u64, u64), Arc<str>>>,
     place_links: PerReport<(String, String)>,
+    /// How many reports await review: the footer links the review list.
+    awaiting_review: usize,
 }
 
 /// A value per report, each made the first time a page asks for it (from
@@ -126,6 +132,7 @@ impl<'a> Site<'a> {
             places_cache: Mutex::new(HashMap::new()),
             marker_lists: Mutex::new(HashMap::new()),
             place_links: PerReport::new(),
+            awaiting_review: library.reports.iter().filter(|r| !r.meta.review.is_empty()).count(),
         }
     }
 
@@ -136,7 +143,7 @@ impl<'a> Site<'a> {
 
     /// All pages of the site, in a stable order.
     pub fn plan(&self) -> Vec<Page> {
-        let mut pages = vec![Page::Home, Page::NotFound, Page::Search, Page::Feed, Page::Sitemap];
+        let mut pages = vec![Page::Home, Page::NotFound, Page::Search, Page::Feed, Page::Sitemap, Page::Review];
         pages.extend((0..self.library.reports.len()).map(Page::Report));
         pages.extend((0..self.library.reports.len()).filter(|&i| self.has_compare_page(i)).map(Page::Compare));
         if self.config.recurring_passages {
@@ -192,6 +199,7 @@ impl<'a> Site<'a> {
     fn page_path(&self, page: &Page) -> String {
         match page {
             Page::Search => "search/".into(),
+            Page::Review => "review/".into(),
             Page::Passages => "passages/".into(),
             Page::Passage(shard) => format!("passages/{shard:02x}/"),
             Page::Compare(i) => format!("{}compare/", self.library.reports[*i].path),
@@ -226,6 +234,7 @@ impl<'a> Site<'a> {
                 self.template("compare.html", &self.compare_context(*i, previous, "与上一年对比", &path), &rel_path)?
             }
             Page::Passages => self.template("passages.html", &self.passages_context(), &rel_path)?,
+            Page::Review => self.template("review.html", &self.review_context(), &rel_path)?,
             Page::Passage(shard) => self.template("passage.html", &self.passage_context(*shard), &rel_path)?,
             Page::Search => {
                 let mut context = self.base_context("搜索", "search/");
@@ -294,6 +303,8 @@ impl<'a> Site<'a> {
             },
         );
         context.insert("page_title", page_title);
+        context.insert("awaiting_review", &self.awaiting_review);
+        context.insert("review_url", &self.url("review/"));
         context.insert("current_url", &self.url(current_path));
         context
     }

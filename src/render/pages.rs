@@ -20,6 +20,7 @@ pub(super) fn field_label<'a>(field: &'a str, language: &str) -> &'a str {
         "tags" => "标签",
         "source" => "来源",
         "ocr" => "文字（OCR 识别，请对照原件）",
+        "clutter" => "疑似网页杂项",
         other => other,
     }
 }
@@ -269,6 +270,49 @@ impl<'a> Site<'a> {
         context.insert("novel", &self.novel_view(&previous.rendered(), &report.rendered()));
         context.insert("report", &self.summary(index));
         context.insert("previous", &self.summary(previous_index));
+        context
+    }
+
+    /// The editors' review list: each report with fields awaiting review,
+    /// their values and evidence, and the lines its import removed.
+    pub(super) fn review_context(&self) -> tera::Context {
+        let mut context = self.base_context("待核对", "review/");
+        let language = &self.config.language;
+        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+        let mut reports: Vec<(&std::path::Path, ReviewedReport)> = Vec::new();
+        for report in self.library.reports.iter().filter(|r| !r.meta.review.is_empty()) {
+            let meta = &report.meta;
+            let fields = meta
+                .review
+                .iter()
+                .map(|r| {
+                    *counts.entry(field_label(&r.field, language)).or_default() += 1;
+                    let value = match r.field.as_str() {
+                        "title" => meta.title.clone(),
+                        "body" => meta.body_label().to_owned(),
+                        "level" => meta.level_label().to_owned(),
+                        "year" => meta.year_label(),
+                        "period" => meta.period_label().to_owned(),
+                        _ => String::new(),
+                    };
+                    ReviewedField { field: field_label(&r.field, language), value, evidence: r.evidence.as_deref() }
+                })
+                .collect();
+            let removed = meta
+                .removed
+                .iter()
+                .map(|r| RemovedView { line: r.line, rule: r.rule_label(), text: &r.text })
+                .collect();
+            let file = std::path::Path::new("content").join(&report.source).display().to_string();
+            reports.push((&report.source, ReviewedReport { title: &meta.title, url: self.url(&report.path), file, fields, removed }));
+        }
+        reports.sort_by(|a, b| a.0.cmp(b.0));
+        let list = ReviewList {
+            reports: reports.into_iter().map(|(_, r)| r).collect(),
+            counts: counts.into_iter().map(|(name, count)| Count { name: name.to_owned(), url: String::new(), count }).collect(),
+            removed_total: self.library.reports.iter().map(|r| r.meta.removed.len()).sum(),
+        };
+        context.insert("review", &list);
         context
     }
 

@@ -214,3 +214,38 @@ pub(super) struct FormulationView {
     /// Its concordance across the archive.
     pub(super) url: String,
 }
+
+/// The review list: every report awaiting review.
+#[derive(Serialize)]
+pub(super) struct ReviewList<'a> {
+    pub(super) reports: Vec<ReviewedReport<'a>>,
+    /// Per field (in the site's words): how many reports await it.
+    pub(super) counts: Vec<Count>,
+    /// Lines imports removed, in all reports of the archive.
+    pub(super) removed_total: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct ReviewedReport<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: String,
+    /// The file to edit: `content/2024/….md`.
+    pub(super) file: String,
+    pub(super) fields: Vec<ReviewedField<'a>>,
+    pub(super) removed: Vec<RemovedView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct ReviewedField<'a> {
+    pub(super) field: &'a str,
+    /// What the front matter holds now, or 不详.
+    pub(super) value: String,
+    pub(super) evidence: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub(super) struct RemovedView<'a> {
+    pub(super) line: usize,
+    pub(super) rule: &'a str,
+    pub(super) text: &'a str,
+}
