@@ -305,7 +305,7 @@ pub fn starts_mid_sentence(line: &str) -> bool {
 pub fn ends_mid_sentence(line: &str) -> bool {
     let open_brackets = line.matches(['（', '(']).count() > line.matches(['）', ')']).count();
     (line.ends_with(['《', '“', '（', '(', '「', '『', '、', '，', ',']) && !line.ends_with("《《"))
-        || (line.ends_with('的') && char_count(line) >= 8)
+        || (line.ends_with('的') && char_count(line) >= 5)
         || (open_brackets && char_count(line) >= 8 && !is_heading_text(line))
 }
 

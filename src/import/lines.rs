@@ -328,7 +328,9 @@ pub fn names_a_report(line: &str) -> bool {
 /// year or what issued it, without sentence punctuation or advertising.
 pub fn is_title(line: &str) -> bool {
     let line = title_text(line);
-    if char_count(line) > 60 || char_count(line) < 4 || line.contains(['。', '！', '？', '，', '!', '?']) {
+    // A title has no sentence punctuation, and no colon (`01_国家级：…报告`
+    // is an item of a list; a label before a title is taken off above).
+    if char_count(line) > 60 || char_count(line) < 4 || line.contains(['。', '！', '？', '，', '!', '?', '：', ':']) {
         return false;
     }
     if is_heading_text(line)

@@ -327,8 +327,8 @@ fn import_refuses_hostile_files_alone_and_imports_the_good_one() {
             "failed inputs/nul.txt: not text: it holds NUL bytes",
             "failed inputs/empty.txt: the file is empty",
             "failed inputs/blank.txt: the file is empty",
-            "failed inputs/clutter.txt: no sentence of a report is left",
-            "imported 1, skipped 0, unsupported 0, failed 6",
+            "skipped inputs/clutter.txt: not a report: no running text of a report is left",
+            "imported 1, already imported 0, not reports 1, unsupported 0, failed 5",
         ],
     );
     let written: Vec<_> = walkdir::WalkDir::new(site.root().join("content"))

@@ -1,7 +1,9 @@
-//! `wenku import`: each encoding, each kind of clutter, a Word file with
-//! headings, a list and a table, a file with no year, safety (dry run, no
-//! overwrite, re-import, --force, broken and unsupported files), and the
-//! real reports in ../shared/corpus when that folder is there.
+//! `wenku import`: each encoding, each kind of clutter (every removed line
+//! on record), a Word file with headings, a list and a table, a file with
+//! no year, names build reads, safety (dry run, no overwrite, re-import,
+//! --force, broken and unsupported files), `init`'s example report, and the
+//! real corpus built after import. `import_truth` judges the result on real
+//! material.
 
 use std::path::{Path, PathBuf};
 
@@ -15,7 +17,7 @@ fn import(site: &TestSite, args: &[&str]) -> crate::common::Run {
 
 /// The imported reports, by file name, with their text.
 fn imported(site: &TestSite) -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = walkdir::WalkDir::new(site.root().join("content/imported"))
+    let mut files: Vec<(String, String)> = walkdir::WalkDir::new(site.root().join("content"))
         .into_iter()
         .flatten()
         .filter(|e| e.file_type().is_file())
@@ -29,9 +31,9 @@ fn imported(site: &TestSite) -> Vec<(String, String)> {
 }
 
 fn field<'a>(text: &'a str, name: &str) -> &'a str {
-    let prefix = format!("{name}: ");
+    let prefix = format!("{name}:");
     let line = text.lines().find(|l| l.starts_with(&prefix)).unwrap_or_else(|| panic!("no {name} in:\n{text}"));
-    line[prefix.len()..].trim_matches('"')
+    line[prefix.len()..].trim().trim_matches('"')
 }
 
 const REPORT: &str = "某区人大常委会党组2020年度工作总结\n\n一、主要工作\n今年以来，我们统筹推进疫情防控和经济社会发展，各项工作取得新进展。\n（一）加强学习\n全年组织集体学习12次。\n";
@@ -140,6 +142,15 @@ fn clutter_goes_and_every_sentence_stays() {
         assert!(!body.contains("来源：某市日报"), "{path}:\n{text}");
         assert_eq!(field(text, "body"), "某市生态环境局");
         assert_eq!(field(text, "level"), "市级");
+        // Every removed line is on record with the rule that removed it.
+        for record in [
+            "{line: 1, rule: widget, text: \"下载\"}",
+            "rule: page-meta, text: \"来源：某市日报\"}",
+            "rule: contact, text: \"咨询电话：0101-88886666\"}",
+            "rule: related, text: \"某市召开生态环境保护大会\"}",
+        ] {
+            assert!(text.contains(record), "{path}: no {record} in\n{text}");
+        }
     }
 }
 
@@ -151,8 +162,8 @@ fn a_word_file_keeps_headings_lists_and_tables() {
     assert!(run.success, "{}\n{}", run.stdout, run.stderr);
     let reports = imported(&site);
     let (path, text) = &reports[0];
-    // Named after its title, whatever the file was called.
-    assert_eq!(path, "content/imported/2021/某市发展和改革委员会2021年度工作总结.md");
+    // Named after its title, whatever the file was called, in its year's folder.
+    assert_eq!(path, "content/2021/某市发展和改革委员会2021年度工作总结.md");
     let expected = "---
 title: \"某市发展和改革委员会2021年度工作总结\"
 body: \"某市发展和改革委员会\"
@@ -184,7 +195,7 @@ period: \"年度\"
     assert!(text.ends_with(body), "{text}");
     let build = site.run(&["build"]);
     assert!(build.success, "{}", build.stderr);
-    let page = site.page("/imported/2021/某市发展和改革委员会2021年度工作总结/");
+    let page = site.page("/2021/某市发展和改革委员会2021年度工作总结/");
     assert!(page.contains("<td>1200亿元</td>"), "the table renders");
 }
 
@@ -196,14 +207,32 @@ fn a_file_without_a_year_is_flagged_not_guessed() {
     assert!(run.success, "{}", run.stderr);
     assert!(run.stdout.contains("review: year"), "{}", run.stdout);
     let (path, text) = &imported(&site)[0];
-    assert!(path.contains("unknown-year"), "{path}");
-    assert_eq!(field(text, "year"), "0");
+    assert!(path.starts_with("content/年份不详/"), "{path}");
+    // Unknown, not 0: left empty, listed for review with what was found.
+    assert_eq!(field(text, "year"), "");
     assert!(text.contains("review: [year]"), "{text}");
+    assert!(text.contains("review_notes:\n  year: \"没有日期行"), "{text}");
     assert_eq!(field(text, "period"), "工作要点");
     let build = site.run(&["build"]);
     assert!(build.success, "{}", build.stderr);
-    assert!(build.stderr.contains("1 reports await review"), "{}", build.stderr);
+    assert!(build.stderr.contains("1 reports await review (year 1)"), "{}", build.stderr);
     assert!(build.stderr.contains("区委直属机关工委工作要点.md: year"), "{}", build.stderr);
+    // Shown as 年份不详, never as year 0, in the report, the lists and the grid.
+    let page = site.page("/年份不详/区委直属机关工委工作要点/");
+    assert!(page.contains("年份不详"), "{page}");
+    for url in ["/", "/years/", "/bodies/区委直属机关工委/"] {
+        let html = site.page(url);
+        assert!(!html.contains("0年") && !html.contains(">0<"), "{url}:\n{html}");
+        assert!(html.contains("年份不详"), "{url}:\n{html}");
+    }
+    // The editors' review list names the field, the evidence and the file.
+    let review = site.page("/review/");
+    assert!(review.contains("content/年份不详/区委直属机关工委工作要点.md"), "{review}");
+    assert!(review.contains("没有日期行"), "{review}");
+    assert!(!site.page("/sitemap.xml").contains("review"), "not in the sitemap");
+    // `--review` lists every flagged field with its evidence.
+    let check = site.run(&["check", "--review"]);
+    assert!(check.stderr.contains("      year: 没有日期行"), "{}", check.stderr);
 }
 
 #[test]
@@ -229,10 +258,10 @@ fn imports_are_safe_to_repeat_and_never_overwrite() {
     assert!(!first.success, "a failed file makes the exit status 1");
     let out = &first.stdout;
     // Formats are told by content: `old.doc` is no Word file, `bundle.zip` no document.
-    assert!(out.contains("imported 2, skipped 0, unsupported 2, failed 2"), "{out}");
-    assert!(out.contains("unsupported inputs/c/old.doc: not a report file"), "{out}");
+    assert!(out.contains("imported 2, already imported 0, not reports 2, unsupported 0, failed 2"), "{out}");
+    assert!(out.contains("skipped inputs/c/old.doc: not a report: a .doc file"), "{out}");
     assert!(out.contains("failed inputs/c/scan.pdf: pdftotext failed"), "{out}");
-    assert!(out.contains("unsupported inputs/c/data.csv: not a report file"), "{out}");
+    assert!(out.contains("skipped inputs/c/data.csv: not a report: a .csv file"), "{out}");
     assert!(out.contains("failed inputs/c/bundle.zip: not a Word .docx file"), "{out}");
     let reports = imported(&site);
     let md =
@@ -248,13 +277,13 @@ fn imports_are_safe_to_repeat_and_never_overwrite() {
     let before = crate::common::snapshot(&site.root().join("content"));
     let again = import(&site, &["inputs/a", "inputs/b"]);
     assert!(again.success, "{}", again.stdout);
-    assert!(again.stdout.contains("imported 0, skipped 2"), "{}", again.stdout);
+    assert!(again.stdout.contains("imported 0, already imported 2"), "{}", again.stdout);
     assert_eq!(crate::common::snapshot(&site.root().join("content")), before);
 
     // --force imports it again under a new name.
     let forced = import(&site, &["inputs/a", "--force"]);
     assert!(forced.success);
-    let named = "content/imported/2020/某区人大常委会党组2020年度工作总结";
+    let named = "content/2020/某区人大常委会党组2020年度工作总结";
     assert!(site.root().join(format!("{named}-2.md")).is_file(), "{}", forced.stdout);
     let first_copy = before.iter().find(|(p, _)| p.ends_with("某区人大常委会党组2020年度工作总结.md")).unwrap();
     assert_eq!(std::fs::read(site.root().join(format!("{named}.md"))).unwrap(), first_copy.1);
@@ -263,171 +292,18 @@ fn imports_are_safe_to_repeat_and_never_overwrite() {
     let overridden =
         import(&site, &["inputs/a", "--force", "--body", "某区人民政府", "--level", "区县级", "--year", "2019"]);
     assert!(overridden.success);
-    let text = std::fs::read_to_string(site.root().join("content/imported/2019/某区人大常委会党组2020年度工作总结.md"))
-        .unwrap();
+    let text = std::fs::read_to_string(site.root().join("content/2019/某区人大常委会党组2020年度工作总结.md")).unwrap();
     assert_eq!(field(&text, "body"), "某区人民政府");
     assert_eq!(field(&text, "year"), "2019");
     assert!(site.run(&["build"]).success);
 }
 
-/// The clutter lines PROVENANCE.md lists for the corpus.
-const CORPUS_CLUTTER: &[&str] = &[
-    "下载",
-    "打印",
-    "全屏",
-    "收藏",
-    "【字号：",
-    "加大",
-    "还原",
-    "减小",
-    "】",
-    "相关报道：",
-    "扫一扫在手机打开当前页",
-    "【打印本页】【关闭窗口】",
-    "Public domain",
-    "false",
-    "分享到：",
-    "打印本页",
-    "关闭窗口",
-];
-
-/// Expected title words, year and body of a corpus file, from its name.
-fn expected(path: &Path) -> (i32, String) {
-    let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
-    if let Ok(year) = stem.parse::<i32>() {
-        return (year, "国务院".into());
-    }
-    let year: i32 = stem[..4].parse().unwrap();
-    let place = stem[4..].trim_start_matches(['年', '_']).split(['_', '政']).next().unwrap().to_owned();
-    let full = match place.as_str() {
-        "宁夏" => "宁夏回族自治区",
-        "广西" => "广西壮族自治区",
-        "新疆" => "新疆维吾尔自治区",
-        "西藏" => "西藏自治区",
-        "内蒙古" => "内蒙古自治区",
-        other => other,
-    };
-    (year, format!("{full}人民政府"))
-}
-
-#[test]
-fn the_real_corpus_imports_cleanly() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !corpus.is_dir() {
-        eprintln!("skipped: ../shared/corpus is not here");
-        return;
-    }
-    let sets = ["provincial-2025/raw", "provincial-2026/txt", "wikisource-national/gwr"];
-    let inputs: Vec<PathBuf> = sets.iter().map(|s| corpus.join(s)).collect();
-    let site = TestSite::new();
-    let mut args: Vec<&str> = inputs.iter().map(|p| p.to_str().unwrap()).collect();
-    args.push("--into");
-    args.push("content/imported");
-    let run = import(&site, &args);
-    assert!(run.success, "{}\n{}", run.stdout, run.stderr);
-    let build = site.run(&["build"]);
-    assert!(build.success, "the imported reports build:\n{}", build.stderr);
-
-    let files: Vec<PathBuf> = inputs
-        .iter()
-        .flat_map(|dir| std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt" || e == "docx"))
-        .collect();
-    let reports = imported(&site);
-    assert_eq!(reports.len(), files.len(), "every file imported");
-    let mut wrong = Vec::new();
-    for file in &files {
-        let (year, body) = expected(file);
-        let name = file.file_stem().unwrap().to_string_lossy().into_owned();
-        let file_name = file.file_name().unwrap().to_string_lossy().into_owned();
-        let (path, text) = reports
-            .iter()
-            .find(|(_, t)| field(t, "source").starts_with(&format!("{file_name} ")))
-            .unwrap_or_else(|| panic!("{name} was not imported"));
-        let title = field(text, "title");
-        let place = name.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches(['年', '_']);
-        let place = if body == "国务院" { "国务院" } else { place.split(['_', '政']).next().unwrap() };
-        let title_right = title.contains(&year.to_string()) && title.contains("工作报告") && title.contains(place);
-        if field(text, "year") != year.to_string() || field(text, "body") != body || !title_right {
-            wrong.push(format!(
-                "{path}: {} / {} / {title}, expected {year} / {body}",
-                field(text, "year"),
-                field(text, "body")
-            ));
-        }
-        let body_text = text.split("\n---\n").nth(1).unwrap_or_default();
-        for line in body_text.lines() {
-            assert!(!CORPUS_CLUTTER.contains(&line.trim()), "{path} still has the clutter line {line:?}");
-        }
-        assert!(!body_text.contains("本作品是中华人民共和国的"), "{path} still has the licence footer");
-    }
-    let share = 1.0 - wrong.len() as f64 / files.len() as f64;
-    eprintln!("title, year and body right for {:.1}% of {} files; wrong: {wrong:#?}", share * 100.0, files.len());
-    assert!(share >= 0.95, "only {:.1}% right: {wrong:#?}", share * 100.0);
-}
-
-/// `../shared/bench`'s scripts, or `None` (said on stderr) without them.
-fn shared_bench() -> Option<PathBuf> {
-    let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench");
-    if !bench.join("make_pasted.py").is_file() {
-        eprintln!("skipped: ../shared/bench is not here");
-        return None;
-    }
-    Some(bench)
-}
-
-/// Generates pasted material with `generator`, imports it and scores the
-/// import with `check_pasted.py`: the share of files right on every count.
-fn pasted_score(generator: &Path, seed: &str) -> (f64, String) {
-    let site = TestSite::new();
-    let pasted = site.root().join("pasted");
-    let made = std::process::Command::new("python3")
-        .arg(generator)
-        .arg(&pasted)
-        .args(["--count", "200", "--seed", seed])
-        .output()
-        .expect("python3 runs the generator");
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
-    let run = import(&site, &["pasted", "--into", "content/imported"]);
-    assert!(run.stdout.contains("failed 0"), "{}", run.stdout);
-    assert!(site.run(&["build"]).success, "the imported material builds");
-    let bench = shared_bench().unwrap();
-    let checked = std::process::Command::new("python3")
-        .arg(bench.join("check_pasted.py"))
-        .arg(pasted.join("truth.json"))
-        .arg(site.root().join("content"))
-        .args(["--show", "20"])
-        .output()
-        .expect("python3 runs check_pasted.py");
-    let report = String::from_utf8_lossy(&checked.stdout).into_owned();
-    let share = report
-        .lines()
-        .find_map(|l| l.split_once("files right on every count (")?.1.strip_suffix("%)")?.parse::<f64>().ok())
-        .unwrap_or_else(|| panic!("no score in:\n{report}"));
-    (share, report)
-}
-
-/// Text pasted from materials websites: advertising, page furniture, hard
-/// line breaks, GB18030. The benchmark's own wording and another site's.
-#[test]
-fn pasted_material_is_imported_right_on_every_count() {
-    let Some(bench) = shared_bench() else { return };
-    let other = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/pasted_other_wording.py");
-    for (generator, seed) in [(bench.join("make_pasted.py"), "2020"), (other, "5")] {
-        let (share, report) = pasted_score(&generator, seed);
-        eprintln!("{}: {share:.1}%", generator.display());
-        assert!(share >= 95.0, "{}: only {share:.1}% right:\n{report}", generator.display());
-    }
-}
-
 /// `init`, then `import` of the whole real corpus, then `build`: green.
 #[test]
+#[ignore = "needs ../shared/corpus (CI runs it with --include-ignored)"]
 fn a_new_site_accepts_what_it_imports() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !corpus.is_dir() {
-        eprintln!("skipped: ../shared/corpus is not here");
-        return;
-    }
+    assert!(corpus.is_dir(), "this test needs ../shared/corpus");
     let site = TestSite::new();
     assert!(site.run(&["init", "site"]).success);
     let root = site.root().join("site");
@@ -440,14 +316,15 @@ fn a_new_site_accepts_what_it_imports() {
         site.root().join("extra").to_str().unwrap(),
         "--root",
         root.to_str().unwrap(),
-        "--into",
-        "content/imported",
     ]);
     assert!(run.stdout.contains("empty.txt: the file is empty"), "{}", run.stdout);
-    assert!(run.stdout.contains("ads.txt: no sentence of a report is left"), "{}", run.stdout);
+    assert!(run.stdout.contains("ads.txt: not a report: no running text"), "{}", run.stdout);
+    // `init`'s example report makes room for the real ones, and says so.
+    assert!(run.stdout.contains("removed the example report that `wenku init` wrote"), "{}", run.stdout);
+    assert!(!root.join("content/2024/人大常委会党组-年度总结.md").exists());
     // The provincial reports are there as .docx and as .txt: imported once.
     assert!(run.stdout.contains("2025年上海市政府工作报告.txt: already imported as"), "{}", run.stdout);
-    assert!(!run.stdout.contains("未知机关"), "no made-up body:\n{}", run.stdout);
+    assert!(!run.stdout.contains("未注明"), "no made-up body:\n{}", run.stdout);
     let build = site.run(&["build", "--root", root.to_str().unwrap()]);
     assert!(build.success, "init → import → build:\n{}", build.stderr);
     assert!(build.stderr.contains("reports await review"), "{}", build.stderr);
@@ -455,43 +332,51 @@ fn a_new_site_accepts_what_it_imports() {
     assert!(check.success, "{}", check.stderr);
 }
 
-/// Every sentence of the real reports survives the cleaning: each source
-/// line that ends a sentence (before the licence footer) is in the imported
-/// report, whatever the line breaks became.
+/// A title starting with dots, slashes or other marks gives a file name
+/// build reads, inside the folder it was meant for.
 #[test]
-fn every_sentence_of_the_real_reports_survives() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !corpus.is_dir() {
-        eprintln!("skipped: ../shared/corpus is not here");
-        return;
-    }
-    let dirs = [corpus.join("wikisource-national/gwr"), corpus.join("provincial-2026/txt")];
+fn an_odd_title_gives_a_name_build_reads() {
     let site = TestSite::new();
-    let mut args: Vec<&str> = dirs.iter().map(|d| d.to_str().unwrap()).collect();
-    args.extend(["--into", "content/imported"]);
-    assert!(import(&site, &args).success);
-    let squeeze =
-        |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != '\\' && *c != '\u{200d}').collect::<String>();
-    let mut lost = Vec::new();
-    for (_, text) in imported(&site) {
-        let name = field(&text, "source").split(' ').next().unwrap().to_owned();
-        let source = dirs.iter().map(|d| d.join(&name)).find(|p| p.is_file()).unwrap();
-        let report = squeeze(&text);
-        for line in std::fs::read_to_string(&source).unwrap().lines().map(str::trim) {
-            if line.starts_with("本作品") {
-                break; // the Wikisource licence footer
-            }
-            // Wikisource's texts hold nothing but the report: every line of
-            // them counts (wiki links leave pieces of sentences on lines of
-            // their own). The news sites' pages: every sentence.
-            let wiki = name.chars().next().is_some_and(|c| c.is_ascii_digit()) && !name.contains('_');
-            let sentence = line.chars().count() >= 10 && line.ends_with(['。', '！', '？']);
-            let caption = line.contains(" 摄") || line.ends_with("摄）");
-            let counts = if wiki { line.chars().count() >= 2 } else { sentence && !caption };
-            if counts && !report.contains(&squeeze(line)) {
-                lost.push(format!("{name}: {line}"));
-            }
-        }
+    site.write("inputs/a.txt", "..某区2020年度工作总结\n\n全年工作取得新进展，群众满意度明显提升。\n");
+    site.write("inputs/b.txt", "../某区2021年度工作总结\n\n全年工作取得新进展，群众满意度明显提升。\n");
+    site.write("inputs/c.txt", ".某区2022年度工作总结\n\n全年工作取得新进展，群众满意度明显提升。\n");
+    let run = import(&site, &["inputs"]);
+    assert!(run.success, "{}", run.stdout);
+    let reports = imported(&site);
+    assert_eq!(reports.len(), 3, "{reports:?}");
+    for (path, _) in &reports {
+        let name = Path::new(path).file_name().unwrap().to_string_lossy().into_owned();
+        assert!(!name.starts_with('.'), "{path} would be hidden from build");
+        assert!(path.starts_with("content/202"), "{path} left its folder");
     }
-    assert!(lost.is_empty(), "{} sentences lost: {lost:#?}", lost.len());
+    let build = site.run(&["build"]);
+    assert!(build.stderr.contains("built 3 reports"), "{}", build.stderr);
+}
+
+/// `wenku init`'s example report stays out of a real archive: the first
+/// import removes it (untouched) and says so; an edited one stays.
+#[test]
+fn the_example_report_makes_room_for_the_first_import() {
+    let site = TestSite::new();
+    assert!(site.run(&["init", "site"]).success);
+    let root = site.root().join("site");
+    let example = root.join("content/2024/人大常委会党组-年度总结.md");
+    assert!(example.is_file());
+    site.write("inputs/a.txt", REPORT);
+    let run = site.run(&["import", site.root().join("inputs").to_str().unwrap(), "--root", root.to_str().unwrap()]);
+    assert!(run.success, "{}", run.stdout);
+    assert!(run.stdout.contains("removed the example report"), "{}", run.stdout);
+    assert!(!example.exists());
+    assert!(root.join("content/2020/某区人大常委会党组2020年度工作总结.md").is_file());
+
+    // An example someone edited is theirs: it stays.
+    let other = TestSite::new();
+    assert!(other.run(&["init", "site"]).success);
+    let root = other.root().join("site");
+    let example = root.join("content/2024/人大常委会党组-年度总结.md");
+    std::fs::write(&example, std::fs::read_to_string(&example).unwrap() + "\n补充一段。\n").unwrap();
+    other.write("inputs/a.txt", REPORT);
+    let run = other.run(&["import", other.root().join("inputs").to_str().unwrap(), "--root", root.to_str().unwrap()]);
+    assert!(!run.stdout.contains("removed the example report"), "{}", run.stdout);
+    assert!(example.is_file());
 }

@@ -12,6 +12,7 @@ mod diagnostics;
 mod hardening;
 mod import;
 mod import_formats;
+mod import_truth;
 mod incremental;
 mod kwic;
 mod passages;
