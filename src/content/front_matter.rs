@@ -67,6 +67,11 @@ pub const UNKNOWN_BODY: &str = "发文机关不详";
 pub const UNKNOWN_LEVEL: &str = "层级不详";
 pub const UNKNOWN_PERIOD: &str = "报告期不详";
 
+/// A year as the search index stores it (0: unknown), as readers see it.
+pub fn stored_year_label(year: i64) -> String {
+    if year > 0 { year.to_string() } else { UNKNOWN_YEAR.to_owned() }
+}
+
 impl RemovedLine {
     /// Why the line was removed, as the review page says it.
     pub fn rule_label(&self) -> &str {

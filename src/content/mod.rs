@@ -17,6 +17,7 @@ use crate::markdown::{self, Rendered};
 
 pub use front_matter::{
     EXAMPLE, FrontMatter, RemovedLine, Review, UNKNOWN_BODY, UNKNOWN_LEVEL, UNKNOWN_PERIOD, UNKNOWN_YEAR,
+    stored_year_label,
 };
 pub use ids::{ReportId, ReportIds};
 pub use library::{Library, Taxonomy, TaxonomyKind, Term};

@@ -279,6 +279,12 @@ fn join_certain_breaks(lines: Vec<Line>) -> Vec<Line> {
             }
             if starts_mid_sentence(&line.text) || ends_mid_sentence(&previous.text) || token || (pull_next && !is_heading_text(&line.text)) {
                 pull_next = token;
+                // Two Latin words keep the space between them.
+                if previous.text.ends_with(|c: char| c.is_ascii_alphabetic())
+                    && line.text.starts_with(|c: char| c.is_ascii_alphabetic())
+                {
+                    previous.text.push(' ');
+                }
                 previous.text.push_str(&line.text);
                 continue;
             }
@@ -1134,6 +1140,13 @@ false";
         );
         assert!(cleaned.removed.iter().all(|r| r.rule == Rule::Licence), "{:?}", cleaned.removed);
         assert_conserved(text, &cleaned);
+    }
+
+    /// A note citing a page is the report's; a page number is not.
+    #[test]
+    fn a_footnote_citing_a_page_stays() {
+        assert!(!is_page_furniture("③ 毛泽东：《实践论》，《毛泽东选集》第1卷，第285页。"));
+        assert!(is_page_furniture("公文素材库 第3页"));
     }
 
     /// A government site's page: widgets, breadcrumb, labels with their

@@ -440,10 +440,13 @@ pub fn is_page_furniture(line: &str) -> bool {
     if lower.strip_prefix("page").is_some_and(|rest| rest.chars().next().is_some_and(|c| c.is_ascii_digit())) {
         return true;
     }
-    // `第3页`, `共12页`, `第 3 页 共 12 页` anywhere in a short line.
+    // `第3页`, `共12页`, `第 3 页 共 12 页`, `某某文库 第3页`: a page number,
+    // perhaps after a short name; not a note citing a page
+    // (`③ 毛泽东：《实践论》，…第285页。`).
     let chars: Vec<char> = squeezed.chars().collect();
-    chars.windows(3).any(|w| (w[0] == '第' || w[0] == '共') && w[1].is_ascii_digit())
-        && chars.windows(2).any(|w| w[0].is_ascii_digit() && w[1] == '页')
+    let numbered = chars.windows(3).any(|w| (w[0] == '第' || w[0] == '共') && w[1].is_ascii_digit())
+        && chars.windows(2).any(|w| w[0].is_ascii_digit() && w[1] == '页');
+    numbered && !squeezed.contains(['，', '。', '《', '》', '：', '；', '、'])
 }
 
 /// Web-page widgets, matched whole or as the start of a line.

@@ -564,7 +564,8 @@ fn body_in_title(title: &str) -> Option<String> {
     // `上海市` + 政府工作报告 → 上海市人民政府 (but `国务院政府工作报告` → 国务院).
     let place = ["省", "市", "区", "县", "州", "盟", "旗"].iter().any(|e| body.ends_with(e))
         || SHORT_PROVINCES.iter().any(|(short, _)| body == *short);
-    if kind == "政府工作报告" && place {
+    if kind == "政府工作报告" && (place || body.ends_with("人民")) {
+        // `四川省人民` + 政府工作报告: 四川省人民政府.
         body.push_str("政府");
     }
     // A 述职报告 is a person's: `乡镇党委书记个人` names no body.
@@ -651,7 +652,10 @@ fn organ_speaking(evidence: &Evidence, place: Option<&str>) -> Option<String> {
             candidates.push(named.to_owned());
         }
     }
-    let party = opening.contains("中国共产党") || opening.contains("党的") || evidence.title.as_ref().is_some_and(|t| t.contains("共产党"));
+    let party = opening.contains("中国共产党")
+        || opening.contains("党的")
+        || evidence.title.as_ref().is_some_and(|t| t.contains("共产党"))
+        || evidence.front.iter().any(|l| l.contains("共产党"));
     for named in candidates {
         if named.chars().count() < 2 || named.chars().count() > 30 || !is_organ(&named) {
             continue;
@@ -961,4 +965,100 @@ fn outside_years(config: &Config, year: i32) -> Option<String> {
     let range = config.years?;
     (!(range.from..=range.to).contains(&year))
         .then(|| format!("{year} 年不在 wenku.yaml 的年份范围 {}–{} 内", range.from, range.to))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn infer_from(title: Option<&str>, front: &[&str], text: &str) -> Metadata {
+        let front: Vec<String> = front.iter().map(|l| l.to_string()).collect();
+        let text: Vec<String> = text.lines().map(str::to_owned).collect();
+        let evidence = Evidence::new(title, &front, &text, "x");
+        infer(&evidence, &Config::default(), &Overrides::default())
+    }
+
+    fn flagged(m: &Metadata) -> Vec<&str> {
+        m.review.iter().map(|(f, _)| f.as_str()).collect()
+    }
+
+    #[test]
+    fn a_target_year_is_never_the_reports() {
+        let m = infer_from(
+            Some("高举中国特色社会主义伟大旗帜 为全面建设社会主义现代化国家而团结奋斗"),
+            &["——在中国共产党第二十次全国代表大会上的报告", "（2022年10月16日）"],
+            "同志们：\n现在，我代表第十九届中央委员会向大会作报告。\n到2035年，我国发展的总体目标是……二〇三五年远景目标。",
+        );
+        assert_eq!(m.year, Some(2022));
+        assert_eq!(m.date.as_deref(), Some("2022-10-16"));
+        assert_eq!(m.body.as_deref(), Some("中国共产党中央委员会"));
+        assert_eq!(m.level.as_deref(), Some("国家级"));
+        // A title naming no kind of report and no year names no body either.
+        assert!(!flagged(&m).contains(&"body"), "{:?}", m.review);
+    }
+
+    #[test]
+    fn a_session_dates_a_resolution_and_names_its_body() {
+        let m = infer_from(
+            None,
+            &[],
+            "第十二届全国人民代表大会第一次会议听取和审议了国务院总理温家宝所作的政府工作报告。会议决定批准这个报告。",
+        );
+        assert_eq!(m.year, Some(2013));
+        assert_eq!(m.body.as_deref(), Some("全国人民代表大会"));
+        // A resolution stays a resolution, flagged; it has no period.
+        assert_eq!(m.title, "第十二届全国人民代表大会第一次会议关于政府工作报告的决议");
+        assert_eq!(m.period, None);
+        assert_eq!(flagged(&m), ["title", "period"]);
+    }
+
+    #[test]
+    fn a_salutation_or_a_self_reference_is_never_a_body() {
+        let m = infer_from(
+            None,
+            &["各位代表："],
+            "我现在根据国务院的决定，向第二届全国人民代表大会第一次会议作政府工作报告。",
+        );
+        assert_eq!(m.year, Some(1959));
+        assert_eq!(m.body, None);
+        assert_eq!(m.period.as_deref(), Some("年度"));
+        assert!(flagged(&m).contains(&"body"));
+        let m = infer_from(Some("我局2023年工作总结"), &[], "2023年，我局认真贯彻落实各项决策部署。");
+        assert_eq!((m.body, m.year), (None, Some(2023)));
+        let m = infer_from(Some("2020年上半年工作总结"), &[], "上半年，本单位全面完成各项任务。");
+        assert_eq!(m.title, "2020年上半年工作总结", "the title as written");
+        assert_eq!((m.year, m.period.as_deref(), m.body.as_deref()), (Some(2020), Some("上半年"), None));
+        assert_eq!(flagged(&m), ["body", "level"]);
+    }
+
+    #[test]
+    fn who_speaks_names_the_body() {
+        let m = infer_from(
+            None,
+            &["各位代表："],
+            "从去年９月第五届全国人民代表大会第三次会议到现在，根据人大常委会的决定，本次会议讨论经济工作。\n现在，我代表国务院，向大会报告政府工作。",
+        );
+        assert_eq!(m.body.as_deref(), Some("国务院"));
+        // A session looked back on does not date the report.
+        assert_eq!(m.year, None);
+        let m = infer_from(
+            Some("2026年陕西省政府工作报告"),
+            &["——2026年1月27日在陕西省第十四届人民代表大会第四次会议上", "陕西省省长 赵刚"],
+            "现在，我代表省人民政府向大会报告工作，请予审议。",
+        );
+        assert_eq!(m.body.as_deref(), Some("陕西省人民政府"));
+        assert_eq!(m.level.as_deref(), Some("省级"));
+        assert!(m.review.is_empty(), "{:?}", m.review);
+    }
+
+    #[test]
+    fn levels_from_the_bodys_name() {
+        let config = Config::default();
+        assert_eq!(level_of("云溪区住房和城乡建设局", &config).as_deref(), Some("区县级"));
+        assert_eq!(level_of("XX镇人民政府", &config).as_deref(), Some("乡镇级"));
+        assert_eq!(level_of("宁夏回族自治区人民政府", &config).as_deref(), Some("省级"));
+        assert_eq!(level_of("市委政法委", &config).as_deref(), Some("市级"));
+        assert_eq!(level_of("国务院", &config).as_deref(), Some("国家级"));
+        assert_eq!(level_of("办公室", &config), None);
+    }
 }

@@ -62,7 +62,7 @@ pub fn concordance_table(found: &Occurrences, view: &View, language: Language) -
         query: found.query.clone(),
         headers: words(
             language,
-            &["左侧", "匹配", "右侧", "次数", "篇数", "年份", "单位", "层级", "时段", "标题", "链接"],
+            &["左侧", "匹配", "右侧", "次数", "篇数", "年份", "发文机关", "层级", "报告期", "标题", "链接"],
             &["left", "match", "right", "occurrences", "reports", "year", "body", "level", "period", "title", "url"],
         ),
         rows: lines
@@ -74,7 +74,7 @@ pub fn concordance_table(found: &Occurrences, view: &View, language: Language) -
                     l.right.into(),
                     l.count.into(),
                     l.report_count.into(),
-                    l.year.into(),
+                    crate::content::stored_year_label(l.year).into(),
                     l.body.into(),
                     l.level.into(),
                     l.period.into(),
@@ -110,8 +110,8 @@ pub fn continuations_table(table: &Continuations, language: Language) -> Table {
                     r.count.into(),
                     r.reports.into(),
                     r.bodies.into(),
-                    r.first_year.into(),
-                    r.last_year.into(),
+                    crate::content::stored_year_label(r.first_year).into(),
+                    crate::content::stored_year_label(r.last_year).into(),
                     r.query.as_str().into(),
                 ]
             })
@@ -138,8 +138,8 @@ pub fn variants_table(table: &Variants, language: Language) -> Table {
                     v.count.into(),
                     v.reports.into(),
                     v.bodies.into(),
-                    v.first_year.into(),
-                    v.last_year.into(),
+                    crate::content::stored_year_label(v.first_year).into(),
+                    crate::content::stored_year_label(v.last_year).into(),
                     v.top_bodies.join("、").into(),
                     years.join(" ").into(),
                 ]

@@ -30,7 +30,7 @@ pub fn print_concordance(out: &mut dyn Write, c: &Concordance, width: usize, col
             line.left,
             line.matched,
             line.right,
-            line.year,
+            crate::content::stored_year_label(line.year),
             line.body
         )?;
     }

@@ -120,6 +120,12 @@ impl IndexDoc {
     }
 }
 
+/// Whether a sort value (`IndexDoc::sort_value`) is a report's of unknown
+/// year: its date part is below year 1000.
+pub fn is_undated(sort_value: u64) -> bool {
+    (sort_value >> 32) < 1000_0000
+}
+
 /// A report's id in the index: its source path under `content/`, with
 /// forward slashes on every system.
 pub fn index_id(source: &Path) -> String {

@@ -16,7 +16,8 @@ pub fn print_results(out: &mut dyn Write, results: &SearchResults, color: bool) 
     if results.total == 0 {
         return Ok(());
     }
-    let years: Vec<String> = results.facets.year.iter().map(|y| format!("{} ({})", y.year, y.count)).collect();
+    let years: Vec<String> =
+        results.facets.year.iter().map(|y| format!("{} ({})", crate::content::stored_year_label(y.year), y.count)).collect();
     writeln!(out, "  years:   {}", years.join(" · "))?;
     writeln!(out, "  bodies:  {}", counts(&results.facets.body))?;
     writeln!(out, "  levels:  {}", counts(&results.facets.level))?;
@@ -24,7 +25,14 @@ pub fn print_results(out: &mut dyn Write, results: &SearchResults, color: bool) 
     for (i, hit) in results.hits.iter().enumerate() {
         writeln!(out)?;
         writeln!(out, "{}. {}", (results.page - 1) * results.per_page + i + 1, hit.title)?;
-        writeln!(out, "   {} · {} · {} · {}", hit.body, hit.level, hit.year, hit.period)?;
+        writeln!(
+            out,
+            "   {} · {} · {} · {}",
+            hit.body,
+            hit.level,
+            crate::content::stored_year_label(hit.year),
+            hit.period
+        )?;
         writeln!(out, "   {}", hit.url)?;
         for s in &hit.snippets {
             let mut line = String::new();

@@ -198,10 +198,11 @@ impl SearchIndex {
             .collect::<Result<Vec<_>, _>>()?;
         for address in found {
             let key = columns[address.segment_ord as usize].first(address.doc_id).unwrap_or(0);
-            keyed.push((key, address));
+            // A report of unknown year (sort key 0000-12-31) comes after all dated ones.
+            keyed.push((crate::search::indexer::is_undated(key), key, address));
         }
         keyed.sort_unstable();
-        Ok(Matching { parsed, searcher, docs: keyed.into_iter().map(|(_, address)| address).collect(), checked })
+        Ok(Matching { parsed, searcher, docs: keyed.into_iter().map(|(_, _, address)| address).collect(), checked })
     }
 
     /// A body, level or period the archive does not have is a mistake worth

@@ -6,6 +6,8 @@
 // a search can be shared and the back button works. No external scripts.
 (function () {
   "use strict";
+  // Year 0 is "not known yet" (an import awaiting review): never "0年".
+  var UNKNOWN_YEAR = "年份不详";
   var page = document.getElementById("search-page");
   if (!page) return;
   var api = page.getAttribute("data-api");
@@ -259,7 +261,7 @@
       var title = el("a", { "class": "hit-title", href: hit.url }, hit.title);
       li.appendChild(title);
       var meta = el("div", { "class": "meta" });
-      [hit.body, hit.level, hit.year + "年", hit.period, hit.date].forEach(function (v) {
+      [hit.body, hit.level, yearText(hit.year), hit.period, hit.date].forEach(function (v) {
         if (v) meta.appendChild(el("span", {}, v));
       });
       li.appendChild(meta);
@@ -281,14 +283,15 @@
       var ul = el("ul");
       if (state[key]) {
         var li = el("li", { "class": "active" });
-        li.appendChild(el("span", {}, state[key] + " "));
+        li.appendChild(el("span", {}, (key === "year" && state[key] === "0" ? UNKNOWN_YEAR : state[key]) + " "));
         li.appendChild(searchLink(changed(state, key, ""), "×", { "aria-label": "取消筛选 " + f[1] }));
         ul.appendChild(li);
       } else {
         counts.forEach(function (c) {
           var value = String(key === "year" ? c.year : c.value);
+          var shown = key === "year" && !c.year ? UNKNOWN_YEAR : value;
           var item = el("li");
-          item.appendChild(searchLink(changed(state, key, value), value));
+          item.appendChild(searchLink(changed(state, key, value), shown));
           item.appendChild(el("span", { "class": "count" }, String(c.count)));
           ul.appendChild(item);
         });
@@ -525,7 +528,7 @@
       match.appendChild(a);
       tr.appendChild(match);
       tr.appendChild(el("td", { "class": "kwic-right" }, line.right));
-      var year = line.year > 0 ? String(line.year) : "年份不详";
+      var year = line.year > 0 ? String(line.year) : UNKNOWN_YEAR;
       var years = line.last_year ? year + "–" + line.last_year : year;
       var meta = el("td", { "class": "kwic-meta", title: line.title });
       if (line.count > 1) {
@@ -580,7 +583,10 @@
     kwicBox.appendChild(table);
   }
 
-  // Year 0 is "not known yet" (an import awaiting review).
+  function yearText(year) {
+    return year > 0 ? year + "年" : UNKNOWN_YEAR;
+  }
+
   function yearSpan(first, last) {
     if (!first) return "年份不详";
     return first === last ? String(first) : first + "–" + last;
