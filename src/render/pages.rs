@@ -164,7 +164,7 @@ impl<'a> Site<'a> {
             body_url: self.term_url(TaxonomyKind::Body, report),
             level: meta.level_label(),
             level_url: self.term_url(TaxonomyKind::Level, report),
-            year: meta.year_in_text(),
+            year: meta.year_label(),
             year_url: self.term_url(TaxonomyKind::Year, report),
             period: meta.period_label(),
             period_url: self.term_url(TaxonomyKind::Period, report),

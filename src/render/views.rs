@@ -53,7 +53,7 @@ pub(super) struct ReportView<'a> {
     pub(super) body_url: String,
     pub(super) level: &'a str,
     pub(super) level_url: String,
-    /// `2021年`, or 年份不详.
+    /// `2021`, or 年份不详 (beside the label 年份).
     pub(super) year: String,
     pub(super) year_url: String,
     pub(super) period: &'a str,

@@ -62,8 +62,9 @@ fn a_build_stopped_part_way_leaves_the_previous_site_intact() {
 }
 
 #[test]
+#[ignore = "needs permission to mount a tmpfs (root or CAP_SYS_ADMIN; CI runs it with --include-ignored)"]
 fn a_full_disk_stops_the_build_with_a_clear_message_and_loses_nothing() {
-    let Some(disk) = SmallDisk::mount(4) else { return };
+    let disk = SmallDisk::mount(4);
     let site = TestSite::new();
     site.write("wenku.yaml", "static_search: false\n");
     site.numbered_reports(20, "");

@@ -633,13 +633,14 @@ fn the_overview_fits_a_wide_archive_on_a_desktop_and_a_phone() {
 }
 
 /// The real corpus as a site, if ../shared/corpus is there.
-fn real_archive() -> Option<TestSite> {
+fn real_archive() -> TestSite {
     TestSite::real_archive("title: 政府工作报告文库\n")
 }
 
 #[test]
+#[ignore = "needs ../shared/corpus (CI runs it with --include-ignored)"]
 fn the_overview_fits_the_real_archive_on_a_desktop_and_a_phone() {
-    let Some(site) = real_archive() else { return };
+    let site = real_archive();
     let server = StaticServer::start(&site.public());
     let browser = launch();
     let tab = browser.new_tab().unwrap();
@@ -649,8 +650,9 @@ fn the_overview_fits_the_real_archive_on_a_desktop_and_a_phone() {
 }
 
 #[test]
+#[ignore = "needs ../shared/corpus (CI runs it with --include-ignored)"]
 fn searching_the_real_archive_on_a_phone_shows_results_first_and_the_chart_keeps_its_span() {
-    let Some(site) = real_archive() else { return };
+    let site = real_archive();
     let server = crate::common::server::Server::start(site.root(), &["--no-build", "--no-watch"]);
     let base = format!("http://{}", server.addr);
     let browser = launch();
@@ -684,7 +686,7 @@ fn searching_the_real_archive_on_a_phone_shows_results_first_and_the_chart_keeps
     let span = caption.rsplit('（').next().unwrap().to_owned();
     screenshot(&tab, "real-search-1280.png");
     // Narrowed to one year, the chart still spans the archive.
-    tab.navigate_to(&format!("{base}{query}&year=2000")).unwrap().wait_until_navigated().unwrap();
+    tab.navigate_to(&format!("{base}{query}&year=2022")).unwrap().wait_until_navigated().unwrap();
     wait_for(&tab, "the chart", "document.getElementById('search-chart').hidden === false");
     assert!(text_of(&tab, "#search-chart-caption").ends_with(&span), "{caption}");
     // Years without reports are drawn, apart from years without the wording.
@@ -695,8 +697,9 @@ fn searching_the_real_archive_on_a_phone_shows_results_first_and_the_chart_keeps
 }
 
 #[test]
+#[ignore = "needs ../shared/corpus (CI runs it with --include-ignored)"]
 fn a_report_of_the_real_archive_prints_as_a_clean_document() {
-    let Some(site) = real_archive() else { return };
+    let site = real_archive();
     // A report page with a passage marker and a comparison link.
     let page = walkdir::WalkDir::new(site.public().join("imported"))
         .into_iter()
@@ -812,8 +815,9 @@ fn search_on_plain_static_hosting_uses_the_static_index() {
 }
 
 #[test]
+#[ignore = "needs ../shared/corpus and ../shared/bench (CI runs it with --include-ignored)"]
 fn the_real_reports_are_searchable_on_plain_static_hosting() {
-    let Some(site) = TestSite::generated_corpus() else { return };
+    let site = TestSite::generated_corpus();
     site.write("wenku.yaml", "static_search: true\n");
     site.build();
     static_search_in_the_browser(

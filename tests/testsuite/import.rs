@@ -5,7 +5,7 @@
 //! real corpus built after import. `import_truth` judges the result on real
 //! material.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::common::TestSite;
 

@@ -34,7 +34,6 @@ fn han(text: &str) -> usize {
 
 /// An imported report: its front matter and its Markdown.
 struct Imported {
-    path: PathBuf,
     front: serde_yaml::Mapping,
     body: String,
 }
@@ -91,7 +90,7 @@ fn imported_reports(site: &TestSite) -> HashMap<String, Imported> {
         let text = std::fs::read_to_string(entry.path()).unwrap();
         let (yaml, body) = text[4..].split_once("\n---\n").expect("front matter");
         let front: serde_yaml::Mapping = serde_yaml::from_str(yaml).expect("valid front matter");
-        let imported = Imported { path: entry.path().to_path_buf(), front, body: body.to_owned() };
+        let imported = Imported { front, body: body.to_owned() };
         let source = imported.get("source").unwrap_or_default();
         let sum = source.split("sha256:").nth(1).expect("a checksum").split(' ').next().unwrap().to_owned();
         reports.insert(sum, imported);

@@ -231,16 +231,18 @@ fn a_broad_gap_query_says_what_it_costs_and_is_answered_when_asked_again() {
 }
 
 #[test]
+#[ignore = "needs ../shared/corpus and ../shared/bench (CI runs it with --include-ignored)"]
 fn random_phrases_of_the_real_reports_find_what_the_server_finds() {
-    let Some(site) = TestSite::generated_corpus() else { return };
+    let site = TestSite::generated_corpus();
     random_phrases_find_what_the_server_finds(&site, 250);
 }
 
 /// The archive at scale: 10,000 reports, where common strings have their
 /// own entries (2% of the reports is 200) and positions come in blocks.
 #[test]
+#[ignore = "needs ../shared/corpus and ../shared/bench (CI runs it with --include-ignored)"]
 fn random_phrases_of_10000_generated_reports_find_what_the_server_finds() {
-    let Some(site) = TestSite::generated_corpus_of(Some(10_000)) else { return };
+    let site = TestSite::generated_corpus_of(Some(10_000));
     random_phrases_find_what_the_server_finds(&site, 200);
 }
 
