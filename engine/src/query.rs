@@ -161,7 +161,7 @@ pub fn parse(query: &str) -> Result<ParsedQuery, QueryError> {
     if query.chars().count() > MAX_QUERY_CHARS {
         return Err(error(Problem::TooLong { chars: query.chars().count(), max: MAX_QUERY_CHARS }));
     }
-    let pieces = lex(query)?;
+    let pieces = lex(&ascii_syntax(query))?;
     if pieces.is_empty() {
         return Err(error(Problem::Empty));
     }
@@ -229,6 +229,29 @@ fn group_field(group: &[Clause]) -> Option<FilterField> {
     });
     let first = fields.next()??;
     fields.all(|f| f == Some(first)).then_some(first)
+}
+
+/// The query with the marks a Chinese input method types for the query
+/// language's own: “…”, 「…」, 『…』 and ＂ are phrase quotes; full-width
+/// －, ＋, ＊, ｛｝, ：, ，, ．and digits are their ASCII forms (`year:２０２０`,
+/// `坚持｛０，６｝发展`). The ideographic space is white space already.
+pub fn ascii_syntax(query: &str) -> String {
+    query
+        .chars()
+        .map(|c| match c {
+            '“' | '”' | '「' | '」' | '『' | '』' | '＂' => '"',
+            '－' => '-',
+            '＋' => '+',
+            '＊' => '*',
+            '｛' => '{',
+            '｝' => '}',
+            '：' => ':',
+            '，' => ',',
+            '．' => '.',
+            '０'..='９' => char::from_digit(c as u32 - '０' as u32, 10).unwrap_or(c),
+            c => c,
+        })
+        .collect()
 }
 
 fn lex(query: &str) -> Result<Vec<Piece>, QueryError> {
@@ -424,6 +447,21 @@ mod tests {
         assert!(message("，。").contains("nothing to search for"));
         assert!(message("疫\"情").contains("quote"));
         assert!(message(&"字".repeat(2000)).contains("too long"));
+    }
+
+    /// What a Chinese input method types is the query language's own.
+    #[test]
+    fn chinese_quotes_and_full_width_operators() {
+        let phrase = parse("\"疫情 防控\"").unwrap();
+        for typed in ["“疫情 防控”", "「疫情 防控」", "『疫情 防控』", "＂疫情 防控＂"] {
+            assert_eq!(parse(typed).unwrap(), phrase, "{typed}");
+        }
+        assert_eq!(parse("“疫情防控” －扶贫").unwrap(), parse("\"疫情防控\" -扶贫").unwrap());
+        assert_eq!(parse("疫情\u{3000}防控").unwrap(), parse("疫情 防控").unwrap());
+        assert_eq!(parse("year：２０２０").unwrap(), parse("year:2020").unwrap());
+        assert_eq!(parse("坚持｛０，６｝发展").unwrap(), parse("坚持{0,6}发展").unwrap());
+        // An unclosed “ is told as an unclosed ".
+        assert_eq!(parse("“疫情防控").unwrap_err().problem, parse("\"疫情防控").unwrap_err().problem);
     }
 
     #[test]

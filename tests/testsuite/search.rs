@@ -433,3 +433,33 @@ fn a_closed_pipe_ends_the_output_quietly() {
         assert!(output.status.success() && stderr.is_empty(), "json {json}: {:?} {stderr}", output.status);
     }
 }
+
+/// What a Chinese input method types: “…” and 「…」 are phrase quotes, －
+/// excludes, the ideographic space separates, on the command line and the
+/// API alike (the static engine shares the parser: `static_search`).
+#[test]
+fn chinese_quotes_and_full_width_operators_work_as_typed() {
+    let site = TestSite::fixture("two-bodies");
+    site.build();
+    let ascii = search_json(&site, &["\"疫情防控\"", "--limit", "50"]);
+    assert!(ascii["total"].as_u64().unwrap() > 0);
+    for typed in ["“疫情防控”", "「疫情防控」", "『疫情防控』"] {
+        assert_eq!(ids(&search_json(&site, &[typed, "--limit", "50"])), ids(&ascii), "{typed}");
+    }
+    // Two words apart would find more (or as many) reports than the phrase.
+    let words = search_json(&site, &["疫情\u{3000}防控", "--limit", "50"]);
+    assert_eq!(words["total"], search_json(&site, &["疫情 防控", "--limit", "50"])["total"]);
+    let excluded = search_json(&site, &["疫情防控 －打通供应链", "--limit", "50"]);
+    assert_eq!(excluded["total"], search_json(&site, &["疫情防控 -打通供应链", "--limit", "50"])["total"]);
+    // An unclosed “ is told as an unclosed ", in Chinese on the API.
+    let cli = site.run(&["search", "“疫情防控"]);
+    assert!(!cli.success && cli.stderr.contains("not closed"), "{}", cli.stderr);
+    let server = crate::common::server::Server::start(site.root(), &["--no-build", "--no-watch"]);
+    let api = server.get("/api/search?q=%E2%80%9C%E7%96%AB%E6%83%85%E9%98%B2%E6%8E%A7");
+    assert_eq!(api.status, 400);
+    let same = server.get("/api/search?q=%22%E7%96%AB%E6%83%85%E9%98%B2%E6%8E%A7");
+    assert_eq!(api.body, same.body);
+    let phrase = server.get("/api/search?q=%E2%80%9C%E7%96%AB%E6%83%85%E9%98%B2%E6%8E%A7%E2%80%9D");
+    assert_eq!(phrase.status, 200);
+    assert_eq!(phrase.json()["total"], ascii["total"]);
+}
