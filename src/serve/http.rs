@@ -116,13 +116,18 @@ fn plain_problem(state: &AppState, status: StatusCode, problem: Problem) -> Resp
     (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{message}\n{help}\n")).into_response()
 }
 
-/// While watching, every HTML page loads the live-reload script. The page
-/// on disk stays as a build writes it; the script is added on the way out.
+/// While watching, every HTML page loads the live-reload script; the search
+/// page always says it is served by `wenku serve` (`<meta name="wenku-serve">`),
+/// so that it asks the API, and a page on plain static hosting goes straight
+/// to the static index without a failed request. The page on disk stays as
+/// a build writes it; both are added on the way out.
 async fn inject_live_reload(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
     let is_head = request.method() == axum::http::Method::HEAD;
+    let path = request.uri().path().to_owned();
+    let search_page = path.ends_with("/search/") || path.ends_with("/search/index.html");
     let response = next.run(request).await;
     let has_page = matches!(response.status(), StatusCode::OK | StatusCode::NOT_FOUND);
-    if state.live.is_none() || is_head || !has_page {
+    if (state.live.is_none() && !search_page) || is_head || !has_page {
         return response;
     }
     let is_html = response
@@ -137,12 +142,18 @@ async fn inject_live_reload(State(state): State<Arc<AppState>>, request: Request
     let Ok(bytes) = axum::body::to_bytes(body, MAX_INJECTED_PAGE).await else {
         return plain_problem(&state, StatusCode::INTERNAL_SERVER_ERROR, Problem::PageUnreadable);
     };
-    let tag = format!("<script src=\"{}__wenku/live.js\"></script>", state.base);
-    let html = String::from_utf8_lossy(&bytes);
-    let injected = match html.rfind("</body>") {
-        Some(at) => format!("{}{tag}{}", &html[..at], &html[at..]),
-        None => format!("{html}{tag}"),
-    };
+    let mut html = String::from_utf8_lossy(&bytes).into_owned();
+    if search_page && let Some(at) = html.find("</head>") {
+        html.insert_str(at, "<meta name=\"wenku-serve\" content=\"api\">\n");
+    }
+    if state.live.is_some() {
+        let tag = format!("<script src=\"{}__wenku/live.js\"></script>", state.base);
+        match html.rfind("</body>") {
+            Some(at) => html.insert_str(at, &tag),
+            None => html.push_str(&tag),
+        }
+    }
+    let injected = html;
     parts.headers.remove(header::CONTENT_LENGTH);
     // The script changes the bytes: a cached copy must be revalidated.
     parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));

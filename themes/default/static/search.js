@@ -115,7 +115,10 @@
   // answers with the files it needs, this fetches them and asks again.
   var staticBase = page.getAttribute("data-static");
   var engineUrl = page.getAttribute("data-engine");
-  var serverAbsent = false;
+  // `wenku serve` marks the page it serves; a page on plain static hosting
+  // goes straight to the static index, without asking an API that is not there.
+  var served = !!document.querySelector('meta[name="wenku-serve"]');
+  var serverAbsent = !served && !!staticBase;
   var engine = null;
 
   function fetchBytes(url) {
@@ -192,6 +195,8 @@
   // The server when there is one, else the static index.
   function askSearch(params) {
     if (serverAbsent && staticBase) return askEngine(params);
+    // Neither a server nor a static index: nothing to ask.
+    if (!served && !staticBase) return Promise.reject(new Error("no-server"));
     return askServer(api + "?" + params.toString()).catch(function (error) {
       if (!staticBase) throw error;
       serverAbsent = true;
@@ -219,9 +224,7 @@
     KEYS.forEach(function (k) { if (state[k]) params.set(k, state[k]); });
     askSearch(params)
       .then(function (reply) {
-        // Exports are made by the server: without it there is nothing to link to.
-        var exportLinks = document.querySelector(".kwic-export");
-        if (exportLinks) exportLinks.hidden = serverAbsent;
+
         if (!reply.ok && reply.body.download_mb) {
           // Not a wrong query: an expensive one, answered if the reader agrees.
           say(reply.body.error + "。", false, reply.body.help);
@@ -452,6 +455,8 @@
     });
     var research = view !== "";
     kwicControls.hidden = !research || !state.q;
+    // Exports are made by the server: without it there is nothing to link to.
+    document.querySelector(".kwic-export").hidden = !served;
     Array.prototype.forEach.call(kwicControls.querySelectorAll(".lines-only"), function (n) { n.hidden = view !== "kwic"; });
     kwicBox.hidden = !research;
     resultsBox.hidden = research;
@@ -490,6 +495,14 @@
       p.set("format", format);
       document.getElementById("kwic-" + format).href = kwicApi + "/export?" + p.toString();
     });
+    var needsServer = function () {
+      kwicControls.hidden = true;
+      say("语境、后接、前接和提法演变需要 wenku serve：这个页面由静态服务器提供，无法逐处查找。请在站点目录运行 `wenku serve` 后再打开本页。", true);
+    };
+    if (!served) {
+      needsServer();
+      return;
+    }
     askServer(kwicApi + VIEWS[state.view] + "?" + params.toString())
       .then(function (reply) {
         if (!reply.ok) {
@@ -500,10 +513,7 @@
         else if (state.view === "variants") showVariants(state, reply.body);
         else showContinuations(state, reply.body);
       })
-      .catch(function () {
-        kwicControls.hidden = true;
-        say("语境、后接、前接和提法演变需要 wenku serve：这个页面由静态服务器提供，无法逐处查找。请在站点目录运行 `wenku serve` 后再打开本页。", true);
-      });
+      .catch(needsServer);
   }
 
   function showLines(state, c) {
