@@ -114,7 +114,11 @@ pub fn render(markdown: &str, allow_html: bool) -> Rendered {
                 let opening = match tag {
                     Tag::Paragraph => format!("<p id=\"{anchor}\">"),
                     Tag::Item => format!("<li id=\"{anchor}\">"),
-                    // A wrapper carries the anchor and lets wide tables scroll.
+                    // A wrapper carries the anchor and lets wide tables scroll;
+                    // on a phone a table of four columns or more says so.
+                    Tag::Table(columns) if columns.len() >= 4 => format!(
+                        "<div class=\"table-wrap wide\" id=\"{anchor}\"><p class=\"scroll-hint\" aria-hidden=\"true\">左右滑动，查看全表 →</p>"
+                    ),
                     _ => format!("<div class=\"table-wrap\" id=\"{anchor}\">"),
                 };
                 html_events.push(Event::Html(opening.into()));

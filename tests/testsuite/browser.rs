@@ -707,7 +707,7 @@ fn searching_the_real_archive_on_a_phone_shows_results_first_and_the_chart_keeps
 fn a_report_of_the_real_archive_prints_as_a_clean_document() {
     let site = real_archive();
     // A report page with a passage marker and a comparison link.
-    let page = walkdir::WalkDir::new(site.public().join("imported"))
+    let page = walkdir::WalkDir::new(site.public())
         .into_iter()
         .flatten()
         .map(|e| e.into_path())
@@ -738,6 +738,11 @@ fn a_report_of_the_real_archive_prints_as_a_clean_document() {
     }
     assert_eq!(shown(".report-header h1"), "true");
     assert_eq!(shown(".report-body"), "true");
+    // The date stays on one line at a page's width (it broke as `2026-` / `01-25`).
+    set_width(&tab, 560);
+    if eval_string(&tab, "String(document.querySelector('.report-meta time') !== null)") == "true" {
+        assert_eq!(eval_string(&tab, "String(document.querySelector('.report-meta time').getClientRects().length)"), "1");
+    }
     let pdf = tab.print_to_pdf(None).unwrap();
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -886,4 +891,43 @@ fn a_search_page_opened_as_a_file_says_to_use_a_web_server() {
         "the message",
         "document.getElementById('search-status').innerText.includes('python3 -m http.server') && getComputedStyle(document.querySelector('.search-boot')).opacity === '1'",
     );
+}
+
+/// On a phone, a table wider than the screen says that it scrolls sideways
+/// (the overview's grid of years, a report's wide table); on a desktop
+/// nothing is said. Printed, a report's date stays on one line.
+#[test]
+fn wide_tables_say_they_scroll_on_a_phone_and_dates_print_whole() {
+    let site = TestSite::fixture("two-bodies");
+    site.report(
+        "2024/wide.md",
+        "某市统计局2024年度工作总结",
+        "某市统计局",
+        2024,
+        "全年主要指标如下。\n\n| 指标 | 2020年 | 2021年 | 2022年 | 2023年 | 2024年 |\n| --- | --- | --- | --- | --- | --- |\n| 地区生产总值 | 100亿元 | 110亿元 | 120亿元 | 130亿元 | 140亿元 |\n\n| 甲 | 乙 |\n| --- | --- |\n| 1 | 2 |\n",
+    );
+    site.write("content/2024/wide.md", std::fs::read_to_string(site.root().join("content/2024/wide.md")).unwrap().replace("---\n\n", "date: 2024-12-25\n---\n\n"));
+    site.build();
+    let server = StaticServer::start(&site.public());
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    let errors = watch_errors(&tab);
+    let hints = |tab: &Tab| eval_string(tab, "String([...document.querySelectorAll('.scroll-hint')].filter(e => e.offsetParent !== null).length)");
+    set_width(&tab, 390);
+    tab.navigate_to(&server.url("/2024/wide/")).unwrap().wait_until_navigated().unwrap();
+    tab.wait_for_element("article.report").unwrap();
+    // The six-column table says so; the two-column one, which fits, does not.
+    assert_eq!(hints(&tab), "1");
+    screenshot(&tab, "wide-table-390.png");
+    tab.navigate_to(&server.url("/")).unwrap().wait_until_navigated().unwrap();
+    assert_eq!(hints(&tab), "1", "the grid of years");
+    set_width(&tab, 1280);
+    tab.navigate_to(&server.url("/2024/wide/")).unwrap().wait_until_navigated().unwrap();
+    assert_eq!(hints(&tab), "0");
+    use headless_chrome::protocol::cdp::Emulation::SetEmulatedMedia;
+    tab.call_method(SetEmulatedMedia { media: Some("print".into()), features: None }).unwrap();
+    set_width(&tab, 560);
+    assert_eq!(hints(&tab), "0", "no hint on paper");
+    assert_eq!(eval_string(&tab, "String(document.querySelector('.report-meta time').getClientRects().length)"), "1");
+    assert_no_console_errors(&errors);
 }

@@ -559,6 +559,11 @@
     return t.counted < t.total ? "（表中只统计按年份最早的 " + t.counted + " 处）" : "";
   }
 
+  // On a phone, a table wider than the screen says that it scrolls sideways.
+  function scrollHint() {
+    return el("p", { "class": "scroll-hint", "aria-hidden": "true" }, "左右滑动，查看年份等各列 →");
+  }
+
   function countCell(tr, n) { tr.appendChild(el("td", { "class": "num" }, String(n))); }
 
   function showContinuations(state, t) {
@@ -566,6 +571,7 @@
     say((t.side === "right" ? "“" + phrase + "”之后" : "“" + phrase + "”之前") + "常见的词串：共 " + t.total + " 处" +
         countedNote(t) + "，列出 " + t.rows.length + " 个");
     if (!t.rows.length) return;
+    kwicBox.appendChild(scrollHint());
     var table = el("table", { "class": "research-table" });
     var head = el("tr");
     ["词串", "次数", "篇数", "机关数", "年份"].forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });
@@ -620,6 +626,7 @@
       statusBox.appendChild(toggle);
     }
     if (!rows.length) return;
+    kwicBox.appendChild(scrollHint());
     var table = el("table", { "class": "research-table" });
     var head = el("tr");
     ["提法", "次数", "篇数", "机关", "年份", "各年分布（" + v.first_year + "–" + v.last_year + "）"].forEach(function (h) {
