@@ -91,7 +91,17 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
+        self.write(f, false)
+    }
+}
+
+impl Diagnostic {
+    /// The problem as a compiler prints it, in Chinese (where the
+    /// diagnostic has it) or English.
+    pub fn write(&self, f: &mut dyn fmt::Write, chinese: bool) -> fmt::Result {
+        let (message, hint) = if chinese { self.text("zh") } else { (self.message.clone(), self.hint.clone()) };
+        let (error, help) = if chinese { ("错误：", "提示：") } else { ("error: ", "help: ") };
+        writeln!(f, "{error}{message}")?;
         let path = self.path.strip_prefix(".").unwrap_or(&self.path).display();
         if self.line == 0 {
             writeln!(f, "  --> {path}")?;
@@ -107,9 +117,9 @@ impl fmt::Display for Diagnostic {
             let offset: usize = source.chars().take(self.column.saturating_sub(1)).map(display_width).sum();
             writeln!(f, "{pad} | {}^", " ".repeat(offset))?;
         }
-        if let Some(hint) = &self.hint {
+        if let Some(hint) = &hint {
             // Continuation lines (an example, say) line up under the hint.
-            writeln!(f, "  = help: {}", hint.replace('\n', "\n          "))?;
+            writeln!(f, "  = {help}{}", hint.replace('\n', "\n          "))?;
         }
         Ok(())
     }
@@ -135,10 +145,21 @@ pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, false)
+    }
+}
+
+impl Diagnostics {
+    /// Every problem, then the count, in Chinese or English.
+    pub fn write(&self, f: &mut dyn fmt::Write, chinese: bool) -> fmt::Result {
         for diagnostic in &self.0 {
-            writeln!(f, "{diagnostic}")?;
+            diagnostic.write(f, chinese)?;
+            writeln!(f)?;
         }
         let files: std::collections::BTreeSet<_> = self.0.iter().map(|d| &d.path).collect();
+        if chinese {
+            return write!(f, "共 {} 个问题，涉及 {} 个文件；没有写出任何文件", self.0.len(), files.len());
+        }
         write!(
             f,
             "{} problem{} in {} file{}; nothing was written",
@@ -147,6 +168,13 @@ impl fmt::Display for Diagnostics {
             files.len(),
             if files.len() == 1 { "" } else { "s" },
         )
+    }
+
+    /// The report in Chinese or English, as the command line prints it.
+    pub fn to_text(&self, chinese: bool) -> String {
+        let mut out = String::new();
+        let _ = self.write(&mut out, chinese);
+        out
     }
 }
 

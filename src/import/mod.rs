@@ -33,6 +33,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
+use crate::search::messages::Language;
 use clean::{Line, Removed};
 pub use metadata::{Metadata, Overrides};
 use sniff::Format;
@@ -795,6 +796,7 @@ fn write(p: Prepared, options: &ImportOptions, written: &mut Written) -> Outcome
 pub struct Printer<W: std::io::Write + Send> {
     out: std::sync::Mutex<W>,
     bar: Option<indicatif::ProgressBar>,
+    language: Language,
     dry_run: bool,
     /// Every removed line and review note, not only the counts
     /// (`--dry-run`, `--verbose`).
@@ -802,7 +804,7 @@ pub struct Printer<W: std::io::Write + Send> {
 }
 
 impl<W: std::io::Write + Send> Printer<W> {
-    pub fn new(out: W, dry_run: bool, show_removed: bool, bar: bool) -> Printer<W> {
+    pub fn new(out: W, dry_run: bool, show_removed: bool, bar: bool, language: Language) -> Printer<W> {
         let bar = bar.then(|| {
             let bar = indicatif::ProgressBar::new(0);
             bar.set_style(
@@ -811,7 +813,7 @@ impl<W: std::io::Write + Send> Printer<W> {
             );
             bar
         });
-        Printer { out: std::sync::Mutex::new(out), bar, dry_run, show_removed }
+        Printer { out: std::sync::Mutex::new(out), bar, language, dry_run, show_removed }
     }
 
     pub fn finish(&self) {
@@ -831,7 +833,7 @@ impl<W: std::io::Write + Send> Progress for Printer<W> {
     fn done(&self, result: &FileResult) {
         let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
         let mut print = || {
-            let _ = print_result(&mut *out, result, self.dry_run, self.show_removed);
+            let _ = print_result(&mut *out, result, self.dry_run, self.show_removed, self.language);
             let _ = out.flush();
         };
         match &self.bar {
@@ -844,13 +846,15 @@ impl<W: std::io::Write + Send> Progress for Printer<W> {
     }
 }
 
-/// One file's lines of the table `wenku import` prints.
+/// One file's lines of the table `wenku import` prints, in `language`.
 pub fn print_result(
     out: &mut impl std::io::Write,
     result: &FileResult,
     dry_run: bool,
     show_removed: bool,
+    language: Language,
 ) -> std::io::Result<()> {
+    let chinese = language == Language::Chinese;
     let input = result.input.display();
     match &result.outcome {
         Outcome::Imported { path, meta, format, removed } => {
@@ -858,13 +862,18 @@ pub fn print_result(
                 String::new()
             } else {
                 let fields: Vec<&str> = meta.review.iter().map(|(f, _)| f.as_str()).collect();
-                format!("  review: {}", fields.join(", "))
+                if chinese { format!("  待核对：{}", fields.join("、")) } else { format!("  review: {}", fields.join(", ")) }
             };
             let unknown = |v: Option<&str>, label: &'static str| v.map(str::to_owned).unwrap_or_else(|| label.to_owned());
+            let verb = match (dry_run, chinese) {
+                (true, true) => "将导入",
+                (false, true) => "已导入",
+                (true, false) => "would import",
+                (false, false) => "imported",
+            };
             writeln!(
                 out,
-                "{} {input} ({format})\n    → {}\n    {} | {} | {} | {} | {}{review}",
-                if dry_run { "would import" } else { "imported" },
+                "{verb} {input} ({format})\n    → {}\n    {} | {} | {} | {} | {}{review}",
                 path.display(),
                 meta.year.map_or_else(|| crate::content::UNKNOWN_YEAR.to_owned(), |y| y.to_string()),
                 unknown(meta.period.as_deref(), crate::content::UNKNOWN_PERIOD),
@@ -873,7 +882,11 @@ pub fn print_result(
                 meta.title
             )?;
             if !removed.is_empty() {
-                writeln!(out, "    removed {} line(s) as clutter", removed.len())?;
+                if chinese {
+                    writeln!(out, "    删去网页杂项 {} 行", removed.len())?;
+                } else {
+                    writeln!(out, "    removed {} line(s) as clutter", removed.len())?;
+                }
             }
             if show_removed {
                 for r in removed {
@@ -885,17 +898,46 @@ pub fn print_result(
             }
         }
         Outcome::Skipped { existing } => {
-            writeln!(out, "skipped {input}: already imported as {} (--force imports it again)", existing.display())?;
+            if chinese {
+                writeln!(out, "跳过 {input}：已导入为 {}（--force 可再导入一次）", existing.display())?;
+            } else {
+                writeln!(out, "skipped {input}: already imported as {} (--force imports it again)", existing.display())?;
+            }
         }
-        Outcome::NotAReport { reason } => writeln!(out, "skipped {input}: not a report: {reason}")?,
-        Outcome::Unsupported { reason } => writeln!(out, "unsupported {input}: {reason}")?,
-        Outcome::Failed { reason } => writeln!(out, "failed {input}: {reason}")?,
+        Outcome::NotAReport { reason } => {
+            if chinese {
+                writeln!(out, "跳过 {input}：不是报告（not a report: {reason}）")?;
+            } else {
+                writeln!(out, "skipped {input}: not a report: {reason}")?;
+            }
+        }
+        Outcome::Unsupported { reason } => {
+            if chinese {
+                writeln!(out, "不支持 {input}：{reason}")?;
+            } else {
+                writeln!(out, "unsupported {input}: {reason}")?;
+            }
+        }
+        Outcome::Failed { reason } => {
+            if chinese {
+                writeln!(out, "失败 {input}：{reason}")?;
+            } else {
+                writeln!(out, "failed {input}: {reason}")?;
+            }
+        }
     }
     Ok(())
 }
 
-/// The totals `wenku import` prints after the files.
-pub fn print_summary(out: &mut impl std::io::Write, run: &ImportRun, limits: &str, dry_run: bool) -> std::io::Result<()> {
+/// The totals `wenku import` prints after the files, in `language`.
+pub fn print_summary(
+    out: &mut impl std::io::Write,
+    run: &ImportRun,
+    config: &Config,
+    dry_run: bool,
+    language: Language,
+) -> std::io::Result<()> {
+    let chinese = language == Language::Chinese;
     let results = &run.results;
     let (mut imported, mut skipped, mut not_reports, mut failed, mut unsupported, mut removed) = (0, 0, 0, 0, 0, 0);
     let mut review_counts: std::collections::BTreeMap<String, usize> = Default::default();
@@ -914,32 +956,66 @@ pub fn print_summary(out: &mut impl std::io::Write, run: &ImportRun, limits: &st
             Outcome::Failed { .. } => failed += 1,
         }
     }
-    let verb = if dry_run { "would import" } else { "imported" };
-    writeln!(
-        out,
-        "\n{verb} {imported}, already imported {skipped}, not reports {not_reports}, unsupported {unsupported}, failed {failed}"
-    )?;
-    if removed > 0 {
+    if chinese {
+        let verb = if dry_run { "将导入" } else { "已导入" };
         writeln!(
             out,
-            "{removed} line(s) removed as clutter, each listed under `removed:` in its report{}",
-            if dry_run { " (`--dry-run --verbose` prints them)" } else { "" }
+            "\n{verb} {imported} 篇，已导入过 {skipped} 篇，不是报告 {not_reports} 个，不支持 {unsupported} 个，失败 {failed} 个"
         )?;
+    } else {
+        let verb = if dry_run { "would import" } else { "imported" };
+        writeln!(
+            out,
+            "\n{verb} {imported}, already imported {skipped}, not reports {not_reports}, unsupported {unsupported}, failed {failed}"
+        )?;
+    }
+    if removed > 0 {
+        if chinese {
+            let how = if dry_run { "（--dry-run 已逐行列出）" } else { "" };
+            writeln!(out, "删去网页杂项共 {removed} 行，每篇报告前置元数据的 `removed:` 逐行记录{how}")?;
+        } else {
+            let how = if dry_run { " (listed above, line by line)" } else { "" };
+            writeln!(out, "{removed} line(s) removed as clutter, each listed under `removed:` in its report{how}")?;
+        }
     }
     if !review_counts.is_empty() {
         let fields: Vec<String> = review_counts.iter().map(|(f, n)| format!("{f} {n}")).collect();
-        writeln!(out, "to review (`review:` in the front matter, and the site's /review/ page): {}", fields.join(", "))?;
+        if chinese {
+            writeln!(out, "待核对（前置元数据的 `review:`，及站点的 /review/ 页面）：{}", fields.join("、"))?;
+        } else {
+            writeln!(out, "to review (`review:` in the front matter, and the site's /review/ page): {}", fields.join(", "))?;
+        }
     }
-    if results.iter().any(|r| matches!(&r.outcome, Outcome::Imported { format, .. } if format.contains("OCR")))
-        || results.iter().any(|r| matches!(&r.outcome, Outcome::Failed { reason } if reason.contains("OCR")))
-    {
-        writeln!(out, "OCR limits: {limits}")?;
+    let ocr_used = results.iter().any(|r| matches!(&r.outcome, Outcome::Imported { format, .. } if format.contains("OCR")))
+        || results.iter().any(|r| matches!(&r.outcome, Outcome::Failed { reason } if reason.contains("OCR")));
+    if ocr_used {
+        if chinese {
+            writeln!(
+                out,
+                "OCR 限制：每个文件最多 {} 页扫描页、{} 秒（wenku.yaml 的 `ocr_max_pages`、`ocr_max_seconds`）",
+                config.ocr_max_pages, config.ocr_max_seconds
+            )?;
+        } else {
+            writeln!(
+                out,
+                "OCR limits: at most {} scanned pages and {} s per file (`ocr_max_pages`, `ocr_max_seconds` in wenku.yaml)",
+                config.ocr_max_pages, config.ocr_max_seconds
+            )?;
+        }
     }
     if let Some(example) = &run.removed_example {
-        writeln!(out, "removed the example report that `wenku init` wrote ({}): the archive holds only imported reports", example.display())?;
+        if chinese {
+            writeln!(out, "已删去 `wenku init` 写的示例报告（{}）：文库里只有导入的报告", example.display())?;
+        } else {
+            writeln!(
+                out,
+                "removed the example report that `wenku init` wrote ({}): the archive holds only imported reports",
+                example.display()
+            )?;
+        }
     }
     if dry_run {
-        writeln!(out, "dry run: nothing was written")?;
+        writeln!(out, "{}", if chinese { "试运行：没有写出任何文件" } else { "dry run: nothing was written" })?;
     }
     Ok(())
 }

@@ -4,20 +4,42 @@
 use std::io::{self, Write};
 
 use super::concordance::Concordance;
+use crate::search::messages::Language;
 use super::continuations::Continuations;
 use super::variants::Variants;
 
-pub fn print_concordance(out: &mut dyn Write, c: &Concordance, width: usize, color: bool) -> io::Result<()> {
-    write!(out, "{} occurrences in {} reports ({:.1} ms)", c.total, c.reports, c.took_ms)?;
-    if c.line_count != c.total {
-        write!(out, ", {} lines", c.line_count)?;
-    }
-    if c.pages > 1 {
-        write!(out, ", page {} of {}", c.page, c.pages)?;
+pub fn print_concordance(
+    out: &mut dyn Write,
+    c: &Concordance,
+    width: usize,
+    color: bool,
+    language: Language,
+) -> io::Result<()> {
+    let chinese = language == Language::Chinese;
+    if chinese {
+        write!(out, "{} 篇报告中共 {} 处（{:.1} 毫秒）", c.reports, c.total, c.took_ms)?;
+        if c.line_count != c.total {
+            write!(out, "，{} 行", c.line_count)?;
+        }
+        if c.pages > 1 {
+            write!(out, "，第 {} / {} 页", c.page, c.pages)?;
+        }
+    } else {
+        write!(out, "{} occurrences in {} reports ({:.1} ms)", c.total, c.reports, c.took_ms)?;
+        if c.line_count != c.total {
+            write!(out, ", {} lines", c.line_count)?;
+        }
+        if c.pages > 1 {
+            write!(out, ", page {} of {}", c.page, c.pages)?;
+        }
     }
     writeln!(out)?;
     if c.truncated {
-        writeln!(out, "  (only the first {} occurrences, by year, have lines: narrow the query)", super::MAX_KEPT)?;
+        if chinese {
+            writeln!(out, "  （按年份只列出前 {} 处：请缩小查询）", super::MAX_KEPT)?;
+        } else {
+            writeln!(out, "  (only the first {} occurrences, by year, have lines: narrow the query)", super::MAX_KEPT)?;
+        }
     }
     let (mark, unmark) = if color { ("\x1b[1;33m", "\x1b[0m") } else { ("[", "]") };
     for line in &c.lines {
@@ -37,39 +59,60 @@ pub fn print_concordance(out: &mut dyn Write, c: &Concordance, width: usize, col
     Ok(())
 }
 
-pub fn print_continuations(out: &mut dyn Write, table: &Continuations) -> io::Result<()> {
-    writeln!(
-        out,
-        "{} occurrences{}; {} strings",
-        table.total,
-        counted_note(table.total, table.counted),
-        table.rows.len()
-    )?;
+pub fn print_continuations(out: &mut dyn Write, table: &Continuations, language: Language) -> io::Result<()> {
+    let chinese = language == Language::Chinese;
+    let note = counted_note(table.total, table.counted, chinese);
+    if chinese {
+        writeln!(out, "共 {} 处{note}；{} 个词串", table.total, table.rows.len())?;
+    } else {
+        writeln!(out, "{} occurrences{note}; {} strings", table.total, table.rows.len())?;
+    }
     for row in &table.rows {
-        writeln!(
-            out,
-            "{}  {} times, {} reports, {} bodies, {}–{}",
-            row.text, row.count, row.reports, row.bodies, row.first_year, row.last_year
-        )?;
+        let years = year_span(row.first_year, row.last_year);
+        if chinese {
+            writeln!(out, "{}  {} 次，{} 篇，{} 个机关，{years}", row.text, row.count, row.reports, row.bodies)?;
+        } else {
+            writeln!(out, "{}  {} times, {} reports, {} bodies, {years}", row.text, row.count, row.reports, row.bodies)?;
+        }
     }
     Ok(())
 }
 
-pub fn print_variants(out: &mut dyn Write, table: &Variants) -> io::Result<()> {
-    writeln!(out, "{} occurrences{}; {} forms", table.total, counted_note(table.total, table.counted), table.distinct)?;
+pub fn print_variants(out: &mut dyn Write, table: &Variants, language: Language) -> io::Result<()> {
+    let chinese = language == Language::Chinese;
+    let note = counted_note(table.total, table.counted, chinese);
+    if chinese {
+        writeln!(out, "共 {} 处{note}；{} 种写法", table.total, table.distinct)?;
+    } else {
+        writeln!(out, "{} occurrences{note}; {} forms", table.total, table.distinct)?;
+    }
     for v in &table.variants {
-        writeln!(
-            out,
-            "{}–{}  {}  {} times, {} reports, {} bodies",
-            v.first_year, v.last_year, v.text, v.count, v.reports, v.bodies
-        )?;
+        let years = year_span(v.first_year, v.last_year);
+        if chinese {
+            writeln!(out, "{years}  {}  {} 次，{} 篇，{} 个机关", v.text, v.count, v.reports, v.bodies)?;
+        } else {
+            writeln!(out, "{years}  {}  {} times, {} reports, {} bodies", v.text, v.count, v.reports, v.bodies)?;
+        }
     }
     Ok(())
+}
+
+/// `2019–2024`, `2021`, or 年份不详.
+fn year_span(first: i64, last: i64) -> String {
+    match (first, last) {
+        (0, _) => crate::content::UNKNOWN_YEAR.to_owned(),
+        (f, l) if f == l => f.to_string(),
+        (f, l) => format!("{f}–{l}"),
+    }
 }
 
 /// Says when a table counts only the first occurrences.
-fn counted_note(total: usize, counted: usize) -> String {
-    if counted < total { format!(" (the table counts the first {counted}, by year)") } else { String::new() }
+fn counted_note(total: usize, counted: usize, chinese: bool) -> String {
+    match (counted < total, chinese) {
+        (false, _) => String::new(),
+        (true, true) => format!("（表中按年份只计前 {counted} 处）"),
+        (true, false) => format!(" (the table counts the first {counted}, by year)"),
+    }
 }
 
 /// Terminal columns of `text`: East Asian characters take two.

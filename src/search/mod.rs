@@ -75,6 +75,32 @@ pub enum IndexError {
     Io { path: PathBuf, source: std::io::Error },
 }
 
+impl IndexError {
+    /// The problem and what to do, in Chinese.
+    pub fn in_chinese(&self) -> String {
+        match self {
+            IndexError::Missing(path) => {
+                format!("{} 中没有搜索索引\n  = 提示：运行 `wenku build` 生成索引", path.display())
+            }
+            IndexError::Incompatible(path) => {
+                format!("{} 中的搜索索引由另一个版本的 wenku 写成\n  = 提示：运行 `wenku build` 重建", path.display())
+            }
+            IndexError::Unreadable { path, message } => {
+                format!("无法读取 {} 中的搜索索引：{message}\n  = 提示：运行 `wenku build` 重建", path.display())
+            }
+            IndexError::Busy(path) => format!(
+                "{} 中的搜索索引正由另一个 wenku 进程写入\n  = 提示：等它写完，或在生成时先停下 `wenku serve`",
+                path.display()
+            ),
+            IndexError::Tantivy { path, source } => format!("{} 中的搜索索引出错：{source}", path.display()),
+            IndexError::DiskFull { path, free_mb, .. } => {
+                format!("无法写入 {} 中的搜索索引：磁盘已满（剩余 {free_mb} MB）", path.display())
+            }
+            IndexError::Io { path, source } => format!("无法写入 {} 中的搜索索引：{source}", path.display()),
+        }
+    }
+}
+
 /// The index's fields. `text` holds the title and every block of the report,
 /// one per line; `anchors` maps byte offsets in it to paragraph anchors.
 #[derive(Debug, Clone, Copy)]

@@ -2,15 +2,24 @@
 
 use std::io::{self, Write};
 
+use super::messages::Language;
 use super::searcher::{SearchResults, ValueCount};
 
-/// Writes the results; `color` marks matches with bold yellow instead of
-/// leaving them unmarked.
-pub fn print_results(out: &mut dyn Write, results: &SearchResults, color: bool) -> io::Result<()> {
-    let noun = if results.total == 1 { "report" } else { "reports" };
-    write!(out, "{} {noun} match ({:.1} ms)", results.total, results.took_ms)?;
-    if results.pages > 1 {
-        write!(out, ", page {} of {}", results.page, results.pages)?;
+/// Writes the results in `language`; `color` marks matches with bold
+/// yellow instead of leaving them unmarked.
+pub fn print_results(out: &mut dyn Write, results: &SearchResults, color: bool, language: Language) -> io::Result<()> {
+    let chinese = language == Language::Chinese;
+    if chinese {
+        write!(out, "共 {} 篇报告（{:.1} 毫秒）", results.total, results.took_ms)?;
+        if results.pages > 1 {
+            write!(out, "，第 {} / {} 页", results.page, results.pages)?;
+        }
+    } else {
+        let noun = if results.total == 1 { "report" } else { "reports" };
+        write!(out, "{} {noun} match ({:.1} ms)", results.total, results.took_ms)?;
+        if results.pages > 1 {
+            write!(out, ", page {} of {}", results.page, results.pages)?;
+        }
     }
     writeln!(out)?;
     if results.total == 0 {
@@ -18,10 +27,15 @@ pub fn print_results(out: &mut dyn Write, results: &SearchResults, color: bool) 
     }
     let years: Vec<String> =
         results.facets.year.iter().map(|y| format!("{} ({})", crate::content::stored_year_label(y.year), y.count)).collect();
-    writeln!(out, "  years:   {}", years.join(" · "))?;
-    writeln!(out, "  bodies:  {}", counts(&results.facets.body))?;
-    writeln!(out, "  levels:  {}", counts(&results.facets.level))?;
-    writeln!(out, "  periods: {}", counts(&results.facets.period))?;
+    let labels = if chinese {
+        ["  年份：  ", "  发文机关：", "  层级：  ", "  报告期："]
+    } else {
+        ["  years:   ", "  bodies:  ", "  levels:  ", "  periods: "]
+    };
+    writeln!(out, "{}{}", labels[0], years.join(" · "))?;
+    writeln!(out, "{}{}", labels[1], counts(&results.facets.body, chinese))?;
+    writeln!(out, "{}{}", labels[2], counts(&results.facets.level, chinese))?;
+    writeln!(out, "{}{}", labels[3], counts(&results.facets.period, chinese))?;
     for (i, hit) in results.hits.iter().enumerate() {
         writeln!(out)?;
         writeln!(out, "{}. {}", (results.page - 1) * results.per_page + i + 1, hit.title)?;
@@ -51,10 +65,11 @@ pub fn print_results(out: &mut dyn Write, results: &SearchResults, color: bool) 
 }
 
 /// `某区 (3) · 某市 (1)`, the first twelve values.
-fn counts(values: &[ValueCount]) -> String {
+fn counts(values: &[ValueCount], chinese: bool) -> String {
     let mut shown: Vec<String> = values.iter().take(12).map(|v| format!("{} ({})", v.value, v.count)).collect();
     if values.len() > 12 {
-        shown.push(format!("and {} more", values.len() - 12));
+        let more = values.len() - 12;
+        shown.push(if chinese { format!("另有 {more} 个") } else { format!("and {more} more") });
     }
     shown.join(" · ")
 }

@@ -39,6 +39,9 @@ pub struct ServeOptions {
     pub watch: bool,
     /// Serve what is already built instead of building first.
     pub no_build: bool,
+    /// The language of what `serve` prints on the terminal (the command
+    /// line's; the API and the pages speak the site's).
+    pub language: crate::search::messages::Language,
 }
 
 /// What every request handler may read.
@@ -51,6 +54,8 @@ pub struct AppState {
     pub index_dir: PathBuf,
     /// The language the search API words its problems in.
     pub language: crate::search::messages::Language,
+    /// The language of what is printed on the terminal.
+    pub terminal: crate::search::messages::Language,
     /// The open index, or why there is none (the API says so).
     search: RwLock<Result<Arc<SearchIndex>, String>>,
     pub search_slots: tokio::sync::Semaphore,
@@ -80,6 +85,7 @@ impl AppState {
             base: config.base_path(),
             index_dir,
             language: crate::search::messages::Language::of(&config.language),
+            terminal: crate::search::messages::Language::of(&config.language),
             search: RwLock::new(Err(String::new())),
             search_slots: tokio::sync::Semaphore::new(slots),
             kwic_cache: kwic::KwicCache::default(),
@@ -132,17 +138,18 @@ impl AppState {
 
 /// Builds (unless told not to), then serves until Ctrl-C.
 pub fn serve(options: ServeOptions) -> Result<()> {
+    let chinese = options.language == crate::search::messages::Language::Chinese;
     let live_site = if options.no_build {
         None
     } else {
         let started = std::time::Instant::now();
         let site = LiveSite::build(options.build.clone())?;
-        eprintln!(
-            "built {} reports in {:.2} s → {}",
-            site.site.library.reports.len(),
-            started.elapsed().as_secs_f64(),
-            site.output.display()
-        );
+        let (reports, seconds) = (site.site.library.reports.len(), started.elapsed().as_secs_f64());
+        if chinese {
+            eprintln!("已生成 {reports} 篇报告，用时 {seconds:.2} 秒 → {}", site.output.display());
+        } else {
+            eprintln!("built {reports} reports in {seconds:.2} s → {}", site.output.display());
+        }
         Some(site)
     };
     let (output, config, index_dir) = match &live_site {
@@ -164,12 +171,18 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     };
     let base = config.base_path();
     let watching = options.watch && live_site.is_some();
-    let state = Arc::new(AppState::new(options.build.root.clone(), output, &config, index_dir, watching));
+    let mut state = AppState::new(options.build.root.clone(), output, &config, index_dir, watching);
+    state.terminal = options.language;
+    let state = Arc::new(state);
     if let Some(site) = &live_site {
         state.set_sources(&site.site.library);
     }
     if let Err(why) = state.search_index() {
-        eprintln!("warning: search is unavailable: {why}");
+        if chinese {
+            eprintln!("警告：搜索暂不可用：{why}");
+        } else {
+            eprintln!("warning: search is unavailable: {why}");
+        }
     }
 
     let runtime = tokio::runtime::Runtime::new().context("cannot start the server's runtime")?;
@@ -189,10 +202,13 @@ pub fn serve(options: ServeOptions) -> Result<()> {
             Err(e) => return Err(e).with_context(|| format!("cannot listen on {}", options.bind)),
         };
         let address = listener.local_addr()?;
-        eprintln!(
-            "serving http://{address}{base}{}  (Ctrl-C to stop)",
-            if watching { ", watching for changes" } else { "" }
-        );
+        if chinese {
+            let watch = if watching { "，文件一改即重新生成" } else { "" };
+            eprintln!("站点已在 http://{address}{base} 提供{watch}（按 Ctrl-C 停止）");
+        } else {
+            let watch = if watching { ", watching for changes" } else { "" };
+            eprintln!("serving http://{address}{base}{watch}  (Ctrl-C to stop)");
+        }
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };

@@ -90,21 +90,36 @@ fn rebuild_loop(
                 if rebuilt.pages.is_none() {
                     state.reopen_index();
                 }
-                eprintln!(
-                    "rebuilt in {} ms: {} reports re-read, {} files written, {} removed, {} re-indexed",
+                let chinese = state.terminal == crate::search::messages::Language::Chinese;
+                let (ms, reparsed, written, removed, reindexed) = (
                     rebuilt.elapsed.as_millis(),
                     rebuilt.reparsed,
                     rebuilt.written,
                     rebuilt.removed,
-                    rebuilt.reindexed
+                    rebuilt.reindexed,
                 );
+                if chinese {
+                    eprintln!(
+                        "已重新生成，用时 {ms} 毫秒：重读 {reparsed} 篇报告，写出 {written} 个文件，删除 {removed} 个，重建索引 {reindexed} 篇"
+                    );
+                } else {
+                    eprintln!(
+                        "rebuilt in {ms} ms: {reparsed} reports re-read, {written} files written, {removed} removed, {reindexed} re-indexed"
+                    );
+                }
                 live.publish(rebuilt.pages, Vec::new());
             }
             Err(error) => {
                 let problems = live::problems(&error, &root, &site.site.config.language);
-                eprintln!("rebuild failed; still serving the last good site:");
+                let chinese = state.terminal == crate::search::messages::Language::Chinese;
+                if chinese {
+                    eprintln!("重新生成失败；仍提供上一次生成成功的站点：");
+                } else {
+                    eprintln!("rebuild failed; still serving the last good site:");
+                }
                 match error.downcast_ref::<crate::diagnostics::Diagnostics>() {
-                    Some(d) => eprintln!("{d}"),
+                    Some(d) => eprintln!("{}", d.to_text(chinese)),
+                    None if chinese => eprintln!("错误：{error:#}"),
                     None => eprintln!("error: {error:#}"),
                 }
                 live.publish(None, problems);

@@ -3,7 +3,7 @@
 //! build cleans up after it.
 
 use std::path::Path;
-use std::process::Command;
+
 
 use crate::common::{SmallDisk, TestSite, snapshot};
 
@@ -36,7 +36,7 @@ fn a_build_stopped_part_way_leaves_the_previous_site_intact() {
 
     // Stopped as a kill would stop it (no clean-up runs), after 30 files of
     // the new site are written: the fail point makes the moment exact.
-    let stopped = Command::new(env!("CARGO_BIN_EXE_wenku"))
+    let stopped = crate::common::wenku_command()
         .arg("build")
         .current_dir(site.root())
         .env("FAILPOINTS", "site-write=30*off->return")

@@ -8,6 +8,14 @@ pub mod static_server;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The `wenku` binary, speaking English (tests of Chinese output set
+/// `WENKU_LANG=zh` after this).
+pub fn wenku_command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wenku"));
+    command.env("WENKU_LANG", "en");
+    command
+}
+
 pub struct TestSite {
     pub dir: tempfile::TempDir,
 }
@@ -129,7 +137,7 @@ impl TestSite {
     /// Runs the real binary with extra environment variables (e.g. a `PATH`
     /// without a converter).
     pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_wenku"))
+        let output = wenku_command()
             .args(args)
             .envs(env.iter().copied())
             .current_dir(self.root())

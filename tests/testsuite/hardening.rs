@@ -11,7 +11,7 @@ const HEAD: &str = "---\ntitle: 某局2020年工作总结\nbody: 某局\nlevel: 
 
 /// Runs wenku in the site, killing it after `limit`: `None` if it hung.
 fn run_within(site: &TestSite, args: &[&str], limit: Duration) -> Option<Run> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wenku"))
+    let mut child = crate::common::wenku_command()
         .args(args)
         .current_dir(site.root())
         .stdout(Stdio::piped())

@@ -6,6 +6,7 @@
 mod atomic;
 mod browser;
 mod build;
+mod command_line;
 mod common;
 mod compare;
 mod diagnostics;

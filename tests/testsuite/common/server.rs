@@ -20,13 +20,14 @@ impl Server {
     /// Starts `wenku serve --bind 127.0.0.1:0 ARGS` in `root` and waits for
     /// its "serving http://…" line.
     pub fn start(root: &Path, args: &[&str]) -> Server {
-        Server::start_command(Command::new(env!("CARGO_BIN_EXE_wenku")), root, args)
+        Server::start_command(crate::common::wenku_command(), root, args)
     }
 
     /// `start` with at most `files` open files (`ulimit -n`), as on many
     /// servers.
     pub fn start_with_file_limit(root: &Path, args: &[&str], files: u32) -> Server {
         let mut shell = Command::new("sh");
+        shell.env("WENKU_LANG", "en");
         shell.args(["-c", &format!("ulimit -n {files} && exec \"$0\" \"$@\""), env!("CARGO_BIN_EXE_wenku")]);
         Server::start_command(shell, root, args)
     }
