@@ -231,15 +231,15 @@ fn group_field(group: &[Clause]) -> Option<FilterField> {
     fields.all(|f| f == Some(first)).then_some(first)
 }
 
-/// The query with the marks a Chinese input method types for the query
-/// language's own: “…”, 「…」, 『…』 and ＂ are phrase quotes; full-width
-/// －, ＋, ＊, ｛｝, ：, ，, ．and digits are their ASCII forms (`year:２０２０`,
+/// The query with the operators a Chinese input method types in their ASCII
+/// forms: full-width －, ＋, ＊, ｛｝, ：, ，, ．and digits (`year:２０２０`,
 /// `坚持｛０，６｝发展`). The ideographic space is white space already.
+/// Chinese quotes are read by the lexer (`closing_quotes`), which knows
+/// where a phrase starts: a “ inside a phrase or a word is text.
 pub fn ascii_syntax(query: &str) -> String {
     query
         .chars()
         .map(|c| match c {
-            '“' | '”' | '「' | '」' | '『' | '』' | '＂' => '"',
             '－' => '-',
             '＋' => '+',
             '＊' => '*',
@@ -270,8 +270,8 @@ fn lex(query: &str) -> Result<Vec<Piece>, QueryError> {
                 return Err(error(Problem::DashAlone));
             }
         }
-        let (clause, end) = if chars[i] == '"' {
-            let (text, end) = quoted(&chars, i)?;
+        let (clause, end) = if let Some(closers) = closing_quotes(chars[i]) {
+            let (text, end) = quoted(&chars, i, closers)?;
             (text_clause(text)?, end)
         } else {
             let end = (i..chars.len()).find(|&j| chars[j].is_whitespace()).unwrap_or(chars.len());
@@ -304,8 +304,22 @@ fn lex(query: &str) -> Result<Vec<Piece>, QueryError> {
 }
 
 /// The text between a quote at `open` and its closing quote.
-fn quoted(chars: &[char], open: usize) -> Result<(String, usize), QueryError> {
-    match (open + 1..chars.len()).find(|&j| chars[j] == '"') {
+/// The marks that close a phrase opened by `open`, if `open` opens one: the
+/// ASCII quote, and the quotes a Chinese input method types (“…”, 「…」,
+/// 『…』, ＂…＂).
+fn closing_quotes(open: char) -> Option<&'static [char]> {
+    match open {
+        '"' => Some(&['"']),
+        '＂' => Some(&['＂', '"']),
+        '“' => Some(&['”', '"']),
+        '「' => Some(&['」']),
+        '『' => Some(&['』']),
+        _ => None,
+    }
+}
+
+fn quoted(chars: &[char], open: usize, closers: &[char]) -> Result<(String, usize), QueryError> {
+    match (open + 1..chars.len()).find(|&j| closers.contains(&chars[j])) {
         Some(close) => Ok((chars[open + 1..close].iter().collect(), close + 1)),
         None => Err(error(Problem::QuoteNotClosed { rest: chars[open..].iter().collect() })),
     }
@@ -341,8 +355,9 @@ fn filter(chars: &[char], start: usize, word_end: usize) -> Result<Option<(Claus
             None => Ok(None),
         };
     };
-    let (value, end) = if chars.get(colon + 1) == Some(&'"') {
-        quoted(chars, colon + 1)?
+    let closers = chars.get(colon + 1).and_then(|&c| closing_quotes(c));
+    let (value, end) = if let Some(closers) = closers {
+        quoted(chars, colon + 1, closers)?
     } else {
         (chars[colon + 1..word_end].iter().collect(), word_end)
     };
@@ -461,7 +476,11 @@ mod tests {
         assert_eq!(parse("year：２０２０").unwrap(), parse("year:2020").unwrap());
         assert_eq!(parse("坚持｛０，６｝发展").unwrap(), parse("坚持{0,6}发展").unwrap());
         // An unclosed “ is told as an unclosed ".
-        assert_eq!(parse("“疫情防控").unwrap_err().problem, parse("\"疫情防控").unwrap_err().problem);
+        assert!(matches!(parse("“疫情防控").unwrap_err().problem, Problem::QuoteNotClosed { .. }));
+        // Inside a phrase or a word a Chinese quote is text, as in the reports.
+        assert_eq!(parse("\"“疫\"").unwrap().required, vec![vec![text("“疫")]]);
+        assert_eq!(parse("坚持“两个确立”").unwrap().required, vec![vec![text("坚持“两个确立”")]]);
+        assert_eq!(parse("「“疫情”防控」").unwrap().required, vec![vec![text("“疫情”防控")]]);
     }
 
     #[test]

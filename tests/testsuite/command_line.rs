@@ -88,3 +88,96 @@ fn a_chinese_site_gets_its_summaries_and_problems_in_chinese() {
     let english = run_in(site.root(), &["search", "疫情防控"], &[("WENKU_LANG", "en")]);
     assert!(english.stdout.contains("4 reports match"), "{}", english.stdout);
 }
+
+/// The user guide's commands (`docs/使用说明.md`) run as written, in order,
+/// on a folder of reports standing in for the shared drive (all but `wenku
+/// serve`, which does not end): the guide stays true.
+#[test]
+fn the_chinese_user_guide_runs_as_written() {
+    let guide = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/使用说明.md")).unwrap();
+    let mut commands = Vec::new();
+    let mut in_shell = false;
+    for line in guide.lines() {
+        match line.trim() {
+            "```sh" => in_shell = true,
+            "```" => in_shell = false,
+            command if in_shell && !command.is_empty() => commands.push(command.to_owned()),
+            _ => {}
+        }
+    }
+    let work = TestSite::new();
+    // The guide's shared drive and folder: two reports.
+    let drive = work.root().join("共享盘");
+    std::fs::create_dir_all(&drive).unwrap();
+    std::fs::write(
+        drive.join("2021.txt"),
+        "某区人大常委会党组2021年度工作总结\n\n一、主要工作\n2021年，我们坚持稳中求进，统筹推进疫情防控和经济社会发展，坚持以人民为中心的发展思想。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        drive.join("2022.txt"),
+        "某区人大常委会党组2022年度工作总结\n\n一、主要工作\n2022年，我们坚持高质量发展，扎实做好疫情防控工作，坚持依法履职。\n",
+    )
+    .unwrap();
+    let mut dir = work.root().to_path_buf();
+    let mut ran = 0;
+    for command in commands {
+        // The comment after a command says what it does.
+        let command = command.split("  #").next().unwrap().trim();
+        let words = shell_words(command);
+        match words.first().map(String::as_str) {
+            Some("cd") => {
+                dir = dir.join(&words[1]);
+                continue;
+            }
+            Some("wenku") => {}
+            _ => panic!("the guide's command is neither cd nor wenku: {command}"),
+        }
+        if words[1] == "serve" {
+            continue;
+        }
+        let args: Vec<String> = words[1..]
+            .iter()
+            .map(|w| match w.as_str() {
+                "~/共享盘/历年总结/" | "文件夹" => drive.display().to_string(),
+                _ => w.clone(),
+            })
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = run_in(&dir, &args, &[]);
+        assert!(run.success, "`{command}` failed:\n{}\n{}", run.stdout, run.stderr);
+        ran += 1;
+    }
+    assert!(ran >= 10, "{ran} commands ran");
+    assert!(dir.join("public/index.html").is_file());
+    assert!(dir.join("坚持.xlsx").is_file());
+}
+
+/// A command line's words, as a shell splits them (quotes '…' and "…").
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    let mut any = false;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                any = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if any || !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+                any = false;
+            }
+            (None, c) => word.push(c),
+        }
+    }
+    if any || !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
