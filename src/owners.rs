@@ -16,11 +16,27 @@ use crate::render::{Page, Site};
 /// What file systems allow in one file or folder name (ext4, NTFS, APFS).
 const MAX_NAME_BYTES: usize = 255;
 
-/// URL paths `wenku serve` answers itself: a page there would be hidden.
-const SERVED_ROUTES: &[(&str, &str)] = &[
-    ("api/", "the search API (/api/)"),
-    ("compare/", "the comparison of any two reports (/compare/)"),
-    ("__wenku/", "live reload (/__wenku/)"),
+/// The top-level names the site writes or answers itself, whatever the
+/// content is today: a passage shard or a static-index file that does not
+/// exist yet would be shadowed by a report the day it does.
+const SITE_NAMES: &[(&str, &str, &str)] = &[
+    ("index.html", "the home page", "首页"),
+    ("404.html", "the 404 page", "404 页"),
+    ("atom.xml", "the feed", "订阅源"),
+    ("sitemap.xml", "the sitemap", "站点地图"),
+    ("web.config", "the IIS configuration (web.config)", "IIS 配置文件 web.config"),
+    ("search", "the search page (/search/)", "搜索页（/search/）"),
+    ("review", "the review list (/review/)", "待核对清单页（/review/）"),
+    ("passages", "the recurring passages (/passages/)", "重复段落页（/passages/）"),
+    ("years", "the year lists (/years/)", "年份列表（/years/）"),
+    ("bodies", "the issuing-body lists (/bodies/)", "发文机关列表（/bodies/）"),
+    ("levels", "the level lists (/levels/)", "层级列表（/levels/）"),
+    ("periods", "the period lists (/periods/)", "报告期列表（/periods/）"),
+    ("static", "the theme's files (/static/)", "主题文件（/static/）"),
+    ("_search", "the static search index (/_search/)", "静态搜索索引（/_search/）"),
+    ("api", "the search API that `wenku serve` answers (/api/)", "`wenku serve` 提供的搜索接口（/api/）"),
+    ("compare", "the comparison of any two reports that `wenku serve` answers (/compare/)", "`wenku serve` 提供的任意两篇对比（/compare/）"),
+    ("__wenku", "live reload (/__wenku/)", "实时刷新（/__wenku/）"),
 ];
 
 /// The problems of the site's output paths: clashes, and names too long.
@@ -28,14 +44,17 @@ pub fn problems(site: &Site, content_dir: &Path) -> Vec<Diagnostic> {
     let plan = site.plan();
     let mut owners: HashMap<String, &Page> = HashMap::with_capacity(plan.len());
     let mut problems = Vec::new();
+    let mut clashed = HashSet::new();
     for page in &plan {
         let path = site.rel_path(page);
         if let Some(first) = owners.get(&path) {
             problems.push(clash(site, content_dir, first, page, &format!("/{path}")));
+            clashed.insert(path);
         } else {
             owners.insert(path, page);
         }
     }
+    problems.extend(case_clashes(site, content_dir, &owners));
     let mut too_long_reported = HashSet::new();
     for (path, page) in &owners {
         // A page needs each folder above it: none may be another page's file.
@@ -44,16 +63,17 @@ pub fn problems(site: &Site, content_dir: &Path) -> Vec<Diagnostic> {
                 problems.push(clash(site, content_dir, file_owner, page, &format!("/{}", &path[..at])));
             }
         }
-        if let Some((route, what)) = SERVED_ROUTES.iter().find(|(route, _)| path.starts_with(route)) {
+        if matches!(page, Page::Report(_) | Page::Compare(_))
+            && !clashed.contains(path)
+            && let Some(first) = path.split('/').next()
+            && let Some((_, what, what_zh)) = SITE_NAMES.iter().find(|(name, ..)| name.eq_ignore_ascii_case(first))
+        {
             let (file, owner, owner_zh) = describe(site, content_dir, page);
             problems.push(
-                Diagnostic::new(
-                    &file,
-                    format!("{owner} would be written to /{route}, which `wenku serve` uses for {what}"),
-                )
-                .hint(RENAME_HINT)
-                .zh(format!("{owner_zh}会写到 /{route}，而 `wenku serve` 用这个地址提供{}", served_in_chinese(route)))
-                .zh_hint(RENAME_HINT_ZH),
+                Diagnostic::new(&file, format!("{owner} would be written to /{first}/, which belongs to {what}"))
+                    .hint(RENAME_HINT)
+                    .zh(format!("{owner_zh}会写到 /{first}/，这个地址属于{what_zh}"))
+                    .zh_hint(RENAME_HINT_ZH),
             );
         }
         if let Some(long) = path.split('/').find(|name| name.len() > MAX_NAME_BYTES)
@@ -84,18 +104,39 @@ pub fn problems(site: &Site, content_dir: &Path) -> Vec<Diagnostic> {
     problems
 }
 
-const RENAME_HINT_ZH: &str = "给报告设 `slug:` 或移动文件；顶层名称 index.html、404.html、atom.xml、sitemap.xml、search、passages、years、bodies、levels、periods、static、api、compare 和 __wenku 是站点自用的";
-
-/// What `wenku serve` answers on a route, in Chinese.
-fn served_in_chinese(route: &str) -> &'static str {
-    match route.trim_end_matches('/') {
-        "api" => "搜索接口",
-        "compare" => "任意两篇报告的对比",
-        _ => "实时刷新",
+/// Paths that differ only in case are one file on Windows and macOS: the
+/// site would lose a page when copied there.
+fn case_clashes(site: &Site, content_dir: &Path, owners: &HashMap<String, &Page>) -> Vec<Diagnostic> {
+    let mut by_folded: HashMap<String, Vec<&str>> = HashMap::new();
+    for path in owners.keys() {
+        by_folded.entry(path.to_lowercase()).or_default().push(path);
     }
+    let mut problems = Vec::new();
+    for paths in by_folded.values_mut().filter(|paths| paths.len() > 1) {
+        paths.sort();
+        let (first, second) = (owners[paths[0]], owners[paths[1]]);
+        let (first_file, first_owner, first_zh) = describe(site, content_dir, first);
+        let (second_file, second_owner, second_zh) = describe(site, content_dir, second);
+        let file = if matches!(second, Page::Report(_)) || first_file.as_os_str().is_empty() { second_file } else { first_file };
+        problems.push(
+            Diagnostic::new(
+                &file,
+                format!(
+                    "{first_owner} (/{}) and {second_owner} (/{}) differ only in upper and lower case: on Windows or macOS they are one file",
+                    paths[0], paths[1]
+                ),
+            )
+            .hint("rename one of the files, or give one a `slug:`")
+            .zh(format!("{first_zh}（/{}）与{second_zh}（/{}）只有大小写不同：在 Windows 或 macOS 上是同一个文件", paths[0], paths[1]))
+            .zh_hint("给其中一个文件改名，或设 `slug:`"),
+        );
+    }
+    problems
 }
 
-const RENAME_HINT: &str = "give the report a `slug:` or move its file; the top-level names index.html, 404.html, atom.xml, sitemap.xml, search, passages, years, bodies, levels, periods, static, api, compare and __wenku are the site's own";
+const RENAME_HINT_ZH: &str = "给报告设 `slug:` 或移动文件；顶层名称 index.html、404.html、atom.xml、sitemap.xml、web.config、search、review、passages、years、bodies、levels、periods、static、_search、api、compare 和 __wenku 是站点自用的";
+
+const RENAME_HINT: &str = "give the report a `slug:` or move its file; the top-level names index.html, 404.html, atom.xml, sitemap.xml, web.config, search, review, passages, years, bodies, levels, periods, static, _search, api, compare and __wenku are the site's own";
 
 fn clash(site: &Site, content_dir: &Path, first: &Page, second: &Page, path: &str) -> Diagnostic {
     let (first_file, first_owner, first_zh) = describe(site, content_dir, first);

@@ -186,10 +186,21 @@ pub fn csv(table: &Table, language: Language) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// Quoted when it must be (RFC 4180). A leading `=`, `+`, `-` or `@` is
-/// kept from being read as a formula by a leading apostrophe.
+/// Whether a spreadsheet could read the text as a formula (OWASP's CSV
+/// injection rules): it starts with `=`, `+`, `-`, `@`, TAB or CR, or has
+/// one of `=+-@` after leading white space or control characters, which
+/// spreadsheets skip (`\t=1+1`, `\u{a0}=1+1`). Full-width forms count too:
+/// East Asian Excel reads `＝` as `=`.
+fn formula_like(text: &str) -> bool {
+    const FORMULA: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
+    text.starts_with(['\t', '\r'])
+        || text.trim_start_matches(|c: char| c.is_whitespace() || c.is_control()).starts_with(FORMULA)
+}
+
+/// Quoted when it must be (RFC 4180). Text a spreadsheet could run as a
+/// formula is kept from it by a leading apostrophe.
 fn csv_field(field: &str) -> String {
-    let field = if field.starts_with(['=', '+', '-', '@']) { format!("'{field}") } else { field.to_owned() };
+    let field = if formula_like(field) { format!("'{field}") } else { field.to_owned() };
     if field.contains([',', '"', '\n', '\r']) { format!("\"{}\"", field.replace('"', "\"\"")) } else { field }
 }
 
@@ -198,6 +209,8 @@ pub fn xlsx(table: &Table, language: Language) -> Result<Vec<u8>, XlsxError> {
     let sheet = workbook.add_worksheet();
     sheet.set_name(sheet_name(&table.name))?;
     let bold = Format::new().set_bold();
+    // Excel's hidden apostrophe: the cell is text even when edited.
+    let text_only = Format::new().set_quote_prefix();
     for (col, text) in heading(table, language).iter().enumerate() {
         sheet.write_string(0, col as u16, text)?;
     }
@@ -208,6 +221,7 @@ pub fn xlsx(table: &Table, language: Language) -> Result<Vec<u8>, XlsxError> {
         let row = 3 + i as u32;
         for (col, cell) in cells.iter().enumerate() {
             match cell {
+                Cell::Text(s) if formula_like(s) => sheet.write_string_with_format(row, col as u16, s, &text_only)?,
                 Cell::Text(s) => sheet.write_string(row, col as u16, s)?,
                 Cell::Number(n) => sheet.write_number(row, col as u16, *n)?,
             };
@@ -250,5 +264,31 @@ mod tests {
     fn xlsx_is_a_zip_workbook() {
         let bytes = xlsx(&table(), Language::English).unwrap();
         assert_eq!(&bytes[..2], b"PK");
+    }
+
+    /// OWASP's rules: a formula character after any leading white space or
+    /// control character is still a formula to a spreadsheet.
+    #[test]
+    fn formulas_are_neutralized_after_leading_space_and_control_characters() {
+        let risky = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1", "\u{b}=1+1", "\u{a0}=1+1", " =1", "\u{3000}＝1", "\t"];
+        for text in risky {
+            assert!(csv_field(text).trim_start_matches('"').starts_with('\''), "{text:?} → {:?}", csv_field(text));
+        }
+        for text in ["坚持", "1-2", "a=b", "（一）"] {
+            assert_eq!(csv_field(text), text);
+        }
+        let mut table = table();
+        table.rows = risky.iter().map(|t| vec![Cell::from(*t), 1usize.into()]).collect();
+        let sheet = unzipped(&xlsx(&table, Language::Chinese).unwrap(), "xl/worksheets/sheet1.xml");
+        let styles = unzipped(&xlsx(&table, Language::Chinese).unwrap(), "xl/styles.xml");
+        assert!(!sheet.contains("<f>"), "no cell is a formula");
+        assert!(styles.contains("quotePrefix=\"1\""), "risky text cells keep Excel's hidden apostrophe");
+    }
+
+    fn unzipped(bytes: &[u8], name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+        text
     }
 }

@@ -217,6 +217,34 @@ fn a_report_in_the_place_of_a_site_page_is_a_located_error() {
     assert!(!site.root().join("public").exists());
 }
 
+/// Generated files have owners too: the static index, web.config and the
+/// passage pages would shadow (or be shadowed by) a report silently.
+#[test]
+fn a_report_in_the_place_of_a_generated_file_or_in_another_case_is_an_error() {
+    let site = TestSite::new();
+    site.write("content/good.md", format!("{HEAD}正文。\n"));
+    site.write("content/_search/meta.json.md", HEAD.replace("2020年工作", "索引") + "正文。\n");
+    site.write("content/web.config.md", HEAD.replace("2020年工作", "配置") + "正文。\n");
+    site.write("content/passages/ce.md", HEAD.replace("2020年工作", "段落") + "正文。\n");
+    site.write("content/Report.md", HEAD.replace("2020年工作", "大写") + "正文。\n");
+    site.write("content/report.md", HEAD.replace("2020年工作", "小写") + "正文。\n");
+    for command in ["check", "build"] {
+        let run = run_within(&site, &[command], Duration::from_secs(30)).expect("finishes");
+        assert!(!run.success, "{command} must fail");
+        assert_has(
+            &run.stderr,
+            &[
+                "the report content/_search/meta.json.md would be written to /_search/, which belongs to the static search index",
+                "the report content/web.config.md would be written to /web.config/, which belongs to the IIS configuration",
+                "the report content/passages/ce.md would be written to /passages/, which belongs to the recurring passages",
+                "the report content/Report.md (/Report/index.html) and the report content/report.md (/report/index.html) differ only in upper and lower case",
+                "4 problems in 4 files",
+            ],
+        );
+    }
+    assert!(!site.root().join("public").exists());
+}
+
 #[test]
 fn check_finds_the_names_build_could_not_write() {
     let site = TestSite::new();
