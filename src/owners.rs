@@ -35,7 +35,11 @@ const SITE_NAMES: &[(&str, &str, &str)] = &[
     ("static", "the theme's files (/static/)", "主题文件（/static/）"),
     ("_search", "the static search index (/_search/)", "静态搜索索引（/_search/）"),
     ("api", "the search API that `wenku serve` answers (/api/)", "`wenku serve` 提供的搜索接口（/api/）"),
-    ("compare", "the comparison of any two reports that `wenku serve` answers (/compare/)", "`wenku serve` 提供的任意两篇对比（/compare/）"),
+    (
+        "compare",
+        "the comparison of any two reports that `wenku serve` answers (/compare/)",
+        "`wenku serve` 提供的任意两篇对比（/compare/）",
+    ),
     ("__wenku", "live reload (/__wenku/)", "实时刷新（/__wenku/）"),
 ];
 
@@ -117,7 +121,11 @@ fn case_clashes(site: &Site, content_dir: &Path, owners: &HashMap<String, &Page>
         let (first, second) = (owners[paths[0]], owners[paths[1]]);
         let (first_file, first_owner, first_zh) = describe(site, content_dir, first);
         let (second_file, second_owner, second_zh) = describe(site, content_dir, second);
-        let file = if matches!(second, Page::Report(_)) || first_file.as_os_str().is_empty() { second_file } else { first_file };
+        let file = if matches!(second, Page::Report(_)) || first_file.as_os_str().is_empty() {
+            second_file
+        } else {
+            first_file
+        };
         problems.push(
             Diagnostic::new(
                 &file,

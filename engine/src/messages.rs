@@ -122,6 +122,7 @@ pub enum Problem {
     /// not a path, a page that could not be read.
     BadTarget,
     PageUnreadable,
+    NotFound,
 }
 
 /// The message and the help for `problem` in `language`.
@@ -355,6 +356,8 @@ pub fn text(problem: &Problem, language: Language) -> (String, String) {
         (BadTarget, Chinese) => pair("请求的地址不是本站的路径".into(), "请求以 / 开头的路径".into()),
         (PageUnreadable, English) => pair("the page could not be read".into(), "reload the page".into()),
         (PageUnreadable, Chinese) => pair("无法读取这个页面".into(), "请刷新页面".into()),
+        (NotFound, English) => pair("there is no page at this address".into(), "go to the home page".into()),
+        (NotFound, Chinese) => pair("这个地址没有页面".into(), "请回到首页".into()),
     }
 }
 

@@ -207,8 +207,7 @@ pub enum KwicTable {
 /// The search's sort orders, read by `Sort`'s own `FromStr`.
 fn sort_parser() -> impl clap::builder::TypedValueParser<Value = Sort> {
     use clap::builder::TypedValueParser;
-    clap::builder::PossibleValuesParser::new(["relevance", "newest", "oldest"])
-        .try_map(|s| s.parse::<Sort>())
+    clap::builder::PossibleValuesParser::new(["relevance", "newest", "oldest"]).try_map(|s| s.parse::<Sort>())
 }
 
 /// The concordance's sort orders, read by `KwicSort`'s own `FromStr`.

@@ -49,7 +49,14 @@ pub fn build(site: Site, output: Option<PathBuf>, review: bool, language: Langua
         };
         eprintln!(
             "{}",
-            text!(language, "{} in {:.2} s → {}", "{}，用时 {:.2} 秒 → {}", what, index.elapsed.as_secs_f64(), dir.display())
+            text!(
+                language,
+                "{} in {:.2} s → {}",
+                "{}，用时 {:.2} 秒 → {}",
+                what,
+                index.elapsed.as_secs_f64(),
+                dir.display()
+            )
         );
     }
     print_awaiting_review(&summary.awaiting_review, review, language);
@@ -153,9 +160,18 @@ pub fn doctor(language: Language) -> Result<ExitCode> {
     }
     if convert::TESSERACT.find().is_some() {
         if convert::ocr_language_installed() {
-            println!("  {found}  {:<10} {} ({})", pick(language, "OCR model", "OCR 模型"), convert::OCR_LANGUAGE, pick(language, "Simplified Chinese", "简体中文"));
+            println!(
+                "  {found}  {:<10} {} ({})",
+                pick(language, "OCR model", "OCR 模型"),
+                convert::OCR_LANGUAGE,
+                pick(language, "Simplified Chinese", "简体中文")
+            );
         } else {
-            println!("  {missing_word}  {:<10} {} (apt install tesseract-ocr-chi-sim)", pick(language, "OCR model", "OCR 模型"), convert::OCR_LANGUAGE);
+            println!(
+                "  {missing_word}  {:<10} {} (apt install tesseract-ocr-chi-sim)",
+                pick(language, "OCR model", "OCR 模型"),
+                convert::OCR_LANGUAGE
+            );
             missing.push("tesseract-ocr-chi-sim");
         }
     }

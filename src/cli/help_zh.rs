@@ -78,11 +78,8 @@ pub fn in_chinese(mut command: Command) -> Command {
 
 /// One command's arguments and headings in Chinese.
 fn word(mut command: Command) -> Command {
-    command = command
-        .help_template(TEMPLATE)
-        .subcommand_help_heading("命令")
-        .disable_help_subcommand(false)
-        .mut_args(|arg| {
+    command = command.help_template(TEMPLATE).subcommand_help_heading("命令").disable_help_subcommand(false).mut_args(
+        |arg| {
             let heading = if arg.is_positional() { "参数" } else { "选项" };
             // clap says `[default: …]` in English: said here instead.
             let default: Vec<String> = if arg.get_action().takes_values() {
@@ -97,6 +94,7 @@ fn word(mut command: Command) -> Command {
                 (Some(help), false) => arg.help(format!("{help}（默认：{}）", default.join(" "))).long_help(None),
                 (None, _) => arg,
             }
-        });
+        },
+    );
     command
 }

@@ -133,8 +133,7 @@ const REQUIRED: &[(&str, &str)] = &[
     ("year", "year: 2021"),
     ("period", "period: 年度"),
 ];
-const OPTIONAL: &[&str] =
-    &["date", "summary", "tags", "slug", "draft", "source", "review", "review_notes", "removed"];
+const OPTIONAL: &[&str] = &["date", "summary", "tags", "slug", "draft", "source", "review", "review_notes", "removed"];
 
 pub const EXAMPLE: &str =
     "---\ntitle: 2021年度工作总结\nbody: 某区人大常委会党组\nlevel: 区县级\nyear: 2021\nperiod: 年度\n---";
@@ -431,7 +430,10 @@ impl Fields<'_> {
                 "`review_notes` must map each field to a note".into(),
                 "write `review_notes:` and under it `  year: \"…\"`, or delete it",
             );
-            self.in_chinese("`review_notes` 应为“字段: 说明”的映射", "写成 `review_notes:`，下一行缩进写 `  year: \"…\"`，或删去它");
+            self.in_chinese(
+                "`review_notes` 应为“字段: 说明”的映射",
+                "写成 `review_notes:`，下一行缩进写 `  year: \"…\"`，或删去它",
+            );
         }
         review
     }

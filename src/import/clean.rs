@@ -277,7 +277,11 @@ fn join_certain_breaks(lines: Vec<Line>) -> Vec<Line> {
                 out.push(line);
                 continue;
             }
-            if starts_mid_sentence(&line.text) || ends_mid_sentence(&previous.text) || token || (pull_next && !is_heading_text(&line.text)) {
+            if starts_mid_sentence(&line.text)
+                || ends_mid_sentence(&previous.text)
+                || token
+                || (pull_next && !is_heading_text(&line.text))
+            {
                 pull_next = token;
                 // Two Latin words keep the space between them.
                 if previous.text.ends_with(|c: char| c.is_ascii_alphabetic())
@@ -298,7 +302,9 @@ fn join_certain_breaks(lines: Vec<Line>) -> Vec<Line> {
 /// `M2`, `2.5`, `RCEP`: a short run of Latin letters and digits alone on a
 /// line, as a link or a subscript leaves it.
 fn is_latin_token(line: &str) -> bool {
-    (1..=8).contains(&line.len()) && line.chars().all(|c| c.is_ascii_alphanumeric() || c == '.') && !line.chars().all(|c| c.is_ascii_digit() && line.len() > 4)
+    (1..=8).contains(&line.len())
+        && line.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+        && !line.chars().all(|c| c.is_ascii_digit() && line.len() > 4)
 }
 
 /// `。会议…`, `，以及…`, `》第五条…` (not `》》点击…`, a widget).
@@ -350,7 +356,8 @@ fn remove_from_end_notices(c: &mut Cleaner) {
         });
         if rule == Rule::Licence || nothing_of_the_report_follows {
             for j in i..n {
-                let own = if before.contains(c.text(j)) && char_count(c.text(j)) >= 10 { Rule::Duplicate } else { rule };
+                let own =
+                    if before.contains(c.text(j)) && char_count(c.text(j)) >= 10 { Rule::Duplicate } else { rule };
                 c.remove(j, own);
             }
             return;
@@ -465,7 +472,8 @@ fn is_page_label(label: &str) -> bool {
 /// dateline, speaker) and its salutation: a photo's caption, a lead. Returns
 /// where the running text starts after the salutation.
 fn captions_before_salutation(c: &mut Cleaner, title: usize) -> Option<usize> {
-    let window: Vec<usize> = (title + 1..c.lines.len()).filter(|&i| c.kept(i) && !c.lines[i].is_blank()).take(12).collect();
+    let window: Vec<usize> =
+        (title + 1..c.lines.len()).filter(|&i| c.kept(i) && !c.lines[i].is_blank()).take(12).collect();
     let at = window.iter().position(|&i| {
         is_salutation(c.text(i)) && label_value(c.text(i)).is_none_or(|(label, _)| !is_page_label(label))
     })?;
@@ -500,7 +508,10 @@ fn captions_before_salutation(c: &mut Cleaner, title: usize) -> Option<usize> {
 fn is_document_header(line: &str) -> bool {
     let number = line.contains('〔') && line.contains('〕') && line.ends_with('号');
     let banner = line.ends_with("文件") && char_count(line) <= 24;
-    number || banner || line.starts_with("签发人") || ["特急", "加急", "急件", "密级"].iter().any(|w| line.starts_with(w))
+    number
+        || banner
+        || line.starts_with("签发人")
+        || ["特急", "加急", "急件", "密级"].iter().any(|w| line.starts_with(w))
 }
 
 /// A title standing a few lines into what looked like running text, with
@@ -510,7 +521,9 @@ fn is_document_header(line: &str) -> bool {
 /// again with its dateline or salutation counts.
 fn title_block_after(c: &Cleaner, first_text: usize, title: Option<usize>) -> Option<usize> {
     // A salutation already said: the speech has begun.
-    if (0..first_text).any(|j| c.kept(j) && is_salutation(c.text(j)) && label_value(c.text(j)).is_none_or(|(l, _)| !is_page_label(l))) {
+    if (0..first_text)
+        .any(|j| c.kept(j) && is_salutation(c.text(j)) && label_value(c.text(j)).is_none_or(|(l, _)| !is_page_label(l)))
+    {
         return None;
     }
     let candidates: Vec<usize> =
@@ -535,8 +548,12 @@ fn title_block_after(c: &Cleaner, first_text: usize, title: Option<usize>) -> Op
             continue;
         }
         // The next line of the report's own, past the page's notes under a title.
-        let next = (i + 1..c.lines.len())
-            .find(|&j| c.kept(j) && !c.lines[j].is_blank() && chrome_rule(c, j, Zone::Header).is_none() && !looks_like_clutter(c.text(j)));
+        let next = (i + 1..c.lines.len()).find(|&j| {
+            c.kept(j)
+                && !c.lines[j].is_blank()
+                && chrome_rule(c, j, Zone::Header).is_none()
+                && !looks_like_clutter(c.text(j))
+        });
         let Some(next) = next else { continue };
         let after = c.text(next);
         let starts_report = match title {
@@ -600,8 +617,7 @@ fn is_front_line(line: &str) -> bool {
 /// Whether line `i` is a speaker's name under an office or a dateline
 /// (`国务院总理` / `李　强`).
 fn after_speaker(c: &Cleaner, i: usize) -> bool {
-    is_short_name(c.text(i))
-        && c.previous_kept(i).is_some_and(|p| is_speaker_line(c.text(p)) || is_dateline(c.text(p)))
+    is_short_name(c.text(i)) && c.previous_kept(i).is_some_and(|p| is_speaker_line(c.text(p)) || is_dateline(c.text(p)))
 }
 
 /// `李　强`: a name under a speaker line.
@@ -612,8 +628,7 @@ fn is_short_name(line: &str) -> bool {
 
 /// A label's value on the next line: short, not a sentence.
 fn is_value(line: &str) -> bool {
-    char_count(line) <= 30 && !ends_a_sentence(line) && !is_title(line) && !is_front_line(line)
-        || is_timestamp(line)
+    char_count(line) <= 30 && !ends_a_sentence(line) && !is_title(line) && !is_front_line(line) || is_timestamp(line)
 }
 
 /// A header line that repeats another header line kept before it (a page
@@ -875,7 +890,8 @@ fn clean_inside(c: &mut Cleaner, first_text: usize, last_text: usize, title: Opt
             Some(Rule::PageMeta)
         } else if is_body_promotion(&line, c.across) {
             Some(Rule::Promotion)
-        } else if (title.is_some_and(|t| title_text(t) == line || (within.contains(&line) && t.contains(line.as_str())))
+        } else if (title
+            .is_some_and(|t| title_text(t) == line || (within.contains(&line) && t.contains(line.as_str())))
             || (within.contains(&line) && !in_sentence && !is_structure(&line)))
             && !starts_mid_sentence(c.next_kept(i).map_or("", |n| c.text(n)))
         {
@@ -998,7 +1014,8 @@ pub fn join_broken_lines(lines: Vec<Line>, stands_alone: impl Fn(&str) -> bool) 
             continue;
         }
         if let Some(previous) = out.last_mut() {
-            let open = !is_sentence(&previous.text) && !stands_alone(&previous.text) && !is_heading_text(&previous.text);
+            let open =
+                !is_sentence(&previous.text) && !stands_alone(&previous.text) && !is_heading_text(&previous.text);
             // A line as wide as the file's lines, one that cannot end there,
             // or a long one with a sentence inside that breaks off without
             // a stop (`…改革。认真落实` / `区政府工作报告` / `确定的…`).
@@ -1029,8 +1046,8 @@ pub fn join_broken_lines(lines: Vec<Line>, stands_alone: impl Fn(&str) -> bool) 
         }
         // Whether this line starts a paragraph of its own: what follows a
         // sentence, a heading or a blank line does.
-        previous_stood_alone = out.last().is_none_or(|p| is_sentence(&p.text) || is_heading_text(&p.text))
-            || after_blank;
+        previous_stood_alone =
+            out.last().is_none_or(|p| is_sentence(&p.text) || is_heading_text(&p.text)) || after_blank;
         out.push(line);
         after_blank = false;
     }
@@ -1082,11 +1099,17 @@ mod tests {
 
     #[test]
     fn broken_lines_are_joined() {
-        let input = lines("听取了国务院总理李克强所作的\n政府工作报告\n。\n一、工作回顾\n细颗粒物（PM\n2.5\n）浓度下降，广义货币M\n2\n和社会融资规模增长。");
+        let input = lines(
+            "听取了国务院总理李克强所作的\n政府工作报告\n。\n一、工作回顾\n细颗粒物（PM\n2.5\n）浓度下降，广义货币M\n2\n和社会融资规模增长。",
+        );
         let joined = join_broken_lines(join_certain_breaks(input), |_| false);
         assert_eq!(
             texts(&joined),
-            ["听取了国务院总理李克强所作的政府工作报告。", "一、工作回顾", "细颗粒物（PM2.5）浓度下降，广义货币M2和社会融资规模增长。"]
+            [
+                "听取了国务院总理李克强所作的政府工作报告。",
+                "一、工作回顾",
+                "细颗粒物（PM2.5）浓度下降，广义货币M2和社会融资规模增长。"
+            ]
         );
     }
 
@@ -1136,7 +1159,9 @@ false";
         assert_eq!(cleaned.title, None);
         assert_eq!(
             texts(&cleaned.lines),
-            ["第十四届全国人民代表大会第二次会议听取和审议了国务院总理李强所作的政府工作报告。会议充分肯定国务院过去一年的工作，决定批准这个报告。"]
+            [
+                "第十四届全国人民代表大会第二次会议听取和审议了国务院总理李强所作的政府工作报告。会议充分肯定国务院过去一年的工作，决定批准这个报告。"
+            ]
         );
         assert!(cleaned.removed.iter().all(|r| r.rule == Rule::Licence), "{:?}", cleaned.removed);
         assert_conserved(text, &cleaned);

@@ -181,7 +181,8 @@ pub fn pdf_text(bytes: &[u8], limits: &OcrLimits) -> Result<PdfText, String> {
     let layout = String::from_utf8_lossy(&layout);
     let pages = parse_layout(&layout)?;
     // A scanned page has no text layer to speak of.
-    let scanned = |page: &Vec<String>| page.iter().map(|l| l.chars().filter(|c| c.is_alphanumeric()).count()).sum::<usize>() < 10;
+    let scanned =
+        |page: &Vec<String>| page.iter().map(|l| l.chars().filter(|c| c.is_alphanumeric()).count()).sum::<usize>() < 10;
     let scans = pages.iter().filter(|p| scanned(p)).count();
     if scans > limits.max_pages {
         return Err(format!(

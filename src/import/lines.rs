@@ -97,7 +97,9 @@ pub fn is_page_metadata(line: &str) -> bool {
             })
     };
     let has_time = line.char_indices().any(|(i, c)| {
-        c == ':' && line[..i].ends_with(|d: char| d.is_ascii_digit()) && line[i + 1..].chars().take(2).all(|d| d.is_ascii_digit())
+        c == ':'
+            && line[..i].ends_with(|d: char| d.is_ascii_digit())
+            && line[i + 1..].chars().take(2).all(|d| d.is_ascii_digit())
     }) || (line.contains('时') && line.contains('分') && line.chars().any(|c| c.is_ascii_digit()));
     let weekday = ["星期", "周一", "周二", "周三", "周四", "周五", "周六", "周日"].iter().any(|w| line.contains(w));
     let agency = char_count(line) <= 24 && line.ends_with('电') && line.contains('月') && line.contains('日');
@@ -153,9 +155,9 @@ pub fn is_notice_about_the_text(line: &str) -> bool {
         .iter()
         .filter(|w| lower.contains(*w))
         .count();
-    let labelled = ["声明", "免责声明", "温馨提示", "提示", "说明"].iter().any(|l| {
-        lower.strip_prefix(l).is_some_and(|rest| rest.starts_with(['：', ':']))
-    });
+    let labelled = ["声明", "免责声明", "温馨提示", "提示", "说明"]
+        .iter()
+        .any(|l| lower.strip_prefix(l).is_some_and(|rest| rest.starts_with(['：', ':'])));
     char_count(line) <= 80 && ((names_the_text_itself(&lower) && advice >= 1) || (labelled && advice >= 1))
 }
 
@@ -330,7 +332,8 @@ pub fn is_title(line: &str) -> bool {
     let line = title_text(line);
     // A title has no sentence punctuation, and no colon (`01_国家级：…报告`
     // is an item of a list; a label before a title is taken off above).
-    if char_count(line) > 60 || char_count(line) < 4 || line.contains(['。', '！', '？', '，', '!', '?', '：', ':']) {
+    if char_count(line) > 60 || char_count(line) < 4 || line.contains(['。', '！', '？', '，', '!', '?', '：', ':'])
+    {
         return false;
     }
     if is_heading_text(line)
@@ -562,7 +565,8 @@ pub fn is_related_header(line: &str) -> bool {
     char_count(line) <= 40
         && !ends_a_sentence(line)
         && (STARTS.iter().any(|s| bare.starts_with(s))
-            || (char_count(bare) <= 12 && ["还喜欢", "推荐", "相关新闻", "相关文章", "相关阅读"].iter().any(|w| bare.ends_with(w))))
+            || (char_count(bare) <= 12
+                && ["还喜欢", "推荐", "相关新闻", "相关文章", "相关阅读"].iter().any(|w| bare.ends_with(w))))
 }
 
 /// Contact details: a URL, an e-mail address, or a QQ, WeChat or phone

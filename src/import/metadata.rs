@@ -148,7 +148,8 @@ fn is_target_year(text: &str, at: usize) -> bool {
     let goal_before = ["到", "至", "力争", "展望", "预计", "确保"].iter().any(|w| before.ends_with(w));
     // `2030年前` is a deadline; `2020年前三季度` is a time of that year.
     let deadline = after.starts_with('前') && !after[3..].starts_with(|c: char| "一二三两四五六七八九半".contains(c));
-    let goal_after = ["远景", "以前", "之前", "目标", "愿景", "基本实现", "全面建成"].iter().any(|w| after.starts_with(w));
+    let goal_after =
+        ["远景", "以前", "之前", "目标", "愿景", "基本实现", "全面建成"].iter().any(|w| after.starts_with(w));
     goal_before || deadline || goal_after
 }
 
@@ -206,8 +207,10 @@ fn npc_session_year(term: u32, session: u32) -> Option<i32> {
 
 /// The years of the Communist Party of China's national congresses.
 fn cpc_congress_year(number: u32) -> Option<i32> {
-    const YEARS: [i32; 20] =
-        [1921, 1922, 1923, 1925, 1927, 1928, 1945, 1956, 1969, 1973, 1977, 1982, 1987, 1992, 1997, 2002, 2007, 2012, 2017, 2022];
+    const YEARS: [i32; 20] = [
+        1921, 1922, 1923, 1925, 1927, 1928, 1945, 1956, 1969, 1973, 1977, 1982, 1987, 1992, 1997, 2002, 2007, 2012,
+        2017, 2022,
+    ];
     match number {
         1..=20 => Some(YEARS[number as usize - 1]),
         // Every five years since the 12th.
@@ -503,8 +506,30 @@ pub fn is_unnamed_body(body: &str) -> bool {
         "基层", "有关", "相关", "我们", "你们",
     ];
     const GENERIC: &[&str] = &[
-        "单位", "部门", "机关", "系统", "公司", "企业", "组织", "支部", "党支部", "科室", "机构", "局", "委", "办",
-        "院", "处", "科", "所", "站", "中心", "党组", "政府", "们", "",
+        "单位",
+        "部门",
+        "机关",
+        "系统",
+        "公司",
+        "企业",
+        "组织",
+        "支部",
+        "党支部",
+        "科室",
+        "机构",
+        "局",
+        "委",
+        "办",
+        "院",
+        "处",
+        "科",
+        "所",
+        "站",
+        "中心",
+        "党组",
+        "政府",
+        "们",
+        "",
     ];
     if body.contains(['：', ':', '，', '。', '！']) || body.starts_with("各位") || body.chars().count() > 30 {
         return true;
@@ -594,9 +619,7 @@ fn place_in(line: &str) -> Option<String> {
         _ => head,
     };
     // Provinces and cities first: `贵州省` is no `贵州` prefecture.
-    let earliest = |ends: &[&str]| {
-        ends.iter().filter_map(|end| head.find(end).map(|at| at + end.len())).min()
-    };
+    let earliest = |ends: &[&str]| ends.iter().filter_map(|end| head.find(end).map(|at| at + end.len())).min();
     let stop = earliest(&["自治区", "省", "市"]).or_else(|| earliest(&["自治州", "州", "盟", "县", "区", "旗"]))?;
     let place = &head[..stop];
     let named = (2..=12).contains(&place.chars().count())
@@ -715,8 +738,10 @@ fn organ_of_opening_session(evidence: &Evidence) -> Option<String> {
     // The sentence starts with the session (`第十四届…`, `陕西省第十四届…`).
     let place = &session[..session.find('第')?];
     let placed = place.is_empty()
-        || (place.chars().count() <= 12 && ["省", "市", "区", "县", "州", "盟", "旗"].iter().any(|e| place.ends_with(e)));
-    if !placed || session.chars().count() > 40 || !session.contains('届') || session.contains(['，', '、', '：', ',']) {
+        || (place.chars().count() <= 12
+            && ["省", "市", "区", "县", "州", "盟", "旗"].iter().any(|e| place.ends_with(e)));
+    if !placed || session.chars().count() > 40 || !session.contains('届') || session.contains(['，', '、', '：', ','])
+    {
         return None;
     }
     let organ = organ_of_session(&first[..at + "会议".len()]);
@@ -810,8 +835,9 @@ fn kind_of_title(title: &str) -> Option<&'static str> {
         Some(at) if title.ends_with(['）', ')']) && at > 0 => &title[..at],
         _ => title,
     };
-    const KINDS: &[&str] =
-        &["报告", "总结", "要点", "计划", "安排", "决议", "讲话", "意见", "方案", "规划", "汇报", "述职", "纪要", "打算"];
+    const KINDS: &[&str] = &[
+        "报告", "总结", "要点", "计划", "安排", "决议", "讲话", "意见", "方案", "规划", "汇报", "述职", "纪要", "打算",
+    ];
     KINDS.iter().copied().find(|k| core.trim_end().ends_with(k))
 }
 

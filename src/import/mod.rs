@@ -166,7 +166,8 @@ pub fn import(options: &ImportOptions, config: &Config, progress: &dyn Progress)
     let read: Vec<(PathBuf, Result<ReadFile, NotRead>)> = quick
         .into_par_iter()
         .map(|(file, sniffed)| {
-            let read = sniffed.and_then(|s| read_source(s, &limits)).map(|source| ReadFile { lines: source.lines(), source });
+            let read =
+                sniffed.and_then(|s| read_source(s, &limits)).map(|source| ReadFile { lines: source.lines(), source });
             (file, read)
         })
         .collect();
@@ -206,7 +207,8 @@ pub fn import(options: &ImportOptions, config: &Config, progress: &dyn Progress)
         let prepared: Vec<_> = files
             .into_par_iter()
             .map(|(input, read)| {
-                let prepared = read.and_then(|r| prepare(&input, r.source, r.lines, &repeated, config, &options.overrides));
+                let prepared =
+                    read.and_then(|r| prepare(&input, r.source, r.lines, &repeated, config, &options.overrides));
                 (input, prepared)
             })
             .collect();
@@ -568,7 +570,8 @@ fn prepare(
     let mut meta = metadata::infer(&evidence, config, overrides);
     if !cleaned.suspects.is_empty() {
         let lines: Vec<String> = cleaned.suspects.iter().take(8).map(|l| format!("第{}行“{}”", l.at, l.text)).collect();
-        let more = if cleaned.suspects.len() > 8 { format!("等 {} 行", cleaned.suspects.len()) } else { String::new() };
+        let more =
+            if cleaned.suspects.len() > 8 { format!("等 {} 行", cleaned.suspects.len()) } else { String::new() };
         meta.review.push((CLUTTER_REVIEW.to_owned(), format!("{}{more}像网页杂项，已保留，请核对", lines.join("、"))));
     }
     if read_by_ocr {
@@ -583,15 +586,7 @@ fn prepare(
             config.max_report_mb
         )));
     }
-    Ok(Prepared {
-        input: input.to_path_buf(),
-        checksum,
-        format,
-        read_by_ocr,
-        markdown,
-        meta,
-        removed: cleaned.removed,
-    })
+    Ok(Prepared { input: input.to_path_buf(), checksum, format, read_by_ocr, markdown, meta, removed: cleaned.removed })
 }
 
 /// A line of a Markdown file without front matter: headings stay headings.
@@ -862,9 +857,14 @@ pub fn print_result(
                 String::new()
             } else {
                 let fields: Vec<&str> = meta.review.iter().map(|(f, _)| f.as_str()).collect();
-                if chinese { format!("  待核对：{}", fields.join("、")) } else { format!("  review: {}", fields.join(", ")) }
+                if chinese {
+                    format!("  待核对：{}", fields.join("、"))
+                } else {
+                    format!("  review: {}", fields.join(", "))
+                }
             };
-            let unknown = |v: Option<&str>, label: &'static str| v.map(str::to_owned).unwrap_or_else(|| label.to_owned());
+            let unknown =
+                |v: Option<&str>, label: &'static str| v.map(str::to_owned).unwrap_or_else(|| label.to_owned());
             let verb = match (dry_run, chinese) {
                 (true, true) => "将导入",
                 (false, true) => "已导入",
@@ -901,7 +901,11 @@ pub fn print_result(
             if chinese {
                 writeln!(out, "跳过 {input}：已导入为 {}（--force 可再导入一次）", existing.display())?;
             } else {
-                writeln!(out, "skipped {input}: already imported as {} (--force imports it again)", existing.display())?;
+                writeln!(
+                    out,
+                    "skipped {input}: already imported as {} (--force imports it again)",
+                    existing.display()
+                )?;
             }
         }
         Outcome::NotAReport { reason } => {
@@ -983,11 +987,16 @@ pub fn print_summary(
         if chinese {
             writeln!(out, "待核对（前置元数据的 `review:`，及站点的 /review/ 页面）：{}", fields.join("、"))?;
         } else {
-            writeln!(out, "to review (`review:` in the front matter, and the site's /review/ page): {}", fields.join(", "))?;
+            writeln!(
+                out,
+                "to review (`review:` in the front matter, and the site's /review/ page): {}",
+                fields.join(", ")
+            )?;
         }
     }
-    let ocr_used = results.iter().any(|r| matches!(&r.outcome, Outcome::Imported { format, .. } if format.contains("OCR")))
-        || results.iter().any(|r| matches!(&r.outcome, Outcome::Failed { reason } if reason.contains("OCR")));
+    let ocr_used =
+        results.iter().any(|r| matches!(&r.outcome, Outcome::Imported { format, .. } if format.contains("OCR")))
+            || results.iter().any(|r| matches!(&r.outcome, Outcome::Failed { reason } if reason.contains("OCR")));
     if ocr_used {
         if chinese {
             writeln!(

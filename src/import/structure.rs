@@ -109,8 +109,11 @@ fn numbering_at(line: &str, at: usize) -> Option<(char, u32, usize)> {
     } else {
         let (n, len) = numeral(rest)?;
         // `一、` starts an item; `一是`, `十分` do not.
-        (rest[len..].starts_with('、') && (at == 0 || !line[..at].ends_with(|c: char| "第".contains(c))))
-            .then_some(('、', n, len + 3))
+        (rest[len..].starts_with('、') && (at == 0 || !line[..at].ends_with(|c: char| "第".contains(c)))).then_some((
+            '、',
+            n,
+            len + 3,
+        ))
     }
 }
 

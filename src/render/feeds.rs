@@ -52,7 +52,10 @@ impl<'a> Site<'a> {
         for page in self.plan() {
             // A passage's page is a list behind a marker, not a page to find.
             // The review list is the editors', not the readers'.
-            if matches!(page, Page::NotFound | Page::Feed | Page::Sitemap | Page::Static(_) | Page::Passage(_) | Page::Review) {
+            if matches!(
+                page,
+                Page::NotFound | Page::Feed | Page::Sitemap | Page::Static(_) | Page::Passage(_) | Page::Review
+            ) {
                 continue;
             }
             xml.push_str(&format!("  <url><loc>{}</loc></url>\n", escaped(&self.absolute(&self.page_path(&page)))));

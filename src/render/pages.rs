@@ -76,8 +76,7 @@ impl<'a> Site<'a> {
         // Newest first; 年份不详 (no number) last, a column of its own.
         let years: Vec<Option<i32>> = year_terms.iter().map(|t| t.name.parse().ok()).collect();
         let by_decade = years.iter().flatten().count() > GRID_YEARS;
-        let column_of =
-            |year: Option<i32>| year.map(|year| if by_decade { year.div_euclid(10) * 10 } else { year });
+        let column_of = |year: Option<i32>| year.map(|year| if by_decade { year.div_euclid(10) * 10 } else { year });
         let mut column_keys: Vec<Option<i32>> = years.iter().map(|&y| column_of(y)).collect();
         column_keys.dedup();
         let columns: Vec<GridColumn> = column_keys
@@ -175,7 +174,10 @@ impl<'a> Site<'a> {
             review: meta
                 .review
                 .iter()
-                .map(|r| ReviewView { field: field_label(&r.field, &self.config.language), evidence: r.evidence.as_deref() })
+                .map(|r| ReviewView {
+                    field: field_label(&r.field, &self.config.language),
+                    evidence: r.evidence.as_deref(),
+                })
                 .collect(),
             content: &rendered.html,
             toc: &rendered.toc,
@@ -304,12 +306,18 @@ impl<'a> Site<'a> {
                 .map(|r| RemovedView { line: r.line, rule: r.rule_label(), text: &r.text })
                 .collect();
             let file = std::path::Path::new("content").join(&report.source).display().to_string();
-            reports.push((&report.source, ReviewedReport { title: &meta.title, url: self.url(&report.path), file, fields, removed }));
+            reports.push((
+                &report.source,
+                ReviewedReport { title: &meta.title, url: self.url(&report.path), file, fields, removed },
+            ));
         }
         reports.sort_by(|a, b| a.0.cmp(b.0));
         let list = ReviewList {
             reports: reports.into_iter().map(|(_, r)| r).collect(),
-            counts: counts.into_iter().map(|(name, count)| Count { name: name.to_owned(), url: String::new(), count }).collect(),
+            counts: counts
+                .into_iter()
+                .map(|(name, count)| Count { name: name.to_owned(), url: String::new(), count })
+                .collect(),
             removed_total: self.library.reports.iter().map(|r| r.meta.removed.len()).sum(),
         };
         context.insert("review", &list);

@@ -270,7 +270,8 @@ mod tests {
     /// control character is still a formula to a spreadsheet.
     #[test]
     fn formulas_are_neutralized_after_leading_space_and_control_characters() {
-        let risky = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1", "\u{b}=1+1", "\u{a0}=1+1", " =1", "\u{3000}＝1", "\t"];
+        let risky =
+            ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1", "\u{b}=1+1", "\u{a0}=1+1", " =1", "\u{3000}＝1", "\t"];
         for text in risky {
             assert!(csv_field(text).trim_start_matches('"').starts_with('\''), "{text:?} → {:?}", csv_field(text));
         }

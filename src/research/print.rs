@@ -4,9 +4,9 @@
 use std::io::{self, Write};
 
 use super::concordance::Concordance;
-use crate::search::messages::Language;
 use super::continuations::Continuations;
 use super::variants::Variants;
+use crate::search::messages::Language;
 
 pub fn print_concordance(
     out: &mut dyn Write,
@@ -72,7 +72,11 @@ pub fn print_continuations(out: &mut dyn Write, table: &Continuations, language:
         if chinese {
             writeln!(out, "{}  {} 次，{} 篇，{} 个机关，{years}", row.text, row.count, row.reports, row.bodies)?;
         } else {
-            writeln!(out, "{}  {} times, {} reports, {} bodies, {years}", row.text, row.count, row.reports, row.bodies)?;
+            writeln!(
+                out,
+                "{}  {} times, {} reports, {} bodies, {years}",
+                row.text, row.count, row.reports, row.bodies
+            )?;
         }
     }
     Ok(())

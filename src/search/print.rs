@@ -25,8 +25,12 @@ pub fn print_results(out: &mut dyn Write, results: &SearchResults, color: bool, 
     if results.total == 0 {
         return Ok(());
     }
-    let years: Vec<String> =
-        results.facets.year.iter().map(|y| format!("{} ({})", crate::content::stored_year_label(y.year), y.count)).collect();
+    let years: Vec<String> = results
+        .facets
+        .year
+        .iter()
+        .map(|y| format!("{} ({})", crate::content::stored_year_label(y.year), y.count))
+        .collect();
     let labels = if chinese {
         ["  年份：  ", "  发文机关：", "  层级：  ", "  报告期："]
     } else {

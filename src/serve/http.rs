@@ -67,9 +67,13 @@ pub fn router(state: Arc<AppState>) -> Router {
 async fn guard_request_target(State(state): State<Arc<AppState>>, mut request: Request, next: Next) -> Response {
     let uri = request.uri();
     if uri.scheme().is_none() && (uri.authority().is_some() || !uri.path().starts_with('/')) {
-        return plain_problem(&state, StatusCode::BAD_REQUEST, Problem::BadTarget);
+        return with_nosniff(plain_problem(&state, StatusCode::BAD_REQUEST, Problem::BadTarget));
     }
     let path = uri.path();
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    if decoded.split(['/', '\\']).any(|segment| segment.len() > MAX_SEGMENT_BYTES || is_internal(segment)) {
+        return with_nosniff(not_found(&state).await);
+    }
     if path.starts_with("//") || path.starts_with("/\\") {
         let trimmed = format!("/{}", path.trim_start_matches(['/', '\\']));
         let with_query = match uri.query() {
@@ -78,7 +82,7 @@ async fn guard_request_target(State(state): State<Arc<AppState>>, mut request: R
         };
         match with_query.parse() {
             Ok(uri) => *request.uri_mut() = uri,
-            Err(_) => return plain_problem(&state, StatusCode::BAD_REQUEST, Problem::BadTarget),
+            Err(_) => return with_nosniff(plain_problem(&state, StatusCode::BAD_REQUEST, Problem::BadTarget)),
         }
     }
     let mut response = next.run(request).await;
@@ -89,7 +93,31 @@ async fn guard_request_target(State(state): State<Arc<AppState>>, mut request: R
     if leaves_site {
         response.headers_mut().insert(header::LOCATION, HeaderValue::from_static("/"));
     }
+    with_nosniff(response)
+}
+
+/// What a file system allows in one name: a longer segment names no file.
+const MAX_SEGMENT_BYTES: usize = 255;
+
+/// wenku's own files in the output folder (`.wenku-build`, the staged
+/// `.public.wenku-…`, temporary files) and any other hidden name are never
+/// served; `.well-known` is the one hidden folder sites publish.
+fn is_internal(segment: &str) -> bool {
+    segment.starts_with('.') && segment != ".well-known" && segment != "." && segment != ".."
+}
+
+/// Browsers take each response for the type it says it is.
+fn with_nosniff(mut response: Response) -> Response {
+    response.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     response
+}
+
+/// The site's own 404 page (in its language), or a plain one.
+async fn not_found(state: &AppState) -> Response {
+    match tokio::fs::read(state.output.join("404.html")).await {
+        Ok(page) => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response(),
+        Err(_) => plain_problem(state, StatusCode::NOT_FOUND, Problem::NotFound),
+    }
 }
 
 /// Text types without a charset are read as Latin-1 by some clients.

@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-
 use crate::common::{SmallDisk, TestSite, snapshot};
 
 fn staging_dirs(root: &Path) -> Vec<std::path::PathBuf> {

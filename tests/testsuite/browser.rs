@@ -741,7 +741,10 @@ fn a_report_of_the_real_archive_prints_as_a_clean_document() {
     // The date stays on one line at a page's width (it broke as `2026-` / `01-25`).
     set_width(&tab, 560);
     if eval_string(&tab, "String(document.querySelector('.report-meta time') !== null)") == "true" {
-        assert_eq!(eval_string(&tab, "String(document.querySelector('.report-meta time').getClientRects().length)"), "1");
+        assert_eq!(
+            eval_string(&tab, "String(document.querySelector('.report-meta time').getClientRects().length)"),
+            "1"
+        );
     }
     let pdf = tab.print_to_pdf(None).unwrap();
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
@@ -906,13 +909,23 @@ fn wide_tables_say_they_scroll_on_a_phone_and_dates_print_whole() {
         2024,
         "全年主要指标如下。\n\n| 指标 | 2020年 | 2021年 | 2022年 | 2023年 | 2024年 |\n| --- | --- | --- | --- | --- | --- |\n| 地区生产总值 | 100亿元 | 110亿元 | 120亿元 | 130亿元 | 140亿元 |\n\n| 甲 | 乙 |\n| --- | --- |\n| 1 | 2 |\n",
     );
-    site.write("content/2024/wide.md", std::fs::read_to_string(site.root().join("content/2024/wide.md")).unwrap().replace("---\n\n", "date: 2024-12-25\n---\n\n"));
+    site.write(
+        "content/2024/wide.md",
+        std::fs::read_to_string(site.root().join("content/2024/wide.md"))
+            .unwrap()
+            .replace("---\n\n", "date: 2024-12-25\n---\n\n"),
+    );
     site.build();
     let server = StaticServer::start(&site.public());
     let browser = launch();
     let tab = browser.new_tab().unwrap();
     let errors = watch_errors(&tab);
-    let hints = |tab: &Tab| eval_string(tab, "String([...document.querySelectorAll('.scroll-hint')].filter(e => e.offsetParent !== null).length)");
+    let hints = |tab: &Tab| {
+        eval_string(
+            tab,
+            "String([...document.querySelectorAll('.scroll-hint')].filter(e => e.offsetParent !== null).length)",
+        )
+    };
     set_width(&tab, 390);
     tab.navigate_to(&server.url("/2024/wide/")).unwrap().wait_until_navigated().unwrap();
     tab.wait_for_element("article.report").unwrap();

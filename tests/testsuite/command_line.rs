@@ -35,7 +35,11 @@ fn help_follows_the_locale_without_a_site_and_the_site_with_one() {
     assert!(chinese.stdout.contains("把站点生成到输出文件夹"), "{}", chinese.stdout);
     assert!(chinese.stdout.contains("显示帮助"), "{}", chinese.stdout);
     let import = run_in(empty.root(), &["import", "--help"], &[("LANG", "zh_CN.UTF-8")]);
-    assert!(import.stdout.contains("只显示将要写出的内容") && import.stdout.contains("（默认：content）"), "{}", import.stdout);
+    assert!(
+        import.stdout.contains("只显示将要写出的内容") && import.stdout.contains("（默认：content）"),
+        "{}",
+        import.stdout
+    );
 
     // A site says what it speaks: wenku.yaml's language wins over the locale.
     let site = TestSite::fixture("two-bodies");
@@ -64,7 +68,10 @@ fn a_chinese_site_gets_its_summaries_and_problems_in_chinese() {
     assert!(!unclosed.success);
     assert!(unclosed.stderr.starts_with("错误：") && unclosed.stderr.contains("引号"), "{}", unclosed.stderr);
 
-    site.write("content/2020/bad.md", "---\ntitle: 坏\nbody: 某局\nlevel: 市级\nyaer: 2020\nperiod: 年度\n---\n正文。\n");
+    site.write(
+        "content/2020/bad.md",
+        "---\ntitle: 坏\nbody: 某局\nlevel: 市级\nyaer: 2020\nperiod: 年度\n---\n正文。\n",
+    );
     let check = run_in(site.root(), &["check"], &[]);
     assert!(!check.success);
     assert!(check.stderr.contains("错误：未知字段 `yaer`"), "{}", check.stderr);

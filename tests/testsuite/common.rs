@@ -137,12 +137,8 @@ impl TestSite {
     /// Runs the real binary with extra environment variables (e.g. a `PATH`
     /// without a converter).
     pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let output = wenku_command()
-            .args(args)
-            .envs(env.iter().copied())
-            .current_dir(self.root())
-            .output()
-            .expect("run wenku");
+        let output =
+            wenku_command().args(args).envs(env.iter().copied()).current_dir(self.root()).output().expect("run wenku");
         Run {
             success: output.status.success(),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

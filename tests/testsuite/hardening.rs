@@ -414,6 +414,43 @@ mod server {
         assert!(started.elapsed() < Duration::from_secs(20), "the connection stayed open {:?}", started.elapsed());
     }
 
+    /// A name no file system allows is no page: the site's 404 in its
+    /// language, not a 500; wenku's own files are never served; and every
+    /// answer says its type is meant (nosniff).
+    #[test]
+    fn long_names_and_internal_files_are_not_found_and_nothing_is_sniffed() {
+        let site = built_site();
+        assert!(site.public().join(".wenku-build").exists(), "the build leaves its marker");
+        let server = Server::start(site.root(), &["--no-build"]);
+        let long = format!("/{}/", "长".repeat(100));
+        for path in [
+            long.as_str(),
+            "/a/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.html",
+            "/.wenku-build",
+            "/%2Ewenku-build",
+            "/.wenku-updating",
+            "/static/../.wenku-build",
+        ] {
+            let response = server.get(path);
+            assert_eq!(response.status, 404, "{path}");
+            assert!(
+                String::from_utf8_lossy(&response.body).contains("页面不存在"),
+                "{path}: the site's 404, in Chinese"
+            );
+        }
+        for path in [
+            "/",
+            "/static/style.css",
+            "/api/search?q=%E5%B7%A5%E4%BD%9C",
+            "/api/search?q=",
+            "/nothing/",
+            "/.wenku-build",
+            "//x",
+        ] {
+            assert_eq!(server.get(path).header("x-content-type-options"), Some("nosniff"), "{path}");
+        }
+    }
+
     #[test]
     fn no_redirect_leads_to_another_host() {
         let site = built_site();

@@ -291,7 +291,11 @@ fn a_missing_converter_is_named_and_the_rest_is_imported() {
         &[("PATH", empty.to_str().unwrap())],
     );
     assert!(!run.success, "a file that could not be read makes the exit status 1");
-    assert!(run.stdout.contains("imported 1, already imported 0, not reports 0, unsupported 0, failed 2"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("imported 1, already imported 0, not reports 0, unsupported 0, failed 2"),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stdout.contains(
             "failed inputs/copy.pdf: needs `pdftotext` (PDF with text), which is not installed: apt install poppler-utils"

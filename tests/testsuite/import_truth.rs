@@ -178,7 +178,10 @@ fn the_real_corpus_matches_the_truth_table() {
         // A document held twice (a .docx and its .txt) is imported once.
         let report = report.or_else(|| {
             let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
-            truth.iter().filter(|t| t.file != row.file && t.file.contains(&stem)).find_map(|t| reports.get(&checksum(&corpus.join(&t.file))))
+            truth
+                .iter()
+                .filter(|t| t.file != row.file && t.file.contains(&stem))
+                .find_map(|t| reports.get(&checksum(&corpus.join(&t.file))))
         });
         let Some(report) = report else {
             wrong.push(format!("{}: not imported", row.file));
@@ -191,7 +194,13 @@ fn the_real_corpus_matches_the_truth_table() {
             let value = report.get(field).map(|v| squeezed(&v));
             let flagged = review.iter().any(|f| f == field);
             let right = value.as_ref().is_some_and(|v| accepted.iter().any(|a| squeezed(a) == *v));
-            let outcome = if flagged { 1 } else if right { 0 } else { 2 };
+            let outcome = if flagged {
+                1
+            } else if right {
+                0
+            } else {
+                2
+            };
             tally.entry(field).or_default()[outcome] += 1;
             if outcome == 2 {
                 all_good = false;
@@ -266,7 +275,8 @@ fn page_clutter_of_the_2026_scrapes_goes_line_by_line() {
     let corpus = corpus();
     let (site, _) = import_into_new_site(&[&corpus.join("provincial-2026/txt")]);
     let reports = imported_reports(&site);
-    let table = std::fs::read_to_string(repo().join("tests/fixtures/import-truth/provincial-2026-clutter.tsv")).unwrap();
+    let table =
+        std::fs::read_to_string(repo().join("tests/fixtures/import-truth/provincial-2026-clutter.tsv")).unwrap();
     let mut problems = Vec::new();
     let (mut clutter, mut keep) = (0, 0);
     for row in table.lines().skip(1) {
@@ -311,7 +321,11 @@ fn held_out_pasted_and_web_material() {
     // Where the held-out truth and make_pasted.py's disagree, the project's
     // generator decides: a masked or generic name in a title (`XX县水利局`,
     // `区人社局`) is the body. A personal 述职报告's other headline is right too.
-    let disputed = [("微信文章.txt", "body"), ("XX县水利局2023年工作总结_文库.html", "body"), ("2023年度个人述职报告_范文网.txt", "title")];
+    let disputed = [
+        ("微信文章.txt", "body"),
+        ("XX县水利局2023年工作总结_文库.html", "body"),
+        ("2023年度个人述职报告_范文网.txt", "title"),
+    ];
     for t in &truth {
         let name = t["file"].as_str().unwrap();
         let file = dir.join("files").join(name);
@@ -330,10 +344,13 @@ fn held_out_pasted_and_web_material() {
                 accepted.push(n.to_string());
             }
             if field == "title" {
-                accepted.extend(t["title_alt"].as_array().into_iter().flatten().filter_map(|a| a.as_str().map(str::to_owned)));
+                accepted.extend(
+                    t["title_alt"].as_array().into_iter().flatten().filter_map(|a| a.as_str().map(str::to_owned)),
+                );
             }
             let value = report.get(field).map(|v| squeezed(&v));
-            let right = value.as_ref().is_some_and(|v| accepted.iter().any(|a| squeezed(&a.replace("國務院", "国务院")) == *v));
+            let right =
+                value.as_ref().is_some_and(|v| accepted.iter().any(|a| squeezed(&a.replace("國務院", "国务院")) == *v));
             let flagged = review.iter().any(|f| f == field);
             if !right && !flagged && !disputed.contains(&(name, field)) {
                 failures.push(format!("{name}: {field} = {value:?}, want {accepted:?} or flagged"));

@@ -354,11 +354,7 @@ fn the_command_line_and_the_api_share_one_page_cap() {
     site.build();
     assert_eq!(search_json(&site, &["工作", "--limit", "50"])["hits"].as_array().unwrap().len(), 10);
     let run = site.run(&["search", "工作", "--limit", "51"]);
-    assert!(
-        !run.success && run.stderr.contains("'51' for '--limit <LIMIT>': 51 is not in 1..=50"),
-        "{}",
-        run.stderr
-    );
+    assert!(!run.success && run.stderr.contains("'51' for '--limit <LIMIT>': 51 is not in 1..=50"), "{}", run.stderr);
     let run = site.run(&["search", "工作", "--page", "0"]);
     assert!(!run.success, "{}", run.stdout);
 }
