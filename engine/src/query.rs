@@ -20,8 +20,25 @@ use crate::analyzer::phrase_terms;
 use crate::messages::{self, Language, Problem};
 use crate::pattern::Pattern;
 
-/// Longest query accepted, in characters.
+/// Longest query a person may type, in characters: the same on the command
+/// line, in the API's `q` and on the page (`typed_length`).
 pub const MAX_QUERY_CHARS: usize = 1000;
+
+/// Longest text `parse` reads: the typed query and the filter values the
+/// API's parameters add (`year`, `body`, `level`, `period`, each bounded
+/// as the query is), so that a query within the limit is never refused
+/// for the filters around it.
+const MAX_PARSED_CHARS: usize = 5 * (MAX_QUERY_CHARS + 16);
+
+/// A typed query (or filter value) within `MAX_QUERY_CHARS`, counted
+/// without the white space around it.
+pub fn typed_length(text: &str) -> Result<(), Problem> {
+    let chars = text.trim().chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return Err(Problem::TooLong { chars, max: MAX_QUERY_CHARS });
+    }
+    Ok(())
+}
 
 /// A query that cannot be run: what is wrong, in English for the command
 /// line, and the problem itself, for wording it in a site's language.
@@ -158,7 +175,7 @@ enum Piece {
 }
 
 pub fn parse(query: &str) -> Result<ParsedQuery, QueryError> {
-    if query.chars().count() > MAX_QUERY_CHARS {
+    if query.chars().count() > MAX_PARSED_CHARS {
         return Err(error(Problem::TooLong { chars: query.chars().count(), max: MAX_QUERY_CHARS }));
     }
     let pieces = lex(&ascii_syntax(query))?;

@@ -3,7 +3,7 @@
 //! the static engine in the browser.
 
 use crate::messages::Problem;
-use crate::query::{MAX_QUERY_CHARS, QueryError};
+use crate::query::{QueryError, typed_length};
 use crate::results::{MAX_PER_PAGE, SearchRequest, Sort};
 
 /// Hits per page when the request does not say.
@@ -40,6 +40,9 @@ pub fn query_from(params: &[(String, String)]) -> Result<(String, Vec<(&str, &st
     let mut rest = Vec::new();
     for (name, value) in params {
         let value = value.trim();
+        if matches!(name.as_str(), "q" | "year" | "body" | "level" | "period") {
+            typed_length(value)?;
+        }
         match name.as_str() {
             "q" => {
                 query.push(' ');
@@ -60,9 +63,6 @@ pub fn query_from(params: &[(String, String)]) -> Result<(String, Vec<(&str, &st
             "year" | "body" | "level" | "period" => {}
             _ => rest.push((name.as_str(), value)),
         }
-    }
-    if query.chars().count() > MAX_QUERY_CHARS {
-        return Err(Problem::TooLong { chars: query.chars().count(), max: MAX_QUERY_CHARS });
     }
     Ok((query.trim().to_owned(), rest))
 }

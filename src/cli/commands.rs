@@ -197,6 +197,10 @@ pub fn search(
     json: bool,
     language: Language,
 ) -> Result<ExitCode> {
+    if let Err(problem) = wenku::search::query::typed_length(&query) {
+        query_problem(&problem, language);
+        return Ok(ExitCode::from(2));
+    }
     let index_dir = index_dir_of(&index)?;
     let request = SearchRequest { query, sort, page, per_page: limit };
     let results = match SearchIndex::open(&index_dir) {
@@ -243,6 +247,10 @@ pub fn kwic(
     language: Language,
 ) -> Result<ExitCode> {
     use wenku::research::{self, continuations, export as files, print, variants};
+    if let Err(problem) = wenku::search::query::typed_length(query) {
+        query_problem(&problem, language);
+        return Ok(ExitCode::from(2));
+    }
     let index_dir = index_dir_of(&index)?;
     let context = if table == KwicTable::Lines { width } else { width.max(continuations::MAX_CHARS) };
     let found = match SearchIndex::open(&index_dir)

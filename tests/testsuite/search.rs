@@ -359,6 +359,37 @@ fn the_command_line_and_the_api_share_one_page_cap() {
     assert!(!run.success, "{}", run.stdout);
 }
 
+/// One limit on what a person types: the API's filters and the white space
+/// around `q` do not count against it, on any side.
+#[test]
+fn the_command_line_and_the_api_share_one_query_length() {
+    let site = TestSite::fixture("two-bodies");
+    site.build();
+    let longest = "工作".repeat(500);
+    let too_long = format!("{longest}作");
+    assert!(site.run(&["search", &longest]).success);
+    assert!(site.run(&["kwic", &longest]).success);
+    for command in ["search", "kwic"] {
+        let run = site.run(&[command, &too_long]);
+        assert!(
+            !run.success && run.stderr.contains("the query is too long (1001 characters)"),
+            "{command}: {}",
+            run.stderr
+        );
+    }
+    let server = crate::common::server::Server::start(site.root(), &["--no-build"]);
+    let encoded = |q: &str| percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC).to_string();
+    let accepted = server.get(&format!(
+        "/api/search?q=%20{}%20&year=2020&body={}",
+        encoded(&longest),
+        encoded("某市发展和改革委员会")
+    ));
+    assert_eq!(accepted.status, 200, "{}", String::from_utf8_lossy(&accepted.body));
+    let refused = server.get(&format!("/api/search?q={}", encoded(&too_long)));
+    assert_eq!(refused.status, 400);
+    assert!(String::from_utf8_lossy(&refused.body).contains("1001"), "{}", String::from_utf8_lossy(&refused.body));
+}
+
 #[test]
 fn lower_case_or_and_and_work_as_operators() {
     let site = TestSite::fixture("two-bodies");
