@@ -478,7 +478,9 @@ mod tests {
         assert!(message("疫情 - 防控").contains("`-`"));
         assert!(message("，。").contains("nothing to search for"));
         assert!(message("疫\"情").contains("quote"));
-        assert!(message(&"字".repeat(2000)).contains("too long"));
+        assert!(message(&"字".repeat(6000)).contains("too long"));
+        assert!(typed_length(&format!("  {}  ", "字".repeat(1000))).is_ok());
+        assert_eq!(typed_length(&"字".repeat(1001)), Err(Problem::TooLong { chars: 1001, max: MAX_QUERY_CHARS }));
     }
 
     /// What a Chinese input method types is the query language's own.
