@@ -16,8 +16,11 @@ pub struct Diagnostic {
     pub column: usize,
     pub message: String,
     pub hint: Option<String>,
-    /// The offending line, shown under the location.
+    /// The offending line, shown under the location: at most
+    /// `MAX_QUOTED_CHARS` of it, around the column.
     pub source_line: Option<String>,
+    /// The column within `source_line`, where the caret goes.
+    source_column: usize,
     /// The message and hint in Chinese, for the browser overlay of a
     /// Chinese site (the command line speaks English).
     /// Boxed: most diagnostics travel as `Err`, and stay small that way.
@@ -39,6 +42,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             source_line: None,
+            source_column: 0,
             chinese: None,
         }
     }
@@ -68,18 +72,21 @@ impl Diagnostic {
     }
 
     /// Points the diagnostic at `line:column` of `text`, quoting that line.
-    pub fn at(mut self, text: &str, line: usize, column: usize) -> Self {
-        self.line = line;
-        self.column = column.max(1);
-        self.source_line = text.lines().nth(line.saturating_sub(1)).map(str::to_owned);
-        self
+    pub fn at(self, text: &str, line: usize, column: usize) -> Self {
+        match text.lines().nth(line.saturating_sub(1)) {
+            Some(source_line) => self.at_line(line, column, source_line),
+            None => Self { line, column: column.max(1), ..self },
+        }
     }
 
-    /// Points the diagnostic at `line:column`, quoting `source_line`.
+    /// Points the diagnostic at `line:column`, quoting `source_line` (the
+    /// part around the column of a long one).
     pub fn at_line(mut self, line: usize, column: usize, source_line: &str) -> Self {
         self.line = line;
         self.column = column.max(1);
-        self.source_line = Some(source_line.to_owned());
+        let (quoted, source_column) = excerpt(source_line, self.column);
+        self.source_line = Some(quoted);
+        self.source_column = source_column;
         self
     }
 
@@ -114,7 +121,7 @@ impl Diagnostic {
             writeln!(f, "{pad} |")?;
             writeln!(f, "{number} | {source}")?;
             // Wide (CJK) characters take two terminal cells.
-            let offset: usize = source.chars().take(self.column.saturating_sub(1)).map(display_width).sum();
+            let offset: usize = source.chars().take(self.source_column.saturating_sub(1)).map(display_width).sum();
             writeln!(f, "{pad} | {}^", " ".repeat(offset))?;
         }
         if let Some(hint) = &hint {
@@ -123,6 +130,29 @@ impl Diagnostic {
         }
         Ok(())
     }
+}
+
+/// The most of a line a diagnostic quotes: a 200 KB line of YAML is not
+/// printed whole.
+const MAX_QUOTED_CHARS: usize = 120;
+
+/// The part of `line` a diagnostic quotes, around the 1-based `column`,
+/// with … where it was cut, and the column within it.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    let length = line.chars().count();
+    if length <= MAX_QUOTED_CHARS {
+        return (line.to_owned(), column);
+    }
+    let start = column.saturating_sub(1).saturating_sub(MAX_QUOTED_CHARS / 3).min(length - MAX_QUOTED_CHARS);
+    let end = start + MAX_QUOTED_CHARS;
+    let mut quoted: String = line.chars().skip(start).take(MAX_QUOTED_CHARS).collect();
+    if end < length {
+        quoted.push('…');
+    }
+    if start > 0 {
+        return (format!("…{quoted}"), column - start + 1);
+    }
+    (quoted, column)
 }
 
 fn display_width(c: char) -> usize {
@@ -179,3 +209,27 @@ impl Diagnostics {
 }
 
 pub use wenku_engine::closest;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_line_is_quoted_around_its_column() {
+        let line = format!("{}错{}", "a".repeat(100_000), "b".repeat(100_000));
+        let diagnostic = Diagnostic::new(Path::new("x.md"), "m").at_line(3, 100_001, &line);
+        let quoted = diagnostic.source_line.clone().unwrap();
+        assert!(quoted.starts_with('…') && quoted.ends_with('…') && quoted.contains('错'), "{quoted}");
+        assert!(quoted.chars().count() <= MAX_QUOTED_CHARS + 2);
+        let text = diagnostic.to_string();
+        let caret_line = text.lines().find(|l| l.trim_end().ends_with('^')).unwrap();
+        let quoted_line = text.lines().find(|l| l.contains('错')).unwrap();
+        // The caret is under 错 (a-s and b-s are one cell wide).
+        assert_eq!(caret_line.find('^'), quoted_line.chars().position(|c| c == '错'));
+        // Short lines are quoted whole; the end of a long one too.
+        assert_eq!(excerpt("短行", 2), ("短行".to_owned(), 2));
+        let (tail, column) = excerpt(&line, 200_001);
+        assert!(tail.starts_with('…') && !tail.ends_with('…'));
+        assert_eq!(column, tail.chars().count());
+    }
+}

@@ -8,18 +8,29 @@ use serde::de::DeserializeOwned;
 
 pub use serde_yaml::{Mapping, Value};
 
-/// A YAML problem with its 1-based position inside the parsed text.
+/// A YAML problem with its 1-based position inside the parsed text, if the
+/// parser knows it.
 #[derive(Debug)]
 pub struct YamlError {
     pub message: String,
     pub line: usize,
     pub column: usize,
+    pub located: bool,
+    /// Aliases expanded past the parser's limit (a "billion laughs").
+    pub too_many_aliases: bool,
 }
 
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_yaml::from_str(text).map_err(|e| {
-        let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
-        YamlError { message: strip_location(&e.to_string()), line, column }
+        let location = e.location().map(|l| (l.line(), l.column()));
+        let message = strip_location(&e.to_string());
+        YamlError {
+            too_many_aliases: message.contains("repetition limit exceeded"),
+            message,
+            line: location.map_or(1, |l| l.0),
+            column: location.map_or(1, |l| l.1),
+            located: location.is_some(),
+        }
     })
 }
 

@@ -204,6 +204,29 @@ pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<
                         .zh_hint(format!("每行写一个字段：\n{EXAMPLE}")),
                 ]);
             }
+            Err(e) if e.too_many_aliases || !e.located => {
+                let alias = first_alias(split.yaml);
+                let (message, hint, zh, zh_hint) = if e.too_many_aliases {
+                    (
+                        "the front matter's aliases (`*name`) expand to too many values".to_owned(),
+                        "a report's fields need no anchors (`&name`) or aliases (`*name`): write each value out",
+                        "前置元数据的别名（`*名称`）展开后的值太多".to_owned(),
+                        "报告的字段不需要锚点（`&名称`）或别名（`*名称`）：把每个值直接写出来",
+                    )
+                } else {
+                    (
+                        format!("invalid YAML: {}", e.message),
+                        "check the front matter's lines: one `key: value` per line",
+                        format!("YAML 格式有误：{}", e.message),
+                        "检查前置元数据：每行一个 `键: 值`",
+                    )
+                };
+                let diagnostic = Diagnostic::new(path, message).hint(hint).zh(zh).zh_hint(zh_hint);
+                return Err(vec![match alias.filter(|_| e.too_many_aliases) {
+                    Some((line, column)) => diagnostic.at(text, line + line_offset, column),
+                    None => diagnostic.at(text, split.yaml_line, 1),
+                }]);
+            }
             Err(e) => {
                 // The parser may notice a problem only at the end of the
                 // front matter; point at its last line rather than the fence.
@@ -555,6 +578,18 @@ const MAX_NESTING: usize = 32;
 /// Where the YAML first nests deeper than `MAX_NESTING` (1-based line and
 /// column), by brackets (`[[[…`), indentation or `- - -` runs. Quoted text
 /// is looked through only roughly: a false alarm needs 32 brackets in quotes.
+/// The line and column of the first alias (`*name`) in the front matter.
+fn first_alias(yaml: &str) -> Option<(usize, usize)> {
+    yaml.lines().enumerate().find_map(|(i, line)| {
+        let chars: Vec<char> = line.chars().collect();
+        (0..chars.len()).find_map(|j| {
+            let starts_value = j == 0 || matches!(chars[j - 1], ' ' | '\t' | '[' | ',' | '{' | ':' | '-');
+            let named = chars.get(j + 1).is_some_and(|c| c.is_alphanumeric() || *c == '_');
+            (chars[j] == '*' && starts_value && named).then_some((i + 1, j + 1))
+        })
+    })
+}
+
 fn too_deeply_nested(yaml: &str) -> Option<(usize, usize)> {
     let mut indents: Vec<usize> = Vec::new();
     let mut brackets = 0usize;

@@ -145,6 +145,29 @@ fn yaml_nested_a_hundred_thousand_deep_is_refused_before_parsing() {
     site.write("content/deep.md", format!("---\ntitle: {}{}\n---\n", "[".repeat(100_000), "]".repeat(100_000)));
     let run = check_within(&site, 10);
     assert_has(&run.stderr, &["nests more than 32 levels deep", "content/deep.md:2:"]);
+    assert!(run.stderr.len() < 2_000, "the 200 KB line is quoted around the problem, not whole:\n{}", run.stderr);
+}
+
+/// A "billion laughs" is named for what it is, at the first alias.
+#[test]
+fn a_yaml_alias_bomb_is_reported_at_its_aliases() {
+    let site = TestSite::new();
+    let mut yaml = String::from(
+        "---\ntitle: t\nbody: 某局\nlevel: 市级\nyear: 2020\nperiod: 年度\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for (name, previous) in
+        [("b", "a"), ("c", "b"), ("d", "c"), ("e", "d"), ("f", "e"), ("g", "f"), ("h", "g"), ("i", "h")]
+    {
+        yaml.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{previous}"); 9].join(",")));
+    }
+    site.write("content/bomb.md", format!("{yaml}---\n\n正文。\n"));
+    let run = check_within(&site, 30);
+    assert!(!run.success);
+    assert_has(
+        &run.stderr,
+        &["aliases (`*name`) expand to too many values", "content/bomb.md:8:8", "write each value out"],
+    );
+    assert!(!run.stderr.contains("quoting"), "no quoting hint: {}", run.stderr);
 }
 
 #[test]
