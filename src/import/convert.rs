@@ -222,10 +222,28 @@ fn ocr_pdf_page(pdf: &Path, page: usize, work: &Path, limit: Duration) -> Result
         .arg(&prefix);
     run_within(command, "pdftoppm", work, limit.min(TIME_LIMIT))?;
     let image = prefix.with_extension("png");
-    if !image.is_file() {
-        return Err(format!("pdftoppm could not render page {page} as an image: is the page damaged?"));
+    // pdftoppm may refuse a page (too large, damaged) and still exit 0,
+    // leaving no image or a 1×1 one: that page was not read, and saying
+    // "no sentence left" would blame the text.
+    let rendered = std::fs::read(&image).ok().and_then(|png| png_size(&png)).is_some_and(|(w, h)| w >= 16 && h >= 16);
+    if !rendered {
+        let said = std::fs::read_to_string(work.join("stderr")).unwrap_or_default();
+        let said = said.lines().rev().find(|l| !l.trim().is_empty()).map(|l| format!(" (pdftoppm: {})", l.trim()));
+        return Err(format!(
+            "pdftoppm could not render page {page} as an image{}: the page may be damaged or too large",
+            said.unwrap_or_default()
+        ));
     }
     ocr(&image, work, limit.min(TIME_LIMIT))
+}
+
+/// A PNG's width and height, from its header.
+fn png_size(png: &[u8]) -> Option<(u32, u32)> {
+    if png.len() < 24 || !png.starts_with(b"\x89PNG\r\n\x1a\n") || &png[12..16] != b"IHDR" {
+        return None;
+    }
+    let number = |at: usize| u32::from_be_bytes([png[at], png[at + 1], png[at + 2], png[at + 3]]);
+    Some((number(16), number(20)))
 }
 
 fn ocr(image: &Path, work: &Path, limit: Duration) -> Result<Vec<String>, String> {

@@ -140,6 +140,21 @@ fn image_pdf(jpeg: &[u8], dpi: f64) -> Vec<u8> {
         image,
         format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()).into_bytes(),
     ];
+    assemble_pdf(&objects)
+}
+
+/// A one-page PDF without text, `points` wide and high.
+fn blank_pdf(points: u32) -> Vec<u8> {
+    assemble_pdf(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {points} {points}] /Contents 4 0 R >>").into_bytes(),
+        b"<< /Length 3 >>\nstream\nq Q\nendstream".to_vec(),
+    ])
+}
+
+/// A PDF of `objects` (numbered from 1, the first the catalog).
+fn assemble_pdf(objects: &[Vec<u8>]) -> Vec<u8> {
     let mut pdf = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     for (n, object) in objects.iter().enumerate() {
@@ -316,6 +331,21 @@ fn a_missing_converter_is_named_and_the_rest_is_imported() {
     for program in ["soffice", "pdftotext", "pdftoppm", "tesseract", "OCR model"] {
         assert!(doctor.stdout.contains(&format!("found    {program}")), "CI installs {program}:\n{}", doctor.stdout);
     }
+}
+
+/// pdftoppm refuses a page of 200 × 200 inches (it exits 0 with a 1×1
+/// image): the import says so, not that no sentence was left.
+#[test]
+fn a_page_pdftoppm_refuses_is_named_as_such() {
+    let site = TestSite::new();
+    site.write("inputs/huge.pdf", blank_pdf(14_400));
+    let run = site.run(&["import", "inputs"]);
+    assert!(
+        run.stdout.contains("failed inputs/huge.pdf: pdftoppm could not render page 1 as an image"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("no running text"), "{}", run.stdout);
 }
 
 #[test]
