@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::{self, Library};
+use crate::journal::Journal;
 use crate::output::{NullSink, Sink, Staging};
 use crate::passages::Passages;
 use crate::render::{Page, Site};
@@ -36,6 +37,9 @@ pub struct BuildSummary {
     pub index: Option<(PathBuf, IndexSummary)>,
     /// Reports whose `review:` lists fields still to check (source path, fields).
     pub awaiting_review: Vec<(PathBuf, Vec<crate::content::Review>)>,
+    /// A run stopped while changing the site (its journal was left behind),
+    /// and this build made pages and indexes agree again.
+    pub repaired: bool,
 }
 
 /// Everything loaded from a site folder, ready to render.
@@ -96,13 +100,16 @@ fn find_passages(site: &LoadedSite) -> Passages {
 /// Builds the site into its output folder, replacing it only on success,
 /// then brings the search index up to date (only changed reports).
 pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
+    let _lock = crate::lock::SiteLock::acquire(&options.root, "wenku build")?;
     build_and_keep(options).map(|(summary, _)| summary)
 }
 
 /// `build`, also handing back what it loaded (watch mode keeps it for
-/// incremental rebuilds instead of reading every report again).
+/// incremental rebuilds instead of reading every report again). The caller
+/// holds the site's lock.
 pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSite)> {
     let started = Instant::now();
+    let repairs = Journal::left_behind(&options.root).is_some();
     let mut site = load_without_passages(&options.root, options.drafts)?;
     let output = options.output.clone().unwrap_or_else(|| options.root.join(&site.config.output_dir));
     refuse_dangerous_output(&options.root, &output)?;
@@ -113,6 +120,8 @@ pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSit
             index_dir.display()
         );
     }
+    // Everything is checked; from here on pages and indexes change.
+    let journal = Journal::open(&options.root, "wenku build")?;
     let staging = Staging::new(&output)?;
     let pages = find_passages_and_render(&mut site, &staging, options.progress)?;
     if site.config.static_search {
@@ -128,7 +137,9 @@ pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSit
     staging.commit()?;
     let elapsed = started.elapsed();
     let index = indexer::sync(&index_dir, &site.library, &site.config)?;
+    journal.close()?;
     let summary = BuildSummary {
+        repaired: repairs,
         reports: site.library.reports.len(),
         pages,
         elapsed,
@@ -151,6 +162,7 @@ pub fn check(root: &Path, drafts: bool) -> Result<BuildSummary> {
         output: PathBuf::new(),
         index: None,
         awaiting_review: awaiting_review(&site.library),
+        repaired: false,
     })
 }
 

@@ -13,6 +13,8 @@ pub mod diagnostics;
 pub mod hash;
 pub mod import;
 pub mod init;
+pub mod journal;
+pub mod lock;
 pub mod markdown;
 pub mod output;
 pub mod owners;

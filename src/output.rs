@@ -288,22 +288,6 @@ fn previous_site(target: &Path) -> PathBuf {
 /// Written into every build, so a later build knows the folder is its own.
 const MARKER: &str = ".wenku-build";
 
-/// Present in the output while `wenku serve` replaces some of its pages one
-/// by one: a server killed meanwhile leaves a site mixing old and new pages,
-/// which `serve --no-build` then refuses to serve.
-pub const UPDATING: &str = ".wenku-updating";
-
-/// Fails if a rebuild stopped half-way through the output folder.
-pub fn check_whole(output: &Path) -> Result<()> {
-    if output.join(UPDATING).exists() {
-        bail!(
-            "the site in {} was left half-updated: a `wenku serve` stopped while it was replacing pages\n  = help: run `wenku build` (or `wenku serve` without `--no-build`) to write it whole again",
-            output.display()
-        );
-    }
-    Ok(())
-}
-
 /// A build replaces its output folder whole: only an empty folder or one an
 /// earlier build wrote may be replaced, never someone's documents.
 fn is_replaceable(target: &Path) -> bool {

@@ -39,6 +39,8 @@ use crate::build::{self, BuildOptions, LoadedSite};
 use crate::config::Config;
 use crate::content::{self, Library, Report, ReportId, TaxonomyKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::journal::Journal;
+use crate::lock::SiteLock;
 use crate::output::{InPlace, Sink, Staging};
 use crate::render::{Output, Page, Site};
 use crate::search::{IndexDoc, IndexError, IndexWriter, indexer, static_index};
@@ -125,11 +127,19 @@ pub struct LiveSite {
     pending: Changes,
     /// Reports changed since the static search index was last made.
     static_index_stale: bool,
+    /// Open from the first page an edit changes until pages, index and
+    /// static index agree again.
+    /// (Behind a lock: the static index is remade, and the journal closed,
+    /// on another thread while the watcher waits for the next edit.)
+    journal: std::sync::Mutex<Option<Journal>>,
+    /// Held for as long as this process may rebuild the site.
+    _lock: SiteLock,
 }
 
 impl LiveSite {
     /// A full build, kept in memory for incremental rebuilds.
     pub fn build(options: BuildOptions) -> Result<LiveSite> {
+        let lock = SiteLock::acquire(&options.root, "wenku serve")?;
         let (summary, site) = build::build_and_keep(&options)?;
         let index_dir = options.root.join(&site.config.index_dir);
         let outputs = plan_paths(&site);
@@ -143,7 +153,30 @@ impl LiveSite {
             index,
             pending: Changes::default(),
             static_index_stale: false,
+            journal: std::sync::Mutex::new(None),
+            _lock: lock,
         })
+    }
+
+    /// Opens the journal before the first change of an edit's rebuild.
+    fn begin_changes(&mut self) -> Result<()> {
+        let journal = self.journal.get_mut().expect("no panic while holding the lock");
+        if journal.is_none() {
+            *journal = Some(Journal::open(&self.options.root, "wenku serve")?);
+        }
+        Ok(())
+    }
+
+    /// Closes the journal once pages, index and static index agree.
+    fn end_changes_if_current(&mut self) -> Result<()> {
+        if self.static_index_stale { Ok(()) } else { self.close_journal() }
+    }
+
+    fn close_journal(&self) -> Result<()> {
+        match self.journal.lock().expect("no panic while holding the lock").take() {
+            Some(journal) => journal.close(),
+            None => Ok(()),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -187,6 +220,8 @@ impl LiveSite {
         self.index = Some(IndexWriter::open(&self.index_dir)?);
         self.outputs = plan_paths(&self.site);
         self.static_index_stale = false;
+        // The build closed the journal: everything agrees.
+        *self.journal.get_mut().expect("no panic while holding the lock") = None;
         let reindexed = summary.index.map_or(0, |(_, s)| s.added + s.updated + s.removed);
         Ok(Rebuilt { pages: None, written: summary.pages, reparsed: summary.reports, reindexed, ..Rebuilt::default() })
     }
@@ -203,7 +238,9 @@ impl LiveSite {
             self.check_owners(theme.as_ref().unwrap_or(&self.site.theme), update.as_ref())?;
         }
 
-        // Everything is checked: from here on nothing fails for the content.
+        // Everything is checked: from here on nothing fails for the content,
+        // and pages and indexes change.
+        self.begin_changes()?;
         if let Some(theme) = theme {
             self.site.theme = theme;
         }
@@ -269,6 +306,7 @@ impl LiveSite {
             rebuilt.reindexed = self.reindex(&changed)?;
             self.static_index_stale = self.site.config.static_search;
         }
+        self.end_changes_if_current()?;
         Ok(rebuilt)
     }
 
@@ -387,9 +425,6 @@ impl LiveSite {
     fn write_pages(&mut self, pages: &[Page], gone: Option<&Vec<Page>>) -> Result<(usize, usize, Vec<String>)> {
         let site = self.site.renderer();
         let outputs: Vec<Output> = pages.par_iter().map(|page| site.render_page(page)).collect::<Result<_>>()?;
-        let updating = self.output.join(crate::output::UPDATING);
-        std::fs::write(&updating, "wenku serve is replacing pages of this site\n")
-            .with_context(|| format!("cannot write {}", updating.display()))?;
         let written: Vec<String> = outputs.iter().map(|output| output.rel_path.clone()).collect();
         for output in outputs {
             InPlace(&self.output).put(output)?;
@@ -410,7 +445,6 @@ impl LiveSite {
         for rel_path in &stale {
             InPlace(&self.output).remove(rel_path)?;
         }
-        std::fs::remove_file(&updating).with_context(|| format!("cannot remove {}", updating.display()))?;
         let urls = pages.iter().map(|p| site.page_url(p)).collect();
         Ok((written.len(), stale.len(), urls))
     }
@@ -521,12 +555,17 @@ impl LiveSite {
         let web_config = self.output.join("web.config");
         std::fs::rename(staged.path().join("web.config"), &web_config)
             .with_context(|| format!("cannot replace {}", web_config.display()))?;
+        // The pages and the index were current before the remake began
+        // (edits wait for it): all three agree now.
+        self.close_journal()?;
         Ok(true)
     }
 
-    /// Notes that the static search index is current again.
-    pub fn static_index_remade(&mut self) {
+    /// Notes that the static search index is current again: pages and
+    /// indexes agree.
+    pub fn static_index_remade(&mut self) -> Result<()> {
         self.static_index_stale = false;
+        self.end_changes_if_current()
     }
 
     /// Deletes and re-adds the documents of the changed reports, then commits.

@@ -21,6 +21,16 @@ fn options(site: Site, output: Option<PathBuf>) -> BuildOptions {
 
 pub fn build(site: Site, output: Option<PathBuf>, review: bool, language: Language) -> Result<ExitCode> {
     let summary = build::build(&options(site, output))?;
+    if summary.repaired {
+        eprintln!(
+            "{}",
+            text!(
+                language,
+                "the last run stopped while changing the site; its pages and indexes agree again",
+                "上次运行在改动站点时中断；页面和索引已重新一致"
+            )
+        );
+    }
     eprintln!(
         "{}",
         text!(

@@ -53,6 +53,8 @@ pub fn report(error: &anyhow::Error, language: Language) -> ExitCode {
         eprintln!("{}", diagnostics.to_text(chinese));
     } else if is_broken_pipe(error) {
         return ExitCode::SUCCESS;
+    } else if let Some(locked) = error.downcast_ref::<wenku::lock::Locked>().filter(|_| chinese) {
+        eprintln!("错误：{}", locked.in_chinese());
     } else if let Some(index) = index_error(error).filter(|_| chinese) {
         eprintln!("错误：{}", index.in_chinese());
     } else {

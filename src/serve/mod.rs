@@ -139,7 +139,17 @@ impl AppState {
 /// Builds (unless told not to), then serves until Ctrl-C.
 pub fn serve(options: ServeOptions) -> Result<()> {
     let chinese = options.language == crate::search::messages::Language::Chinese;
-    let live_site = if options.no_build {
+    // A run stopped while changing the site left its journal: the pages and
+    // indexes may disagree, and only a whole build makes them agree again.
+    let repair = options.no_build && crate::journal::Journal::left_behind(&options.build.root).is_some();
+    if repair {
+        if chinese {
+            eprintln!("上次运行在改动站点时中断：先完整生成一次站点，再提供");
+        } else {
+            eprintln!("the last run stopped while changing the site: building it whole before serving");
+        }
+    }
+    let live_site = if options.no_build && !repair {
         None
     } else {
         let started = std::time::Instant::now();
@@ -164,13 +174,12 @@ pub fn serve(options: ServeOptions) -> Result<()> {
                     output.display()
                 );
             }
-            crate::output::check_whole(&output)?;
             let index_dir = root.join(&config.index_dir);
             (output, config, index_dir)
         }
     };
     let base = config.base_path();
-    let watching = options.watch && live_site.is_some();
+    let watching = options.watch && !options.no_build && live_site.is_some();
     let mut state = AppState::new(options.build.root.clone(), output, &config, index_dir, watching);
     state.terminal = options.language;
     let state = Arc::new(state);

@@ -249,7 +249,11 @@ fn remake_static_index_until(site: &mut LiveSite, next: impl FnOnce(&LiveSite) -
         (next, worker.join())
     });
     match made {
-        Ok(Ok(true)) => site.static_index_remade(),
+        Ok(Ok(true)) => {
+            if let Err(e) = site.static_index_remade() {
+                eprintln!("warning: {e:#}");
+            }
+        }
         Ok(Ok(false)) => {}
         Ok(Err(e)) => {
             // Tried again after the next change.

@@ -505,7 +505,7 @@ mod server {
     }
 
     #[test]
-    fn a_site_left_half_updated_is_not_served_as_it_is() {
+    fn a_site_left_half_updated_is_made_whole_before_it_is_served() {
         let site = built_site();
         let server = Server::start(site.root(), &[]);
         let generation = server.generation();
@@ -523,14 +523,43 @@ mod server {
         let status = server.wait_for_rebuild(generation);
         assert!(status["errors"][0]["message"].as_str().is_some_and(|e| e.contains("atom.xml")), "{status}");
         drop(server);
+        assert!(site.root().join(".wenku-journal").exists(), "the stopped rebuild left its journal");
 
-        let run = site.run(&["serve", "--no-build", "--bind", "127.0.0.1:0"]);
+        // Served without building, the site is built whole first: the
+        // edit is on its page and in the index.
+        let server = Server::start(site.root(), &["--no-build"]);
+        assert!(server.log.lock().unwrap().contains("building it whole before serving"));
+        assert!(!site.root().join(".wenku-journal").exists());
+        assert!(site.public().join("atom.xml").is_file());
+        let hits =
+            server.get("/api/search?q=%22%E6%96%B0%E5%A2%9E%E7%9A%84%E4%B8%80%E6%AE%B5%E6%96%87%E5%AD%97%22").json();
+        assert_eq!(hits["total"], 1, "{hits}");
+    }
+
+    /// `wenku build` beside a running `serve` stops before it touches
+    /// anything, and says who holds the site; `serve` rebuilds as before.
+    #[test]
+    fn a_build_beside_a_running_serve_is_refused_before_it_touches_anything() {
+        let site = built_site();
+        let server = Server::start(site.root(), &[]);
+        let before = crate::common::snapshot(&site.public());
+        let run = site.run(&["build"]);
         assert!(!run.success);
-        assert!(run.stderr.contains("half-updated") && run.stderr.contains("wenku build"), "{}", run.stderr);
-        // A full build makes it whole again.
-        std::fs::remove_dir(site.public().join("atom.xml")).unwrap();
-        site.build();
-        assert!(!site.public().join(".wenku-updating").exists());
+        assert!(
+            run.stderr.contains("is being built or served by another wenku: wenku serve, process"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(crate::common::snapshot(&site.public()), before, "the served site is untouched");
+        let chinese = site.run_with_env(&["build"], &[("WENKU_LANG", "zh")]);
+        assert!(chinese.stderr.contains("正由另一个 wenku 生成或提供"), "{}", chinese.stderr);
+        // The server still rebuilds.
+        let generation = server.generation();
+        site.report("new.md", "新报告", "某局", 2021, "锁之后的新报告正文。");
+        let status = server.wait_for_rebuild(generation);
+        assert!(status["errors"].as_array().is_none_or(|e| e.is_empty()), "{status}");
+        drop(server);
+        assert!(site.run(&["build"]).success, "free once the server stopped");
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod build;
 mod command_line;
 mod common;
 mod compare;
+mod crash;
 mod diagnostics;
 mod hardening;
 mod import;

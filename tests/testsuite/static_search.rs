@@ -16,21 +16,21 @@ use crate::common::TestSite;
 
 /// The static engine over `public/_search`, fetching files as the browser
 /// would, counting the rounds.
-struct Static {
+pub(crate) struct Static {
     index: StaticIndex,
     dir: std::path::PathBuf,
     download: Download,
 }
 
 impl Static {
-    fn open(public: &Path) -> Static {
+    pub(crate) fn open(public: &Path) -> Static {
         let dir = public.join("_search");
         let read = |name: &str| std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         let index = StaticIndex::open(&read("meta.json"), &read("docs.bin")).expect("the static index opens");
         Static { index, dir, download: Download::Bounded }
     }
 
-    fn search(&mut self, request: &SearchRequest) -> Result<SearchResults, String> {
+    pub(crate) fn search(&mut self, request: &SearchRequest) -> Result<SearchResults, String> {
         for _round in 0..8 {
             match self.index.search(request, self.download) {
                 Step::Done(answer) => return answer.map_err(|e| e.message),
