@@ -24,7 +24,7 @@ impl Tokenizer for CjkTokenizer {
 }
 
 pub struct CjkTokenStream<'a> {
-    tokens: Tokens,
+    tokens: Tokens<'a>,
     token: &'a mut TantivyToken,
 }
 
