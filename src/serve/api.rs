@@ -32,11 +32,19 @@ pub struct ApiError {
 }
 
 /// `problem` as JSON, worded in the site's language (the search page shows
-/// it as it is).
+/// it as it is). A 503 says when to ask again.
 pub fn reply(state: &AppState, status: StatusCode, problem: &Problem) -> Response {
     let (error, help) = messages::text(problem, state.language);
-    (status, Json(ApiError { error, help })).into_response()
+    let mut response = (status, Json(ApiError { error, help })).into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, RETRY_AFTER_SECONDS.into());
+    }
+    response
 }
+
+/// When a client refused for load or time should ask again: about the time
+/// a research query takes when the server is busy.
+pub const RETRY_AFTER_SECONDS: u32 = 2;
 
 pub async fn search(
     State(state): State<Arc<AppState>>,

@@ -442,3 +442,19 @@ fn a_full_disk_under_watch_is_reported_and_the_edit_indexed_once_there_is_room()
             && total(s, "\"腾出空间后的措辞\"") == 1
     });
 }
+
+/// A research client refused for want of the index (or of load or time)
+/// is told when to ask again, in the site's language.
+#[test]
+fn a_refusal_says_when_to_ask_again() {
+    let site = TestSite::fixture("two-bodies");
+    site.build();
+    std::fs::remove_dir_all(site.root().join("search-index")).unwrap();
+    let server = Server::start(site.root(), &["--no-build"]);
+    for path in [format!("/api/search?q={}", encode("工作")), format!("/api/kwic?q={}", encode("工作"))] {
+        let response = server.get(&path);
+        assert_eq!(response.status, 503, "{path}");
+        assert_eq!(response.header("retry-after"), Some("2"), "{path}");
+        assert!(response.json()["error"].as_str().is_some_and(|e| e.contains("搜索")), "{path}");
+    }
+}
