@@ -1,120 +1,245 @@
-//! A bounded load generator for `/api/search` on loopback: N keep-alive
-//! connections, each a thread sending queries back to back for a fixed time.
+//! A bounded load generator for `wenku serve` on loopback: N keep-alive
+//! connections, each a thread sending requests back to back for a fixed
+//! time, and, while they run, one reader fetching ordinary pages at a
+//! steady pace to see what the load costs everyone else.
 //!
 //! ```text
-//! cargo bench --bench api_load -- 127.0.0.1:8000 QUERIES_FILE [CONNECTIONS=64] [SECONDS=10]
+//! cargo bench --bench api_load -- ADDR REQUESTS_FILE [CONNECTIONS=64] [SECONDS=10] [PAGES_FILE]
 //! ```
 //!
-//! QUERIES_FILE holds one query per line (benches/serve_bench.py writes one
-//! drawn from the reports). Prints requests per second, latency p50/p99/max
-//! and the count of errors (any status but 200, or a broken connection).
+//! REQUESTS_FILE holds one request per line: a path (`/api/kwic?q=的`,
+//! `/api/kwic/variants?q=…`, `/api/kwic/export?q=…&format=xlsx`, sent as
+//! written, non-ASCII percent-encoded) or a bare query for `/api/search`
+//! (benches/serve_bench.py writes one drawn from the reports; see
+//! benches/research_load.py for the research mix). PAGES_FILE holds page
+//! paths (`/`, `/2021/总结/`). Prints requests per second, the latency
+//! p50/p99/max of the answered requests, the share of 503s and whether each
+//! carried `Retry-After`, other errors, and the pages' latency meanwhile.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+use percent_encoding::{AsciiSet, CONTROLS};
+
+/// What is percent-encoded in a path written in the file (non-ASCII always is).
+const PATH: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`');
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let (Some(addr), Some(file)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: cargo bench --bench api_load -- ADDR QUERIES_FILE [CONNECTIONS] [SECONDS]");
+        eprintln!("usage: cargo bench --bench api_load -- ADDR REQUESTS_FILE [CONNECTIONS] [SECONDS] [PAGES_FILE]");
         std::process::exit(2);
     };
     let connections: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(64);
     let seconds: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(10);
-    let queries: Arc<Vec<String>> = Arc::new(
-        std::fs::read_to_string(file)
-            .expect("read the queries")
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|q| percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC).to_string())
-            .collect(),
-    );
+    let requests = Arc::new(read_paths(file));
+    let pages = args.get(4).map(|file| read_paths(file));
+
     let until = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let workers: Vec<_> = (0..connections)
         .map(|i| {
-            let (addr, queries) = (addr.clone(), queries.clone());
-            std::thread::spawn(move || run_connection(&addr, &queries, i, until))
+            let (addr, requests) = (addr.clone(), requests.clone());
+            std::thread::spawn(move || run_connection(&addr, &requests, i, until))
         })
         .collect();
-    let mut latencies = Vec::new();
-    let mut errors = 0;
+    let stop_pages = Arc::new(AtomicBool::new(false));
+    let page_reader = pages.map(|pages| {
+        let (addr, stop) = (addr.clone(), stop_pages.clone());
+        std::thread::spawn(move || read_pages(&addr, &pages, &stop))
+    });
+    let mut tally = Tally::default();
     for worker in workers {
-        let (mut l, e) = worker.join().expect("a worker");
-        latencies.append(&mut l);
-        errors += e;
+        tally.add(worker.join().expect("a worker"));
     }
+    stop_pages.store(true, Ordering::Relaxed);
     let elapsed = started.elapsed().as_secs_f64();
-    latencies.sort_unstable();
-    let at = |p: f64| latencies.get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)));
-    let ms = |d: Option<&Duration>| d.map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0);
+    let answered = tally.latencies.len();
+    let sent = answered + tally.busy + tally.errors;
+    let share = |n: usize| if sent == 0 { 0.0 } else { 100.0 * n as f64 / sent as f64 };
     println!(
-        "/api/search, {connections} connections, {seconds} s: {} requests, {:.0} req/s, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms, {errors} errors",
-        latencies.len(),
-        latencies.len() as f64 / elapsed,
-        ms(at(0.50)),
-        ms(at(0.99)),
-        ms(latencies.last()),
+        "{connections} connections, {seconds} s: {sent} requests ({:.0}/s); answered {answered}: p50 {}, p99 {}, max {}; \
+         503 {} ({:.1}%, {} without Retry-After); other errors {}",
+        sent as f64 / elapsed,
+        ms(percentile(&mut tally.latencies, 0.50)),
+        ms(percentile(&mut tally.latencies, 0.99)),
+        ms(percentile(&mut tally.latencies, 1.0)),
+        tally.busy,
+        share(tally.busy),
+        tally.busy_without_retry_after,
+        tally.errors,
     );
+    if let Some(reader) = page_reader {
+        let (mut latencies, errors) = reader.join().expect("the page reader");
+        println!(
+            "pages meanwhile: {} fetched, p50 {}, p99 {}, max {}, {errors} errors",
+            latencies.len(),
+            ms(percentile(&mut latencies, 0.50)),
+            ms(percentile(&mut latencies, 0.99)),
+            ms(percentile(&mut latencies, 1.0)),
+        );
+    }
 }
 
-/// Sends queries on one connection until `until`; returns the latencies of
-/// the successful requests and the number of errors.
-fn run_connection(addr: &str, queries: &[String], offset: usize, until: Instant) -> (Vec<Duration>, usize) {
-    let mut latencies = Vec::new();
-    let mut errors = 0;
+fn read_paths(file: &str) -> Vec<String> {
+    std::fs::read_to_string(file)
+        .unwrap_or_else(|e| panic!("read {file}: {e}"))
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|line| match line.strip_prefix('/') {
+            Some(_) => percent_encoding::utf8_percent_encode(line, PATH).to_string(),
+            None => format!(
+                "/api/search?q={}&per_page=10",
+                percent_encoding::utf8_percent_encode(line, percent_encoding::NON_ALPHANUMERIC)
+            ),
+        })
+        .collect()
+}
+
+#[derive(Default)]
+struct Tally {
+    latencies: Vec<Duration>,
+    busy: usize,
+    busy_without_retry_after: usize,
+    errors: usize,
+}
+
+impl Tally {
+    fn add(&mut self, mut other: Tally) {
+        self.latencies.append(&mut other.latencies);
+        self.busy += other.busy;
+        self.busy_without_retry_after += other.busy_without_retry_after;
+        self.errors += other.errors;
+    }
+}
+
+fn percentile(latencies: &mut [Duration], p: f64) -> Option<Duration> {
+    latencies.sort_unstable();
+    let at = ((latencies.len() as f64 * p) as usize).min(latencies.len().checked_sub(1)?);
+    latencies.get(at).copied()
+}
+
+fn ms(d: Option<Duration>) -> String {
+    d.map_or_else(|| "-".into(), |d| format!("{:.1} ms", d.as_secs_f64() * 1000.0))
+}
+
+/// Sends requests on one connection until `until`.
+fn run_connection(addr: &str, requests: &[String], offset: usize, until: Instant) -> Tally {
+    let mut tally = Tally::default();
     let mut next = offset * 7;
     while Instant::now() < until {
-        let Ok(stream) = TcpStream::connect(addr) else {
-            errors += 1;
+        let Ok(mut connection) = Connection::open(addr) else {
+            tally.errors += 1;
             std::thread::sleep(Duration::from_millis(10));
             continue;
         };
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
-        let mut reader = BufReader::new(stream.try_clone().expect("clone the stream"));
-        let mut writer = stream;
         while Instant::now() < until {
-            let query = &queries[next % queries.len()];
+            let path = &requests[next % requests.len()];
             next += 1;
             let sent = Instant::now();
-            let request = format!("GET /api/search?q={query}&per_page=10 HTTP/1.1\r\nHost: {addr}\r\n\r\n");
-            if writer.write_all(request.as_bytes()).is_err() {
-                errors += 1;
-                break;
-            }
-            match read_response(&mut reader) {
-                Some(200) => latencies.push(sent.elapsed()),
-                Some(_) => errors += 1,
+            match connection.get(addr, path) {
+                Some((200, _)) => tally.latencies.push(sent.elapsed()),
+                Some((503, retry_after)) => {
+                    tally.busy += 1;
+                    tally.busy_without_retry_after += usize::from(!retry_after);
+                }
+                Some(_) => tally.errors += 1,
                 None => {
-                    errors += 1;
+                    tally.errors += 1;
                     break;
                 }
             }
         }
     }
+    tally
+}
+
+/// Fetches `pages` one after another, 20 a second, until told to stop.
+fn read_pages(addr: &str, pages: &[String], stop: &AtomicBool) -> (Vec<Duration>, usize) {
+    let (mut latencies, mut errors) = (Vec::new(), 0);
+    let mut connection = Connection::open(addr).ok();
+    let mut next = 0;
+    while !stop.load(Ordering::Relaxed) {
+        let tick = Instant::now();
+        let Some(open) = connection.as_mut() else {
+            errors += 1;
+            connection = Connection::open(addr).ok();
+            std::thread::sleep(Duration::from_millis(50));
+            continue;
+        };
+        let path = &pages[next % pages.len()];
+        next += 1;
+        match open.get(addr, path) {
+            Some((200, _)) => latencies.push(tick.elapsed()),
+            Some(_) => errors += 1,
+            None => {
+                errors += 1;
+                connection = Connection::open(addr).ok();
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50).saturating_sub(tick.elapsed()));
+    }
     (latencies, errors)
 }
 
-/// Reads one response with a Content-Length body; returns its status.
-fn read_response(reader: &mut BufReader<TcpStream>) -> Option<u16> {
-    let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
-    let status = line.split(' ').nth(1)?.parse().ok()?;
-    let mut length = 0;
-    loop {
-        line.clear();
-        reader.read_line(&mut line).ok()?;
-        if line == "\r\n" || line.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().ok()?;
-        }
+struct Connection {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+}
+
+impl Connection {
+    fn open(addr: &str) -> std::io::Result<Connection> {
+        let stream = TcpStream::connect(addr)?;
+        stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+        Ok(Connection { reader: BufReader::new(stream.try_clone()?), writer: stream })
     }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    Some(status)
+
+    /// Sends a GET and reads the whole answer: its status and whether it
+    /// said `Retry-After`.
+    fn get(&mut self, addr: &str, path: &str) -> Option<(u16, bool)> {
+        let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+        self.writer.write_all(request.as_bytes()).ok()?;
+        let reader = &mut self.reader;
+        let mut line = String::new();
+        reader.read_line(&mut line).ok()?;
+        let status = line.split(' ').nth(1)?.parse().ok()?;
+        let (mut length, mut chunked, mut retry_after) = (0, false, false);
+        loop {
+            line.clear();
+            reader.read_line(&mut line).ok()?;
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                let name = name.trim();
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().ok()?;
+                } else if name.eq_ignore_ascii_case("transfer-encoding") {
+                    chunked = value.trim().eq_ignore_ascii_case("chunked");
+                } else if name.eq_ignore_ascii_case("retry-after") {
+                    retry_after = true;
+                }
+            }
+        }
+        if chunked {
+            loop {
+                line.clear();
+                reader.read_line(&mut line).ok()?;
+                let size = usize::from_str_radix(line.trim().split(';').next()?, 16).ok()?;
+                let mut chunk = vec![0; size + 2];
+                reader.read_exact(&mut chunk).ok()?;
+                if size == 0 {
+                    break;
+                }
+            }
+        } else {
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).ok()?;
+        }
+        Some((status, retry_after))
+    }
 }
