@@ -9,12 +9,16 @@
 //! punctuation. 以人民为中心 becomes a row because what follows it varies
 //! (的, ，, 发展 …); 以人民为 does not, since nearly all of it goes on to 中心.
 //! Single characters are rows only where punctuation often follows them.
+//!
+//! A row also ends where a word does (`words`): a string is a row only if,
+//! in most of its occurrences, the segmenter cuts the sentence at both of
+//! its ends, so 以人 (of 以人民为中心) is never one.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use super::Occurrences;
+use super::{Occurrences, words};
 use crate::search::analyzer::{Class, classify, normalize};
 use crate::search::messages::Problem;
 
@@ -66,6 +70,8 @@ struct Node {
     count: usize,
     /// Occurrences whose string ends here, at punctuation or the paragraph's end.
     ends: usize,
+    /// Occurrences in which this string is whole words of its sentence.
+    whole: usize,
     reports: BTreeSet<u32>,
     children: BTreeMap<char, Node>,
 }
@@ -77,17 +83,32 @@ pub fn continuations(found: &Occurrences, side: Side) -> Result<Continuations, P
         return Err(Problem::OneWordingOnly);
     };
     let mut root = Node::default();
+    let mut segmented: HashMap<String, Vec<bool>> = HashMap::new();
     for occurrence in &found.items {
         // Read away from the match: rightwards, or leftwards backwards.
+        // Up to punctuation, found before normalizing (which drops it).
         let context: Vec<char> = match side {
-            Side::Right => normalize(&occurrence.right).chars().take_while(|&c| !is_separator(c)).collect(),
-            Side::Left => normalize(&occurrence.left).chars().rev().take_while(|&c| !is_separator(c)).collect(),
+            Side::Right => {
+                let clause = occurrence.right.split(is_separator).next().unwrap_or_default();
+                normalize(clause).chars().collect()
+            }
+            Side::Left => {
+                let clause = occurrence.left.rsplit(is_separator).next().unwrap_or_default();
+                normalize(clause).chars().rev().collect()
+            }
         };
         let ends = context.len() < MAX_CHARS;
+        let matched = normalize(&occurrence.matched);
+        let sentence: String = match side {
+            Side::Right => matched.chars().chain(context.iter().copied()).collect(),
+            Side::Left => context.iter().rev().copied().chain(matched.chars()).collect(),
+        };
+        let whole_at = segmented.entry(sentence).or_insert_with_key(|sentence| whole_ends(sentence, &matched, side));
         let mut node = &mut root;
-        for c in context.into_iter().take(MAX_CHARS) {
+        for (at, c) in context.into_iter().take(MAX_CHARS).enumerate() {
             node = node.children.entry(c).or_default();
             node.count += 1;
+            node.whole += usize::from(whole_at[at]);
             node.reports.insert(occurrence.report);
         }
         if ends {
@@ -102,6 +123,26 @@ pub fn continuations(found: &Occurrences, side: Side) -> Result<Continuations, P
     rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.chars().count().cmp(&b.text.chars().count())));
     rows.truncate(MAX_ROWS);
     Ok(Continuations { query: found.query.clone(), side, total: found.total, counted: found.items.len(), rows })
+}
+
+/// For each length n of the string read away from the match in `sentence`
+/// (the match and that string), whether its first n characters are whole
+/// words: the segmenter cuts at the match's edge and after them.
+fn whole_ends(sentence: &str, matched: &str, side: Side) -> Vec<bool> {
+    let cuts = words::boundaries(sentence);
+    let edge = match side {
+        Side::Right => matched.len(),
+        Side::Left => sentence.len() - matched.len(),
+    };
+    if !words::is_boundary(&cuts, edge) {
+        return vec![false; sentence.chars().count()];
+    }
+    match side {
+        Side::Right => {
+            sentence[edge..].char_indices().map(|(at, c)| words::is_boundary(&cuts, edge + at + c.len_utf8())).collect()
+        }
+        Side::Left => sentence[..edge].char_indices().rev().map(|(at, _)| words::is_boundary(&cuts, at)).collect(),
+    }
 }
 
 fn is_separator(c: char) -> bool {
@@ -130,7 +171,9 @@ fn collect(
     // 的 in three of four, then 的 → 发 in nine of ten).
     let steps_down = cohesion(node) < 0.9
         && node.children.values().max_by_key(|n| n.count).is_some_and(|next| cohesion(next) > cohesion(node));
+    let is_whole = 2 * node.whole > node.count;
     let is_row = node.count >= MIN_COUNT
+        && is_whole
         && match length {
             1 => stopping,
             MAX_CHARS => node.ends > 0 && stopping,

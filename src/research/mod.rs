@@ -10,6 +10,7 @@
 //! - `novel`: formulations one report has and another lacks (for comparisons)
 //! - `export`: all of these as CSV or XLSX
 //! - `print`: all of these as text for a terminal
+//! - `words`: where words begin and end, so that a shown unit is whole
 //!
 //! Everything starts from the same query language as search; occurrences are
 //! found in each matching report's stored text with the same matcher that
@@ -21,6 +22,7 @@ pub mod export;
 pub mod novel;
 pub mod print;
 pub mod variants;
+pub mod words;
 
 use std::time::Instant;
 

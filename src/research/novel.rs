@@ -22,6 +22,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::Serialize;
 
+use super::words;
 use crate::search::analyzer::{Class, for_each_normalized};
 
 /// Phrase lengths, in characters.
@@ -165,9 +166,45 @@ fn formulations(text: &Runs, other: &Runs) -> Vec<Formulation> {
         }
     }
     kept.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.len().cmp(&a.0.len())).then(a.0.cmp(b.0)));
-    kept.truncate(MAX_LISTED);
-    kept.into_iter().map(|(phrase, count)| Formulation { text: whole(chars, phrase), count: count as usize }).collect()
+    // Whole words only (气污染治理 is no formulation), judged in the clause
+    // of the phrase's first place: only for the phrases that may be listed.
+    kept.into_iter()
+        .filter_map(|(phrase, count)| {
+            let text = shown(chars, phrase)?;
+            Some(Formulation { text, count: count as usize })
+        })
+        .take(MAX_LISTED)
+        .collect()
 }
+
+/// The phrase as listed, grown to what always follows it when cut at the
+/// limit, if it is whole words of its clause.
+fn shown(chars: &[char], phrase: &[char]) -> Option<String> {
+    // `phrase` is a slice of `chars`: its place.
+    let start = (phrase.as_ptr() as usize - chars.as_ptr() as usize) / size_of::<char>();
+    let length = whole(chars, start, phrase.len());
+    let from =
+        chars[..start].iter().rposition(|&c| c == BREAK).map_or(0, |at| at + 1).max(start.saturating_sub(CONTEXT));
+    let to = chars[start..]
+        .iter()
+        .position(|&c| c == BREAK)
+        .map_or(chars.len(), |at| start + at)
+        .min(start + length + CONTEXT);
+    let clause: String = chars[from..to].iter().collect();
+    let byte = |at: usize| chars[from..at].iter().map(|c| c.len_utf8()).sum::<usize>();
+    let cuts = words::boundaries(&clause);
+    if !words::is_boundary(&cuts, byte(start)) {
+        return None;
+    }
+    // The longest whole form up to the shown length.
+    (phrase.len()..=length)
+        .rev()
+        .find(|&n| words::is_boundary(&cuts, byte(start + n)))
+        .map(|n| chars[start..start + n].iter().collect())
+}
+
+/// Characters of the clause on each side of a phrase that its segmenting sees.
+const CONTEXT: usize = 32;
 
 /// The phrases of the text that occur `MIN_COUNT` times or more, by length
 /// (from `MIN_CHARS` to one past `MAX_CHARS`, which tells a phrase cut at
@@ -217,11 +254,13 @@ fn repeated_phrases(text: &Runs) -> Vec<KeyMap<Phrase>> {
     levels
 }
 
-/// A phrase cut at the limit, with the characters that always follow it
-/// (up to `SHOWN_CHARS`): 统筹疫情防控和经济社会发展, not …经济社会发.
-fn whole(chars: &[char], phrase: &[char]) -> String {
+/// The length of the phrase at `start` as shown: if cut at the limit, with
+/// the characters that always follow it (up to `SHOWN_CHARS`):
+/// 统筹疫情防控和经济社会发展, not …经济社会发.
+fn whole(chars: &[char], start: usize, length: usize) -> usize {
+    let phrase = &chars[start..start + length];
     if phrase.len() < MAX_CHARS {
-        return phrase.iter().collect();
+        return phrase.len();
     }
     // Every place the phrase is, then as long as the next character is the
     // same in all of them.
@@ -236,7 +275,7 @@ fn whole(chars: &[char], phrase: &[char]) -> String {
         }
         length += 1;
     }
-    chars[places[0]..places[0] + length].iter().collect()
+    length
 }
 
 /// How long a phrase cut at `MAX_CHARS` may grow when shown.
@@ -381,9 +420,9 @@ mod tests {
             })
             .collect();
         kept.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.len().cmp(&a.0.len())).then(a.0.cmp(b.0)));
-        kept.truncate(MAX_LISTED);
         kept.into_iter()
-            .map(|(phrase, count)| Formulation { text: whole(chars, phrase), count: count as usize })
+            .filter_map(|(phrase, count)| Some(Formulation { text: shown(chars, phrase)?, count: count as usize }))
+            .take(MAX_LISTED)
             .collect()
     }
 

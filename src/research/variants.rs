@@ -2,13 +2,17 @@
 //! each distinct filled form (坚持高质量发展, 坚持科学发展 …) with its
 //! occurrences, years and bodies, oldest first, so that one sees which
 //! wording replaced which.
+//!
+//! A form is shown as whole words: where the match starts or ends inside a
+//! word of its sentence, the form takes in the rest of that word (坚持新发展
+//! is shown as 坚持新发展理念), so it never ends in a fragment.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use super::Occurrences;
-use crate::search::analyzer::normalize;
+use super::{Occurrences, words};
+use crate::search::analyzer::{Class, classify, normalize};
 
 /// Variants listed, by first year, then most occurrences.
 pub const MAX_VARIANTS: usize = 500;
@@ -49,7 +53,7 @@ pub struct Variant {
 #[derive(Default)]
 struct Tally<'a> {
     count: usize,
-    written: HashMap<&'a str, usize>,
+    written: HashMap<String, usize>,
     reports: BTreeSet<u32>,
     bodies: HashMap<&'a str, usize>,
     years: BTreeMap<i64, usize>,
@@ -57,11 +61,16 @@ struct Tally<'a> {
 
 pub fn variants(found: &Occurrences) -> Variants {
     let mut tallies: HashMap<String, Tally> = HashMap::new();
+    let mut forms: HashMap<(&str, &str, &str), String> = HashMap::new();
     for occurrence in &found.items {
         let report = found.report(occurrence);
-        let tally = tallies.entry(normalize(&occurrence.matched)).or_default();
+        let form = forms
+            .entry((clause_before(&occurrence.left), &occurrence.matched, clause_after(&occurrence.right)))
+            .or_insert_with_key(|(left, matched, right)| whole_form(left, matched, right))
+            .clone();
+        let tally = tallies.entry(normalize(&form)).or_default();
         tally.count += 1;
-        *tally.written.entry(occurrence.matched.as_str()).or_default() += 1;
+        *tally.written.entry(form).or_default() += 1;
         tally.reports.insert(occurrence.report);
         *tally.bodies.entry(report.body.as_str()).or_default() += 1;
         // Year 0 is "not known yet" (an import awaiting review), not a year.
@@ -110,6 +119,53 @@ pub fn variants(found: &Occurrences) -> Variants {
 }
 
 /// The most frequent key, the smallest of equals.
-fn most<'a>(counts: &HashMap<&'a str, usize>) -> &'a str {
+fn most(counts: &HashMap<String, usize>) -> &str {
     counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map_or("", |(k, _)| k)
+}
+
+/// At most this many characters are taken in on each side to finish a word.
+const WORD_REST: usize = 6;
+
+/// The end of `left` after its last punctuation, at most `WORD_REST` characters.
+fn clause_before(left: &str) -> &str {
+    let clause = left.rsplit(is_separator).next().unwrap_or_default();
+    let from = clause.char_indices().rev().nth(WORD_REST - 1).map_or(0, |(at, _)| at);
+    &clause[from..]
+}
+
+/// The start of `right` up to its first punctuation, at most `WORD_REST` characters.
+fn clause_after(right: &str) -> &str {
+    let clause = right.split(is_separator).next().unwrap_or_default();
+    let to = clause.char_indices().nth(WORD_REST).map_or(clause.len(), |(at, _)| at);
+    &clause[..to]
+}
+
+fn is_separator(c: char) -> bool {
+    classify(c) == Class::Separator
+}
+
+/// `matched` grown to whole words of `left + matched + right`: to the
+/// nearest cut at or before its start and at or after its end (the match
+/// itself where the clause gives none).
+fn whole_form(left: &str, matched: &str, right: &str) -> String {
+    let sentence = format!("{left}{matched}{right}");
+    let cuts = words::boundaries(&sentence);
+    let (start, end) = (left.len(), left.len() + matched.len());
+    let from = cuts.iter().rev().find(|&&at| at <= start).copied().unwrap_or(start);
+    let to = cuts.iter().find(|&&at| at >= end).copied().unwrap_or(end);
+    sentence[from..to].to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_ending_inside_a_word_takes_in_the_rest_of_it() {
+        assert_eq!(whole_form("我们", "坚持以人", "民为中心的"), "坚持以人民");
+        assert_eq!(whole_form("", "坚持以人民", "为中心"), "坚持以人民");
+        assert_eq!(whole_form("", "坚持", ""), "坚持");
+        assert_eq!(clause_before("发展，坚持以人民为中心"), "以人民为中心");
+        assert_eq!(clause_after("理念，推动"), "理念");
+    }
 }

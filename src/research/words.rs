@@ -1,0 +1,82 @@
+//! Where words begin and end, for the units the research views show
+//! (后接/前接 rows, new formulations): 以人民为中心, not 以人 or 人民为中.
+//!
+//! Search and counts stay character-exact; a segmenter only decides where a
+//! shown unit may start and end. jieba-rs (its dictionary and HMM for words
+//! it lacks) cuts the unit's own sentence, so a boundary is judged in
+//! context. `benches/whole_units.py` measures the units against an
+//! independent segmenter (THULAC) on the real corpus.
+
+use std::sync::LazyLock;
+
+use jieba_rs::Jieba;
+
+static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
+
+/// Text longer than this is cut in pieces of this many bytes (at a
+/// character boundary) before segmenting: a clause never comes near it,
+/// but a report without punctuation would make one huge sentence.
+const PIECE_BYTES: usize = 4096;
+
+/// The byte offsets in `text` where a word begins or ends, in order, from 0
+/// to `text.len()` inclusive.
+pub fn boundaries(text: &str) -> Vec<usize> {
+    let mut found = vec![0];
+    let mut start = 0;
+    while start < text.len() {
+        let mut end = (start + PIECE_BYTES).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        for token in JIEBA.cut(&text[start..end], true) {
+            found.push(start + token.byte_end);
+        }
+        start = end;
+    }
+    found.dedup();
+    found
+}
+
+/// Whether `at` (a byte offset into `text`) is where a word begins or ends.
+pub fn is_boundary(boundaries: &[usize], at: usize) -> bool {
+    boundaries.binary_search(&at).is_ok()
+}
+
+/// Whether `text[from..to]` is whole words of `text`.
+pub fn is_whole(text: &str, from: usize, to: usize) -> bool {
+    let found = boundaries(text);
+    is_boundary(&found, from) && is_boundary(&found, to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn whole(text: &str, unit: &str) -> bool {
+        let from = text.find(unit).unwrap();
+        is_whole(text, from, from + unit.len())
+    }
+
+    #[test]
+    fn units_are_whole_words_in_their_sentence() {
+        let sentence = "坚持以人民为中心的发展思想";
+        assert!(whole(sentence, "以人民为中心"));
+        assert!(!whole(sentence, "以人"));
+        assert!(!whole(sentence, "人民为中"));
+        assert!(whole("深入推进大气污染治理", "大气污染治理"));
+        assert!(!whole("深入推进大气污染治理", "气污染治理"));
+        // A Latin word or a number is never cut.
+        assert!(!whole("推广5G基站建设", "5"));
+    }
+
+    #[test]
+    fn boundaries_cover_the_text_in_order() {
+        for text in ["", "a", "坚持", &"字".repeat(10_000), "GDP增长6.5%，CPI上涨"] {
+            let found = boundaries(text);
+            assert_eq!(found.first(), Some(&0));
+            assert_eq!(*found.last().unwrap(), text.len());
+            assert!(found.windows(2).all(|w| w[0] < w[1] || text.is_empty()));
+            assert!(found.iter().all(|&at| text.is_char_boundary(at)));
+        }
+    }
+}
