@@ -228,6 +228,23 @@ pub fn for_each_matchable(text: &str, mut take: impl FnMut(char, NormChar)) {
     });
 }
 
+/// How many index positions `text` holds: a Han character, a Latin word
+/// or a number is one (as in gap queries); spaces and punctuation none. The
+/// size of a text that per-10,000 figures and corpus statistics divide by.
+pub fn count_positions(text: &str) -> u64 {
+    let mut count = 0;
+    let mut previous_is_word = false;
+    for_each_matchable(text, |c, _| {
+        let class = classify(c);
+        let is_word = class == Class::Word;
+        if class != Class::Separator && !(is_word && previous_is_word) {
+            count += 1;
+        }
+        previous_is_word = is_word;
+    });
+    count
+}
+
 /// Where `phrase` (already normalized) occurs in `text` (already normalized),
 /// as byte ranges of `text`, overlapping ones included. A match may not start or end inside a word: `5g`
 /// is not found in `5gb`, nor `m2` in `pm2`. This is the reference the index is
@@ -575,6 +592,15 @@ mod tests {
 
     fn owned(items: &[(usize, &str)]) -> Vec<(usize, String)> {
         items.iter().map(|(p, t)| (*p, t.to_string())).collect()
+    }
+
+    #[test]
+    fn positions_count_han_characters_words_and_numbers() {
+        assert_eq!(count_positions(""), 0);
+        assert_eq!(count_positions("坚持发展"), 4);
+        // 6.5 is two numbers, as the index reads it.
+        assert_eq!(count_positions("推广5G基站，GDP增长6.5%"), 10);
+        assert_eq!(count_positions("  ，。"), 0);
     }
 
     #[test]

@@ -98,6 +98,9 @@ pub enum Problem {
     WidthTooLarge {
         max: usize,
     },
+    WindowTooLarge {
+        max: usize,
+    },
     UnknownParameter {
         name: String,
     },
@@ -312,6 +315,10 @@ pub fn text(problem: &Problem, language: Language) -> (String, String) {
             pair(format!("`width` is at most {max} characters"), "ask for less context on each side".into())
         }
         (WidthTooLarge { max }, Chinese) => pair(format!("width 最多为 {max} 个字"), "两侧语境少要一些".into()),
+        (WindowTooLarge { max }, English) => {
+            pair(format!("`window` is at most {max} positions"), "look at fewer positions on each side".into())
+        }
+        (WindowTooLarge { max }, Chinese) => pair(format!("window 最多为 {max} 个位置"), "两侧看的位置少一些".into()),
         (UnknownParameter { name }, English) => pair(
             format!("unknown parameter `{name}`"),
             "use q, year, body, level, period, sort, page and per_page".into(),

@@ -116,6 +116,16 @@ impl ParsedQuery {
         }
     }
 
+    /// The query's filters alone, years included: the part of the archive
+    /// it looks in (research statistics count against it).
+    pub fn filters(&self) -> ParsedQuery {
+        let is_filter = |c: &Clause| !matches!(c, Clause::Text(_));
+        ParsedQuery {
+            required: self.required.iter().filter(|group| group.iter().all(is_filter)).cloned().collect(),
+            excluded: self.excluded.iter().filter(|c| is_filter(c)).cloned().collect(),
+        }
+    }
+
     /// The wording to highlight: every positive text clause.
     pub fn wording(&self) -> Vec<&str> {
         self.required

@@ -167,6 +167,9 @@ pub enum Command {
         /// What to show.
         #[arg(long, value_enum, default_value = "lines")]
         table: KwicTable,
+        /// For collocates: positions on each side of the phrase (a Han character, a Latin word or a number is one).
+        #[arg(long, default_value_t = wenku::research::collocates::DEFAULT_WINDOW as u64, value_parser = clap::value_parser!(u64).range(1..=wenku::research::collocates::MAX_WINDOW as u64))]
+        window: u64,
         /// Characters of context on each side (cut at the paragraph's end).
         #[arg(long, default_value_t = wenku::research::DEFAULT_WIDTH as u64, value_parser = clap::value_parser!(u64).range(1..=wenku::research::MAX_WIDTH as u64))]
         width: u64,
@@ -202,6 +205,12 @@ pub enum KwicTable {
     Before,
     /// The forms a gap query was filled with, oldest first.
     Variants,
+    /// The words near the phrase (within --window positions), by logDice.
+    Collocates,
+    /// Occurrences per year, and per 10,000 positions of that year's reports.
+    Years,
+    /// Occurrences per issuing body and year.
+    Bodies,
 }
 
 /// The search's sort orders, read by `Sort`'s own `FromStr`.

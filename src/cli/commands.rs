@@ -244,29 +244,38 @@ fn query_problem(problem: &wenku::search::messages::Problem, language: Language)
     }
 }
 
+/// How far `wenku kwic` looks: characters of context for lines, positions
+/// each side for collocates.
+pub struct Reach {
+    pub width: usize,
+    pub window: usize,
+}
+
 /// `wenku kwic`: the concordance or one of its tables, printed or exported.
 #[allow(clippy::too_many_arguments)]
 pub fn kwic(
     query: &str,
     index: Index,
     table: KwicTable,
-    width: usize,
+    Reach { width, window }: Reach,
     view: View,
     json: bool,
     export: Option<&Path>,
     language: Language,
 ) -> Result<ExitCode> {
-    use wenku::research::{self, continuations, export as files, print, variants};
+    use wenku::research::{self, collocates, continuations, export as files, frequency, print, variants};
     if let Err(problem) = wenku::search::query::typed_length(query) {
         query_problem(&problem, language);
         return Ok(ExitCode::from(2));
     }
     let index_dir = index_dir_of(&index)?;
-    let context = if table == KwicTable::Lines { width } else { width.max(continuations::MAX_CHARS) };
-    let found = match SearchIndex::open(&index_dir)
-        .map_err(SearchError::from)
-        .and_then(|i| research::occurrences(&i, query, context))
-    {
+    let context = match table {
+        KwicTable::Lines => width,
+        KwicTable::Collocates => collocates::context_width(window),
+        _ => width.max(continuations::MAX_CHARS),
+    };
+    let search_index = SearchIndex::open(&index_dir)?;
+    let found = match research::occurrences(&search_index, query, context) {
         Ok(found) => found,
         Err(SearchError::Query(e)) => {
             query_problem(&e.problem, language);
@@ -299,6 +308,41 @@ pub fn kwic(
                 show(&mut out, json, &rows, |out| print::print_continuations(out, &rows, language))?;
             }
             files::continuations_table(&rows, language)
+        }
+        KwicTable::Collocates => {
+            let rows = match collocates::collocates(&search_index, &found, window) {
+                Ok(rows) => rows,
+                Err(SearchError::Query(e)) => {
+                    query_problem(&e.problem, language);
+                    return Ok(ExitCode::from(2));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if printing {
+                show(&mut out, json, &rows, |out| print::print_collocates(out, &rows, language))?;
+            }
+            files::collocates_table(&rows, language)
+        }
+        KwicTable::Years => {
+            let rows = match frequency::by_year(&search_index, &found) {
+                Ok(rows) => rows,
+                Err(SearchError::Query(e)) => {
+                    query_problem(&e.problem, language);
+                    return Ok(ExitCode::from(2));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if printing {
+                show(&mut out, json, &rows, |out| print::print_years(out, &rows, language))?;
+            }
+            files::years_table(&rows, language)
+        }
+        KwicTable::Bodies => {
+            let rows = frequency::by_body(&found);
+            if printing {
+                show(&mut out, json, &rows, |out| print::print_bodies(out, &rows, language))?;
+            }
+            files::bodies_table(&rows, language)
         }
         KwicTable::Variants => {
             let rows = variants::variants(&found);

@@ -32,7 +32,7 @@ pub fn run(args: args::Args, language: Language) -> anyhow::Result<ExitCode> {
         Command::Search { query, index, sort, limit, page, json } => {
             commands::search(query, index, sort, limit as usize, page as usize, json, language)
         }
-        Command::Kwic { query, index, table, width, sort, limit, page, group, no_fold, json, export } => {
+        Command::Kwic { query, index, table, window, width, sort, limit, page, group, no_fold, json, export } => {
             let view = wenku::research::concordance::View {
                 sort,
                 group,
@@ -40,7 +40,8 @@ pub fn run(args: args::Args, language: Language) -> anyhow::Result<ExitCode> {
                 page: page as usize,
                 per_page: limit as usize,
             };
-            commands::kwic(&query, index, table, width as usize, view, json, export.as_deref(), language)
+            let reach = commands::Reach { width: width as usize, window: window as usize };
+            commands::kwic(&query, index, table, reach, view, json, export.as_deref(), language)
         }
     }
 }

@@ -6,8 +6,10 @@
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::Occurrences;
+use super::collocates::Collocates;
 use super::concordance::{self, View};
 use super::continuations::Continuations;
+use super::frequency::{ByBody, ByYear};
 use super::variants::Variants;
 use crate::search::messages::Language;
 
@@ -31,6 +33,19 @@ impl From<&str> for Cell {
 impl From<usize> for Cell {
     fn from(n: usize) -> Cell {
         Cell::Number(n as f64)
+    }
+}
+
+impl From<u64> for Cell {
+    fn from(n: u64) -> Cell {
+        Cell::Number(n as f64)
+    }
+}
+
+impl From<f64> for Cell {
+    /// Scores, to two decimals as the tables show them.
+    fn from(n: f64) -> Cell {
+        Cell::Number((n * 100.0).round() / 100.0)
     }
 }
 
@@ -98,7 +113,7 @@ pub fn continuations_table(table: &Continuations, language: Language) -> Table {
         query: table.query.clone(),
         headers: words(
             language,
-            &["词串", "次数", "篇数", "单位数", "最早", "最晚", "查询"],
+            &["词串", "次数", "篇数", "发文机关数", "最早", "最晚", "查询"],
             &["string", "occurrences", "reports", "bodies", "first year", "last year", "query"],
         ),
         rows: table
@@ -125,7 +140,7 @@ pub fn variants_table(table: &Variants, language: Language) -> Table {
         query: table.query.clone(),
         headers: words(
             language,
-            &["提法", "次数", "篇数", "单位数", "最早", "最晚", "主要单位", "各年次数"],
+            &["提法", "次数", "篇数", "发文机关数", "最早", "最晚", "主要发文机关", "各年次数"],
             &["form", "occurrences", "reports", "bodies", "first year", "last year", "main bodies", "per year"],
         ),
         rows: table
@@ -143,6 +158,80 @@ pub fn variants_table(table: &Variants, language: Language) -> Table {
                     v.top_bodies.join("、").into(),
                     years.join(" ").into(),
                 ]
+            })
+            .collect(),
+    }
+}
+
+/// The collocates, by logDice.
+pub fn collocates_table(table: &Collocates, language: Language) -> Table {
+    Table {
+        name: pick(language, "搭配", "collocates"),
+        query: table.query.clone(),
+        headers: words(
+            language,
+            &["搭配词", "共现次数", "词频", "logDice", "互信息MI", "对数似然比", "查询"],
+            &["word", "count", "freq", "logDice", "MI", "log-likelihood", "query"],
+        ),
+        rows: table
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.text.as_str().into(),
+                    r.count.into(),
+                    r.freq.into(),
+                    r.log_dice.into(),
+                    r.mi.into(),
+                    r.log_likelihood.into(),
+                    r.query.as_str().into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The phrase per year, absolute and per 10,000 positions.
+pub fn years_table(table: &ByYear, language: Language) -> Table {
+    Table {
+        name: pick(language, "逐年频次", "by year"),
+        query: table.query.clone(),
+        headers: words(
+            language,
+            &["年份", "次数", "篇数", "总位置数", "每万位置次数"],
+            &["year", "count", "reports", "positions", "per 10,000"],
+        ),
+        rows: table
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    crate::content::stored_year_label(r.year).into(),
+                    r.count.into(),
+                    r.reports.into(),
+                    r.chars.into(),
+                    r.per_10k.into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The phrase per body and year.
+pub fn bodies_table(table: &ByBody, language: Language) -> Table {
+    let mut headers = words(language, &["发文机关", "次数", "篇数"], &["body", "count", "reports"]);
+    headers.extend(table.years.iter().map(|&y| crate::content::stored_year_label(y)));
+    Table {
+        name: pick(language, "各发文机关", "by body"),
+        query: table.query.clone(),
+        headers,
+        rows: table
+            .rows
+            .iter()
+            .map(|r| {
+                let mut cells: Vec<Cell> = vec![r.body.as_str().into(), r.count.into(), r.reports.into()];
+                cells.extend(r.by_year.iter().map(|&n| Cell::from(n)));
+                cells
             })
             .collect(),
     }

@@ -8,6 +8,9 @@
 //! - `continuations`: what follows or precedes a phrase, as a table
 //! - `variants`: the forms a gap query (`坚持*发展`) was filled with, by year
 //! - `novel`: formulations one report has and another lacks (for comparisons)
+//! - `collocates`: the words near a phrase, with association scores (`stats`)
+//! - `frequency`: a phrase per year (per 10,000 positions too) and per body
+//! - `scope`: units counted over a filtered part of the archive
 //! - `export`: all of these as CSV or XLSX
 //! - `print`: all of these as text for a terminal
 //! - `words`: where words begin and end, so that a shown unit is whole
@@ -16,11 +19,15 @@
 //! found in each matching report's stored text with the same matcher that
 //! marks snippets, so a concordance and a search never disagree.
 
+pub mod collocates;
 pub mod concordance;
 pub mod continuations;
 pub mod export;
+pub mod frequency;
 pub mod novel;
 pub mod print;
+pub mod scope;
+pub mod stats;
 pub mod variants;
 pub mod words;
 
@@ -84,6 +91,8 @@ pub struct Occurrences {
     /// Occurrences found, all of them.
     pub total: usize,
     pub reports: Vec<ReportInfo>,
+    /// Occurrences in each report of `reports`, all of them (kept or not).
+    pub per_report: Vec<usize>,
     /// At most `MAX_KEPT`, the earliest first.
     pub items: Vec<Occurrence>,
     pub took_ms: f64,
@@ -137,6 +146,7 @@ pub fn occurrences(index: &SearchIndex, query: &str, width: usize) -> Result<Occ
     // Reports are read in date order, a chunk at a time in parallel: once
     // enough occurrences are kept, the later reports are only counted.
     let mut reports = Vec::new();
+    let mut per_report = Vec::new();
     let mut items = Vec::new();
     let mut total = 0;
     for chunk in matching.docs.chunks(CHUNK) {
@@ -165,6 +175,7 @@ pub fn occurrences(index: &SearchIndex, query: &str, width: usize) -> Result<Occ
             let number = reports.len() as u32;
             total += count;
             reports.push(report);
+            per_report.push(count);
             items.extend(places.into_iter().map(|place| Occurrence { report: number, ..place }));
         }
     }
@@ -175,6 +186,7 @@ pub fn occurrences(index: &SearchIndex, query: &str, width: usize) -> Result<Occ
         width,
         total,
         reports,
+        per_report,
         items,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
     })

@@ -3,8 +3,10 @@
 
 use std::io::{self, Write};
 
+use super::collocates::Collocates;
 use super::concordance::Concordance;
 use super::continuations::Continuations;
+use super::frequency::{ByBody, ByYear};
 use super::variants::Variants;
 use crate::search::messages::Language;
 
@@ -78,6 +80,58 @@ pub fn print_continuations(out: &mut dyn Write, table: &Continuations, language:
                 row.text, row.count, row.reports, row.bodies
             )?;
         }
+    }
+    Ok(())
+}
+
+pub fn print_collocates(out: &mut dyn Write, table: &Collocates, language: Language) -> io::Result<()> {
+    let chinese = language == Language::Chinese;
+    let note = counted_note(table.node_freq as usize, table.counted as usize, chinese);
+    if chinese {
+        writeln!(out, "共 {} 处{note}；左右各 {} 个位置内的搭配词，按 logDice 排序", table.node_freq, table.window)?;
+        writeln!(out, "搭配词  共现次数  词频  logDice  MI  对数似然比")?;
+    } else {
+        writeln!(
+            out,
+            "{} occurrences{note}; words within {} positions each side, by logDice",
+            table.node_freq, table.window
+        )?;
+        writeln!(out, "word  count  freq  logDice  MI  log-likelihood")?;
+    }
+    for row in &table.rows {
+        writeln!(
+            out,
+            "{}  {}  {}  {:.2}  {:.2}  {:.1}",
+            row.text, row.count, row.freq, row.log_dice, row.mi, row.log_likelihood
+        )?;
+    }
+    Ok(())
+}
+
+pub fn print_years(out: &mut dyn Write, table: &ByYear, language: Language) -> io::Result<()> {
+    let chinese = language == Language::Chinese;
+    if chinese {
+        writeln!(out, "共 {} 处\n年份  次数  篇数  总位置数  每万位置", table.total)?;
+    } else {
+        writeln!(out, "{} occurrences\nyear  count  reports  positions  per 10,000", table.total)?;
+    }
+    for row in &table.rows {
+        let year = crate::content::stored_year_label(row.year);
+        writeln!(out, "{year}  {}  {}  {}  {:.2}", row.count, row.reports, row.chars, row.per_10k)?;
+    }
+    Ok(())
+}
+
+pub fn print_bodies(out: &mut dyn Write, table: &ByBody, language: Language) -> io::Result<()> {
+    let years: Vec<String> = table.years.iter().map(|&y| crate::content::stored_year_label(y)).collect();
+    if language == Language::Chinese {
+        writeln!(out, "共 {} 处\n发文机关  次数  篇数  {}", table.total, years.join("  "))?;
+    } else {
+        writeln!(out, "{} occurrences\nbody  count  reports  {}", table.total, years.join("  "))?;
+    }
+    for row in &table.rows {
+        let by_year: Vec<String> = row.by_year.iter().map(|n| n.to_string()).collect();
+        writeln!(out, "{}  {}  {}  {}", row.body, row.count, row.reports, by_year.join("  "))?;
     }
     Ok(())
 }

@@ -116,6 +116,7 @@ impl IndexDoc {
         doc.add_i64(fields.year, self.year);
         doc.add_text(fields.date, &self.date);
         doc.add_u64(fields.sort_key, self.sort_value());
+        doc.add_u64(fields.positions, wenku_engine::analyzer::count_positions(&self.text));
         doc
     }
 }

@@ -39,7 +39,7 @@ pub use searcher::{SearchIndex, SearchRequest, SearchResults, Sort};
 
 /// Bumped whenever the schema or the analyzer changes: an index written by
 /// another version is rebuilt, never misread.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The folder inside the index folder that holds this version's index.
 pub fn version_dir(index_dir: &Path) -> PathBuf {
@@ -117,6 +117,9 @@ pub struct Fields {
     pub year: Field,
     pub date: Field,
     pub sort_key: Field,
+    /// The text's size in index positions (`count_positions`): what
+    /// per-10,000 figures and corpus statistics divide by.
+    pub positions: Field,
 }
 
 pub fn schema() -> (Schema, Fields) {
@@ -137,6 +140,7 @@ pub fn schema() -> (Schema, Fields) {
         year: builder.add_i64_field("year", INDEXED | STORED | FAST),
         date: builder.add_text_field("date", STORED),
         sort_key: builder.add_u64_field("sort_key", FAST),
+        positions: builder.add_u64_field("positions", FAST),
     };
     (builder.build(), fields)
 }

@@ -1,7 +1,7 @@
 //! Running a query: the page of hits with snippets, the total, and counts per
 //! year, body, level and period over the whole result set.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Instant;
 
@@ -203,6 +203,44 @@ impl SearchIndex {
         }
         keyed.sort_unstable();
         Ok(Matching { parsed, searcher, docs: keyed.into_iter().map(|(_, _, address)| address).collect(), checked })
+    }
+
+    /// Every report within `filters` (a query's filters alone, see
+    /// [`ParsedQuery::filters`]), whatever their wording.
+    pub fn in_scope(&self, filters: &ParsedQuery) -> Result<(Searcher, Vec<DocAddress>), SearchError> {
+        let searcher = self.reader.searcher();
+        self.check_values(&searcher, filters)?;
+        let mut scope = filters.clone();
+        if scope.required.is_empty() && !scope.excluded.is_empty() {
+            // Only exclusions: of every report (each has a year, 0 if unknown).
+            let every_year = query::Clause::Years(std::ops::Bound::Included(i64::MIN), std::ops::Bound::Unbounded);
+            scope.required.push(vec![every_year]);
+        }
+        let tantivy_query = query::to_tantivy(&scope, &self.fields);
+        let found = searcher.search(&tantivy_query, &tantivy::collector::DocSetCollector).map_err(|e| self.error(e))?;
+        let mut docs: Vec<DocAddress> = found.into_iter().collect();
+        docs.sort_unstable();
+        Ok((searcher, docs))
+    }
+
+    /// Positions of the reports within `filters`, by year (0: not known):
+    /// what per-10,000 figures divide by, read from the index alone.
+    pub fn positions_by_year(&self, filters: &ParsedQuery) -> Result<BTreeMap<i64, u64>, SearchError> {
+        let (searcher, docs) = self.in_scope(filters)?;
+        let mut columns = Vec::new();
+        for segment in searcher.segment_readers() {
+            let fast = segment.fast_fields();
+            let year = fast.i64("year").map_err(|e| self.error(e.into()))?;
+            let positions = fast.u64("positions").map_err(|e| self.error(e.into()))?;
+            columns.push((year, positions));
+        }
+        let mut sizes = BTreeMap::new();
+        for address in docs {
+            let (year, positions) = &columns[address.segment_ord as usize];
+            let year = year.first(address.doc_id).unwrap_or(0);
+            *sizes.entry(year).or_default() += positions.first(address.doc_id).unwrap_or(0);
+        }
+        Ok(sizes)
     }
 
     /// A body, level or period the archive does not have is a mistake worth

@@ -34,6 +34,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/kwic/next", get(kwic::next))
         .route("/api/kwic/before", get(kwic::before))
         .route("/api/kwic/variants", get(kwic::variants))
+        .route("/api/kwic/collocates", get(kwic::collocates))
+        .route("/api/kwic/years", get(kwic::years))
+        .route("/api/kwic/bodies", get(kwic::bodies))
         .route("/api/kwic/export", get(kwic::export))
         .route("/compare/", get(compare::compare));
     if state.live.is_some() {

@@ -2,8 +2,9 @@
 //! 后接 / 前接 (what follows / precedes) and 提法演变 (variants) views:
 //!
 //! - `GET /api/kwic?q=&year=&body=&level=&period=&sort=&group=&fold=&width=&page=&per_page=`
-//! - `GET /api/kwic/next`, `/api/kwic/before`, `/api/kwic/variants` (same `q` and filters)
-//! - `GET /api/kwic/export?view=lines|next|before|variants&format=csv|xlsx` (and the above)
+//! - `GET /api/kwic/next`, `/api/kwic/before`, `/api/kwic/variants`,
+//!   `/api/kwic/collocates` (`&window=`), `/api/kwic/years`, `/api/kwic/bodies` (same `q` and filters)
+//! - `GET /api/kwic/export?view=lines|next|before|variants|collocates|years|bodies&format=csv|xlsx` (and the above)
 //!
 //! The occurrences of the last few queries are kept, so that paging,
 //! sorting and switching views do not look through the reports again; a
@@ -21,9 +22,10 @@ use super::AppState;
 use super::api::{on_index, positive, query_from, reply};
 use crate::research::concordance::{self, KwicSort, View};
 use crate::research::continuations::{self, Side};
-use crate::research::{self, MAX_WIDTH, Occurrences, export, variants};
+use crate::research::{self, MAX_WIDTH, Occurrences, collocates, export, frequency, variants};
 use crate::search::SearchIndex;
 use crate::search::messages::Problem;
+use crate::search::searcher::SearchError;
 
 /// Queries whose occurrences are kept.
 const KEPT_QUERIES: usize = 4;
@@ -63,12 +65,17 @@ enum Table {
     Next,
     Before,
     Variants,
+    Collocates,
+    Years,
+    Bodies,
 }
 
 /// What a request asks for, read from its parameters.
 struct Ask {
     query: String,
     width: usize,
+    /// Positions each side, for collocates.
+    window: usize,
     view: View,
     format: Option<Format>,
     table: Table,
@@ -85,6 +92,7 @@ fn ask_from(params: &[(String, String)], table: Option<Table>) -> Result<Ask, Pr
     let mut ask = Ask {
         query,
         width: research::DEFAULT_WIDTH,
+        window: collocates::DEFAULT_WINDOW,
         view: View::default(),
         format: None,
         table: table.unwrap_or(Table::Lines),
@@ -112,12 +120,21 @@ fn ask_from(params: &[(String, String)], table: Option<Table>) -> Result<Ask, Pr
                     return Err(Problem::WidthTooLarge { max: MAX_WIDTH });
                 }
             }
+            "window" => {
+                ask.window = positive(name, value)?;
+                if ask.window > collocates::MAX_WINDOW {
+                    return Err(Problem::WindowTooLarge { max: collocates::MAX_WINDOW });
+                }
+            }
             "view" if table.is_none() => {
                 ask.table = match value {
                     "lines" | "" => Table::Lines,
                     "next" => Table::Next,
                     "before" => Table::Before,
                     "variants" => Table::Variants,
+                    "collocates" => Table::Collocates,
+                    "years" => Table::Years,
+                    "bodies" => Table::Bodies,
                     _ => return Err(Problem::UnknownParameter { name: format!("view={value}") }),
                 }
             }
@@ -134,8 +151,10 @@ fn ask_from(params: &[(String, String)], table: Option<Table>) -> Result<Ask, Pr
     if ask.query.is_empty() {
         return Err(Problem::Empty);
     }
-    if ask.table != Table::Lines {
-        ask.width = ask.width.max(continuations::MAX_CHARS);
+    match ask.table {
+        Table::Lines => {}
+        Table::Collocates => ask.width = collocates::context_width(ask.window),
+        _ => ask.width = ask.width.max(continuations::MAX_CHARS),
     }
     Ok(ask)
 }
@@ -166,6 +185,27 @@ pub async fn variants(
     params: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
     answer(state, params, Some(Table::Variants)).await
+}
+
+pub async fn collocates(
+    state: State<Arc<AppState>>,
+    params: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    answer(state, params, Some(Table::Collocates)).await
+}
+
+pub async fn years(
+    state: State<Arc<AppState>>,
+    params: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    answer(state, params, Some(Table::Years)).await
+}
+
+pub async fn bodies(
+    state: State<Arc<AppState>>,
+    params: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    answer(state, params, Some(Table::Bodies)).await
 }
 
 /// A file of any of the views: `view` says which, `format` how.
@@ -201,18 +241,18 @@ async fn answer(
                 found
             }
         };
-        Ok(respond(state, &found, &ask))
+        respond(state, index, &found, &ask)
     })
     .await
 }
 
 /// The view asked for, as JSON or as a file.
-fn respond(state: &AppState, found: &Occurrences, ask: &Ask) -> Response {
+fn respond(state: &AppState, index: &SearchIndex, found: &Occurrences, ask: &Ask) -> Result<Response, SearchError> {
     let language = state.language;
     let table = match ask.table {
         Table::Lines => {
             if ask.format.is_none() {
-                return Json(concordance::concordance(found, &ask.view)).into_response();
+                return Ok(Json(concordance::concordance(found, &ask.view)).into_response());
             }
             export::concordance_table(found, &ask.view, language)
         }
@@ -220,26 +260,47 @@ fn respond(state: &AppState, found: &Occurrences, ask: &Ask) -> Response {
             let side = if ask.table == Table::Next { Side::Right } else { Side::Left };
             let rows = match continuations::continuations(found, side) {
                 Ok(rows) => rows,
-                Err(problem) => return reply(state, StatusCode::BAD_REQUEST, &problem),
+                Err(problem) => return Ok(reply(state, StatusCode::BAD_REQUEST, &problem)),
             };
             if ask.format.is_none() {
-                return Json(rows).into_response();
+                return Ok(Json(rows).into_response());
             }
             export::continuations_table(&rows, language)
         }
         Table::Variants => {
             let rows = variants::variants(found);
             if ask.format.is_none() {
-                return Json(rows).into_response();
+                return Ok(Json(rows).into_response());
             }
             export::variants_table(&rows, language)
+        }
+        Table::Collocates => {
+            let rows = collocates::collocates(index, found, ask.window)?;
+            if ask.format.is_none() {
+                return Ok(Json(rows).into_response());
+            }
+            export::collocates_table(&rows, language)
+        }
+        Table::Years => {
+            let rows = frequency::by_year(index, found)?;
+            if ask.format.is_none() {
+                return Ok(Json(rows).into_response());
+            }
+            export::years_table(&rows, language)
+        }
+        Table::Bodies => {
+            let rows = frequency::by_body(found);
+            if ask.format.is_none() {
+                return Ok(Json(rows).into_response());
+            }
+            export::bodies_table(&rows, language)
         }
     };
     let name = format!("wenku-{}-{}", table.name, export::today());
     let (bytes, content_type, extension) = match ask.format {
         Some(Format::Xlsx) => match export::xlsx(&table, language) {
             Ok(bytes) => (bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-            Err(_) => return reply(state, StatusCode::INTERNAL_SERVER_ERROR, &Problem::Failed),
+            Err(_) => return Ok(reply(state, StatusCode::INTERNAL_SERVER_ERROR, &Problem::Failed)),
         },
         _ => (export::csv(&table, language), "text/csv; charset=utf-8", "csv"),
     };
@@ -247,6 +308,6 @@ fn respond(state: &AppState, found: &Occurrences, ask: &Ask) -> Response {
     let encoded = percent_encoding::utf8_percent_encode(&name, percent_encoding::NON_ALPHANUMERIC);
     let disposition =
         format!("attachment; filename=\"wenku-export.{extension}\"; filename*=UTF-8''{encoded}.{extension}");
-    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
-        .into_response()
+    Ok(([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response())
 }

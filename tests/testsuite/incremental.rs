@@ -339,7 +339,7 @@ fn the_static_index_is_remade_after_edits_and_a_cancelled_remake_changes_nothing
 
     let old_meta = meta();
     assert!(live.remake_static_index(&AtomicBool::new(false)).unwrap());
-    live.static_index_remade();
+    live.static_index_remade().expect("the journal is closed");
     assert!(meta() != old_meta, "the statistics follow the edit");
     assert_eq!(leftovers(&parent), 0, "no scratch folder is left behind");
     assert_same_as_full_build(&live, "a remade static index");

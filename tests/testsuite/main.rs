@@ -22,3 +22,4 @@ mod search;
 mod search_exact;
 mod serve;
 mod static_search;
+mod statistics;
