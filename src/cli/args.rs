@@ -193,6 +193,46 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         export: Option<PathBuf>,
     },
+    /// The wording one part of the archive uses more than another (keyness), or uses and the other does not.
+    ///
+    /// Target and reference are queries: filters ('year:2020', 'year:2015..2019',
+    /// 'body:某局'), wording, or both.
+    Keywords {
+        /// The part looked at, e.g. 'year:2020'.
+        #[arg(long, allow_hyphen_values = true)]
+        target: String,
+        /// The part it is compared with, e.g. 'year:2015..2019'.
+        #[arg(long, allow_hyphen_values = true)]
+        reference: String,
+        /// Only wording the reference never uses (首次出现).
+        #[arg(long, conflicts_with = "dropped")]
+        new: bool,
+        /// Only wording the reference uses and the target never does.
+        #[arg(long)]
+        dropped: bool,
+        #[command(flatten)]
+        index: Index,
+        /// Print JSON: `target_chars`, `reference_chars` and `rows` (`text`, `target_count`, `reference_count`, `log_likelihood`, `log_ratio`, `reports`, `bodies`, `years`, `dp`).
+        #[arg(long)]
+        json: bool,
+        /// Write the table to FILE, as CSV (UTF-8 with BOM) or XLSX by its extension.
+        #[arg(long, value_name = "FILE")]
+        export: Option<PathBuf>,
+    },
+    /// The formulations of 4 to 16 characters that recur across reports, bodies and years.
+    Clusters {
+        /// Which reports: filters or a query, e.g. 'year:2020'.
+        #[arg(allow_hyphen_values = true)]
+        query: String,
+        #[command(flatten)]
+        index: Index,
+        /// Print JSON: `rows` (`text`, `count`, `reports`, `bodies`, `years`, `dp`, `first_year`, `last_year`).
+        #[arg(long)]
+        json: bool,
+        /// Write the table to FILE, as CSV (UTF-8 with BOM) or XLSX by its extension.
+        #[arg(long, value_name = "FILE")]
+        export: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

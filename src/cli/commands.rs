@@ -352,27 +352,93 @@ pub fn kwic(
             files::variants_table(&rows, language)
         }
     };
-    if let Some(path) = export {
-        let bytes = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-            Some("csv") => files::csv(&file, language),
-            Some("xlsx") => files::xlsx(&file, language)?,
-            _ => {
-                eprintln!(
-                    "{}",
-                    text!(
-                        language,
-                        "error: cannot tell the format of {}\n  = help: name the file .csv or .xlsx",
-                        "错误：看不出 {} 是什么格式\n  = 提示：文件名以 .csv 或 .xlsx 结尾",
-                        path.display()
-                    )
-                );
-                return Ok(ExitCode::from(2));
-            }
-        };
-        std::fs::write(path, bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-        eprintln!("{}", text!(language, "wrote {} rows to {}", "已把 {} 行写入 {}", file.rows.len(), path.display()));
-    }
+    write_export(export, &file, language)
+}
+
+/// Writes `file` to `export` (CSV or XLSX by its extension), if asked.
+fn write_export(export: Option<&Path>, file: &wenku::research::export::Table, language: Language) -> Result<ExitCode> {
+    use wenku::research::export as files;
+    let Some(path) = export else { return Ok(ExitCode::SUCCESS) };
+    let bytes = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("csv") => files::csv(file, language),
+        Some("xlsx") => files::xlsx(file, language)?,
+        _ => {
+            eprintln!(
+                "{}",
+                text!(
+                    language,
+                    "error: cannot tell the format of {}\n  = help: name the file .csv or .xlsx",
+                    "错误：看不出 {} 是什么格式\n  = 提示：文件名以 .csv 或 .xlsx 结尾",
+                    path.display()
+                )
+            );
+            return Ok(ExitCode::from(2));
+        }
+    };
+    std::fs::write(path, bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    eprintln!("{}", text!(language, "wrote {} rows to {}", "已把 {} 行写入 {}", file.rows.len(), path.display()));
     Ok(ExitCode::SUCCESS)
+}
+
+/// A research command's result, or the exit code of a bad query (told).
+fn answered<T>(result: Result<T, SearchError>, language: Language) -> Result<Result<T, ExitCode>> {
+    match result {
+        Ok(value) => Ok(Ok(value)),
+        Err(SearchError::Query(e)) => {
+            query_problem(&e.problem, language);
+            Ok(Err(ExitCode::from(2)))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `wenku keywords`: what a part of the archive says more than another, or
+/// says and the other does not.
+pub fn keywords(
+    target: &str,
+    reference: &str,
+    mode: wenku::research::keyness::Mode,
+    index: Index,
+    json: bool,
+    export: Option<&Path>,
+    language: Language,
+) -> Result<ExitCode> {
+    use wenku::research::{export as files, keyness, print};
+    for query in [target, reference] {
+        if let Err(problem) = wenku::search::query::typed_length(query) {
+            query_problem(&problem, language);
+            return Ok(ExitCode::from(2));
+        }
+    }
+    let search_index = SearchIndex::open(&index_dir_of(&index)?)?;
+    let table = match answered(keyness::keyness(&search_index, target, reference, mode), language)? {
+        Ok(table) => table,
+        Err(code) => return Ok(code),
+    };
+    if export.is_none() {
+        let mut out = std::io::stdout().lock();
+        show(&mut out, json, &table, |out| print::print_keyness(out, &table, language))?;
+    }
+    write_export(export, &files::keyness_table(&table, language), language)
+}
+
+/// `wenku clusters`: the formulations a part of the archive repeats across reports.
+pub fn clusters(query: &str, index: Index, json: bool, export: Option<&Path>, language: Language) -> Result<ExitCode> {
+    use wenku::research::{clusters, export as files, print};
+    if let Err(problem) = wenku::search::query::typed_length(query) {
+        query_problem(&problem, language);
+        return Ok(ExitCode::from(2));
+    }
+    let search_index = SearchIndex::open(&index_dir_of(&index)?)?;
+    let table = match answered(clusters::clusters(&search_index, query), language)? {
+        Ok(table) => table,
+        Err(code) => return Ok(code),
+    };
+    if export.is_none() {
+        let mut out = std::io::stdout().lock();
+        show(&mut out, json, &table, |out| print::print_clusters(out, &table, language))?;
+    }
+    write_export(export, &files::clusters_table(&table, language), language)
 }
 
 /// The index folder: `--index`, or `index_dir` from the site's wenku.yaml.

@@ -43,6 +43,20 @@ pub fn run(args: args::Args, language: Language) -> anyhow::Result<ExitCode> {
             let reach = commands::Reach { width: width as usize, window: window as usize };
             commands::kwic(&query, index, table, reach, view, json, export.as_deref(), language)
         }
+        Command::Keywords { target, reference, new, dropped, index, json, export } => {
+            use wenku::research::keyness::Mode;
+            let mode = if new {
+                Mode::New
+            } else if dropped {
+                Mode::Dropped
+            } else {
+                Mode::Key
+            };
+            commands::keywords(&target, &reference, mode, index, json, export.as_deref(), language)
+        }
+        Command::Clusters { query, index, json, export } => {
+            commands::clusters(&query, index, json, export.as_deref(), language)
+        }
     }
 }
 

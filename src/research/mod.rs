@@ -10,6 +10,9 @@
 //! - `novel`: formulations one report has and another lacks (for comparisons)
 //! - `collocates`: the words near a phrase, with association scores (`stats`)
 //! - `frequency`: a phrase per year (per 10,000 positions too) and per body
+//! - `keyness`: what one part of the archive says more than another, or alone
+//! - `clusters`: formulations recurring across reports, bodies and years
+//! - `units`: the whole-word units those two start from
 //! - `scope`: units counted over a filtered part of the archive
 //! - `export`: all of these as CSV or XLSX
 //! - `print`: all of these as text for a terminal
@@ -19,15 +22,18 @@
 //! found in each matching report's stored text with the same matcher that
 //! marks snippets, so a concordance and a search never disagree.
 
+pub mod clusters;
 pub mod collocates;
 pub mod concordance;
 pub mod continuations;
 pub mod export;
 pub mod frequency;
+pub mod keyness;
 pub mod novel;
 pub mod print;
 pub mod scope;
 pub mod stats;
+pub mod units;
 pub mod variants;
 pub mod words;
 

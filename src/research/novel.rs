@@ -283,7 +283,7 @@ const SHOWN_CHARS: usize = 16;
 
 /// Particles that do not begin or end a formulation (高质量发展的 is
 /// 高质量发展; 和小微企业 is 小微企业).
-fn reads_as_a_phrase(phrase: &[char]) -> bool {
+pub(crate) fn reads_as_a_phrase(phrase: &[char]) -> bool {
     const NOT_FIRST: &[char] = &['的', '和', '与', '及', '了', '等', '是', '年', '月', '日', '万', '亿'];
     const NOT_LAST: &[char] = &['的', '和', '与', '及', '了', '是', '在', '对', '把', '将', '为', '等', '到'];
     !phrase.first().is_some_and(|c| NOT_FIRST.contains(c)) && !phrase.last().is_some_and(|c| NOT_LAST.contains(c))

@@ -3,10 +3,12 @@
 
 use std::io::{self, Write};
 
+use super::clusters::Clusters;
 use super::collocates::Collocates;
 use super::concordance::Concordance;
 use super::continuations::Continuations;
 use super::frequency::{ByBody, ByYear};
+use super::keyness::Keyness;
 use super::variants::Variants;
 use crate::search::messages::Language;
 
@@ -132,6 +134,65 @@ pub fn print_bodies(out: &mut dyn Write, table: &ByBody, language: Language) -> 
     for row in &table.rows {
         let by_year: Vec<String> = row.by_year.iter().map(|n| n.to_string()).collect();
         writeln!(out, "{}  {}  {}  {}", row.body, row.count, row.reports, by_year.join("  "))?;
+    }
+    Ok(())
+}
+
+pub fn print_keyness(out: &mut dyn Write, table: &Keyness, language: Language) -> io::Result<()> {
+    let chinese = language == Language::Chinese;
+    let (target, reference) = (&table.target, &table.reference);
+    if chinese {
+        writeln!(
+            out,
+            "目标 {target}（{} 篇，{} 个位置）对参照 {reference}（{} 篇，{} 个位置）：{} 条",
+            table.target_reports,
+            table.target_chars,
+            table.reference_reports,
+            table.reference_chars,
+            table.rows.len()
+        )?;
+        writeln!(out, "措辞  目标次数  参照次数  对数似然比  对数比  篇数  发文机关数  年数  DP")?;
+    } else {
+        writeln!(
+            out,
+            "target {target} ({} reports, {} positions) against reference {reference} ({} reports, {} positions): {} rows",
+            table.target_reports,
+            table.target_chars,
+            table.reference_reports,
+            table.reference_chars,
+            table.rows.len()
+        )?;
+        writeln!(out, "wording  target  reference  log-likelihood  log ratio  reports  bodies  years  DP")?;
+    }
+    for r in &table.rows {
+        writeln!(
+            out,
+            "{}  {}  {}  {:.1}  {:.2}  {}  {}  {}  {:.2}",
+            r.text,
+            r.target_count,
+            r.reference_count,
+            r.log_likelihood,
+            r.log_ratio,
+            r.reports,
+            r.bodies,
+            r.years,
+            r.dp
+        )?;
+    }
+    Ok(())
+}
+
+pub fn print_clusters(out: &mut dyn Write, table: &Clusters, language: Language) -> io::Result<()> {
+    if language == Language::Chinese {
+        writeln!(out, "{}（{} 篇）：{} 个固定提法", table.query, table.reports, table.rows.len())?;
+        writeln!(out, "提法  次数  篇数  发文机关数  年数  DP  年份")?;
+    } else {
+        writeln!(out, "{} ({} reports): {} formulations", table.query, table.reports, table.rows.len())?;
+        writeln!(out, "formulation  count  reports  bodies  years  DP  years")?;
+    }
+    for r in &table.rows {
+        let years = year_span(r.first_year, r.last_year);
+        writeln!(out, "{}  {}  {}  {}  {}  {:.2}  {years}", r.text, r.count, r.reports, r.bodies, r.years, r.dp)?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use rayon::prelude::*;
+use tantivy::{DocAddress, Searcher};
 
 use super::{ReportInfo, info};
 use crate::search::SearchIndex;
@@ -39,9 +40,31 @@ impl Counted {
     }
 }
 
+/// The reports a query selects: those its wording is in, within its
+/// filters, or all within its filters when it has no wording.
+pub fn reports_of(index: &SearchIndex, query: &str) -> Result<(Searcher, Vec<DocAddress>), SearchError> {
+    let parsed = crate::search::query::parse(query)?;
+    if parsed.has_wording() {
+        let matching = index.matching(query)?;
+        Ok((matching.searcher, matching.docs))
+    } else {
+        index.in_scope(&parsed)
+    }
+}
+
 /// Counts `units` (normalized) in every report within `filters`.
 pub fn count(index: &SearchIndex, filters: &ParsedQuery, units: &[String]) -> Result<Counted, SearchError> {
     let (searcher, docs) = index.in_scope(filters)?;
+    count_in(index, &searcher, &docs, units)
+}
+
+/// Counts `units` (normalized) in the reports at `docs`.
+pub fn count_in(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    docs: &[DocAddress],
+    units: &[String],
+) -> Result<Counted, SearchError> {
     let automaton = (!units.is_empty())
         .then(|| AhoCorasick::builder().match_kind(MatchKind::Standard).build(units))
         .transpose()
@@ -49,7 +72,7 @@ pub fn count(index: &SearchIndex, filters: &ParsedQuery, units: &[String]) -> Re
     let found: Vec<(ReportInfo, u64, Vec<(u32, u64)>)> = docs
         .par_iter()
         .map(|&address| {
-            let stored = index.stored(&searcher, address)?;
+            let stored = index.stored(searcher, address)?;
             let text = normalize(&stored.text);
             let size = positions(&text);
             let counts = automaton.as_ref().map(|a| occurrences(a, &text, units.len())).unwrap_or_default();

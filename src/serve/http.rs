@@ -18,7 +18,7 @@ use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
-use super::{AppState, api, compare, kwic, live};
+use super::{AppState, api, compare, kwic, live, statistics};
 use crate::search::messages::Problem;
 
 /// Largest HTML page the live-reload script is added to.
@@ -37,6 +37,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/kwic/collocates", get(kwic::collocates))
         .route("/api/kwic/years", get(kwic::years))
         .route("/api/kwic/bodies", get(kwic::bodies))
+        .route("/api/keywords", get(statistics::keywords))
+        .route("/api/clusters", get(statistics::clusters))
         .route("/api/kwic/export", get(kwic::export))
         .route("/compare/", get(compare::compare));
     if state.live.is_some() {

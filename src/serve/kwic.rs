@@ -82,7 +82,7 @@ struct Ask {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub(super) enum Format {
     Csv,
     Xlsx,
 }
@@ -138,13 +138,7 @@ fn ask_from(params: &[(String, String)], table: Option<Table>) -> Result<Ask, Pr
                     _ => return Err(Problem::UnknownParameter { name: format!("view={value}") }),
                 }
             }
-            "format" if table.is_none() => {
-                ask.format = match value {
-                    "csv" => Some(Format::Csv),
-                    "xlsx" => Some(Format::Xlsx),
-                    _ => return Err(Problem::UnknownParameter { name: format!("format={value}") }),
-                }
-            }
+            "format" if table.is_none() => ask.format = Some(format_from(value)?),
             other => return Err(Problem::UnknownParameter { name: other.to_owned() }),
         }
     }
@@ -296,18 +290,33 @@ fn respond(state: &AppState, index: &SearchIndex, found: &Occurrences, ask: &Ask
             export::bodies_table(&rows, language)
         }
     };
+    Ok(file_response(state, &table, ask.format))
+}
+
+/// `table` as a file to download: XLSX, or CSV.
+pub(super) fn file_response(state: &AppState, table: &export::Table, format: Option<Format>) -> Response {
+    let language = state.language;
     let name = format!("wenku-{}-{}", table.name, export::today());
-    let (bytes, content_type, extension) = match ask.format {
-        Some(Format::Xlsx) => match export::xlsx(&table, language) {
+    let (bytes, content_type, extension) = match format {
+        Some(Format::Xlsx) => match export::xlsx(table, language) {
             Ok(bytes) => (bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-            Err(_) => return Ok(reply(state, StatusCode::INTERNAL_SERVER_ERROR, &Problem::Failed)),
+            Err(_) => return reply(state, StatusCode::INTERNAL_SERVER_ERROR, &Problem::Failed),
         },
-        _ => (export::csv(&table, language), "text/csv; charset=utf-8", "csv"),
+        _ => (export::csv(table, language), "text/csv; charset=utf-8", "csv"),
     };
     // The file name in UTF-8 (RFC 6266), with an ASCII one for old clients.
     let encoded = percent_encoding::utf8_percent_encode(&name, percent_encoding::NON_ALPHANUMERIC);
     let disposition =
         format!("attachment; filename=\"wenku-export.{extension}\"; filename*=UTF-8''{encoded}.{extension}");
-    Ok(([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
-        .into_response())
+    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response()
+}
+
+/// `format=csv|xlsx`.
+pub(super) fn format_from(value: &str) -> Result<Format, Problem> {
+    match value {
+        "csv" => Ok(Format::Csv),
+        "xlsx" => Ok(Format::Xlsx),
+        _ => Err(Problem::UnknownParameter { name: format!("format={value}") }),
+    }
 }

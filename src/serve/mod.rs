@@ -4,6 +4,7 @@
 //! - `http`: the router: static files, content types, 404, the base path
 //! - `api`: `/api/search`, bounded in size and time
 //! - `kwic`: `/api/kwic…`: concordance, tables and their export
+//! - `statistics`: `/api/keywords` and `/api/clusters`: keyness and recurring formulations
 //! - `live`: rebuild status, server-sent events and the live-reload script
 //! - `watch`: file events, debounced and sorted into `Changes`
 //! - (`crate::rebuild` applies `Changes` to the output folder and the index:
@@ -18,6 +19,7 @@ pub mod http;
 pub mod kwic;
 pub mod listen;
 pub mod live;
+pub mod statistics;
 pub mod watch;
 
 use std::collections::HashMap;

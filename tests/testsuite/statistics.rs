@@ -141,3 +141,134 @@ fn the_tables_answer_on_the_command_line_and_the_api() {
     assert_eq!(wide.status, 400);
     assert!(wide.json()["error"].as_str().unwrap().contains("window"), "{}", wide.text());
 }
+
+/// Keyness and clusters of `target` against `reference`, checked against
+/// the texts: every count by a plain scan, every score from its counts.
+fn check_keyness(site: &TestSite, target: (i64, i64), reference: (i64, i64)) {
+    use wenku::research::{clusters, keyness};
+    let texts = texts(site);
+    let normalized: Vec<String> = texts.iter().map(|t| normalize(&t.3)).collect();
+    let index = SearchIndex::open(&site.root().join("search-index")).expect("the index opens");
+    let within = |(from, to): (i64, i64)| move |t: &(String, i64, String, String)| t.1 >= from && t.1 <= to;
+    let scan = |part: (i64, i64), unit: &str| -> u64 {
+        texts.iter().zip(&normalized).filter(|(t, _)| within(part)(t)).map(|(_, n)| count(n, unit)).sum()
+    };
+    let size =
+        |part: (i64, i64)| -> u64 { texts.iter().filter(|t| within(part)(t)).map(|t| count_positions(&t.3)).sum() };
+    let (target_query, reference_query) =
+        (format!("year:{}..{}", target.0, target.1), format!("year:{}..{}", reference.0, reference.1));
+    for mode in [keyness::Mode::Key, keyness::Mode::New, keyness::Mode::Dropped] {
+        let table = keyness::keyness(&index, &target_query, &reference_query, mode).unwrap();
+        assert_eq!((table.target_chars, table.reference_chars), (size(target), size(reference)), "{mode:?}");
+        assert!(!table.rows.is_empty(), "{mode:?} has rows");
+        for row in &table.rows {
+            assert_eq!(row.target_count, scan(target, &row.text), "{mode:?} {row:?}");
+            assert_eq!(row.reference_count, scan(reference, &row.text), "{mode:?} {row:?}");
+            match mode {
+                keyness::Mode::New => assert_eq!(row.reference_count, 0),
+                keyness::Mode::Dropped => assert_eq!(row.target_count, 0),
+                keyness::Mode::Key => assert!(row.log_ratio > 0.0, "{row:?}"),
+            }
+            let (t, r) = (table.target_chars, table.reference_chars);
+            assert!(close(row.log_likelihood, stats::log_likelihood(row.target_count, t, row.reference_count, r)));
+            assert!(close(row.log_ratio, stats::log_ratio(row.target_count, t, row.reference_count, r)));
+            assert!((0.0..=1.0).contains(&row.dp), "{row:?}");
+            assert!(row.text.chars().count() >= 2 && row.text.chars().all(|c| classify(c) == Class::Cjk), "{row:?}");
+        }
+    }
+    let table = clusters::clusters(&index, &target_query).unwrap();
+    assert!(!table.rows.is_empty());
+    for row in &table.rows {
+        assert_eq!(row.count, scan(target, &row.text), "{row:?}");
+        let holding =
+            texts.iter().zip(&normalized).filter(|(t, n)| within(target)(t) && count(n, &row.text) > 0).count();
+        assert!(row.reports >= 2 && row.reports as usize <= holding, "{row:?} in {holding} reports");
+        assert!((4..=16).contains(&row.text.chars().count()), "{row:?}");
+    }
+    let spread = |r: &clusters::Cluster| (r.reports, r.bodies, r.years, r.count);
+    assert!(table.rows.windows(2).all(|w| spread(&w[0]) >= spread(&w[1])), "by spread");
+}
+
+#[test]
+fn keyness_and_clusters_equal_a_plain_scan() {
+    let site = TestSite::fixture("two-bodies");
+    site.build();
+    // 2023 has three reports, 2020–2022 six.
+    check_keyness(&site, (2023, 2023), (2020, 2022));
+}
+
+#[test]
+#[ignore = "needs ../shared/corpus and ../shared/bench (CI runs it with --include-ignored)"]
+fn keyness_and_clusters_of_the_real_reports_equal_a_plain_scan() {
+    let site = TestSite::generated_corpus();
+    site.build();
+    check_keyness(&site, (2021, 2021), (2016, 2020));
+}
+
+/// A stock paragraph copied into many reports spreads once: a formulation
+/// written anew in three reports ranks above one copied into six.
+#[test]
+fn a_copied_paragraph_does_not_rank_as_a_formulation_of_all() {
+    let site = TestSite::new();
+    let stock = "各级党组织要认真学习贯彻落实本通知精神，结合实际抓好组织实施，确保取得实效。";
+    for i in 0..6 {
+        site.report(
+            &format!("2020/s{i}.md"),
+            &format!("报告{i}"),
+            &format!("机关{i}"),
+            2020,
+            &format!("本年度工作平稳。\n\n{stock}"),
+        );
+    }
+    for (i, sentence) in ["我们着力培育新质生产力，成效明显。", "今年新质生产力加快发展。", "围绕新质生产力布局产业。"]
+        .iter()
+        .enumerate()
+    {
+        site.report(&format!("2020/n{i}.md"), &format!("新报告{i}"), &format!("单位{i}"), 2020, sentence);
+    }
+    site.build();
+    let index = SearchIndex::open(&site.root().join("search-index")).unwrap();
+    let table = wenku::research::clusters::clusters(&index, "year:2020").unwrap();
+    let rank = |text: &str| table.rows.iter().position(|r| r.text == text);
+    let stock_rows: Vec<&str> =
+        table.rows.iter().filter(|r| stock.contains(r.text.as_str())).map(|r| r.text.as_str()).collect();
+    assert!(rank("新质生产力").is_some(), "{:?}", table.rows);
+    assert!(stock_rows.is_empty(), "a paragraph copied into six reports spreads once: {stock_rows:?}");
+}
+
+#[test]
+fn keywords_and_clusters_answer_on_the_command_line_and_the_api() {
+    let site = TestSite::fixture("two-bodies");
+    site.build();
+    let run = site.run(&["keywords", "--target", "year:2023", "--reference", "year:2020..2022", "--new", "--json"]);
+    assert!(run.success, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(json["target_chars"].as_u64().unwrap() > 0);
+    let run = site.run(&["clusters", "year:2023", "--json"]);
+    assert!(run.success, "{}", run.stderr);
+    let clusters: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let run = site.run(&["keywords", "--target", "body:不存在的机关", "--reference", "year:2020"]);
+    assert!(!run.success && run.stderr.contains("body"), "{}", run.stderr);
+
+    let server = Server::start(site.root(), &["--no-build", "--no-watch"]);
+    let q = |text: &str| percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string();
+    let api =
+        server.get(&format!("/api/keywords?target={}&reference={}&mode=new", q("year:2023"), q("year:2020..2022")));
+    assert_eq!(api.status, 200, "{}", api.text());
+    assert_eq!(api.json()["rows"], json["rows"], "the API and the command line agree");
+    let api = server.get("/api/clusters?year=2023");
+    assert_eq!(api.status, 200, "{}", api.text());
+    assert_eq!(api.json()["rows"], clusters["rows"]);
+    let file = server.get(&format!("/api/keywords?target={}&reference={}&format=xlsx", q("year:2021"), q("year:2020")));
+    assert_eq!(file.status, 200);
+    assert!(file.body.starts_with(b"PK"), "an XLSX file");
+    for (path, says) in [
+        ("/api/keywords?target=year%3A2021".to_owned(), "没有输入查询"),
+        (format!("/api/keywords?target={}&reference={}&mode=odd", q("year:2021"), q("year:2020")), "mode=odd"),
+        ("/api/clusters?year=20x".to_owned(), "20x"),
+    ] {
+        let response = server.get(&path);
+        assert_eq!(response.status, 400, "{path}: {}", response.text());
+        assert!(response.json()["error"].as_str().unwrap().contains(says), "{path}: {}", response.text());
+    }
+}

@@ -1,0 +1,126 @@
+//! The candidate units of a part of the archive, for keyness and clusters:
+//! runs of one or more whole words (`words`) inside a clause, of Han
+//! characters only (a figure or a date is no formulation), with the
+//! reports and paragraphs they occur in.
+//!
+//! These are candidates: the counts that rows show are then taken by the
+//! search's rule (`scope::count`), which also finds a unit inside a longer
+//! word.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::words;
+use crate::search::SearchIndex;
+use crate::search::analyzer::{Class, classify, normalize};
+use crate::search::searcher::SearchError;
+
+/// The longest unit, in characters.
+pub const MAX_CHARS: usize = 16;
+/// Words in a unit at most.
+const MAX_WORDS: usize = 8;
+
+/// Each unit's count, and in which paragraphs of which reports it is.
+#[derive(Default)]
+pub struct Candidates {
+    /// By unit (normalized): its count and the `(report, paragraph hash)`
+    /// pairs it occurs in.
+    pub units: HashMap<String, (u64, Vec<(u32, u64)>)>,
+}
+
+/// The units of `min_chars` to `MAX_CHARS` characters of the reports at
+/// `docs` (their order numbers the reports).
+pub fn candidates(
+    index: &SearchIndex,
+    searcher: &tantivy::Searcher,
+    docs: &[tantivy::DocAddress],
+    min_chars: usize,
+) -> Result<Candidates, SearchError> {
+    let per_report: Vec<HashMap<String, (u64, Vec<u64>)>> = docs
+        .par_iter()
+        .map(|&address| {
+            let stored = index.stored(searcher, address)?;
+            Ok(units_of(&stored.text, min_chars))
+        })
+        .collect::<Result<_, crate::search::IndexError>>()?;
+    let mut all = Candidates::default();
+    for (report, units) in per_report.into_iter().enumerate() {
+        for (unit, (count, paragraphs)) in units {
+            let entry = all.units.entry(unit).or_default();
+            entry.0 += count;
+            entry.1.extend(paragraphs.into_iter().map(|p| (report as u32, p)));
+        }
+    }
+    Ok(all)
+}
+
+/// The units of one report's text (one paragraph a line), with their
+/// counts and the hashes of the paragraphs they are in.
+fn units_of(text: &str, min_chars: usize) -> HashMap<String, (u64, Vec<u64>)> {
+    let mut units: HashMap<String, (u64, Vec<u64>)> = HashMap::new();
+    for paragraph in text.lines() {
+        let hash = crate::hash::hash_bytes(paragraph.trim().as_bytes());
+        for clause in paragraph.split(|c: char| classify(c) != Class::Cjk) {
+            if clause.chars().count() < min_chars {
+                continue;
+            }
+            let cuts = words::boundaries(clause);
+            for (i, &from) in cuts.iter().enumerate() {
+                for &to in cuts.iter().skip(i + 1).take(MAX_WORDS) {
+                    let length = clause[from..to].chars().count();
+                    if length > MAX_CHARS {
+                        break;
+                    }
+                    let unit = normalize(&clause[from..to]);
+                    // Not begun or ended by a particle (为核心的, 疫情防控和).
+                    let phrase: Vec<char> = unit.chars().collect();
+                    if length >= min_chars && super::novel::reads_as_a_phrase(&phrase) {
+                        let entry = units.entry(unit).or_default();
+                        entry.0 += 1;
+                        if entry.1.last() != Some(&hash) {
+                            entry.1.push(hash);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    units
+}
+
+/// The reports a unit spreads over when a paragraph copied into several
+/// reports (a recurring passage) counts once: a report counts if it holds
+/// the unit in a paragraph no earlier report had. `places` are
+/// `(report, paragraph hash)`, in report order.
+pub fn spread(places: &[(u32, u64)]) -> Vec<u32> {
+    let mut seen = std::collections::HashSet::new();
+    let mut reports = Vec::new();
+    for &(report, paragraph) in places {
+        if seen.insert(paragraph) && reports.last() != Some(&report) {
+            reports.push(report);
+        }
+    }
+    reports
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_are_whole_words_of_han_characters_within_a_clause() {
+        let units = units_of("坚持以人民为中心的发展思想，2020年推动高质量发展。", 4);
+        assert!(units.contains_key("以人民为中心"), "{:?}", units.keys().collect::<Vec<_>>());
+        assert!(units.contains_key("推动高质量发展"));
+        assert!(!units.keys().any(|u| u.ends_with("人民为中") || u.starts_with("民为中心")), "none cut inside a word");
+        assert!(!units.keys().any(|u| u.chars().any(|c| c.is_ascii_digit())), "no figures");
+        assert!(!units.keys().any(|u| u.contains("思想推动")), "no unit across punctuation");
+    }
+
+    #[test]
+    fn a_copied_paragraph_spreads_once() {
+        // Report 0 and 1 share paragraph 7; report 2 has its own.
+        assert_eq!(spread(&[(0, 7), (1, 7), (2, 9)]), vec![0, 2]);
+    }
+}

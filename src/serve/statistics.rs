@@ -1,0 +1,99 @@
+//! Corpus statistics over HTTP, for the search page's 关键提法 and 固定提法:
+//!
+//! - `GET /api/keywords?target=&reference=&mode=key|new|dropped[&format=csv|xlsx]`:
+//!   target and reference are queries (filters, wording or both)
+//! - `GET /api/clusters?q=&year=&body=&level=&period=[&format=csv|xlsx]`
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use super::api::{on_index, query_from, reply};
+use super::kwic::{Format, file_response, format_from};
+use crate::research::keyness::{self, Mode};
+use crate::research::{clusters as clustering, export};
+use crate::search::messages::Problem;
+use crate::search::query::typed_length;
+
+type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;
+
+pub async fn keywords(State(state): State<Arc<AppState>>, params: Params) -> Response {
+    let Ok(Query(params)) = params else {
+        return reply(&state, StatusCode::BAD_REQUEST, &Problem::UnreadableParameters);
+    };
+    let asked = (|| -> Result<(String, String, Mode, Option<Format>), Problem> {
+        let (mut target, mut reference, mut mode, mut format) = (String::new(), String::new(), Mode::Key, None);
+        for (name, value) in &params {
+            match name.as_str() {
+                "target" => {
+                    typed_length(value)?;
+                    target = value.trim().to_owned();
+                }
+                "reference" => {
+                    typed_length(value)?;
+                    reference = value.trim().to_owned();
+                }
+                "mode" => {
+                    mode = match value.as_str() {
+                        "key" | "" => Mode::Key,
+                        "new" => Mode::New,
+                        "dropped" => Mode::Dropped,
+                        _ => return Err(Problem::UnknownParameter { name: format!("mode={value}") }),
+                    }
+                }
+                "format" => format = Some(format_from(value)?),
+                other => return Err(Problem::UnknownParameter { name: other.to_owned() }),
+            }
+        }
+        if target.is_empty() || reference.is_empty() {
+            return Err(Problem::Empty);
+        }
+        Ok((target, reference, mode, format))
+    })();
+    let (target, reference, mode, format) = match asked {
+        Ok(asked) => asked,
+        Err(problem) => return reply(&state, StatusCode::BAD_REQUEST, &problem),
+    };
+    on_index(&state, move |index, state| {
+        let table = keyness::keyness(index, &target, &reference, mode)?;
+        Ok(match format {
+            None => Json(table).into_response(),
+            Some(_) => file_response(state, &export::keyness_table(&table, state.language), format),
+        })
+    })
+    .await
+}
+
+pub async fn clusters(State(state): State<Arc<AppState>>, params: Params) -> Response {
+    let Ok(Query(params)) = params else {
+        return reply(&state, StatusCode::BAD_REQUEST, &Problem::UnreadableParameters);
+    };
+    let asked = (|| -> Result<(String, Option<Format>), Problem> {
+        let (query, rest) = query_from(&params)?;
+        let mut format = None;
+        for (name, value) in rest {
+            match name {
+                "format" => format = Some(format_from(value)?),
+                other => return Err(Problem::UnknownParameter { name: other.to_owned() }),
+            }
+        }
+        Ok((query, format))
+    })();
+    let (query, format) = match asked {
+        Ok(asked) => asked,
+        Err(problem) => return reply(&state, StatusCode::BAD_REQUEST, &problem),
+    };
+    on_index(&state, move |index, state| {
+        let table = clustering::clusters(index, &query)?;
+        Ok(match format {
+            None => Json(table).into_response(),
+            Some(_) => file_response(state, &export::clusters_table(&table, state.language), format),
+        })
+    })
+    .await
+}
