@@ -21,7 +21,7 @@
   var resultsBox = document.getElementById("search-results");
   var pagesBox = document.getElementById("search-pages");
   var FILTERS = [["year", "年份"], ["body", "发文机关"], ["level", "层级"], ["period", "报告期"]];
-  var KEYS = ["q", "year", "body", "level", "period", "sort", "page", "view", "ksort", "group", "fold"];
+  var KEYS = ["q", "year", "body", "level", "period", "sort", "page", "view", "ksort", "group", "fold", "ref", "mode"];
   var kwicApi = page.getAttribute("data-kwic-api");
   var kwicBox = document.getElementById("kwic-results");
   var kwicControls = document.getElementById("kwic-controls");
@@ -442,8 +442,13 @@
 
   // ---- Wording research: 语境, 后接, 前接, 提法演变 ----
 
-  var VIEWS = { kwic: "", next: "/next", before: "/before", variants: "/variants" };
-  var EXPORT_VIEW = { kwic: "lines", next: "next", before: "before", variants: "variants" };
+  var VIEWS = { kwic: "", next: "/next", before: "/before", variants: "/variants", collocates: "/collocates",
+                years: "/years", keywords: "", clusters: "" };
+  var EXPORT_VIEW = { kwic: "lines", next: "next", before: "before", variants: "variants", collocates: "collocates",
+                      years: "years" };
+  // Views over a part of the archive (its filters), not over a phrase's occurrences.
+  var PART_VIEWS = { keywords: "/keywords", clusters: "/clusters" };
+  var researchApi = kwicApi ? kwicApi.replace(/\/kwic$/, "") : "";
 
   function showViewTabs(state) {
     var view = VIEWS.hasOwnProperty(state.view) ? state.view : "";
@@ -454,10 +459,13 @@
       if (v === view) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
     });
     var research = view !== "";
-    kwicControls.hidden = !research || !state.q;
     // Exports are made by the server: without it there is nothing to link to.
     document.querySelector(".kwic-export").hidden = !served;
     Array.prototype.forEach.call(kwicControls.querySelectorAll(".lines-only"), function (n) { n.hidden = view !== "kwic"; });
+    Array.prototype.forEach.call(kwicControls.querySelectorAll(".keywords-only"), function (n) { n.hidden = view !== "keywords"; });
+    kwicControls.hidden = !research || !(state.q || partOf(state));
+    document.getElementById("kwic-ref").value = state.ref || defaultReference(state);
+    document.getElementById("kwic-mode").value = state.mode || "key";
     kwicBox.hidden = !research;
     resultsBox.hidden = research;
     pagesBox.hidden = false;
@@ -477,9 +485,75 @@
     return params;
   }
 
+  // The part of the archive the search's filters select, as a query.
+  function partOf(state) {
+    var part = state.q ? [state.q] : [];
+    FILTERS.forEach(function (f) {
+      var v = state[f[0]];
+      if (v) part.push(f[0] === "year" ? "year:" + v : f[0] + ':"' + v + '"');
+    });
+    return part.join(" ");
+  }
+
+  // What a year is compared with unless the reader says: the five years before.
+  function defaultReference(state) {
+    var m = /(?:^|\s)year:(\d{4})(?:\s|$)/.exec(partOf(state));
+    return m ? "year:" + (m[1] - 5) + ".." + (m[1] - 1) : "";
+  }
+
+  function runPart(state) {
+    var part = partOf(state);
+    if (!part) {
+      say(state.view === "keywords"
+        ? "选定目标部分，例如 year:2020 或 body:某局，再选参照部分（默认是前五年）。"
+        : "选定要看的部分，例如 year:2020 或 body:某局。");
+      return;
+    }
+    var params = new URLSearchParams();
+    if (state.view === "keywords") {
+      var reference = state.ref || defaultReference(state);
+      if (!reference) {
+        say("填写参照部分，例如 year:2015..2019。");
+        return;
+      }
+      params.set("target", part);
+      params.set("reference", reference);
+      if (state.mode) params.set("mode", state.mode);
+    } else {
+      params.set("q", part);
+    }
+    ["csv", "xlsx"].forEach(function (format) {
+      var p = new URLSearchParams(params);
+      p.set("format", format);
+      document.getElementById("kwic-" + format).href = researchApi + PART_VIEWS[state.view] + "?" + p.toString();
+    });
+    say("正在统计……");
+    askServer(researchApi + PART_VIEWS[state.view] + "?" + params.toString())
+      .then(function (reply) {
+        if (!reply.ok) {
+          say("查询有误：" + reply.body.error, true, reply.body.help);
+          return;
+        }
+        if (state.view === "keywords") showKeywords(state, reply.body);
+        else showClusters(state, reply.body);
+      })
+      .catch(function () {
+        say("关键提法和固定提法需要 wenku serve：请在站点目录运行 `wenku serve` 后再打开本页。", true);
+      });
+  }
+
   function runKwic(state) {
     if (!VIEWS.hasOwnProperty(state.view)) {
       say("未知的查看方式：" + state.view, true);
+      return;
+    }
+    if (PART_VIEWS.hasOwnProperty(state.view)) {
+      if (!served) {
+        kwicControls.hidden = true;
+        say("关键提法和固定提法需要 wenku serve：这个页面由静态服务器提供。请在站点目录运行 `wenku serve` 后再打开本页。", true);
+        return;
+      }
+      runPart(state);
       return;
     }
     if (!state.q) {
@@ -511,6 +585,8 @@
         }
         if (state.view === "kwic") showLines(state, reply.body);
         else if (state.view === "variants") showVariants(state, reply.body);
+        else if (state.view === "collocates") showCollocates(state, reply.body);
+        else if (state.view === "years") showYears(state, reply.body);
         else showContinuations(state, reply.body);
       })
       .catch(needsServer);
@@ -599,6 +675,102 @@
     kwicBox.appendChild(table);
   }
 
+  // A table under a header; `cells(row, tr)` fills each row.
+  function researchTable(headers, rows, cells) {
+    kwicBox.appendChild(scrollHint());
+    var table = el("table", { "class": "research-table" });
+    var head = el("tr");
+    headers.forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });
+    table.appendChild(el("thead")).appendChild(head);
+    var body = el("tbody");
+    rows.forEach(function (row) {
+      var tr = el("tr");
+      cells(row, tr);
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    kwicBox.appendChild(table);
+  }
+
+  // A unit as a link to its concordance (with the search's filters).
+  function unitCell(state, tr, text, query) {
+    var cell = el("th", { scope: "row" });
+    var next = changed(state, "q", query || '"' + text + '"');
+    next.view = "kwic";
+    cell.appendChild(searchLink(next, text));
+    tr.appendChild(cell);
+  }
+
+  function scoreCell(tr, n, digits) { tr.appendChild(el("td", { "class": "num" }, n.toFixed(digits))); }
+
+  function showCollocates(state, t) {
+    say("“" + state.q.replace(/"/g, "") + "”左右各 " + t.window + " 个位置内的搭配词：共 " + t.node_freq + " 处" +
+        countedNote({ counted: t.counted, total: t.node_freq }) + "，按 logDice 排列 " + t.rows.length + " 个");
+    if (!t.rows.length) return;
+    researchTable(["搭配词", "共现", "词频", "logDice", "MI", "对数似然比"], t.rows, function (row, tr) {
+      unitCell(state, tr, row.text, row.query);
+      countCell(tr, row.count);
+      countCell(tr, row.freq);
+      scoreCell(tr, row.log_dice, 2);
+      scoreCell(tr, row.mi, 2);
+      scoreCell(tr, row.log_likelihood, 1);
+    });
+  }
+
+  function showYears(state, t) {
+    say("“" + state.q.replace(/"/g, "") + "”逐年出现的次数：共 " + t.total + " 处；每万位置次数按当年全部报告的篇幅计算");
+    researchTable(["年份", "次数", "篇数", "当年总位置数", "每万位置"], t.rows, function (row, tr) {
+      var cell = el("th", { scope: "row" });
+      var next = changed(state, "year", row.year > 0 ? String(row.year) : "");
+      next.view = "kwic";
+      cell.appendChild(row.year > 0 ? searchLink(next, String(row.year)) : document.createTextNode(UNKNOWN_YEAR));
+      tr.appendChild(cell);
+      countCell(tr, row.count);
+      countCell(tr, row.reports);
+      countCell(tr, row.chars);
+      scoreCell(tr, row.per_10k, 2);
+    });
+  }
+
+  function showKeywords(state, t) {
+    var what = { key: "比参照部分用得多的措辞", "new": "参照部分从未用过的措辞（首次出现）",
+                 dropped: "参照部分用过、目标部分不再用的措辞" }[t.mode];
+    say(t.target + "（" + t.target_reports + " 篇）对 " + t.reference + "（" + t.reference_reports + " 篇）：" + what +
+        " " + t.rows.length + " 条。篇数、机关数中重复段落只算一次；DP 越接近 0 分布越均匀");
+    if (!t.rows.length) return;
+    researchTable(["措辞", "目标次数", "参照次数", "对数似然比", "对数比", "篇数", "机关数", "年数", "DP"], t.rows,
+      function (row, tr) {
+        var cell = el("th", { scope: "row" });
+        var next = { view: "kwic", q: '"' + row.text + '" ' + (t.mode === "dropped" ? t.reference : t.target) };
+        cell.appendChild(searchLink(changed(next, "page", ""), row.text));
+        tr.appendChild(cell);
+        countCell(tr, row.target_count);
+        countCell(tr, row.reference_count);
+        scoreCell(tr, row.log_likelihood, 1);
+        scoreCell(tr, row.log_ratio, 2);
+        countCell(tr, row.reports);
+        countCell(tr, row.bodies);
+        countCell(tr, row.years);
+        scoreCell(tr, row.dp, 2);
+      });
+  }
+
+  function showClusters(state, t) {
+    say(t.query + "（" + t.reports + " 篇）反复出现的四至十六字提法 " + t.rows.length + " 个，按分布的篇数、机关数、年数排列；重复段落的各份只算一次");
+    if (!t.rows.length) return;
+    researchTable(["提法", "次数", "篇数", "机关数", "年数", "DP", "年份"], t.rows, function (row, tr) {
+      var cell = el("th", { scope: "row" });
+      cell.appendChild(searchLink(changed({ view: "kwic", q: '"' + row.text + '" ' + t.query }, "page", ""), row.text));
+      tr.appendChild(cell);
+      countCell(tr, row.count);
+      countCell(tr, row.reports);
+      countCell(tr, row.bodies);
+      countCell(tr, row.years);
+      scoreCell(tr, row.dp, 2);
+      tr.appendChild(el("td", {}, yearSpan(row.first_year, row.last_year)));
+    });
+  }
+
   function yearText(year) {
     return year > 0 ? year + "年" : UNKNOWN_YEAR;
   }
@@ -681,6 +853,12 @@
   });
   document.getElementById("kwic-fold").addEventListener("change", function (event) {
     go(changed(current(), "fold", event.target.checked ? "" : "0"));
+  });
+  document.getElementById("kwic-ref").addEventListener("change", function (event) {
+    go(changed(current(), "ref", event.target.value.trim()));
+  });
+  document.getElementById("kwic-mode").addEventListener("change", function (event) {
+    go(changed(current(), "mode", event.target.value === "key" ? "" : event.target.value));
   });
   Array.prototype.forEach.call(document.querySelectorAll("#search-views a"), function (a) {
     a.addEventListener("click", function (event) {
