@@ -92,14 +92,12 @@ pub fn clusters(index: &SearchIndex, query: &str) -> Result<Clusters, SearchErro
             .cmp(&(a.reports, a.bodies, a.years, a.count))
             .then_with(|| a.text.cmp(&b.text))
     });
-    // Of units inside one another with the same spread and count, the longest.
+    // Of units inside one another, the longer where the shorter is its piece.
     let mut kept: Vec<Cluster> = Vec::new();
+    let counts = |r: &Cluster| [r.reports, r.count];
     for row in &rows {
-        let inside_longer = rows.iter().any(|other| {
-            other.text.len() > row.text.len()
-                && other.text.contains(&row.text)
-                && (other.reports, other.count) == (row.reports, row.count)
-        });
+        let inside_longer =
+            rows.iter().any(|other| units::is_piece_of(&row.text, &counts(row), &other.text, &counts(other)));
         if !inside_longer {
             kept.push(row.clone());
             if kept.len() == MAX_ROWS {

@@ -191,7 +191,8 @@ mod tests {
         let found = words_near(&occurrence("经济工作，我们要", "坚持", "稳中求进工作总基调。全面深化改革"), 4);
         // 稳中求进 (4 positions) fits; 工作 beyond it does not; nothing past punctuation.
         assert_eq!(sorted(found), vec!["我们", "稳中求进", "要"]);
-        let found = words_near(&occurrence("", "坚持", "5G网络建设"), 2);
+        // 5G is one position, 网络 two more.
+        let found = words_near(&occurrence("", "坚持", "5G网络建设"), 3);
         assert_eq!(sorted(found), vec!["5g", "网络"]);
     }
 

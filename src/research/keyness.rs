@@ -165,16 +165,14 @@ pub fn keyness(index: &SearchIndex, target: &str, reference: &str, mode: Mode) -
     })
 }
 
-/// Of units inside one another with the same counts (全面建成 and
-/// 全面建成小康社会, both 12 and 0), only the longest, in the rows' order;
-/// then the first `MAX_ROWS`.
+/// Of units inside one another, only the longer where the shorter is its
+/// piece (`units::is_piece_of`), in the rows' order; then the first `MAX_ROWS`.
 fn longest_of_nested(rows: Vec<KeyUnit>) -> Vec<KeyUnit> {
     let mut kept: Vec<KeyUnit> = Vec::new();
-    let same = |a: &KeyUnit, b: &KeyUnit| a.target_count == b.target_count && a.reference_count == b.reference_count;
+    let counts = |r: &KeyUnit| [r.target_count, r.reference_count];
     for row in &rows {
-        let inside_longer = rows
-            .iter()
-            .any(|other| other.text.len() > row.text.len() && other.text.contains(&row.text) && same(other, row));
+        let inside_longer =
+            rows.iter().any(|other| units::is_piece_of(&row.text, &counts(row), &other.text, &counts(other)));
         if !inside_longer {
             kept.push(row.clone());
             if kept.len() == MAX_ROWS {
