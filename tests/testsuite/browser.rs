@@ -381,6 +381,62 @@ fn the_concordance_of_a_typed_phrase_sorts_by_right_context_and_exports_csv() {
     assert!(errors.is_empty(), "console errors: {errors:?}");
 }
 
+/// The statistics views: collocates, the year table, keyness against the
+/// five years before (its default reference) and clusters, each a table
+/// whose units lead to their concordance, each exported.
+#[test]
+fn the_statistics_views_show_tables_that_lead_to_concordances() {
+    let site = TestSite::sample();
+    let server = crate::common::server::Server::start(site.root(), &["--no-watch"]);
+    let base = format!("http://{}", server.addr);
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    let errors = watch_errors(&tab);
+    let rows = "document.querySelectorAll('.research-table tbody tr').length > 0";
+
+    tab.navigate_to(&format!("{base}/search/?q=%E5%9D%9A%E6%8C%81")).unwrap().wait_until_navigated().unwrap();
+    wait_for(&tab, "results", "document.querySelectorAll('#search-results > li').length > 0");
+    for view in ["collocates", "years"] {
+        follow_view(&tab, view);
+        wait_for(&tab, view, rows);
+        let href = eval_string(&tab, "document.getElementById('kwic-xlsx').getAttribute('href')");
+        assert!(href.contains(&format!("view={view}")), "{href}");
+        assert_eq!(server.get(&href).status, 200, "{view} exports");
+    }
+    follow_view(&tab, "collocates");
+    wait_for(&tab, "collocates", rows);
+    screenshot(&tab, "collocates.png");
+    tab.find_element(".research-table tbody th a").unwrap().click().unwrap();
+    wait_for(
+        &tab,
+        "the concordance of the pair",
+        "location.search.includes('view=kwic') && document.querySelectorAll('table.kwic tr').length > 0",
+    );
+
+    // The sample's last year, 2024, against 2019–2023.
+    tab.navigate_to(&format!("{base}/search/?year=2024&view=keywords")).unwrap().wait_until_navigated().unwrap();
+    wait_for(&tab, "keyness", rows);
+    let reference = eval_string(&tab, "document.getElementById('kwic-ref').value");
+    assert_eq!(reference, "year:2019..2023", "the five years before, unless said otherwise");
+    tab.evaluate(
+        "const m = document.getElementById('kwic-mode'); m.value = 'new'; m.dispatchEvent(new Event('change'))",
+        false,
+    )
+    .unwrap();
+    wait_for(&tab, "new wording", &format!("location.search.includes('mode=new') && {rows}"));
+    let status = text_of(&tab, "#search-status");
+    assert!(status.contains("首次出现"), "{status}");
+    follow_view(&tab, "clusters");
+    wait_for(&tab, "clusters", rows);
+    tab.find_element(".research-table tbody th a").unwrap().click().unwrap();
+    wait_for(
+        &tab,
+        "the formulation's lines",
+        "location.search.includes('view=kwic') && document.querySelectorAll('table.kwic tr').length > 0",
+    );
+    assert_no_console_errors(&errors);
+}
+
 /// Clicks the search page's view tab `view` and waits for the URL to say so.
 fn follow_view(tab: &Tab, view: &str) {
     tab.find_element(&format!("#search-views a[data-view='{view}']")).unwrap().click().unwrap();
