@@ -101,6 +101,11 @@ pub enum Problem {
     WindowTooLarge {
         max: usize,
     },
+    /// Keyness and clusters read every unit of the part they list: bounded.
+    PartTooLarge {
+        reports: usize,
+        max: usize,
+    },
     UnknownParameter {
         name: String,
     },
@@ -318,6 +323,14 @@ pub fn text(problem: &Problem, language: Language) -> (String, String) {
         (WindowTooLarge { max }, English) => {
             pair(format!("`window` is at most {max} positions"), "look at fewer positions on each side".into())
         }
+        (PartTooLarge { reports, max }, English) => pair(
+            format!("this part of the archive has {reports} reports; formulations are gathered from at most {max}"),
+            "narrow it with a year, a range of a few years or a body".into(),
+        ),
+        (PartTooLarge { reports, max }, Chinese) => pair(
+            format!("这部分共有 {reports} 篇报告，提法最多从 {max} 篇中统计"),
+            "加上某一年、几年的范围或某个发文机关，缩小范围".into(),
+        ),
         (WindowTooLarge { max }, Chinese) => pair(format!("window 最多为 {max} 个位置"), "两侧看的位置少一些".into()),
         (UnknownParameter { name }, English) => pair(
             format!("unknown parameter `{name}`"),

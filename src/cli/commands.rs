@@ -275,13 +275,9 @@ pub fn kwic(
         _ => width.max(continuations::MAX_CHARS),
     };
     let search_index = SearchIndex::open(&index_dir)?;
-    let found = match research::occurrences(&search_index, query, context) {
+    let found = match answered(research::occurrences(&search_index, query, context), language)? {
         Ok(found) => found,
-        Err(SearchError::Query(e)) => {
-            query_problem(&e.problem, language);
-            return Ok(ExitCode::from(2));
-        }
-        Err(e) => return Err(e.into()),
+        Err(code) => return Ok(code),
     };
     let mut out = std::io::stdout().lock();
     let color = std::io::stdout().is_terminal();
@@ -310,13 +306,9 @@ pub fn kwic(
             files::continuations_table(&rows, language)
         }
         KwicTable::Collocates => {
-            let rows = match collocates::collocates(&search_index, &found, window) {
+            let rows = match answered(collocates::collocates(&search_index, &found, window), language)? {
                 Ok(rows) => rows,
-                Err(SearchError::Query(e)) => {
-                    query_problem(&e.problem, language);
-                    return Ok(ExitCode::from(2));
-                }
-                Err(e) => return Err(e.into()),
+                Err(code) => return Ok(code),
             };
             if printing {
                 show(&mut out, json, &rows, |out| print::print_collocates(out, &rows, language))?;
@@ -324,13 +316,9 @@ pub fn kwic(
             files::collocates_table(&rows, language)
         }
         KwicTable::Years => {
-            let rows = match frequency::by_year(&search_index, &found) {
+            let rows = match answered(frequency::by_year(&search_index, &found), language)? {
                 Ok(rows) => rows,
-                Err(SearchError::Query(e)) => {
-                    query_problem(&e.problem, language);
-                    return Ok(ExitCode::from(2));
-                }
-                Err(e) => return Err(e.into()),
+                Err(code) => return Ok(code),
             };
             if printing {
                 show(&mut out, json, &rows, |out| print::print_years(out, &rows, language))?;

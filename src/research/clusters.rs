@@ -70,7 +70,9 @@ pub fn clusters(index: &SearchIndex, query: &str) -> Result<Clusters, SearchErro
         .map(|(unit, (text, spread))| {
             let reports: Vec<&super::ReportInfo> = spread.iter().map(|&r| &counted.reports[r as usize]).collect();
             let bodies: BTreeSet<&str> = reports.iter().map(|r| r.body.as_str()).collect();
-            let years: BTreeSet<i64> = reports.iter().map(|r| r.year).filter(|&y| y > 0).collect();
+            // Years from every report that has it, copies included: when it was used.
+            let years: BTreeSet<i64> =
+                per_report[unit].iter().map(|&(r, _)| counted.reports[r].year).filter(|&y| y > 0).collect();
             let mut parts: Vec<(u64, u64)> = counted.sizes.iter().map(|&size| (size, 0)).collect();
             for &(report, count) in &per_report[unit] {
                 parts[report].1 = count;
@@ -92,18 +94,7 @@ pub fn clusters(index: &SearchIndex, query: &str) -> Result<Clusters, SearchErro
             .cmp(&(a.reports, a.bodies, a.years, a.count))
             .then_with(|| a.text.cmp(&b.text))
     });
-    // Of units inside one another, the longer where the shorter is its piece.
-    let mut kept: Vec<Cluster> = Vec::new();
-    let counts = |r: &Cluster| [r.reports, r.count];
-    for row in &rows {
-        let inside_longer =
-            rows.iter().any(|other| units::is_piece_of(&row.text, &counts(row), &other.text, &counts(other)));
-        if !inside_longer {
-            kept.push(row.clone());
-            if kept.len() == MAX_ROWS {
-                break;
-            }
-        }
-    }
+    // A unit that is a piece of a longer one is left out (`units::is_piece_of`).
+    let kept = units::without_pieces(&rows, |r| &r.text, |r| [r.reports, r.count], MAX_ROWS);
     Ok(Clusters { query: query.to_owned(), reports: docs.len() as u64, chars: counted.size(), rows: kept })
 }

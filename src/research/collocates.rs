@@ -83,18 +83,22 @@ pub fn collocates(index: &SearchIndex, found: &Occurrences, window: usize) -> Re
     let size = counted.size();
     let freqs = counted.totals(units.len());
     let node = found.total as u64;
+    // Beyond `MAX_KEPT` occurrences only the earliest windows were read: a
+    // pair's count is scaled up to all of them for the scores.
+    let scale = found.total as f64 / found.items.len().max(1) as f64;
     let mut rows: Vec<Collocate> = candidates
         .into_iter()
         .zip(freqs)
         .map(|((text, count), freq)| {
+            let together = pair_count(count, scale);
             // The pair against the rest of the part: the node's other
             // occurrences, the word's other occurrences, and neither.
             let rest = size.saturating_sub(node);
             Collocate {
                 query: nearby_query(&found.query, phrase, &text, window),
-                log_dice: stats::log_dice(count, node, freq),
-                mi: stats::mutual_information(count, node, freq, size),
-                log_likelihood: stats::log_likelihood(count, node, freq.saturating_sub(count), rest),
+                log_dice: stats::log_dice(together, node, freq),
+                mi: stats::mutual_information(together, node, freq, size),
+                log_likelihood: stats::log_likelihood(together, node, freq.saturating_sub(together), rest),
                 count,
                 freq,
                 text,
@@ -113,9 +117,24 @@ pub fn collocates(index: &SearchIndex, found: &Occurrences, window: usize) -> Re
     })
 }
 
-/// The query for the phrase with `word` within `window` positions on either side.
+/// A pair's count over all the node's occurrences when only the earliest
+/// were read (`scale` = all / read, 1 when all were): what the scores use.
+pub fn pair_count(count: u64, scale: f64) -> u64 {
+    (count as f64 * scale).round() as u64
+}
+
+/// The query for the phrase with `word` within `window` positions on either
+/// side (the gap may cross a comma, where the window does not: a few more).
+/// The phrase is replaced with its quotes, if typed with them, so that the
+/// `OR` is not quoted text.
 fn nearby_query(query: &str, phrase: &str, word: &str, window: usize) -> String {
     let near = format!("{phrase}{{0,{window}}}{word} OR {word}{{0,{window}}}{phrase}");
+    for (open, close) in [("\"", "\""), ("“", "”"), ("「", "」"), ("『", "』")] {
+        let quoted = format!("{open}{phrase}{close}");
+        if query.contains(&quoted) {
+            return query.replacen(&quoted, &near, 1);
+        }
+    }
     query.replacen(phrase, &near, 1)
 }
 
@@ -199,5 +218,8 @@ mod tests {
     #[test]
     fn the_nearby_query_keeps_the_filters() {
         assert_eq!(nearby_query("坚持 year:2020", "坚持", "发展", 10), "坚持{0,10}发展 OR 发展{0,10}坚持 year:2020");
+        assert_eq!(nearby_query("\"坚持\" year:2020", "坚持", "发展", 5), "坚持{0,5}发展 OR 发展{0,5}坚持 year:2020");
+        assert_eq!(pair_count(3, 1.0), 3);
+        assert_eq!(pair_count(3, 2.5), 8);
     }
 }

@@ -83,7 +83,7 @@ pub fn continuations(found: &Occurrences, side: Side) -> Result<Continuations, P
         return Err(Problem::OneWordingOnly);
     };
     let mut root = Node::default();
-    let mut segmented: HashMap<String, Vec<bool>> = HashMap::new();
+    let mut segmented: HashMap<(String, usize), Vec<bool>> = HashMap::new();
     for occurrence in &found.items {
         // Read away from the match: rightwards, or leftwards backwards.
         // Up to punctuation, found before normalizing (which drops it).
@@ -103,7 +103,9 @@ pub fn continuations(found: &Occurrences, side: Side) -> Result<Continuations, P
             Side::Right => matched.chars().chain(context.iter().copied()).collect(),
             Side::Left => context.iter().rev().copied().chain(matched.chars()).collect(),
         };
-        let whole_at = segmented.entry(sentence).or_insert_with_key(|sentence| whole_ends(sentence, &matched, side));
+        let whole_at = segmented
+            .entry((sentence, matched.len()))
+            .or_insert_with_key(|(sentence, _)| whole_ends(sentence, &matched, side));
         let mut node = &mut root;
         for (at, c) in context.into_iter().take(MAX_CHARS).enumerate() {
             node = node.children.entry(c).or_default();

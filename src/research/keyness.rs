@@ -55,9 +55,9 @@ pub struct KeyUnit {
     pub reference_count: u64,
     pub log_likelihood: f64,
     pub log_ratio: f64,
-    /// Reports, bodies and years of the part the unit is listed for (the
+    /// Reports and bodies of the part the unit is listed for (the
     /// reference for `Dropped`), a paragraph copied into several reports
-    /// counted once.
+    /// counted once; the years of every report of it that has the unit.
     pub reports: u64,
     pub bodies: u64,
     pub years: u64,
@@ -71,8 +71,10 @@ pub struct KeyUnit {
 pub fn keyness(index: &SearchIndex, target: &str, reference: &str, mode: Mode) -> Result<Keyness, SearchError> {
     // Candidates come from the part the units are listed for.
     let (listed, other) = if mode == Mode::Dropped { (reference, target) } else { (target, reference) };
+    // Each part read with the searcher that found it: a commit between the
+    // two may renumber the documents.
     let (searcher, listed_docs) = scope::reports_of(index, listed)?;
-    let (_, other_docs) = scope::reports_of(index, other)?;
+    let (other_searcher, other_docs) = scope::reports_of(index, other)?;
     let found = units::candidates(index, &searcher, &listed_docs, MIN_CHARS)?;
     let mut candidates: Vec<(String, u64)> =
         found.units.iter().filter(|(_, (n, _))| *n >= MIN_COUNT).map(|(u, (n, _))| (u.clone(), *n)).collect();
@@ -80,7 +82,7 @@ pub fn keyness(index: &SearchIndex, target: &str, reference: &str, mode: Mode) -
     candidates.truncate(MAX_CANDIDATES);
     let texts: Vec<String> = candidates.into_iter().map(|(u, _)| u).collect();
     let in_listed = scope::count_in(index, &searcher, &listed_docs, &texts)?;
-    let in_other = scope::count_in(index, &searcher, &other_docs, &texts)?;
+    let in_other = scope::count_in(index, &other_searcher, &other_docs, &texts)?;
     let (listed_size, other_size) = (in_listed.size(), in_other.size());
     let (listed_totals, other_totals) = (in_listed.totals(texts.len()), in_other.totals(texts.len()));
     // Each unit's count in each report of the listed part, for DP.
@@ -108,7 +110,12 @@ pub fn keyness(index: &SearchIndex, target: &str, reference: &str, mode: Mode) -
         let spread = units::spread(places);
         let reports: Vec<&super::ReportInfo> = spread.iter().map(|&r| &in_listed.reports[r as usize]).collect();
         let bodies: BTreeSet<&str> = reports.iter().map(|r| r.body.as_str()).collect();
-        let years: BTreeSet<i64> = reports.iter().map(|r| r.year).filter(|&y| y > 0).collect();
+        // Years from every report that has it, copies included: when it was used.
+        let years: BTreeSet<i64> = (0..in_listed.reports.len())
+            .filter(|&r| per_report[unit].get(r).is_some_and(|&n| n > 0))
+            .map(|r| in_listed.reports[r].year)
+            .filter(|&y| y > 0)
+            .collect();
         let parts: Vec<(u64, u64)> = in_listed
             .sizes
             .iter()
@@ -148,7 +155,8 @@ pub fn keyness(index: &SearchIndex, target: &str, reference: &str, mode: Mode) -
                 .then_with(|| a.text.cmp(&b.text))
         }),
     }
-    let rows = longest_of_nested(rows);
+    // A unit that is a piece of a longer one is left out (`units::is_piece_of`).
+    let rows = units::without_pieces(&rows, |r| &r.text, |r| [r.target_count, r.reference_count], MAX_ROWS);
     let (target_chars, reference_chars, target_reports, reference_reports) = match mode {
         Mode::Dropped => (other_size, listed_size, other_docs.len(), listed_docs.len()),
         _ => (listed_size, other_size, listed_docs.len(), other_docs.len()),
@@ -163,22 +171,4 @@ pub fn keyness(index: &SearchIndex, target: &str, reference: &str, mode: Mode) -
         reference_reports: reference_reports as u64,
         rows,
     })
-}
-
-/// Of units inside one another, only the longer where the shorter is its
-/// piece (`units::is_piece_of`), in the rows' order; then the first `MAX_ROWS`.
-fn longest_of_nested(rows: Vec<KeyUnit>) -> Vec<KeyUnit> {
-    let mut kept: Vec<KeyUnit> = Vec::new();
-    let counts = |r: &KeyUnit| [r.target_count, r.reference_count];
-    for row in &rows {
-        let inside_longer =
-            rows.iter().any(|other| units::is_piece_of(&row.text, &counts(row), &other.text, &counts(other)));
-        if !inside_longer {
-            kept.push(row.clone());
-            if kept.len() == MAX_ROWS {
-                break;
-            }
-        }
-    }
-    kept
 }

@@ -182,20 +182,21 @@ fn formulations(text: &Runs, other: &Runs) -> Vec<Formulation> {
 fn shown(chars: &[char], phrase: &[char]) -> Option<String> {
     // `phrase` is a slice of `chars`: its place.
     let start = (phrase.as_ptr() as usize - chars.as_ptr() as usize) / size_of::<char>();
-    let length = whole(chars, start, phrase.len());
     let from =
         chars[..start].iter().rposition(|&c| c == BREAK).map_or(0, |at| at + 1).max(start.saturating_sub(CONTEXT));
     let to = chars[start..]
         .iter()
         .position(|&c| c == BREAK)
         .map_or(chars.len(), |at| start + at)
-        .min(start + length + CONTEXT);
+        .min(start + SHOWN_CHARS.max(phrase.len()) + CONTEXT);
     let clause: String = chars[from..to].iter().collect();
     let byte = |at: usize| chars[from..at].iter().map(|c| c.len_utf8()).sum::<usize>();
     let cuts = words::boundaries(&clause);
     if !words::is_boundary(&cuts, byte(start)) {
         return None;
     }
+    // Only now the (costlier) look at every place of a phrase cut at the limit.
+    let length = whole(chars, start, phrase.len());
     // The longest whole form up to the shown length.
     (phrase.len()..=length)
         .rev()

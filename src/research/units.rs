@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use super::words;
 use crate::search::SearchIndex;
 use crate::search::analyzer::{Class, classify, normalize};
+use crate::search::messages::Problem;
 use crate::search::searcher::SearchError;
 
 /// The longest unit, in characters.
@@ -29,14 +30,23 @@ pub struct Candidates {
     pub units: HashMap<String, (u64, Vec<(u32, u64)>)>,
 }
 
+/// The most reports whose units are gathered at once: every whole-word run
+/// of a report is held until they are counted (about 3 MB a report), so a
+/// part of the archive beyond this is refused with advice to narrow it.
+pub const MAX_REPORTS: usize = 300;
+
 /// The units of `min_chars` to `MAX_CHARS` characters of the reports at
-/// `docs` (their order numbers the reports).
+/// `docs` (their order numbers the reports); at most `MAX_REPORTS` of them.
 pub fn candidates(
     index: &SearchIndex,
     searcher: &tantivy::Searcher,
     docs: &[tantivy::DocAddress],
     min_chars: usize,
 ) -> Result<Candidates, SearchError> {
+    if docs.len() > MAX_REPORTS {
+        let problem = Problem::PartTooLarge { reports: docs.len(), max: MAX_REPORTS };
+        return Err(crate::search::QueryError::from(problem).into());
+    }
     let per_report: Vec<HashMap<String, (u64, Vec<u64>)>> = docs
         .par_iter()
         .map(|&address| {
@@ -96,6 +106,27 @@ pub fn is_piece_of(shorter: &str, shorter_counts: &[u64], longer: &str, longer_c
     longer.len() > shorter.len()
         && longer.contains(shorter)
         && shorter_counts.iter().zip(longer_counts).all(|(&short, &long)| 10 * long >= 9 * short)
+}
+
+/// `rows` (in their order) without the units that are a piece of a longer
+/// row (`is_piece_of`, by `counts`), at most `max` of them.
+pub fn without_pieces<T: Clone>(
+    rows: &[T],
+    text: impl Fn(&T) -> &str,
+    counts: impl Fn(&T) -> [u64; 2],
+    max: usize,
+) -> Vec<T> {
+    let mut kept = Vec::new();
+    for row in rows {
+        let piece = rows.iter().any(|other| is_piece_of(text(row), &counts(row), text(other), &counts(other)));
+        if !piece {
+            kept.push(row.clone());
+            if kept.len() == max {
+                break;
+            }
+        }
+    }
+    kept
 }
 
 /// The reports a unit spreads over when a paragraph copied into several

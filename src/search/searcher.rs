@@ -188,25 +188,36 @@ impl SearchIndex {
             query::to_tantivy_candidates(&parsed, &self.fields)
         };
         let found = searcher.search(&tantivy_query, &tantivy::collector::DocSetCollector).map_err(|e| self.error(e))?;
-        // Oldest first, as `Sort::Oldest` lists them: by date, then by the
-        // hash of the path that `sort_key` holds in its low bits.
-        let mut keyed = Vec::with_capacity(found.len());
+        let docs = self.oldest_first(&searcher, found)?;
+        Ok(Matching { parsed, searcher, docs, checked })
+    }
+
+    /// `found` oldest first, as `Sort::Oldest` lists them: by date, then by
+    /// the hash of the path that `sort_key` holds in its low bits.
+    fn oldest_first(
+        &self,
+        searcher: &Searcher,
+        found: impl IntoIterator<Item = DocAddress>,
+    ) -> Result<Vec<DocAddress>, SearchError> {
         let columns = searcher
             .segment_readers()
             .iter()
             .map(|segment| segment.fast_fields().u64("sort_key").map_err(|e| self.error(e.into())))
             .collect::<Result<Vec<_>, _>>()?;
-        for address in found {
-            let key = columns[address.segment_ord as usize].first(address.doc_id).unwrap_or(0);
-            // A report of unknown year (sort key 0000-12-31) comes after all dated ones.
-            keyed.push((crate::search::indexer::is_undated(key), key, address));
-        }
+        let mut keyed: Vec<(bool, u64, DocAddress)> = found
+            .into_iter()
+            .map(|address| {
+                let key = columns[address.segment_ord as usize].first(address.doc_id).unwrap_or(0);
+                // A report of unknown year (sort key 0000-12-31) comes after all dated ones.
+                (crate::search::indexer::is_undated(key), key, address)
+            })
+            .collect();
         keyed.sort_unstable();
-        Ok(Matching { parsed, searcher, docs: keyed.into_iter().map(|(_, _, address)| address).collect(), checked })
+        Ok(keyed.into_iter().map(|(_, _, address)| address).collect())
     }
 
     /// Every report within `filters` (a query's filters alone, see
-    /// [`ParsedQuery::filters`]), whatever their wording.
+    /// [`ParsedQuery::filters`]), whatever their wording, oldest first.
     pub fn in_scope(&self, filters: &ParsedQuery) -> Result<(Searcher, Vec<DocAddress>), SearchError> {
         let searcher = self.reader.searcher();
         self.check_values(&searcher, filters)?;
@@ -218,8 +229,7 @@ impl SearchIndex {
         }
         let tantivy_query = query::to_tantivy(&scope, &self.fields);
         let found = searcher.search(&tantivy_query, &tantivy::collector::DocSetCollector).map_err(|e| self.error(e))?;
-        let mut docs: Vec<DocAddress> = found.into_iter().collect();
-        docs.sort_unstable();
+        let docs = self.oldest_first(&searcher, found)?;
         Ok((searcher, docs))
     }
 

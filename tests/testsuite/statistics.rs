@@ -58,10 +58,11 @@ fn check(site: &TestSite, phrase: &str) {
         let freq: u64 = normalized.iter().map(|t| count(t, &row.text)).sum();
         assert_eq!(row.freq, freq, "{phrase}: freq of {}", row.text);
         assert!(row.count >= 2 && row.count <= node, "{phrase}: {row:?}");
-        assert!(close(row.log_dice, stats::log_dice(row.count, node, row.freq)), "{row:?}");
-        assert!(close(row.mi, stats::mutual_information(row.count, node, row.freq, size)), "{row:?}");
+        let together = collocates::pair_count(row.count, node as f64 / table.counted as f64);
+        assert!(close(row.log_dice, stats::log_dice(together, node, row.freq)), "{row:?}");
+        assert!(close(row.mi, stats::mutual_information(together, node, row.freq, size)), "{row:?}");
         let rest = size - node;
-        let g2 = stats::log_likelihood(row.count, node, row.freq.saturating_sub(row.count), rest);
+        let g2 = stats::log_likelihood(together, node, row.freq.saturating_sub(together), rest);
         assert!(close(row.log_likelihood, g2), "{row:?}");
     }
     assert!(table.rows.windows(2).all(|w| w[0].log_dice >= w[1].log_dice), "sorted by logDice");
@@ -271,4 +272,20 @@ fn keywords_and_clusters_answer_on_the_command_line_and_the_api() {
         assert_eq!(response.status, 400, "{path}: {}", response.text());
         assert!(response.json()["error"].as_str().unwrap().contains(says), "{path}: {}", response.text());
     }
+}
+
+/// Keyness and clusters hold every unit of the part they list: a part of
+/// more than `MAX_REPORTS` reports is refused with advice, not run out of memory.
+#[test]
+fn a_part_too_large_to_gather_is_refused_with_advice() {
+    let site = TestSite::new();
+    site.numbered_reports(wenku::research::units::MAX_REPORTS + 1, "新质生产力");
+    site.build();
+    let run = site.run(&["clusters", "year:2000..2019"]);
+    assert!(!run.success && run.stderr.contains("at most 300"), "{}", run.stderr);
+    let run = site.run(&["keywords", "--target", "year:2000..2019", "--reference", "year:2019"]);
+    assert!(!run.success && run.stderr.contains("narrow it"), "{}", run.stderr);
+    // A part within the bound is answered.
+    let run = site.run(&["clusters", "year:2019"]);
+    assert!(run.success, "{}", run.stderr);
 }
