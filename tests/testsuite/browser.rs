@@ -755,6 +755,14 @@ fn searching_the_real_archive_on_a_phone_shows_results_first_and_the_chart_keeps
     assert!(eval_string(&tab, "String(document.querySelectorAll('#search-chart .no-reports').length)") != "0");
     tab.find_element("#search-chart-mode").unwrap().click().unwrap();
     wait_for(&tab, "counts", "document.getElementById('search-chart-caption').textContent.includes('篇数')");
+    // Under the server, occurrences per 10,000 positions of each year.
+    tab.find_element("#search-chart-mode").unwrap().click().unwrap();
+    wait_for(&tab, "per 10,000", "document.getElementById('search-chart-caption').textContent.includes('每万位置')");
+    let titles =
+        eval_string(&tab, "[...document.querySelectorAll('#search-chart title')].map(t => t.textContent).join('|')");
+    assert!(titles.contains("每万位置"), "{titles}");
+    tab.find_element("#search-chart-mode").unwrap().click().unwrap();
+    wait_for(&tab, "share", "document.getElementById('search-chart-caption').textContent.includes('比例')");
     assert!(errors.lock().unwrap().is_empty(), "console errors: {:?}", errors.lock().unwrap());
 }
 

@@ -310,6 +310,31 @@
   // is seen, and a year filter does not shrink the span.
   var chartMode = "share";
   var lastChart = null;
+  // Per 10,000 positions (the server's year table): for which search, by year.
+  var perTenK = { key: null, byYear: null };
+  var CHART_MODES = { share: "占当年报告的比例", count: "篇数", per10k: "每万位置出现的次数" };
+
+  function chartKey(state) {
+    return [state.q, state.year, state.body, state.level, state.period].join("\u0001");
+  }
+
+  // The year table for the search, then the chart again.
+  function loadPerTenK(state, facets) {
+    var params = new URLSearchParams();
+    ["q", "year", "body", "level", "period"].forEach(function (k) { if (state[k]) params.set(k, state[k]); });
+    askServer(kwicApi + "/years?" + params.toString())
+      .then(function (reply) {
+        if (!reply.ok) throw new Error(reply.body.error);
+        var byYear = {};
+        reply.body.rows.forEach(function (row) { byYear[row.year] = row; });
+        perTenK = { key: chartKey(state), byYear: byYear };
+        drawChart(state, facets);
+      })
+      .catch(function () {
+        chartMode = "share";
+        drawChart(state, facets);
+      });
+  }
 
   function drawChart(state, facets) {
     lastChart = { state: state, facets: facets };
@@ -321,8 +346,17 @@
     facets.year.forEach(function (y) { hitsByYear[y.year] = y.count; });
     archive.forEach(function (y) { reportsByYear[y.year] = y.count; });
     var first = archive[0].year, last = archive[archive.length - 1].year, n = last - first + 1;
+    if (chartMode === "per10k" && perTenK.key !== chartKey(state)) {
+      loadPerTenK(state, facets);
+      return;
+    }
+    var rate = function (year) {
+      var row = perTenK.byYear && perTenK.byYear[year];
+      return row ? row.per_10k : 0;
+    };
     var value = function (year) {
       var hits = hitsByYear[year] || 0, reports = reportsByYear[year] || 0;
+      if (chartMode === "per10k") return rate(year);
       return chartMode === "share" ? (reports ? hits / reports : 0) : hits;
     };
     var max = 0;
@@ -333,7 +367,7 @@
     var slot = width / n;
     var svg = svgEl("svg", { viewBox: "0 0 " + width + " " + (height + top + bottom), width: width,
                              height: height + top + bottom, role: "img",
-                             "aria-label": "各年份使用该措辞的报告" + (chartMode === "share" ? "占比" : "篇数") });
+                             "aria-label": "各年份" + CHART_MODES[chartMode] });
     var labelEvery = Math.max(1, Math.ceil(36 / slot));
     for (var year = first; year <= last; year++) {
       var hits = hitsByYear[year] || 0, reports = reportsByYear[year] || 0, v = value(year);
@@ -341,9 +375,9 @@
       var x = (year - first) * slot;
       var group = svgEl("g", {});
       var title = svgEl("title", {});
-      title.textContent = reports
-        ? year + "年：" + hits + " / " + reports + " 篇（" + Math.round(hits / reports * 100) + "%）"
-        : year + "年：没有报告";
+      title.textContent = !reports ? year + "年：没有报告"
+        : chartMode === "per10k" ? year + "年：" + (perTenK.byYear[year] ? perTenK.byYear[year].count : 0) + " 处，每万位置 " + v.toFixed(2) + " 次"
+        : year + "年：" + hits + " / " + reports + " 篇（" + Math.round(hits / reports * 100) + "%）";
       group.appendChild(title);
       if (!reports) {
         group.appendChild(svgEl("rect", { "class": "no-reports", x: x, y: top, width: Math.max(slot, 1), height: height }));
@@ -355,7 +389,7 @@
                                           width: Math.max(slot - 2 * gap, 1), height: Math.max(h, hits ? 1 : 0) }));
         if (hits && slot >= 22) {
           var label = svgEl("text", { x: x + slot / 2, y: top + height - h - 3, "text-anchor": "middle" });
-          label.textContent = chartMode === "share" ? Math.round(v * 100) + "%" : hits;
+          label.textContent = chartMode === "share" ? Math.round(v * 100) + "%" : chartMode === "per10k" ? v.toFixed(1) : hits;
           group.appendChild(label);
         }
       }
@@ -379,9 +413,11 @@
     }
     chartSvg.appendChild(svg);
     chart.hidden = false;
-    document.getElementById("search-chart-caption").textContent =
-      "各年份使用该措辞的报告" + (chartMode === "share" ? "占当年报告的比例" : "篇数") + "（" + first + "–" + last + "年）";
-    document.getElementById("search-chart-mode").textContent = chartMode === "share" ? "改看篇数" : "改看占比";
+    document.getElementById("search-chart-caption").textContent = (chartMode === "per10k"
+      ? "各年份每万位置（一个汉字、一个英文词或数字算一个）出现该措辞的次数"
+      : "各年份使用该措辞的报告" + CHART_MODES[chartMode]) + "（" + first + "–" + last + "年）";
+    var following = nextChartMode();
+    document.getElementById("search-chart-mode").textContent = "改看" + { share: "占比", count: "篇数", per10k: "每万位置次数" }[following];
     drawBodyYears(facets.body);
   }
 
@@ -403,8 +439,15 @@
     box.hidden = spans.length === 0;
   }
 
+  // Share, then number of reports, then (with the server, which counts
+  // occurrences) per 10,000 positions.
+  function nextChartMode() {
+    if (chartMode === "share") return "count";
+    return chartMode === "count" && served && kwicApi ? "per10k" : "share";
+  }
+
   document.getElementById("search-chart-mode").addEventListener("click", function () {
-    chartMode = chartMode === "share" ? "count" : "share";
+    chartMode = nextChartMode();
     if (lastChart) drawChart(lastChart.state, lastChart.facets);
   });
 
