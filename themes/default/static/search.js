@@ -513,7 +513,10 @@
     resultsBox.hidden = research;
     pagesBox.hidden = false;
     layout.classList.toggle("research", research);
+    // The research views sort in their own controls: one sort box at a time.
     sortSelect.disabled = research;
+    sortSelect.hidden = research;
+    document.querySelector('label[for="search-sort"]').hidden = research;
     document.getElementById("kwic-sort").value = state.ksort || "year";
     document.getElementById("kwic-group").checked = state.group === "1";
     document.getElementById("kwic-fold").checked = state.fold !== "0";
