@@ -232,17 +232,34 @@ pub fn for_each_matchable(text: &str, mut take: impl FnMut(char, NormChar)) {
 /// or a number is one (as in gap queries); spaces and punctuation none. The
 /// size of a text that per-10,000 figures and corpus statistics divide by.
 pub fn count_positions(text: &str) -> u64 {
-    let mut count = 0;
-    let mut previous_is_word = false;
-    for_each_matchable(text, |c, _| {
+    let mut positions = Positions::default();
+    for_each_matchable(text, |c, _| positions.push(c));
+    positions.count
+}
+
+/// [`count_positions`] of text already normalized (equal to it on the original).
+pub fn count_normalized_positions(normalized: &str) -> u64 {
+    let mut positions = Positions::default();
+    normalized.chars().for_each(|c| positions.push(c));
+    positions.count
+}
+
+/// Counts positions one normalized character at a time.
+#[derive(Default)]
+struct Positions {
+    count: u64,
+    previous_is_word: bool,
+}
+
+impl Positions {
+    fn push(&mut self, c: char) {
         let class = classify(c);
         let is_word = class == Class::Word;
-        if class != Class::Separator && !(is_word && previous_is_word) {
-            count += 1;
+        if class != Class::Separator && !(is_word && self.previous_is_word) {
+            self.count += 1;
         }
-        previous_is_word = is_word;
-    });
-    count
+        self.previous_is_word = is_word;
+    }
 }
 
 /// Where `phrase` (already normalized) occurs in `text` (already normalized),

@@ -140,8 +140,7 @@ fn nearby_query(query: &str, phrase: &str, word: &str, window: usize) -> String 
 
 /// The whole words within `window` positions of an occurrence, in its clause.
 fn words_near(occurrence: &Occurrence, window: usize) -> HashSet<String> {
-    let left = occurrence.left.rsplit(is_separator).next().unwrap_or_default();
-    let right = occurrence.right.split(is_separator).next().unwrap_or_default();
+    let (left, right) = (occurrence.clause_left(), occurrence.clause_right());
     let sentence = format!("{left}{}{right}", occurrence.matched);
     let (match_start, match_end) = (left.len(), left.len() + occurrence.matched.len());
     // The position of each character (a Latin word or number is one).
@@ -177,10 +176,6 @@ fn words_near(occurrence: &Occurrence, window: usize) -> HashSet<String> {
         }
     }
     near
-}
-
-fn is_separator(c: char) -> bool {
-    classify(c) == Class::Separator
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::{Occurrences, words};
-use crate::search::analyzer::{Class, classify, normalize};
+use crate::search::analyzer::normalize;
 use crate::search::messages::Problem;
 
 /// The longest string a row can hold.
@@ -88,14 +88,8 @@ pub fn continuations(found: &Occurrences, side: Side) -> Result<Continuations, P
         // Read away from the match: rightwards, or leftwards backwards.
         // Up to punctuation, found before normalizing (which drops it).
         let context: Vec<char> = match side {
-            Side::Right => {
-                let clause = occurrence.right.split(is_separator).next().unwrap_or_default();
-                normalize(clause).chars().collect()
-            }
-            Side::Left => {
-                let clause = occurrence.left.rsplit(is_separator).next().unwrap_or_default();
-                normalize(clause).chars().rev().collect()
-            }
+            Side::Right => normalize(occurrence.clause_right()).chars().collect(),
+            Side::Left => normalize(occurrence.clause_left()).chars().rev().collect(),
         };
         let ends = context.len() < MAX_CHARS;
         let matched = normalize(&occurrence.matched);
@@ -145,10 +139,6 @@ fn whole_ends(sentence: &str, matched: &str, side: Side) -> Vec<bool> {
         }
         Side::Left => sentence[..edge].char_indices().rev().map(|(at, _)| words::is_boundary(&cuts, at)).collect(),
     }
-}
-
-fn is_separator(c: char) -> bool {
-    classify(c) == Class::Separator
 }
 
 fn collect(

@@ -104,6 +104,25 @@ pub struct Occurrences {
     pub took_ms: f64,
 }
 
+impl Occurrence {
+    /// The left context after its last punctuation: the occurrence's own
+    /// clause. Cut before normalizing, which drops punctuation at the ends
+    /// (发展，坚持 would read as 发展坚持).
+    pub fn clause_left(&self) -> &str {
+        self.left.rsplit(is_separator).next().unwrap_or_default()
+    }
+
+    /// The right context up to its first punctuation.
+    pub fn clause_right(&self) -> &str {
+        self.right.split(is_separator).next().unwrap_or_default()
+    }
+}
+
+/// Punctuation, spaces and other characters that end a clause's text.
+fn is_separator(c: char) -> bool {
+    crate::search::analyzer::classify(c) == crate::search::analyzer::Class::Separator
+}
+
 impl Occurrences {
     /// Fewer occurrences kept than found.
     pub fn truncated(&self) -> bool {

@@ -10,7 +10,7 @@ use tantivy::{DocAddress, Searcher};
 
 use super::{ReportInfo, info};
 use crate::search::SearchIndex;
-use crate::search::analyzer::{Class, classify, normalize};
+use crate::search::analyzer::{Class, classify, count_normalized_positions, normalize};
 use crate::search::query::ParsedQuery;
 use crate::search::searcher::SearchError;
 
@@ -74,7 +74,7 @@ pub fn count_in(
         .map(|&address| {
             let stored = index.stored(searcher, address)?;
             let text = normalize(&stored.text);
-            let size = positions(&text);
+            let size = count_normalized_positions(&text);
             let counts = automaton.as_ref().map(|a| occurrences(a, &text, units.len())).unwrap_or_default();
             Ok((info(stored), size, counts))
         })
@@ -86,21 +86,6 @@ pub fn count_in(
         counted.counts.push(counts);
     }
     Ok(counted)
-}
-
-/// Positions of normalized text: as `count_positions`, which it equals.
-fn positions(normalized: &str) -> u64 {
-    let mut count = 0;
-    let mut previous_is_word = false;
-    for c in normalized.chars() {
-        let class = classify(c);
-        let is_word = class == Class::Word;
-        if class != Class::Separator && !(is_word && previous_is_word) {
-            count += 1;
-        }
-        previous_is_word = is_word;
-    }
-    count
 }
 
 /// How often each unit occurs in `text`, overlapping occurrences counted,
@@ -123,11 +108,12 @@ fn occurrences(automaton: &AhoCorasick, text: &str, units: usize) -> Vec<(u32, u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::analyzer::count_positions;
 
     #[test]
     fn positions_of_normalized_text_equal_the_index_count() {
         for text in ["坚持发展", "推广5G基站，GDP增长6.5%", "  ，。", "發展ＡＢＣ 改革"] {
-            assert_eq!(positions(&normalize(text)), wenku_engine::analyzer::count_positions(text), "{text}");
+            assert_eq!(count_normalized_positions(&normalize(text)), count_positions(text), "{text}");
         }
     }
 

@@ -31,7 +31,7 @@ pub struct Candidates {
 }
 
 /// The most reports whose units are gathered at once: every whole-word run
-/// of a report is held until they are counted (about 3 MB a report), so a
+/// of a report is held until they are counted (about 1.4 MB a report: 385 MB for the 269 of one year at 10k), so a
 /// part of the archive beyond this is refused with advice to narrow it.
 pub const MAX_REPORTS: usize = 300;
 

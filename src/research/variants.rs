@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::{Occurrences, words};
-use crate::search::analyzer::{Class, classify, normalize};
+use crate::search::analyzer::normalize;
 
 /// Variants listed, by first year, then most occurrences.
 pub const MAX_VARIANTS: usize = 500;
@@ -65,7 +65,7 @@ pub fn variants(found: &Occurrences) -> Variants {
     for occurrence in &found.items {
         let report = found.report(occurrence);
         let form = forms
-            .entry((clause_before(&occurrence.left), &occurrence.matched, clause_after(&occurrence.right)))
+            .entry((last_chars(occurrence.clause_left()), &occurrence.matched, first_chars(occurrence.clause_right())))
             .or_insert_with_key(|(left, matched, right)| whole_form(left, matched, right))
             .clone();
         let tally = tallies.entry(normalize(&form)).or_default();
@@ -126,22 +126,16 @@ fn most(counts: &HashMap<String, usize>) -> &str {
 /// At most this many characters are taken in on each side to finish a word.
 const WORD_REST: usize = 6;
 
-/// The end of `left` after its last punctuation, at most `WORD_REST` characters.
-fn clause_before(left: &str) -> &str {
-    let clause = left.rsplit(is_separator).next().unwrap_or_default();
+/// The last `WORD_REST` characters of a clause before the match.
+fn last_chars(clause: &str) -> &str {
     let from = clause.char_indices().rev().nth(WORD_REST - 1).map_or(0, |(at, _)| at);
     &clause[from..]
 }
 
-/// The start of `right` up to its first punctuation, at most `WORD_REST` characters.
-fn clause_after(right: &str) -> &str {
-    let clause = right.split(is_separator).next().unwrap_or_default();
+/// The first `WORD_REST` characters of a clause after the match.
+fn first_chars(clause: &str) -> &str {
     let to = clause.char_indices().nth(WORD_REST).map_or(clause.len(), |(at, _)| at);
     &clause[..to]
-}
-
-fn is_separator(c: char) -> bool {
-    classify(c) == Class::Separator
 }
 
 /// `matched` grown to whole words of `left + matched + right`: to the
@@ -165,7 +159,7 @@ mod tests {
         assert_eq!(whole_form("我们", "坚持以人", "民为中心的"), "坚持以人民");
         assert_eq!(whole_form("", "坚持以人民", "为中心"), "坚持以人民");
         assert_eq!(whole_form("", "坚持", ""), "坚持");
-        assert_eq!(clause_before("发展，坚持以人民为中心"), "以人民为中心");
-        assert_eq!(clause_after("理念，推动"), "理念");
+        assert_eq!(last_chars("坚持以人民为中心"), "以人民为中心");
+        assert_eq!(first_chars("理念推动改革开放"), "理念推动改革");
     }
 }
