@@ -340,7 +340,10 @@ fn remove_from_end_notices(c: &mut Cleaner) {
     }
     for i in from..n {
         let line = c.text(i);
-        let rule = if is_rights_notice(line) {
+        // A notice naming the text, whose rights words follow within a few lines.
+        let notice_in_pieces =
+            || begins_by_naming_the_text(line) && (i..n.min(i + NOTICE_LINES)).any(|j| names_rights(c.text(j)));
+        let rule = if is_rights_notice(line) || notice_in_pieces() {
             Rule::Licence
         } else if is_related_header(line) {
             Rule::Related
@@ -364,6 +367,9 @@ fn remove_from_end_notices(c: &mut Cleaner) {
         }
     }
 }
+
+/// How far on a rights notice cut into pieces may name the rights.
+const NOTICE_LINES: usize = 12;
 
 /// A post's or comment's header: a posting time with its hour.
 fn is_posted(line: &str) -> bool {
@@ -678,6 +684,11 @@ enum Zone {
 /// its shape shows it is the page's.
 fn chrome_rule(c: &Cleaner, i: usize, zone: Zone) -> Option<Rule> {
     let line = c.text(i);
+    // A speaker's name under their office is the report's, however many
+    // files share it (李克强 under 国务院总理 in five years' reports).
+    if after_speaker(c, i) {
+        return None;
+    }
     if is_separator(line) {
         return Some(Rule::Separator);
     }
@@ -966,7 +977,8 @@ fn finish(c: Cleaner, title: Option<Line>) -> Cleaned {
         match fate {
             Some(rule) => removed.push(Removed { at: line.at, rule, text: line.text }),
             None => {
-                if suspect {
+                // A line emptied by taking it into the title is nothing to review.
+                if suspect && !line.text.trim().is_empty() {
                     suspects.push(line.clone());
                 }
                 lines.push(line);

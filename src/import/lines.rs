@@ -140,11 +140,23 @@ pub fn is_crumb_separator(line: &str) -> bool {
 /// A note about the text's rights: it names the work itself (本作品, 本文,
 /// 本站资料 …) and a right (著作权, 版权, 公有领域, 授权 …).
 pub fn is_rights_notice(line: &str) -> bool {
+    names_the_text_itself(&line.to_lowercase()) && names_rights(line)
+}
+
+/// `著作权`, `公有领域`, `copyright` …: the words of a rights notice.
+pub fn names_rights(line: &str) -> bool {
     let lower = line.to_lowercase();
-    let right = ["著作权", "版权", "公有领域", "授权", "侵权", "许可协议", "public domain", "copyright", "license"]
+    ["著作权", "版权", "公有领域", "授权", "侵权", "许可协议", "public domain", "copyright", "license"]
         .iter()
-        .any(|w| lower.contains(w));
-    names_the_text_itself(&lower) && right
+        .any(|w| lower.contains(w))
+}
+
+/// `本作品来自1949年10月1日（含）之后的中国共产党文件。…` whose rights words
+/// come a few lines on (a wiki's notice, cut into pieces by its links): a
+/// line that begins by naming the text itself.
+pub fn begins_by_naming_the_text(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    ["本作品", "本文", "本文档", "this work", "本模板"].iter().any(|w| lower.starts_with(w))
 }
 
 /// `本文内容仅供参考，请结合实际情况修改使用！`, `声明：资料来源于网络，仅用于
@@ -243,10 +255,9 @@ pub fn is_heading_text(line: &str) -> bool {
 /// A line naming the date and occasion: `——2025年1月15日在…会议上`.
 pub fn is_dateline(line: &str) -> bool {
     // `（2026年1月27日在贵州省…会议上）`: the same in brackets.
-    let line = match line.strip_prefix(['（', '(']).and_then(|l| l.strip_suffix(['）', ')'])) {
-        Some(inner) => inner,
-        None => line,
-    };
+    let inner = line.strip_prefix(['（', '(']).and_then(|l| l.strip_suffix(['）', ')']));
+    let bracketed = inner.is_some();
+    let line = inner.unwrap_or(line);
     // `——2025年1月15日在…`, `——在…会议上的讲话`; not a `——经济运行稳中有进。…`
     // paragraph of a list.
     let dashed = line.starts_with(['—', '-', '－'])
@@ -254,8 +265,24 @@ pub fn is_dateline(line: &str) -> bool {
         && ["年", "日", "会", "在"].iter().any(|w| line.contains(w));
     let occasion =
         line.contains("会议上") || line.contains("大会上") || (line.contains("日在") && line.contains("会议"));
+    // `（2017年10月18日）` under a speech's title: the date alone, in brackets.
+    if bracketed && is_full_date(line) {
+        return true;
+    }
     (dashed && char_count(line) <= 80 && !is_page_furniture(line))
         || (occasion && !is_sentence(line) && char_count(line) <= 80)
+}
+
+/// `2017年10月18日` and nothing else.
+fn is_full_date(text: &str) -> bool {
+    let text = text.trim();
+    let Some((year, rest)) = text.split_once('年') else { return false };
+    let Some((month, rest)) = rest.split_once('月') else { return false };
+    let Some(day) = rest.strip_suffix('日') else { return false };
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.chars().count()) && s.chars().all(|c| c.is_ascii_digit())
+    };
+    digits(year, 4..=4) && digits(month, 1..=2) && digits(day, 1..=2)
 }
 
 /// The metadata a web page puts under a title: `来源：解放日报`,

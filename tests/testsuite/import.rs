@@ -380,3 +380,43 @@ fn the_example_report_makes_room_for_the_first_import() {
     assert!(!run.stdout.contains("removed the example report"), "{}", run.stdout);
     assert!(example.is_file());
 }
+
+/// A speech's title block is the report's: the speaker's name under their
+/// office stays though several files share it, a date alone in brackets is
+/// the dateline (and the date), and a wiki's rights notice cut into pieces
+/// by its links goes as a licence, with nothing left to review in the title.
+#[test]
+fn a_speech_keeps_its_speaker_and_date_and_loses_its_rights_notice() {
+    let site = TestSite::new();
+    let licence = "本作品来自1949年10月1日（含）之后的中国共产党文件。根据\n[\nCPC 1\n]\n，中央组织制定的公文，可视为《\n中华人民共和国著作权法\n》第五条规定之文件，所以属于\n公有领域\n。\n";
+    for year in [2021, 2022, 2023] {
+        site.write(
+            &format!("inputs/{year}.txt"),
+            &format!(
+                "政府工作报告\n\n——{year}年3月5日在全国人民代表大会会议上\n\n国务院总理　\n李克强\n\n各位代表：\n\n现在，我代表国务院，向大会报告工作，请予审议。\n\n一、过去一年工作回顾\n\n{year}年经济社会发展取得新成效。\n"
+            ),
+        );
+    }
+    site.write(
+        "inputs/congress.txt",
+        &format!("决胜全面建成小康社会\n\n（2017年10月18日）\n\n习　近　平\n\n同志们：\n\n现在，我代表第十八届中央委员会向大会作报告。\n\n{}\n\n{licence}", "我们坚持稳中求进，推动高质量发展，全面深化改革，扩大高水平对外开放，保障和改善民生。".repeat(4)),
+    );
+    let run = import(&site, &["inputs"]);
+    assert!(run.success, "{}", run.stderr);
+    let files = imported(&site);
+    for (path, text) in files.iter().filter(|(_, t)| t.contains("政府工作报告")) {
+        assert!(body_of(text).contains("李克强") && !text.contains("text: \"李克强\""), "{path}:\n{text}");
+    }
+    let (path, congress) = files.iter().find(|(_, t)| t.contains("决胜全面建成小康社会")).unwrap();
+    assert_eq!(field(congress, "date"), "2017-10-18", "{path}:\n{congress}");
+    assert!(body_of(congress).contains("习　近　平"), "{congress}");
+    let body = body_of(congress);
+    assert!(!body.contains("本作品") && !body.contains("公有领域"), "{body}");
+    assert!(congress.contains("rule: licence"), "{congress}");
+    assert!(!congress.contains("“”"), "no empty line to review: {congress}");
+}
+
+/// A report's text after its front matter.
+fn body_of(report: &str) -> &str {
+    report.rsplit("\n---\n").next().unwrap()
+}
