@@ -29,11 +29,13 @@ use super::lines::*;
 pub struct Line {
     pub text: String,
     pub at: usize,
+    /// Put together from pieces a copy broke inside a sentence.
+    pub rejoined: bool,
 }
 
 impl Line {
     pub fn new(at: usize, text: impl Into<String>) -> Line {
-        Line { text: text.into(), at }
+        Line { text: text.into(), at, rejoined: false }
     }
 
     fn is_blank(&self) -> bool {
@@ -259,7 +261,18 @@ fn join_certain_breaks(lines: Vec<Line>) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     // The line after a token joined mid-sentence carries the sentence on.
     let mut pull_next = false;
-    for line in lines {
+    // `…已經締結了` / `友好同盟互助條約` / `。蘇聯根據…`: a short piece
+    // the next line carries on is a linked word, inside its sentence.
+    let inside_a_sentence: Vec<bool> = (0..lines.len())
+        .map(|i| {
+            let line = &lines[i].text;
+            !line.is_empty()
+                && char_count(line) <= 20
+                && !line.contains(['。', '，', '；', '！', '？'])
+                && lines.get(i + 1).is_some_and(|next| starts_mid_sentence(&next.text))
+        })
+        .collect();
+    for (i, line) in lines.into_iter().enumerate() {
         // A page number or footer between two halves of a sentence is
         // cleaned away first; the halves are joined after.
         let furniture = |l: &Line| is_page_furniture(&l.text) || is_separator(&l.text);
@@ -277,9 +290,12 @@ fn join_certain_breaks(lines: Vec<Line>) -> Vec<Line> {
                 out.push(line);
                 continue;
             }
+            let linked_word =
+                inside_a_sentence[i] && !is_sentence(&previous.text) && !is_heading_text(&previous.text);
             if starts_mid_sentence(&line.text)
                 || ends_mid_sentence(&previous.text)
                 || token
+                || linked_word
                 || (pull_next && !is_heading_text(&line.text))
             {
                 pull_next = token;
@@ -290,6 +306,7 @@ fn join_certain_breaks(lines: Vec<Line>) -> Vec<Line> {
                     previous.text.push(' ');
                 }
                 previous.text.push_str(&line.text);
+                previous.rejoined = true;
                 continue;
             }
         }
@@ -1017,14 +1034,30 @@ pub fn join_broken_lines(lines: Vec<Line>, stands_alone: impl Fn(&str) -> bool) 
         .count();
     let spaced = text_lines > 4 && blank_lines * 10 >= text_lines * 8 && broken_before_blank * 10 >= blank_lines * 3;
     let width = wrap_width(&lines, spaced);
+    let in_blocks = !spaced && paragraphs_set_apart_by_blank_lines(&lines);
+    let links_cut_out = links_on_lines_of_their_own(&lines);
+    // What follows each line directly, if anything (a blank line is nothing).
+    let next: Vec<Option<String>> = (0..lines.len())
+        .map(|i| lines.get(i + 1).filter(|l| !l.is_blank()).map(|l| l.text.clone()))
+        .collect();
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     let mut after_blank = false;
     let mut previous_stood_alone = true;
-    for line in lines {
+    // Whether the last line kept is a heading inside a block.
+    let mut previous_heading_in_block = false;
+    for (i, line) in lines.into_iter().enumerate() {
         if line.is_blank() {
             after_blank = !spaced;
             continue;
         }
+        // A short line after a sentence, inside a block, is a heading,
+        // unless the file shows pieces of links and this one leads into
+        // more text.
+        let heading_in_block = in_blocks
+            && !after_blank
+            && out.last().is_some_and(|p| is_sentence(&p.text))
+            && is_short_and_open(&line.text)
+            && (!links_cut_out || next[i].as_deref().is_none_or(|n| is_structure(n) || starts_an_item(n)));
         if let Some(previous) = out.last_mut() {
             let open =
                 !is_sentence(&previous.text) && !stands_alone(&previous.text) && !is_heading_text(&previous.text);
@@ -1036,13 +1069,26 @@ pub fn join_broken_lines(lines: Vec<Line>, stands_alone: impl Fn(&str) -> bool) 
                 || ends_mid_sentence(&previous.text)
                 || broken_off;
             let short_alone = previous_stood_alone && !wrapped;
+            let may_continue = open && !after_blank && !is_heading_text(&line.text) && !stands_alone(&line.text);
+            // A sentence already broken once that still has not ended goes
+            // on (`…发展的` / `主要目标` / `是：…`, a source's bold words).
+            let still_broken = previous.rejoined && !is_title(&previous.text);
+            // Where blank lines set paragraphs apart, lines without one
+            // between them are one paragraph: a wiki page's links on lines
+            // of their own (`…发展。` / `党的十八届六中全会` / `正式明确` /
+            // `习近平` / `总书记的…`), a bold lead (`必须…中心。` / `社会…`).
+            let same_block = in_blocks
+                && !after_blank
+                && !heading_in_block
+                && !previous_heading_in_block
+                && !is_structure(&previous.text)
+                && !stands_alone(&previous.text)
+                && !is_structure(&line.text)
+                && !stands_alone(&line.text)
+                && !starts_an_item(&line.text);
             let continues = starts_mid_sentence(&line.text)
-                || (open
-                    && wrapped
-                    && !short_alone
-                    && !after_blank
-                    && !is_heading_text(&line.text)
-                    && !stands_alone(&line.text));
+                || same_block
+                || (may_continue && (wrapped && !short_alone || still_broken));
             if continues {
                 // Latin words broken at a line end get their space back; a
                 // number broken (`超2` / `000个`) does not.
@@ -1053,6 +1099,7 @@ pub fn join_broken_lines(lines: Vec<Line>, stands_alone: impl Fn(&str) -> bool) 
                 }
                 previous.text.push_str(&line.text);
                 after_blank = false;
+                previous.rejoined = true;
                 continue;
             }
         }
@@ -1060,10 +1107,39 @@ pub fn join_broken_lines(lines: Vec<Line>, stands_alone: impl Fn(&str) -> bool) 
         // sentence, a heading or a blank line does.
         previous_stood_alone =
             out.last().is_none_or(|p| is_sentence(&p.text) || is_heading_text(&p.text)) || after_blank;
+        previous_heading_in_block = heading_in_block;
         out.push(line);
         after_blank = false;
     }
     out
+}
+
+/// Whether a blank line follows nearly every sentence that ends a
+/// paragraph-long line: the file's paragraphs are set apart.
+fn paragraphs_set_apart_by_blank_lines(lines: &[Line]) -> bool {
+    let ends: Vec<bool> = lines
+        .windows(2)
+        .filter(|w| is_sentence(&w[0].text) && char_count(&w[0].text) >= 40)
+        .map(|w| w[1].is_blank())
+        .collect();
+    let apart = ends.iter().filter(|&&b| b).count();
+    ends.len() >= 5 && apart * 10 >= ends.len() * 8
+}
+
+/// Whether links were cut out of the text onto lines of their own: lines
+/// were broken where nothing else could break them (`“` / `十三五` /
+/// `”实现了…`), or a word of one or two characters stands on a line (`在`).
+fn links_on_lines_of_their_own(lines: &[Line]) -> bool {
+    lines.iter().any(|l| l.rejoined)
+        || lines.windows(2).any(|w| {
+            let word = &w[0].text;
+            (1..=2).contains(&char_count(word)) && word.chars().all(is_han) && !w[1].is_blank()
+        })
+}
+
+/// `上半年主要工作`, `党的十八届六中全会`: a short line without punctuation.
+fn is_short_and_open(line: &str) -> bool {
+    char_count(line) <= 20 && !line.contains(['。', '，', '；', '：', '！', '？', ',', ';', ':'])
 }
 
 /// The width a file's lines are wrapped at (the median length of its open
@@ -1081,7 +1157,12 @@ fn wrap_width(lines: &[Line], spaced: bool) -> Option<usize> {
         return None;
     }
     widths.sort_unstable();
-    Some(widths[widths.len() / 2])
+    let median = widths[widths.len() / 2];
+    // Wrapped lines share their width (at least three of them, and most
+    // open lines); a few open lines of any length (titles, labels, a
+    // source's own stray breaks) are no wrapping.
+    let near = widths.iter().filter(|&&n| n * 10 >= median * 8 && n * 10 <= median * 12).count();
+    (near >= 3 && near * 2 >= widths.len()).then_some(median)
 }
 
 #[cfg(test)]
@@ -1145,6 +1226,64 @@ mod tests {
                 "持续抓好落实。",
             ]
         );
+    }
+
+    #[test]
+    fn a_file_of_one_paragraph_per_line_joins_only_what_is_broken() {
+        // No wrap width: the few open lines (titles, labels, the source's own
+        // breaks) differ in length, and a file of one paragraph per line
+        // joins only what is broken.
+        let text = "\
+2026年是“十五五”第一年，开好局起好步十分重要。今年经济
+社会发展的主要预期目标是：增长5%左右。
+——2026年1月26日在广东省第十四届
+“十五五”时期经济社会发展的
+主要目标
+是：地区生产总值年均增长5%左右，高质量发展取得显著成效。
+各位代表！奋进正当其时，实干成就未来。
+我国同伟大的和平堡垒苏联已经缔结了
+友好同盟互助条约
+。苏联根据友好互助的精神，已经将中国长春铁路移交我国。
+附件1
+2026年省十件民生实事
+坚持民生为大，以更大力度投资于人，扎扎实实办好十件民生实事。";
+        let joined = join_broken_lines(join_certain_breaks(lines(text)), stands_alone);
+        assert_eq!(
+            texts(&joined),
+            [
+                "2026年是“十五五”第一年，开好局起好步十分重要。今年经济社会发展的主要预期目标是：增长5%左右。",
+                "——2026年1月26日在广东省第十四届",
+                "“十五五”时期经济社会发展的主要目标是：地区生产总值年均增长5%左右，高质量发展取得显著成效。",
+                "各位代表！奋进正当其时，实干成就未来。",
+                "我国同伟大的和平堡垒苏联已经缔结了友好同盟互助条约。苏联根据友好互助的精神，已经将中国长春铁路移交我国。",
+                "附件1",
+                "2026年省十件民生实事",
+                "坚持民生为大，以更大力度投资于人，扎扎实实办好十件民生实事。",
+            ]
+        );
+    }
+
+    #[test]
+    fn where_blank_lines_set_paragraphs_apart_a_block_is_one_paragraph() {
+        let paragraph = "这是一段完整的句子，用来说明这个文件的每一个段落之间都有一个空行分开，全文没有一处例外。\n\n";
+        let wiki = format!(
+            "{}过去一年，我国发展面临诸多矛盾，我们迎难而上，推动经济社会持续健康发展。\n党的十八届六中全会\n正式明确\n\
+             习近平\n总书记的核心地位，全年主要目标任务圆满完成，“\n十三五\n”实现了良好开局。\n\n在\n工资制度和价格改革\n\
+             上迈出重要的步子。\n\n",
+            paragraph.repeat(5)
+        );
+        let joined = join_broken_lines(join_certain_breaks(lines(&wiki)), stands_alone);
+        assert_eq!(
+            &texts(&joined)[5..],
+            [
+                "过去一年，我国发展面临诸多矛盾，我们迎难而上，推动经济社会持续健康发展。党的十八届六中全会正式明确习近平总书记的核心地位，全年主要目标任务圆满完成，“十三五”实现了良好开局。",
+                "在工资制度和价格改革上迈出重要的步子。",
+            ]
+        );
+        // Without pieces of links, a short line under a sentence is a heading.
+        let pasted = format!("{}全年工作取得明显成效，群众满意度持续提升。\n上半年主要工作\n今年以来，我们完善制度机制。\n\n", paragraph.repeat(5));
+        let joined = join_broken_lines(join_certain_breaks(lines(&pasted)), stands_alone);
+        assert_eq!(&texts(&joined)[5..], ["全年工作取得明显成效，群众满意度持续提升。", "上半年主要工作", "今年以来，我们完善制度机制。"]);
     }
 
     #[test]

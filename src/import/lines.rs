@@ -23,6 +23,11 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
 }
 
+/// `\u{200B}` alone: a line with invisible characters and nothing else.
+pub fn is_only_invisible(line: &str) -> bool {
+    line.chars().any(is_invisible) && line.chars().all(|c| is_invisible(c) || c.is_whitespace())
+}
+
 /// One line, without invisible characters and without the spaces around it
 /// (ASCII, U+3000 ideographic, NBSP, em spaces used as indents). No letter
 /// is dropped: what cleaning removes, it records.
@@ -246,6 +251,16 @@ pub fn heading_level(line: &str) -> Option<usize> {
         return Some(4);
     }
     None
+}
+
+/// `一、…`, `一是…`, `（二）…`, `3.…`, `——…`: a line that starts an item of
+/// a list, whatever its length.
+pub fn starts_an_item(line: &str) -> bool {
+    let numbered = without_list_number(line) != line
+        || starts_with_chinese_number(line, '、')
+        || starts_with_chinese_number(line, '是')
+        || line.starts_with('第') && line.chars().nth(1).is_some_and(|c| "一二三四五六七八九十".contains(c));
+    numbered || line.starts_with(['—', '（', '(']) || is_heading_text(line)
 }
 
 pub fn is_heading_text(line: &str) -> bool {

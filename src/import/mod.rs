@@ -302,7 +302,13 @@ impl Source {
     fn lines(&self) -> Vec<Line> {
         match self {
             Source::Text { text, .. } | Source::Markdown { text, .. } => {
-                text.lines().enumerate().map(|(i, l)| Line::new(i + 1, lines::normalize_line(l))).collect()
+                text.lines()
+                    .enumerate()
+                    // A line of nothing but a zero-width space is what a
+                    // link left inside a paragraph, not a break between two.
+                    .filter(|(_, l)| !lines::is_only_invisible(l))
+                    .map(|(i, l)| Line::new(i + 1, lines::normalize_line(l)))
+                    .collect()
             }
             Source::Blocks { blocks, .. } => blocks
                 .iter()
