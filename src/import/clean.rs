@@ -258,6 +258,7 @@ fn split_glued_widgets(lines: Vec<Line>, removed: &mut Vec<Removed>) -> Vec<Line
 /// `》第五条`), or this one ends with an opening bracket or a word that
 /// cannot end a line of its own (`…所作的` / `政府工作报告`).
 fn join_certain_breaks(lines: Vec<Line>) -> Vec<Line> {
+    let lines = attach_footnote_marks(lines);
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     // The line after a token joined mid-sentence carries the sentence on.
     let mut pull_next = false;
@@ -290,8 +291,7 @@ fn join_certain_breaks(lines: Vec<Line>) -> Vec<Line> {
                 out.push(line);
                 continue;
             }
-            let linked_word =
-                inside_a_sentence[i] && !is_sentence(&previous.text) && !is_heading_text(&previous.text);
+            let linked_word = inside_a_sentence[i] && !is_sentence(&previous.text) && !is_heading_text(&previous.text);
             if starts_mid_sentence(&line.text)
                 || ends_mid_sentence(&previous.text)
                 || token
@@ -316,6 +316,32 @@ fn join_certain_breaks(lines: Vec<Line>) -> Vec<Line> {
     out
 }
 
+/// `鄧同志` / `[` / `4` / `]`: a note's mark cut onto lines of its own
+/// goes back after the word it marks (`鄧同志[4]`), not taken for a page
+/// number.
+fn attach_footnote_marks(lines: Vec<Line>) -> Vec<Line> {
+    let is_number = |t: &str| (1..=3).contains(&t.len()) && t.chars().all(|c| c.is_ascii_digit());
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let text = |k: usize| lines.get(i + k).map_or("", |l| l.text.as_str());
+        let cut = ["[", "［"].contains(&text(0)) && is_number(text(1)) && ["]", "］"].contains(&text(2));
+        let whole = text(0).strip_prefix('[').and_then(|t| t.strip_suffix(']')).is_some_and(is_number);
+        let marks_a_word =
+            out.last().is_some_and(|l| l.text.ends_with(|c: char| is_han(c) || "。，；：”）".contains(c)));
+        if (cut || whole) && marks_a_word {
+            let last = out.last_mut().expect("a line before the mark");
+            last.text.push_str(&format!("[{}]", if cut { text(1) } else { &text(0)[1..text(0).len() - 1] }));
+            last.rejoined = true;
+            i += if cut { 3 } else { 1 };
+            continue;
+        }
+        out.push(lines[i].clone());
+        i += 1;
+    }
+    out
+}
+
 /// `M2`, `2.5`, `RCEP`: a short run of Latin letters and digits alone on a
 /// line, as a link or a subscript leaves it.
 fn is_latin_token(line: &str) -> bool {
@@ -333,9 +359,13 @@ pub fn starts_mid_sentence(line: &str) -> bool {
 /// (it ends with an opening mark, a comma, 的, or inside brackets).
 pub fn ends_mid_sentence(line: &str) -> bool {
     let open_brackets = line.matches(['（', '(']).count() > line.matches(['）', ')']).count();
-    (line.ends_with(['《', '“', '（', '(', '「', '『', '、', '，', ',']) && !line.ends_with("《《"))
+    // `…成果找市场“双向` / `揭榜` / `挂帅”的简称`: inside quotes, not at a
+    // sentence's end (a quote of several paragraphs closes only at its last).
+    let open_quote = line.matches('“').count() > line.matches('”').count() && !is_sentence(line);
+    (line.ends_with(['《', '“', '（', '(', '「', '『', '、', '，', ',', '[', '［']) && !line.ends_with("《《"))
         || (line.ends_with('的') && char_count(line) >= 5)
         || (open_brackets && char_count(line) >= 8 && !is_heading_text(line))
+        || (open_quote && char_count(line) >= 8)
 }
 
 /// From a rights notice, a related-articles header or an end marker after
@@ -506,7 +536,7 @@ fn captions_before_salutation(c: &mut Cleaner, title: usize) -> Option<usize> {
         let before = ["政府工作报告", "工作报告", "报告", "讲话"].iter().find_map(|k| line.strip_suffix(k));
         before.is_some_and(|before| before.ends_with('作') && char_count(before) >= 2)
     };
-    let between: Vec<usize> = window[..at]
+    let mut between: Vec<usize> = window[..at]
         .iter()
         .copied()
         .filter(|&i| {
@@ -514,6 +544,15 @@ fn captions_before_salutation(c: &mut Cleaner, title: usize) -> Option<usize> {
             !is_front_line(line) && !after_speaker(c, i) && (!is_title(line) || delivers(line))
         })
         .collect();
+    // The page's metadata there goes whatever else is around it
+    // (`来源：河北日报` under the lead `…省长王正谱作政府工作报告。`).
+    between.retain(|&i| {
+        let meta = is_article_meta(c.text(i)) || is_page_metadata(c.text(i));
+        if meta {
+            c.remove(i, Rule::PageMeta);
+        }
+        !meta
+    });
     let captions = between.iter().all(|&i| char_count(c.text(i)) <= 40 && !is_heading_text(c.text(i)));
     if between.is_empty() || between.len() > 3 || !captions {
         return None;
@@ -895,7 +934,9 @@ fn is_signature(line: &str) -> bool {
 
 /// Inside the running text only strong evidence removes a line.
 fn clean_inside(c: &mut Cleaner, first_text: usize, last_text: usize, title: Option<&str>) {
-    let lines: Vec<String> = (first_text..=last_text).map(|i| c.text(i).to_owned()).collect();
+    // What the page repeats, counted over the whole file (a button under
+    // the title counts as well as those under each heading).
+    let lines: Vec<String> = (0..c.lines.len()).map(|i| c.text(i).to_owned()).collect();
     let within = repeated_within(&lines);
     for i in first_text..=last_text {
         if c.lines[i].is_blank() || !c.kept(i) {
@@ -920,7 +961,9 @@ fn clean_inside(c: &mut Cleaner, first_text: usize, last_text: usize, title: Opt
             Some(Rule::Promotion)
         } else if (title
             .is_some_and(|t| title_text(t) == line || (within.contains(&line) && t.contains(line.as_str())))
-            || (within.contains(&line) && !in_sentence && !is_structure(&line)))
+            || (within.contains(&line)
+                && (!in_sentence || buttons_ending_a_block(c, i, &within))
+                && !is_structure(&line)))
             && !starts_mid_sentence(c.next_kept(i).map_or("", |n| c.text(n)))
         {
             // A running header or footer of the pages (`某某文库 第3页`,
@@ -971,6 +1014,18 @@ fn is_body_promotion(line: &str, across: &HashSet<String>) -> bool {
 
 /// Short non-sentence lines seen three times or more in one file's text,
 /// or twice with a word of advertising: running page headers and footers.
+/// `报告全文` / `播报` / `编辑` / blank: short words the page repeats, on
+/// lines of their own up to the end of a block, are its buttons, not a
+/// link inside a sentence (`正式明确` / `习近平` / `总书记的…` goes on).
+fn buttons_ending_a_block(c: &Cleaner, i: usize, within: &HashSet<String>) -> bool {
+    let n = c.lines.len();
+    let mut j = i;
+    while j < n && within.contains(c.text(j)) && char_count(c.text(j)) <= 6 {
+        j += 1;
+    }
+    j > i && (j == n || c.lines[j].is_blank() || is_structure(c.text(j)))
+}
+
 fn repeated_within(lines: &[String]) -> HashSet<String> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for line in lines {
@@ -1037,9 +1092,8 @@ pub fn join_broken_lines(lines: Vec<Line>, stands_alone: impl Fn(&str) -> bool) 
     let in_blocks = !spaced && paragraphs_set_apart_by_blank_lines(&lines);
     let links_cut_out = links_on_lines_of_their_own(&lines);
     // What follows each line directly, if anything (a blank line is nothing).
-    let next: Vec<Option<String>> = (0..lines.len())
-        .map(|i| lines.get(i + 1).filter(|l| !l.is_blank()).map(|l| l.text.clone()))
-        .collect();
+    let next: Vec<Option<String>> =
+        (0..lines.len()).map(|i| lines.get(i + 1).filter(|l| !l.is_blank()).map(|l| l.text.clone())).collect();
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     let mut after_blank = false;
     let mut previous_stood_alone = true;
@@ -1281,9 +1335,23 @@ mod tests {
             ]
         );
         // Without pieces of links, a short line under a sentence is a heading.
-        let pasted = format!("{}全年工作取得明显成效，群众满意度持续提升。\n上半年主要工作\n今年以来，我们完善制度机制。\n\n", paragraph.repeat(5));
+        let pasted = format!(
+            "{}全年工作取得明显成效，群众满意度持续提升。\n上半年主要工作\n今年以来，我们完善制度机制。\n\n",
+            paragraph.repeat(5)
+        );
         let joined = join_broken_lines(join_certain_breaks(lines(&pasted)), stands_alone);
-        assert_eq!(&texts(&joined)[5..], ["全年工作取得明显成效，群众满意度持续提升。", "上半年主要工作", "今年以来，我们完善制度机制。"]);
+        assert_eq!(
+            &texts(&joined)[5..],
+            ["全年工作取得明显成效，群众满意度持续提升。", "上半年主要工作", "今年以来，我们完善制度机制。"]
+        );
+    }
+
+    #[test]
+    fn a_note_mark_and_a_quote_cut_onto_lines_of_their_own_go_back_into_the_sentence() {
+        let text = "鄧同志\n[\n4\n]\n在唐山礦工罷工時犯了錯誤。\n7.“双向揭榜挂帅”：企业找技术、成果找市场“双向\n揭榜\n挂帅”的简称。";
+        let joined = join_broken_lines(join_certain_breaks(lines(text)), stands_alone);
+        assert_eq!(texts(&joined)[0], "鄧同志[4]在唐山礦工罷工時犯了錯誤。");
+        assert_eq!(*texts(&joined).last().unwrap(), "7.“双向揭榜挂帅”：企业找技术、成果找市场“双向揭榜挂帅”的简称。");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::io::Read;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::Block;
+use super::{Block, lines};
 
 /// The blocks of a .docx file, in document order. No member is inflated
 /// past `limit` bytes: a small archive can unpack to gigabytes.
@@ -97,6 +97,33 @@ fn heading_styles(xml: &str) -> HashMap<String, usize> {
     }
 }
 
+/// A paragraph's lines broken by a line break: where the line before is
+/// one of its own (`来源：江西省人民政府` / the dateline, a sentence, a
+/// heading), a paragraph each; inside a sentence, one paragraph.
+fn split_at_own_lines(text: &str) -> impl Iterator<Item = String> {
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in text.split('\n').filter(|l| !l.trim().is_empty()) {
+        match paragraphs.last_mut() {
+            Some(last) if open => {
+                if last.ends_with(|c: char| c.is_ascii_alphanumeric())
+                    && line.starts_with(|c: char| c.is_ascii_alphanumeric())
+                {
+                    last.push(' ');
+                }
+                last.push_str(line);
+            }
+            _ => paragraphs.push(line.to_owned()),
+        }
+        let line = lines::normalize_line(line);
+        open = !(lines::is_sentence(&line)
+            || lines::stands_alone(&line)
+            || lines::is_heading_text(&line)
+            || lines::is_article_meta(&line));
+    }
+    paragraphs.into_iter()
+}
+
 /// What the paragraph being read is, from its properties.
 #[derive(Default)]
 struct Paragraph {
@@ -155,11 +182,11 @@ fn parse_document(xml: &str, styles: &HashMap<String, usize>) -> Result<Vec<Bloc
                 b"p" => {
                     let Some(p) = paragraph.take() else { continue };
                     if !table.takes(&p.text) {
-                        blocks.push(match (p.heading, p.list) {
-                            (Some(level), _) => Block::Heading(level, p.text),
-                            (None, true) => Block::ListItem(p.text),
-                            (None, false) => Block::Paragraph(p.text),
-                        });
+                        match (p.heading, p.list) {
+                            (Some(level), _) => blocks.push(Block::Heading(level, p.text)),
+                            (None, true) => blocks.push(Block::ListItem(p.text)),
+                            (None, false) => blocks.extend(split_at_own_lines(&p.text).map(Block::Paragraph)),
+                        }
                     }
                 }
                 b"tc" => table.end_cell(),
@@ -227,5 +254,24 @@ impl Table {
 fn push_text(paragraph: &mut Option<Paragraph>, text: &str) {
     if let Some(p) = paragraph {
         p.text.push_str(text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_at_own_lines;
+
+    #[test]
+    fn a_line_break_after_a_line_of_its_own_splits_the_paragraph_and_inside_a_sentence_does_not() {
+        let paragraphs: Vec<String> = split_at_own_lines(
+            "来源：河北日报\n2025年1月13日在河北省第十四届人民代表大会第三次会议上\n河北省省长 王正谱",
+        )
+        .collect();
+        assert_eq!(
+            paragraphs,
+            ["来源：河北日报", "2025年1月13日在河北省第十四届人民代表大会第三次会议上", "河北省省长 王正谱"]
+        );
+        let paragraphs: Vec<String> = split_at_own_lines("全年新增就业\n12万人。GDP\ngrowth 5%。").collect();
+        assert_eq!(paragraphs, ["全年新增就业12万人。GDP growth 5%。"]);
     }
 }

@@ -197,14 +197,17 @@ fn collapse_spaces(text: &str) -> String {
     lines.join("\n")
 }
 
-/// A table that lays out the page (cells holding paragraphs or long text)
-/// is read as its contents, not as a table.
+/// A table that lays out the page (cells holding paragraphs or long text,
+/// or one cell a row: a banner, a menu, a footer) is read as its contents,
+/// not as a table.
 fn is_layout_table(table: NodeRef<Node>) -> bool {
-    table.descendants().any(|n| match n.value() {
-        Node::Element(e) => matches!(e.name(), "p" | "div" | "table" | "h1" | "h2" | "h3") && n.id() != table.id(),
-        Node::Text(t) => t.chars().count() > 200,
-        _ => false,
-    })
+    let one_column = table_rows(table).iter().all(|row| row.iter().filter(|c| !c.is_empty()).count() <= 1);
+    one_column
+        || table.descendants().any(|n| match n.value() {
+            Node::Element(e) => matches!(e.name(), "p" | "div" | "table" | "h1" | "h2" | "h3") && n.id() != table.id(),
+            Node::Text(t) => t.chars().count() > 200,
+            _ => false,
+        })
 }
 
 fn table_rows(table: NodeRef<Node>) -> Vec<Vec<String>> {

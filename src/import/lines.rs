@@ -12,7 +12,7 @@
 pub const SENTENCE_END: &[char] = &['。', '！', '？', '；', '：', '”', '」', '』', '）', ')', '!', '?', ';', ':', '…'];
 /// A line starting with one of these continues the previous line.
 pub const CONTINUES: &[char] =
-    &['。', '，', '、', '；', '：', '？', '！', '）', '」', '』', '”', '》', ',', '.', ';', ':', ')'];
+    &['。', '，', '、', '；', '：', '？', '！', '）', '」', '』', '”', '》', ',', '.', ';', ':', ')', ']', '］'];
 
 /// Words that name a kind of report; a title ends with one.
 const REPORT_KINDS: &[&str] =
@@ -553,6 +553,33 @@ pub fn is_widget(line: &str) -> bool {
         || (line.len() >= 24 && line.trim_end_matches([':', '：']).chars().all(|c| c.is_ascii_hexdigit()))
         || is_photo_credit(line)
         || is_hex_id(line)
+        || is_button_row(line)
+}
+
+/// `[打印] [关闭]`, `字号：[大] [中] [小]`, `【收藏】【打印】`: a row of short
+/// bracketed words (buttons), perhaps after a short label.
+fn is_button_row(line: &str) -> bool {
+    let rest = match line.split_once(['：', ':']) {
+        Some((label, rest)) if char_count(label) <= 4 => rest,
+        _ => line,
+    };
+    let mut buttons = 0;
+    let mut rest = rest.trim();
+    while let Some(open) = rest.chars().next().filter(|c| "[【［".contains(*c)) {
+        let close = match open {
+            '[' => ']',
+            '【' => '】',
+            _ => '］',
+        };
+        let Some(end) = rest.find(close) else { return false };
+        let word = &rest[open.len_utf8()..end];
+        if !(1..=4).contains(&char_count(word)) {
+            return false;
+        }
+        buttons += 1;
+        rest = rest[end + close.len_utf8()..].trim_start();
+    }
+    rest.is_empty() && buttons >= 2
 }
 
 /// `首页 > 工作总结`, `首页 » 政务公开 » 计划总结`: where a page sits.
@@ -839,6 +866,17 @@ mod tests {
         assert_eq!(without_sample_label("范文3：XX局2021年工作要点"), "XX局2021年工作要点");
         assert_eq!(without_sample_label("【精选】市委政法委2023年工作要点"), "市委政法委2023年工作要点");
         assert_eq!(without_sample_label("篇章结构调整工作总结"), "篇章结构调整工作总结");
+    }
+
+    #[test]
+    fn a_row_of_buttons_is_a_widget_a_bracketed_note_is_not() {
+        for row in ["[打印] [关闭]", "字号：[大] [中] [小]", "【收藏】【打印】【关闭窗口】"] {
+            assert!(is_widget(row), "{row}");
+        }
+        for line in ["[1]", "【解读】2024年政府工作报告", "注：[1] 数据来自统计局", "[ 打印本页面上所有的内容 ] [x]"]
+        {
+            assert!(!is_widget(line), "{line}");
+        }
     }
 
     #[test]

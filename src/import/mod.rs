@@ -530,7 +530,7 @@ fn prepare(
     let (checksum, format) = (source.checksum().to_owned(), source.format().to_owned());
     let read_by_ocr = matches!(source, Source::Text { read_by_ocr: true, .. });
     let plain_text = matches!(source, Source::Text { .. });
-    let cleaned = clean::clean(source_lines, repeated, plain_text);
+    let mut cleaned = clean::clean(source_lines, repeated, plain_text);
     let title = cleaned.title.as_ref().map(|t| t.text.clone());
     // Plain text was often broken mid-sentence: join it again.
     let kept: Vec<Line> = if plain_text {
@@ -545,12 +545,20 @@ fn prepare(
         }
         Source::Markdown { .. } => kept.iter().map(|l| markdown_block(&l.text)).collect(),
         Source::Blocks { blocks, .. } => {
-            // A block survives if cleaning kept its line; tables always do.
+            // A block survives if cleaning kept its line; a table, if it
+            // comes after the report's first line (one before it is the
+            // page's: its index of 索引号 and 发布机构, its menu).
             let kept: std::collections::HashMap<usize, String> = kept.into_iter().map(|l| (l.at, l.text)).collect();
+            let report_starts = kept.keys().min().copied().unwrap_or(usize::MAX);
             blocks
                 .into_iter()
                 .enumerate()
                 .filter_map(|(i, block)| match block {
+                    Block::Table(rows) if i + 1 < report_starts => {
+                        let text = table_line(&rows);
+                        cleaned.removed.push(clean::Removed { at: i + 1, rule: clean::Rule::BeforeTitle, text });
+                        None
+                    }
                     Block::Table(rows) => Some(Block::Table(rows)),
                     Block::Heading(level, _) => kept.get(&(i + 1)).map(|t| Block::Heading(level, t.clone())),
                     Block::ListItem(_) => kept.get(&(i + 1)).map(|t| Block::ListItem(t.clone())),
@@ -559,6 +567,7 @@ fn prepare(
                 .collect()
         }
     };
+    cleaned.removed.sort_by_key(|r| r.at);
     // The lines before the running text: dateline, speaker, salutation.
     let (front, blocks) = structure::split_front(blocks);
     let text_lines: Vec<String> = blocks
@@ -593,6 +602,11 @@ fn prepare(
         )));
     }
     Ok(Prepared { input: input.to_path_buf(), checksum, format, read_by_ocr, markdown, meta, removed: cleaned.removed })
+}
+
+/// A table's cells on one line, as the list of removed lines records it.
+fn table_line(rows: &[Vec<String>]) -> String {
+    rows.iter().flatten().map(|cell| cell.trim()).filter(|cell| !cell.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 /// A line of a Markdown file without front matter: headings stay headings.
