@@ -25,7 +25,7 @@ pub const MAX_WINDOW: usize = 30;
 /// Words near fewer occurrences than this are not rows.
 const MIN_COUNT: u64 = 2;
 /// Words counted over the archive: the most frequent near the phrase.
-const MAX_CANDIDATES: usize = 2000;
+const MAX_CANDIDATES: usize = 600;
 /// Rows listed, by logDice.
 pub const MAX_ROWS: usize = 200;
 
