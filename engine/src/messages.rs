@@ -106,6 +106,12 @@ pub enum Problem {
         reports: usize,
         max: usize,
     },
+    /// A draft to check with no sentence in it, or too long to check.
+    DraftEmpty,
+    DraftTooLong {
+        chars: usize,
+        max: usize,
+    },
     UnknownParameter {
         name: String,
     },
@@ -331,6 +337,17 @@ pub fn text(problem: &Problem, language: Language) -> (String, String) {
             format!("这部分共有 {reports} 篇报告，提法最多从 {max} 篇中统计"),
             "加上某一年、几年的范围或某个发文机关，缩小范围".into(),
         ),
+        (DraftEmpty, English) => {
+            pair("the draft has no sentence to check".into(), "give a file or text with Chinese sentences".into())
+        }
+        (DraftEmpty, Chinese) => pair("稿子里没有可核对的句子".into(), "请给出含中文句子的文件或文字".into()),
+        (DraftTooLong { chars, max }, English) => pair(
+            format!("the draft has {chars} characters; at most {max} are checked at once"),
+            "check it in parts, a chapter at a time".into(),
+        ),
+        (DraftTooLong { chars, max }, Chinese) => {
+            pair(format!("稿子共 {chars} 字，一次最多核对 {max} 字"), "请分几次核对，一次一部分".into())
+        }
         (WindowTooLarge { max }, Chinese) => pair(format!("window 最多为 {max} 个位置"), "两侧看的位置少一些".into()),
         (UnknownParameter { name }, English) => pair(
             format!("unknown parameter `{name}`"),

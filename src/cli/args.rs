@@ -219,6 +219,23 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         export: Option<PathBuf>,
     },
+    /// Check a draft against the archive (起草核对): for each sentence, the archive's sentences most like it,
+    /// the formulations it uses that the archive stopped using, and wording no report uses.
+    Draft {
+        /// The draft: a file of any format `wenku import` reads (.docx, .doc, .wps, .txt, .pdf …).
+        file: PathBuf,
+        /// Compare with this body's reports only.
+        #[arg(long = "body", id = "draft_body")]
+        body: Option<String>,
+        /// A formulation is outdated when no report of the archive's last N years uses it.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+        recent: u32,
+        #[command(flatten)]
+        index: Index,
+        /// Print JSON: `sentences` (`text`, `precedents` (`url`, `title`, `year`, `body`, `similarity`, `text`), `flags` (`kind`, `text`, `last_year`, `replaced_by`)).
+        #[arg(long)]
+        json: bool,
+    },
     /// The formulations of 4 to 16 characters that recur across reports, bodies and years.
     Clusters {
         /// Which reports: filters or a query, e.g. 'year:2020'.

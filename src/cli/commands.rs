@@ -410,6 +410,35 @@ pub fn keywords(
     write_export(export, &files::keyness_table(&table, language), language)
 }
 
+/// `wenku draft`: a draft's sentences checked against the archive.
+pub fn draft(
+    file: &Path,
+    body: Option<&str>,
+    recent: usize,
+    index: Index,
+    json: bool,
+    language: Language,
+) -> Result<ExitCode> {
+    use wenku::research::{draft, print};
+    let config = wenku::config::Config::load(&index.root).unwrap_or_default();
+    let text = match wenku::import::read_draft(file, &config) {
+        Ok(text) => text,
+        Err(reason) => {
+            eprintln!("{}{}: {reason}", pick(language, "error: ", "错误："), file.display());
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let search_index = SearchIndex::open(&index_dir_of(&index)?)?;
+    let checked = match answered(draft::check(&search_index, &text, body, recent), language)? {
+        Ok(checked) => checked,
+        Err(code) => return Ok(code),
+    };
+    let mut out = std::io::stdout().lock();
+    let color = std::io::stdout().is_terminal();
+    show(&mut out, json, &checked, |out| print::print_draft(out, &checked, color, language))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `wenku clusters`: the formulations a part of the archive repeats across reports.
 pub fn clusters(query: &str, index: Index, json: bool, export: Option<&Path>, language: Language) -> Result<ExitCode> {
     use wenku::research::{clusters, export as files, print};

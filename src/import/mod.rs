@@ -344,6 +344,24 @@ fn checksum(bytes: &[u8]) -> String {
     digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
+/// The text of a draft to check (`wenku draft`, 起草核对), from any format
+/// import reads: its paragraphs, one a line, broken lines of plain text
+/// joined. Nothing is cleaned away: the draft is the user's own.
+pub fn read_draft(file: &Path, config: &Config) -> Result<String, String> {
+    let limits = Limits::of(config);
+    let not_read = |e: NotRead| match e {
+        NotRead::Unsupported(reason) | NotRead::NotAReport(reason) | NotRead::Failed(reason) => reason,
+    };
+    let sniffed = sniff_file(file, limits.max_report_bytes).map_err(not_read)?;
+    let source = read_source(sniffed, &limits).map_err(not_read)?;
+    let lines = source.lines();
+    let lines = match source {
+        Source::Text { .. } => clean::join_broken_lines(lines, lines::stands_alone),
+        _ => lines,
+    };
+    Ok(lines.into_iter().map(|l| l.text).filter(|t| !t.is_empty()).collect::<Vec<_>>().join("\n"))
+}
+
 /// A file's bytes and what they are.
 struct Sniffed {
     bytes: Vec<u8>,

@@ -12,6 +12,7 @@
 //! - `frequency`: a phrase per year (per 10,000 positions too) and per body
 //! - `keyness`: what one part of the archive says more than another, or alone
 //! - `clusters`: formulations recurring across reports, bodies and years
+//! - `draft`: a draft's sentences checked against the archive (公文校核)
 //! - `units`: the whole-word units those two start from
 //! - `scope`: units counted over a filtered part of the archive
 //! - `export`: all of these as CSV or XLSX
@@ -26,6 +27,7 @@ pub mod clusters;
 pub mod collocates;
 pub mod concordance;
 pub mod continuations;
+pub mod draft;
 pub mod export;
 pub mod frequency;
 pub mod keyness;

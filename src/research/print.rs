@@ -243,3 +243,84 @@ fn columns(text: &str) -> usize {
         })
         .sum()
 }
+
+/// A draft checked against the archive, like a linter: each sentence with
+/// its flags under it, then its closest precedents; in colour on a terminal.
+pub fn print_draft(
+    out: &mut dyn Write,
+    check: &super::draft::DraftCheck,
+    color: bool,
+    language: Language,
+) -> io::Result<()> {
+    use super::draft::FlagKind;
+    let chinese = language == Language::Chinese;
+    let paint = |code: &str, text: &str| if color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() };
+    let recent = check.recent;
+    for (number, sentence) in check.sentences.iter().enumerate() {
+        if sentence.flags.is_empty() && sentence.precedents.is_empty() {
+            continue;
+        }
+        writeln!(out, "{} {}", paint("1", &format!("{}.", number + 1)), sentence.text)?;
+        for flag in &sentence.flags {
+            let line = match (flag.kind, chinese) {
+                (FlagKind::Outdated, true) => format!(
+                    "  {} “{}”：{} 篇用过，最后一次在 {} 年，近 {recent} 年没有再用{}",
+                    paint("33", "过时提法"),
+                    flag.text,
+                    flag.reports.unwrap_or(0),
+                    flag.last_year.unwrap_or(0),
+                    flag.replaced_by.as_ref().map(|r| format!("；此后多用“{r}”")).unwrap_or_default()
+                ),
+                (FlagKind::Outdated, false) => format!(
+                    "  {} \"{}\": used in {} reports, last in {}, not in the last {recent} years{}",
+                    paint("33", "outdated"),
+                    flag.text,
+                    flag.reports.unwrap_or(0),
+                    flag.last_year.unwrap_or(0),
+                    flag.replaced_by.as_ref().map(|r| format!("; since then mostly \"{r}\"")).unwrap_or_default()
+                ),
+                (FlagKind::New, true) => format!("  {} “{}”：文库中没有报告用过", paint("36", "新提法"), flag.text),
+                (FlagKind::New, false) => {
+                    format!("  {} \"{}\": no report of the archive uses it", paint("36", "new"), flag.text)
+                }
+            };
+            writeln!(out, "{line}")?;
+        }
+        for precedent in &sentence.precedents {
+            let kind = match (precedent.similarity >= 1.0, chinese) {
+                (true, true) => "原句".to_owned(),
+                (true, false) => "same".to_owned(),
+                (false, _) => format!("{:.0}%", precedent.similarity * 100.0),
+            };
+            writeln!(
+                out,
+                "  {} {} {} {}：{}",
+                paint("32", &kind),
+                if precedent.year > 0 { precedent.year.to_string() } else { "?".into() },
+                precedent.body,
+                precedent.title,
+                precedent.text
+            )?;
+            writeln!(out, "      {}", precedent.url)?;
+        }
+    }
+    let flagged = check.sentences.iter().filter(|s| !s.flags.is_empty()).count();
+    let said = check.sentences.iter().filter(|s| !s.precedents.is_empty()).count();
+    if chinese {
+        writeln!(
+            out,
+            "共 {} 句：{said} 句文库中有相同或相近的说法，{flagged} 句有需要核对的提法（对照 {} 篇报告{}）",
+            check.sentences.len(),
+            check.reports,
+            check.latest_year.map(|y| format!("，最新 {y} 年")).unwrap_or_default()
+        )
+    } else {
+        writeln!(
+            out,
+            "{} sentences: {said} said before or nearly, {flagged} with wording to check (against {} reports{})",
+            check.sentences.len(),
+            check.reports,
+            check.latest_year.map(|y| format!(", latest {y}")).unwrap_or_default()
+        )
+    }
+}

@@ -11,6 +11,7 @@ mod common;
 mod compare;
 mod crash;
 mod diagnostics;
+mod draft;
 mod hardening;
 mod import;
 mod import_formats;

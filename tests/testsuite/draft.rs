@@ -1,0 +1,94 @@
+//! `wenku draft`: a draft's sentences checked against an archive with
+//! planted formulations (one the archive stopped using and what replaced
+//! it, wording it never used, a sentence said before), every flag checked
+//! against a plain scan of the reports.
+
+use crate::common::TestSite;
+
+fn json(run: &crate::common::Run) -> serde_json::Value {
+    assert!(run.success, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).expect("JSON")
+}
+
+/// An archive of 2010–2024: 全面建设美丽乡村 until 2015, 全面建成美丽乡村
+/// since; a stock sentence in each report.
+fn planted() -> TestSite {
+    let site = TestSite::new();
+    for year in 2010..=2024 {
+        let (old, new) = if year <= 2015 { ("全面建设美丽乡村", "") } else { ("", "全面建成美丽乡村") };
+        // Each year its own lead-in: the formulation is what recurs.
+        let lead = ["今年要", "我们将", "继续", "着力", "加快", "大力"][year as usize % 6];
+        let text = format!(
+            "一年来，我们坚持稳中求进工作总基调，扎实推进各项工作。\n\n\
+             {lead}{old}{new}，持续改善农村人居环境。\n\n\
+             全年完成道路硬化一百公里，群众满意度明显提升。"
+        );
+        for body in ["甲局", "乙局"] {
+            site.report(&format!("{year}/{body}.md"), &format!("{year}年{body}工作总结"), body, year, &text);
+        }
+    }
+    site.build();
+    site
+}
+
+#[test]
+fn a_draft_gets_precedents_outdated_formulations_with_their_replacement_and_new_wording() {
+    let site = planted();
+    site.write(
+        "draft.txt",
+        "我们坚持稳中求进工作总基调，扎实推进各项工作。\n今年要全面建设美丽乡村，打造萤火虫生态民宿集群。\n",
+    );
+    let checked = json(&site.run(&["draft", "draft.txt", "--json"]));
+    let sentences = checked["sentences"].as_array().unwrap();
+    assert_eq!(sentences.len(), 2, "{checked:#}");
+
+    // Said before: the stock sentence, nearly word for word, newest first.
+    let precedents = sentences[0]["precedents"].as_array().unwrap();
+    assert!(!precedents.is_empty(), "{checked:#}");
+    assert!(precedents[0]["similarity"].as_f64().unwrap() >= 0.9, "{checked:#}");
+    assert_eq!(precedents[0]["year"], 2024);
+    assert!(precedents[0]["url"].as_str().unwrap().contains("#"), "links to the paragraph");
+
+    let flags = sentences[1]["flags"].as_array().unwrap();
+    let outdated: Vec<&serde_json::Value> = flags.iter().filter(|f| f["kind"] == "outdated").collect();
+    assert_eq!(outdated.len(), 1, "{flags:#?}");
+    assert_eq!(outdated[0]["text"], "全面建设美丽乡村");
+    assert_eq!(outdated[0]["last_year"], 2015);
+    assert_eq!(outdated[0]["replaced_by"], "全面建成美丽乡村");
+    let new: Vec<&str> = flags.iter().filter(|f| f["kind"] == "new").map(|f| f["text"].as_str().unwrap()).collect();
+    assert!(new.iter().any(|n| n.contains("萤火虫")), "{flags:#?}");
+    // Honest: nothing flagged new occurs in any report.
+    let all: String = (2010..=2024)
+        .flat_map(|y| {
+            ["甲局", "乙局"].map(|b| std::fs::read_to_string(site.root().join(format!("content/{y}/{b}.md"))).unwrap())
+        })
+        .collect();
+    for text in &new {
+        assert!(!all.contains(text), "{text} is in the archive");
+    }
+    assert!(!all.contains("全面建设美丽乡村") || outdated[0]["reports"].as_u64().unwrap() == 12);
+
+    // The terminal shows the same, like a linter.
+    let run = site.run(&["draft", "draft.txt"]);
+    assert!(run.success && run.stdout.contains("全面建设美丽乡村") && run.stdout.contains("2015"), "{}", run.stdout);
+}
+
+#[test]
+fn a_body_s_own_usage_and_bad_drafts() {
+    let site = planted();
+    site.write("draft.txt", "今年要全面建设美丽乡村。");
+    let checked = json(&site.run(&["draft", "draft.txt", "--body", "甲局", "--json"]));
+    assert_eq!(checked["reports"], 15, "only 甲局's reports");
+    assert!(checked["sentences"][0]["precedents"].as_array().unwrap().iter().all(|p| p["body"] == "甲局"));
+    // A draft without a sentence, a missing file, a body the archive lacks.
+    site.write("empty.txt", "   \n\n");
+    let run = site.run(&["draft", "empty.txt"]);
+    assert!(!run.success && run.stderr.contains("empty"), "{}", run.stderr);
+    site.write("latin.txt", "hello world\n");
+    let run = site.run(&["draft", "latin.txt"]);
+    assert!(!run.success && run.stderr.contains("no sentence"), "{}", run.stderr);
+    let run = site.run(&["draft", "missing.docx"]);
+    assert!(!run.success && run.stderr.contains("missing.docx"), "{}", run.stderr);
+    let run = site.run(&["draft", "draft.txt", "--body", "丙局"]);
+    assert!(!run.success && !run.stderr.contains("panicked"), "{}", run.stderr);
+}
