@@ -181,6 +181,7 @@ fn describe(site: &Site, content_dir: &Path, page: &Page) -> (PathBuf, String, S
         }
         Page::Home => site_page("the home page", "首页"),
         Page::Search => site_page("the search page", "搜索页"),
+        Page::Draft => site_page("the draft check page", "起草核对页"),
         Page::Passages => site_page("the recurring-passages page", "重复段落页"),
         Page::Passage(shard) => {
             (PathBuf::new(), format!("the passages page {shard:02x}"), format!("重复段落分页 {shard:02x} "))

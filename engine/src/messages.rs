@@ -112,6 +112,10 @@ pub enum Problem {
         chars: usize,
         max: usize,
     },
+    /// A draft file that cannot be read; `why` is the reader's own words.
+    DraftUnreadable {
+        why: String,
+    },
     UnknownParameter {
         name: String,
     },
@@ -337,6 +341,12 @@ pub fn text(problem: &Problem, language: Language) -> (String, String) {
             format!("这部分共有 {reports} 篇报告，提法最多从 {max} 篇中统计"),
             "加上某一年、几年的范围或某个发文机关，缩小范围".into(),
         ),
+        (DraftUnreadable { why }, English) => {
+            pair(format!("the draft cannot be read: {why}"), "save it as .docx or .txt, or paste its text".into())
+        }
+        (DraftUnreadable { why }, Chinese) => {
+            pair(format!("稿子读不出来：{why}"), "请另存为 .docx 或 .txt，或直接粘贴文字".into())
+        }
         (DraftEmpty, English) => {
             pair("the draft has no sentence to check".into(), "give a file or text with Chinese sentences".into())
         }

@@ -108,6 +108,14 @@ enum NotRead {
     Failed(String),
 }
 
+impl NotRead {
+    fn reason(self) -> String {
+        match self {
+            NotRead::Unsupported(reason) | NotRead::NotAReport(reason) | NotRead::Failed(reason) => reason,
+        }
+    }
+}
+
 impl From<NotRead> for Outcome {
     fn from(not_read: NotRead) -> Outcome {
         match not_read {
@@ -349,11 +357,20 @@ fn checksum(bytes: &[u8]) -> String {
 /// joined. Nothing is cleaned away: the draft is the user's own.
 pub fn read_draft(file: &Path, config: &Config) -> Result<String, String> {
     let limits = Limits::of(config);
-    let not_read = |e: NotRead| match e {
-        NotRead::Unsupported(reason) | NotRead::NotAReport(reason) | NotRead::Failed(reason) => reason,
-    };
-    let sniffed = sniff_file(file, limits.max_report_bytes).map_err(not_read)?;
-    let source = read_source(sniffed, &limits).map_err(not_read)?;
+    let sniffed = sniff_file(file, limits.max_report_bytes).map_err(NotRead::reason)?;
+    draft_text(sniffed, &limits)
+}
+
+/// The same for a draft's bytes (an upload), its kind told by `name`'s
+/// extension and its content.
+pub fn read_draft_bytes(bytes: Vec<u8>, name: &str, config: &Config) -> Result<String, String> {
+    let extension = Path::new(name).extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let format = sniff::sniff(&bytes, &extension);
+    draft_text(Sniffed { bytes, extension, format }, &Limits::of(config))
+}
+
+fn draft_text(sniffed: Sniffed, limits: &Limits) -> Result<String, String> {
+    let source = read_source(sniffed, limits).map_err(NotRead::reason)?;
     let lines = source.lines();
     let lines = match source {
         Source::Text { .. } => clean::join_broken_lines(lines, lines::stands_alone),

@@ -51,10 +51,17 @@ impl<'a> Site<'a> {
         );
         for page in self.plan() {
             // A passage's page is a list behind a marker, not a page to find.
-            // The review list is the editors', not the readers'.
+            // The review list is the editors', not the readers'; the draft
+            // check is a tool, with nothing to find.
             if matches!(
                 page,
-                Page::NotFound | Page::Feed | Page::Sitemap | Page::Static(_) | Page::Passage(_) | Page::Review
+                Page::NotFound
+                    | Page::Feed
+                    | Page::Sitemap
+                    | Page::Static(_)
+                    | Page::Passage(_)
+                    | Page::Review
+                    | Page::Draft
             ) {
                 continue;
             }

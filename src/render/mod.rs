@@ -60,6 +60,8 @@ pub enum Page {
     NotFound,
     /// The search page: a form and a script that asks `wenku serve`.
     Search,
+    /// The draft check page (起草核对): a form that asks `wenku serve`.
+    Draft,
     /// A report compared with its predecessor (same body and period, the
     /// year before).
     Compare(usize),
@@ -143,7 +145,8 @@ impl<'a> Site<'a> {
 
     /// All pages of the site, in a stable order.
     pub fn plan(&self) -> Vec<Page> {
-        let mut pages = vec![Page::Home, Page::NotFound, Page::Search, Page::Feed, Page::Sitemap, Page::Review];
+        let mut pages =
+            vec![Page::Home, Page::NotFound, Page::Search, Page::Draft, Page::Feed, Page::Sitemap, Page::Review];
         pages.extend((0..self.library.reports.len()).map(Page::Report));
         pages.extend((0..self.library.reports.len()).filter(|&i| self.has_compare_page(i)).map(Page::Compare));
         if self.config.recurring_passages {
@@ -199,6 +202,7 @@ impl<'a> Site<'a> {
     fn page_path(&self, page: &Page) -> String {
         match page {
             Page::Search => "search/".into(),
+            Page::Draft => "draft/".into(),
             Page::Review => "review/".into(),
             Page::Passages => "passages/".into(),
             Page::Passage(shard) => format!("passages/{shard:02x}/"),
@@ -245,6 +249,15 @@ impl<'a> Site<'a> {
                 context.insert("static_url", &static_url);
                 context.insert("engine_url", &self.url("static/search-engine.wasm"));
                 self.template("search.html", &context, &rel_path)?
+            }
+            Page::Draft => {
+                let mut context = self.base_context("起草核对", "draft/");
+                context.insert("draft_api", &self.url("api/draft"));
+                context.insert("draft_script", &self.url("static/draft.js"));
+                context.insert("max_bytes", &crate::serve::statistics::MAX_DRAFT_BYTES);
+                context.insert("max_mb", &(crate::serve::statistics::MAX_DRAFT_BYTES / (1024 * 1024)));
+                context.insert("max_chars", &crate::research::draft::MAX_DRAFT_CHARS);
+                self.template("draft.html", &context, &rel_path)?
             }
             Page::NotFound => {
                 let mut context = self.base_context("页面不存在", "404.html");

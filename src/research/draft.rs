@@ -327,7 +327,11 @@ fn replacement(index: &SearchIndex, scope: &str, unit: &str, last_year: i64) -> 
     let best = variants::variants(&found)
         .variants
         .into_iter()
-        .filter(|v| normalize(&v.text) != unit && v.reports >= 2 && about_as_long(&v.text))
+        .filter(|v| {
+            let text = normalize(&v.text);
+            // The same frame: its head and tail (not a longer phrase the gap ran into).
+            text != unit && text.starts_with(&head) && text.ends_with(&tail) && v.reports >= 2 && about_as_long(&text)
+        })
         // Most of its characters kept, in order; then the most used.
         .max_by_key(|v| (common_chars(&chars, &v.text), v.count, std::cmp::Reverse(v.text.clone())));
     Ok(best.map(|v| v.text))

@@ -240,6 +240,91 @@ pub fn bodies_table(table: &ByBody, language: Language) -> Table {
 }
 
 /// Key, new or dropped wording of a target against a reference.
+/// A checked draft: one row per flag and per precedent, under its sentence.
+pub fn draft_table(checked: &super::draft::DraftCheck, language: Language) -> Table {
+    use super::draft::FlagKind;
+    let chinese = language == Language::Chinese;
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    for (number, sentence) in checked.sentences.iter().enumerate() {
+        for flag in &sentence.flags {
+            let kind = match (flag.kind, chinese) {
+                (FlagKind::Outdated, true) => "过时提法",
+                (FlagKind::Outdated, false) => "outdated",
+                (FlagKind::New, true) => "新提法",
+                (FlagKind::New, false) => "new",
+            };
+            rows.push(vec![
+                (number + 1).into(),
+                sentence.text.as_str().into(),
+                kind.into(),
+                flag.text.as_str().into(),
+                flag.last_year.map_or(Cell::from(""), Cell::from),
+                flag.replaced_by.as_deref().unwrap_or("").into(),
+                "".into(),
+                "".into(),
+                "".into(),
+                "".into(),
+                "".into(),
+            ]);
+        }
+        for precedent in &sentence.precedents {
+            let kind = match (precedent.similarity >= 1.0, chinese) {
+                (true, true) => "相同说法",
+                (true, false) => "same",
+                (false, true) => "相近说法",
+                (false, false) => "near",
+            };
+            rows.push(vec![
+                (number + 1).into(),
+                sentence.text.as_str().into(),
+                kind.into(),
+                precedent.text.as_str().into(),
+                "".into(),
+                "".into(),
+                precedent.similarity.into(),
+                crate::content::stored_year_label(precedent.year).into(),
+                precedent.body.as_str().into(),
+                precedent.title.as_str().into(),
+                precedent.url.as_str().into(),
+            ]);
+        }
+    }
+    Table {
+        name: pick(language, "起草核对", "draft check"),
+        query: String::new(),
+        headers: words(
+            language,
+            &[
+                "句号",
+                "句子",
+                "类别",
+                "提法或原文",
+                "最后使用年份",
+                "此后多用",
+                "相似度",
+                "年份",
+                "发文机关",
+                "报告",
+                "链接",
+            ],
+            &[
+                "sentence no.",
+                "sentence",
+                "kind",
+                "wording or text",
+                "last year",
+                "since mostly",
+                "similarity",
+                "year",
+                "body",
+                "report",
+                "link",
+            ],
+        ),
+        rows,
+    }
+}
+
 pub fn keyness_table(table: &Keyness, language: Language) -> Table {
     use super::keyness::Mode;
     let name = match table.mode {

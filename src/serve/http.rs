@@ -39,6 +39,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/kwic/bodies", get(kwic::bodies))
         .route("/api/keywords", get(statistics::keywords))
         .route("/api/clusters", get(statistics::clusters))
+        .route(
+            "/api/draft",
+            axum::routing::post(statistics::draft)
+                .layer(axum::extract::DefaultBodyLimit::max(statistics::MAX_DRAFT_BYTES)),
+        )
         .route("/api/kwic/export", get(kwic::export))
         .route("/compare/", get(compare::compare));
     if state.live.is_some() {

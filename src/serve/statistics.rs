@@ -3,6 +3,9 @@
 //! - `GET /api/keywords?target=&reference=&mode=key|new|dropped[&format=csv|xlsx]`:
 //!   target and reference are queries (filters, wording or both)
 //! - `GET /api/clusters?q=&year=&body=&level=&period=[&format=csv|xlsx]`
+//! - `POST /api/draft?name=&body=&recent=[&format=csv|xlsx]`: the draft
+//!   (pasted text, or a file whose kind `name` tells) checked against the
+//!   archive; nothing of it is kept
 
 use std::sync::Arc;
 
@@ -93,6 +96,55 @@ pub async fn clusters(State(state): State<Arc<AppState>>, params: Params) -> Res
         Ok(match format {
             None => Json(table).into_response(),
             Some(_) => file_response(state, &export::clusters_table(&table, state.language), format),
+        })
+    })
+    .await
+}
+
+/// The largest draft file accepted (a Word file of some fifty pages).
+pub const MAX_DRAFT_BYTES: usize = 20 * 1024 * 1024;
+
+pub async fn draft(State(state): State<Arc<AppState>>, params: Params, bytes: axum::body::Bytes) -> Response {
+    let Ok(Query(params)) = params else {
+        return reply(&state, StatusCode::BAD_REQUEST, &Problem::UnreadableParameters);
+    };
+    let asked = (|| -> Result<(String, Option<String>, usize, Option<Format>), Problem> {
+        let (mut name, mut body, mut recent, mut format) =
+            ("draft.txt".to_owned(), None, crate::research::draft::DEFAULT_RECENT, None);
+        for (key, value) in &params {
+            match key.as_str() {
+                "name" if !value.trim().is_empty() => name = value.trim().to_owned(),
+                "name" => {}
+                "body" if !value.trim().is_empty() => body = Some(value.trim().to_owned()),
+                "body" => {}
+                "recent" => {
+                    recent = value
+                        .parse()
+                        .ok()
+                        .filter(|n| (1..=100).contains(n))
+                        .ok_or_else(|| Problem::NotPositive { name: "recent".into(), value: value.clone() })?
+                }
+                "format" => format = Some(format_from(value)?),
+                other => return Err(Problem::UnknownParameter { name: other.to_owned() }),
+            }
+        }
+        Ok((name, body, recent, format))
+    })();
+    let (name, body, recent, format) = match asked {
+        Ok(asked) => asked,
+        Err(problem) => return reply(&state, StatusCode::BAD_REQUEST, &problem),
+    };
+    on_index(&state, move |index, state| {
+        let config = crate::config::Config::load(&state.root).unwrap_or_default();
+        let text = crate::import::read_draft_bytes(bytes.to_vec(), &name, &config).map_err(|why| {
+            crate::search::searcher::SearchError::from(crate::search::QueryError::from(Problem::DraftUnreadable {
+                why,
+            }))
+        })?;
+        let checked = crate::research::draft::check(index, &text, body.as_deref(), recent)?;
+        Ok(match format {
+            None => Json(checked).into_response(),
+            Some(_) => file_response(state, &export::draft_table(&checked, state.language), format),
         })
     })
     .await

@@ -4,6 +4,7 @@
 //! against a plain scan of the reports.
 
 use crate::common::TestSite;
+use crate::common::server::Server;
 
 fn json(run: &crate::common::Run) -> serde_json::Value {
     assert!(run.success, "{}", run.stderr);
@@ -91,4 +92,51 @@ fn a_body_s_own_usage_and_bad_drafts() {
     assert!(!run.success && run.stderr.contains("missing.docx"), "{}", run.stderr);
     let run = site.run(&["draft", "draft.txt", "--body", "丙局"]);
     assert!(!run.success && !run.stderr.contains("panicked"), "{}", run.stderr);
+}
+
+#[test]
+fn the_page_and_the_api_check_a_pasted_or_uploaded_draft_and_keep_nothing() {
+    let site = planted();
+    let draft = "我们坚持稳中求进工作总基调，扎实推进各项工作。\n今年要全面建设美丽乡村，打造萤火虫生态民宿集群。\n";
+    site.write("draft.txt", draft);
+    let command_line = json(&site.run(&["draft", "draft.txt", "--json"]));
+    assert!(site.page("draft/").contains("起草核对"), "the page is built");
+    let before: Vec<_> = walkdir_files(site.root());
+    let server = Server::start(site.root(), &["--no-build", "--no-watch"]);
+    let api = server.post("/api/draft", draft.as_bytes());
+    assert_eq!(api.status, 200, "{}", api.text());
+    assert_eq!(api.json(), command_line, "the API and the command line agree");
+    let xlsx = server.post("/api/draft?format=xlsx", draft.as_bytes());
+    assert_eq!(xlsx.status, 200);
+    assert!(xlsx.header("content-type").unwrap().contains("spreadsheetml"));
+    // Bad drafts and parameters: a message in the site's language, never a 500.
+    let empty = server.post("/api/draft", b"");
+    assert_eq!(empty.status, 400);
+    assert!(empty.json()["error"].as_str().unwrap().contains("稿子"), "{}", empty.text());
+    let not_word = server.post("/api/draft?name=a.docx", b"not a word file");
+    assert_eq!(not_word.status, 400, "{}", not_word.text());
+    assert_eq!(server.post("/api/draft?recent=0", draft.as_bytes()).status, 400);
+    let long = "坚持稳中求进。".repeat(8000);
+    let too_long = server.post("/api/draft", long.as_bytes());
+    assert_eq!(too_long.status, 400);
+    assert!(too_long.json()["error"].as_str().unwrap().contains("最多"), "{}", too_long.text());
+    // Nothing of the drafts was written into the site.
+    assert_eq!(walkdir_files(site.root()), before);
+}
+
+fn walkdir_files(root: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
 }

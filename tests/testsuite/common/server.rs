@@ -75,6 +75,11 @@ impl Server {
         request(self.addr, "GET", path, headers)
     }
 
+    /// A POST of `body` (a draft, an upload).
+    pub fn post(&self, path: &str, body: &[u8]) -> Response {
+        send(self.addr, "POST", path, &[], body)
+    }
+
     /// The rebuild status while watching.
     pub fn status(&self) -> serde_json::Value {
         self.get("/__wenku/status").json()
@@ -143,14 +148,22 @@ impl Response {
 
 /// One request on a fresh connection, the path sent as given.
 pub fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)]) -> Response {
+    send(addr, method, path, headers, &[])
+}
+
+fn send(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
+    if method == "POST" {
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("read the response");
     parse(&raw)
