@@ -364,8 +364,8 @@ fn precedents<'a>(
     let wanted = comparable(sentence);
     let mut found: Vec<Precedent> = Vec::new();
     for (report, _) in reports {
-        if !read.contains_key(&report) {
-            read.insert(report, index.stored(searcher, docs[report as usize])?);
+        if let std::collections::hash_map::Entry::Vacant(slot) = read.entry(report) {
+            slot.insert(index.stored(searcher, docs[report as usize])?);
         }
         let stored = &read[&report];
         let mut best: Option<(f64, usize, &str)> = None;
