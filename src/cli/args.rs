@@ -235,6 +235,9 @@ pub enum Command {
         /// Print JSON: `sentences` (`text`, `precedents` (`url`, `title`, `year`, `body`, `similarity`, `text`), `flags` (`kind`, `text`, `last_year`, `replaced_by`)).
         #[arg(long)]
         json: bool,
+        /// Write one row per flag and per precedent to FILE, as CSV (UTF-8 with BOM) or XLSX by its extension.
+        #[arg(long, value_name = "FILE")]
+        export: Option<PathBuf>,
     },
     /// The formulations of 4 to 16 characters that recur across reports, bodies and years.
     Clusters {

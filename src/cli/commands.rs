@@ -417,9 +417,10 @@ pub fn draft(
     recent: usize,
     index: Index,
     json: bool,
+    export: Option<&Path>,
     language: Language,
 ) -> Result<ExitCode> {
-    use wenku::research::{draft, print};
+    use wenku::research::{draft, export as files, print};
     let config = wenku::config::Config::load(&index.root).unwrap_or_default();
     let text = match wenku::import::read_draft(file, &config) {
         Ok(text) => text,
@@ -433,10 +434,12 @@ pub fn draft(
         Ok(checked) => checked,
         Err(code) => return Ok(code),
     };
-    let mut out = std::io::stdout().lock();
-    let color = std::io::stdout().is_terminal();
-    show(&mut out, json, &checked, |out| print::print_draft(out, &checked, color, language))?;
-    Ok(ExitCode::SUCCESS)
+    if export.is_none() {
+        let mut out = std::io::stdout().lock();
+        let color = std::io::stdout().is_terminal();
+        show(&mut out, json, &checked, |out| print::print_draft(out, &checked, color, language))?;
+    }
+    write_export(export, &files::draft_table(&checked, language), language)
 }
 
 /// `wenku clusters`: the formulations a part of the archive repeats across reports.

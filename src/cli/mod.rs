@@ -54,8 +54,8 @@ pub fn run(args: args::Args, language: Language) -> anyhow::Result<ExitCode> {
             };
             commands::keywords(&target, &reference, mode, index, json, export.as_deref(), language)
         }
-        Command::Draft { file, body, recent, index, json } => {
-            commands::draft(&file, body.as_deref(), recent as usize, index, json, language)
+        Command::Draft { file, body, recent, index, json, export } => {
+            commands::draft(&file, body.as_deref(), recent as usize, index, json, export.as_deref(), language)
         }
         Command::Clusters { query, index, json, export } => {
             commands::clusters(&query, index, json, export.as_deref(), language)

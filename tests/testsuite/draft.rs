@@ -69,6 +69,9 @@ fn a_draft_gets_precedents_outdated_formulations_with_their_replacement_and_new_
     }
     assert!(!all.contains("全面建设美丽乡村") || outdated[0]["reports"].as_u64().unwrap() == 12);
 
+    // Exported: one row per flag and per precedent.
+    let run = site.run(&["draft", "draft.txt", "--export", "核对.xlsx"]);
+    assert!(run.success && site.root().join("核对.xlsx").is_file(), "{}", run.stderr);
     // The terminal shows the same, like a linter.
     let run = site.run(&["draft", "draft.txt"]);
     assert!(run.success && run.stdout.contains("全面建设美丽乡村") && run.stdout.contains("2015"), "{}", run.stdout);
