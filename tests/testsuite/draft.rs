@@ -143,3 +143,42 @@ fn walkdir_files(root: &std::path::Path) -> Vec<std::path::PathBuf> {
     files.sort();
     files
 }
+
+/// On the real reports: a formulation the archive stopped using, what
+/// replaced it, and a sentence of a report found as itself; each flag
+/// checked against a plain scan of the reports' text.
+#[test]
+#[ignore = "needs ../shared/corpus (CI runs it with --include-ignored)"]
+fn on_the_real_archive_flags_are_true_by_its_own_counts() {
+    let site = TestSite::real_archive("title: 政府工作报告文库\n");
+    // A sentence as a 2026 report says it, and one a drafter might still write.
+    let raw = crate::statistics::texts_of(&site);
+    let reports: Vec<(String, i64, String, String)> = raw
+        .iter()
+        .map(|(id, year, body, text)| (id.clone(), *year, body.clone(), wenku::search::analyzer::normalize(text)))
+        .collect();
+    let latest = reports.iter().map(|r| r.1).max().unwrap();
+    let said = raw
+        .iter()
+        .filter(|r| r.1 == latest)
+        .flat_map(|r| r.3.split('。').map(str::to_owned).collect::<Vec<_>>())
+        .find(|s| s.chars().count() >= 20 && s.chars().count() <= 60 && !s.contains('\n'))
+        .expect("a sentence of the latest year");
+    site.write("draft.txt", format!("{said}。\n我们要全面建设小康社会，构建社会主义和谐社会。\n"));
+    let checked = json(&site.run(&["draft", "draft.txt", "--json"]));
+    let first = &checked["sentences"][0]["precedents"][0];
+    assert_eq!(first["similarity"], 1.0, "{checked:#}");
+    let flags = checked["sentences"][1]["flags"].as_array().unwrap();
+    let old = flags.iter().find(|f| f["text"] == "全面建设小康社会").expect("全面建设小康社会 is outdated");
+    assert_eq!(old["replaced_by"], "全面建成小康社会", "{old:#}");
+    // True by the archive's own counts: the reports using it, its last year.
+    let using: Vec<i64> =
+        reports.iter().filter(|r| r.1 > 0 && r.3.contains("全面建设小康社会")).map(|r| r.1).collect();
+    assert_eq!(old["reports"].as_u64().unwrap() as usize, using.len());
+    assert_eq!(old["last_year"].as_i64().unwrap(), *using.iter().max().unwrap());
+    assert!(old["last_year"].as_i64().unwrap() <= latest - 5);
+    for flag in flags.iter().filter(|f| f["kind"] == "new") {
+        let text = flag["text"].as_str().unwrap();
+        assert!(reports.iter().all(|r| !r.3.contains(text)), "{text} is in a report");
+    }
+}

@@ -8,6 +8,12 @@ use wenku::research::{collocates, frequency, occurrences, stats};
 use wenku::search::analyzer::{Class, classify, count_positions, normalize};
 use wenku::search::{IndexDoc, SearchIndex};
 
+/// Each report's id, year, body and text, read from the Markdown apart
+/// from the index (other suites check against it too).
+pub(crate) fn texts_of(site: &TestSite) -> Vec<(String, i64, String, String)> {
+    texts(site)
+}
+
 /// Each report's id, year, body and normalized text, read from the
 /// Markdown apart from the index.
 fn texts(site: &TestSite) -> Vec<(String, i64, String, String)> {
