@@ -437,6 +437,43 @@ fn the_statistics_views_show_tables_that_lead_to_concordances() {
     assert_no_console_errors(&errors);
 }
 
+#[test]
+fn a_pasted_draft_is_checked_with_its_flags_marked_and_its_precedents_beside_it() {
+    let site = TestSite::sample();
+    let report = std::fs::read_to_string(site.root().join("content/2023/qu-renda-shangbannian.md")).unwrap();
+    let body = report.splitn(3, "---").nth(2).unwrap();
+    let said = body.lines().find(|l| l.contains('。')).unwrap().split('。').next().unwrap().to_owned() + "。";
+    let draft = format!("{said}\n打造萤火虫生态民宿集群。");
+    let server = crate::common::server::Server::start(site.root(), &["--no-watch"]);
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    let errors = watch_errors(&tab);
+    for width in [1280, 390] {
+        set_width(&tab, width);
+        tab.navigate_to(&format!("http://{}/draft/", server.addr)).unwrap().wait_until_navigated().unwrap();
+        let typed = serde_json::to_string(&draft).unwrap();
+        tab.evaluate(&format!("document.getElementById('draft-text').value = {typed}"), false).unwrap();
+        tab.find_element("#draft-form button[type=submit]").unwrap().click().unwrap();
+        wait_for(&tab, "the checked draft", "document.querySelectorAll('.draft-item').length === 2");
+        // Said before, word for word; the coined wording marked in its sentence.
+        let first = text_of(&tab, ".draft-item:nth-child(1) .draft-precedents");
+        assert!(first.contains("原句"), "{first}");
+        let marked = text_of(&tab, ".draft-item:nth-child(2) mark.flag-new");
+        assert!(marked.contains("萤火虫"), "{marked}");
+        assert!(text_of(&tab, "#draft-status").contains("共 2 句"));
+        screenshot(&tab, &format!("draft-{width}.png"));
+    }
+    assert_no_console_errors(&errors);
+
+    // On plain static hosting there is no server to check with: it says so.
+    site.build();
+    let plain = StaticServer::start(&site.public());
+    tab.navigate_to(&plain.url("/draft/")).unwrap().wait_until_navigated().unwrap();
+    tab.evaluate("document.getElementById('draft-text').value = '今年要全面建设美丽乡村。'", false).unwrap();
+    tab.find_element("#draft-form button[type=submit]").unwrap().click().unwrap();
+    wait_for(&tab, "the message", "document.getElementById('draft-status').innerText.includes('wenku serve')");
+}
+
 /// Clicks the search page's view tab `view` and waits for the URL to say so.
 fn follow_view(tab: &Tab, view: &str) {
     tab.find_element(&format!("#search-views a[data-view='{view}']")).unwrap().click().unwrap();

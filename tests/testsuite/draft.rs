@@ -172,8 +172,7 @@ fn on_the_real_archive_flags_are_true_by_its_own_counts() {
     let old = flags.iter().find(|f| f["text"] == "全面建设小康社会").expect("全面建设小康社会 is outdated");
     assert_eq!(old["replaced_by"], "全面建成小康社会", "{old:#}");
     // True by the archive's own counts: the reports using it, its last year.
-    let using: Vec<i64> =
-        reports.iter().filter(|r| r.1 > 0 && r.3.contains("全面建设小康社会")).map(|r| r.1).collect();
+    let using: Vec<i64> = reports.iter().filter(|r| r.1 > 0 && r.3.contains("全面建设小康社会")).map(|r| r.1).collect();
     assert_eq!(old["reports"].as_u64().unwrap() as usize, using.len());
     assert_eq!(old["last_year"].as_i64().unwrap(), *using.iter().max().unwrap());
     assert!(old["last_year"].as_i64().unwrap() <= latest - 5);

@@ -61,7 +61,8 @@
     var problem = tooBig(sent);
     if (problem) return Promise.reject(new Error(problem));
     return fetch(url(format), { method: "POST", body: sent.body }).then(function (response) {
-      if (response.status === 404 || response.status === 405) {
+      // No `wenku serve` behind the page: a static server refuses the POST.
+      if (response.status === 404 || response.status === 405 || response.status === 501) {
         throw new Error("起草核对需要 wenku serve：本站现在是静态托管，无法核对稿子。");
       }
       if (!response.ok) {
