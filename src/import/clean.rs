@@ -1140,8 +1140,18 @@ pub fn join_broken_lines(lines: Vec<Line>, stands_alone: impl Fn(&str) -> bool) 
                 && !is_structure(&line.text)
                 && !stands_alone(&line.text)
                 && !starts_an_item(&line.text);
+            // `…增加到二千四百万` / (blank) / `人，其中…`: no paragraph begins
+            // with a clause of one character, so a paragraph broken off
+            // without a stop goes on there, even across a blank line.
+            let one_character_clause = line.text.chars().nth(1).is_some_and(|c| "，、；：".contains(c))
+                && line.text.chars().next().is_some_and(is_han);
             let continues = starts_mid_sentence(&line.text)
                 || same_block
+                || (open
+                    && broken_off
+                    && one_character_clause
+                    && !starts_an_item(&line.text)
+                    && !stands_alone(&line.text))
                 || (may_continue && (wrapped && !short_alone || still_broken));
             if continues {
                 // Latin words broken at a line end get their space back; a
@@ -1352,6 +1362,25 @@ mod tests {
         let joined = join_broken_lines(join_certain_breaks(lines(text)), stands_alone);
         assert_eq!(texts(&joined)[0], "鄧同志[4]在唐山礦工罷工時犯了錯誤。");
         assert_eq!(*texts(&joined).last().unwrap(), "7.“双向揭榜挂帅”：企业找技术、成果找市场“双向揭榜挂帅”的简称。");
+    }
+
+    #[test]
+    fn a_paragraph_broken_off_goes_on_at_a_clause_of_one_character_across_a_blank_line() {
+        // Paragraphs set apart by blank lines, most of them ending as
+        // sentences do (not a file wrapped with a blank between lines).
+        let text = "这一年的工作取得了新的进展。\n\n各项事业全面发展。\n\n人民生活继续改善。\n\n\
+                    社会保持稳定。\n\n年末，国家机关、公私企业和事业共有职工大约八百万人，1956年末增加到二千四百万\n\n人，其中有私营企业转为国营的人员。\n\n五年来，在改革开放的推动下，我国国民经济持续发展，总的形势是很好的\n\n国家经济实力继续得到显著增强。\n\n我们一定要继续发扬积极探索、开拓前进的精神\n\n四、坚持独立自主的和平外交政策";
+        let joined = join_broken_lines(join_certain_breaks(lines(text)), stands_alone);
+        assert_eq!(
+            texts(&joined)[4..],
+            [
+                "年末，国家机关、公私企业和事业共有职工大约八百万人，1956年末增加到二千四百万人，其中有私营企业转为国营的人员。",
+                "五年来，在改革开放的推动下，我国国民经济持续发展，总的形势是很好的",
+                "国家经济实力继续得到显著增强。",
+                "我们一定要继续发扬积极探索、开拓前进的精神",
+                "四、坚持独立自主的和平外交政策",
+            ]
+        );
     }
 
     #[test]
