@@ -11,6 +11,7 @@
 //! is kept.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 use serde::Serialize;
 
@@ -119,6 +120,36 @@ fn push_sentence(found: &mut Vec<String>, sentence: &mut String) {
 /// Checks `draft` against the reports of the archive (of `body` only, if
 /// given); `recent`: the last years an outdated formulation is absent from.
 pub fn check(index: &SearchIndex, draft: &str, body: Option<&str>, recent: usize) -> Result<DraftCheck, SearchError> {
+    check_with(index, draft, body, recent, &Mutex::new(Memory::default()))
+}
+
+/// What checks learnt of one scope of one index generation: the year of
+/// each report and which reports hold each unit and clause asked about. A
+/// drafter checks, edits a few sentences and checks again: the next check
+/// looks up only what is new, in the index, instead of reading every
+/// report again.
+#[derive(Default)]
+pub struct Memory {
+    /// The index (its address), its generation and the scope.
+    key: Option<(usize, u64, String)>,
+    years: Vec<i64>,
+    holders: HashMap<String, Vec<u32>>,
+}
+
+/// Patterns a warm check looks up one by one in the index; beyond this it
+/// reads every report once (as a cold check does).
+const MAX_LOOKUPS: usize = 150;
+/// Patterns remembered at most; beyond this the memory starts again.
+const MAX_REMEMBERED: usize = 200_000;
+
+/// [`check`] with what earlier checks remembered (`wenku serve` keeps one).
+pub fn check_with(
+    index: &SearchIndex,
+    draft: &str,
+    body: Option<&str>,
+    recent: usize,
+    memory: &Mutex<Memory>,
+) -> Result<DraftCheck, SearchError> {
     let chars = draft.chars().count();
     if chars > MAX_DRAFT_CHARS {
         return Err(query::QueryError::from(Problem::DraftTooLong { chars, max: MAX_DRAFT_CHARS }).into());
@@ -135,32 +166,54 @@ pub fn check(index: &SearchIndex, draft: &str, body: Option<&str>, recent: usize
     };
     let (searcher, docs) = index.in_scope(&filters)?;
 
-    // Every unit and every probe of the draft, counted in one pass.
+    // Every unit, clause and word of the draft.
     let per_sentence: Vec<(Vec<String>, Vec<String>, Vec<String>)> =
         sentences.iter().map(|s| (units_of_sentence(s), probes_of_sentence(s), words_of_sentence(s))).collect();
     let mut patterns: Vec<String> = Vec::new();
-    let mut number: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashSet<&String> = HashSet::new();
     for (units, probes, words) in &per_sentence {
         for pattern in units.iter().chain(probes).chain(words) {
-            number.entry(pattern.clone()).or_insert_with(|| {
+            if seen.insert(pattern) {
                 patterns.push(pattern.clone());
-                patterns.len() - 1
-            });
+            }
         }
     }
-    let counted = scope::count_in(index, &searcher, &docs, &patterns)?;
-    // For each pattern, the reports (by their number in `counted`) holding it.
-    let mut holders: Vec<Vec<u32>> = vec![Vec::new(); patterns.len()];
-    for (report, counts) in counted.counts.iter().enumerate() {
-        for &(pattern, _) in counts {
-            holders[pattern as usize].push(report as u32);
+    let mut memory = memory.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let key = (index as *const SearchIndex as usize, index.generation(), scope_query.clone());
+    if memory.key.as_ref() != Some(&key) || memory.holders.len() > MAX_REMEMBERED {
+        *memory = Memory { key: Some(key), ..Memory::default() };
+    }
+    let unknown: Vec<String> = patterns.iter().filter(|p| !memory.holders.contains_key(*p)).cloned().collect();
+    if memory.years.is_empty() || unknown.len() > MAX_LOOKUPS {
+        // One pass over every report of the scope.
+        let counted = scope::count_in(index, &searcher, &docs, &unknown)?;
+        memory.years = counted.reports.iter().map(|r| r.year).collect();
+        let mut holders: Vec<Vec<u32>> = vec![Vec::new(); unknown.len()];
+        for (report, counts) in counted.counts.iter().enumerate() {
+            for &(pattern, _) in counts {
+                holders[pattern as usize].push(report as u32);
+            }
+        }
+        memory.holders.extend(unknown.into_iter().zip(holders));
+    } else {
+        // A few: each looked up in the index as an exact phrase.
+        let number: HashMap<tantivy::DocAddress, u32> =
+            docs.iter().enumerate().map(|(i, &address)| (address, i as u32)).collect();
+        for pattern in unknown {
+            let matching = index.matching(&format!("\"{pattern}\" {scope_query}"))?;
+            let mut holders: Vec<u32> =
+                matching.docs.iter().filter_map(|address| number.get(address).copied()).collect();
+            holders.sort_unstable();
+            memory.holders.insert(pattern, holders);
         }
     }
-    let latest_year = counted.reports.iter().map(|r| r.year).filter(|&y| y > 0).max();
+    let years = &memory.years;
+    let holders = &memory.holders;
+    let latest_year = years.iter().copied().filter(|&y| y > 0).max();
     let mut read: HashMap<u32, StoredReport> = HashMap::new();
     let mut checked = Vec::with_capacity(sentences.len());
     for (sentence, (units, probes, words)) in sentences.iter().zip(&per_sentence) {
-        let holders_of = |pattern: &String| &holders[number[pattern]];
+        let holders_of = |pattern: &String| &holders[pattern];
         // A word the archive (nearly) never uses is what makes wording new;
         // two common words never seen side by side are only a new junction.
         let rare: Vec<&String> = words.iter().filter(|w| holders_of(w).len() <= 1).collect();
@@ -168,7 +221,7 @@ pub fn check(index: &SearchIndex, draft: &str, body: Option<&str>, recent: usize
         let mut flags = new_wording(&normalize(sentence), units, coined);
         if let Some(latest) = latest_year {
             let years_of = |unit: &String| -> Vec<i64> {
-                holders_of(unit).iter().map(|&r| counted.reports[r as usize].year).filter(|&y| y > 0).collect()
+                holders_of(unit).iter().map(|&r| years[r as usize]).filter(|&y| y > 0).collect()
             };
             for (unit, last_year, reports) in outdated(units, years_of, latest, recent) {
                 let replaced_by = replacement(index, &scope_query, &unit, last_year)?;
@@ -181,7 +234,7 @@ pub fn check(index: &SearchIndex, draft: &str, body: Option<&str>, recent: usize
                 });
             }
         }
-        let precedents = precedents(index, &searcher, &docs, &counted, sentence, probes, &holders_of, &mut read)?;
+        let precedents = precedents(index, &searcher, &docs, years, sentence, probes, &holders_of, &mut read)?;
         checked.push(SentenceCheck { text: sentence.clone(), precedents, flags });
     }
     Ok(DraftCheck { sentences: checked, latest_year, recent, reports: docs.len() })
@@ -232,17 +285,20 @@ fn words_of_sentence(sentence: &str) -> Vec<String> {
 /// The clauses that find a sentence's precedents: those of six characters
 /// or more (normalized), or the sentence itself if it has none.
 fn probes_of_sentence(sentence: &str) -> Vec<String> {
-    let clause_end = |c: char| "，。！？；：、,!?;:".contains(c);
-    let mut probes: Vec<String> = sentence
-        .split(clause_end)
-        .map(|clause| normalize(clause.trim()))
-        .filter(|clause| clause.chars().count() >= MIN_PROBE_CHARS)
-        .collect();
+    // Runs of Han characters, letters and digits: a clause without its
+    // quotes and brackets, as an exact phrase finds it.
+    let normalized = normalize(sentence);
+    let runs =
+        || normalized.split(|c: char| classify(c) != Class::Cjk && !c.is_alphanumeric()).filter(|r| !r.is_empty());
+    let mut probes: Vec<String> =
+        runs().filter(|run| run.chars().count() >= MIN_PROBE_CHARS).map(str::to_owned).collect();
     if probes.is_empty() {
-        let whole = normalize(sentence.trim_end_matches(clause_end));
-        if whole.chars().count() >= MIN_UNIT_CHARS {
-            probes.push(whole);
-        }
+        probes.extend(
+            runs()
+                .max_by_key(|run| run.chars().count())
+                .filter(|run| run.chars().count() >= MIN_UNIT_CHARS)
+                .map(str::to_owned),
+        );
     }
     probes.dedup();
     probes
@@ -345,7 +401,7 @@ fn precedents<'a>(
     index: &SearchIndex,
     searcher: &tantivy::Searcher,
     docs: &[tantivy::DocAddress],
-    counted: &scope::Counted,
+    years: &[i64],
     sentence: &str,
     probes: &[String],
     holders_of: &impl Fn(&String) -> &'a Vec<u32>,
@@ -358,7 +414,7 @@ fn precedents<'a>(
         }
     }
     let mut reports: Vec<(u32, usize)> = hits.into_iter().collect();
-    let year = |r: u32| counted.reports[r as usize].year;
+    let year = |r: u32| years[r as usize];
     reports.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| year(b.0).cmp(&year(a.0))).then(a.0.cmp(&b.0)));
     reports.truncate(MAX_REPORTS_READ);
     let wanted = comparable(sentence);

@@ -63,6 +63,8 @@ pub struct AppState {
     pub search_slots: tokio::sync::Semaphore,
     /// Occurrences of the last concordance queries.
     pub kwic_cache: kwic::KwicCache,
+    /// What draft checks learnt of the index, for the next check.
+    pub draft_memory: std::sync::Mutex<crate::research::draft::Memory>,
     /// Present while watching: rebuild status and the browsers' event channel.
     pub live: Option<Arc<live::Live>>,
     /// Each report's site path (`2021/总结/`) → its file under `content/`;
@@ -91,6 +93,7 @@ impl AppState {
             search: RwLock::new(Err(String::new())),
             search_slots: tokio::sync::Semaphore::new(slots),
             kwic_cache: kwic::KwicCache::default(),
+            draft_memory: Default::default(),
             live: watching.then(|| Arc::new(live::Live::new(crate::search::messages::Language::of(&config.language)))),
             sources: RwLock::new(HashMap::new()),
         };

@@ -141,7 +141,7 @@ pub async fn draft(State(state): State<Arc<AppState>>, params: Params, bytes: ax
                 why,
             }))
         })?;
-        let checked = crate::research::draft::check(index, &text, body.as_deref(), recent)?;
+        let checked = crate::research::draft::check_with(index, &text, body.as_deref(), recent, &state.draft_memory)?;
         Ok(match format {
             None => Json(checked).into_response(),
             Some(_) => file_response(state, &export::draft_table(&checked, state.language), format),

@@ -103,12 +103,19 @@ fn the_page_and_the_api_check_a_pasted_or_uploaded_draft_and_keep_nothing() {
     let draft = "我们坚持稳中求进工作总基调，扎实推进各项工作。\n今年要全面建设美丽乡村，打造萤火虫生态民宿集群。\n";
     site.write("draft.txt", draft);
     let command_line = json(&site.run(&["draft", "draft.txt", "--json"]));
+    let edited = draft.replace("萤火虫生态民宿集群", "萤火虫生态民宿集群和全面建设美丽乡村示范带");
+    site.write("edited.txt", &edited);
+    let fresh = json(&site.run(&["draft", "edited.txt", "--json"]));
     assert!(site.page("draft/").contains("起草核对"), "the page is built");
     let before: Vec<_> = walkdir_files(site.root());
     let server = Server::start(site.root(), &["--no-build", "--no-watch"]);
     let api = server.post("/api/draft", draft.as_bytes());
     assert_eq!(api.status, 200, "{}", api.text());
     assert_eq!(api.json(), command_line, "the API and the command line agree");
+    // Checked again after an edit: what is new is looked up in the index,
+    // the rest remembered, and the answer is the same as a fresh check's.
+    let warm = server.post("/api/draft", edited.as_bytes());
+    assert_eq!(warm.json(), fresh, "a warm check answers as a cold one");
     let xlsx = server.post("/api/draft?format=xlsx", draft.as_bytes());
     assert_eq!(xlsx.status, 200);
     assert!(xlsx.header("content-type").unwrap().contains("spreadsheetml"));
