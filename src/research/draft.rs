@@ -166,13 +166,13 @@ pub fn check_with(
     };
     let (searcher, docs) = index.in_scope(&filters)?;
 
-    // Every unit, clause and word of the draft.
-    let per_sentence: Vec<(Vec<String>, Vec<String>, Vec<String>)> =
-        sentences.iter().map(|s| (units_of_sentence(s), probes_of_sentence(s), words_of_sentence(s))).collect();
+    // Every unit and clause of the draft.
+    let per_sentence: Vec<(Vec<String>, Vec<String>)> =
+        sentences.iter().map(|s| (units_of_sentence(s), probes_of_sentence(s))).collect();
     let mut patterns: Vec<String> = Vec::new();
     let mut seen: HashSet<&String> = HashSet::new();
-    for (units, probes, words) in &per_sentence {
-        for pattern in units.iter().chain(probes).chain(words) {
+    for (units, probes) in &per_sentence {
+        for pattern in units.iter().chain(probes) {
             if seen.insert(pattern) {
                 patterns.push(pattern.clone());
             }
@@ -212,12 +212,12 @@ pub fn check_with(
     let latest_year = years.iter().copied().filter(|&y| y > 0).max();
     let mut read: HashMap<u32, StoredReport> = HashMap::new();
     let mut checked = Vec::with_capacity(sentences.len());
-    for (sentence, (units, probes, words)) in sentences.iter().zip(&per_sentence) {
+    for (sentence, (units, probes)) in sentences.iter().zip(&per_sentence) {
         let holders_of = |pattern: &String| &holders[pattern];
-        // A word the archive (nearly) never uses is what makes wording new;
-        // two common words never seen side by side are only a new junction.
-        let rare: Vec<&String> = words.iter().filter(|w| holders_of(w).len() <= 1).collect();
-        let coined = |unit: &String| holders_of(unit).is_empty() && rare.iter().any(|w| unit.contains(w.as_str()));
+        // New wording: a unit no report uses that begins and ends with words
+        // of content (智慧河湖一网统管); a pronoun or an auxiliary meeting a
+        // common phrase (我们要全面建设, 我局坚持) is no new wording.
+        let coined = |unit: &String| holders_of(unit).is_empty() && has_content_edges(unit);
         let mut flags = new_wording(&normalize(sentence), units, coined);
         if let Some(latest) = latest_year {
             let years_of = |unit: &String| -> Vec<i64> {
@@ -267,19 +267,102 @@ fn units_of_sentence(sentence: &str) -> Vec<String> {
     found
 }
 
-/// The words of a sentence of two Han characters or more (normalized).
-fn words_of_sentence(sentence: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for clause in sentence.split(|c: char| classify(c) != Class::Cjk) {
-        let cuts = words::boundaries(clause);
-        for pair in cuts.windows(2) {
-            let word = normalize(&clause[pair[0]..pair[1]]);
-            if word.chars().count() >= 2 && !found.contains(&word) {
-                found.push(word);
-            }
-        }
-    }
-    found
+/// Words of grammar, not of content: pronouns, auxiliaries, prepositions,
+/// conjunctions and adverbs of degree or time (a closed class of the
+/// language). A unit that begins or ends with one is a junction, not a term.
+const FUNCTION_WORDS: &[&str] = &[
+    "我",
+    "我们",
+    "你",
+    "你们",
+    "他",
+    "他们",
+    "它",
+    "其",
+    "这",
+    "那",
+    "此",
+    "该",
+    "各",
+    "每",
+    "我局",
+    "本局",
+    "我市",
+    "本市",
+    "我省",
+    "本省",
+    "我区",
+    "本区",
+    "我县",
+    "本县",
+    "本单位",
+    "要",
+    "将",
+    "会",
+    "能",
+    "应",
+    "应当",
+    "应该",
+    "可",
+    "可以",
+    "必须",
+    "需要",
+    "把",
+    "被",
+    "让",
+    "使",
+    "对",
+    "向",
+    "在",
+    "从",
+    "以",
+    "为",
+    "与",
+    "和",
+    "及",
+    "并",
+    "而",
+    "又",
+    "也",
+    "都",
+    "还",
+    "就",
+    "才",
+    "再",
+    "更",
+    "很",
+    "最",
+    "已",
+    "已经",
+    "正在",
+    "的",
+    "地",
+    "得",
+    "了",
+    "着",
+    "过",
+    "是",
+    "有",
+    "等",
+    "于",
+    "由",
+    "之",
+    "所",
+    "如",
+    "若",
+    "则",
+    "但",
+    "或",
+];
+
+/// Whether `unit`'s first and last words carry content (see `FUNCTION_WORDS`).
+fn has_content_edges(unit: &str) -> bool {
+    let cuts = words::boundaries(unit);
+    let (Some(first), Some(last)) = (cuts.get(1), cuts.len().checked_sub(2).and_then(|i| cuts.get(i))) else {
+        return false;
+    };
+    let content = |word: &str| !FUNCTION_WORDS.contains(&word);
+    content(&unit[..*first]) && content(&unit[*last..])
 }
 
 /// The clauses that find a sentence's precedents: those of six characters
@@ -305,7 +388,7 @@ fn probes_of_sentence(sentence: &str) -> Vec<String> {
 }
 
 /// The units no report uses, shortest kept (a unit holding another new
-/// one is not listed: the new part is the shorter), and those that overlap
+/// one is not listed: the new part is the shorter), and those that overlap or touch
 /// in the sentence shown as one stretch (`友好型滨水` + `型滨水空间`).
 fn new_wording(sentence: &str, units: &[String], unused: impl Fn(&String) -> bool) -> Vec<Flag> {
     let new: Vec<&String> = units.iter().filter(|u| unused(u)).collect();
@@ -318,7 +401,7 @@ fn new_wording(sentence: &str, units: &[String], unused: impl Fn(&String) -> boo
     let mut merged: Vec<(usize, usize)> = Vec::new();
     for (from, to) in spans {
         match merged.last_mut() {
-            Some(last) if from < last.1 => last.1 = last.1.max(to),
+            Some(last) if from <= last.1 => last.1 = last.1.max(to),
             _ => merged.push((from, to)),
         }
     }
@@ -369,7 +452,9 @@ fn replacement(index: &SearchIndex, scope: &str, unit: &str, last_year: i64) -> 
     }
     let head: String = chars[..2].iter().collect();
     let tail: String = chars[chars.len() - 2..].iter().collect();
-    // Up to as many characters between as the unit has in all.
+    // Up to as many characters between as the unit has in all; a form that
+    // keeps at least two thirds of them (not 构建老年友好型社会 for
+    // 构建社会主义和谐社会, which keeps its frame only).
     let gap = chars.len();
     let query = format!("{head}{{0,{gap}}}{tail} year:{}..9999 {scope}", last_year + 1);
     let found = match super::occurrences(index, &query, super::DEFAULT_WIDTH) {
@@ -386,7 +471,12 @@ fn replacement(index: &SearchIndex, scope: &str, unit: &str, last_year: i64) -> 
         .filter(|v| {
             let text = normalize(&v.text);
             // The same frame: its head and tail (not a longer phrase the gap ran into).
-            text != unit && text.starts_with(&head) && text.ends_with(&tail) && v.reports >= 2 && about_as_long(&text)
+            text != unit
+                && text.starts_with(&head)
+                && text.ends_with(&tail)
+                && v.reports >= 2
+                && about_as_long(&text)
+                && common_chars(&chars, &text) * 3 >= chars.len() * 2
         })
         // Most of its characters kept, in order; then the most used.
         .max_by_key(|v| (common_chars(&chars, &v.text), v.count, std::cmp::Reverse(v.text.clone())));
@@ -554,6 +644,14 @@ mod tests {
         assert!(units.contains(&"全面建设小康社会".to_owned()), "{units:?}");
         assert!(units.contains(&"以人民为中心".to_owned()), "{units:?}");
         assert!(!units.iter().any(|u| u == "以人民为" || u == "民为中心"), "{units:?}");
+    }
+
+    #[test]
+    fn a_unit_begun_or_ended_by_a_word_of_grammar_is_a_junction() {
+        assert!(has_content_edges("智慧河湖"));
+        assert!(!has_content_edges("我们要全面建设"));
+        assert!(!has_content_edges("全面建设的"));
+        assert!(!has_content_edges("要全面建设"));
     }
 
     #[test]
