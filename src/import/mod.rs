@@ -584,7 +584,8 @@ fn prepare(
             // comes after the report's first line (one before it is the
             // page's: its index of 索引号 and 发布机构, its menu).
             let kept: std::collections::HashMap<usize, String> = kept.into_iter().map(|l| (l.at, l.text)).collect();
-            let report_starts = kept.keys().min().copied().unwrap_or(usize::MAX);
+            // (A file of tables alone keeps them all.)
+            let report_starts = kept.keys().min().copied().unwrap_or(0);
             blocks
                 .into_iter()
                 .enumerate()
