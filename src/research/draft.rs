@@ -531,10 +531,8 @@ fn precedents<'a>(
             }
         }
         if let Some((score, offset, text)) = best {
-            let at = stored.anchors.partition_point(|(start, _)| *start <= offset);
-            let anchor = at.checked_sub(1).map(|i| stored.anchors[i].1.as_str()).unwrap_or("");
             found.push(Precedent {
-                url: anchored(&stored.url, anchor),
+                url: anchored(&stored.url, super::anchor_at(stored, offset)),
                 title: stored.title.clone(),
                 year: stored.year,
                 body: stored.body.clone(),

@@ -232,6 +232,13 @@ fn info(stored: StoredReport) -> ReportInfo {
     }
 }
 
+/// The anchor of the paragraph holding byte `offset` of a report's text
+/// ("" for the title).
+pub(crate) fn anchor_at(report: &StoredReport, offset: usize) -> &str {
+    let at = report.anchors.partition_point(|(start, _)| *start <= offset);
+    at.checked_sub(1).map_or("", |i| report.anchors[i].1.as_str())
+}
+
 /// Reports read at a time (see [`occurrences`]).
 const CHUNK: usize = 256;
 
@@ -250,8 +257,7 @@ fn in_context(report: &StoredReport, ranges: &[(usize, usize)], width: usize) ->
             let left_start = before.char_indices().rev().nth(width - 1).map_or(0, |(i, _)| i);
             let after = &text[to..line_end];
             let right_end = after.char_indices().nth(width).map_or(after.len(), |(i, _)| i);
-            let anchor_at = report.anchors.partition_point(|(offset, _)| *offset <= from);
-            let anchor = anchor_at.checked_sub(1).map(|i| report.anchors[i].1.clone()).unwrap_or_default();
+            let anchor = anchor_at(report, from).to_owned();
             let paragraph_key = match paragraph {
                 Some((start, key)) if start == line_start => key,
                 _ => {
