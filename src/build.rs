@@ -11,6 +11,7 @@ use crate::content::{self, Library};
 use crate::journal::Journal;
 use crate::output::{NullSink, Sink, Staging};
 use crate::passages::Passages;
+use crate::research::overview::Overview;
 use crate::render::{Page, Site};
 use crate::search::{IndexSummary, indexer, static_index};
 use crate::theme::Theme;
@@ -49,11 +50,13 @@ pub struct LoadedSite {
     pub theme: Theme,
     /// Empty unless `recurring_passages` is on.
     pub passages: Passages,
+    /// A year's new and a body's key formulations, for their pages.
+    pub overview: Overview,
 }
 
 impl LoadedSite {
     pub fn renderer(&self) -> Site<'_> {
-        Site::new(&self.library, &self.theme, &self.config, &self.passages)
+        Site::new(&self.library, &self.theme, &self.config, &self.passages).with_overview(&self.overview)
     }
 }
 
@@ -61,6 +64,7 @@ impl LoadedSite {
 pub fn load(root: &Path, drafts: bool) -> Result<LoadedSite> {
     let mut site = load_without_passages(root, drafts)?;
     site.passages = find_passages(&site);
+    site.overview = find_overview(&site);
     Ok(site)
 }
 
@@ -85,7 +89,7 @@ fn load_without_passages(root: &Path, drafts: bool) -> Result<LoadedSite> {
         (Err(problems), Ok(_)) => return Err(problems.into()),
         (Ok(_), Err(theme_error)) => return Err(theme_error),
     };
-    let site = LoadedSite { config, library, theme, passages: Passages::default() };
+    let site = LoadedSite { config, library, theme, passages: Passages::default(), overview: Overview::default() };
     let clashes = crate::owners::problems(&site.renderer(), &root.join("content"));
     if !clashes.is_empty() {
         return Err(crate::diagnostics::Diagnostics(clashes).into());
@@ -95,6 +99,10 @@ fn load_without_passages(root: &Path, drafts: bool) -> Result<LoadedSite> {
 
 fn find_passages(site: &LoadedSite) -> Passages {
     if site.config.recurring_passages { Passages::find(&site.library.reports) } else { Passages::default() }
+}
+
+pub(crate) fn find_overview(site: &LoadedSite) -> Overview {
+    if site.config.formulations { crate::research::overview::overview(&site.library) } else { Overview::default() }
 }
 
 /// Builds the site into its output folder, replacing it only on success,
@@ -186,14 +194,17 @@ pub fn render_all(site: &LoadedSite, sink: &dyn Sink, progress: bool) -> Result<
     Ok(plan.len())
 }
 
-/// Finds the site's passages and renders every page into `sink`; returns
-/// how many. The pages that show no passages render while they are found.
+/// Finds the site's passages and overview and renders every page into
+/// `sink`; returns how many. The pages that show neither render while they
+/// are found.
 fn find_passages_and_render(site: &mut LoadedSite, sink: &dyn Sink, progress: bool) -> Result<usize> {
-    let (later, now): (Vec<Page>, Vec<Page>) = site.renderer().plan().into_iter().partition(Page::shows_passages);
+    let (later, now): (Vec<Page>, Vec<Page>) = site.renderer().plan().into_iter().partition(Page::waits_for_library);
     let bar = progress_bar(progress, later.len() + now.len());
-    let (passages, rendered) = rayon::join(|| find_passages(site), || render_pages(site, &now, sink, &bar));
+    let find = || rayon::join(|| find_passages(site), || find_overview(site));
+    let ((passages, overview), rendered) = rayon::join(find, || render_pages(site, &now, sink, &bar));
     rendered?;
     site.passages = passages;
+    site.overview = overview;
     // Which passages have pages of their own is known only now.
     let mut later = later;
     if site.config.recurring_passages {

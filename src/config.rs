@@ -51,6 +51,9 @@ pub struct Config {
     /// Markers on paragraphs found in other reports, and a page of the most
     /// recurring ones.
     pub recurring_passages: bool,
+    /// A year's new formulations on its page, a body's key formulations on
+    /// its page (`research::overview`).
+    pub formulations: bool,
     /// Write the static search index (`_search/`) with the site, so that
     /// search works on a plain web server. On by default; off makes the
     /// build faster where the site is only ever served by `wenku serve`.
@@ -97,6 +100,7 @@ impl Default for Config {
             level_rules: Vec::new(),
             compare_pages: true,
             recurring_passages: true,
+            formulations: true,
             static_search: true,
             max_report_mb: 64,
             ocr_max_pages: 50,
@@ -239,6 +243,7 @@ const CONFIG_KEYS: &[&str] = &[
     "level_rules",
     "compare_pages",
     "recurring_passages",
+    "formulations",
     "static_search",
     "max_report_mb",
     "ocr_max_pages",

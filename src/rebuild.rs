@@ -43,6 +43,7 @@ use crate::journal::Journal;
 use crate::lock::SiteLock;
 use crate::output::{InPlace, Sink, Staging};
 use crate::render::{Output, Page, Site};
+use crate::research::overview::Overview;
 use crate::search::{IndexDoc, IndexError, IndexWriter, indexer, static_index};
 use crate::theme::Theme;
 
@@ -127,6 +128,10 @@ pub struct LiveSite {
     pending: Changes,
     /// Reports changed since the static search index was last made.
     static_index_stale: bool,
+    /// Reports changed since the overview (a year's new, a body's key
+    /// formulations) was last found: like the static index, it depends on
+    /// every report and is found again when edits pause.
+    overview_stale: bool,
     /// Open from the first page an edit changes until pages, index and
     /// static index agree again.
     /// (Behind a lock: the static index is remade, and the journal closed,
@@ -153,6 +158,7 @@ impl LiveSite {
             index,
             pending: Changes::default(),
             static_index_stale: false,
+            overview_stale: false,
             journal: std::sync::Mutex::new(None),
             _lock: lock,
         })
@@ -169,7 +175,7 @@ impl LiveSite {
 
     /// Closes the journal once pages, index and static index agree.
     fn end_changes_if_current(&mut self) -> Result<()> {
-        if self.static_index_stale { Ok(()) } else { self.close_journal() }
+        if self.static_index_stale || self.overview_stale { Ok(()) } else { self.close_journal() }
     }
 
     fn close_journal(&self) -> Result<()> {
@@ -220,6 +226,7 @@ impl LiveSite {
         self.index = Some(IndexWriter::open(&self.index_dir)?);
         self.outputs = plan_paths(&self.site);
         self.static_index_stale = false;
+        self.overview_stale = false;
         // The build closed the journal: everything agrees.
         *self.journal.get_mut().expect("no panic while holding the lock") = None;
         let reindexed = summary.index.map_or(0, |(_, s)| s.added + s.updated + s.removed);
@@ -305,6 +312,7 @@ impl LiveSite {
         if !changed.is_empty() {
             rebuilt.reindexed = self.reindex(&changed)?;
             self.static_index_stale = self.site.config.static_search;
+            self.overview_stale = self.site.config.formulations;
         }
         self.end_changes_if_current()?;
         Ok(rebuilt)
@@ -556,9 +564,58 @@ impl LiveSite {
         std::fs::rename(staged.path().join("web.config"), &web_config)
             .with_context(|| format!("cannot replace {}", web_config.display()))?;
         // The pages and the index were current before the remake began
-        // (edits wait for it): all three agree now.
-        self.close_journal()?;
+        // (edits wait for it): all three agree now, unless the overview's
+        // pages wait too.
+        if !self.overview_stale {
+            self.close_journal()?;
+        }
         Ok(true)
+    }
+
+    /// Whether reports changed since the overview was found.
+    pub fn overview_is_stale(&self) -> bool {
+        self.overview_stale
+    }
+
+    /// Finds the overview again and writes the year and body pages whose
+    /// formulations it changed (the first page of each list). Returns the
+    /// new overview for [`LiveSite::overview_remade`], or `None`, with
+    /// nothing written, when `cancel` was set first.
+    pub fn remake_overview(&self, cancel: &AtomicBool) -> Result<Option<Overview>> {
+        let overview = build::find_overview(&self.site);
+        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(None);
+        }
+        let old = &self.site.overview;
+        let library = &self.site.library;
+        let mut pages = Vec::new();
+        for kind in [TaxonomyKind::Year, TaxonomyKind::Body] {
+            for (term, named) in library.taxonomy(kind).terms.iter().enumerate() {
+                let changed = match kind {
+                    TaxonomyKind::Year => {
+                        let year = named.name.parse::<i32>().ok();
+                        year.and_then(|y| old.years.get(&y)) != year.and_then(|y| overview.years.get(&y))
+                    }
+                    _ => old.bodies.get(&named.name) != overview.bodies.get(&named.name),
+                };
+                if changed {
+                    pages.push(Page::TermList { kind, term, page: 1 });
+                }
+            }
+        }
+        let site = self.site.renderer().with_overview(&overview);
+        let outputs: Vec<Output> = pages.par_iter().map(|page| site.render_page(page)).collect::<Result<_>>()?;
+        for output in outputs {
+            InPlace(&self.output).put(output)?;
+        }
+        Ok(Some(overview))
+    }
+
+    /// Keeps the overview [`LiveSite::remake_overview`] found and wrote.
+    pub fn overview_remade(&mut self, overview: Overview) -> Result<()> {
+        self.site.overview = overview;
+        self.overview_stale = false;
+        self.end_changes_if_current()
     }
 
     /// Notes that the static search index is current again: pages and

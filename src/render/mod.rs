@@ -32,6 +32,7 @@ use crate::config::Config;
 use crate::content::{Library, Report, TaxonomyKind, Term};
 use crate::escape::{escaped, push_escaped};
 use crate::markdown::Rendered;
+use crate::research::overview::Overview;
 use crate::passages::{Group, Located, Passages, PlaceIn, Spread};
 use crate::theme::{Theme, tera_chain};
 
@@ -87,7 +88,22 @@ impl Page {
     pub fn shows_passages(&self) -> bool {
         matches!(self, Page::Report(_) | Page::Passages | Page::Passage(_))
     }
+
+    /// Whether the page shows the overview's formulations (the first page
+    /// of a year's or a body's list): it renders once they are found.
+    pub fn shows_overview(&self) -> bool {
+        matches!(self, Page::TermList { kind: TaxonomyKind::Year | TaxonomyKind::Body, page: 1, .. })
+    }
+
+    /// Whether the page renders only after what the whole library is read
+    /// for (passages, the overview).
+    pub fn waits_for_library(&self) -> bool {
+        self.shows_passages() || self.shows_overview()
+    }
 }
+
+/// The overview of a site that has none (yet): its pages show no formulations.
+static NO_OVERVIEW: Overview = Overview::EMPTY;
 
 /// Everything a page needs, borrowed.
 pub struct Site<'a> {
@@ -95,6 +111,8 @@ pub struct Site<'a> {
     pub theme: &'a Theme,
     pub config: &'a Config,
     pub passages: &'a Passages,
+    /// A year's new and a body's key formulations (`research::overview`).
+    pub overview: &'a Overview,
     base: String,
     places_cache: Mutex<HashMap<u64, Arc<Vec<PlaceIn>>>>,
     /// Markers' lists by passage and wording (see `shared_marker_list`).
@@ -130,6 +148,7 @@ impl<'a> Site<'a> {
             theme,
             config,
             passages,
+            overview: &NO_OVERVIEW,
             base: config.base_path(),
             places_cache: Mutex::new(HashMap::new()),
             marker_lists: Mutex::new(HashMap::new()),
@@ -139,6 +158,11 @@ impl<'a> Site<'a> {
     }
 
     /// The link to a site path such as `bodies/国务院/`, percent-encoded.
+    /// The same site with `overview`'s formulations on its pages.
+    pub fn with_overview(self, overview: &'a Overview) -> Self {
+        Site { overview, ..self }
+    }
+
     pub fn url(&self, path: &str) -> String {
         site_url(&self.base, path)
     }

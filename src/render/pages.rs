@@ -209,16 +209,78 @@ impl<'a> Site<'a> {
             old.blocks.iter().map(|b| b.text.as_str()),
             new.blocks.iter().map(|b| b.text.as_str()),
         );
-        let search = self.url("search/");
         let link = |f: &crate::research::novel::Formulation| FormulationView {
-            url: format!(
-                "{search}?q={}&view=kwic",
-                percent_encoding::utf8_percent_encode(&format!("\"{}\"", f.text), percent_encoding::NON_ALPHANUMERIC)
-            ),
+            url: self.concordance_url(&f.text),
             text: f.text.clone(),
             count: f.count,
         };
         NovelView { added: novel.added.iter().map(link).collect(), dropped: novel.dropped.iter().map(link).collect() }
+    }
+
+    /// The concordance of a formulation across the archive.
+    fn concordance_url(&self, text: &str) -> String {
+        self.search_url(&[("q", &format!("\"{text}\"")), ("view", "kwic")])
+    }
+
+    /// The search page with `params` in its address.
+    fn search_url(&self, params: &[(&str, &str)]) -> String {
+        let encode = |value| percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC);
+        let query: Vec<String> = params.iter().map(|&(key, value)| format!("{key}={}", encode(value))).collect();
+        format!("{}?{}", self.url("search/"), query.join("&"))
+    }
+
+    /// What the first page of a year's or a body's list shows of the
+    /// overview: the year's new formulations, the body's key formulations.
+    fn insert_overview(&self, context: &mut tera::Context, kind: TaxonomyKind, term: &str) {
+        match kind {
+            TaxonomyKind::Year => {
+                let Some(year) = term.parse::<i32>().ok().and_then(|y| self.overview.years.get(&y)) else { return };
+                let rows = year
+                    .rows
+                    .iter()
+                    .map(|row| OverviewRowView {
+                        text: row.text.clone(),
+                        count: row.count,
+                        reports: row.reports,
+                        elsewhere: None,
+                        url: self.concordance_url(&row.text),
+                    })
+                    .collect();
+                let reference = format!("year:{}..{}", year.from, year.to);
+                let keyness_url = self.search_url(&[
+                    ("year", term),
+                    ("view", "keywords"),
+                    ("ref", &reference),
+                    ("mode", "new"),
+                ]);
+                let view = YearNewView {
+                    from: year.from,
+                    to: year.to,
+                    reference_reports: year.reference_reports,
+                    rows,
+                    keyness_url,
+                };
+                context.insert("year_new", &view);
+            }
+            TaxonomyKind::Body => {
+                let Some(body) = self.overview.bodies.get(term) else { return };
+                let rows = body
+                    .rows
+                    .iter()
+                    .map(|row| OverviewRowView {
+                        text: row.text.clone(),
+                        count: row.count,
+                        reports: row.reports,
+                        elsewhere: Some(row.elsewhere),
+                        url: self.concordance_url(&row.text),
+                    })
+                    .collect();
+                let reference = format!("-body:\"{term}\"");
+                let keyness_url = self.search_url(&[("body", term), ("view", "keywords"), ("ref", &reference)]);
+                context.insert("body_keys", &BodyKeysView { rows, keyness_url });
+            }
+            _ => {}
+        }
     }
 
     /// Whether report `index` has a comparison page: it has a predecessor
@@ -375,6 +437,9 @@ impl<'a> Site<'a> {
         context.insert("term", &Link { name: term.name.clone(), url: page_url(1) });
         context.insert("count", &term.reports.len());
         context.insert("groups", &groups);
+        if page == 1 {
+            self.insert_overview(&mut context, kind, &term.name);
+        }
         context.insert(
             "paginator",
             &Paginator {

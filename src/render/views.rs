@@ -215,6 +215,35 @@ pub(super) struct FormulationView {
     pub(super) url: String,
 }
 
+/// A year's page: its new formulations against the five years before.
+#[derive(Serialize)]
+pub(super) struct YearNewView {
+    pub(super) from: i32,
+    pub(super) to: i32,
+    pub(super) reference_reports: usize,
+    pub(super) rows: Vec<OverviewRowView>,
+    /// The keyness view of the same comparison, with every statistic.
+    pub(super) keyness_url: String,
+}
+
+/// A body's page: its key formulations against all other bodies.
+#[derive(Serialize)]
+pub(super) struct BodyKeysView {
+    pub(super) rows: Vec<OverviewRowView>,
+    pub(super) keyness_url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct OverviewRowView {
+    pub(super) text: String,
+    pub(super) count: u32,
+    pub(super) reports: u32,
+    /// Occurrences in other bodies (key formulations only).
+    pub(super) elsewhere: Option<u32>,
+    /// Its concordance across the archive.
+    pub(super) url: String,
+}
+
 /// The review list: every report awaiting review.
 #[derive(Serialize)]
 pub(super) struct ReviewList<'a> {

@@ -8,6 +8,7 @@
 //! - `continuations`: what follows or precedes a phrase, as a table
 //! - `variants`: the forms a gap query (`坚持*发展`) was filled with, by year
 //! - `novel`: formulations one report has and another lacks (for comparisons)
+//! - `overview`: a year's new and a body's key formulations, for their pages
 //! - `collocates`: the words near a phrase, with association scores (`stats`)
 //! - `frequency`: a phrase per year (per 10,000 positions too) and per body
 //! - `keyness`: what one part of the archive says more than another, or alone
@@ -32,6 +33,7 @@ pub mod export;
 pub mod frequency;
 pub mod keyness;
 pub mod novel;
+pub mod overview;
 pub mod print;
 pub mod scope;
 pub mod stats;

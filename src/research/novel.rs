@@ -29,7 +29,7 @@ use crate::search::analyzer::{Class, for_each_normalized};
 pub const MIN_CHARS: usize = 4;
 pub const MAX_CHARS: usize = 12;
 /// A formulation occurs at least this often in its report.
-const MIN_COUNT: usize = 2;
+pub(super) const MIN_COUNT: usize = 2;
 /// Formulations listed each way.
 pub const MAX_LISTED: usize = 20;
 
@@ -65,10 +65,10 @@ pub fn compare<'a>(old: impl IntoIterator<Item = &'a str>, new: impl IntoIterato
 /// A text's runs of Han characters (normalized: traditional folded), each
 /// a clause or part of one, in one list with `BREAK` between them (one
 /// allocation, not one per clause).
-struct Runs {
-    chars: Vec<char>,
+pub(super) struct Runs {
+    pub(super) chars: Vec<char>,
     /// Every 4-character window, with how often it occurs.
-    windows: Windows,
+    pub(super) windows: Windows,
 }
 
 /// A text's 4-character windows: every one (sorted keys, 8 bytes each; a
@@ -76,9 +76,19 @@ struct Runs {
 /// distinct windows), and those that repeat with their counts, for the
 /// lookups of every place (binary searches over the sorted keys would miss
 /// the cache at each step).
-struct Windows {
+pub(super) struct Windows {
     keys: Vec<u64>,
     repeated: KeyMap<u32>,
+}
+
+/// The distinct 4-character windows of `chars`, sorted.
+pub(super) fn window_keys(chars: &[char]) -> Vec<u64> {
+    use rayon::slice::ParallelSliceMut;
+    let mut keys: Vec<u64> = chars.windows(MIN_CHARS).filter(|w| !w.contains(&BREAK)).map(key).collect();
+    keys.par_sort_unstable();
+    keys.dedup();
+    keys.shrink_to_fit();
+    keys
 }
 
 impl Windows {
@@ -94,36 +104,83 @@ impl Windows {
         Windows { keys, repeated }
     }
 
-    /// Whether a window occurs `MIN_COUNT` times or more.
-    fn repeats(&self, key: u64) -> bool {
-        self.repeated.contains_key(&key)
+    /// Whether a window occurs `min_count` (at least `MIN_COUNT`) times or more.
+    fn repeats(&self, key: u64, min_count: usize) -> bool {
+        self.repeated.get(&key).is_some_and(|&n| n as usize >= min_count)
     }
 
-    fn contains(&self, key: u64) -> bool {
+    pub(super) fn contains(&self, key: u64) -> bool {
         self.keys.binary_search(&key).is_ok()
+    }
+
+    /// Whether any 4-character window of `phrase` is missing here: then the
+    /// phrase occurs nowhere in the text.
+    pub(super) fn lack_part_of(&self, phrase: &[char]) -> bool {
+        phrase.windows(MIN_CHARS).any(|window| !self.contains(key(window)))
+    }
+}
+
+/// Counts of windows by a hash of a few bits, never less than a window's
+/// own count: cheaper than sorting every window when only the windows
+/// that cannot repeat often enough are to be ruled out.
+pub(super) struct Sketch(Vec<u8>, u32);
+
+impl Sketch {
+    pub(super) fn of(chars: &[char]) -> Sketch {
+        let bits = (2 * chars.len()).next_power_of_two().trailing_zeros().max(10);
+        let mut sketch = Sketch(vec![0; 1 << bits], 64 - bits);
+        for window in chars.windows(MIN_CHARS).filter(|w| !w.contains(&BREAK)) {
+            let slot = sketch.slot(key(window));
+            sketch.0[slot] = sketch.0[slot].saturating_add(1);
+        }
+        sketch
+    }
+
+    fn slot(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.1) as usize
+    }
+
+    /// Whether the window may occur `min_count` times or more.
+    pub(super) fn may_reach(&self, key: u64, min_count: usize) -> bool {
+        self.0[self.slot(key)] as usize >= min_count.min(u8::MAX as usize)
     }
 }
 
 /// Stands between runs: no window or phrase holds it.
-const BREAK: char = '\0';
+pub(super) const BREAK: char = '\0';
 
 impl Runs {
     fn of<'a>(blocks: impl IntoIterator<Item = &'a str>) -> Runs {
         let mut chars = Vec::new();
         for block in blocks {
-            for_each_normalized(block, |n| {
-                if n.class == Class::Cjk {
-                    chars.push(n.c);
-                } else if chars.last().is_some_and(|&c| c != BREAK) {
-                    chars.push(BREAK);
-                }
-            });
-            if chars.last().is_some_and(|&c| c != BREAK) {
-                chars.push(BREAK);
-            }
+            push_runs(&mut chars, block);
         }
+        Runs::from_chars(chars)
+    }
+
+    /// Runs from characters put together by `push_runs`.
+    pub(super) fn from_chars(chars: Vec<char>) -> Runs {
         let windows = Windows::of(&chars);
         Runs { chars, windows }
+    }
+}
+
+/// Appends the runs of Han characters of `block` (normalized), each ended
+/// by `BREAK`. The character right after an Arabic number is its unit or
+/// measure word (2021年, 10件, 3项), which belongs to the number: it is
+/// left out like the number.
+pub(super) fn push_runs(chars: &mut Vec<char>, block: &str) {
+    let mut after_digit = false;
+    for_each_normalized(block, |n| {
+        if n.class == Class::Cjk && !after_digit {
+            chars.push(n.c);
+        } else if chars.last().is_some_and(|&c| c != BREAK) {
+            chars.push(BREAK);
+        }
+        after_digit = n.c.is_ascii_digit();
+    });
+    if chars.last().is_some_and(|&c| c != BREAK) {
+        chars.push(BREAK);
     }
 }
 
@@ -137,34 +194,8 @@ impl Runs {
 /// counted all at once).
 fn formulations(text: &Runs, other: &Runs) -> Vec<Formulation> {
     let chars = &text.chars;
-    let levels = repeated_phrases(text);
-    let count_of = |phrase: &[char]| {
-        levels
-            .get(phrase.len().wrapping_sub(MIN_CHARS))
-            .and_then(|level| level.get(&phrase_hash(phrase)))
-            .map_or(0, |p| p.count)
-    };
     // A formulation holds a window that `other` lacks.
-    let is_novel = |phrase: &[char]| phrase.windows(MIN_CHARS).any(|window| !other.windows.contains(key(window)));
-    let mut kept: Vec<(&[char], u32)> = Vec::new();
-    for (level, phrases) in levels.iter().enumerate().take(MAX_CHARS - MIN_CHARS + 1) {
-        let length = MIN_CHARS + level;
-        for p in phrases.values() {
-            let (start, end) = (p.start as usize, p.start as usize + length);
-            let phrase = &chars[start..end];
-            // Of nested phrases, the longest with the same count: a phrase
-            // one character longer with as many occurrences replaces it. A
-            // phrase longer than the limit is kept as its first 12
-            // characters (shown whole), not as every 12 characters of it.
-            let at_limit = length == MAX_CHARS;
-            let longer_right =
-                !at_limit && chars.get(end).is_some_and(|&c| c != BREAK) && count_of(&chars[start..end + 1]) == p.count;
-            let longer_left = start > 0 && chars[start - 1] != BREAK && count_of(&chars[start - 1..end]) == p.count;
-            if !longer_right && !longer_left && reads_as_a_phrase(phrase) && is_novel(phrase) {
-                kept.push((phrase, p.count));
-            }
-        }
-    }
+    let mut kept = maximal_phrases(text, MIN_COUNT, |phrase| reads_as_a_phrase(phrase) && other.windows.lack_part_of(phrase));
     kept.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.len().cmp(&a.0.len())).then(a.0.cmp(b.0)));
     // Whole words only (气污染治理 is no formulation), judged in the clause
     // of the phrase's first place: only for the phrases that may be listed.
@@ -177,9 +208,59 @@ fn formulations(text: &Runs, other: &Runs) -> Vec<Formulation> {
         .collect()
 }
 
+/// The phrases of `text` repeated `min_count` times or more for which
+/// `keep` holds, with their counts: of nested phrases only the longest with
+/// the same count (a phrase one character longer with as many occurrences
+/// replaces it), and a phrase longer than the limit as its first
+/// `MAX_CHARS` characters, not as every `MAX_CHARS` characters of it.
+pub(super) fn maximal_phrases(text: &Runs, min_count: usize, keep: impl Fn(&[char]) -> bool) -> Vec<(&[char], u32)> {
+    let min_count = min_count.max(MIN_COUNT);
+    maximal_phrases_in(&text.chars, |key| text.windows.repeats(key, min_count), min_count, keep)
+}
+
+/// `maximal_phrases` of characters put together by `push_runs`, whose
+/// windows are told apart by `may_repeat`: false only for a window that
+/// occurs fewer than `min_count` times (a `Sketch` is enough).
+pub(super) fn maximal_phrases_in(
+    chars: &[char],
+    may_repeat: impl Fn(u64) -> bool,
+    min_count: usize,
+    keep: impl Fn(&[char]) -> bool,
+) -> Vec<(&[char], u32)> {
+    let levels = repeated_phrases(chars, may_repeat, min_count.max(MIN_COUNT));
+    let count_of = |phrase: &[char]| {
+        levels
+            .get(phrase.len().wrapping_sub(MIN_CHARS))
+            .and_then(|level| level.get(&phrase_hash(phrase)))
+            .map_or(0, |p| p.count)
+    };
+    let mut kept: Vec<(&[char], u32)> = Vec::new();
+    for (level, phrases) in levels.iter().enumerate().take(MAX_CHARS - MIN_CHARS + 1) {
+        let length = MIN_CHARS + level;
+        for p in phrases.values() {
+            let (start, end) = (p.start as usize, p.start as usize + length);
+            let phrase = &chars[start..end];
+            let at_limit = length == MAX_CHARS;
+            let longer_right =
+                !at_limit && chars.get(end).is_some_and(|&c| c != BREAK) && count_of(&chars[start..end + 1]) == p.count;
+            let longer_left = start > 0 && chars[start - 1] != BREAK && count_of(&chars[start - 1..end]) == p.count;
+            if !longer_right && !longer_left && keep(phrase) {
+                kept.push((phrase, p.count));
+            }
+        }
+    }
+    kept
+}
+
 /// The phrase as listed, grown to what always follows it when cut at the
 /// limit, if it is whole words of its clause.
-fn shown(chars: &[char], phrase: &[char]) -> Option<String> {
+pub(super) fn shown(chars: &[char], phrase: &[char]) -> Option<String> {
+    shown_growing_in(chars, phrase, chars)
+}
+
+/// `shown`, with the places a phrase cut at the limit grows by looked for
+/// in `places` (a text that holds every place of it, with what follows).
+pub(super) fn shown_growing_in(chars: &[char], phrase: &[char], places: &[char]) -> Option<String> {
     // `phrase` is a slice of `chars`: its place.
     let start = (phrase.as_ptr() as usize - chars.as_ptr() as usize) / size_of::<char>();
     let from =
@@ -196,7 +277,7 @@ fn shown(chars: &[char], phrase: &[char]) -> Option<String> {
         return None;
     }
     // Only now the (costlier) look at every place of a phrase cut at the limit.
-    let length = whole(chars, start, phrase.len());
+    let length = whole(places, phrase);
     // The longest whole form up to the shown length.
     (phrase.len()..=length)
         .rev()
@@ -207,16 +288,16 @@ fn shown(chars: &[char], phrase: &[char]) -> Option<String> {
 /// Characters of the clause on each side of a phrase that its segmenting sees.
 const CONTEXT: usize = 32;
 
-/// The phrases of the text that occur `MIN_COUNT` times or more, by length
+/// The phrases of the text that occur `min_count` times or more, by length
 /// (from `MIN_CHARS` to one past `MAX_CHARS`, which tells a phrase cut at
 /// the limit from one that ends there), each by hash with its count and
 /// first place.
-fn repeated_phrases(text: &Runs) -> Vec<KeyMap<Phrase>> {
-    let chars = &text.chars;
+fn repeated_phrases(chars: &[char], may_repeat: impl Fn(u64) -> bool, min_count: usize) -> Vec<KeyMap<Phrase>> {
     let mut levels = Vec::new();
-    // Where the phrase of the current length starting there repeats.
-    let mut repeats: Vec<bool> =
-        chars.windows(MIN_CHARS).map(|w| !w.contains(&BREAK) && text.windows.repeats(key(w))).collect();
+    // Where the phrase of the current length starting there may repeat
+    // (the first length's phrases are counted exactly like the others).
+    let mut repeats: Vec<bool> = chars.windows(MIN_CHARS).map(|w| !w.contains(&BREAK) && may_repeat(key(w))).collect();
+    let mut hash_at = vec![0u64; chars.len()];
     for length in MIN_CHARS..=MAX_CHARS + 1 {
         // At the first length every repeated window counts; after it, a
         // place counts where the two shorter phrases inside it repeat.
@@ -224,15 +305,22 @@ fn repeated_phrases(text: &Runs) -> Vec<KeyMap<Phrase>> {
             if length == MIN_CHARS { repeats[start] } else { repeats[start] && repeats.get(start + 1) == Some(&true) }
         };
         let places = (chars.len() + 1).saturating_sub(length);
+        // Each counted place's hash, grown by one character from the last
+        // length's (a place counts only where it counted before).
+        for start in (0..places).filter(|&start| counts_at(start)) {
+            hash_at[start] = if length == MIN_CHARS {
+                phrase_hash(&chars[start..start + length])
+            } else {
+                extend(hash_at[start], chars[start + length - 1])
+            };
+        }
         // Counted by sorting the places' hashes (8 bytes a place), not in a
         // map of every phrase: equal phrases end up side by side.
         let mut hashes: Vec<u64> = Vec::with_capacity((0..places).filter(|&start| counts_at(start)).count());
-        hashes.extend(
-            (0..places).filter(|&start| counts_at(start)).map(|start| phrase_hash(&chars[start..start + length])),
-        );
+        hashes.extend((0..places).filter(|&start| counts_at(start)).map(|start| hash_at[start]));
         hashes.sort_unstable();
         let mut phrases: KeyMap<Phrase> = KeyMap::default();
-        for run in hashes.chunk_by(|a, b| a == b).filter(|run| run.len() >= MIN_COUNT) {
+        for run in hashes.chunk_by(|a, b| a == b).filter(|run| run.len() >= min_count) {
             phrases.insert(run[0], Phrase { count: run.len() as u32, start: u32::MAX });
         }
         drop(hashes);
@@ -240,7 +328,7 @@ fn repeated_phrases(text: &Runs) -> Vec<KeyMap<Phrase>> {
         repeats = (0..places)
             .map(|start| {
                 counts_at(start)
-                    && phrases.get_mut(&phrase_hash(&chars[start..start + length])).is_some_and(|p| {
+                    && phrases.get_mut(&hash_at[start]).is_some_and(|p| {
                         p.start = p.start.min(start as u32);
                         true
                     })
@@ -255,11 +343,10 @@ fn repeated_phrases(text: &Runs) -> Vec<KeyMap<Phrase>> {
     levels
 }
 
-/// The length of the phrase at `start` as shown: if cut at the limit, with
+/// The length of `phrase` as shown: if cut at the limit, with
 /// the characters that always follow it (up to `SHOWN_CHARS`):
 /// 统筹疫情防控和经济社会发展, not …经济社会发.
-fn whole(chars: &[char], start: usize, length: usize) -> usize {
-    let phrase = &chars[start..start + length];
+fn whole(chars: &[char], phrase: &[char]) -> usize {
     if phrase.len() < MAX_CHARS {
         return phrase.len();
     }
@@ -286,7 +373,7 @@ const SHOWN_CHARS: usize = 16;
 /// 高质量发展; 和小微企业 is 小微企业).
 pub(crate) fn reads_as_a_phrase(phrase: &[char]) -> bool {
     const NOT_FIRST: &[char] = &['的', '和', '与', '及', '了', '等', '是', '年', '月', '日', '万', '亿'];
-    const NOT_LAST: &[char] = &['的', '和', '与', '及', '了', '是', '在', '对', '把', '将', '为', '等', '到'];
+    const NOT_LAST: &[char] = &['的', '和', '与', '及', '了', '是', '在', '对', '把', '将', '为', '等', '到', '第'];
     !phrase.first().is_some_and(|c| NOT_FIRST.contains(c)) && !phrase.last().is_some_and(|c| NOT_LAST.contains(c))
 }
 
@@ -296,28 +383,28 @@ struct Phrase {
     start: u32,
 }
 
-fn phrase_hash(chars: &[char]) -> u64 {
+pub(super) fn phrase_hash(chars: &[char]) -> u64 {
     // Not from 0: a leading character 0 would leave 0 and vanish.
     chars.iter().fold(0x243F_6A88_85A3_08D3, |hash, &c| extend(hash, c))
 }
 
 /// The hash of a phrase one character longer.
-fn extend(hash: u64, c: char) -> u64 {
+pub(super) fn extend(hash: u64, c: char) -> u64 {
     (hash.rotate_left(21) ^ c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
-fn key(window: &[char]) -> u64 {
+pub(super) fn key(window: &[char]) -> u64 {
     // Four characters fit in 84 bits; two of them in each half, folded.
     let a = (window[0] as u64) << 21 | window[1] as u64;
     let b = (window[2] as u64) << 21 | window[3] as u64;
     a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b
 }
 
-type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
+pub(super) type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 
 /// Keys are already mixed: hashing them again is wasted work.
 #[derive(Default)]
-struct KeyHasher(u64);
+pub(super) struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     fn finish(&self) -> u64 {
@@ -362,7 +449,7 @@ mod tests {
                     return 0;
                 }
                 let key = key(window);
-                if !window_counts.repeats(key) {
+                if !window_counts.repeats(key, MIN_COUNT) {
                     0
                 } else if other.windows.contains(key) {
                     REPEATED
@@ -457,6 +544,12 @@ mod tests {
         assert!(compare(text, text).is_empty());
         let once = compare(["别的内容别的内容"], ["提出一次的新说法。"]);
         assert!(once.added.is_empty());
+    }
+
+    #[test]
+    fn the_unit_after_a_number_belongs_to_the_number() {
+        let novel = compare(["别的内容别的内容"], ["办好10件惠民实事，再办5件惠民实事。"]);
+        assert_eq!(novel.added, [Formulation { text: "惠民实事".into(), count: 2 }]);
     }
 
     #[test]

@@ -70,9 +70,9 @@ fn rebuild_loop(
         let next = |site: &LiveSite, quiet| next_changes(&rx, &root, &absolute_root, &site.site.config, quiet);
         // A stale static index is remade once edits pause, not between
         // two saves of someone at work: each save would stop it again.
-        let waited = if site.static_index_is_stale() {
+        let waited = if site.static_index_is_stale() || site.overview_is_stale() {
             match next(&site, Some(QUIET_BEFORE_REMAKE)) {
-                Waited::Quiet => remake_static_index_until(&mut site, |site| next(site, None)),
+                Waited::Quiet => remake_stale_until(&mut site, |site| next(site, None)),
                 waited => waited,
             }
         } else {
@@ -225,41 +225,60 @@ fn lower_this_threads_priority() {
     }
 }
 
-/// Remakes the static search index while waiting for the next change; a
-/// change stops it (it is made again after that change). Under `serve` the
-/// search page asks the server, so nobody waits for this; it keeps the
-/// output folder ready to be copied to a plain web server. The remake's own
-/// files are events too, but no change: they stop nothing.
-fn remake_static_index_until(site: &mut LiveSite, next: impl FnOnce(&LiveSite) -> Waited) -> Waited {
+/// Remakes what an edit left stale and depends on every report (the
+/// overview's year and body pages, then the static search index) while
+/// waiting for the next change; a change stops it (it is made again after
+/// that change). Under `serve` the search page asks the server, so nobody
+/// waits for the static index; it keeps the output folder ready to be
+/// copied to a plain web server. The remake's own files are events too,
+/// but no change: they stop nothing.
+fn remake_stale_until(site: &mut LiveSite, next: impl FnOnce(&LiveSite) -> Waited) -> Waited {
     let started = std::time::Instant::now();
     let cancel = AtomicBool::new(false);
-    let (next, made) = std::thread::scope(|scope| {
+    let (next, (overview, made)) = std::thread::scope(|scope| {
         let site = &*site;
         let worker = scope.spawn(|| {
-            let made = background_pool().install(|| site.remake_static_index(&cancel));
-            if let Ok(true) = made {
-                eprintln!("static search index remade in {:.1} s", started.elapsed().as_secs_f64());
-            }
-            made
+            background_pool().install(|| {
+                let overview = if site.overview_is_stale() { site.remake_overview(&cancel) } else { Ok(None) };
+                let made = if site.static_index_is_stale() && !cancel.load(Ordering::Relaxed) {
+                    site.remake_static_index(&cancel)
+                } else {
+                    Ok(false)
+                };
+                if let Ok(true) = made {
+                    eprintln!("static search index remade in {:.1} s", started.elapsed().as_secs_f64());
+                }
+                (overview, made)
+            })
         });
-        // Either the index is made and this waits as usual, or a change
+        // Either the work is done and this waits as usual, or a change
         // comes first and stops it.
         let next = next(site);
         cancel.store(true, Ordering::Relaxed);
-        (next, worker.join())
+        let done = worker.join().unwrap_or_else(|_| {
+            let panicked = || anyhow::anyhow!("its writer panicked");
+            (Err(panicked()), Err(panicked()))
+        });
+        (next, done)
     });
+    match overview {
+        Ok(Some(overview)) => {
+            if let Err(e) = site.overview_remade(overview) {
+                eprintln!("warning: {e:#}");
+            }
+        }
+        Ok(None) => {}
+        // Tried again after the next change.
+        Err(e) => eprintln!("warning: the year and body pages' formulations were not found again: {e:#}"),
+    }
     match made {
-        Ok(Ok(true)) => {
+        Ok(true) => {
             if let Err(e) = site.static_index_remade() {
                 eprintln!("warning: {e:#}");
             }
         }
-        Ok(Ok(false)) => {}
-        Ok(Err(e)) => {
-            // Tried again after the next change.
-            eprintln!("warning: the static search index was not remade: {e:#}");
-        }
-        Err(_) => eprintln!("warning: the static search index was not remade: its writer panicked"),
+        Ok(false) => {}
+        Err(e) => eprintln!("warning: the static search index was not remade: {e:#}"),
     }
     next
 }

@@ -18,6 +18,7 @@ mod import_formats;
 mod import_truth;
 mod incremental;
 mod kwic;
+mod overview;
 mod passages;
 mod search;
 mod search_exact;

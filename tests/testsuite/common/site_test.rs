@@ -154,8 +154,14 @@ pub fn options(root: &Path) -> BuildOptions {
     BuildOptions { root: root.to_path_buf(), output: None, drafts: false, progress: false }
 }
 
-pub fn assert_same_as_full_build(live: &LiveSite, step: &str) {
-    // Watch mode remakes the static search index when edits pause.
+pub fn assert_same_as_full_build(live: &mut LiveSite, step: &str) {
+    // Watch mode finds the overview again and remakes the static search
+    // index when edits pause.
+    if live.overview_is_stale() {
+        let found = live.remake_overview(&std::sync::atomic::AtomicBool::new(false));
+        let found = found.expect("the overview is found again").expect("not cancelled");
+        live.overview_remade(found).expect("kept");
+    }
     if live.static_index_is_stale() {
         let made = live.remake_static_index(&std::sync::atomic::AtomicBool::new(false));
         assert!(made.expect("the static search index is remade"), "not cancelled");

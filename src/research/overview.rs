@@ -1,0 +1,492 @@
+//! What a year's page and a body's page say about wording, made at build
+//! time from the library (no index needed, so they work on static hosting):
+//!
+//! - a year's **new formulations** (新提法): phrases its reports repeat that
+//!   none of the five years before uses at all, most widely used first;
+//! - a body's **key formulations** (关键提法): phrases it uses more than all
+//!   other bodies together would lead one to expect, by Dunning's
+//!   log-likelihood.
+//!
+//! A phrase is what the comparison pages call a formulation (`novel`): 4 to
+//! 12 Han characters within a clause, not begun or ended by a particle,
+//! repeated, the longest of nested phrases with the same count, and shown
+//! only when it is whole words of its clause. Sizes are counted in Han
+//! characters. The full statistics of any two parts are the search page's
+//! keyness view (`wenku keywords`), which these pages link to.
+//!
+//! Cost: every report's text is read twice (with its body, with its year)
+//! in linear passes; only the stretches of a year around windows the five
+//! years before lack are searched for phrases; memory holds the windows of
+//! six years and the texts of one year and of a body per thread.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::novel::{self, BREAK, KeyMap, Runs};
+use super::stats;
+use crate::content::Library;
+
+/// Rows each page shows.
+pub const MAX_ROWS: usize = 20;
+/// A year is compared with this many years before it.
+pub const YEARS_BEFORE: i32 = 5;
+/// Phrases of a body whose counts are taken over the whole archive, its
+/// most repeated first.
+const BODY_CANDIDATES: usize = 150;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Overview {
+    pub years: BTreeMap<i32, YearNew>,
+    pub bodies: BTreeMap<String, BodyKeys>,
+}
+
+impl Overview {
+    pub const EMPTY: Overview = Overview { years: BTreeMap::new(), bodies: BTreeMap::new() };
+}
+
+/// A year against the five before it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct YearNew {
+    /// The years compared with (`year − 5` to `year − 1`) and how many
+    /// reports of the archive they hold: with none there is nothing to say.
+    pub from: i32,
+    pub to: i32,
+    pub reference_reports: usize,
+    pub rows: Vec<NewRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewRow {
+    pub text: String,
+    /// Occurrences in the year's reports, and how many reports.
+    pub count: u32,
+    pub reports: u32,
+}
+
+/// A body against all other bodies.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct BodyKeys {
+    pub rows: Vec<KeyRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyRow {
+    pub text: String,
+    /// Occurrences in the body's reports, how many of them, and the
+    /// occurrences in all other bodies' reports.
+    pub count: u32,
+    pub reports: u32,
+    pub elsewhere: u32,
+    pub log_likelihood: f64,
+    pub log_ratio: f64,
+}
+
+/// The overview of every year and body of `library`.
+pub fn overview(library: &Library) -> Overview {
+    // Bodies first: their candidates are counted over the archive while the
+    // years read it, one reading of every report fewer.
+    let bodies = Bodies::candidates(library);
+    let (years, counted) = years(library, &bodies.wanted);
+    Overview { years, bodies: bodies.keys(&counted) }
+}
+
+/// One part's text: the Han runs of its reports, one after another, and
+/// where each report starts in them.
+struct Part {
+    chars: Vec<char>,
+    starts: Vec<usize>,
+}
+
+impl Part {
+    fn of(library: &Library, reports: &[usize]) -> Part {
+        let texts: Vec<Vec<char>> = reports.par_iter().map(|&i| han_runs(library, i)).collect();
+        let mut chars = Vec::with_capacity(texts.iter().map(Vec::len).sum());
+        let mut starts = Vec::with_capacity(texts.len());
+        for text in texts {
+            starts.push(chars.len());
+            chars.extend(text);
+        }
+        Part { chars, starts }
+    }
+
+    /// Han characters, without the breaks between runs.
+    fn size(&self) -> u64 {
+        self.chars.iter().filter(|&&c| c != BREAK).count() as u64
+    }
+
+    /// Each report's range of `chars`.
+    fn reports(&self) -> Vec<Piece> {
+        let ends = self.starts.iter().skip(1).copied().chain([self.chars.len()]);
+        self.starts.iter().zip(ends).enumerate().map(|(report, (&from, to))| Piece { from, to, report }).collect()
+    }
+}
+
+/// A stretch of a text and the report it is of.
+#[derive(Clone, Copy)]
+struct Piece {
+    from: usize,
+    to: usize,
+    report: usize,
+}
+
+/// How many reports hold each of `phrases` in `chars`, cut in `pieces`.
+fn reports_holding(chars: &[char], pieces: &[Piece], phrases: &[&[char]]) -> Vec<u32> {
+    let wanted = Wanted::of(phrases.iter().copied());
+    let mut reports = vec![0u32; phrases.len()];
+    let mut last = vec![usize::MAX; phrases.len()];
+    for piece in pieces {
+        wanted.find(&chars[piece.from..piece.to], |phrase| {
+            if last[phrase] != piece.report {
+                last[phrase] = piece.report;
+                reports[phrase] += 1;
+            }
+        });
+    }
+    reports
+}
+
+/// A report's text as Han runs (see `novel::push_runs`).
+fn han_runs(library: &Library, report: usize) -> Vec<char> {
+    let rendered = library.reports[report].rendered();
+    let mut chars = Vec::new();
+    for block in &rendered.blocks {
+        novel::push_runs(&mut chars, &block.text);
+    }
+    chars
+}
+
+/// Phrases looked for in a text by their hashes: a place is tried only
+/// when its first four characters begin some phrase.
+struct Wanted {
+    firsts: KeyMap<()>,
+    phrases: KeyMap<usize>,
+    lengths: Vec<usize>,
+}
+
+impl Wanted {
+    fn of<'a>(phrases: impl Iterator<Item = &'a [char]>) -> Wanted {
+        let mut wanted = Wanted { firsts: KeyMap::default(), phrases: KeyMap::default(), lengths: Vec::new() };
+        for (i, phrase) in phrases.enumerate() {
+            wanted.firsts.insert(novel::key(&phrase[..novel::MIN_CHARS]), ());
+            wanted.phrases.insert(novel::phrase_hash(phrase), i);
+            if !wanted.lengths.contains(&phrase.len()) {
+                wanted.lengths.push(phrase.len());
+            }
+        }
+        wanted.lengths.sort_unstable();
+        wanted
+    }
+
+    fn len(&self) -> usize {
+        self.phrases.len()
+    }
+
+    /// Calls `found` with the number of each phrase at each place it is
+    /// in `chars` (overlapping places too).
+    fn find(&self, chars: &[char], mut found: impl FnMut(usize)) {
+        let Some(&longest) = self.lengths.last() else { return };
+        for start in 0..chars.len().saturating_sub(novel::MIN_CHARS - 1) {
+            let first = &chars[start..start + novel::MIN_CHARS];
+            if first.contains(&BREAK) || !self.firsts.contains_key(&novel::key(first)) {
+                continue;
+            }
+            let mut hash = novel::phrase_hash(&chars[start..start + novel::MIN_CHARS - 1]);
+            for end in start + novel::MIN_CHARS..=chars.len().min(start + longest) {
+                if chars[end - 1] == BREAK {
+                    break;
+                }
+                hash = novel::extend(hash, chars[end - 1]);
+                if self.lengths.binary_search(&(end - start)).is_ok()
+                    && let Some(&phrase) = self.phrases.get(&hash)
+                {
+                    found(phrase);
+                }
+            }
+        }
+    }
+}
+
+/// Each year's new formulations, the years in order, keeping the windows
+/// of the five years before the one at hand (memory for six years, not
+/// all); and, read along, `wanted`'s count over the whole archive.
+fn years(library: &Library, wanted: &Wanted) -> (BTreeMap<i32, YearNew>, Counted) {
+    let mut by_year: BTreeMap<Option<i32>, Vec<usize>> = BTreeMap::new();
+    for (i, report) in library.reports.iter().enumerate() {
+        by_year.entry(report.meta.year).or_default().push(i);
+    }
+    let mut counted = Counted { totals: vec![0; wanted.len()], size: 0 };
+    let mut before: VecDeque<(i32, usize, Vec<u64>)> = VecDeque::new();
+    let mut years = BTreeMap::new();
+    for (&year, reports) in &by_year {
+        let part = Part::of(library, reports);
+        counted.add(&part, wanted);
+        let Some(year) = year else { continue };
+        let (from, to) = (year - YEARS_BEFORE, year - 1);
+        while before.front().is_some_and(|(y, _, _)| *y < from) {
+            before.pop_front();
+        }
+        let keys = novel::window_keys(&part.chars);
+        let reference_reports = before.iter().map(|(_, n, _)| n).sum();
+        let rows = if reference_reports == 0 {
+            Vec::new()
+        } else {
+            new_rows(&part, &keys, &before.iter().map(|(_, _, keys)| keys.as_slice()).collect::<Vec<_>>())
+        };
+        years.insert(year, YearNew { from, to, reference_reports, rows });
+        before.push_back((year, reports.len(), keys));
+    }
+    (years, counted)
+}
+
+/// Phrases counted over the archive, and its size in Han characters.
+struct Counted {
+    totals: Vec<u32>,
+    size: u64,
+}
+
+impl Counted {
+    fn add(&mut self, part: &Part, wanted: &Wanted) {
+        let pieces = part.reports();
+        let (totals, size) = pieces
+            .par_iter()
+            .fold(
+                || (vec![0u32; wanted.len()], 0u64),
+                |(mut totals, size), piece| {
+                    let chars = &part.chars[piece.from..piece.to];
+                    wanted.find(chars, |phrase| totals[phrase] += 1);
+                    (totals, size + chars.iter().filter(|&&c| c != BREAK).count() as u64)
+                },
+            )
+            .reduce(
+                || (vec![0u32; wanted.len()], 0u64),
+                |(mut a, size_a), (b, size_b)| {
+                    a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+                    (a, size_a + size_b)
+                },
+            );
+        self.totals.iter_mut().zip(totals).for_each(|(a, b)| *a += b);
+        self.size += size;
+    }
+}
+
+/// The phrases of `part` (its windows: `keys`) that none of `reference`
+/// holds, most reports first.
+///
+/// Such a phrase holds a window the reference lacks, and so does each of
+/// its places: only the stretches around those windows are searched for
+/// repeated phrases, a twentieth of the year or less.
+fn new_rows(part: &Part, keys: &[u64], reference: &[&[u64]]) -> Vec<NewRow> {
+    let novel_keys: KeyMap<()> = keys_lacking(keys, reference).into_iter().map(|k| (k, ())).collect();
+    let is_novel = |window: &[char]| !window.contains(&BREAK) && novel_keys.contains_key(&novel::key(window));
+    let around = Around::of(part, |at| is_novel(&part.chars[at..at + novel::MIN_CHARS]));
+    let runs = Runs::from_chars(around.chars.clone());
+    let kept = novel::maximal_phrases(&runs, novel::MIN_COUNT, |phrase| {
+        novel::reads_as_a_phrase(phrase) && phrase.windows(novel::MIN_CHARS).any(is_novel)
+    });
+    let phrases: Vec<&[char]> = kept.iter().map(|(phrase, _)| *phrase).collect();
+    let reports = reports_holding(&runs.chars, &around.pieces, &phrases);
+    let mut rows: Vec<(&[char], u32, u32)> =
+        kept.iter().zip(reports).map(|(&(phrase, count), reports)| (phrase, count, reports)).collect();
+    rows.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.cmp(&a.1)).then(b.0.len().cmp(&a.0.len())).then(a.0.cmp(b.0)));
+    rows.into_iter()
+        .filter_map(|(phrase, count, reports)| {
+            // Judged whole in its clause of the year's text; every place
+            // of it is in the stretches.
+            let at = around.origin(offset_in(&runs.chars, phrase));
+            let text = novel::shown_growing_in(&part.chars, &part.chars[at..at + phrase.len()], &runs.chars)?;
+            Some(NewRow { text, count, reports })
+        })
+        .take(MAX_ROWS)
+        .collect()
+}
+
+/// Where `phrase`, a slice of `chars`, starts in it.
+fn offset_in(chars: &[char], phrase: &[char]) -> usize {
+    (phrase.as_ptr() as usize - chars.as_ptr() as usize) / size_of::<char>()
+}
+
+/// The sorted `keys` that no list of `reference` (each sorted) holds.
+fn keys_lacking(keys: &[u64], reference: &[&[u64]]) -> Vec<u64> {
+    let mut lacking = keys.to_vec();
+    for other in reference {
+        let mut j = 0;
+        lacking.retain(|&k| {
+            while j < other.len() && other[j] < k {
+                j += 1;
+            }
+            other.get(j) != Some(&k)
+        });
+    }
+    lacking
+}
+
+/// The stretches of a part around some places, each a piece of its own
+/// (and of one report), with `BREAK` between them.
+struct Around {
+    chars: Vec<char>,
+    /// Each piece's place in `chars`, with the report it is of…
+    pieces: Vec<Piece>,
+    /// …and where it starts in the part.
+    origins: Vec<usize>,
+}
+
+impl Around {
+    /// Reaches far enough that a phrase of the longest length plus one
+    /// holding a marked window lies wholly in its stretch.
+    const REACH: usize = novel::MAX_CHARS + 1;
+
+    fn of(part: &Part, marked: impl Fn(usize) -> bool) -> Around {
+        let mut around = Around { chars: Vec::new(), pieces: Vec::new(), origins: Vec::new() };
+        for report in part.reports() {
+            let mut stretch: Option<(usize, usize)> = None;
+            let last = report.to.saturating_sub(novel::MIN_CHARS - 1);
+            for at in (report.from..last).filter(|&at| marked(at)) {
+                let (from, to) =
+                    (at.saturating_sub(Self::REACH).max(report.from), (at + novel::MIN_CHARS + Self::REACH).min(report.to));
+                stretch = match stretch {
+                    Some((start, end)) if from <= end => Some((start, to)),
+                    Some(done) => {
+                        around.push(part, done, report.report);
+                        Some((from, to))
+                    }
+                    None => Some((from, to)),
+                };
+            }
+            if let Some(done) = stretch {
+                around.push(part, done, report.report);
+            }
+        }
+        around
+    }
+
+    fn push(&mut self, part: &Part, (from, to): (usize, usize), report: usize) {
+        let start = self.chars.len();
+        self.chars.extend_from_slice(&part.chars[from..to]);
+        self.chars.push(BREAK);
+        self.pieces.push(Piece { from: start, to: self.chars.len(), report });
+        self.origins.push(from);
+    }
+
+    /// The place in the part of place `at` of `chars`.
+    fn origin(&self, at: usize) -> usize {
+        let piece = self.pieces.partition_point(|p| p.from <= at) - 1;
+        self.origins[piece] + (at - self.pieces[piece].from)
+    }
+}
+
+/// Each body's candidates, before their counts over the archive.
+struct Bodies {
+    bodies: Vec<BodyCandidates>,
+    /// Every body's candidates at once, by number.
+    wanted: Wanted,
+    numbers: HashMap<Vec<char>, usize>,
+}
+
+struct BodyCandidates {
+    body: String,
+    reports: usize,
+    size: u64,
+    /// Shown text (whole words), its characters, count and reports in the body.
+    phrases: Vec<(String, Vec<char>, u32, u32)>,
+}
+
+impl Bodies {
+    fn candidates(library: &Library) -> Bodies {
+        let taxonomy = library.taxonomy(crate::content::TaxonomyKind::Body);
+        let bodies: Vec<BodyCandidates> =
+            taxonomy.terms.par_iter().map(|term| body_candidates(library, &term.name, &term.reports)).collect();
+        let mut numbers: HashMap<Vec<char>, usize> = HashMap::new();
+        let mut phrases: Vec<&[char]> = Vec::new();
+        for body in &bodies {
+            for (_, chars, _, _) in &body.phrases {
+                numbers.entry(chars.clone()).or_insert_with(|| {
+                    phrases.push(chars);
+                    phrases.len() - 1
+                });
+            }
+        }
+        let wanted = Wanted::of(phrases.into_iter());
+        Bodies { bodies, wanted, numbers }
+    }
+
+    /// Each body's key formulations, from the candidates' counts over the archive.
+    fn keys(&self, counted: &Counted) -> BTreeMap<String, BodyKeys> {
+        self.bodies
+            .iter()
+            .map(|body| {
+                let rest = counted.size.saturating_sub(body.size);
+                let mut rows: Vec<KeyRow> = body
+                    .phrases
+                    .iter()
+                    .map(|(text, chars, count, reports)| {
+                        let elsewhere = counted.totals[self.numbers[chars]].saturating_sub(*count);
+                        let (a, b) = (*count as u64, elsewhere as u64);
+                        KeyRow {
+                            text: text.clone(),
+                            count: *count,
+                            reports: *reports,
+                            elsewhere,
+                            log_likelihood: stats::log_likelihood(a, body.size, b, rest),
+                            log_ratio: stats::log_ratio(a, body.size, b, rest),
+                        }
+                    })
+                    // Used more than elsewhere, and by more than one report
+                    // when the body has more than one.
+                    .filter(|row| row.log_ratio > 0.0 && row.reports as usize >= body.reports.min(2))
+                    .collect();
+                rows.sort_by(|a, b| b.log_likelihood.total_cmp(&a.log_likelihood).then_with(|| a.text.cmp(&b.text)));
+                rows.truncate(MAX_ROWS);
+                (body.body.clone(), BodyKeys { rows })
+            })
+            .collect()
+    }
+}
+
+/// A body's most repeated phrases, shown whole.
+fn body_candidates(library: &Library, body: &str, reports: &[usize]) -> BodyCandidates {
+    let part = Part::of(library, reports);
+    let size = part.size();
+    let pieces = part.reports();
+    let chars = part.chars;
+    // A key formulation is used often enough for its statistic to mean
+    // something (about once per 10,000 characters of the body, three times
+    // at least); the bar also spares counting rare phrases.
+    let min_count = (size / 10_000).max(3) as usize;
+    let sketch = novel::Sketch::of(&chars);
+    let may_repeat = |key| sketch.may_reach(key, min_count);
+    let mut kept = novel::maximal_phrases_in(&chars, may_repeat, min_count, novel::reads_as_a_phrase);
+    let most_repeated_first =
+        |a: &(&[char], u32), b: &(&[char], u32)| b.1.cmp(&a.1).then(b.0.len().cmp(&a.0.len())).then(a.0.cmp(b.0));
+    if kept.len() > BODY_CANDIDATES {
+        kept.select_nth_unstable_by(BODY_CANDIDATES, most_repeated_first);
+        kept.truncate(BODY_CANDIDATES);
+    }
+    kept.sort_by(most_repeated_first);
+    let mut seen = std::collections::HashSet::new();
+    let shown: Vec<(String, Vec<char>, u32)> = kept
+        .into_iter()
+        .filter_map(|(phrase, count)| {
+            let text = novel::shown(&chars, phrase)?;
+            // Two phrases cut at the limit may grow into one.
+            if !seen.insert(text.clone()) {
+                return None;
+            }
+            let chars = text.chars().collect();
+            Some((text, chars, count))
+        })
+        .collect();
+    let phrases: Vec<&[char]> = shown.iter().map(|(_, chars, _)| chars.as_slice()).collect();
+    let reports_holding = reports_holding(&chars, &pieces, &phrases);
+    BodyCandidates {
+        body: body.to_owned(),
+        reports: reports.len(),
+        size,
+        phrases: shown
+            .into_iter()
+            .zip(reports_holding)
+            .map(|((text, chars, count), reports)| (text, chars, count, reports))
+            .collect(),
+    }
+}
