@@ -41,9 +41,17 @@ impl Counted {
 }
 
 /// The reports a query selects: those its wording is in, within its
-/// filters, or all within its filters when it has no wording.
+/// filters, or all within its filters when it has no wording. A part may
+/// be given by what it leaves out (`-body:"某局"`: every other body's
+/// reports), which a search refuses.
 pub fn reports_of(index: &SearchIndex, query: &str) -> Result<(Searcher, Vec<DocAddress>), SearchError> {
-    let parsed = crate::search::query::parse(query)?;
+    let parsed = match crate::search::query::parse(query) {
+        Err(e) if e.problem == crate::search::messages::Problem::OnlyExcludes => {
+            // Every report has a year (0 when unknown).
+            crate::search::query::parse(&format!("year:..9999 {query}"))?
+        }
+        parsed => parsed?,
+    };
     if parsed.has_wording() {
         let matching = index.matching(query)?;
         Ok((matching.searcher, matching.docs))

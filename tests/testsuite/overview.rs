@@ -168,3 +168,21 @@ fn every_row_of_the_real_archive_agrees_with_a_plain_scan_of_its_reports() {
     }
     assert!(listed > 200, "most bodies have key formulations: {listed}");
 }
+
+#[test]
+fn a_body_page_links_to_keyness_against_every_other_body() {
+    let site = TestSite::new();
+    for year in 2020..=2022 {
+        report(&site, &format!("{year}/a.md"), "甲局", year, "推进粤港澳大湾区建设，粤港澳大湾区融合发展。");
+        report(&site, &format!("{year}/b.md"), "乙局", year, "推动高质量发展。");
+    }
+    report(&site, "2022/c.md", "丙局", 2022, "推动高质量发展。");
+    site.build();
+    assert!(site.page("/bodies/甲局/").contains("ref=%2Dbody%3A%22%E7%94%B2%E5%B1%80%22"), "the link's reference");
+    // The reference a part is given by what it leaves out: every other body.
+    let run = site.run(&["keywords", "--target", "body:\"甲局\"", "--reference", "-body:\"甲局\"", "--json"]);
+    assert!(run.success, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!((json["target_reports"].as_u64(), json["reference_reports"].as_u64()), (Some(3), Some(4)));
+    assert_eq!(json["rows"][0]["text"], "粤港澳大湾区", "{json}");
+}
