@@ -81,16 +81,6 @@ pub(super) struct Windows {
     repeated: KeyMap<u32>,
 }
 
-/// The distinct 4-character windows of `chars`, sorted.
-pub(super) fn window_keys(chars: &[char]) -> Vec<u64> {
-    use rayon::slice::ParallelSliceMut;
-    let mut keys: Vec<u64> = chars.windows(MIN_CHARS).filter(|w| !w.contains(&BREAK)).map(key).collect();
-    keys.par_sort_unstable();
-    keys.dedup();
-    keys.shrink_to_fit();
-    keys
-}
-
 impl Windows {
     fn of(chars: &[char]) -> Windows {
         let mut keys: Vec<u64> = chars.windows(MIN_CHARS).filter(|w| !w.contains(&BREAK)).map(key).collect();
@@ -294,46 +284,54 @@ const CONTEXT: usize = 32;
 /// first place.
 fn repeated_phrases(chars: &[char], may_repeat: impl Fn(u64) -> bool, min_count: usize) -> Vec<KeyMap<Phrase>> {
     let mut levels = Vec::new();
-    // Where the phrase of the current length starting there may repeat
-    // (the first length's phrases are counted exactly like the others).
-    let mut repeats: Vec<bool> = chars.windows(MIN_CHARS).map(|w| !w.contains(&BREAK) && may_repeat(key(w))).collect();
-    let mut hash_at = vec![0u64; chars.len()];
+    // The places, in order, where the phrase of the last length repeats
+    // (at first: where the window may repeat; its phrases are counted
+    // exactly like the others). Only these are visited, not every place.
+    let mut repeating: Vec<u32> = (0..(chars.len() + 1).saturating_sub(MIN_CHARS))
+        .filter(|&start| {
+            let window = &chars[start..start + MIN_CHARS];
+            !window.contains(&BREAK) && may_repeat(key(window))
+        })
+        .map(|start| start as u32)
+        .collect();
+    // Each such place's hash, grown by one character a length.
+    let mut hash_at: Vec<u64> = vec![0; repeating.len()];
     for length in MIN_CHARS..=MAX_CHARS + 1 {
-        // At the first length every repeated window counts; after it, a
-        // place counts where the two shorter phrases inside it repeat.
-        let counts_at = |start: usize| {
-            if length == MIN_CHARS { repeats[start] } else { repeats[start] && repeats.get(start + 1) == Some(&true) }
+        // At the first length every such window counts; after it, a place
+        // counts where the two shorter phrases inside it repeat: it and
+        // the place after it.
+        let (counted, hashes): (Vec<u32>, Vec<u64>) = if length == MIN_CHARS {
+            let hashes = repeating.iter().map(|&start| phrase_hash(&chars[start as usize..][..length])).collect();
+            (repeating, hashes)
+        } else {
+            repeating
+                .iter()
+                .zip(&hash_at)
+                .zip(repeating.iter().skip(1))
+                .filter(|&((&start, _), &next)| next == start + 1 && start as usize + length <= chars.len())
+                .map(|((&start, &hash), _)| (start, extend(hash, chars[start as usize + length - 1])))
+                .unzip()
         };
-        let places = (chars.len() + 1).saturating_sub(length);
-        // Each counted place's hash, grown by one character from the last
-        // length's (a place counts only where it counted before).
-        for start in (0..places).filter(|&start| counts_at(start)) {
-            hash_at[start] = if length == MIN_CHARS {
-                phrase_hash(&chars[start..start + length])
-            } else {
-                extend(hash_at[start], chars[start + length - 1])
-            };
-        }
         // Counted by sorting the places' hashes (8 bytes a place), not in a
         // map of every phrase: equal phrases end up side by side.
-        let mut hashes: Vec<u64> = Vec::with_capacity((0..places).filter(|&start| counts_at(start)).count());
-        hashes.extend((0..places).filter(|&start| counts_at(start)).map(|start| hash_at[start]));
-        hashes.sort_unstable();
+        let mut sorted = hashes.clone();
+        sorted.sort_unstable();
         let mut phrases: KeyMap<Phrase> = KeyMap::default();
-        for run in hashes.chunk_by(|a, b| a == b).filter(|run| run.len() >= min_count) {
+        for run in sorted.chunk_by(|a, b| a == b).filter(|run| run.len() >= min_count) {
             phrases.insert(run[0], Phrase { count: run.len() as u32, start: u32::MAX });
         }
-        drop(hashes);
+        drop(sorted);
         // Where each repeated phrase is first, and where repeated phrases are.
-        repeats = (0..places)
-            .map(|start| {
-                counts_at(start)
-                    && phrases.get_mut(&hash_at[start]).is_some_and(|p| {
-                        p.start = p.start.min(start as u32);
-                        true
-                    })
+        (repeating, hash_at) = counted
+            .into_iter()
+            .zip(hashes)
+            .filter(|&(start, hash)| {
+                phrases.get_mut(&hash).is_some_and(|p| {
+                    p.start = p.start.min(start);
+                    true
+                })
             })
-            .collect();
+            .unzip();
         let done = phrases.is_empty();
         levels.push(phrases);
         if done {

@@ -217,7 +217,7 @@ fn years(library: &Library, wanted: &Wanted) -> (BTreeMap<i32, YearNew>, Counted
         by_year.entry(report.meta.year).or_default().push(i);
     }
     let mut counted = Counted { totals: vec![0; wanted.len()], size: 0 };
-    let mut before: VecDeque<(i32, usize, Vec<u64>)> = VecDeque::new();
+    let mut before: VecDeque<(i32, usize, WindowFilter)> = VecDeque::new();
     let mut years = BTreeMap::new();
     for (&year, reports) in &by_year {
         let part = Part::of(library, reports);
@@ -227,15 +227,15 @@ fn years(library: &Library, wanted: &Wanted) -> (BTreeMap<i32, YearNew>, Counted
         while before.front().is_some_and(|(y, _, _)| *y < from) {
             before.pop_front();
         }
-        let keys = novel::window_keys(&part.chars);
         let reference_reports = before.iter().map(|(_, n, _)| n).sum();
         let rows = if reference_reports == 0 {
             Vec::new()
         } else {
-            new_rows(&part, &keys, &before.iter().map(|(_, _, keys)| keys.as_slice()).collect::<Vec<_>>())
+            // The nearest year first: most windows are found there.
+            new_rows(&part, &before.iter().rev().map(|(_, _, windows)| windows).collect::<Vec<_>>())
         };
         years.insert(year, YearNew { from, to, reference_reports, rows });
-        before.push_back((year, reports.len(), keys));
+        before.push_back((year, reports.len(), WindowFilter::of(&part.chars)));
     }
     (years, counted)
 }
@@ -271,16 +271,31 @@ impl Counted {
     }
 }
 
-/// The phrases of `part` (its windows: `keys`) that none of `reference`
-/// holds, most reports first.
+/// The phrases of `part` that none of `reference` holds, most reports first.
 ///
 /// Such a phrase holds a window the reference lacks, and so does each of
 /// its places: only the stretches around those windows are searched for
 /// repeated phrases, a twentieth of the year or less.
-fn new_rows(part: &Part, keys: &[u64], reference: &[&[u64]]) -> Vec<NewRow> {
-    let novel_keys: KeyMap<()> = keys_lacking(keys, reference).into_iter().map(|k| (k, ())).collect();
+fn new_rows(part: &Part, reference: &[&WindowFilter]) -> Vec<NewRow> {
+    let novel_at: Vec<bool> = part
+        .chars
+        .windows(novel::MIN_CHARS)
+        .map(|window| {
+            !window.contains(&BREAK) && {
+                let key = novel::key(window);
+                !reference.iter().any(|years| years.may_hold(key))
+            }
+        })
+        .collect();
+    let novel_keys: KeyMap<()> = part
+        .chars
+        .windows(novel::MIN_CHARS)
+        .zip(&novel_at)
+        .filter(|(_, novel)| **novel)
+        .map(|(window, _)| (novel::key(window), ()))
+        .collect();
     let is_novel = |window: &[char]| !window.contains(&BREAK) && novel_keys.contains_key(&novel::key(window));
-    let around = Around::of(part, |at| is_novel(&part.chars[at..at + novel::MIN_CHARS]));
+    let around = Around::of(part, |at| novel_at[at]);
     let runs = Runs::from_chars(around.chars.clone());
     let kept = novel::maximal_phrases(&runs, novel::MIN_COUNT, |phrase| {
         novel::reads_as_a_phrase(phrase) && phrase.windows(novel::MIN_CHARS).any(is_novel)
@@ -307,19 +322,53 @@ fn offset_in(chars: &[char], phrase: &[char]) -> usize {
     (phrase.as_ptr() as usize - chars.as_ptr() as usize) / size_of::<char>()
 }
 
-/// The sorted `keys` that no list of `reference` (each sorted) holds.
-fn keys_lacking(keys: &[u64], reference: &[&[u64]]) -> Vec<u64> {
-    let mut lacking = keys.to_vec();
-    for other in reference {
-        let mut j = 0;
-        lacking.retain(|&k| {
-            while j < other.len() && other[j] < k {
-                j += 1;
+/// The 4-character windows of a year's reports, as a Bloom filter (16
+/// bits and 8 probes a window, all in one 512-bit block: one cache miss a
+/// lookup): it never misses a window the year has, and takes fewer than one in
+/// 1,000 it lacks for one it has. Such a window is then not new, so a new
+/// formulation may be left out (when it holds no other new window), never
+/// one listed that the years before used. A tenth of the memory of the
+/// windows themselves, and no sorting.
+struct WindowFilter {
+    blocks: Vec<[u64; 8]>,
+    shift: u32,
+}
+
+impl WindowFilter {
+    fn of(chars: &[char]) -> WindowFilter {
+        let blocks = (chars.len() * 16 / 512).next_power_of_two().max(1);
+        let mut filter = WindowFilter { blocks: vec![[0; 8]; blocks], shift: 64 - blocks.trailing_zeros() };
+        for window in chars.windows(novel::MIN_CHARS).filter(|w| !w.contains(&BREAK)) {
+            let (block, bits) = filter.probes(novel::key(window));
+            for bit in bits {
+                filter.blocks[block][bit / 64] |= 1 << (bit % 64);
             }
-            other.get(j) != Some(&k)
-        });
+        }
+        filter
     }
-    lacking
+
+    /// The block of a key, and its 8 bits there (9 bits of a hash each).
+    fn probes(&self, key: u64) -> (usize, impl Iterator<Item = usize> + use<>) {
+        let first = mix(key);
+        let block = first.checked_shr(self.shift).unwrap_or(0) as usize;
+        let second = mix(first);
+        let bits = (0..7).map(move |i| (second >> (i * 9)) as usize % 512).chain([first as usize % 512]);
+        (block, bits)
+    }
+
+    /// False only for a window the year does not have.
+    fn may_hold(&self, key: u64) -> bool {
+        let (block, mut bits) = self.probes(key);
+        let block = &self.blocks[block];
+        bits.all(|bit| block[bit / 64] & (1 << (bit % 64)) != 0)
+    }
+}
+
+/// SplitMix64's finalizer: every bit of the result depends on every bit of `x`.
+fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
 }
 
 /// The stretches of a part around some places, each a piece of its own
@@ -488,5 +537,31 @@ fn body_candidates(library: &Library, body: &str, reports: &[usize]) -> BodyCand
             .zip(reports_holding)
             .map(|((text, chars, count), reports)| (text, chars, count, reports))
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pseudo-random Han text: every window distinct, like a year's text.
+    fn text(seed: u64, len: usize) -> Vec<char> {
+        let mut x = seed;
+        (0..len)
+            .map(|_| {
+                x = mix(x);
+                char::from_u32(0x4E00 + (x % 20_000) as u32).unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_window_filter_holds_every_window_and_takes_few_others_for_them() {
+        let year = text(1, 200_000);
+        let filter = WindowFilter::of(&year);
+        assert!(year.windows(novel::MIN_CHARS).all(|w| filter.may_hold(novel::key(w))), "never misses one");
+        let other = text(2, 200_000);
+        let taken = other.windows(novel::MIN_CHARS).filter(|w| filter.may_hold(novel::key(w))).count();
+        assert!(taken < other.len() / 500, "{taken} of {} taken for the year's", other.len());
     }
 }
