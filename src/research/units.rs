@@ -30,13 +30,25 @@ pub struct Candidates {
     pub units: HashMap<String, (u64, Vec<(u32, u64)>)>,
 }
 
-/// The most reports whose units are gathered at once: every whole-word run
-/// of a report is held until they are counted (about 1.4 MB a report: 385 MB for the 269 of one year at 10k), so a
-/// part of the archive beyond this is refused with advice to narrow it.
-pub const MAX_REPORTS: usize = 300;
+/// The most reports a part may have: their units are gathered
+/// `CHUNK_REPORTS` at a time (every whole-word run of a report is held until
+/// it is merged, about 1.4 MB a report), which takes about a second per 100
+/// reports; a larger part is refused with advice to narrow it.
+pub const MAX_REPORTS: usize = 2000;
+/// Reports whose units are gathered at once, in parallel.
+const CHUNK_REPORTS: usize = 100;
+/// Units held between chunks before those seen only once so far are
+/// forgotten (memory stays bounded: about 100 bytes a unit).
+const MAX_HELD: usize = 2_000_000;
 
 /// The units of `min_chars` to `MAX_CHARS` characters of the reports at
 /// `docs` (their order numbers the reports); at most `MAX_REPORTS` of them.
+///
+/// A large part's units are held within `MAX_HELD`: when more are held
+/// after a chunk, those seen once so far are forgotten. Such a unit is rare
+/// in the part (it may come back, counted from then on), so it could not
+/// be among the candidates listed first; the counts rows show are taken
+/// afterwards by the search's rule and are exact.
 pub fn candidates(
     index: &SearchIndex,
     searcher: &tantivy::Searcher,
@@ -47,19 +59,26 @@ pub fn candidates(
         let problem = Problem::PartTooLarge { reports: docs.len(), max: MAX_REPORTS };
         return Err(crate::search::QueryError::from(problem).into());
     }
-    let per_report: Vec<HashMap<String, (u64, Vec<u64>)>> = docs
-        .par_iter()
-        .map(|&address| {
-            let stored = index.stored(searcher, address)?;
-            Ok(units_of(&stored.text, min_chars))
-        })
-        .collect::<Result<_, crate::search::IndexError>>()?;
     let mut all = Candidates::default();
-    for (report, units) in per_report.into_iter().enumerate() {
-        for (unit, (count, paragraphs)) in units {
-            let entry = all.units.entry(unit).or_default();
-            entry.0 += count;
-            entry.1.extend(paragraphs.into_iter().map(|p| (report as u32, p)));
+    for (chunk, addresses) in docs.chunks(CHUNK_REPORTS).enumerate() {
+        let per_report: Vec<HashMap<String, (u64, Vec<u64>)>> = addresses
+            .par_iter()
+            .map(|&address| {
+                let stored = index.stored(searcher, address)?;
+                Ok(units_of(&stored.text, min_chars))
+            })
+            .collect::<Result<_, crate::search::IndexError>>()?;
+        for (i, units) in per_report.into_iter().enumerate() {
+            let report = (chunk * CHUNK_REPORTS + i) as u32;
+            for (unit, (count, paragraphs)) in units {
+                let entry = all.units.entry(unit).or_default();
+                entry.0 += count;
+                entry.1.extend(paragraphs.into_iter().map(|p| (report, p)));
+            }
+        }
+        if all.units.len() > MAX_HELD {
+            all.units.retain(|_, (count, _)| *count > 1);
+            all.units.shrink_to_fit();
         }
     }
     Ok(all)
@@ -71,7 +90,7 @@ fn units_of(text: &str, min_chars: usize) -> HashMap<String, (u64, Vec<u64>)> {
     let mut units: HashMap<String, (u64, Vec<u64>)> = HashMap::new();
     for paragraph in text.lines() {
         let hash = crate::hash::hash_bytes(paragraph.trim().as_bytes());
-        for clause in paragraph.split(|c: char| classify(c) != Class::Cjk) {
+        for clause in clauses(paragraph) {
             if clause.chars().count() < min_chars {
                 continue;
             }
@@ -97,6 +116,32 @@ fn units_of(text: &str, min_chars: usize) -> HashMap<String, (u64, Vec<u64>)> {
         }
     }
     units
+}
+
+/// The runs of Han characters of a paragraph. The character right after a
+/// number is its unit or measure word (2021年, 10件, 3项): it belongs to the
+/// number and starts no unit.
+fn clauses(paragraph: &str) -> Vec<&str> {
+    let mut clauses = Vec::new();
+    let mut start = None;
+    let mut after_number = false;
+    for (at, c) in paragraph.char_indices() {
+        if classify(c) != Class::Cjk {
+            if let Some(from) = start.take() {
+                clauses.push(&paragraph[from..at]);
+            }
+            after_number = c.is_numeric();
+        } else if start.is_none() {
+            if !after_number {
+                start = Some(at);
+            }
+            after_number = false;
+        }
+    }
+    if let Some(from) = start {
+        clauses.push(&paragraph[from..]);
+    }
+    clauses
 }
 
 /// Whether a unit is a piece of a longer one: inside it, and the longer
@@ -156,6 +201,8 @@ mod tests {
         assert!(!units.keys().any(|u| u.ends_with("人民为中") || u.starts_with("民为中心")), "none cut inside a word");
         assert!(!units.keys().any(|u| u.chars().any(|c| c.is_ascii_digit())), "no figures");
         assert!(!units.keys().any(|u| u.contains("思想推动")), "no unit across punctuation");
+        let units = units_of("办好10件惠民实事，再办5件惠民实事。", 4);
+        assert!(units.contains_key("惠民实事") && !units.keys().any(|u| u.starts_with('件')), "the unit after a number");
     }
 
     #[test]
