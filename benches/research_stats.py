@@ -2,12 +2,17 @@
 """Research statistics, cold: each run a fresh `wenku` process (no cache of
 earlier queries), on a built site.
 
-    python3 benches/research_stats.py --site SITE [--runs 3] [--year 2020]
+    python3 benches/research_stats.py --site SITE [--runs 3] [--year 2020] [--build-cost]
 
 SITE is e.g. `make_corpus.py SITE/content --count 10000`, a wenku.yaml and
 `wenku build`. Prints the median and worst wall time of: collocates of 坚持
 (window 10), collocates of 发展, the year table of 坚持, keyness of one year
-against the five before (and --new), clusters of one year.
+against the five before (and --new), keyness of five years against the five
+before, clusters of one year.
+
+With --build-cost: what the year and body pages' formulations cost a full
+`wenku build`, from builds with `formulations: true` and `false` taken in
+turn (`--runs` of each; the site's wenku.yaml is restored afterwards).
 """
 import argparse, os, statistics, subprocess, sys, time
 from pathlib import Path
@@ -21,7 +26,11 @@ def main():
     parser.add_argument("--wenku", default=str(REPO / "target/release/wenku"))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--year", type=int, default=2020)
+    parser.add_argument("--build-cost", action="store_true")
     options = parser.parse_args()
+    if options.build_cost:
+        build_cost(options)
+        return
     year = options.year
     cases = [
         ("collocates of 坚持", ["kwic", "坚持", "--table", "collocates", "--json"]),
@@ -31,6 +40,8 @@ def main():
          ["keywords", "--target", f"year:{year}", "--reference", f"year:{year - 5}..{year - 1}", "--json"]),
         (f"new in {year} against {year - 5}..{year - 1}",
          ["keywords", "--target", f"year:{year}", "--reference", f"year:{year - 5}..{year - 1}", "--new", "--json"]),
+        (f"keyness {year - 4}..{year} against {year - 9}..{year - 5}",
+         ["keywords", "--target", f"year:{year - 4}..{year}", "--reference", f"year:{year - 9}..{year - 5}", "--json"]),
         (f"clusters of {year}", ["clusters", f"year:{year}", "--json"]),
     ]
     print(f"{os.cpu_count()} cores; {options.site}", flush=True)
@@ -43,6 +54,27 @@ def main():
             if done.returncode != 0:
                 sys.exit(f"{name}: {done.stderr.decode()}")
         print(f"{name}: median {statistics.median(times):.2f} s, worst {max(times):.2f} s", flush=True)
+
+
+def build_cost(options):
+    config = options.site / "wenku.yaml"
+    original = config.read_text(encoding="utf-8")
+    times = {True: [], False: []}
+    try:
+        for _ in range(options.runs):
+            for on in (True, False):
+                config.write_text(original + f"\nformulations: {str(on).lower()}\n", encoding="utf-8")
+                started = time.perf_counter()
+                done = subprocess.run([options.wenku, "build", "--root", str(options.site)], capture_output=True)
+                times[on].append(time.perf_counter() - started)
+                if done.returncode != 0:
+                    sys.exit(done.stderr.decode())
+                print(f"formulations: {str(on).lower()}: {times[on][-1]:.1f} s", flush=True)
+    finally:
+        config.write_text(original, encoding="utf-8")
+    on, off = statistics.median(times[True]), statistics.median(times[False])
+    print(f"{os.cpu_count()} cores; build median {on:.1f} s with, {off:.1f} s without: "
+          f"+{on - off:.1f} s ({100 * (on - off) / off:.0f}%)", flush=True)
 
 
 if __name__ == "__main__":

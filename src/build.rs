@@ -195,25 +195,29 @@ pub fn render_all(site: &LoadedSite, sink: &dyn Sink, progress: bool) -> Result<
 }
 
 /// Finds the site's passages and overview and renders every page into
-/// `sink`; returns how many. The pages that show neither render while they
-/// are found.
+/// `sink`; returns how many. Each finding runs beside the rendering of the
+/// pages that do not wait for it: the passages beside the lists and
+/// comparisons, the overview beside the reports' pages (the most work).
 fn find_passages_and_render(site: &mut LoadedSite, sink: &dyn Sink, progress: bool) -> Result<usize> {
-    let (later, now): (Vec<Page>, Vec<Page>) = site.renderer().plan().into_iter().partition(Page::waits_for_library);
-    let bar = progress_bar(progress, later.len() + now.len());
-    let find = || rayon::join(|| find_passages(site), || find_overview(site));
-    let ((passages, overview), rendered) = rayon::join(find, || render_pages(site, &now, sink, &bar));
+    let plan = site.renderer().plan();
+    let (overview_pages, rest): (Vec<Page>, Vec<Page>) = plan.into_iter().partition(Page::shows_overview);
+    let (mut passage_pages, now): (Vec<Page>, Vec<Page>) = rest.into_iter().partition(Page::shows_passages);
+    let bar = progress_bar(progress, overview_pages.len() + passage_pages.len() + now.len());
+    let (passages, rendered) = rayon::join(|| find_passages(site), || render_pages(site, &now, sink, &bar));
     rendered?;
     site.passages = passages;
-    site.overview = overview;
     // Which passages have pages of their own is known only now.
-    let mut later = later;
     if site.config.recurring_passages {
-        later.extend(site.renderer().passage_pages());
-        bar.set_length((later.len() + now.len()) as u64);
+        passage_pages.extend(site.renderer().passage_pages());
+        bar.set_length((overview_pages.len() + passage_pages.len() + now.len()) as u64);
     }
-    render_pages(site, &later, sink, &bar)?;
+    let (overview, rendered) =
+        rayon::join(|| find_overview(site), || render_pages(site, &passage_pages, sink, &bar));
+    rendered?;
+    site.overview = overview;
+    render_pages(site, &overview_pages, sink, &bar)?;
     bar.finish_and_clear();
-    Ok(later.len() + now.len())
+    Ok(overview_pages.len() + passage_pages.len() + now.len())
 }
 
 fn render_pages(site: &LoadedSite, pages: &[Page], sink: &dyn Sink, bar: &indicatif::ProgressBar) -> Result<()> {

@@ -94,12 +94,6 @@ impl Page {
     pub fn shows_overview(&self) -> bool {
         matches!(self, Page::TermList { kind: TaxonomyKind::Year | TaxonomyKind::Body, page: 1, .. })
     }
-
-    /// Whether the page renders only after what the whole library is read
-    /// for (passages, the overview).
-    pub fn waits_for_library(&self) -> bool {
-        self.shows_passages() || self.shows_overview()
-    }
 }
 
 /// The overview of a site that has none (yet): its pages show no formulations.

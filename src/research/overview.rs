@@ -34,7 +34,7 @@ pub const MAX_ROWS: usize = 20;
 pub const YEARS_BEFORE: i32 = 5;
 /// Phrases of a body whose counts are taken over the whole archive, its
 /// most repeated first.
-const BODY_CANDIDATES: usize = 150;
+const BODY_CANDIDATES: usize = 100;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Overview {
@@ -160,6 +160,9 @@ fn han_runs(library: &Library, report: usize) -> Vec<char> {
 /// Phrases looked for in a text by their hashes: a place is tried only
 /// when its first four characters begin some phrase.
 struct Wanted {
+    /// A bit for the first window of each phrase (by a hash of 21 bits):
+    /// most places are ruled out here, in a table that stays in the cache.
+    first_bits: Vec<u64>,
     firsts: KeyMap<()>,
     phrases: KeyMap<usize>,
     lengths: Vec<usize>,
@@ -167,9 +170,17 @@ struct Wanted {
 
 impl Wanted {
     fn of<'a>(phrases: impl Iterator<Item = &'a [char]>) -> Wanted {
-        let mut wanted = Wanted { firsts: KeyMap::default(), phrases: KeyMap::default(), lengths: Vec::new() };
+        let mut wanted = Wanted {
+            first_bits: vec![0; Self::FIRST_BITS / 64],
+            firsts: KeyMap::default(),
+            phrases: KeyMap::default(),
+            lengths: Vec::new(),
+        };
         for (i, phrase) in phrases.enumerate() {
-            wanted.firsts.insert(novel::key(&phrase[..novel::MIN_CHARS]), ());
+            let first = novel::key(&phrase[..novel::MIN_CHARS]);
+            let bit = Self::first_bit(first);
+            wanted.first_bits[bit / 64] |= 1 << (bit % 64);
+            wanted.firsts.insert(first, ());
             wanted.phrases.insert(novel::phrase_hash(phrase), i);
             if !wanted.lengths.contains(&phrase.len()) {
                 wanted.lengths.push(phrase.len());
@@ -177,6 +188,17 @@ impl Wanted {
         }
         wanted.lengths.sort_unstable();
         wanted
+    }
+
+    const FIRST_BITS: usize = 1 << 21;
+
+    fn first_bit(key: u64) -> usize {
+        (mix(key) >> (64 - 21)) as usize
+    }
+
+    fn may_begin_one(&self, key: u64) -> bool {
+        let bit = Self::first_bit(key);
+        self.first_bits[bit / 64] & (1 << (bit % 64)) != 0 && self.firsts.contains_key(&key)
     }
 
     fn len(&self) -> usize {
@@ -189,7 +211,7 @@ impl Wanted {
         let Some(&longest) = self.lengths.last() else { return };
         for start in 0..chars.len().saturating_sub(novel::MIN_CHARS - 1) {
             let first = &chars[start..start + novel::MIN_CHARS];
-            if first.contains(&BREAK) || !self.firsts.contains_key(&novel::key(first)) {
+            if first.contains(&BREAK) || !self.may_begin_one(novel::key(first)) {
                 continue;
             }
             let mut hash = novel::phrase_hash(&chars[start..start + novel::MIN_CHARS - 1]);
