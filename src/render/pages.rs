@@ -232,20 +232,17 @@ impl<'a> Site<'a> {
     /// What the first page of a year's or a body's list shows of the
     /// overview: the year's new formulations, the body's key formulations.
     fn insert_overview(&self, context: &mut tera::Context, kind: TaxonomyKind, term: &str) {
+        let row = |text: &str, count, reports, elsewhere| OverviewRowView {
+            text: text.to_owned(),
+            count,
+            reports,
+            elsewhere,
+            url: self.concordance_url(text),
+        };
         match kind {
             TaxonomyKind::Year => {
                 let Some(year) = term.parse::<i32>().ok().and_then(|y| self.overview.years.get(&y)) else { return };
-                let rows = year
-                    .rows
-                    .iter()
-                    .map(|row| OverviewRowView {
-                        text: row.text.clone(),
-                        count: row.count,
-                        reports: row.reports,
-                        elsewhere: None,
-                        url: self.concordance_url(&row.text),
-                    })
-                    .collect();
+                let rows = year.rows.iter().map(|r| row(&r.text, r.count, r.reports, None)).collect();
                 let reference = format!("year:{}..{}", year.from, year.to);
                 let keyness_url = self.search_url(&[
                     ("year", term),
@@ -264,17 +261,7 @@ impl<'a> Site<'a> {
             }
             TaxonomyKind::Body => {
                 let Some(body) = self.overview.bodies.get(term) else { return };
-                let rows = body
-                    .rows
-                    .iter()
-                    .map(|row| OverviewRowView {
-                        text: row.text.clone(),
-                        count: row.count,
-                        reports: row.reports,
-                        elsewhere: Some(row.elsewhere),
-                        url: self.concordance_url(&row.text),
-                    })
-                    .collect();
+                let rows = body.rows.iter().map(|r| row(&r.text, r.count, r.reports, Some(r.elsewhere))).collect();
                 let reference = format!("-body:\"{term}\"");
                 let keyness_url = self.search_url(&[("body", term), ("view", "keywords"), ("ref", &reference)]);
                 context.insert("body_keys", &BodyKeysView { rows, keyness_url });
