@@ -307,6 +307,27 @@ fn watch_mode_follows_new_deleted_renamed_files_and_bursts() {
     });
 }
 
+/// The year and body pages' formulations depend on every report: watch
+/// mode finds them again once edits pause, and writes the pages they change.
+#[test]
+fn watch_mode_brings_the_year_pages_new_formulations_up_to_date() {
+    let (site, server) = fixture_server(&[]);
+    let formulation = "数字经济创新发展试验区";
+    assert!(!server.get(&encode("/years/2024/")).text().contains(formulation));
+    site.write(
+        "content/2024/new.md",
+        format!(
+            "---\ntitle: 新报告\nbody: 某市生态环境局\nlevel: 市级\nyear: 2024\nperiod: 年度\n---\n\n建设{formulation}，推进{formulation}，办好{formulation}。\n"
+        ),
+    );
+    server.wait_until("the year page's new formulation", |s| {
+        s.get(&encode("/years/2024/")).text().contains(&format!("\">{formulation}</a>"))
+    });
+    server.wait_until("the body page's key formulation", |s| {
+        s.get(&encode("/bodies/某市生态环境局/")).text().contains(&format!("\">{formulation}</a>"))
+    });
+}
+
 #[test]
 fn a_template_edit_is_served_after_rebuild() {
     let (site, server) = fixture_server(&[]);
