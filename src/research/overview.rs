@@ -270,26 +270,25 @@ struct Counted {
 
 impl Counted {
     fn add(&mut self, part: &Part, wanted: &Wanted) {
-        let pieces = part.reports();
-        let (totals, size) = pieces
+        let totals = part
+            .reports()
             .par_iter()
             .fold(
-                || (vec![0u32; wanted.len()], 0u64),
-                |(mut totals, size), piece| {
-                    let chars = &part.chars[piece.from..piece.to];
-                    wanted.find(chars, |phrase| totals[phrase] += 1);
-                    (totals, size + chars.iter().filter(|&&c| c != BREAK).count() as u64)
+                || vec![0u32; wanted.len()],
+                |mut totals, piece| {
+                    wanted.find(&part.chars[piece.from..piece.to], |phrase| totals[phrase] += 1);
+                    totals
                 },
             )
             .reduce(
-                || (vec![0u32; wanted.len()], 0u64),
-                |(mut a, size_a), (b, size_b)| {
+                || vec![0u32; wanted.len()],
+                |mut a, b| {
                     a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
-                    (a, size_a + size_b)
+                    a
                 },
             );
         self.totals.iter_mut().zip(totals).for_each(|(a, b)| *a += b);
-        self.size += size;
+        self.size += part.size();
     }
 }
 
@@ -309,18 +308,13 @@ fn new_rows(part: &Part, reference: &[&WindowFilter]) -> Vec<NewRow> {
             }
         })
         .collect();
-    let novel_keys: KeyMap<()> = part
-        .chars
-        .windows(novel::MIN_CHARS)
-        .zip(&novel_at)
-        .filter(|(_, novel)| **novel)
-        .map(|(window, _)| (novel::key(window), ()))
-        .collect();
-    let is_novel = |window: &[char]| !window.contains(&BREAK) && novel_keys.contains_key(&novel::key(window));
-    let around = Around::of(part, |at| novel_at[at]);
-    let runs = Runs::from_chars(around.chars.clone());
+    let mut around = Around::of(part, |at| novel_at[at]);
+    let runs = Runs::from_chars(std::mem::take(&mut around.chars));
+    // Where a phrase of the stretches is in the year's text.
+    let origin = |phrase: &[char]| around.origin(offset_in(&runs.chars, phrase));
     let kept = novel::maximal_phrases(&runs, novel::MIN_COUNT, |phrase| {
-        novel::reads_as_a_phrase(phrase) && phrase.windows(novel::MIN_CHARS).any(is_novel)
+        let at = origin(phrase);
+        novel::reads_as_a_phrase(phrase) && novel_at[at..=at + phrase.len() - novel::MIN_CHARS].contains(&true)
     });
     let phrases: Vec<&[char]> = kept.iter().map(|(phrase, _)| *phrase).collect();
     let reports = reports_holding(&runs.chars, &around.pieces, &phrases);
@@ -331,7 +325,7 @@ fn new_rows(part: &Part, reference: &[&WindowFilter]) -> Vec<NewRow> {
         .filter_map(|(phrase, count, reports)| {
             // Judged whole in its clause of the year's text; every place
             // of it is in the stretches.
-            let at = around.origin(offset_in(&runs.chars, phrase));
+            let at = origin(phrase);
             let text = novel::shown_growing_in(&part.chars, &part.chars[at..at + phrase.len()], &runs.chars)?;
             Some(NewRow { text, count, reports })
         })
