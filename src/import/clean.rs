@@ -938,15 +938,24 @@ fn clean_inside(c: &mut Cleaner, first_text: usize, last_text: usize, title: Opt
     // the title counts as well as those under each heading).
     let lines: Vec<String> = (0..c.lines.len()).map(|i| c.text(i).to_owned()).collect();
     let within = repeated_within(&lines);
+    // Where blank lines set paragraphs apart, a line that leads straight
+    // into more text of its block is part of that paragraph: a lead word
+    // cut onto a line of its own (`一是` / `发行…`, `——` / `改革开放` /
+    // `深入推进。`), however often the file repeats it.
+    let in_blocks = paragraphs_set_apart_by_blank_lines(&c.lines);
+    let goes_on_in_its_block = |c: &Cleaner, i: usize| in_blocks && c.lines.get(i + 1).is_some_and(|n| !n.is_blank());
+    // (Not into more repeated short lines: those are a row of buttons.)
+    let leads_into_its_block = |c: &Cleaner, i: usize| goes_on_in_its_block(c, i) && !within.contains(c.text(i + 1));
     for i in first_text..=last_text {
         if c.lines[i].is_blank() || !c.kept(i) {
             continue;
         }
         let line = c.text(i).to_owned();
         let in_sentence = continues_sentence(c, i);
+        let dash = !line.is_empty() && line.chars().all(|c| c == '—') && char_count(&line) <= 2;
         let rule = if is_page_furniture(&line) {
             Some(Rule::PageFurniture)
-        } else if is_separator(&line) {
+        } else if is_separator(&line) && !(dash && goes_on_in_its_block(c, i)) {
             Some(Rule::Separator)
         } else if is_photo_credit(&line) {
             Some(Rule::Caption)
@@ -963,6 +972,7 @@ fn clean_inside(c: &mut Cleaner, first_text: usize, last_text: usize, title: Opt
             .is_some_and(|t| title_text(t) == line || (within.contains(&line) && t.contains(line.as_str())))
             || (within.contains(&line)
                 && (!in_sentence || buttons_ending_a_block(c, i, &within))
+                && !leads_into_its_block(c, i)
                 && !is_structure(&line)))
             && !starts_mid_sentence(c.next_kept(i).map_or("", |n| c.text(n)))
         {
@@ -1464,6 +1474,26 @@ abcd39f1fb7f426d9dfb6bd0fa1f2146:
             ]
         );
         assert_conserved(text, &cleaned);
+    }
+
+    /// Wikisource cuts bold lead words and links onto lines of their own:
+    /// `一是` repeated by every list, a `——` leading an item, stay words of
+    /// their paragraph (gwr/2000.txt, gwr/2017.txt).
+    #[test]
+    fn a_lead_word_on_a_line_of_its_own_stays_however_often_it_repeats() {
+        let sentence = "我们坚持稳中求进工作总基调，统筹推进各项工作，经济社会发展取得新的成效，人民生活水平进一步提高。";
+        let mut text = format!("政府工作报告\n\n{sentence}\n\n{sentence}\n\n");
+        for (i, field) in ["工业", "农业", "外贸"].iter().enumerate() {
+            text += &format!(
+                "{field}方面的措施包括以下几个方面：\n\n　　\n一是\n扩大{field}投资{i}亿元。\n\n　　\n二是\n稳定{field}就业。\n\n{field}{sentence}\n\n"
+            );
+        }
+        text += &format!("——\n改革开放\n深入推进。\n\n今年{sentence}\n\n明年{sentence}\n");
+        let cleaned = clean(lines(&text), &HashSet::new(), true);
+        let kept = texts(&cleaned.lines);
+        assert_eq!(kept.iter().filter(|l| **l == "一是").count(), 3, "{kept:?} {:?}", cleaned.removed);
+        assert!(kept.contains(&"——"), "{:?}", cleaned.removed);
+        assert_conserved(&text, &cleaned);
     }
 
     /// Clutter worded unlike the benchmark's generator goes too, and the
