@@ -138,6 +138,7 @@ pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSit
             &site.library,
             &site.config,
             &staging,
+            &output,
             &parent,
             &std::sync::atomic::AtomicBool::new(false),
         )?;

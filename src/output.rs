@@ -17,6 +17,13 @@ pub trait Sink: Sync {
     fn put(&self, output: Output) -> Result<()>;
     /// Removes the file of a page that no longer exists, if it is there.
     fn remove(&self, rel_path: &str) -> Result<()>;
+    /// Puts the file at `from`, which stays where it is, at `rel_path`: a
+    /// file that is never written again under its name (the static search
+    /// index's segments), so a hard link to it will do.
+    fn keep(&self, rel_path: &str, from: &Path) -> Result<()> {
+        let bytes = std::fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
+        self.put(Output { rel_path: rel_path.to_owned(), bytes })
+    }
 }
 
 /// Keeps outputs in memory (for `check`, tests and the server).
@@ -56,6 +63,14 @@ impl Sink for NullSink {
 pub struct InPlace<'a>(pub &'a Path);
 
 impl Sink for InPlace<'_> {
+    fn keep(&self, rel_path: &str, from: &Path) -> Result<()> {
+        if self.0.join(rel_path) == from {
+            return Ok(());
+        }
+        let bytes = std::fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
+        self.put(Output { rel_path: rel_path.to_owned(), bytes })
+    }
+
     fn put(&self, output: Output) -> Result<()> {
         let path = self.0.join(&output.rel_path);
         let dir = path.parent().unwrap_or(self.0);
@@ -240,6 +255,31 @@ impl Sink for Staging {
         Ok(())
     }
 
+    /// A hard link to `from`, unless the site before last holds that very
+    /// file already (the segments a build keeps are the same inodes build
+    /// after build).
+    fn keep(&self, rel_path: &str, from: &Path) -> Result<()> {
+        let path = self.staging.join(rel_path);
+        if !same_file(&path, from) {
+            if let Some(dir) = path.parent()
+                && !dir.is_dir()
+            {
+                make_folder(&self.staging, dir)?;
+            }
+            if path.is_dir() {
+                std::fs::remove_dir_all(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+            } else if path.exists() {
+                std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+            }
+            if std::fs::hard_link(from, &path).is_err() {
+                std::fs::copy(from, &path)
+                    .with_context(|| format!("cannot copy {} to {}", from.display(), path.display()))?;
+            }
+        }
+        self.kept.lock().expect("no writer panics while holding the lock").insert(rel_path.into());
+        Ok(())
+    }
+
     fn remove(&self, rel_path: &str) -> Result<()> {
         self.kept.lock().expect("no writer panics while holding the lock").remove(Path::new(rel_path));
         let path = self.staging.join(rel_path);
@@ -250,6 +290,21 @@ impl Sink for Staging {
             _ => Ok(()),
         }
     }
+}
+
+/// Whether `a` and `b` are one file (hard links of each other).
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &Path, _: &Path) -> bool {
+    false
 }
 
 /// Creates `dir` inside `staging`, replacing a file of the site before

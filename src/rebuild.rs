@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rayon::prelude::*;
 
 use crate::build::{self, BuildOptions, LoadedSite};
@@ -527,7 +527,8 @@ impl LiveSite {
         build::render_all(&self.site, &staging, false)?;
         if self.site.config.static_search {
             let parent = crate::output::parent_of(&self.output);
-            static_index::write(&self.site.library, &self.site.config, &staging, &parent, &AtomicBool::new(false))?;
+            let (library, config) = (&self.site.library, &self.site.config);
+            static_index::write(library, config, &staging, &self.output, &parent, &AtomicBool::new(false))?;
         }
         staging.commit()?;
         self.outputs = plan_paths(&self.site);
@@ -542,27 +543,23 @@ impl LiveSite {
         self.static_index_stale
     }
 
-    /// Makes the static search index again, whole (its statistics and
-    /// numbering depend on every report), beside the site, and swaps it in:
-    /// the site never holds half of one. Returns `false`, with nothing
-    /// changed, when `cancel` was set first.
+    /// Brings the static search index up to date in place: a new segment
+    /// for the reports changed since, written beside the others, then the
+    /// manifest that names it swapped in (readers see the index before or
+    /// after, never half), then the segments no manifest still names
+    /// removed. Returns `false`, with nothing changed, when `cancel` was
+    /// set first.
     pub fn remake_static_index(&self, cancel: &AtomicBool) -> Result<bool> {
         let parent = crate::output::parent_of(&self.output);
-        let staged = static_index::scratch_folder(&parent)?;
-        match static_index::write(&self.site.library, &self.site.config, &InPlace(staged.path()), &parent, cancel) {
+        let before = static_index::read_manifest(&self.output.join(static_index::DIR));
+        let (library, config) = (&self.site.library, &self.site.config);
+        let written = static_index::write(library, config, &InPlace(&self.output), &self.output, &parent, cancel);
+        // A stopped publish leaves files no manifest names: gone now.
+        static_index::remove_unnamed(&self.output, before.as_ref())?;
+        match written {
             Err(e) if e.is::<static_index::Cancelled>() => return Ok(false),
             result => result?,
         }
-        let live = self.output.join(static_index::DIR);
-        let old = staged.path().join("previous");
-        if live.exists() {
-            std::fs::rename(&live, &old).with_context(|| format!("cannot move {} aside", live.display()))?;
-        }
-        std::fs::rename(staged.path().join(static_index::DIR), &live)
-            .with_context(|| format!("cannot put the new {} in place", live.display()))?;
-        let web_config = self.output.join("web.config");
-        std::fs::rename(staged.path().join("web.config"), &web_config)
-            .with_context(|| format!("cannot replace {}", web_config.display()))?;
         // The pages and the index were current before the remake began
         // (edits wait for it): all three agree now, unless the overview's
         // pages wait too.

@@ -70,7 +70,7 @@ pub struct SearchResults {
 }
 
 /// Counts over every matching report, not just the page shown.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Facets {
     /// Ascending by year.
     pub year: Vec<YearCount>,

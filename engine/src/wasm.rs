@@ -1,6 +1,6 @@
 //! The engine as WebAssembly: a handful of exported functions over linear
 //! memory, no bindings generator. The page's script (`search.js`) copies
-//! bytes in with `alloc`, calls `open`, `add_file` and `search`, and reads
+//! bytes in with `alloc`, calls `open` (with `manifest.json`), `add_file` and `search`, and reads
 //! the JSON answer at `output()` (`output_len()` bytes). Everything else is
 //! `static_index::answer`, which the native tests run too.
 
@@ -43,12 +43,11 @@ pub extern "C" fn output() -> *const u8 {
     OUTPUT.with(|out| out.borrow().as_ptr())
 }
 
-/// Opens the index from `meta.json` and `docs.bin`; the output is empty on
-/// success, else why not.
+/// Opens the index from `manifest.json`; the output is empty on success,
+/// else why not.
 #[unsafe(no_mangle)]
-pub extern "C" fn open(meta: *mut u8, meta_len: usize, docs: *mut u8, docs_len: usize) -> usize {
-    let (meta, docs) = (take(meta, meta_len), take(docs, docs_len));
-    match StaticIndex::open(&meta, &docs) {
+pub extern "C" fn open(manifest: *mut u8, manifest_len: usize) -> usize {
+    match StaticIndex::open(&take(manifest, manifest_len)) {
         Ok(index) => {
             INDEX.with(|slot| *slot.borrow_mut() = Some(index));
             set_output(String::new())

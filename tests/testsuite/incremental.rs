@@ -315,7 +315,7 @@ fn the_static_index_is_remade_after_edits_and_a_cancelled_remake_changes_nothing
     let mut live = LiveSite::build(options(site.root())).unwrap();
     assert!(live.site.config.static_search, "the fixture writes a static index (the default)");
     assert!(!live.static_index_is_stale(), "a build makes it");
-    let meta_path = live.output.join("_search/meta.json");
+    let meta_path = live.output.join("_search/manifest.json");
     let meta = || std::fs::read(&meta_path).unwrap();
     let before = snapshot(&live.output.join("_search"));
     let path = site.root().join("content/2022/fgw-niandu.md");

@@ -20,6 +20,7 @@ mod incremental;
 mod kwic;
 mod overview;
 mod passages;
+mod publish;
 mod search;
 mod search_exact;
 mod serve;

@@ -189,7 +189,7 @@ fn watch_mode_serves_edits_and_reports_errors_until_fixed() {
     // A plain write.
     let path = site.root().join("content/2022/fgw-niandu.md");
     let good = std::fs::read_to_string(&path).unwrap();
-    let meta = std::fs::read(site.root().join("public/_search/meta.json")).unwrap();
+    let meta = std::fs::read(site.root().join("public/_search/manifest.json")).unwrap();
     let generation = server.generation();
     std::fs::write(&path, format!("{good}\n新写入的段落：数字政府建设提速。\n")).unwrap();
     let status = server.wait_for_rebuild(generation);
@@ -200,7 +200,7 @@ fn watch_mode_serves_edits_and_reports_errors_until_fixed() {
     // The static search index follows once edits pause, for the folder's
     // next trip to a plain web server.
     server.wait_until("the static search index to be remade", |_| {
-        std::fs::read(site.root().join("public/_search/meta.json")).is_ok_and(|now| now != meta)
+        std::fs::read(site.root().join("public/_search/manifest.json")).is_ok_and(|now| now != meta)
     });
 
     // An editor's atomic save.

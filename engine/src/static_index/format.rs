@@ -1,35 +1,52 @@
 //! The static index's files, written by `wenku build` into `public/_search/`
 //! and read by the engine (natively in tests, as WebAssembly in the browser).
 //!
-//! - `meta.json`: counts, the BM25 statistics, the value tables, the shard count.
-//! - `docs.bin`: per report, oldest first, its year, body, level, period and
-//!   field norm, in columns: what filters, facets, the chart and sorting need.
-//! - `t/<shard>.bin`: the dictionary, one file per hash shard of the keys.
-//!   A key is an index term (the tokens Tantivy indexes), `#` + a frequent
-//!   Han string of 3 or more characters (its reports and counts, so that a
-//!   common phrase needs no positions), `*` + a Han character (every
+//! The index is a set of immutable segments and one small manifest, as
+//! Lucene and Tantivy keep theirs. A publish writes one new segment (the
+//! reports added or changed, and those of any segments merged into it) and
+//! marks the reports it replaces or removes deleted in the older segments;
+//! nothing already written changes.
+//!
+//! - `manifest.json`: the live segments, oldest first, with their deleted
+//!   reports; the live archive's counts and BM25 statistics; the value
+//!   tables. The only file rewritten under its name: the page asks for it
+//!   afresh (`no-cache`), and every other file is named by its segment.
+//! - `<segment>/docs.bin`: per report of the segment, in date order, its
+//!   year, body, level, period and field norm, in columns; then where its
+//!   reports fall in each older segment's date order (so that reports of
+//!   different segments sort without their dates).
+//! - `<segment>/t/<shard>.bin`: the dictionary, one file per hash shard of
+//!   the keys. A key is an index term (the tokens Tantivy indexes), `#` + a
+//!   frequent Han string of 3 or more characters (its reports and counts, so
+//!   that a common phrase needs no positions), `*` + a Han character (every
 //!   report holding it: the one-letter query) or [`SENTENCE_END_KEY`] (the
 //!   positions of the separator runs that end a sentence, so that wording
-//!   with gaps is checked with positions). Each entry holds its
-//!   postings inline when small, else names its own files:
-//! - `l/<id>.bin`: the postings (report, count) of a larger entry, then its
-//!   positions when they are few;
-//! - `p/<id>-<block>.bin`: the positions of a common term, in blocks of
-//!   about `BLOCK_BYTES` each: a phrase downloads the blocks of candidate
-//!   reports only;
-//! - `d/<doc>.bin`: a report's title, address and text, for snippets and for
-//!   checking wording with gaps whose parts have no positions (one letter).
+//!   with gaps is checked with positions). Each entry holds its postings
+//!   inline when small, else names its own files:
+//! - `<segment>/l/<id>.bin`: the postings (report, count) of a larger
+//!   entry, then its positions when they are few;
+//! - `<segment>/p/<id>-<block>.bin`: the positions of a common term, in
+//!   blocks of about `BLOCK_BYTES` each: a phrase downloads the blocks of
+//!   candidate reports only;
+//! - `<segment>/d/<doc>.bin`: a report's title, address and text, for
+//!   snippets and for checking wording with gaps whose parts have no
+//!   positions (one letter);
+//! - `<segment>/x/<name>-<shard>.bin`: how many of the segment's deleted
+//!   reports hold each term, so that BM25's document frequencies count live
+//!   reports only (a fresh build's statistics, whatever was published).
+//! - `<segment>/state.bin`: the writer's own record of the segment (each
+//!   report's id, digest, date order and length); the engine never reads it.
 //!
 //! Numbers are LEB128 varints; report numbers in postings are deltas. Every
-//! file but `meta.json` is compressed with DEFLATE ([`pack`]): hosts send
-//! `.bin` files as they are, and report texts shrink to less than half.
+//! file but `manifest.json` is compressed with DEFLATE ([`pack`]): hosts
+//! send `.bin` files as they are, and report texts shrink to less than half.
 
 use serde::{Deserialize, Serialize};
 
 use crate::results::StoredReport;
 
 /// Bumped whenever a file's layout changes; the engine refuses others.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 /// Entries whose postings and positions together are at most this many
 /// bytes stay inline in their shard…
 pub const INLINE_BYTES: usize = 4096;
@@ -37,26 +54,93 @@ pub const INLINE_BYTES: usize = 4096;
 /// this many bytes, else split into blocks of about this size.
 pub const BLOCK_BYTES: usize = 16 * 1024;
 
+pub const MANIFEST: &str = "manifest.json";
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Meta {
+pub struct Manifest {
     pub format: u32,
+    /// The site's `language`: messages are worded in it.
+    pub language: String,
+    /// Live reports over all segments…
     pub docs: u32,
-    /// Tokens over all reports (BM25's average length is this over `docs`).
+    /// …and their tokens (BM25's average length is this over `docs`).
     pub total_tokens: u64,
     /// Tantivy's field-norm table: the length each one-byte norm stands for.
     pub fieldnorms: Vec<u32>,
-    pub shards: u32,
-    /// The site's `language`: messages are worded in it.
-    pub language: String,
+    /// The values the live reports have, sorted: a filter naming another
+    /// one is an error, as on the server.
     pub bodies: Vec<String>,
     pub levels: Vec<String>,
     pub periods: Vec<String>,
-    /// Han strings in at least this many reports have their own entry…
-    pub phrase_min_docs: u32,
-    /// …up to this many characters.
+    /// Frequent Han strings have their own entries up to this many characters.
     pub phrase_max_chars: u32,
-    /// The `d/` files together, as written: what checking texts costs.
+    /// Oldest first.
+    pub segments: Vec<SegmentMeta>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SegmentMeta {
+    /// Its folder's name, never used twice.
+    pub id: String,
+    /// Reports written into it, deleted ones included (numbered `0..docs`).
+    pub docs: u32,
+    pub shards: u32,
+    /// Its own value tables, which `docs.bin` numbers.
+    pub bodies: Vec<String>,
+    pub levels: Vec<String>,
+    pub periods: Vec<String>,
+    /// Han strings in at least this many of its reports have their own entry.
+    pub phrase_min_docs: u32,
+    /// Its `d/` files together, as written: what checking texts costs.
     pub doc_bytes: u64,
+    /// Its reports that later publishes replaced or removed, ascending.
+    pub deleted: Vec<u32>,
+    /// The deleted reports' terms (`x/<name>-<shard>.bin`), when any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_terms: Option<DeletedTerms>,
+    /// The older segments whose date order `docs.bin` places its reports
+    /// in: every segment listed before it when it was written.
+    pub placed_in: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DeletedTerms {
+    pub name: String,
+    pub shards: u32,
+}
+
+impl SegmentMeta {
+    /// A file of this segment, by its path inside it.
+    pub fn path(&self, inside: &str) -> String {
+        format!("{}/{inside}", self.id)
+    }
+
+    pub fn deleted_terms_path(&self, key: &str) -> Option<String> {
+        let terms = self.deleted_terms.as_ref()?;
+        Some(self.path(&format!("x/{}-{}.bin", terms.name, shard_of(key, terms.shards))))
+    }
+}
+
+/// One `x/` file: (key, how many deleted reports hold it), in any order.
+pub fn put_deleted_terms(out: &mut Vec<u8>, terms: &[(&str, u32)]) {
+    for (key, count) in terms {
+        put_str(out, key);
+        put_varint(out, u64::from(*count));
+    }
+}
+
+/// How many deleted reports the `x/` file `bytes` says hold `key`; `None`
+/// for a damaged file.
+pub fn deleted_count(bytes: &[u8], key: &str) -> Option<u32> {
+    let mut reader = Reader::new(bytes);
+    while !reader.is_empty() {
+        let found = reader.str()?;
+        let count = reader.u32()?;
+        if found == key {
+            return Some(count);
+        }
+    }
+    Some(0)
 }
 
 /// What `docs.bin` holds of one report. Reports are numbered oldest
@@ -74,35 +158,62 @@ pub struct DocRow {
 impl DocRow {
     /// Column after column (every year, then every body…): in date order
     /// the columns repeat themselves, and compress to a third of rows.
-    pub fn encode_all(rows: &[DocRow]) -> Vec<u8> {
+    /// Then, for each older segment, where each report falls in its date
+    /// order (see [`Placements`]), as rising deltas.
+    pub fn encode_all(rows: &[DocRow], placements: &[Vec<u32>]) -> Vec<u8> {
         let mut out = Vec::with_capacity(rows.len() * 9);
         for column in [|r: &DocRow| r.year, |r: &DocRow| r.body, |r: &DocRow| r.level, |r: &DocRow| r.period] {
             out.extend(rows.iter().flat_map(|r| column(r).to_le_bytes()));
         }
         out.extend(rows.iter().map(|r| r.fieldnorm));
+        for places in placements {
+            let mut last = 0;
+            for &place in places {
+                put_varint(&mut out, u64::from(place - last));
+                last = place;
+            }
+        }
         out
     }
 
-    /// `None` unless `bytes` holds exactly `count` rows.
-    pub fn decode_all(bytes: &[u8], count: usize) -> Option<Vec<DocRow>> {
-        if bytes.len() != count * 9 {
-            return None;
-        }
-        let column =
-            |k: usize, i: usize| u16::from_le_bytes([bytes[2 * (k * count + i)], bytes[2 * (k * count + i) + 1]]);
-        Some(
-            (0..count)
-                .map(|i| DocRow {
-                    year: column(0, i),
-                    body: column(1, i),
-                    level: column(2, i),
-                    period: column(3, i),
-                    fieldnorm: bytes[8 * count + i],
+    /// `None` unless `bytes` holds exactly `count` rows and `older`
+    /// segments' placements.
+    pub fn decode_all(bytes: &[u8], count: usize, older: usize) -> Option<(Vec<DocRow>, Placements)> {
+        let columns = bytes.get(..count * 9)?;
+        let column = |k: usize, i: usize| {
+            u16::from_le_bytes([columns[2 * (k * count + i)], columns[2 * (k * count + i) + 1]])
+        };
+        let rows = (0..count)
+            .map(|i| DocRow {
+                year: column(0, i),
+                body: column(1, i),
+                level: column(2, i),
+                period: column(3, i),
+                fieldnorm: columns[8 * count + i],
+            })
+            .collect();
+        let mut reader = Reader::new(&bytes[count * 9..]);
+        let mut placements = Vec::with_capacity(older);
+        for _ in 0..older {
+            let mut place = 0u32;
+            let places: Option<Vec<u32>> = (0..count)
+                .map(|_| {
+                    place = place.checked_add(reader.u32()?)?;
+                    Some(place)
                 })
-                .collect(),
-        )
+                .collect();
+            placements.push(places?);
+        }
+        reader.is_empty().then_some((rows, Placements(placements)))
     }
 }
+
+/// Where a segment's reports fall among an older segment's: for each older
+/// segment (as `placed_in` lists them) and each report, how many of the
+/// older segment's reports come before it in date order. Reports within a
+/// segment are numbered in date order, so this orders any two reports.
+#[derive(Debug, Clone, Default)]
+pub struct Placements(pub Vec<Vec<u32>>);
 
 /// A file's bytes as written: raw DEFLATE. The writer (wenku's
 /// `search::static_index`) packs with libdeflate, which is faster; this is
@@ -399,9 +510,12 @@ mod tests {
             DocRow { year: 2020, body: 3, level: 1, period: 0, fieldnorm: 200 },
             DocRow { year: 2021, body: 0, level: 2, period: 1, fieldnorm: 7 },
         ];
-        let bytes = DocRow::encode_all(&rows);
-        assert_eq!(DocRow::decode_all(&bytes, 2).as_deref(), Some(&rows[..]));
-        assert_eq!(DocRow::decode_all(&bytes, 3), None);
+        let placements = vec![vec![0, 5], vec![2, 2]];
+        let bytes = DocRow::encode_all(&rows, &placements);
+        let (decoded, placed) = DocRow::decode_all(&bytes, 2, 2).unwrap();
+        assert_eq!((decoded.as_slice(), placed.0), (&rows[..], placements));
+        assert!(DocRow::decode_all(&bytes, 2, 1).is_none(), "bytes left over");
+        assert!(DocRow::decode_all(&bytes, 3, 0).is_none());
     }
 
     #[test]

@@ -6,14 +6,20 @@
 //! it still needs, the caller (JavaScript in the browser, a test natively)
 //! fetches them, hands them over with [`StaticIndex::add_file`] and asks
 //! again. Each round asks for everything the query can know it needs at
-//! that point: dictionary shards, then large postings, then the positions
-//! of candidate reports only, then the texts of the hits shown.
+//! that point: the segments' report tables, dictionary shards, then large
+//! postings, then the positions of candidate reports only, then the texts
+//! of the hits shown.
+//!
+//! Each segment is searched on its own, with the statistics of the whole
+//! live archive (a term's document frequency summed over the segments, less
+//! their deleted reports), so that scores are those of one fresh index.
 
 use std::cell::RefCell;
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 
-use super::format::{self, DocRow, Entry, Meta, Stored};
+use super::format::{self, DocRow, Entry, Manifest, Placements, SegmentMeta, Stored};
 use crate::analyzer::{Class, PhraseTerms, classify, normalize, phrase_terms};
 use crate::messages::Problem;
 use crate::pattern::{Matcher, Pattern};
@@ -32,13 +38,23 @@ pub const MAX_GAP_CANDIDATES: usize = 400;
 
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
+const DOCS: &str = "docs.bin";
 
 pub struct StaticIndex {
-    meta: Meta,
-    rows: Vec<DocRow>,
+    manifest: Manifest,
+    /// Each segment's report table, once its `docs.bin` is in.
+    tables: Vec<Option<Table>>,
+    /// For a segment and an older one, where the older one is in the
+    /// first's `placed_in`.
+    placed_at: Vec<Vec<usize>>,
     average_fieldnorm: f32,
     /// Fetched files, unpacked; `None` for one that would not unpack.
     files: HashMap<String, Option<Vec<u8>>>,
+}
+
+struct Table {
+    rows: Vec<DocRow>,
+    placements: Placements,
 }
 
 /// How much a search may download: within the bounds above, or whatever
@@ -56,42 +72,84 @@ pub enum Step {
     Done(Result<SearchResults, QueryError>),
 }
 
-/// Reports and their scores, ascending by report.
+/// Reports of one segment and their scores, ascending by report.
 type Matches = Vec<(u32, f32)>;
+/// A report of the archive: its segment's place in the manifest, and its
+/// number in the segment.
+type Doc = (usize, u32);
 
 impl StaticIndex {
-    /// `docs_bin` as fetched (packed).
-    pub fn open(meta_json: &[u8], docs_bin: &[u8]) -> Result<StaticIndex, String> {
-        let meta: Meta = serde_json::from_slice(meta_json).map_err(|e| format!("meta.json: {e}"))?;
-        if meta.format != format::FORMAT {
-            return Err(format!("the static index has format {}, this engine reads {}", meta.format, format::FORMAT));
+    /// From `manifest.json` as fetched; the segments' report tables come
+    /// with the first search's files.
+    pub fn open(manifest_json: &[u8]) -> Result<StaticIndex, String> {
+        let manifest: Manifest =
+            serde_json::from_slice(manifest_json).map_err(|e| format!("{}: {e}", format::MANIFEST))?;
+        if manifest.format != format::FORMAT {
+            return Err(format!(
+                "the static index has format {}, this engine reads {}",
+                manifest.format,
+                format::FORMAT
+            ));
         }
-        let rows = format::unpack(docs_bin)
-            .and_then(|bytes| DocRow::decode_all(&bytes, meta.docs as usize))
-            .ok_or("docs.bin is damaged or does not match meta.json")?;
-        if meta.fieldnorms.len() != 256 {
-            return Err("docs.bin does not match meta.json".into());
+        if manifest.fieldnorms.len() != 256 {
+            return Err(format!("{} is damaged", format::MANIFEST));
         }
-        let average_fieldnorm = meta.total_tokens as f32 / meta.docs.max(1) as f32;
-        Ok(StaticIndex { meta, rows, average_fieldnorm, files: HashMap::new() })
+        let segments = &manifest.segments;
+        let mut placed_at = Vec::with_capacity(segments.len());
+        for (k, segment) in segments.iter().enumerate() {
+            let older: Option<Vec<usize>> =
+                segments[..k].iter().map(|o| segment.placed_in.iter().position(|id| *id == o.id)).collect();
+            placed_at.push(older.ok_or_else(|| format!("{}: segment {} is not placed", format::MANIFEST, segment.id))?);
+        }
+        let average_fieldnorm = manifest.total_tokens as f32 / manifest.docs.max(1) as f32;
+        let tables = segments.iter().map(|_| None).collect();
+        Ok(StaticIndex { manifest, tables, placed_at, average_fieldnorm, files: HashMap::new() })
     }
 
     pub fn language(&self) -> String {
-        self.meta.language.clone()
+        self.manifest.language.clone()
     }
 
     /// A file as fetched (packed). A damaged one is remembered as such, and
     /// the query that needs it says so.
     pub fn add_file(&mut self, path: &str, bytes: Vec<u8>) {
-        self.files.insert(path.to_owned(), format::unpack(&bytes));
+        let unpacked = format::unpack(&bytes);
+        if let Some(k) = self.manifest.segments.iter().position(|s| s.path(DOCS) == path) {
+            let segment = &self.manifest.segments[k];
+            let table = unpacked
+                .as_deref()
+                .and_then(|bytes| DocRow::decode_all(bytes, segment.docs as usize, segment.placed_in.len()));
+            match table {
+                Some((rows, placements)) => self.tables[k] = Some(Table { rows, placements }),
+                None => {
+                    self.files.insert(path.to_owned(), None);
+                }
+            }
+            return;
+        }
+        self.files.insert(path.to_owned(), unpacked);
     }
 
-    /// Forgets fetched files (the caller's cache holds them anyway).
+    /// Forgets fetched files (the caller's cache holds them anyway); the
+    /// report tables stay.
     pub fn clear_files(&mut self) {
         self.files.clear();
     }
 
     pub fn search(&self, request: &SearchRequest, download: Download) -> Step {
+        let mut tables = Vec::new();
+        for (segment, table) in self.manifest.segments.iter().zip(&self.tables) {
+            let path = segment.path(DOCS);
+            if self.files.contains_key(&path) {
+                return Step::Done(Err(damaged(&path)));
+            }
+            if table.is_none() {
+                tables.push(path);
+            }
+        }
+        if !tables.is_empty() {
+            return Step::Need(tables);
+        }
         let run = Run { index: self, download, missing: RefCell::new(BTreeSet::new()), damaged: RefCell::new(None) };
         let answer = run.search(request);
         if let Some(path) = run.damaged.into_inner() {
@@ -105,15 +163,36 @@ impl StaticIndex {
         }
     }
 
-    fn bm25(&self, idf: f32, doc: u32, tf: u32) -> f32 {
-        let fieldnorm = self.meta.fieldnorms[usize::from(self.rows[doc as usize].fieldnorm)];
+    fn table(&self, segment: usize) -> &Table {
+        self.tables[segment].as_ref().expect("every table is in before a search runs")
+    }
+
+    fn row(&self, (segment, doc): Doc) -> &DocRow {
+        &self.table(segment).rows[doc as usize]
+    }
+
+    /// Date order, oldest first, across segments: the newer segment knows
+    /// where its report falls among the older one's.
+    fn order(&self, a: Doc, b: Doc) -> Ordering {
+        if a.0 == b.0 {
+            return a.1.cmp(&b.1);
+        }
+        let (newer, older) = if a.0 > b.0 { (a, b) } else { (b, a) };
+        let place = self.table(newer.0).placements.0[self.placed_at[newer.0][older.0]][newer.1 as usize];
+        let newer_first = if place <= older.1 { Ordering::Less } else { Ordering::Greater };
+        if a.0 > b.0 { newer_first } else { newer_first.reverse() }
+    }
+
+    fn bm25(&self, idf: f32, doc: Doc, tf: u32) -> f32 {
+        let fieldnorm = self.manifest.fieldnorms[usize::from(self.row(doc).fieldnorm)];
         let norm = K1 * (1.0 - B + B * fieldnorm as f32 / self.average_fieldnorm);
         let tf = tf as f32;
         idf * (1.0 + K1) * (tf / (tf + norm))
     }
 
     fn idf(&self, df: u32) -> f32 {
-        let x = ((self.meta.docs - df.min(self.meta.docs)) as f32 + 0.5) / (df as f32 + 0.5);
+        let docs = self.manifest.docs;
+        let x = ((docs - df.min(docs)) as f32 + 0.5) / (df as f32 + 0.5);
         (1.0 + x).ln()
     }
 }
@@ -127,8 +206,8 @@ struct Run<'a> {
     damaged: RefCell<Option<String>>,
 }
 
-impl Run<'_> {
-    fn file(&self, path: String) -> Option<&[u8]> {
+impl<'a> Run<'a> {
+    fn file(&self, path: String) -> Option<&'a [u8]> {
         match self.index.files.get(&path) {
             Some(Some(bytes)) => Some(bytes),
             Some(None) => {
@@ -142,19 +221,223 @@ impl Run<'_> {
         }
     }
 
+    fn segments(&self) -> impl Iterator<Item = In<'_, 'a>> {
+        (0..self.index.manifest.segments.len()).map(move |k| In {
+            run: self,
+            k,
+            meta: &self.index.manifest.segments[k],
+            table: self.index.table(k),
+        })
+    }
+
+    /// How many live reports hold `key`, over every segment; `None` while
+    /// files are missing (all of them are asked for at once).
+    fn df(&self, key: &str) -> Option<u32> {
+        let counts: Vec<Option<u32>> = self
+            .segments()
+            .map(|segment| {
+                let written = segment.entry(key).map(|entry| entry.map_or(0, |e| e.df));
+                let deleted = match segment.meta.deleted_terms_path(key) {
+                    None => Some(0),
+                    Some(path) => self.file(path.clone()).and_then(|bytes| {
+                        let count = format::deleted_count(bytes, key);
+                        if count.is_none() {
+                            self.damaged.borrow_mut().get_or_insert(path);
+                        }
+                        count
+                    }),
+                };
+                Some(written?.saturating_sub(deleted?))
+            })
+            .collect();
+        counts.into_iter().sum()
+    }
+
+    /// The summed idf of `keys`, as Tantivy weighs a phrase.
+    fn idf(&self, keys: &[&str]) -> Option<f32> {
+        let dfs: Vec<Option<u32>> = keys.iter().map(|key| self.df(key)).collect();
+        let dfs: Vec<u32> = dfs.into_iter().collect::<Option<_>>()?;
+        Some(dfs.into_iter().map(|df| self.index.idf(df)).sum())
+    }
+
+    fn search(&self, request: &SearchRequest) -> Result<Option<SearchResults>, QueryError> {
+        let parsed = query::parse(&request.query)?;
+        self.check_values(&parsed)?;
+        let per_page = request.per_page.clamp(1, MAX_PER_PAGE);
+        let page = request.page.max(1);
+        let offset = (page - 1).saturating_mul(per_page);
+        if offset >= MAX_OFFSET {
+            return Err(Problem::PageTooFar { page, max: MAX_OFFSET }.into());
+        }
+        let sort = match request.sort {
+            Sort::Relevance if !parsed.has_wording() => Sort::Newest,
+            other => other,
+        };
+
+        let Some(mut matches) = self.matching(&parsed)? else { return Ok(None) };
+        let index = self.index;
+        match sort {
+            Sort::Relevance => matches.sort_by(|a, b| b.1.total_cmp(&a.1).then(index.order(a.0, b.0))),
+            Sort::Newest => matches.sort_by(|a, b| index.order(b.0, a.0)),
+            Sort::Oldest => matches.sort_by(|a, b| index.order(a.0, b.0)),
+        }
+        let docs: Vec<Doc> = matches.iter().map(|&(doc, _)| doc).collect();
+        let mut facets = self.facets(&docs);
+        let Some(scope) = self.matching(&parsed.scope())? else { return Ok(None) };
+        facets.archive_years = year_counts(scope.iter().map(|&(doc, _)| index.row(doc).year));
+
+        let wording = parsed.wording();
+        let mut hits = Vec::new();
+        for &((segment, doc), score) in matches.iter().skip(offset).take(per_page) {
+            let path = index.manifest.segments[segment].path(&format::doc_path(doc));
+            let Some(bytes) = self.file(path.clone()) else { continue };
+            let report = format::read_doc(bytes).ok_or_else(|| damaged(&path))?;
+            hits.push(Hit::new(report, (sort == Sort::Relevance).then_some(score), &wording));
+        }
+        if !self.missing.borrow().is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(SearchResults {
+            query: request.query.clone(),
+            sort,
+            total: matches.len(),
+            page,
+            per_page,
+            pages: matches.len().div_ceil(per_page),
+            took_ms: 0.0,
+            facets,
+            hits,
+        }))
+    }
+
+    /// The live reports every segment matches, with their scores; `None`
+    /// while files are missing.
+    fn matching(&self, parsed: &ParsedQuery) -> Result<Option<Vec<(Doc, f32)>>, QueryError> {
+        let mut all = Vec::new();
+        let mut complete = true;
+        for segment in self.segments() {
+            match segment.evaluate(parsed)? {
+                Some(matches) => {
+                    let deleted = &segment.meta.deleted;
+                    all.extend(
+                        matches
+                            .into_iter()
+                            .filter(|(doc, _)| deleted.binary_search(doc).is_err())
+                            .map(|(doc, score)| ((segment.k, doc), score)),
+                    );
+                }
+                None => complete = false,
+            }
+        }
+        Ok(complete.then_some(all))
+    }
+
+    /// A body, level or period the archive does not have is named, with the
+    /// closest one, as the server does.
+    fn check_values(&self, parsed: &ParsedQuery) -> Result<(), QueryError> {
+        let manifest = &self.index.manifest;
+        for (field, value) in parsed.values() {
+            let Some(known) = values(field, &manifest.bodies, &manifest.levels, &manifest.periods) else { continue };
+            if known.iter().any(|k| k == value) {
+                continue;
+            }
+            let closest = crate::closest(value, known.iter().map(String::as_str)).map(str::to_owned);
+            return Err(Problem::NoSuchValue {
+                name: field.name().to_owned(),
+                value: value.to_owned(),
+                known: (closest.is_none() && known.len() <= 12).then(|| known.join(", ")),
+                closest,
+                count: known.len(),
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    fn facets(&self, docs: &[Doc]) -> Facets {
+        let index = self.index;
+        let segments = &index.manifest.segments;
+        let counted = |names: fn(&SegmentMeta) -> &Vec<String>,
+                       value_of: fn(&DocRow) -> u16,
+                       with_years: bool|
+         -> Vec<ValueCount> {
+            let mut counts: HashMap<&str, (u64, u16, u16)> = HashMap::new();
+            for &doc in docs {
+                let row = index.row(doc);
+                let Some(name) = names(&segments[doc.0]).get(usize::from(value_of(row))) else { continue };
+                let slot = counts.entry(name).or_insert((0, row.year, row.year));
+                slot.0 += 1;
+                slot.1 = slot.1.min(row.year);
+                slot.2 = slot.2.max(row.year);
+            }
+            let mut out: Vec<ValueCount> = counts
+                .into_iter()
+                .map(|(value, (count, first, last))| ValueCount {
+                    value: value.to_owned(),
+                    count,
+                    first_year: with_years.then_some(i64::from(first)),
+                    last_year: with_years.then_some(i64::from(last)),
+                })
+                .collect();
+            out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            out
+        };
+        Facets {
+            year: year_counts(docs.iter().map(|&doc| index.row(doc).year)),
+            archive_years: Vec::new(),
+            body: counted(|s| &s.bodies, |row| row.body, true),
+            level: counted(|s| &s.levels, |row| row.level, false),
+            period: counted(|s| &s.periods, |row| row.period, false),
+        }
+    }
+}
+
+/// A field's value table, of the archive or of a segment.
+fn values<'v>(
+    field: FilterField,
+    bodies: &'v Vec<String>,
+    levels: &'v Vec<String>,
+    periods: &'v Vec<String>,
+) -> Option<&'v Vec<String>> {
+    match field {
+        FilterField::Body => Some(bodies),
+        FilterField::Level => Some(levels),
+        FilterField::Period => Some(periods),
+        FilterField::Year => None,
+    }
+}
+
+/// A search within one segment (its reports numbered as it numbers them),
+/// scored with the whole archive's statistics.
+struct In<'r, 'a> {
+    run: &'r Run<'a>,
+    k: usize,
+    meta: &'a SegmentMeta,
+    table: &'a Table,
+}
+
+impl<'a> In<'_, 'a> {
+    fn file(&self, inside: String) -> Option<&'a [u8]> {
+        self.run.file(self.meta.path(&inside))
+    }
+
+    fn bm25(&self, idf: f32, doc: u32, tf: u32) -> f32 {
+        self.run.index.bm25(idf, (self.k, doc), tf)
+    }
+
     /// `Some(None)` when the dictionary has no such key; `None` while its
     /// shard is missing.
-    fn entry(&self, key: &str) -> Option<Option<Entry<'_>>> {
-        let shard = self.file(format::shard_path(format::shard_of(key, self.index.meta.shards)))?;
+    fn entry(&self, key: &str) -> Option<Option<Entry<'a>>> {
+        let shard = self.file(format::shard_path(format::shard_of(key, self.meta.shards)))?;
         Some(format::find_entry(shard, key))
     }
 
-    fn postings(&self, entry: &Entry<'_>) -> Option<Vec<(u32, u32)>> {
+    fn postings(&self, entry: &Entry<'a>) -> Option<Vec<(u32, u32)>> {
         format::read_postings(self.parts(entry)?.0)
     }
 
     /// An entry's postings and, unless in blocks, its positions.
-    fn parts<'f>(&'f self, entry: &Entry<'f>) -> Option<(&'f [u8], &'f [u8])> {
+    fn parts(&self, entry: &Entry<'a>) -> Option<(&'a [u8], &'a [u8])> {
         match &entry.stored {
             Stored::Inline { postings, positions } => Some((postings, positions)),
             Stored::External { id, .. } => format::split_external(self.file(format::postings_path(*id))?),
@@ -162,7 +445,7 @@ impl Run<'_> {
     }
 
     /// Positions of `entry`'s term in each of `docs` (which it holds).
-    fn positions(&self, entry: &Entry<'_>, postings: &[(u32, u32)], docs: &[u32]) -> Option<HashMap<u32, Vec<u32>>> {
+    fn positions(&self, entry: &Entry<'a>, postings: &[(u32, u32)], docs: &[u32]) -> Option<HashMap<u32, Vec<u32>>> {
         let counts: Vec<u32> = postings.iter().map(|&(_, tf)| tf).collect();
         let mut out = HashMap::new();
         match &entry.stored {
@@ -199,89 +482,8 @@ impl Run<'_> {
         Some(out)
     }
 
-    fn search(&self, request: &SearchRequest) -> Result<Option<SearchResults>, QueryError> {
-        let parsed = query::parse(&request.query)?;
-        self.check_values(&parsed)?;
-        let per_page = request.per_page.clamp(1, MAX_PER_PAGE);
-        let page = request.page.max(1);
-        let offset = (page - 1).saturating_mul(per_page);
-        if offset >= MAX_OFFSET {
-            return Err(Problem::PageTooFar { page, max: MAX_OFFSET }.into());
-        }
-        let sort = match request.sort {
-            Sort::Relevance if !parsed.has_wording() => Sort::Newest,
-            other => other,
-        };
-
-        let Some(mut matches) = self.evaluate(&parsed)? else { return Ok(None) };
-        let rows = &self.index.rows;
-        // Reports are numbered oldest first.
-        match sort {
-            Sort::Relevance => matches.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))),
-            Sort::Newest => matches.sort_by_key(|&(doc, _)| std::cmp::Reverse(doc)),
-            Sort::Oldest => {}
-        }
-        let docs: Vec<u32> = matches.iter().map(|&(doc, _)| doc).collect();
-        let mut facets = self.facets(&docs);
-        let Some(scope) = self.evaluate(&parsed.scope())? else { return Ok(None) };
-        facets.archive_years = year_counts(scope.iter().map(|&(doc, _)| rows[doc as usize].year));
-
-        let wording = parsed.wording();
-        let mut hits = Vec::new();
-        for &(doc, score) in matches.iter().skip(offset).take(per_page) {
-            let Some(bytes) = self.file(format::doc_path(doc)) else { continue };
-            let report = format::read_doc(bytes).ok_or_else(|| damaged(&format::doc_path(doc)))?;
-            hits.push(Hit::new(report, (sort == Sort::Relevance).then_some(score), &wording));
-        }
-        if !self.missing.borrow().is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(SearchResults {
-            query: request.query.clone(),
-            sort,
-            total: matches.len(),
-            page,
-            per_page,
-            pages: matches.len().div_ceil(per_page),
-            took_ms: 0.0,
-            facets,
-            hits,
-        }))
-    }
-
-    /// A body, level or period the archive does not have is named, with the
-    /// closest one, as the server does.
-    fn check_values(&self, parsed: &ParsedQuery) -> Result<(), QueryError> {
-        for (field, value) in parsed.values() {
-            let Some(known) = self.values(field) else { continue };
-            if known.iter().any(|k| k == value) {
-                continue;
-            }
-            let closest = crate::closest(value, known.iter().map(String::as_str)).map(str::to_owned);
-            return Err(Problem::NoSuchValue {
-                name: field.name().to_owned(),
-                value: value.to_owned(),
-                known: (closest.is_none() && known.len() <= 12).then(|| known.join(", ")),
-                closest,
-                count: known.len(),
-            }
-            .into());
-        }
-        Ok(())
-    }
-
-    fn values(&self, field: FilterField) -> Option<&Vec<String>> {
-        let meta = &self.index.meta;
-        match field {
-            FilterField::Body => Some(&meta.bodies),
-            FilterField::Level => Some(&meta.levels),
-            FilterField::Period => Some(&meta.periods),
-            FilterField::Year => None,
-        }
-    }
-
-    /// Every report the query matches, with its score; `None` while files
-    /// are missing.
+    /// Every report of the segment the query matches (deleted ones
+    /// included), with its score; `None` while files are missing.
     fn evaluate(&self, parsed: &ParsedQuery) -> Result<Option<Matches>, QueryError> {
         let mut result: Option<Matches> = None;
         let mut complete = true;
@@ -309,7 +511,7 @@ impl Run<'_> {
                 Some(so_far) => intersect(&so_far, &union),
             });
         }
-        let mut result = result.unwrap_or_else(|| (0..self.index.meta.docs).map(|doc| (doc, 0.0)).collect::<Matches>());
+        let mut result = result.unwrap_or_else(|| (0..self.meta.docs).map(|doc| (doc, 0.0)).collect::<Matches>());
         for clause in &parsed.excluded {
             match self.clause(clause, Some(&result))? {
                 Some(excluded) => {
@@ -325,7 +527,7 @@ impl Run<'_> {
     /// The reports matching `clause`; those outside `within`, when given,
     /// may be left out (it spares checking texts that cannot matter).
     fn clause(&self, clause: &Clause, within: Option<&Matches>) -> Result<Option<Matches>, QueryError> {
-        let rows = &self.index.rows;
+        let rows = &self.table.rows;
         let filtered = |keep: &dyn Fn(&DocRow) -> bool| -> Matches {
             (0..rows.len() as u32).filter(|&doc| keep(&rows[doc as usize])).map(|doc| (doc, 0.0)).collect()
         };
@@ -339,7 +541,9 @@ impl Run<'_> {
                 Some(filtered(&|row| year_within(i64::from(row.year), from, to)))
             }
             Clause::Value(field, value) => {
-                let Some(index) = self.values(*field).and_then(|known| known.iter().position(|k| k == value)) else {
+                let meta = self.meta;
+                let known = values(*field, &meta.bodies, &meta.levels, &meta.periods);
+                let Some(index) = known.and_then(|known| known.iter().position(|k| k == value)) else {
                     return Ok(Some(Vec::new()));
                 };
                 let index = index as u16;
@@ -356,34 +560,35 @@ impl Run<'_> {
     /// Wording without gaps: the reports holding it, scored as Tantivy
     /// scores a term or phrase query.
     fn phrase(&self, text: &str) -> Option<Matches> {
-        let index = self.index;
         let phrase = phrase_terms(text);
         if phrase.is_prefix {
             let c = phrase.terms[0].1.chars().next()?;
             let Some(entry) = self.entry(&format::prefix_key(c))? else { return Some(Vec::new()) };
             return Some(self.postings(&entry)?.into_iter().map(|(doc, _)| (doc, 1.0)).collect());
         }
-        // Every term's entry in one round, even when one is already missing.
-        let entries: Vec<Option<Option<Entry<'_>>>> = phrase.terms.iter().map(|(_, term)| self.entry(term)).collect();
+        // Every term's entry in one round, in every segment (the archive's
+        // statistics), even when one is already missing.
+        let keys: Vec<&str> = phrase.terms.iter().map(|(_, term)| term.as_str()).collect();
+        let idf = self.run.idf(&keys);
+        let entries: Vec<Option<Option<Entry<'_>>>> = keys.iter().map(|key| self.entry(key)).collect();
         let entries: Vec<Option<Entry<'_>>> = entries.into_iter().collect::<Option<_>>()?;
         let Some(entries): Option<Vec<Entry<'_>>> = entries.into_iter().collect() else {
             return Some(Vec::new());
         };
+        let idf = idf?;
         if let [entry] = entries.as_slice() {
-            let idf = index.idf(entry.df);
-            return Some(self.postings(entry)?.into_iter().map(|(doc, tf)| (doc, index.bm25(idf, doc, tf))).collect());
+            return Some(self.postings(entry)?.into_iter().map(|(doc, tf)| (doc, self.bm25(idf, doc, tf))).collect());
         }
-        let idf: f32 = entries.iter().fold(0.0, |sum, entry| sum + index.idf(entry.df));
 
         // A frequent Han string has its own reports and counts.
         let normalized = normalize(text);
         let chars = normalized.chars().count();
         if chars >= 3
-            && chars <= index.meta.phrase_max_chars as usize
+            && chars <= self.run.index.manifest.phrase_max_chars as usize
             && normalized.chars().all(|c| classify(c) == Class::Cjk)
             && let Some(entry) = self.entry(&format::phrase_key(&normalized))?
         {
-            return Some(self.postings(&entry)?.into_iter().map(|(doc, tf)| (doc, index.bm25(idf, doc, tf))).collect());
+            return Some(self.postings(&entry)?.into_iter().map(|(doc, tf)| (doc, self.bm25(idf, doc, tf))).collect());
         }
 
         // Else the positions of the reports holding every term.
@@ -405,7 +610,7 @@ impl Run<'_> {
         for doc in candidates {
             let count = starts(&positions, &offsets, doc).len() as u32;
             if count > 0 {
-                matches.push((doc, index.bm25(idf, doc, count)));
+                matches.push((doc, self.bm25(idf, doc, count)));
             }
         }
         Some(matches)
@@ -442,6 +647,8 @@ impl Run<'_> {
         if let Some(within) = within {
             candidates = intersect(&candidates, &within.iter().map(|&(doc, _)| (doc, 0.0)).collect());
         }
+        // Deleted reports need no checking.
+        candidates.retain(|(doc, _)| self.meta.deleted.binary_search(doc).is_err());
         if candidates.is_empty() {
             return Ok(Some(candidates));
         }
@@ -458,7 +665,7 @@ impl Run<'_> {
             keys.chain([format::SENTENCE_END_KEY]).map(|key| self.entry(key)).collect();
         let Some(entries): Option<Vec<Option<Entry<'_>>>> = entries.into_iter().collect() else { return Ok(None) };
         let blocks: usize = entries.iter().flatten().map(|entry| blocks_of(entry, &docs)).sum();
-        if blocks > MAX_GAP_BLOCKS && self.download == Download::Bounded {
+        if blocks > MAX_GAP_BLOCKS && self.run.download == Download::Bounded {
             let megabytes = (blocks * format::BLOCK_BYTES).div_ceil(1 << 20);
             return Err(Problem::GapTooBroadForStatic { candidates: docs.len(), megabytes }.into());
         }
@@ -497,8 +704,8 @@ impl Run<'_> {
 
     /// Wording with gaps checked against the texts of the candidates.
     fn gapped_by_text(&self, pattern: &Pattern, candidates: Matches) -> Result<Option<Matches>, QueryError> {
-        if candidates.len() > MAX_GAP_CANDIDATES && self.download == Download::Bounded {
-            let meta = &self.index.meta;
+        if candidates.len() > MAX_GAP_CANDIDATES && self.run.download == Download::Bounded {
+            let meta = self.meta;
             let bytes = candidates.len() as u64 * (meta.doc_bytes / u64::from(meta.docs.max(1)));
             let megabytes = bytes.div_ceil(1 << 20) as usize;
             return Err(Problem::GapTooBroadForStatic { candidates: candidates.len(), megabytes }.into());
@@ -512,47 +719,12 @@ impl Run<'_> {
                 complete = false;
                 continue;
             };
-            let report = format::read_doc(bytes).ok_or_else(|| damaged(&path))?;
+            let report = format::read_doc(bytes).ok_or_else(|| damaged(&self.meta.path(&path)))?;
             if matcher.is_match(&report.text) {
                 found.push((doc, score));
             }
         }
         Ok(complete.then_some(found))
-    }
-
-    fn facets(&self, docs: &[u32]) -> Facets {
-        let rows = &self.index.rows;
-        let meta = &self.index.meta;
-        let counted = |names: &[String], value_of: &dyn Fn(&DocRow) -> u16, with_years: bool| -> Vec<ValueCount> {
-            let mut counts: HashMap<u16, (u64, u16, u16)> = HashMap::new();
-            for &doc in docs {
-                let row = &rows[doc as usize];
-                let slot = counts.entry(value_of(row)).or_insert((0, row.year, row.year));
-                slot.0 += 1;
-                slot.1 = slot.1.min(row.year);
-                slot.2 = slot.2.max(row.year);
-            }
-            let mut out: Vec<ValueCount> = counts
-                .into_iter()
-                .filter_map(|(index, (count, first, last))| {
-                    Some(ValueCount {
-                        value: names.get(usize::from(index))?.clone(),
-                        count,
-                        first_year: with_years.then_some(i64::from(first)),
-                        last_year: with_years.then_some(i64::from(last)),
-                    })
-                })
-                .collect();
-            out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            out
-        };
-        Facets {
-            year: year_counts(docs.iter().map(|&doc| rows[doc as usize].year)),
-            archive_years: Vec::new(),
-            body: counted(&meta.bodies, &|row| row.body, true),
-            level: counted(&meta.levels, &|row| row.level, false),
-            period: counted(&meta.periods, &|row| row.period, false),
-        }
     }
 }
 
@@ -651,22 +823,38 @@ mod tests {
     use crate::results::SearchRequest;
 
     fn one_report_index() -> StaticIndex {
-        let meta = Meta {
-            format: format::FORMAT,
+        let segment = SegmentMeta {
+            id: "s1".into(),
             docs: 1,
-            total_tokens: 10,
-            fieldnorms: (0..256).collect(),
             shards: 1,
-            language: "zh-CN".into(),
             bodies: vec!["某局".into()],
             levels: vec!["市级".into()],
             periods: vec!["年度".into()],
             phrase_min_docs: 20,
-            phrase_max_chars: 12,
             doc_bytes: 0,
+            deleted: Vec::new(),
+            deleted_terms: None,
+            placed_in: Vec::new(),
         };
+        let manifest = Manifest {
+            format: format::FORMAT,
+            language: "zh-CN".into(),
+            docs: 1,
+            total_tokens: 10,
+            fieldnorms: (0..256).collect(),
+            bodies: segment.bodies.clone(),
+            levels: segment.levels.clone(),
+            periods: segment.periods.clone(),
+            phrase_max_chars: 12,
+            segments: vec![segment],
+        };
+        let mut index = StaticIndex::open(&serde_json::to_vec(&manifest).unwrap()).unwrap();
+        let request = SearchRequest::new("year:2020");
+        let Step::Need(paths) = index.search(&request, Download::Bounded) else { panic!("the table comes first") };
+        assert_eq!(paths, vec!["s1/docs.bin".to_owned()]);
         let rows = [DocRow { year: 2020, body: 0, level: 0, period: 0, fieldnorm: 10 }];
-        StaticIndex::open(&serde_json::to_vec(&meta).unwrap(), &format::pack(&DocRow::encode_all(&rows))).unwrap()
+        index.add_file("s1/docs.bin", format::pack(&DocRow::encode_all(&rows, &[])));
+        index
     }
 
     #[test]
@@ -674,7 +862,7 @@ mod tests {
         let mut index = one_report_index();
         let request = SearchRequest::new("发展");
         let Step::Need(paths) = index.search(&request, Download::Bounded) else { panic!("the shard is needed first") };
-        assert_eq!(paths, vec![format::shard_path(0)]);
+        assert_eq!(paths, vec![format!("s1/{}", format::shard_path(0))]);
         index.add_file(&paths[0], b"not deflate at all".to_vec());
         match index.search(&request, Download::Bounded) {
             Step::Done(Err(error)) => assert!(error.message.contains("t/0.bin"), "{}", error.message),
@@ -687,7 +875,7 @@ mod tests {
         let mut index = one_report_index();
         let request = SearchRequest::new("year:2020 body:某局");
         let Step::Need(paths) = index.search(&request, Download::Bounded) else { panic!("the hit's text is needed") };
-        assert_eq!(paths, vec![format::doc_path(0)]);
+        assert_eq!(paths, vec![format!("s1/{}", format::doc_path(0))]);
         let report = crate::results::StoredReport {
             id: "a.md".into(),
             title: "某局2020年工作总结".into(),

@@ -8,6 +8,7 @@
 
 mod keys;
 mod phrases;
+mod publish;
 mod runs;
 
 use std::path::{Path, PathBuf};
@@ -20,7 +21,7 @@ use tantivy::fieldnorm::FieldNormReader;
 use wenku_engine::analyzer::{Class, Tokens, classify, is_separator_term};
 use wenku_engine::pattern::SENTENCE_ENDS;
 use wenku_engine::results::StoredReport;
-use wenku_engine::static_index::format::{self, DocRow, Entry, Meta, Stored};
+use wenku_engine::static_index::format::{self, DocRow, Entry, SegmentMeta, Stored};
 
 use super::indexer::IndexDoc;
 use crate::config::Config;
@@ -29,6 +30,9 @@ use crate::output::Sink;
 use crate::render::Output;
 use keys::{Key, PARTITIONS};
 use runs::Gathered;
+
+pub use publish::{read_manifest, remove_unnamed, write};
+use publish::{DocState, Written};
 
 /// For IIS: the MIME types of the static index and its engine.
 const WEB_CONFIG: &str = r#"<?xml version="1.0" encoding="utf-8"?>
@@ -51,13 +55,26 @@ const CHUNK: usize = 128;
 /// A dictionary shard holds about this many bytes.
 const SHARD_BYTES: usize = 16 * 1024;
 
-/// Writes every file of the static index into `sink`, under [`DIR`].
-/// Memory stays bounded whatever the archive's size: terms are gathered in
-/// sorted runs under `scratch` (a folder on the output's disk) and merged.
+/// Writes one segment of the static index into `sink`, under
+/// `{DIR}/{id}/`: the reports `outlines` names (sorted by date order), with
+/// their places among each of `older`'s reports (its id and its reports'
+/// date-order values). Memory stays bounded whatever the archive's size:
+/// terms are gathered in sorted runs under `scratch` (a folder on the
+/// output's disk) and merged.
 ///
 /// `cancel` stops it early with [`Cancelled`] (watch mode, when another edit
 /// comes in).
-pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path, cancel: &AtomicBool) -> Result<()> {
+#[allow(clippy::too_many_arguments)]
+fn write_segment(
+    library: &Library,
+    config: &Config,
+    outlines: &[(IndexDoc, usize)],
+    id: &str,
+    older: &[(String, Vec<u64>)],
+    sink: &dyn Sink,
+    scratch: &Path,
+    cancel: &AtomicBool,
+) -> Result<Written> {
     let go_on = || if cancel.load(Ordering::Relaxed) { Err(anyhow::Error::new(Cancelled)) } else { Ok(()) };
     let t0 = std::time::Instant::now();
     // `WENKU_STATIC_TIMES=1` prints how long each step took, for benchmarks.
@@ -83,14 +100,8 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path
         }
     };
     let scratch = scratch_folder(scratch)?;
-    let put_packed = |path: String, bytes: Vec<u8>| sink.put(Output { rel_path: format!("{DIR}/{path}"), bytes });
+    let put_packed = |path: String, bytes: Vec<u8>| sink.put(Output { rel_path: format!("{DIR}/{id}/{path}"), bytes });
     let put = |path: String, bytes: Vec<u8>| put_packed(path, pack(&bytes));
-
-    // Numbered oldest first, as the server sorts them: a report's number is
-    // its place in date order, and the date needs no column of its own.
-    let mut outlines: Vec<(IndexDoc, usize)> =
-        library.reports.iter().enumerate().map(|(i, r)| (IndexDoc::without_text(r, config), i)).collect();
-    outlines.sort_by_key(|(doc, _)| doc.sort_value());
 
     // Each chunk of reports: its texts written, its terms gathered, its
     // Han text kept for the strings.
@@ -187,7 +198,8 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path
     drop(dictionaries);
     lap("shards");
 
-    // The table every query reads.
+    // The table every query reads: the reports' values, and where each
+    // falls among the older segments' reports.
     let values = |of: fn(&IndexDoc) -> &String| -> Vec<String> {
         let mut all: Vec<String> = outlines.iter().map(|(d, _)| of(d).clone()).collect();
         all.sort_unstable();
@@ -207,28 +219,36 @@ pub fn write(library: &Library, config: &Config, sink: &dyn Sink, scratch: &Path
             fieldnorm: FieldNormReader::fieldnorm_to_id(length),
         })
         .collect();
-    put("docs.bin".into(), DocRow::encode_all(&rows))?;
-    let meta = Meta {
-        format: format::FORMAT,
-        docs: outlines.len() as u32,
-        total_tokens: lengths.iter().map(|&l| u64::from(l)).sum(),
-        fieldnorms: (0..=255u8).map(FieldNormReader::id_to_fieldnorm).collect(),
-        shards,
-        language: config.language.clone(),
-        bodies,
-        levels,
-        periods,
-        phrase_min_docs: phrase_min_docs as u32,
-        phrase_max_chars: phrases::PHRASE_MAX_CHARS as u32,
-        doc_bytes: doc_bytes.into_inner(),
-    };
-    put_packed("meta.json".into(), serde_json::to_vec(&meta)?)?;
-    // IIS serves no file type it has no MIME type for, and older versions
-    // know no `.wasm`: the site says both (removed first, so that a server
-    // that does know them does not refuse a duplicate).
-    sink.put(Output { rel_path: "web.config".into(), bytes: WEB_CONFIG.as_bytes().to_vec() })?;
+    let placements: Vec<Vec<u32>> = older
+        .iter()
+        .map(|(_, values)| {
+            outlines.iter().map(|(d, _)| values.partition_point(|&v| v < d.sort_value()) as u32).collect()
+        })
+        .collect();
+    put("docs.bin".into(), DocRow::encode_all(&rows, &placements))?;
+    let states: Vec<DocState> = outlines
+        .iter()
+        .zip(&lengths)
+        .map(|((d, _), &length)| DocState { id: d.id.clone(), digest: d.digest(), order: d.sort_value(), length })
+        .collect();
+    put("state.bin".into(), DocState::encode_all(&states))?;
     lap("docs");
-    Ok(())
+    Ok(Written {
+        meta: SegmentMeta {
+            id: id.to_owned(),
+            docs: outlines.len() as u32,
+            shards,
+            bodies,
+            levels,
+            periods,
+            phrase_min_docs: phrase_min_docs as u32,
+            doc_bytes: doc_bytes.into_inner(),
+            deleted: Vec::new(),
+            deleted_terms: None,
+            placed_in: older.iter().map(|(id, _)| id.clone()).collect(),
+        },
+        states,
+    })
 }
 
 /// A file's bytes as written: raw DEFLATE (what `format::unpack` reads),

@@ -121,8 +121,8 @@
   var serverAbsent = !served && !!staticBase;
   var engine = null;
 
-  function fetchBytes(url) {
-    return fetch(url).then(function (response) {
+  function fetchBytes(url, cache) {
+    return fetch(url, cache ? { cache: cache } : {}).then(function (response) {
       if (!response.ok) throw new Error(url + ": " + response.status);
       return response.arrayBuffer();
     }).then(function (buffer) { return new Uint8Array(buffer); });
@@ -138,13 +138,17 @@
     return new TextDecoder().decode(new Uint8Array(exports.memory.buffer, exports.output(), length));
   }
 
+  // The manifest is the one file of the index a publish rewrites: it is
+  // asked for afresh ("no-cache": the browser checks with the server), and
+  // names the segments, whose files never change under their names. So a
+  // cached file can never be mixed with another build's.
   function loadEngine() {
     if (engine) return engine;
-    engine = Promise.all([fetchBytes(engineUrl), fetchBytes(staticBase + "meta.json"), fetchBytes(staticBase + "docs.bin")])
+    engine = Promise.all([fetchBytes(engineUrl), fetchBytes(staticBase + "manifest.json", "no-cache")])
       .then(function (files) {
         return WebAssembly.instantiate(files[0], {}).then(function (module) {
           var exports = module.instance.exports;
-          var why = output(exports, exports.open(copyIn(exports, files[1]), files[1].length, copyIn(exports, files[2]), files[2].length));
+          var why = output(exports, exports.open(copyIn(exports, files[1]), files[1].length));
           if (why) throw new Error(why);
           return exports;
         });
@@ -173,7 +177,7 @@
     if (!asked.has("per_page")) asked.set("per_page", "10");
     if (largeAgreedFor === queryKey(params)) asked.set("large", "1");
     var pairs = new TextEncoder().encode(JSON.stringify(Array.from(asked.entries())));
-    return loadEngine().then(function (exports) {
+    function ask(exports) {
       function round(n) {
         var answer = JSON.parse(output(exports, exports.search(copyIn(exports, pairs), pairs.length)));
         if (!answer.need) {
@@ -189,6 +193,12 @@
         })).then(function () { return round(n + 1); });
       }
       return round(0);
+    }
+    return loadEngine().then(ask).catch(function (error) {
+      // A publish since the manifest was read may have merged away a
+      // segment it names: read the new manifest and ask once more.
+      engine = null;
+      return loadEngine().then(ask);
     });
   }
 
