@@ -102,7 +102,16 @@ fn find_passages(site: &LoadedSite) -> Passages {
 }
 
 pub(crate) fn find_overview(site: &LoadedSite) -> Overview {
-    if site.config.formulations { crate::research::overview::overview(&site.library) } else { Overview::default() }
+    find_overview_until(site, &std::sync::atomic::AtomicBool::new(false)).expect("never cancelled")
+}
+
+/// The overview, or `None` once `cancel` is set.
+pub(crate) fn find_overview_until(site: &LoadedSite, cancel: &std::sync::atomic::AtomicBool) -> Option<Overview> {
+    if site.config.formulations {
+        crate::research::overview::overview(&site.library, cancel)
+    } else {
+        Some(Overview::default())
+    }
 }
 
 /// Builds the site into its output folder, replacing it only on success,

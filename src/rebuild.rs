@@ -579,7 +579,7 @@ impl LiveSite {
     /// new overview for [`LiveSite::overview_remade`], or `None`, with
     /// nothing written, when `cancel` was set first.
     pub fn remake_overview(&self, cancel: &AtomicBool) -> Result<Option<Overview>> {
-        let overview = build::find_overview(&self.site);
+        let Some(overview) = build::find_overview_until(&self.site, cancel) else { return Ok(None) };
         if cancel.load(std::sync::atomic::Ordering::Relaxed) {
             return Ok(None);
         }

@@ -20,6 +20,7 @@
 //! six years and the texts of one year and of a body per thread.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -83,13 +84,19 @@ pub struct KeyRow {
     pub log_ratio: f64,
 }
 
-/// The overview of every year and body of `library`.
-pub fn overview(library: &Library) -> Overview {
+/// The overview of every year and body of `library`; `None` once `cancel`
+/// is set (watch mode, when another edit comes in: checked body by body
+/// and year by year).
+pub fn overview(library: &Library, cancel: &AtomicBool) -> Option<Overview> {
     // Bodies first: their candidates are counted over the archive while the
     // years read it, one reading of every report fewer.
-    let bodies = Bodies::candidates(library);
-    let (years, counted) = years(library, &bodies.wanted);
-    Overview { years, bodies: bodies.keys(&counted) }
+    let bodies = Bodies::candidates(library, cancel)?;
+    let (years, counted) = years(library, &bodies.wanted, cancel)?;
+    Some(Overview { years, bodies: bodies.keys(&counted) })
+}
+
+fn cancelled(cancel: &AtomicBool) -> bool {
+    cancel.load(Ordering::Relaxed)
 }
 
 /// One part's text: the Han runs of its reports, one after another, and
@@ -233,7 +240,7 @@ impl Wanted {
 /// Each year's new formulations, the years in order, keeping the windows
 /// of the five years before the one at hand (memory for six years, not
 /// all); and, read along, `wanted`'s count over the whole archive.
-fn years(library: &Library, wanted: &Wanted) -> (BTreeMap<i32, YearNew>, Counted) {
+fn years(library: &Library, wanted: &Wanted, cancel: &AtomicBool) -> Option<(BTreeMap<i32, YearNew>, Counted)> {
     let mut by_year: BTreeMap<Option<i32>, Vec<usize>> = BTreeMap::new();
     for (i, report) in library.reports.iter().enumerate() {
         by_year.entry(report.meta.year).or_default().push(i);
@@ -242,6 +249,9 @@ fn years(library: &Library, wanted: &Wanted) -> (BTreeMap<i32, YearNew>, Counted
     let mut before: VecDeque<(i32, usize, WindowFilter)> = VecDeque::new();
     let mut years = BTreeMap::new();
     for (&year, reports) in &by_year {
+        if cancelled(cancel) {
+            return None;
+        }
         let part = Part::of(library, reports);
         counted.add(&part, wanted);
         let Some(year) = year else { continue };
@@ -259,7 +269,7 @@ fn years(library: &Library, wanted: &Wanted) -> (BTreeMap<i32, YearNew>, Counted
         years.insert(year, YearNew { from, to, reference_reports, rows });
         before.push_back((year, reports.len(), WindowFilter::of(&part.chars)));
     }
-    (years, counted)
+    Some((years, counted))
 }
 
 /// Phrases counted over the archive, and its size in Han characters.
@@ -458,10 +468,14 @@ struct BodyCandidates {
 }
 
 impl Bodies {
-    fn candidates(library: &Library) -> Bodies {
+    fn candidates(library: &Library, cancel: &AtomicBool) -> Option<Bodies> {
         let taxonomy = library.taxonomy(crate::content::TaxonomyKind::Body);
-        let bodies: Vec<BodyCandidates> =
-            taxonomy.terms.par_iter().map(|term| body_candidates(library, &term.name, &term.reports)).collect();
+        let bodies: Option<Vec<BodyCandidates>> = taxonomy
+            .terms
+            .par_iter()
+            .map(|term| (!cancelled(cancel)).then(|| body_candidates(library, &term.name, &term.reports)))
+            .collect();
+        let bodies = bodies?;
         let mut numbers: HashMap<Vec<char>, usize> = HashMap::new();
         let mut phrases: Vec<&[char]> = Vec::new();
         for body in &bodies {
@@ -473,7 +487,7 @@ impl Bodies {
             }
         }
         let wanted = Wanted::of(phrases.into_iter());
-        Bodies { bodies, wanted, numbers }
+        Some(Bodies { bodies, wanted, numbers })
     }
 
     /// Each body's key formulations, from the candidates' counts over the archive.

@@ -3,8 +3,8 @@
 //! same reports, terms and statistics as the Tantivy index, so that the
 //! engine in the browser answers as the server does.
 //!
-//! Reports are numbered in date order, which a full build and an
-//! incremental one share, so the files are the same bytes either way.
+//! The index is a set of segments (`publish` decides what a build writes);
+//! this module writes one: its reports numbered in date order.
 
 mod keys;
 mod phrases;

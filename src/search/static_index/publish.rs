@@ -120,6 +120,7 @@ pub fn write(
     if cancel.load(std::sync::atomic::Ordering::Relaxed) {
         return Err(anyhow::Error::new(super::Cancelled));
     }
+    let started = std::time::Instant::now();
     let (previous, standing) = read_standing(&current.join(DIR), config).unwrap_or_default();
 
     // The archive now, oldest first, as the server sorts it.
@@ -172,6 +173,7 @@ pub fn write(
         .collect();
     let mut segments: Vec<SegmentMeta> = Vec::new();
     let mut lengths: u64 = 0;
+    let deleted_now: usize = kept.iter().map(|(_, now)| now.len()).sum();
     for (segment, deleted_now) in &kept {
         let mut meta = segment.meta.clone();
         carry_over(sink, segment, deleted_now.is_empty())?;
@@ -238,6 +240,15 @@ pub fn write(
         rel_path: format!("{DIR}/{}", format::MANIFEST),
         bytes: serde_json::to_vec_pretty(&manifest)?,
     })?;
+    // `WENKU_STATIC_TIMES=1`: what the publish did, for benchmarks.
+    if std::env::var_os("WENKU_STATIC_TIMES").is_some() {
+        eprintln!(
+            "static publish: {:.2?}: {} segments kept, {} reports written into a new one, {deleted_now} marked deleted",
+            started.elapsed(),
+            kept.len(),
+            joining.len()
+        );
+    }
     Ok(())
 }
 
