@@ -6,7 +6,7 @@
 //!
 //! For each query of the battery: the reports found, the requests and bytes
 //! of a cold search (a fresh tab with the cache off: page, script, engine,
-//! `meta.json`, `docs.bin` and the query's files) and of a warm one (the
+//! `manifest.json`, the segments' `docs.bin` and the query's files) and of a warm one (the
 //! same page after another query: only the query's own files), and the time
 //! from asking to exact results (totals, facets, chart, the page of hits)
 //! as the page measures it. Bytes are the browser's `transferSize`.

@@ -248,6 +248,10 @@ impl Sink for Staging {
             if path.is_dir() {
                 // The site before last had a folder where this file goes.
                 std::fs::remove_dir_all(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+            } else if is_linked(&path) {
+                // A hard link shares its bytes with the site being served
+                // (see `keep`): writing through it would change that site.
+                std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
             }
             std::fs::write(&path, &output.bytes).with_context(|| format!("cannot write {}", path.display()))?;
         }
@@ -304,6 +308,18 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 #[cfg(not(unix))]
 fn same_file(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Whether the file at `path` has other names (hard links).
+#[cfg(unix)]
+fn is_linked(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.nlink() > 1)
+}
+
+#[cfg(not(unix))]
+fn is_linked(_: &Path) -> bool {
     false
 }
 

@@ -237,8 +237,10 @@ impl<'a> Run<'a> {
             .segments()
             .map(|segment| {
                 let written = segment.entry(key).map(|entry| entry.map_or(0, |e| e.df));
+                // A segment without the term has no deleted report with it.
                 let deleted = match segment.meta.deleted_terms_path(key) {
                     None => Some(0),
+                    Some(_) if written? == 0 => Some(0),
                     Some(path) => self.file(path.clone()).and_then(|bytes| {
                         let count = format::deleted_count(bytes, key);
                         if count.is_none() {

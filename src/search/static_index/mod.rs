@@ -55,6 +55,15 @@ const CHUNK: usize = 128;
 /// A dictionary shard holds about this many bytes.
 const SHARD_BYTES: usize = 16 * 1024;
 
+/// How many shards a dictionary of `bytes` gets in a segment of `docs`
+/// reports: about [`SHARD_BYTES`] each in a large segment, less in a small
+/// one, whose shard every query reads beside the large one's (a thousand
+/// files are nothing to a small segment; bytes per query are).
+fn shard_count(bytes: usize, docs: usize) -> u32 {
+    let target = (SHARD_BYTES * docs / 2000).clamp(1024, SHARD_BYTES);
+    (bytes / target).max(1).next_power_of_two() as u32
+}
+
 /// Writes one segment of the static index into `sink`, under
 /// `{DIR}/{id}/`: the reports `outlines` names (sorted by date order), with
 /// their places among each of `older`'s reports (its id and its reports'
@@ -194,7 +203,7 @@ fn write_segment(
     })?;
     lap("string entries");
 
-    let shards = write_shards(&dictionaries, &put_packed, &go_on)?;
+    let shards = write_shards(&dictionaries, outlines.len(), &put_packed, &go_on)?;
     drop(dictionaries);
     lap("shards");
 
@@ -345,16 +354,16 @@ impl Dictionary {
     }
 }
 
-/// Writes the dictionary's shards, about [`SHARD_BYTES`] each; returns how
-/// many. A shard holds its entries partition by partition, each in the
+/// Writes the dictionary's shards (see [`shard_count`]); returns how many. A shard holds its entries partition by partition, each in the
 /// order merged.
 fn write_shards(
     dictionaries: &[Dictionary],
+    docs: usize,
     put_packed: &(dyn Fn(String, Vec<u8>) -> Result<()> + Sync),
     go_on: &dyn Fn() -> Result<()>,
 ) -> Result<u32> {
     let total: usize = dictionaries.iter().map(|d| d.bytes.len()).sum();
-    let shards = (total / SHARD_BYTES).max(1).next_power_of_two() as u32;
+    let shards = shard_count(total, docs);
     // Groups of shards, so that only one group's bytes are held twice.
     const GROUP: u32 = 1024;
     for group in (0..shards).step_by(GROUP as usize) {

@@ -26,7 +26,7 @@ use anyhow::{Context, Result};
 use wenku_engine::analyzer::Tokens;
 use wenku_engine::static_index::format::{self, DeletedTerms, Manifest, SegmentMeta};
 
-use super::{DIR, SHARD_BYTES, WEB_CONFIG, pack, write_segment};
+use super::{DIR, WEB_CONFIG, pack, shard_count, write_segment};
 use crate::config::Config;
 use crate::content::Library;
 use crate::output::Sink;
@@ -425,7 +425,8 @@ fn write_deleted_terms(sink: &dyn Sink, segment: &Standing, deleted_now: &[u32])
     }
     let name = format!("{:016x}", crate::hash::hash_bytes(&name_bytes));
     let total: usize = counts.keys().map(|k| k.len() + 3).sum();
-    let shards = (total / SHARD_BYTES).max(1).next_power_of_two() as u32;
+    // Small shards: a query reads one per term.
+    let shards = shard_count(total, 0);
     let mut files: Vec<Vec<(&str, u32)>> = vec![Vec::new(); shards as usize];
     let mut sorted: Vec<(&String, &u32)> = counts.iter().collect();
     sorted.sort_unstable();
