@@ -11,8 +11,8 @@ use crate::content::{self, Library};
 use crate::journal::Journal;
 use crate::output::{NullSink, Sink, Staging};
 use crate::passages::Passages;
-use crate::research::overview::Overview;
 use crate::render::{Page, Site};
+use crate::research::overview::Overview;
 use crate::search::{IndexSummary, indexer, static_index};
 use crate::theme::Theme;
 
@@ -221,8 +221,7 @@ fn find_passages_and_render(site: &mut LoadedSite, sink: &dyn Sink, progress: bo
         passage_pages.extend(site.renderer().passage_pages());
         bar.set_length((overview_pages.len() + passage_pages.len() + now.len()) as u64);
     }
-    let (overview, rendered) =
-        rayon::join(|| find_overview(site), || render_pages(site, &passage_pages, sink, &bar));
+    let (overview, rendered) = rayon::join(|| find_overview(site), || render_pages(site, &passage_pages, sink, &bar));
     rendered?;
     site.overview = overview;
     render_pages(site, &overview_pages, sink, &bar)?;

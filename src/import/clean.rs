@@ -1481,7 +1481,8 @@ abcd39f1fb7f426d9dfb6bd0fa1f2146:
     /// their paragraph (gwr/2000.txt, gwr/2017.txt).
     #[test]
     fn a_lead_word_on_a_line_of_its_own_stays_however_often_it_repeats() {
-        let sentence = "我们坚持稳中求进工作总基调，统筹推进各项工作，经济社会发展取得新的成效，人民生活水平进一步提高。";
+        let sentence =
+            "我们坚持稳中求进工作总基调，统筹推进各项工作，经济社会发展取得新的成效，人民生活水平进一步提高。";
         let mut text = format!("政府工作报告\n\n{sentence}\n\n{sentence}\n\n");
         for (i, field) in ["工业", "农业", "外贸"].iter().enumerate() {
             text += &format!(

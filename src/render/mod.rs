@@ -32,8 +32,8 @@ use crate::config::Config;
 use crate::content::{Library, Report, TaxonomyKind, Term};
 use crate::escape::{escaped, push_escaped};
 use crate::markdown::Rendered;
-use crate::research::overview::Overview;
 use crate::passages::{Group, Located, Passages, PlaceIn, Spread};
+use crate::research::overview::Overview;
 use crate::theme::{Theme, tera_chain};
 
 /// One file of the built site.

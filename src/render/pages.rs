@@ -244,12 +244,8 @@ impl<'a> Site<'a> {
                 let Some(year) = term.parse::<i32>().ok().and_then(|y| self.overview.years.get(&y)) else { return };
                 let rows = year.rows.iter().map(|r| row(&r.text, r.count, r.reports, None)).collect();
                 let reference = format!("year:{}..{}", year.from, year.to);
-                let keyness_url = self.search_url(&[
-                    ("year", term),
-                    ("view", "keywords"),
-                    ("ref", &reference),
-                    ("mode", "new"),
-                ]);
+                let keyness_url =
+                    self.search_url(&[("year", term), ("view", "keywords"), ("ref", &reference), ("mode", "new")]);
                 let view = YearNewView {
                     from: year.from,
                     to: year.to,

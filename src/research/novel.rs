@@ -185,7 +185,8 @@ pub(super) fn push_runs(chars: &mut Vec<char>, block: &str) {
 fn formulations(text: &Runs, other: &Runs) -> Vec<Formulation> {
     let chars = &text.chars;
     // A formulation holds a window that `other` lacks.
-    let mut kept = maximal_phrases(text, MIN_COUNT, |phrase| reads_as_a_phrase(phrase) && other.windows.lack_part_of(phrase));
+    let mut kept =
+        maximal_phrases(text, MIN_COUNT, |phrase| reads_as_a_phrase(phrase) && other.windows.lack_part_of(phrase));
     kept.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.len().cmp(&a.0.len())).then(a.0.cmp(b.0)));
     // Whole words only (气污染治理 is no formulation), judged in the clause
     // of the phrase's first place: only for the phrases that may be listed.

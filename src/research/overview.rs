@@ -418,8 +418,10 @@ impl Around {
             let mut stretch: Option<(usize, usize)> = None;
             let last = report.to.saturating_sub(novel::MIN_CHARS - 1);
             for at in (report.from..last).filter(|&at| marked(at)) {
-                let (from, to) =
-                    (at.saturating_sub(Self::REACH).max(report.from), (at + novel::MIN_CHARS + Self::REACH).min(report.to));
+                let (from, to) = (
+                    at.saturating_sub(Self::REACH).max(report.from),
+                    (at + novel::MIN_CHARS + Self::REACH).min(report.to),
+                );
                 stretch = match stretch {
                     Some((start, end)) if from <= end => Some((start, to)),
                     Some(done) => {

@@ -202,7 +202,10 @@ mod tests {
         assert!(!units.keys().any(|u| u.chars().any(|c| c.is_ascii_digit())), "no figures");
         assert!(!units.keys().any(|u| u.contains("思想推动")), "no unit across punctuation");
         let units = units_of("办好10件惠民实事，再办5件惠民实事。", 4);
-        assert!(units.contains_key("惠民实事") && !units.keys().any(|u| u.starts_with('件')), "the unit after a number");
+        assert!(
+            units.contains_key("惠民实事") && !units.keys().any(|u| u.starts_with('件')),
+            "the unit after a number"
+        );
     }
 
     #[test]

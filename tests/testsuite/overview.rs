@@ -75,7 +75,11 @@ fn a_body_page_lists_what_it_says_more_than_all_other_bodies() {
     site.build();
 
     let guangdong = overview_rows(&site.page("/bodies/广东省人民政府/"));
-    assert_eq!(guangdong.first().map(String::as_str), Some("粤港澳大湾区 3 篇 · 9 次 · 其他机关 0 次"), "{guangdong:?}");
+    assert_eq!(
+        guangdong.first().map(String::as_str),
+        Some("粤港澳大湾区 3 篇 · 9 次 · 其他机关 0 次"),
+        "{guangdong:?}"
+    );
     assert!(!guangdong.iter().any(|row| row.starts_with("推动高质量发展")), "shared wording is not key: {guangdong:?}");
     let shanghai = overview_rows(&site.page("/bodies/上海市人民政府/"));
     assert!(!shanghai.iter().any(|row| row.contains("粤港澳")), "{shanghai:?}");
@@ -151,8 +155,9 @@ fn every_row_of_the_real_archive_agrees_with_a_plain_scan_of_its_reports() {
     for (body, keys) in &overview.bodies {
         let (body_size, body_reports) = by_body[body.as_str()];
         for row in &keys.rows {
-            let count_in =
-                |mine: bool| reports.iter().filter(move |r| (r.1 == *body) == mine).map(|r| occurrences(&r.2, &row.text));
+            let count_in = |mine: bool| {
+                reports.iter().filter(move |r| (r.1 == *body) == mine).map(|r| occurrences(&r.2, &row.text))
+            };
             assert_eq!(row.count, count_in(true).sum::<u32>(), "{body} {}", row.text);
             assert_eq!(row.elsewhere, count_in(false).sum::<u32>(), "{body} {}", row.text);
             assert_eq!(row.reports as usize, count_in(true).filter(|&n| n > 0).count(), "{body} {}", row.text);

@@ -28,16 +28,21 @@ enum Step {
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        (proptest::collection::vec(0..10_000usize, 3), 0..30usize, 0..6usize)
-            .prop_map(|(p, y, b)| Step::Add(p, y, b)),
+        (proptest::collection::vec(0..10_000usize, 3), 0..30usize, 0..6usize).prop_map(|(p, y, b)| Step::Add(p, y, b)),
         (0..10_000usize, 0..10_000usize).prop_map(|(r, p)| Step::Edit(r, p)),
         (0..10_000usize).prop_map(Step::Remove),
         (0..10_000usize).prop_map(Step::Rename),
     ]
 }
 
-const BODIES: [&str; 6] =
-    ["某省人民政府办公厅", "某市发展和改革委员会", "某市生态环境局", "某区人大常委会党组", "区委直属机关工委", "某县农业农村局"];
+const BODIES: [&str; 6] = [
+    "某省人民政府办公厅",
+    "某市发展和改革委员会",
+    "某市生态环境局",
+    "某区人大常委会党组",
+    "区委直属机关工委",
+    "某县农业农村局",
+];
 
 /// The sample archive and 60 reports made of its paragraphs: enough that
 /// common strings have their own entries (in 20 reports or more).
@@ -49,7 +54,12 @@ fn archive() -> (TestSite, Vec<String>) {
         if entry.path().extension().is_some_and(|e| e == "md") {
             let text = std::fs::read_to_string(entry.path()).unwrap();
             let body = text.splitn(3, "---").nth(2).unwrap_or("").to_owned();
-            pool.extend(body.split("\n\n").map(str::trim).filter(|p| p.chars().count() > 20 && !p.starts_with('#')).map(String::from));
+            pool.extend(
+                body.split("\n\n")
+                    .map(str::trim)
+                    .filter(|p| p.chars().count() > 20 && !p.starts_with('#'))
+                    .map(String::from),
+            );
         }
     }
     assert!(pool.len() > 50, "the sample has paragraphs enough");
@@ -98,10 +108,15 @@ fn apply(site: &TestSite, pool: &[String], step: &Step, added: &mut usize) {
         Step::Remove(report) => std::fs::remove_file(&all[report % all.len()]).unwrap(),
         Step::Rename(report) => {
             let from = &all[report % all.len()];
-            let to = site.root().join("content/moved").join(format!("m{}", from.file_name().unwrap().to_string_lossy()));
+            let to =
+                site.root().join("content/moved").join(format!("m{}", from.file_name().unwrap().to_string_lossy()));
             std::fs::create_dir_all(to.parent().unwrap()).unwrap();
             // A name taken already: the report goes under another.
-            let to = if to.exists() { to.with_file_name(format!("n{}", to.file_name().unwrap().to_string_lossy())) } else { to };
+            let to = if to.exists() {
+                to.with_file_name(format!("n{}", to.file_name().unwrap().to_string_lossy()))
+            } else {
+                to
+            };
             std::fs::rename(from, to).unwrap();
         }
     }
@@ -110,10 +125,18 @@ fn apply(site: &TestSite, pool: &[String], step: &Step, added: &mut usize) {
 /// Phrases from the pool's text (whole paragraphs' pieces of 2 to 12
 /// characters), gap queries, and filters.
 fn queries(pool: &[String], seed: usize) -> Vec<String> {
-    let mut queries: Vec<String> =
-        ["发展", "坚持", "生态环境", "year:2020..2023", "body:某市生态环境局", "改革 -开放", "坚持*发展", "工作{0,4}推进"]
-            .map(String::from)
-            .to_vec();
+    let mut queries: Vec<String> = [
+        "发展",
+        "坚持",
+        "生态环境",
+        "year:2020..2023",
+        "body:某市生态环境局",
+        "改革 -开放",
+        "坚持*发展",
+        "工作{0,4}推进",
+    ]
+    .map(String::from)
+    .to_vec();
     for k in 0..24 {
         let chars: Vec<char> = pool[(seed + k * 31) % pool.len()].chars().filter(|c| !"\"*{}-#".contains(*c)).collect();
         let len = 2 + (seed + k) % 11;
@@ -133,7 +156,9 @@ fn search_files(public: &Path) -> BTreeMap<String, Vec<u8>> {
         .into_iter()
         .flatten()
         .filter(|e| e.file_type().is_file() && e.file_name() != "manifest.json")
-        .map(|e| (e.path().strip_prefix(&dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (e.path().strip_prefix(&dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+        })
         .collect()
 }
 
@@ -185,7 +210,11 @@ fn check_publish_sequence(steps: &[Step]) {
             }
         }
         for segment in &before.segments {
-            assert!(now.contains_key(&format!("{}/docs.bin", segment.id)), "{context}: {} is gone too soon", segment.id);
+            assert!(
+                now.contains_key(&format!("{}/docs.bin", segment.id)),
+                "{context}: {} is gone too soon",
+                segment.id
+            );
         }
         files.extend(now);
 
@@ -233,7 +262,10 @@ fn publishing_one_report_writes_one_small_segment_and_keeps_the_rest() {
     assert_eq!(second.segments[1].docs, 1);
     let after = search_files(&site.public());
     let new: Vec<&String> = after.keys().filter(|name| !before.contains_key(*name)).collect();
-    assert!(new.iter().all(|name| name.starts_with(&second.segments[1].id)), "only the new segment's files are new: {new:?}");
+    assert!(
+        new.iter().all(|name| name.starts_with(&second.segments[1].id)),
+        "only the new segment's files are new: {new:?}"
+    );
     // Removing it deletes it where it is: no new segment.
     std::fs::remove_file(site.root().join("content/new/one.md")).unwrap();
     site.build();

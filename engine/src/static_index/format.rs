@@ -180,9 +180,8 @@ impl DocRow {
     /// segments' placements.
     pub fn decode_all(bytes: &[u8], count: usize, older: usize) -> Option<(Vec<DocRow>, Placements)> {
         let columns = bytes.get(..count * 9)?;
-        let column = |k: usize, i: usize| {
-            u16::from_le_bytes([columns[2 * (k * count + i)], columns[2 * (k * count + i) + 1]])
-        };
+        let column =
+            |k: usize, i: usize| u16::from_le_bytes([columns[2 * (k * count + i)], columns[2 * (k * count + i) + 1]]);
         let rows = (0..count)
             .map(|i| DocRow {
                 year: column(0, i),

@@ -8,6 +8,7 @@
 
 mod keys;
 mod phrases;
+mod profile;
 mod publish;
 mod runs;
 
@@ -31,8 +32,8 @@ use crate::render::Output;
 use keys::{Key, PARTITIONS};
 use runs::Gathered;
 
-pub use publish::{read_manifest, remove_unnamed, write};
 use publish::{DocState, Written};
+pub use publish::{read_manifest, remove_unnamed, write};
 
 /// For IIS: the MIME types of the static index and its engine.
 const WEB_CONFIG: &str = r#"<?xml version="1.0" encoding="utf-8"?>
@@ -84,180 +85,235 @@ fn write_segment(
     scratch: &Path,
     cancel: &AtomicBool,
 ) -> Result<Written> {
-    let go_on = || if cancel.load(Ordering::Relaxed) { Err(anyhow::Error::new(Cancelled)) } else { Ok(()) };
-    let t0 = std::time::Instant::now();
-    // `WENKU_STATIC_TIMES=1` prints how long each step took, for benchmarks.
-    let lap = |what: &str| {
-        if std::env::var_os("WENKU_STATIC_TIMES").is_some() {
-            // Resident memory now and at its peak so far (Linux only).
-            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-            let field =
-                |name: &str| status.lines().find(|l| l.starts_with(name)).map_or("", |l| l[name.len()..].trim());
-            let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-            let after_name = stat.rsplit(')').next().unwrap_or("");
-            let fields: Vec<&str> = after_name.split_whitespace().collect();
-            // utime and stime, in clock ticks (USER_HZ: 100 on Linux).
-            let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0) / 100.0;
-            eprintln!(
-                "static {what}: {:.2?} (cpu user {:.1} s, sys {:.1} s; rss {}, peak {})",
-                t0.elapsed(),
-                ticks(11),
-                ticks(12),
-                field("VmRSS:"),
-                field("VmHWM:")
-            );
-        }
-    };
+    let mut profile = profile::Profile::start();
     let scratch = scratch_folder(scratch)?;
-    let put_packed = |path: String, bytes: Vec<u8>| sink.put(Output { rel_path: format!("{DIR}/{id}/{path}"), bytes });
-    let put = |path: String, bytes: Vec<u8>| put_packed(path, pack(&bytes));
+    let segment = SegmentWriter { library, config, outlines, id, sink, scratch: scratch.path(), cancel };
+    let texts = segment.texts_and_terms()?;
+    profile.lap("texts and terms");
+    let phrase_min_docs = phrases::phrase_min_docs(outlines.len());
+    let (mut dictionaries, frequent_pairs) = segment.term_entries(texts.terms, phrase_min_docs)?;
+    profile.lap("term entries");
+    let strings = segment.frequent_strings(texts.han_text, phrase_min_docs, &frequent_pairs)?;
+    profile.lap("strings");
+    segment.string_entries(&mut dictionaries, strings, phrase_min_docs)?;
+    profile.lap("string entries");
+    let shards = write_shards(&dictionaries, outlines.len(), &|path, bytes| segment.put_packed(path, bytes), &|| {
+        segment.go_on()
+    })?;
+    drop(dictionaries);
+    profile.lap("shards");
+    let written = segment.report_table(older, &texts.lengths, shards, phrase_min_docs, texts.doc_bytes)?;
+    profile.lap("docs");
+    Ok(written)
+}
 
-    // Each chunk of reports: its texts written, its terms gathered, its
-    // Han text kept for the strings.
-    let mut terms = runs::partitions(scratch.path(), "terms");
-    let mut han_text = phrases::HanText::create(scratch.path().join("han"))?;
-    let mut lengths: Vec<u32> = Vec::with_capacity(outlines.len());
-    let doc_bytes = AtomicU64::new(0);
-    for (chunk_index, chunk) in outlines.chunks(CHUNK).enumerate() {
-        go_on()?;
-        let tokenized: Vec<(DocTokens, Vec<u8>)> = chunk
+/// What one segment's steps share.
+struct SegmentWriter<'a> {
+    library: &'a Library,
+    config: &'a Config,
+    outlines: &'a [(IndexDoc, usize)],
+    id: &'a str,
+    sink: &'a dyn Sink,
+    scratch: &'a Path,
+    cancel: &'a AtomicBool,
+}
+
+/// What reading the reports leaves for the later steps.
+struct Texts {
+    /// The terms, gathered by partition in sorted runs.
+    terms: Vec<runs::Partition>,
+    /// The reports' Han text, for the frequent strings.
+    han_text: phrases::HanText,
+    /// Each report's tokens.
+    lengths: Vec<u32>,
+    /// The `d/` files together, as written.
+    doc_bytes: u64,
+}
+
+impl SegmentWriter<'_> {
+    fn go_on(&self) -> Result<()> {
+        if self.cancel.load(Ordering::Relaxed) { Err(anyhow::Error::new(Cancelled)) } else { Ok(()) }
+    }
+
+    /// Puts a file of the segment, packed already.
+    fn put_packed(&self, path: String, bytes: Vec<u8>) -> Result<()> {
+        self.sink.put(Output { rel_path: format!("{DIR}/{}/{path}", self.id), bytes })
+    }
+
+    /// Each chunk of reports: its texts written (`d/`), its terms
+    /// gathered, its Han text kept for the strings.
+    fn texts_and_terms(&self) -> Result<Texts> {
+        let mut terms = runs::partitions(self.scratch, "terms");
+        let mut han_text = phrases::HanText::create(self.scratch.join("han"))?;
+        let mut lengths: Vec<u32> = Vec::with_capacity(self.outlines.len());
+        let doc_bytes = AtomicU64::new(0);
+        for (chunk_index, chunk) in self.outlines.chunks(CHUNK).enumerate() {
+            self.go_on()?;
+            let tokenized: Vec<(DocTokens, Vec<u8>)> = chunk
+                .par_iter()
+                .enumerate()
+                .map(|(offset, &(_, report))| {
+                    // A cancel stops it within a report, not a chunk (watch
+                    // mode waits for it before applying the next edit).
+                    self.go_on()?;
+                    let doc = IndexDoc::from_report(&self.library.reports[report], self.config);
+                    let mut bytes = Vec::with_capacity(doc.text.len() + 256);
+                    format::put_doc(&mut bytes, &stored(&doc));
+                    let packed = pack(&bytes);
+                    doc_bytes.fetch_add(packed.len() as u64, Ordering::Relaxed);
+                    self.put_packed(format::doc_path((chunk_index * CHUNK + offset) as u32), packed)?;
+                    Ok((terms_of(&doc.text), phrases::HanText::encode(&doc.text)))
+                })
+                .collect::<Result<_>>()?;
+            for (doc_tokens, han) in &tokenized {
+                lengths.push(doc_tokens.count);
+                han_text.push(han)?;
+            }
+            terms.par_iter_mut().enumerate().try_for_each(|(partition, terms)| {
+                for (offset, (doc_tokens, _)) in tokenized.iter().enumerate() {
+                    self.go_on()?;
+                    let doc = (chunk_index * CHUNK + offset) as u32;
+                    let part = &doc_tokens.tokens[doc_tokens.bounds[partition]..doc_tokens.bounds[partition + 1]];
+                    // Sorted by term, then position: one run per term.
+                    for run in part.chunk_by(|a, b| a.0 == b.0) {
+                        let key = doc_tokens.term(&run[0]);
+                        terms.add(key, doc, run.len() as u32, run.iter().map(|&(_, position)| position))?;
+                    }
+                    let bounds = doc_tokens.prefix_bounds[partition]..doc_tokens.prefix_bounds[partition + 1];
+                    for (_, key) in &doc_tokens.prefixes[bounds] {
+                        terms.add(key, doc, 1, std::iter::empty())?;
+                    }
+                }
+                anyhow::Ok(())
+            })?;
+        }
+        Ok(Texts { terms, han_text, lengths, doc_bytes: doc_bytes.into_inner() })
+    }
+
+    /// Terms merged into entries (and their own files); the frequent pairs
+    /// of Han letters noted, as the strings grow from them.
+    fn term_entries(
+        &self,
+        terms: Vec<runs::Partition>,
+        phrase_min_docs: usize,
+    ) -> Result<(Vec<Dictionary>, FxHashSet<u128>)> {
+        let runs: Vec<Vec<PathBuf>> = terms.into_par_iter().map(runs::Partition::finish).collect::<Result<_>>()?;
+        let merged: Vec<(Dictionary, FxHashSet<u128>)> = runs
             .par_iter()
             .enumerate()
-            .map(|(offset, &(_, report))| {
-                // A cancel stops it within a report, not a chunk (watch
-                // mode waits for it before applying the next edit).
-                go_on()?;
-                let doc = IndexDoc::from_report(&library.reports[report], config);
-                let mut bytes = Vec::with_capacity(doc.text.len() + 256);
-                format::put_doc(&mut bytes, &stored(&doc));
-                let packed = pack(&bytes);
-                doc_bytes.fetch_add(packed.len() as u64, Ordering::Relaxed);
-                put_packed(format::doc_path((chunk_index * CHUNK + offset) as u32), packed)?;
-                Ok((terms_of(&doc.text), phrases::HanText::encode(&doc.text)))
+            .map(|(partition, runs)| {
+                let mut dictionary = Dictionary::new(partition);
+                let mut pairs = FxHashSet::default();
+                runs::merge(runs, |key, gathered| {
+                    self.go_on()?;
+                    if gathered.postings.len() >= phrase_min_docs
+                        && let Some(pair) = Key::han_pair(key)
+                    {
+                        pairs.insert(pair);
+                    }
+                    dictionary.add(key, gathered, &|path, bytes| self.put_packed(path, bytes))
+                })?;
+                Ok((dictionary, pairs))
             })
             .collect::<Result<_>>()?;
-        for (doc_tokens, han) in &tokenized {
-            lengths.push(doc_tokens.count);
-            han_text.push(han)?;
-        }
-        terms.par_iter_mut().enumerate().try_for_each(|(partition, terms)| {
-            for (offset, (doc_tokens, _)) in tokenized.iter().enumerate() {
-                go_on()?;
-                let doc = (chunk_index * CHUNK + offset) as u32;
-                let part = &doc_tokens.tokens[doc_tokens.bounds[partition]..doc_tokens.bounds[partition + 1]];
-                // Sorted by term, then position: one run per term.
-                for run in part.chunk_by(|a, b| a.0 == b.0) {
-                    let key = doc_tokens.term(&run[0]);
-                    terms.add(key, doc, run.len() as u32, run.iter().map(|&(_, position)| position))?;
-                }
-                let part =
-                    &doc_tokens.prefixes[doc_tokens.prefix_bounds[partition]..doc_tokens.prefix_bounds[partition + 1]];
-                for (_, key) in part {
-                    terms.add(key, doc, 1, std::iter::empty())?;
-                }
-            }
-            anyhow::Ok(())
-        })?;
+        let (dictionaries, pair_sets): (Vec<Dictionary>, Vec<FxHashSet<u128>>) = merged.into_iter().unzip();
+        Ok((dictionaries, pair_sets.into_iter().flatten().collect()))
     }
-    lap("texts and terms");
 
-    // Terms merged into entries; the frequent pairs of Han letters noted,
-    // as the strings grow from them.
-    let phrase_min_docs = phrases::phrase_min_docs(outlines.len());
-    let runs: Vec<Vec<PathBuf>> = terms.into_par_iter().map(runs::Partition::finish).collect::<Result<_>>()?;
-    let merged: Vec<(Dictionary, FxHashSet<u128>)> = runs
-        .par_iter()
-        .enumerate()
-        .map(|(partition, runs)| {
-            let mut dictionary = Dictionary::new(partition);
-            let mut pairs = FxHashSet::default();
+    /// The Han strings of 3 or more letters in at least `phrase_min_docs`
+    /// reports (and a few more that shared their counters), in sorted runs.
+    fn frequent_strings(
+        &self,
+        han_text: phrases::HanText,
+        phrase_min_docs: usize,
+        frequent_pairs: &FxHashSet<u128>,
+    ) -> Result<Vec<Vec<PathBuf>>> {
+        let mut strings = runs::partitions(self.scratch, "strings");
+        phrases::gather(han_text, phrase_min_docs, frequent_pairs, &mut strings, &|| self.go_on())?;
+        strings.into_par_iter().map(runs::Partition::finish).collect()
+    }
+
+    /// The frequent strings' entries, beside the terms'.
+    fn string_entries(
+        &self,
+        dictionaries: &mut [Dictionary],
+        strings: Vec<Vec<PathBuf>>,
+        phrase_min_docs: usize,
+    ) -> Result<()> {
+        dictionaries.par_iter_mut().zip(&strings).try_for_each(|(dictionary, runs)| {
+            // The strings gathered were a few more than the frequent ones.
             runs::merge(runs, |key, gathered| {
-                go_on()?;
-                if gathered.postings.len() >= phrase_min_docs
-                    && let Some(pair) = Key::han_pair(key)
-                {
-                    pairs.insert(pair);
+                self.go_on()?;
+                if gathered.postings.len() < phrase_min_docs {
+                    return Ok(());
                 }
-                dictionary.add(key, gathered, &put_packed)
-            })?;
-            Ok((dictionary, pairs))
+                dictionary.add(key, gathered, &|path, bytes| self.put_packed(path, bytes))
+            })
         })
-        .collect::<Result<_>>()?;
-    let (mut dictionaries, pair_sets): (Vec<Dictionary>, Vec<FxHashSet<u128>>) = merged.into_iter().unzip();
-    let frequent_pairs: FxHashSet<u128> = pair_sets.into_iter().flatten().collect();
-    lap("term entries");
+    }
 
-    let mut strings = runs::partitions(scratch.path(), "strings");
-    phrases::gather(han_text, phrase_min_docs, &frequent_pairs, &mut strings, &go_on)?;
-    lap("strings");
-    let runs: Vec<Vec<PathBuf>> = strings.into_par_iter().map(runs::Partition::finish).collect::<Result<_>>()?;
-    dictionaries.par_iter_mut().zip(&runs).try_for_each(|(dictionary, runs)| {
-        // The strings gathered were a few more than the frequent ones.
-        runs::merge(runs, |key, gathered| {
-            go_on()?;
-            if gathered.postings.len() < phrase_min_docs {
-                return Ok(());
-            }
-            dictionary.add(key, gathered, &put_packed)
+    /// The table every query reads (`docs.bin`: the reports' values, and
+    /// where each falls among the older segments' reports) and the writer's
+    /// record of the segment (`state.bin`).
+    fn report_table(
+        &self,
+        older: &[(String, Vec<u64>)],
+        lengths: &[u32],
+        shards: u32,
+        phrase_min_docs: usize,
+        doc_bytes: u64,
+    ) -> Result<Written> {
+        let outlines = self.outlines;
+        let values = |of: fn(&IndexDoc) -> &String| -> Vec<String> {
+            let mut all: Vec<String> = outlines.iter().map(|(d, _)| of(d).clone()).collect();
+            all.sort_unstable();
+            all.dedup();
+            all
+        };
+        let (bodies, levels, periods) = (values(|d| &d.body), values(|d| &d.level), values(|d| &d.period));
+        let index_of =
+            |list: &[String], value: &str| list.binary_search_by(|v| v.as_str().cmp(value)).unwrap_or(0) as u16;
+        let rows: Vec<DocRow> = outlines
+            .iter()
+            .zip(lengths)
+            .map(|((d, _), &length)| DocRow {
+                year: d.year.clamp(0, i64::from(u16::MAX)) as u16,
+                body: index_of(&bodies, &d.body),
+                level: index_of(&levels, &d.level),
+                period: index_of(&periods, &d.period),
+                fieldnorm: FieldNormReader::fieldnorm_to_id(length),
+            })
+            .collect();
+        let placements: Vec<Vec<u32>> = older
+            .iter()
+            .map(|(_, values)| {
+                outlines.iter().map(|(d, _)| values.partition_point(|&v| v < d.sort_value()) as u32).collect()
+            })
+            .collect();
+        self.put_packed("docs.bin".into(), pack(&DocRow::encode_all(&rows, &placements)))?;
+        let states: Vec<DocState> = outlines
+            .iter()
+            .zip(lengths)
+            .map(|((d, _), &length)| DocState { id: d.id.clone(), digest: d.digest(), order: d.sort_value(), length })
+            .collect();
+        self.put_packed("state.bin".into(), pack(&DocState::encode_all(&states)))?;
+        Ok(Written {
+            meta: SegmentMeta {
+                id: self.id.to_owned(),
+                docs: outlines.len() as u32,
+                shards,
+                bodies,
+                levels,
+                periods,
+                phrase_min_docs: phrase_min_docs as u32,
+                doc_bytes,
+                deleted: Vec::new(),
+                deleted_terms: None,
+                placed_in: older.iter().map(|(id, _)| id.clone()).collect(),
+            },
+            states,
         })
-    })?;
-    lap("string entries");
-
-    let shards = write_shards(&dictionaries, outlines.len(), &put_packed, &go_on)?;
-    drop(dictionaries);
-    lap("shards");
-
-    // The table every query reads: the reports' values, and where each
-    // falls among the older segments' reports.
-    let values = |of: fn(&IndexDoc) -> &String| -> Vec<String> {
-        let mut all: Vec<String> = outlines.iter().map(|(d, _)| of(d).clone()).collect();
-        all.sort_unstable();
-        all.dedup();
-        all
-    };
-    let (bodies, levels, periods) = (values(|d| &d.body), values(|d| &d.level), values(|d| &d.period));
-    let index_of = |list: &[String], value: &str| list.binary_search_by(|v| v.as_str().cmp(value)).unwrap_or(0) as u16;
-    let rows: Vec<DocRow> = outlines
-        .iter()
-        .zip(&lengths)
-        .map(|((d, _), &length)| DocRow {
-            year: d.year.clamp(0, i64::from(u16::MAX)) as u16,
-            body: index_of(&bodies, &d.body),
-            level: index_of(&levels, &d.level),
-            period: index_of(&periods, &d.period),
-            fieldnorm: FieldNormReader::fieldnorm_to_id(length),
-        })
-        .collect();
-    let placements: Vec<Vec<u32>> = older
-        .iter()
-        .map(|(_, values)| {
-            outlines.iter().map(|(d, _)| values.partition_point(|&v| v < d.sort_value()) as u32).collect()
-        })
-        .collect();
-    put("docs.bin".into(), DocRow::encode_all(&rows, &placements))?;
-    let states: Vec<DocState> = outlines
-        .iter()
-        .zip(&lengths)
-        .map(|((d, _), &length)| DocState { id: d.id.clone(), digest: d.digest(), order: d.sort_value(), length })
-        .collect();
-    put("state.bin".into(), DocState::encode_all(&states))?;
-    lap("docs");
-    Ok(Written {
-        meta: SegmentMeta {
-            id: id.to_owned(),
-            docs: outlines.len() as u32,
-            shards,
-            bodies,
-            levels,
-            periods,
-            phrase_min_docs: phrase_min_docs as u32,
-            doc_bytes: doc_bytes.into_inner(),
-            deleted: Vec::new(),
-            deleted_terms: None,
-            placed_in: older.iter().map(|(id, _)| id.clone()).collect(),
-        },
-        states,
-    })
+    }
 }
 
 /// A file's bytes as written: raw DEFLATE (what `format::unpack` reads),

@@ -236,10 +236,7 @@ pub fn write(
     // that does know them does not refuse a duplicate).
     sink.put(Output { rel_path: "web.config".into(), bytes: WEB_CONFIG.as_bytes().to_vec() })?;
     // Last: until it is in place, readers see the index as it was.
-    sink.put(Output {
-        rel_path: format!("{DIR}/{}", format::MANIFEST),
-        bytes: serde_json::to_vec_pretty(&manifest)?,
-    })?;
+    sink.put(Output { rel_path: format!("{DIR}/{}", format::MANIFEST), bytes: serde_json::to_vec_pretty(&manifest)? })?;
     // `WENKU_STATIC_TIMES=1`: what the publish did, for benchmarks.
     if std::env::var_os("WENKU_STATIC_TIMES").is_some() {
         eprintln!(
@@ -322,8 +319,10 @@ fn read_standing(dir: &Path, config: &Config) -> Option<(Option<Manifest>, Vec<S
 /// Which standing segments (oldest first, each `(live, written)` reports)
 /// merge into the new segment, which gathers `adding` reports besides.
 fn plan(sizes: &[(usize, usize)], adding: usize) -> Vec<bool> {
-    let mut merged: Vec<bool> =
-        sizes.iter().map(|&(live, written)| live > 0 && (written - live) as f64 > DELETED_SHARE * written as f64).collect();
+    let mut merged: Vec<bool> = sizes
+        .iter()
+        .map(|&(live, written)| live > 0 && (written - live) as f64 > DELETED_SHARE * written as f64)
+        .collect();
     let mut gathered = adding + sizes.iter().zip(&merged).filter(|(_, m)| **m).map(|(s, _)| s.0).sum::<usize>();
     if gathered == 0 {
         return merged;
@@ -387,12 +386,14 @@ fn carry_over(sink: &dyn Sink, segment: &Standing, with_deleted_terms: bool) -> 
 /// before, read back, and the terms of the reports deleted now, read from
 /// their stored texts.
 fn write_deleted_terms(sink: &dyn Sink, segment: &Standing, deleted_now: &[u32]) -> Result<DeletedTerms> {
-    let unreadable = |path: &Path| format!("the static index file {} is damaged: remove the folder and build again", path.display());
+    let unreadable =
+        |path: &Path| format!("the static index file {} is damaged: remove the folder and build again", path.display());
     let mut counts: HashMap<String, u32> = HashMap::new();
     if let Some(terms) = &segment.meta.deleted_terms {
         for shard in 0..terms.shards {
             let path = segment.folder.join(format!("x/{}-{shard}.bin", terms.name));
-            let bytes = std::fs::read(&path).ok().and_then(|b| format::unpack(&b)).with_context(|| unreadable(&path))?;
+            let bytes =
+                std::fs::read(&path).ok().and_then(|b| format::unpack(&b)).with_context(|| unreadable(&path))?;
             let mut reader = format::Reader::new(&bytes);
             while !reader.is_empty() {
                 let (key, count) = reader.str().zip(reader.u32()).with_context(|| unreadable(&path))?;
