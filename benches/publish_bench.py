@@ -16,7 +16,8 @@ first if it has no output. Then, in one run:
    `public/_search/manifest.json` changes: the time from the save to the
    static index being up to date (p50, p90, max), and the segments after.
 
-The reports it adds are under content/publish-bench/ and removed at the end.
+The reports it adds are under content/publish-bench/ and removed at the end,
+and the reports it edits are restored, unless --keep.
 Needs a release build (`cargo build --release`).
 """
 import argparse, os, random, shutil, socket, statistics, subprocess, sys, time
@@ -46,6 +47,7 @@ def main():
     ap.add_argument("--site", required=True)
     ap.add_argument("--hugo-site")
     ap.add_argument("--edits", type=int, default=20)
+    ap.add_argument("--keep", action="store_true", help="leave the saves in place (to compare the index with a fresh build of the same reports)")
     a = ap.parse_args()
     site = Path(a.site).resolve()
     wenku = REPO / "target/release/wenku"
@@ -89,7 +91,11 @@ def main():
     # Watch mode: from a save to the static index being up to date.
     port = free_port()
     server = subprocess.Popen(
-        [wenku, "serve", "--bind", f"127.0.0.1:{port}"], cwd=site, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        # Its log goes to a file: a pipe nobody reads fills and stops it.
+        [wenku, "serve", "--bind", f"127.0.0.1:{port}"],
+        cwd=site,
+        stdout=subprocess.DEVNULL,
+        stderr=open(site / ".publish-bench-serve.log", "w"),
     )
     manifest = site / "public/_search/manifest.json"
     try:
@@ -119,7 +125,7 @@ def main():
                     sys.exit(f"edit {n}: the static index was not updated within 120 s")
                 time.sleep(0.02)
             waits.append(time.perf_counter() - saved)
-            time.sleep(0.5)
+            time.sleep(0.3)
         waits.sort()
         p = lambda q: waits[min(len(waits) - 1, int(q * len(waits)))]
         print(
@@ -133,6 +139,8 @@ def main():
     finally:
         server.terminate()
         server.wait()
+        if a.keep:
+            return
         for path, text in locals().get("originals", {edited: original}).items():
             path.write_text(text, encoding="utf-8")
         shutil.rmtree(bench_dir, ignore_errors=True)

@@ -30,6 +30,13 @@ impl Static {
         Static { index, dir, download: Download::Bounded }
     }
 
+    /// The engine as a page that read `manifest` (an earlier one) sees the
+    /// files in `public` now.
+    pub(crate) fn open_as_before(public: &Path, manifest: &[u8]) -> Static {
+        let index = StaticIndex::open(manifest).expect("the manifest opens");
+        Static { index, dir: public.join("_search"), download: Download::Bounded }
+    }
+
     /// Forgets the files fetched: the next search starts cold.
     pub(crate) fn clear(&mut self) {
         self.index.clear_files();

@@ -176,7 +176,9 @@ pub fn write(
     let deleted_now: usize = kept.iter().map(|(_, now)| now.len()).sum();
     for (segment, deleted_now) in &kept {
         let mut meta = segment.meta.clone();
-        carry_over(sink, segment, deleted_now.is_empty())?;
+        // Its deleted terms as they were stay too: the manifest before
+        // names them.
+        carry_over(sink, segment)?;
         if !deleted_now.is_empty() {
             meta.deleted_terms = Some(write_deleted_terms(sink, segment, deleted_now)?);
         }
@@ -208,7 +210,7 @@ pub fn write(
             let folder = current.join(DIR).join(&old.id);
             if folder.is_dir() {
                 let states = Vec::new();
-                carry_over(sink, &Standing { meta: old.clone(), states, folder }, true)?;
+                carry_over(sink, &Standing { meta: old.clone(), states, folder })?;
             }
         }
     }
@@ -362,8 +364,8 @@ fn segment_id(config: &Config, chosen: &[(IndexDoc, usize)], older: &[(String, V
 }
 
 /// Puts a standing segment's files into the new site (hard links: they
-/// never change), its deleted terms only when they stay as they are.
-fn carry_over(sink: &dyn Sink, segment: &Standing, with_deleted_terms: bool) -> Result<()> {
+/// never change), with the deleted terms its manifest names.
+fn carry_over(sink: &dyn Sink, segment: &Standing) -> Result<()> {
     let deleted_terms = segment.meta.deleted_terms.as_ref().map(|t| format!("{}-", t.name));
     for entry in walkdir::WalkDir::new(&segment.folder).min_depth(1) {
         let entry = entry.with_context(|| format!("cannot read {}", segment.folder.display()))?;
@@ -373,7 +375,7 @@ fn carry_over(sink: &dyn Sink, segment: &Standing, with_deleted_terms: bool) -> 
         let inside = entry.path().strip_prefix(&segment.folder).expect("walked from the folder");
         let inside = inside.to_string_lossy().replace('\\', "/");
         if let Some(name) = inside.strip_prefix("x/")
-            && !(with_deleted_terms && deleted_terms.as_deref().is_some_and(|t| name.starts_with(t)))
+            && !deleted_terms.as_deref().is_some_and(|t| name.starts_with(t))
         {
             continue;
         }
