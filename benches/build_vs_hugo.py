@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build benchmark: wenku against Hugo on the same generated reports.
 
-    python3 benches/build_vs_hugo.py [--count 10000] [--runs 3] [--work DIR]
+    python3 benches/build_vs_hugo.py [--count 10000] [--runs 3] [--work DIR] [--from-nothing]
 
 Generates COUNT reports with ../shared/bench/make_corpus.py (the archive
 flavour for wenku, the hugo flavour for Hugo), builds each site RUNS times
@@ -45,6 +45,12 @@ def main():
     ap.add_argument("--count", type=int, default=10000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--work", default=None, help="keep the generated sites here")
+    ap.add_argument(
+        "--from-nothing",
+        action="store_true",
+        help="remove wenku's output, its previous site and its search index before each run (Hugo cleans its own "
+        "output): a build from nothing, not a publish over the last build",
+    )
     a = ap.parse_args()
 
     work = Path(a.work or tempfile.mkdtemp(prefix="wenku-bench-"))
@@ -77,13 +83,22 @@ def main():
         "hugo": ([hugo, "--quiet", "--destination", work / "hugo-public", "--cleanDestinationDir"], hugo_site),
     }
     results = {name: [] for name in commands}
+    def clean(name, cwd):
+        if not a.from_nothing or name == "hugo":
+            return
+        public = work / ("wenku-public" if name == "wenku" else "wenku-pages-only-public")
+        for leftover in [public, *work.glob(f".{public.name}.wenku-*"), cwd / "search-index"]:
+            shutil.rmtree(leftover, ignore_errors=True)
+
     for run in range(a.runs + 1):  # the first run warms the page cache
         for name, (cmd, cwd) in commands.items():
+            clean(name, cwd)
             measured = timed(cmd, cwd)
             if run > 0:
                 results[name].append(measured)
 
-    print(f"{a.count} reports, {os.cpu_count()} cores, median of {a.runs} runs; {hugo_version}")
+    what = "from nothing" if a.from_nothing else "over the previous build (wenku publishes what changed: nothing)"
+    print(f"{a.count} reports, {os.cpu_count()} cores, median of {a.runs} runs, {what}; {hugo_version}")
     print("wenku: with the static search index (the default); wenku-ps: pages and Tantivy index only")
     print(f"{'tool':<8}{'wall s':>10}{'user s':>10}{'sys s':>10}{'reports/s':>12}{'peak RSS MiB':>15}")
     for name, runs in results.items():
