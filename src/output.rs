@@ -24,6 +24,11 @@ pub trait Sink: Sync {
         let bytes = std::fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
         self.put(Output { rel_path: rel_path.to_owned(), bytes })
     }
+    /// The folder this sink writes into in place, if it does: what is
+    /// there already need not be kept.
+    fn writes_into(&self) -> Option<&Path> {
+        None
+    }
 }
 
 /// Keeps outputs in memory (for `check`, tests and the server).
@@ -63,12 +68,8 @@ impl Sink for NullSink {
 pub struct InPlace<'a>(pub &'a Path);
 
 impl Sink for InPlace<'_> {
-    fn keep(&self, rel_path: &str, from: &Path) -> Result<()> {
-        if self.0.join(rel_path) == from {
-            return Ok(());
-        }
-        let bytes = std::fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
-        self.put(Output { rel_path: rel_path.to_owned(), bytes })
+    fn writes_into(&self) -> Option<&Path> {
+        Some(self.0)
     }
 
     fn put(&self, output: Output) -> Result<()> {

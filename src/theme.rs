@@ -80,14 +80,8 @@ impl Theme {
         read_static(&root.join("static"), &mut static_files)?;
         let engines: Vec<String> = static_files.keys().filter(|name| name.ends_with(".wasm")).cloned().collect();
         for name in engines {
-            let source = static_files.remove(&name).expect("listed just now");
-            let packed = match &source {
-                StaticFile::Embedded(bytes) => StaticFile::Embedded(bytes),
-                StaticFile::Disk(path) => StaticFile::Disk(path.clone()),
-                StaticFile::Packed(_) => unreachable!("no file is packed yet"),
-            };
-            static_files.insert(format!("{name}.deflate"), StaticFile::Packed(Box::new(packed)));
-            static_files.insert(name, source);
+            let packed = StaticFile::Packed(Box::new(static_files[&name].clone()));
+            static_files.insert(format!("{name}.deflate"), packed);
         }
 
         let mut tera = tera::Tera::default();

@@ -85,7 +85,7 @@ fn write_segment(
     scratch: &Path,
     cancel: &AtomicBool,
 ) -> Result<Written> {
-    let mut profile = profile::Profile::start();
+    let profile = profile::Profile::start();
     let scratch = scratch_folder(scratch)?;
     let segment = SegmentWriter { library, config, outlines, id, sink, scratch: scratch.path(), cancel };
     let texts = segment.texts_and_terms()?;

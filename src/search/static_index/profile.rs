@@ -12,7 +12,7 @@ impl Profile {
         Profile { started: std::time::Instant::now(), on: std::env::var_os("WENKU_STATIC_TIMES").is_some() }
     }
 
-    pub fn lap(&mut self, step: &str) {
+    pub fn lap(&self, step: &str) {
         if !self.on {
             return;
         }

@@ -121,7 +121,17 @@ pub fn write(
         return Err(anyhow::Error::new(super::Cancelled));
     }
     let started = std::time::Instant::now();
-    let (previous, standing) = read_standing(&current.join(DIR), config).unwrap_or_default();
+    let dir = current.join(DIR);
+    // The manifest before, even when its segments cannot be built on (they
+    // stay one publish longer all the same).
+    let previous = read_manifest(&dir);
+    let mut standing = previous
+        .as_ref()
+        .filter(|manifest| manifest.language == config.language)
+        .and_then(|manifest| read_standing(&dir, manifest))
+        .unwrap_or_default();
+    // Watch mode writes into the site it publishes from: what stays is there.
+    let in_place = sink.writes_into() == Some(current);
 
     // The archive now, oldest first, as the server sorts it.
     let mut outlines: Vec<(IndexDoc, usize)> =
@@ -130,7 +140,6 @@ pub fn write(
     let digests: HashMap<&str, u64> = outlines.iter().map(|(doc, _)| (doc.id.as_str(), doc.digest())).collect();
 
     // What stays where it is, and what is deleted now.
-    let mut standing = standing;
     let mut placed: HashSet<String> = HashSet::new();
     let mut newly_deleted: Vec<Vec<u32>> = Vec::new();
     for segment in &mut standing {
@@ -173,12 +182,14 @@ pub fn write(
         .collect();
     let mut segments: Vec<SegmentMeta> = Vec::new();
     let mut lengths: u64 = 0;
-    let deleted_now: usize = kept.iter().map(|(_, now)| now.len()).sum();
+    let deleted_total: usize = kept.iter().map(|(_, now)| now.len()).sum();
     for (segment, deleted_now) in &kept {
         let mut meta = segment.meta.clone();
         // Its deleted terms as they were stay too: the manifest before
         // names them.
-        carry_over(sink, segment)?;
+        if !in_place {
+            carry_over(sink, segment)?;
+        }
         if !deleted_now.is_empty() {
             meta.deleted_terms = Some(write_deleted_terms(sink, segment, deleted_now)?);
         }
@@ -204,10 +215,10 @@ pub fn write(
         segments.push(written.meta);
     }
     // The manifest before stays usable one publish longer.
-    if let Some(previous) = &previous {
+    if let Some(previous) = previous.as_ref().filter(|_| !in_place) {
         let live: HashSet<&str> = segments.iter().map(|s| s.id.as_str()).collect();
         for old in previous.segments.iter().filter(|s| !live.contains(s.id.as_str())) {
-            let folder = current.join(DIR).join(&old.id);
+            let folder = dir.join(&old.id);
             if folder.is_dir() {
                 let states = Vec::new();
                 carry_over(sink, &Standing { meta: old.clone(), states, folder })?;
@@ -242,7 +253,7 @@ pub fn write(
     // `WENKU_STATIC_TIMES=1`: what the publish did, for benchmarks.
     if std::env::var_os("WENKU_STATIC_TIMES").is_some() {
         eprintln!(
-            "static publish: {:.2?}: {} segments kept, {} reports written into a new one, {deleted_now} marked deleted",
+            "static publish: {:.2?}: {} segments kept, {} reports written into a new one, {deleted_total} marked deleted",
             started.elapsed(),
             kept.len(),
             joining.len()
@@ -296,15 +307,10 @@ pub fn read_manifest(dir: &Path) -> Option<Manifest> {
     (manifest.format == format::FORMAT).then_some(manifest)
 }
 
-/// The index in `dir` as it stands: its manifest and every segment with its
-/// reports' states. `None` when there is none, or it was written for
-/// another format or language, or a file is missing or damaged: the
-/// publish then writes everything anew.
-fn read_standing(dir: &Path, config: &Config) -> Option<(Option<Manifest>, Vec<Standing>)> {
-    let manifest = read_manifest(dir)?;
-    if manifest.language != config.language {
-        return None;
-    }
+/// The segments `manifest` names, with their reports' states; `None` when
+/// a state file is missing or damaged: the publish then writes everything
+/// anew.
+fn read_standing(dir: &Path, manifest: &Manifest) -> Option<Vec<Standing>> {
     let mut standing = Vec::new();
     for meta in &manifest.segments {
         let folder = dir.join(&meta.id);
@@ -315,7 +321,7 @@ fn read_standing(dir: &Path, config: &Config) -> Option<(Option<Manifest>, Vec<S
         }
         standing.push(Standing { meta: meta.clone(), states, folder });
     }
-    Some((Some(manifest), standing))
+    Some(standing)
 }
 
 /// Which standing segments (oldest first, each `(live, written)` reports)
@@ -346,12 +352,18 @@ fn plan(sizes: &[(usize, usize)], adding: usize) -> Vec<bool> {
     merged
 }
 
+/// Bumped whenever the writer would write other bytes for the same
+/// reports (shard sizes, string thresholds), so that a segment's name
+/// never stands for two contents across versions of wenku.
+const WRITER: u64 = 1;
+
 /// A name for a new segment, from what it holds: the same reports placed
 /// in the same segments give the same files, so a name never stands for
 /// two contents.
 fn segment_id(config: &Config, chosen: &[(IndexDoc, usize)], older: &[(String, Vec<u64>)]) -> String {
     let mut bytes = Vec::new();
     format::put_varint(&mut bytes, u64::from(format::FORMAT));
+    format::put_varint(&mut bytes, WRITER);
     format::put_str(&mut bytes, &config.language);
     for (id, _) in older {
         format::put_str(&mut bytes, id);
