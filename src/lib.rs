@@ -35,3 +35,35 @@ pub use wenku_engine::escape;
 /// a guessed one. Fail points exist only in test builds (the `fail` crate's
 /// `failpoints` feature) and are set with `FAILPOINTS=name=return`.
 pub const STOPPED_AT_FAIL_POINT: i32 = 86;
+
+#[cfg(test)]
+mod tests {
+    /// The README's picture of the modules names each of this file's
+    /// modules once, and no other: a module added, removed or renamed
+    /// fails here until the picture says so.
+    #[test]
+    fn the_readme_pictures_every_module() {
+        let readme = include_str!("../README.md");
+        let picture = readme
+            .split("<!-- modules: begin -->")
+            .nth(1)
+            .and_then(|rest| rest.split("<!-- modules: end -->").next())
+            .expect("the README has the modules' picture between its markers");
+        let mut pictured: Vec<&str> = picture
+            .lines()
+            .filter_map(|line| line.split('│').nth(1))
+            .filter(|modules| !modules.contains('('))
+            .flat_map(|modules| modules.split(','))
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .collect();
+        let mut declared: Vec<&str> = include_str!("lib.rs")
+            .lines()
+            .filter_map(|line| line.strip_prefix("pub mod ")?.strip_suffix(';'))
+            .collect();
+        pictured.retain(|name| *name != "modules");
+        pictured.sort_unstable();
+        declared.sort_unstable();
+        assert_eq!(pictured, declared, "README.md's modules against src/lib.rs");
+    }
+}

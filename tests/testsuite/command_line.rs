@@ -101,19 +101,44 @@ fn a_chinese_site_gets_its_summaries_and_problems_in_chinese() {
 /// serve`, which does not end): the guide stays true.
 #[test]
 fn the_chinese_user_guide_runs_as_written() {
-    let guide = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/使用说明.md")).unwrap();
+    let work = TestSite::new();
+    let (dir, ran) = run_documented_commands("docs/使用说明.md", &work);
+    assert!(ran >= 10, "{ran} commands ran");
+    assert!(dir.join("public/index.html").is_file());
+    assert!(dir.join("坚持.xlsx").is_file());
+}
+
+/// The README's first archive from one's own files runs as written.
+#[test]
+fn the_readme_first_archive_runs_as_written() {
+    let work = TestSite::new();
+    let (dir, ran) = run_documented_commands("README.md", &work);
+    assert!(ran >= 5, "{ran} commands ran");
+    assert!(dir.join("public/index.html").is_file());
+    let imported = walk_files(&dir.join("content"));
+    assert!(imported.iter().any(|f| f.contains("2022")), "{imported:?}");
+}
+
+/// Runs the `wenku` and `cd` lines of a document's `sh` blocks in order (the
+/// `cargo` lines are how to get `wenku`; `wenku serve` does not end and is
+/// skipped), on a folder of two reports standing in for the shared drive.
+/// Returns the folder the commands ended in, and how many ran.
+fn run_documented_commands(document: &str, work: &TestSite) -> (std::path::PathBuf, usize) {
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(document)).unwrap();
     let mut commands = Vec::new();
     let mut in_shell = false;
-    for line in guide.lines() {
+    for line in text.lines() {
         match line.trim() {
             "```sh" => in_shell = true,
             "```" => in_shell = false,
-            command if in_shell && !command.is_empty() => commands.push(command.to_owned()),
+            command if in_shell && !command.is_empty() && !command.starts_with('#') => {
+                // The comment after a command says what it does.
+                let command = command.split("  #").next().unwrap().trim();
+                commands.extend(command.split(" && ").map(str::to_owned));
+            }
             _ => {}
         }
     }
-    let work = TestSite::new();
-    // The guide's shared drive and folder: two reports.
     let drive = work.root().join("共享盘");
     std::fs::create_dir_all(&drive).unwrap();
     std::fs::write(
@@ -129,16 +154,15 @@ fn the_chinese_user_guide_runs_as_written() {
     let mut dir = work.root().to_path_buf();
     let mut ran = 0;
     for command in commands {
-        // The comment after a command says what it does.
-        let command = command.split("  #").next().unwrap().trim();
-        let words = shell_words(command);
+        let words = shell_words(&command);
         match words.first().map(String::as_str) {
             Some("cd") => {
                 dir = dir.join(&words[1]);
                 continue;
             }
             Some("wenku") => {}
-            _ => panic!("the guide's command is neither cd nor wenku: {command}"),
+            Some("cargo") => continue,
+            _ => panic!("{document}'s command is neither cd, cargo nor wenku: {command}"),
         }
         if words[1] == "serve" {
             continue;
@@ -152,12 +176,14 @@ fn the_chinese_user_guide_runs_as_written() {
             .collect();
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let run = run_in(&dir, &args, &[]);
-        assert!(run.success, "`{command}` failed:\n{}\n{}", run.stdout, run.stderr);
+        assert!(run.success, "`{command}` of {document} failed:\n{}\n{}", run.stdout, run.stderr);
         ran += 1;
     }
-    assert!(ran >= 10, "{ran} commands ran");
-    assert!(dir.join("public/index.html").is_file());
-    assert!(dir.join("坚持.xlsx").is_file());
+    (dir, ran)
+}
+
+fn walk_files(dir: &std::path::Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok).map(|e| e.path().display().to_string()).collect()
 }
 
 /// A command line's words, as a shell splits them (quotes '…' and "…").
