@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::{self, Library};
+use crate::diagnostics::Problem;
 use crate::journal::Journal;
 use crate::output::{NullSink, Sink, Staging};
 use crate::passages::Passages;
@@ -78,12 +79,7 @@ fn load_without_passages(root: &Path, drafts: bool) -> Result<LoadedSite> {
         (Err(mut problems), Err(theme_error)) => {
             let templates = root.join("templates");
             let message = theme_error.chain().map(ToString::to_string).collect::<Vec<_>>().join(": ");
-            problems.0.push(
-                crate::diagnostics::Diagnostic::new(&templates, message.clone())
-                    .hint("fix the template (Tera syntax: {{ value }}, {% if %}…{% endif %}), or delete it to use the theme's")
-                    .zh(format!("模板有误：{message}"))
-                    .zh_hint("修正模板（Tera 语法：{{ value }}、{% if %}…{% endif %}），或删去它以使用主题自带的"),
-            );
+            problems.0.push(crate::diagnostics::Diagnostic::new(&templates, Problem::Template { message }));
             return Err(problems.into());
         }
         (Err(problems), Ok(_)) => return Err(problems.into()),

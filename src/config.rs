@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, closest};
+use crate::diagnostics::{Diagnostic, Diagnostics, Problem, closest};
 use crate::yaml;
 
 pub const CONFIG_FILE: &str = "wenku.yaml";
@@ -131,9 +131,7 @@ impl Config {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(e) => {
-                return Err(
-                    Diagnostic::new(&path, format!("cannot read the config: {e}")).zh(format!("无法读取配置：{e}"))
-                );
+                return Err(Diagnostic::new(&path, Problem::CannotReadConfig { why: e.to_string() }));
             }
         };
         let text = text.trim_start_matches('\u{feff}');
@@ -141,13 +139,10 @@ impl Config {
             return Ok(Config::default());
         }
         let config: Config = yaml::from_str(text).map_err(|e| {
-            let mut d = Diagnostic::new(&path, e.message.clone())
+            let unknown_key = unknown_key(&e.message, CONFIG_KEYS)
+                .map(|closest| (closest, CONFIG_KEYS.iter().map(|k| (*k).to_owned()).collect()));
+            Diagnostic::new(&path, Problem::ConfigInvalid { message: e.message.clone(), unknown_key })
                 .at(text, e.line, e.column)
-                .zh(format!("wenku.yaml 有误：{}", e.message));
-            if let Some(hint) = unknown_key_hint(&e.message, CONFIG_KEYS) {
-                d = d.zh_hint(format!("可用的键：{}", CONFIG_KEYS.join("、"))).hint(hint);
-            }
-            d
         })?;
         config.validate(&path)?;
         Ok(config)
@@ -155,24 +150,15 @@ impl Config {
 
     fn validate(&self, path: &Path) -> Result<(), Diagnostic> {
         if self.paginate == 0 {
-            return Err(Diagnostic::new(path, "`paginate` must be at least 1")
-                .hint("set `paginate: 50`, or remove the key for the default")
-                .zh("`paginate` 至少为 1")
-                .zh_hint("设为 `paginate: 50`，或删去这个键用默认值"));
+            return Err(Diagnostic::new(path, Problem::PaginateZero));
         }
         if self.max_report_mb == 0 {
-            return Err(Diagnostic::new(path, "`max_report_mb` must be at least 1")
-                .hint("set `max_report_mb: 64`, or remove the key for the default")
-                .zh("`max_report_mb` 至少为 1")
-                .zh_hint("设为 `max_report_mb: 64`，或删去这个键用默认值"));
+            return Err(Diagnostic::new(path, Problem::MaxReportMbZero));
         }
         if let Some(range) = self.years
             && range.from > range.to
         {
-            return Err(Diagnostic::new(path, "`years.from` is after `years.to`")
-                .hint("write the earliest year first, e.g. `years: {from: 2015, to: 2026}`")
-                .zh("`years.from` 晚于 `years.to`")
-                .zh_hint("先写较早的年份，例如 `years: {from: 2015, to: 2026}`"));
+            return Err(Diagnostic::new(path, Problem::YearsReversed));
         }
         Ok(())
     }
@@ -250,12 +236,10 @@ const CONFIG_KEYS: &[&str] = &[
     "ocr_max_seconds",
 ];
 
-/// For serde's "unknown field `x`" errors: the key that was probably meant.
-pub fn unknown_key_hint(message: &str, keys: &[&str]) -> Option<String> {
+/// For serde's "unknown field `x`" errors: the key that was probably meant
+/// (`Some(None)`: none is close), or `None` for any other error.
+pub fn unknown_key(message: &str, keys: &[&str]) -> Option<Option<String>> {
     let rest = message.strip_prefix("unknown field `")?;
     let key = &rest[..rest.find('`')?];
-    Some(match closest(key, keys.iter().copied()) {
-        Some(k) => format!("did you mean `{k}`?"),
-        None => format!("allowed keys: {}", keys.join(", ")),
-    })
+    Some(closest(key, keys.iter().copied()).map(str::to_owned))
 }

@@ -3,8 +3,13 @@
 //! Loading never stops at the first problem: every file is checked and every
 //! problem becomes a `Diagnostic`, so a user fixes them all in one pass.
 
+mod problem;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+use problem::Words;
+pub use problem::{Both, Problem, Shown, both};
 
 /// One problem in one file, with where it is and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,10 +26,12 @@ pub struct Diagnostic {
     pub source_line: Option<String>,
     /// The column within `source_line`, where the caret goes.
     source_column: usize,
-    /// The message and hint in Chinese, for the browser overlay of a
-    /// Chinese site (the command line speaks English).
+    /// The message and hint in Chinese, for a Chinese site's command line
+    /// and browser overlay.
     /// Boxed: most diagnostics travel as `Err`, and stay small that way.
-    pub chinese: Option<Box<Chinese>>,
+    pub chinese: Box<Chinese>,
+    /// What is wrong, for whoever needs more than the words (tests).
+    pub problem: Box<Problem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,40 +41,29 @@ pub struct Chinese {
 }
 
 impl Diagnostic {
-    pub fn new(path: &Path, message: impl Into<String>) -> Self {
+    /// The problem's diagnostic, worded in both languages by the catalogue.
+    pub fn new(path: &Path, problem: Problem) -> Self {
+        let Words { message, hint } = problem.words();
         Diagnostic {
             path: path.to_path_buf(),
             line: 0,
             column: 0,
-            message: message.into(),
-            hint: None,
+            message: message.en,
+            hint: hint.as_ref().map(|h| h.en.clone()),
             source_line: None,
             source_column: 0,
-            chinese: None,
+            chinese: Box::new(Chinese { message: message.zh, hint: hint.map(|h| h.zh) }),
+            problem: Box::new(problem),
         }
-    }
-
-    /// The message in Chinese.
-    pub fn zh(mut self, message: impl Into<String>) -> Self {
-        let hint = self.chinese.take().and_then(|c| c.hint);
-        self.chinese = Some(Box::new(Chinese { message: message.into(), hint }));
-        self
-    }
-
-    /// The hint in Chinese (after `zh`).
-    pub fn zh_hint(mut self, hint: impl Into<String>) -> Self {
-        if let Some(chinese) = &mut self.chinese {
-            chinese.hint = Some(hint.into());
-        }
-        self
     }
 
     /// The message and hint in the site's language: Chinese where the
     /// diagnostic has it and the language is Chinese, else English.
     pub fn text(&self, language: &str) -> (String, Option<String>) {
-        match &self.chinese {
-            Some(chinese) if language.starts_with("zh") => (chinese.message.clone(), chinese.hint.clone()),
-            _ => (self.message.clone(), self.hint.clone()),
+        if language.starts_with("zh") {
+            (self.chinese.message.clone(), self.chinese.hint.clone())
+        } else {
+            (self.message.clone(), self.hint.clone())
         }
     }
 
@@ -87,11 +83,6 @@ impl Diagnostic {
         let (quoted, source_column) = excerpt(source_line, self.column);
         self.source_line = Some(quoted);
         self.source_column = source_column;
-        self
-    }
-
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
         self
     }
 }
@@ -217,7 +208,7 @@ mod tests {
     #[test]
     fn a_long_line_is_quoted_around_its_column() {
         let line = format!("{}错{}", "a".repeat(100_000), "b".repeat(100_000));
-        let diagnostic = Diagnostic::new(Path::new("x.md"), "m").at_line(3, 100_001, &line);
+        let diagnostic = Diagnostic::new(Path::new("x.md"), Problem::FrontMatterNotClosed).at_line(3, 100_001, &line);
         let quoted = diagnostic.source_line.clone().unwrap();
         assert!(quoted.starts_with('…') && quoted.ends_with('…') && quoted.contains('错'), "{quoted}");
         assert!(quoted.chars().count() <= MAX_QUOTED_CHARS + 2);

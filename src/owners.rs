@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Both, Diagnostic, Problem, both};
 use crate::render::{Page, Site};
 
 /// What file systems allow in one file or folder name (ext4, NTFS, APFS).
@@ -72,35 +72,16 @@ pub fn problems(site: &Site, content_dir: &Path) -> Vec<Diagnostic> {
             && let Some(first) = path.split('/').next()
             && let Some((_, what, what_zh)) = SITE_NAMES.iter().find(|(name, ..)| name.eq_ignore_ascii_case(first))
         {
-            let (file, owner, owner_zh) = describe(site, content_dir, page);
-            problems.push(
-                Diagnostic::new(&file, format!("{owner} would be written to /{first}/, which belongs to {what}"))
-                    .hint(RENAME_HINT)
-                    .zh(format!("{owner_zh}会写到 /{first}/，这个地址属于{what_zh}"))
-                    .zh_hint(RENAME_HINT_ZH),
-            );
+            let (file, owner) = describe(site, content_dir, page);
+            let problem = Problem::PathTaken { owner, path: (*first).to_owned(), taken_by: both(*what, *what_zh) };
+            problems.push(Diagnostic::new(&file, problem));
         }
         if let Some(long) = path.split('/').find(|name| name.len() > MAX_NAME_BYTES)
             && too_long_reported.insert(long)
         {
-            let (file, owner, owner_zh) = describe(site, content_dir, page);
-            problems.push(
-                Diagnostic::new(
-                    &file,
-                    format!(
-                        "{owner} would be written under a name of {} bytes (“{}”); file systems allow {MAX_NAME_BYTES}",
-                        long.len(),
-                        shortened(long)
-                    ),
-                )
-                .hint("shorten the file name, its `slug:`, or the `body`, `level` or `period` value")
-                .zh(format!(
-                    "{owner_zh}的文件名会有 {} 字节（“{}”），文件系统最多允许 {MAX_NAME_BYTES} 字节",
-                    long.len(),
-                    shortened(long)
-                ))
-                .zh_hint("缩短文件名、`slug:`，或 `body`、`level`、`period` 的值"),
-            );
+            let (file, owner) = describe(site, content_dir, page);
+            let problem = Problem::NameTooLong { owner, bytes: long.len(), name: shortened(long), max: MAX_NAME_BYTES };
+            problems.push(Diagnostic::new(&file, problem));
         }
     }
     // The same order every run, whatever the hash map's.
@@ -119,78 +100,69 @@ fn case_clashes(site: &Site, content_dir: &Path, owners: &HashMap<String, &Page>
     for paths in by_folded.values_mut().filter(|paths| paths.len() > 1) {
         paths.sort();
         let (first, second) = (owners[paths[0]], owners[paths[1]]);
-        let (first_file, first_owner, first_zh) = describe(site, content_dir, first);
-        let (second_file, second_owner, second_zh) = describe(site, content_dir, second);
+        let (first_file, first_owner) = describe(site, content_dir, first);
+        let (second_file, second_owner) = describe(site, content_dir, second);
         let file = if matches!(second, Page::Report(_)) || first_file.as_os_str().is_empty() {
             second_file
         } else {
             first_file
         };
-        problems.push(
-            Diagnostic::new(
-                &file,
-                format!(
-                    "{first_owner} (/{}) and {second_owner} (/{}) differ only in upper and lower case: on Windows or macOS they are one file",
-                    paths[0], paths[1]
-                ),
-            )
-            .hint("rename one of the files, or give one a `slug:`")
-            .zh(format!("{first_zh}（/{}）与{second_zh}（/{}）只有大小写不同：在 Windows 或 macOS 上是同一个文件", paths[0], paths[1]))
-            .zh_hint("给其中一个文件改名，或设 `slug:`"),
-        );
+        let problem = Problem::CaseClash {
+            first: first_owner,
+            first_path: paths[0].to_owned(),
+            second: second_owner,
+            second_path: paths[1].to_owned(),
+        };
+        problems.push(Diagnostic::new(&file, problem));
     }
     problems
 }
 
-const RENAME_HINT_ZH: &str = "给报告设 `slug:` 或移动文件；顶层名称 index.html、404.html、atom.xml、sitemap.xml、web.config、search、review、passages、years、bodies、levels、periods、static、_search、api、compare 和 __wenku 是站点自用的";
-
-const RENAME_HINT: &str = "give the report a `slug:` or move its file; the top-level names index.html, 404.html, atom.xml, sitemap.xml, web.config, search, review, passages, years, bodies, levels, periods, static, _search, api, compare and __wenku are the site's own";
-
 fn clash(site: &Site, content_dir: &Path, first: &Page, second: &Page, path: &str) -> Diagnostic {
-    let (first_file, first_owner, first_zh) = describe(site, content_dir, first);
-    let (second_file, second_owner, second_zh) = describe(site, content_dir, second);
+    let (first_file, first_owner) = describe(site, content_dir, first);
+    let (second_file, second_owner) = describe(site, content_dir, second);
     // Point at a report the user can change; the site's own pages cannot.
     let file =
         if matches!(second, Page::Report(_)) || first_file.as_os_str().is_empty() { second_file } else { first_file };
-    Diagnostic::new(&file, format!("{first_owner} and {second_owner} would both be written to {path}"))
-        .hint(RENAME_HINT)
-        .zh(format!("{first_zh}与{second_zh}会写到同一个地址 {path}"))
-        .zh_hint(RENAME_HINT_ZH)
+    Diagnostic::new(&file, Problem::SamePath { first: first_owner, second: second_owner, path: path.to_owned() })
 }
 
 /// The file to blame for a page (empty for the site's own pages) and what the
 /// page is, in English and in Chinese.
-fn describe(site: &Site, content_dir: &Path, page: &Page) -> (PathBuf, String, String) {
+fn describe(site: &Site, content_dir: &Path, page: &Page) -> (PathBuf, Both) {
     let report_file = |i: usize| content_dir.join(&site.library.reports[i].source);
     // Named as the user sees it, whatever folder wenku was started in.
     let shown = |i: usize| Path::new("content").join(&site.library.reports[i].source).display().to_string();
-    let site_page = |en: &str, zh: &str| (PathBuf::new(), en.to_owned(), zh.to_owned());
+    let site_page = |en: &str, zh: &str| (PathBuf::new(), both(en, zh));
     match page {
-        Page::Report(i) => (report_file(*i), format!("the report {}", shown(*i)), format!("报告 {} ", shown(*i))),
+        Page::Report(i) => (report_file(*i), both(format!("the report {}", shown(*i)), format!("报告 {} ", shown(*i)))),
         Page::Compare(i) => {
-            (report_file(*i), format!("the comparison page of {}", shown(*i)), format!("{} 的对比页", shown(*i)))
+            (report_file(*i), both(format!("the comparison page of {}", shown(*i)), format!("{} 的对比页", shown(*i))))
         }
         Page::TermList { kind, term, .. } => {
             let term = &site.library.taxonomy(*kind).terms[*term];
             let file = term.reports.first().map(|&i| report_file(i)).unwrap_or_default();
             let name = shortened(&term.name);
-            (file, format!("the {} list of “{name}”", kind.title()), format!("{}“{name}”的列表页", kind.title()))
+            (file, both(format!("the {} list of “{name}”", kind.title()), format!("{}“{name}”的列表页", kind.title())))
         }
-        Page::TaxonomyIndex(kind) => {
-            (PathBuf::new(), format!("the site's {} overview", kind.title()), format!("站点的{}总览页", kind.title()))
-        }
+        Page::TaxonomyIndex(kind) => (
+            PathBuf::new(),
+            both(format!("the site's {} overview", kind.title()), format!("站点的{}总览页", kind.title())),
+        ),
         Page::Home => site_page("the home page", "首页"),
         Page::Search => site_page("the search page", "搜索页"),
         Page::Draft => site_page("the draft check page", "起草核对页"),
         Page::Passages => site_page("the recurring-passages page", "重复段落页"),
         Page::Passage(shard) => {
-            (PathBuf::new(), format!("the passages page {shard:02x}"), format!("重复段落分页 {shard:02x} "))
+            (PathBuf::new(), both(format!("the passages page {shard:02x}"), format!("重复段落分页 {shard:02x} ")))
         }
         Page::NotFound => site_page("the 404 page", "404 页"),
         Page::Feed => site_page("the feed", "订阅源"),
         Page::Sitemap => site_page("the sitemap", "站点地图"),
         Page::Review => site_page("the review list", "待核对清单页"),
-        Page::Static(path) => (PathBuf::from(path), format!("the static file {path}"), format!("静态文件 {path} ")),
+        Page::Static(path) => {
+            (PathBuf::from(path), both(format!("the static file {path}"), format!("静态文件 {path} ")))
+        }
     }
 }
 

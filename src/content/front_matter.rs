@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::config::{Config, Vocabulary};
-use crate::diagnostics::{Diagnostic, closest};
+use crate::diagnostics::{Diagnostic, Problem, Shown, closest};
 use crate::yaml::{self, Mapping, Value};
 
 /// A report's fields. `body`, `level`, `year` and `period` are `None` only
@@ -148,19 +148,11 @@ pub struct Split<'a> {
 /// Splits `text` (BOM stripped, LF line endings) at its `---` fences.
 pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     if text.trim().is_empty() {
-        return Err(Diagnostic::new(path, "the file is empty")
-            .at(text, 1, 1)
-            .hint(format!("a report starts with front matter, then Markdown:\n{EXAMPLE}"))
-            .zh("文件是空的")
-            .zh_hint(format!("报告以前置元数据开头，其后是 Markdown 正文：\n{EXAMPLE}")));
+        return Err(Diagnostic::new(path, Problem::EmptyFile { example: EXAMPLE.into() }).at(text, 1, 1));
     }
     let first_line = text.lines().next().unwrap_or("");
     if first_line.trim_end() != "---" {
-        return Err(Diagnostic::new(path, "the file has no front matter")
-            .at(text, 1, 1)
-            .hint(format!("start the file with a `---` line, the report's fields, and another `---`:\n{EXAMPLE}"))
-            .zh("文件没有前置元数据")
-            .zh_hint(format!("文件应以一行 `---` 开头，接着是报告的各字段，再以一行 `---` 结束：\n{EXAMPLE}")));
+        return Err(Diagnostic::new(path, Problem::NoFrontMatter { example: EXAMPLE.into() }).at(text, 1, 1));
     }
     let yaml_start = first_line.len() + 1;
     let mut offset = yaml_start;
@@ -171,11 +163,7 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         }
         offset += line.len();
     }
-    Err(Diagnostic::new(path, "the front matter is never closed")
-        .at(text, 1, 1)
-        .hint("add a line with only `---` after the last field, before the report's text")
-        .zh("前置元数据没有结束")
-        .zh_hint("在最后一个字段之后、正文之前加一行 `---`"))
+    Err(Diagnostic::new(path, Problem::FrontMatterNotClosed).at(text, 1, 1))
 }
 
 /// Parses and validates the front matter. `text` is the whole file, for quoting.
@@ -183,11 +171,11 @@ pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<
     let line_offset = split.yaml_line - 1;
     if let Some((line, column)) = too_deeply_nested(split.yaml) {
         return Err(vec![
-            Diagnostic::new(path, format!("the front matter nests more than {MAX_NESTING} levels deep"))
-                .at(text, line + line_offset, column)
-                .hint(format!("a report's fields are flat `key: value` lines (lists one level deep):\n{EXAMPLE}"))
-                .zh(format!("前置元数据嵌套超过 {MAX_NESTING} 层"))
-                .zh_hint(format!("报告的字段是平铺的 `键: 值` 行（列表只有一层）：\n{EXAMPLE}")),
+            Diagnostic::new(path, Problem::NestedTooDeep { max: MAX_NESTING, example: EXAMPLE.into() }).at(
+                text,
+                line + line_offset,
+                column,
+            ),
         ]);
     }
     let mapping: Mapping = if split.yaml.trim().is_empty() {
@@ -196,32 +184,20 @@ pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<
         match yaml::from_str::<Value>(split.yaml) {
             Ok(Value::Mapping(m)) => m,
             Ok(_) => {
-                return Err(vec![
-                    Diagnostic::new(path, "the front matter is not a list of `key: value` lines")
-                        .at(text, split.yaml_line, 1)
-                        .hint(format!("write one field per line:\n{EXAMPLE}"))
-                        .zh("前置元数据不是 `键: 值` 形式的行")
-                        .zh_hint(format!("每行写一个字段：\n{EXAMPLE}")),
-                ]);
+                return Err(vec![Diagnostic::new(path, Problem::NotKeyValueLines { example: EXAMPLE.into() }).at(
+                    text,
+                    split.yaml_line,
+                    1,
+                )]);
             }
             Err(e) if e.too_many_aliases || !e.located => {
                 let alias = first_alias(split.yaml);
-                let (message, hint, zh, zh_hint) = if e.too_many_aliases {
-                    (
-                        "the front matter's aliases (`*name`) expand to too many values".to_owned(),
-                        "a report's fields need no anchors (`&name`) or aliases (`*name`): write each value out",
-                        "前置元数据的别名（`*名称`）展开后的值太多".to_owned(),
-                        "报告的字段不需要锚点（`&名称`）或别名（`*名称`）：把每个值直接写出来",
-                    )
+                let problem = if e.too_many_aliases {
+                    Problem::TooManyAliases
                 } else {
-                    (
-                        format!("invalid YAML: {}", e.message),
-                        "check the front matter's lines: one `key: value` per line",
-                        format!("YAML 格式有误：{}", e.message),
-                        "检查前置元数据：每行一个 `键: 值`",
-                    )
+                    Problem::YamlUnlocated { message: e.message.clone() }
                 };
-                let diagnostic = Diagnostic::new(path, message).hint(hint).zh(zh).zh_hint(zh_hint);
+                let diagnostic = Diagnostic::new(path, problem);
                 return Err(vec![match alias.filter(|_| e.too_many_aliases) {
                     Some((line, column)) => diagnostic.at(text, line + line_offset, column),
                     None => diagnostic.at(text, split.yaml_line, 1),
@@ -232,13 +208,11 @@ pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<
                 // front matter; point at its last line rather than the fence.
                 let yaml_lines = split.yaml.lines().count().max(1);
                 let (line, column) = if e.line > yaml_lines { (yaml_lines, 1) } else { (e.line, e.column) };
-                return Err(vec![
-                    Diagnostic::new(path, format!("invalid YAML: {}", e.message))
-                        .at(text, line + line_offset, column)
-                        .hint("check the indentation and quoting on this line; a value with `:` or `#` needs quotes")
-                        .zh(format!("YAML 格式有误：{}", e.message))
-                        .zh_hint("检查这一行的缩进和引号；含有 `:` 或 `#` 的值要加引号"),
-                ]);
+                return Err(vec![Diagnostic::new(path, Problem::InvalidYaml { message: e.message.clone() }).at(
+                    text,
+                    line + line_offset,
+                    column,
+                )]);
             }
         }
     };
@@ -279,40 +253,21 @@ pub fn parse(path: &Path, text: &str, split: &Split, config: &Config) -> Result<
         && settled("year")
         && !(range.from..=range.to).contains(&year)
     {
-        fields.error(
-            "year",
-            format!("year {year} is outside the archive's range {}–{}", range.from, range.to),
-            format!("check the year, or widen `years` in wenku.yaml (now from {} to {})", range.from, range.to),
-        );
-        fields.in_chinese(
-            format!("年份 {year} 不在文库的范围 {}–{} 内", range.from, range.to),
-            format!("核对年份，或在 wenku.yaml 中放宽 `years`（现为 {} 至 {}）", range.from, range.to),
-        );
+        fields.error("year", Problem::YearOutOfRange { year, from: range.from, to: range.to });
     }
     if let Some(date) = &date
         && !is_iso_date(date)
     {
-        fields.error(
-            "date",
-            format!("`date` is not a date: {date:?}"),
-            "write it as YYYY-MM-DD, e.g. `date: 2021-12-28`",
-        );
-        fields.in_chinese(format!("`date` 不是有效日期：{date:?}"), "写成 YYYY-MM-DD，例如 `date: 2021-12-28`");
+        fields.error("date", Problem::NotADate { date: date.clone() });
     }
     if let Some(slug) = &slug
         && (slug.trim().is_empty() || slug.contains(['/', '\\']))
     {
-        fields.error(
-            "slug",
-            format!("`slug` cannot be used in a URL: {slug:?}"),
-            "use a name without `/`, e.g. `slug: 2021-annual`",
-        );
-        fields.in_chinese(format!("`slug` 不能用在网址中：{slug:?}"), "用不含 `/` 的名字，例如 `slug: 2021-annual`");
+        fields.error("slug", Problem::BadSlug { slug: slug.clone() });
     }
     for (name, value) in [("title", &title), ("body", &body), ("level", &level), ("period", &period)] {
         if value.as_deref().is_some_and(|v| v.trim().is_empty()) && (name == "title" || settled(name)) {
-            fields.error(name, format!("`{name}` is empty"), format!("give it a value, e.g. `{}`", example_of(name)));
-            fields.in_chinese(format!("`{name}` 是空的"), format!("填上值，例如 `{}`", example_of(name)));
+            fields.error(name, Problem::EmptyField { key: name.into(), example: example_of(name).into() });
         }
     }
 
@@ -368,22 +323,16 @@ struct Fields<'a> {
 }
 
 impl Fields<'_> {
-    fn error(&mut self, key: &str, message: String, hint: impl Into<String>) {
+    /// The problem, pointed at `key`'s value.
+    fn error(&mut self, key: &str, problem: Problem) {
         let (line, column) = self.positions.get(key).copied().unwrap_or((1, 1));
-        let diagnostic = self.located(message, line, column).hint(hint);
+        let diagnostic = self.located(problem, line, column);
         self.errors.push(diagnostic);
     }
 
-    /// The Chinese of the problem just added.
-    fn in_chinese(&mut self, message: impl Into<String>, hint: impl Into<String>) {
-        if let Some(last) = self.errors.pop() {
-            self.errors.push(last.zh(message).zh_hint(hint));
-        }
-    }
-
-    fn located(&self, message: impl Into<String>, line: usize, column: usize) -> Diagnostic {
+    fn located(&self, problem: Problem, line: usize, column: usize) -> Diagnostic {
         let source_line = self.lines.get(line.saturating_sub(1)).copied().unwrap_or("");
-        Diagnostic::new(self.path, message).at_line(line, column, source_line)
+        Diagnostic::new(self.path, problem).at_line(line, column, source_line)
     }
 
     fn check_unknown_keys(&mut self) {
@@ -396,21 +345,10 @@ impl Fields<'_> {
             if known.contains(&name.as_str()) {
                 continue;
             }
-            let best = closest(&name, known.iter().copied());
-            let hint = match best {
-                Some(k) => format!("did you mean `{k}`? (allowed: {})", known.join(", ")),
-                None => format!("remove it; allowed fields are {}", known.join(", ")),
-            };
-            let zh_hint = match best {
-                Some(k) => format!("是不是 `{k}`？（可用字段：{}）", known.join("、")),
-                None => format!("删去它；可用字段是 {}", known.join("、")),
-            };
+            let closest = closest(&name, known.iter().copied()).map(str::to_owned);
             let (line, _) = self.positions.get(&name).copied().unwrap_or((1, 1));
-            let diagnostic = self
-                .located(format!("unknown field `{name}`"), line, 1)
-                .hint(hint)
-                .zh(format!("未知字段 `{name}`"))
-                .zh_hint(zh_hint);
+            let known = known.iter().map(|k| (*k).to_owned()).collect();
+            let diagnostic = self.located(Problem::UnknownField { name, closest, known }, line, 1);
             self.errors.push(diagnostic);
         }
     }
@@ -423,11 +361,8 @@ impl Fields<'_> {
             return None;
         }
         if self.mapping.get(key).is_none_or(Value::is_null) {
-            let diagnostic = self
-                .located(format!("missing required field `{key}`"), 1, 1)
-                .hint(format!("add a line such as `{}` to the front matter", example_of(key)))
-                .zh(format!("缺少必填字段 `{key}`"))
-                .zh_hint(format!("在前置元数据中加一行，例如 `{}`", example_of(key)));
+            let diagnostic =
+                self.located(Problem::MissingField { key: key.into(), example: example_of(key).into() }, 1, 1);
             self.errors.push(diagnostic);
             return None;
         }
@@ -448,15 +383,7 @@ impl Fields<'_> {
                 }
             }
         } else if self.mapping.get("review_notes").is_some_and(|v| !v.is_null()) {
-            self.error(
-                "review_notes",
-                "`review_notes` must map each field to a note".into(),
-                "write `review_notes:` and under it `  year: \"…\"`, or delete it",
-            );
-            self.in_chinese(
-                "`review_notes` 应为“字段: 说明”的映射",
-                "写成 `review_notes:`，下一行缩进写 `  year: \"…\"`，或删去它",
-            );
+            self.error("review_notes", Problem::ReviewNotesNotMapping);
         }
         review
     }
@@ -485,14 +412,11 @@ impl Fields<'_> {
 
     fn optional<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
         let value = self.mapping.get(key).filter(|v| !v.is_null())?.clone();
-        let shown = yaml_display(&value);
+        let shown = shown(&value);
         match yaml::from_value::<T>(value) {
             Ok(v) => Some(v),
             Err(_) => {
-                let (message, hint) = type_problem(key, &shown);
-                self.error(key, message, hint);
-                let (message, hint) = type_problem_in_chinese(key, &shown);
-                self.in_chinese(message, hint);
+                self.error(key, Problem::WrongType { key: key.into(), shown });
                 None
             }
         }
@@ -503,61 +427,24 @@ impl Fields<'_> {
         if allowed.is_empty() || allowed.iter().any(|a| a == value) {
             return;
         }
-        let best = closest(value, allowed.iter().map(String::as_str));
-        let hint = match best {
-            Some(best) => format!("did you mean `{best}`? allowed in wenku.yaml: {}", allowed.join("、")),
-            None => format!("use one of {}, or add it to `{key}` lists in wenku.yaml", allowed.join("、")),
-        };
-        self.error(key, format!("`{key}` value `{value}` is not in the archive's list"), hint);
-        let zh_hint = match best {
-            Some(best) => format!("是不是 `{best}`？wenku.yaml 允许：{}", allowed.join("、")),
-            None => format!("从 {} 中选一个，或把它加到 wenku.yaml 的列表中", allowed.join("、")),
-        };
-        self.in_chinese(format!("`{key}` 的值 `{value}` 不在文库的列表中"), zh_hint);
-    }
-}
-
-fn type_problem(key: &str, shown: &str) -> (String, String) {
-    match key {
-        "year" => (
-            format!("`year` must be a whole number, found {shown}"),
-            "write the year in Arabic digits, e.g. `year: 2020`".into(),
-        ),
-        "draft" => {
-            (format!("`draft` must be true or false, found {shown}"), "write `draft: true` or `draft: false`".into())
-        }
-        "tags" | "review" => {
-            (format!("`{key}` must be a list, found {shown}"), format!("write `{key}: [第一项, 第二项]`"))
-        }
-        "removed" => (
-            format!("`removed` must be a list of removed lines, found {shown}"),
-            "write each as `- {line: 3, rule: widget, text: \"打印\"}`, or delete the field".into(),
-        ),
-        _ => (
-            format!("`{key}` must be text, found {shown}"),
-            format!("put the value in quotes, e.g. `{key}: \"{}\"`", shown.trim_matches('"')),
-        ),
-    }
-}
-
-fn type_problem_in_chinese(key: &str, shown: &str) -> (String, String) {
-    match key {
-        "year" => (format!("`year` 应是整数，现为 {shown}"), "用阿拉伯数字写年份，例如 `year: 2020`".into()),
-        "draft" => (format!("`draft` 应是 true 或 false，现为 {shown}"), "写 `draft: true` 或 `draft: false`".into()),
-        "tags" | "review" => (format!("`{key}` 应是列表，现为 {shown}"), format!("写成 `{key}: [第一项, 第二项]`")),
-        "removed" => (
-            format!("`removed` 应是被删行的列表，现为 {shown}"),
-            "每行写成 `- {line: 3, rule: widget, text: \"打印\"}`，或删去这个字段".into(),
-        ),
-        _ => (
-            format!("`{key}` 应是文字，现为 {shown}"),
-            format!("给值加上引号，例如 `{key}: \"{}\"`", shown.trim_matches('"')),
-        ),
+        let closest = closest(value, allowed.iter().map(String::as_str)).map(str::to_owned);
+        let problem = Problem::NotInList { key: key.into(), value: value.into(), closest, allowed: allowed.to_vec() };
+        self.error(key, problem);
     }
 }
 
 fn example_of(key: &str) -> &'static str {
     REQUIRED.iter().find(|(k, _)| *k == key).map(|(_, e)| *e).unwrap_or("")
+}
+
+/// A value as a type problem shows it.
+fn shown(value: &Value) -> Shown {
+    match value {
+        Value::Sequence(_) => Shown::List,
+        Value::Mapping(_) => Shown::Mapping,
+        Value::String(_) | Value::Number(_) | Value::Bool(_) => Shown::Value(yaml_display(value)),
+        _ => Shown::Unusual,
+    }
 }
 
 fn yaml_display(value: &Value) -> String {

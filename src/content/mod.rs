@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
 use crate::markdown::{self, Rendered};
 
 pub use front_matter::{
@@ -123,14 +123,7 @@ pub fn is_report_file(path: &Path) -> bool {
 /// may be read (a regular file, not too large) is `load_report`'s to say.
 pub fn find_reports(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Diagnostic> {
     if !dir.is_dir() {
-        return Err(Diagnostic::new(dir, "the content folder does not exist")
-            .hint(
-                "run wenku in a site folder (one with `content/`), pass `--root SITE`, or create one with `wenku init`",
-            )
-            .zh("content 文件夹不存在")
-            .zh_hint(
-                "在站点文件夹（含 `content/`）中运行 wenku，或用 `--root SITE` 指定，或用 `wenku init` 新建一个",
-            ));
+        return Err(Diagnostic::new(dir, Problem::ContentFolderMissing));
     }
     let mut files = Vec::new();
     let mut problems = Vec::new();
@@ -142,12 +135,7 @@ pub fn find_reports(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Diagn
             Err(e) => {
                 let path = e.path().unwrap_or(dir).to_path_buf();
                 let why = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
-                problems.push(
-                    Diagnostic::new(&path, format!("cannot read this folder: {why}"))
-                        .hint("check its permissions and the length of its path; the reports in it are not in the site")
-                        .zh(format!("无法读取这个文件夹：{why}"))
-                        .zh_hint("检查它的权限和路径长度；其中的报告不在站点中"),
-                );
+                problems.push(Diagnostic::new(&path, Problem::CannotReadFolder { why: why.to_string() }));
             }
         }
     }
@@ -159,35 +147,19 @@ pub fn find_reports(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Diagn
 /// `limit` bytes: a named pipe would block the build, a link to
 /// `/dev/zero` fill the memory, one to `/etc/passwd` publish it.
 fn read_report_file(content_dir: &Path, file: &Path, limit: u64) -> Result<Vec<u8>, Diagnostic> {
-    let cannot_read = |e: std::io::Error| {
-        Diagnostic::new(file, format!("cannot read the file: {e}"))
-            .hint("check that it exists and that you may read it")
-            .zh(format!("无法读取文件：{e}"))
-            .zh_hint("检查文件是否存在、是否有读取权限")
-    };
+    let cannot_read = |e: std::io::Error| Diagnostic::new(file, Problem::CannotReadFile { why: e.to_string() });
     let mut metadata = std::fs::symlink_metadata(file).map_err(cannot_read)?;
     if metadata.file_type().is_symlink() {
         let target = file.canonicalize().map_err(cannot_read)?;
         if !content_dir.canonicalize().is_ok_and(|content| target.starts_with(content)) {
-            return Err(Diagnostic::new(file, "this is a link to a file outside `content/`; it is not followed")
-                .hint("copy the report into `content/` instead of linking to it")
-                .zh("这是指向 `content/` 以外文件的链接，不会跟随")
-                .zh_hint("把报告复制到 `content/` 中，而不是链接过去"));
+            return Err(Diagnostic::new(file, Problem::LinkOutsideContent));
         }
         metadata = std::fs::metadata(file).map_err(cannot_read)?;
     }
     if !metadata.is_file() {
-        return Err(Diagnostic::new(file, "this is not a regular file (a named pipe, a device or a socket)")
-            .hint("remove it from `content/`, or rename it so that it does not end in `.md`")
-            .zh("这不是普通文件（是命名管道、设备或套接字）")
-            .zh_hint("把它移出 `content/`，或改名使其不以 `.md` 结尾"));
+        return Err(Diagnostic::new(file, Problem::NotRegularFile));
     }
-    let too_large = || {
-        Diagnostic::new(file, format!("the file is more than the {} MB a report may have", limit / 1_000_000))
-            .hint("split it into several reports, or raise `max_report_mb` in wenku.yaml")
-            .zh(format!("文件超过了报告允许的 {} MB", limit / 1_000_000))
-            .zh_hint("把它拆成几篇报告，或在 wenku.yaml 中调高 `max_report_mb`")
-    };
+    let too_large = || Diagnostic::new(file, Problem::FileTooLarge { mb: limit / 1_000_000 });
     read_at_most(file, limit).map_err(cannot_read)?.ok_or_else(too_large)
 }
 
@@ -266,23 +238,13 @@ pub fn duplicate_paths<'a>(content_dir: &Path, reports: impl IntoIterator<Item =
     let mut problems = Vec::new();
     for report in reports {
         if let Some(first) = seen.insert(&report.path, report) {
-            problems.push(
-                Diagnostic::new(
-                    &content_dir.join(&report.source),
-                    format!(
-                        "this report and {} would both be written to /{}",
-                        content_dir.join(&first.source).display(),
-                        report.path
-                    ),
-                )
-                .hint("give one of them a different `slug:` in its front matter, or rename the file")
-                .zh(format!(
-                    "这篇报告与 {} 会写到同一个地址 /{}",
-                    content_dir.join(&first.source).display(),
-                    report.path
-                ))
-                .zh_hint("给其中一篇在前置元数据中另设 `slug:`，或给文件改名"),
-            );
+            problems.push(Diagnostic::new(
+                &content_dir.join(&report.source),
+                Problem::SameAddress {
+                    other: content_dir.join(&first.source).display().to_string(),
+                    path: report.path.clone(),
+                },
+            ));
             seen.insert(&first.path, first);
         }
     }
@@ -313,14 +275,9 @@ fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     }
     if bad <= 3 || bad * 20 <= good_wide {
         let byte = bytes[valid.len()];
-        return Err(Diagnostic::new(
-            path,
-            format!("the file is UTF-8 except for {bad} byte sequence{} that is not a character; the first is 0x{byte:02X}", if bad == 1 { "" } else { "s" }),
-        )
-        .at_line(line, column, &quoted)
-        .hint("retype or delete the character at this place (shown as �): it is probably a stray byte from a copy or a damaged file")
-        .zh(format!("文件是 UTF-8，但有 {bad} 处字节不成字符；第一处是 0x{byte:02X}"))
-        .zh_hint("重打或删去此处的字符（显示为 �）：多半是复制时混入的字节或文件损坏"));
+        return Err(
+            Diagnostic::new(path, Problem::StrayBytes { count: bad, first: byte }).at_line(line, column, &quoted)
+        );
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
@@ -330,13 +287,7 @@ fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     } else {
         encoding.name().to_owned()
     };
-    let mut d = Diagnostic::new(path, format!("the file is not UTF-8; it looks like {looks_like}"))
-        .hint(format!(
-            "convert it to UTF-8: `wenku import` converts legacy encodings, or `iconv -f {} -t UTF-8`",
-            encoding.name()
-        ))
-        .zh(format!("文件不是 UTF-8 编码，看来是 {looks_like}"))
-        .zh_hint(format!("转成 UTF-8：`wenku import` 能转换旧编码，也可用 `iconv -f {} -t UTF-8`", encoding.name()));
+    let mut d = Diagnostic::new(path, Problem::NotUtf8 { looks_like, encoding: encoding.name().to_owned() });
     d.line = line;
     d.column = column;
     Err(d)
