@@ -114,6 +114,7 @@ fn current_path(tab: &Tab) -> String {
 }
 
 #[test]
+#[ignore = "slow: headless Chromium (CI runs it with --include-ignored)"]
 fn browse_the_sample_archive_by_body_and_year() {
     let StaticSession { server, tab, errors, .. } = &static_session();
 
@@ -153,6 +154,7 @@ fn browse_the_sample_archive_by_body_and_year() {
 }
 
 #[test]
+#[ignore = "slow: headless Chromium (CI runs it with --include-ignored)"]
 fn chinese_links_work_under_a_sub_path() {
     let site = TestSite::fixture("two-bodies");
     site.write("wenku.yaml", "title: 子路径\nbase_url: /archive/\nstatic_search: true\n");
@@ -201,6 +203,7 @@ fn eval_string(tab: &Tab, script: &str) -> String {
 }
 
 #[test]
+#[ignore = "slow: headless Chromium (CI runs it with --include-ignored)"]
 fn search_page_finds_wording_with_marks_chart_facets_and_keyboard_then_pages_reload_live() {
     let site = TestSite::sample();
     let server = crate::common::server::Server::start(site.root(), &[]);
@@ -304,6 +307,7 @@ fn search_page_finds_wording_with_marks_chart_facets_and_keyboard_then_pages_rel
 }
 
 #[test]
+#[ignore = "slow: headless Chromium (CI runs it with --include-ignored)"]
 fn the_concordance_of_a_typed_phrase_sorts_by_right_context_and_exports_csv() {
     let site = TestSite::sample();
     let server = crate::common::server::Server::start(site.root(), &[]);
@@ -385,6 +389,7 @@ fn the_concordance_of_a_typed_phrase_sorts_by_right_context_and_exports_csv() {
 /// five years before (its default reference) and clusters, each a table
 /// whose units lead to their concordance, each exported.
 #[test]
+#[ignore = "slow: headless Chromium (CI runs it with --include-ignored)"]
 fn the_statistics_views_show_tables_that_lead_to_concordances() {
     let site = TestSite::sample();
     let server = crate::common::server::Server::start(site.root(), &["--no-watch"]);
@@ -438,6 +443,7 @@ fn the_statistics_views_show_tables_that_lead_to_concordances() {
 }
 
 #[test]
+#[ignore = "slow: headless Chromium (CI runs it with --include-ignored)"]
 fn a_pasted_draft_is_checked_with_its_flags_marked_and_its_precedents_beside_it() {
     let site = TestSite::sample();
     let report = std::fs::read_to_string(site.root().join("content/2023/qu-renda-shangbannian.md")).unwrap();
@@ -501,6 +507,7 @@ fn static_session() -> StaticSession {
 }
 
 #[test]
+#[ignore = "slow: headless Chromium (CI runs it with --include-ignored)"]
 fn search_page_on_plain_static_hosting_says_it_needs_the_server() {
     // A site built without the static index.
     let site = TestSite::fixture("two-bodies");
@@ -528,6 +535,7 @@ fn search_page_on_plain_static_hosting_says_it_needs_the_server() {
 }
 
 #[test]
+#[ignore = "slow: headless Chromium (CI runs it with --include-ignored)"]
 fn a_report_links_to_its_comparison_with_the_year_before() {
     let StaticSession { server, tab, errors, .. } = &static_session();
 
@@ -556,6 +564,7 @@ fn a_report_links_to_its_comparison_with_the_year_before() {
 }
 
 #[test]
+#[ignore = "slow: headless Chromium (CI runs it with --include-ignored)"]
 fn a_recurring_paragraph_names_where_else_it_is_and_the_passages_page_lists_it() {
     let StaticSession { server, tab, errors, .. } = &static_session();
 
@@ -626,6 +635,7 @@ fn visit_another(tab: &Tab, visited: &mut Vec<String>) -> Duration {
 }
 
 #[test]
+#[ignore = "slow: headless Chromium (CI runs it with --include-ignored)"]
 fn browsing_under_serve_with_the_back_forward_cache_on_never_runs_out_of_connections() {
     let site = TestSite::sample();
     let server = crate::common::server::Server::start(site.root(), &[]);
@@ -718,6 +728,7 @@ fn check_overview(tab: &Tab, url: &str, width: u32, name: &str) {
 }
 
 #[test]
+#[ignore = "slow: headless Chromium (CI runs it with --include-ignored)"]
 fn the_overview_fits_a_wide_archive_on_a_desktop_and_a_phone() {
     let site = wide_archive();
     site.build();
@@ -918,6 +929,7 @@ fn static_search_in_the_browser(site: &TestSite, typed: &str, expected_mark: &st
 }
 
 #[test]
+#[ignore = "slow: headless Chromium (CI runs it with --include-ignored)"]
 fn search_on_plain_static_hosting_uses_the_static_index() {
     let site = TestSite::sample();
     site.build();
@@ -946,6 +958,7 @@ fn the_real_reports_are_searchable_on_plain_static_hosting() {
 /// A gap query too broad to check without asking says what it would
 /// download; "search anyway" answers it, and a new query asks again.
 #[test]
+#[ignore = "slow: headless Chromium (CI runs it with --include-ignored)"]
 fn a_broad_gap_query_on_static_hosting_asks_before_downloading() {
     let (site, reports) = TestSite::too_many_for_a_gap_query_unasked();
     let server = StaticServer::start(&site.public());
@@ -978,6 +991,7 @@ fn a_broad_gap_query_on_static_hosting_asks_before_downloading() {
 }
 
 #[test]
+#[ignore = "slow: headless Chromium (CI runs it with --include-ignored)"]
 fn a_search_page_opened_as_a_file_says_to_use_a_web_server() {
     let site = TestSite::fixture("two-bodies");
     site.build();
@@ -1001,6 +1015,7 @@ fn a_search_page_opened_as_a_file_says_to_use_a_web_server() {
 /// (the overview's grid of years, a report's wide table); on a desktop
 /// nothing is said. Printed, a report's date stays on one line.
 #[test]
+#[ignore = "slow: headless Chromium (CI runs it with --include-ignored)"]
 fn wide_tables_say_they_scroll_on_a_phone_and_dates_print_whole() {
     let site = TestSite::fixture("two-bodies");
     site.report(

@@ -62,6 +62,7 @@ fn next(state: &mut u64) -> u64 {
 }
 
 #[test]
+#[ignore = "slow: kills wenku serve at many moments (CI runs it with --include-ignored)"]
 fn pages_and_both_indexes_agree_after_serve_is_killed_at_random_moments() {
     let site = TestSite::new();
     for i in 0..REPORTS {

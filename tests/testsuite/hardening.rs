@@ -154,6 +154,7 @@ fn yaml_nested_a_hundred_thousand_deep_is_refused_before_parsing() {
 /// so check and build fit in 1.5 GB of address space (the benchmark
 /// `benches/huge_report_bench.py` measures up to the 64 MB limit).
 #[test]
+#[ignore = "slow: builds a report of many megabytes (CI runs it with --include-ignored)"]
 fn a_huge_report_without_punctuation_builds_in_bounded_memory() {
     let site = TestSite::new();
     for year in [2020, 2021, 2022] {
@@ -448,6 +449,7 @@ mod server {
     }
 
     #[test]
+    #[ignore = "slow: waits out the server's timeouts (CI runs it with --include-ignored)"]
     fn idle_connections_do_not_lock_everyone_out() {
         let site = built_site();
         let server = Server::start_with_file_limit(site.root(), &["--no-build"], 256);
@@ -466,6 +468,7 @@ mod server {
     }
 
     #[test]
+    #[ignore = "slow: waits out the server's timeouts (CI runs it with --include-ignored)"]
     fn a_slow_request_head_is_cut_off() {
         let site = built_site();
         let server = Server::start(site.root(), &["--no-build"]);

@@ -203,6 +203,7 @@ fn character_accuracy(original: &str, recognised: &str) -> f64 {
 }
 
 #[test]
+#[ignore = "slow: LibreOffice, poppler and tesseract (CI runs it with --include-ignored)"]
 fn every_format_of_a_shared_drive_is_imported() {
     let site = TestSite::new();
     let inputs = site.root().join("inputs");
@@ -290,6 +291,7 @@ fn every_format_of_a_shared_drive_is_imported() {
 }
 
 #[test]
+#[ignore = "slow: LibreOffice, poppler and tesseract (CI runs it with --include-ignored)"]
 fn a_missing_converter_is_named_and_the_rest_is_imported() {
     let site = TestSite::new();
     let inputs = site.root().join("inputs");
@@ -336,6 +338,7 @@ fn a_missing_converter_is_named_and_the_rest_is_imported() {
 /// pdftoppm refuses a page of 200 × 200 inches (it exits 0 with a 1×1
 /// image): the import says so, not that no sentence was left.
 #[test]
+#[ignore = "slow: LibreOffice, poppler and tesseract (CI runs it with --include-ignored)"]
 fn a_page_pdftoppm_refuses_is_named_as_such() {
     let site = TestSite::new();
     site.write("inputs/huge.pdf", blank_pdf(14_400));
@@ -349,6 +352,7 @@ fn a_page_pdftoppm_refuses_is_named_as_such() {
 }
 
 #[test]
+#[ignore = "slow: LibreOffice, poppler and tesseract (CI runs it with --include-ignored)"]
 fn a_damaged_document_fails_alone() {
     let site = TestSite::new();
     site.write("inputs/broken.rtf", "{\\rtf1 this is not a whole document");

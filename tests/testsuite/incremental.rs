@@ -183,6 +183,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
     #[test]
+    #[ignore = "slow: a property test of many builds (CI runs it with --include-ignored)"]
     fn incremental_rebuilds_equal_full_builds(edits in prop::collection::vec(edit(), 1..7)) {
         let site = TestSite::sample();
         let mut live = LiveSite::build(options(site.root())).expect("first build");
