@@ -232,6 +232,11 @@ pub fn url_segment(name: &str) -> String {
     if out.is_empty() || out == "." || out == ".." { "_".into() } else { out }
 }
 
+/// A path as messages show it: without a leading `./`.
+fn shown(path: &Path) -> String {
+    path.strip_prefix(".").unwrap_or(path).display().to_string()
+}
+
 /// Reports whose output paths collide would overwrite each other.
 pub fn duplicate_paths<'a>(content_dir: &Path, reports: impl IntoIterator<Item = &'a Report>) -> Vec<Diagnostic> {
     let mut seen: std::collections::HashMap<&str, &Report> = std::collections::HashMap::new();
@@ -240,10 +245,7 @@ pub fn duplicate_paths<'a>(content_dir: &Path, reports: impl IntoIterator<Item =
         if let Some(first) = seen.insert(&report.path, report) {
             problems.push(Diagnostic::new(
                 &content_dir.join(&report.source),
-                Problem::SameAddress {
-                    other: content_dir.join(&first.source).display().to_string(),
-                    path: report.path.clone(),
-                },
+                Problem::SameAddress { other: shown(&content_dir.join(&first.source)), path: report.path.clone() },
             ));
             seen.insert(&first.path, first);
         }

@@ -360,3 +360,20 @@ fn the_real_archive_has_no_broken_links_or_anchors() {
         broken[..broken.len().min(20)].join("\n")
     );
 }
+
+/// A few pages of a small site, byte for byte, as snapshots (`snapshots/`):
+/// a change to what a reader sees, from the templates to the Markdown, is
+/// a diff to review (`cargo insta review`).
+#[test]
+fn a_few_pages_read_as_reviewed() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    for (name, url) in [
+        ("home", "/"),
+        ("report", "/2021/国务院-年度/"),
+        ("comparison", "/2021/国务院-年度/compare/"),
+        ("year", "/years/2021/"),
+    ] {
+        insta::assert_snapshot!(format!("page_{name}"), site.page(url));
+    }
+}
