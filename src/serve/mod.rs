@@ -7,6 +7,8 @@
 //! - `statistics`: `/api/keywords` and `/api/clusters`: keyness and recurring formulations
 //! - `live`: rebuild status, server-sent events and the live-reload script
 //! - `watch`: file events, debounced and sorted into `Changes`
+//! - `events`: what a changed path is to the site (report, template, static
+//!   file, config, or nothing it reads)
 //! - (`crate::rebuild` applies `Changes` to the output folder and the index:
 //!   build logic, which `serve` only calls)
 //!
@@ -15,6 +17,7 @@
 
 pub mod api;
 pub mod compare;
+pub mod events;
 pub mod http;
 pub mod kwic;
 pub mod listen;

@@ -161,7 +161,7 @@ fn next_changes(
                         Ok(rel) => root.join(rel),
                         Err(_) => path.clone(),
                     };
-                    changes.add_path(root, config, &path);
+                    super::events::add(changes, root, config, &path);
                 }
             }
         }

@@ -262,10 +262,27 @@ pub fn write(
     Ok(())
 }
 
+/// Publishes into the live site `output` in place (watch mode): a new
+/// segment for what changed, written beside the others, then the manifest
+/// that names it, swapped in by a rename like every file `InPlace` writes
+/// (readers see the index before or after, never half), then whatever no
+/// manifest names removed (a stopped publish leaves such files). Returns
+/// `false`, with nothing changed, when `cancel` was set first.
+pub fn publish_in_place(library: &Library, config: &Config, output: &Path, cancel: &AtomicBool) -> Result<bool> {
+    let before = read_manifest(&output.join(DIR));
+    let scratch = crate::output::parent_of(output);
+    let written = write(library, config, &crate::output::InPlace(output), output, &scratch, cancel);
+    remove_unnamed(output, before.as_ref())?;
+    match written {
+        Err(e) if e.is::<super::Cancelled>() => Ok(false),
+        result => result.map(|()| true),
+    }
+}
+
 /// Removes what neither the manifest of `current`'s index nor `before`
 /// names: segment folders and deleted terms (in-place publishing: watch
 /// mode), such as a stopped publish leaves.
-pub fn remove_unnamed(current: &Path, before: Option<&Manifest>) -> Result<()> {
+fn remove_unnamed(current: &Path, before: Option<&Manifest>) -> Result<()> {
     let dir = current.join(DIR);
     let Some(now) = read_manifest(&dir) else { return Ok(()) };
     let mut named: HashMap<&str, HashSet<String>> = HashMap::new();

@@ -106,7 +106,7 @@ impl SiteTest {
 pub fn changes_for(live: &LiveSite, paths: &[PathBuf]) -> Changes {
     let mut changes = Changes::default();
     for path in paths {
-        changes.add_path(live.root(), &live.site.config, path);
+        wenku::serve::events::add(&mut changes, live.root(), &live.site.config, path);
     }
     changes
 }

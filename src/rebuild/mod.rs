@@ -26,8 +26,16 @@
 //!
 //! A template edit re-renders every page without re-parsing; a config edit
 //! reloads everything.
+//!
+//! `affected` works out which pages an edit reaches (pure, unit-tested);
+//! `LiveSite` here loads the changed files, applies the edit to the library
+//! and the passages, and writes the pages, the index and the static index.
+//! What a file event is to the site is decided beside the watcher
+//! (`serve::events`).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+mod affected;
+
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
@@ -36,7 +44,6 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use crate::build::{self, BuildOptions, LoadedSite};
-use crate::config::Config;
 use crate::content::{self, Library, Report, ReportId, TaxonomyKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::journal::Journal;
@@ -67,34 +74,6 @@ impl Changes {
         self.templates |= other.templates;
         self.static_files |= other.static_files;
         self.config |= other.config;
-    }
-
-    /// Sorts a changed path of the site folder into its kind. Paths the site
-    /// does not read (the output, the index, editor swap files) are ignored.
-    pub fn add_path(&mut self, root: &Path, config: &Config, path: &Path) {
-        let Ok(rel) = path.strip_prefix(root) else { return };
-        let hidden = rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
-        if hidden || rel.starts_with(&config.output_dir) || rel.starts_with(&config.index_dir) {
-            return;
-        }
-        let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
-        match first.as_deref() {
-            Some("content") => {
-                let is_markdown = content::is_report_file(path);
-                // A folder moved or removed as a whole reports only its own path.
-                if is_markdown || path.is_dir() || path.extension().is_none() {
-                    self.content.insert(path.to_path_buf());
-                }
-            }
-            Some("templates") => self.templates = true,
-            Some("static") => self.static_files = true,
-            Some("themes") if rel.components().nth(2).is_some_and(|c| c.as_os_str() == "static") => {
-                self.static_files = true
-            }
-            Some("themes") => self.templates = true,
-            Some("wenku.yaml") if rel.components().count() == 1 => self.config = true,
-            _ => {}
-        }
     }
 }
 
@@ -278,32 +257,8 @@ impl LiveSite {
             if changes.static_files {
                 pages.extend(self.site.theme.static_files.keys().cloned().map(Page::Static));
             }
-            // Pages a report's edit reaches from several sides are written once,
-            // and pages the config turned off not at all.
-            pages.sort_unstable();
-            pages.dedup();
-            let (config, renderer) = (&self.site.config, self.site.renderer());
-            // A passage's page goes with the last passage of its shard in
-            // enough reports to have one (whichever report's edit did it).
-            let shards: BTreeSet<Page> = renderer.passage_pages().collect();
-            let (mut pages, mut gone): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(|page| match page {
-                Page::Compare(i) => renderer.has_compare_page(*i),
-                Page::Passages => config.recurring_passages,
-                Page::Passage(_) => shards.contains(page),
-                _ => true,
-            });
-            gone.extend((0..=u8::MAX).map(Page::Passage).filter(|page| !shards.contains(page)));
-            // The sitemap lists the comparison pages: it changes when one
-            // comes or goes (a text edit changes what two reports share).
-            let is_written = |page: &Page| self.outputs.contains(&renderer.rel_path(page));
-            let compared = |page: &&Page| matches!(page, Page::Compare(_));
-            let comparison_came = pages.iter().filter(compared).any(|page| !is_written(page));
-            let comparison_went = gone.iter().filter(compared).any(is_written);
-            if comparison_came || comparison_went {
-                pages.push(Page::Sitemap);
-                pages.sort_unstable();
-                pages.dedup();
-            }
+            let renderer = self.site.renderer();
+            let (pages, gone) = affected::settle(&renderer, pages, &self.outputs);
             let (written, removed, urls) = self.write_pages(&pages, same_pages_but_comparisons.then_some(&gone))?;
             rebuilt.written = written;
             rebuilt.removed = removed;
@@ -343,31 +298,20 @@ impl LiveSite {
     /// showing a recurring passage the edit changed.
     fn replace_in_place(&mut self, update: Update, positions: Vec<usize>) -> Vec<Page> {
         let library = &mut self.site.library;
-        let mut pages = vec![Page::Feed];
+        let mut pages = Vec::new();
         for (report, &i) in update.loaded.into_iter().zip(&positions) {
             library.replace(i, report);
-            pages.push(Page::Report(i));
         }
         let changed: Vec<ReportId> = positions.iter().map(|&i| self.site.library.reports[i].id).collect();
         pages.extend(self.update_passages(&changed, &positions, false));
-        let library = &self.site.library;
-        for (j, predecessor) in library.predecessors.iter().enumerate() {
-            let compared = predecessor.is_some_and(|p| positions.contains(&p));
-            if predecessor.is_some() && (positions.contains(&j) || compared) {
-                pages.push(Page::Compare(j));
-            }
-            // The next report's page says how much it shares with this one.
-            if compared {
-                pages.push(Page::Report(j));
-            }
-        }
+        pages.extend(affected::after_text_edit(&self.site.library, &positions));
         pages
     }
 
     /// Any other edit: the library is made again from its reports (sorted,
     /// grouped, linked), and the affected pages are worked out.
     fn reassemble(&mut self, update: Update, changed: &HashSet<ReportId>) -> Vec<Page> {
-        let before = Snapshot::of(&self.site.library, changed);
+        let before = affected::Before::of(&self.site.library, changed);
         // The library is made again, its reports keeping their ids.
         let empty = Library::new(Vec::new(), &self.site.config);
         let (ids, mut reports) = std::mem::replace(&mut self.site.library, empty).into_parts();
@@ -379,8 +323,7 @@ impl LiveSite {
         loaded.sort_unstable();
         let changed_ids: Vec<ReportId> = changed.iter().copied().collect();
         let mut pages = self.update_passages(&changed_ids, &loaded, true);
-        let site = self.site.renderer();
-        pages.extend(affected_pages(&site, &before, changed));
+        pages.extend(affected::after_edit(&self.site.library, self.site.config.paginate, &before, changed));
         pages
     }
 
@@ -543,22 +486,12 @@ impl LiveSite {
         self.static_index_stale
     }
 
-    /// Brings the static search index up to date in place: a new segment
-    /// for the reports changed since, written beside the others, then the
-    /// manifest that names it swapped in (readers see the index before or
-    /// after, never half), then the segments no manifest still names
-    /// removed. Returns `false`, with nothing changed, when `cancel` was
-    /// set first.
+    /// Brings the static search index up to date in place
+    /// (`static_index::publish_in_place`). Returns `false`, with nothing
+    /// changed, when `cancel` was set first.
     pub fn remake_static_index(&self, cancel: &AtomicBool) -> Result<bool> {
-        let parent = crate::output::parent_of(&self.output);
-        let before = static_index::read_manifest(&self.output.join(static_index::DIR));
-        let (library, config) = (&self.site.library, &self.site.config);
-        let written = static_index::write(library, config, &InPlace(&self.output), &self.output, &parent, cancel);
-        // A stopped publish leaves files no manifest names: gone now.
-        static_index::remove_unnamed(&self.output, before.as_ref())?;
-        match written {
-            Err(e) if e.is::<static_index::Cancelled>() => return Ok(false),
-            result => result?,
+        if !static_index::publish_in_place(&self.site.library, &self.site.config, &self.output, cancel)? {
+            return Ok(false);
         }
         // The pages and the index were current before the remake began
         // (edits wait for it): all three agree now, unless the overview's
@@ -663,155 +596,8 @@ impl Update {
     }
 }
 
-/// What the pages of the changed reports' bodies depended on before an
-/// edit: their neighbours, by id, and the changed reports' terms.
-/// Neighbours never cross bodies, so other bodies' pages cannot change.
-struct Snapshot {
-    bodies: BTreeSet<String>,
-    neighbours: HashMap<ReportId, Links>,
-    terms: BTreeSet<(TaxonomyKind, String)>,
-}
-
-impl Snapshot {
-    fn of(library: &Library, changed: &HashSet<ReportId>) -> Snapshot {
-        let changed_reports = changed.iter().filter_map(|&id| library.position(id)).map(|i| &library.reports[i]);
-        let terms = terms_of(changed_reports);
-        let bodies: BTreeSet<String> =
-            terms.iter().filter(|(k, _)| *k == TaxonomyKind::Body).map(|(_, name)| name.clone()).collect();
-        let neighbours = bodies.iter().flat_map(|body| neighbour_ids(library, body)).collect();
-        Snapshot { bodies, neighbours, terms }
-    }
-}
-
-/// Every term the reports belong to.
-fn terms_of<'a>(reports: impl Iterator<Item = &'a Report>) -> BTreeSet<(TaxonomyKind, String)> {
-    reports.flat_map(|r| TaxonomyKind::ALL.map(|k| (k, k.value_of(r)))).collect()
-}
-
-/// What a report's pages show of other reports: its previous and next
-/// report (on its page) and its predecessor (on its comparison page).
-type Links = (Option<ReportId>, Option<ReportId>, Option<ReportId>);
-
-/// For each report of `body`: its position, id, and its links.
-type NeighbourLinks = (usize, ReportId, Links);
-
-fn neighbour_links(library: &Library, body: &str) -> Vec<NeighbourLinks> {
-    let Some(term) = library.taxonomy(TaxonomyKind::Body).terms.iter().find(|t| t.name == body) else {
-        return Vec::new();
-    };
-    let id = |i: Option<usize>| i.map(|i| library.reports[i].id);
-    term.reports
-        .iter()
-        .map(|&i| {
-            let (previous, next) = library.neighbours[i];
-            let links = (id(previous), id(next), id(library.predecessors[i]));
-            (i, library.reports[i].id, links)
-        })
-        .collect()
-}
-
-fn neighbour_ids(library: &Library, body: &str) -> impl Iterator<Item = (ReportId, Links)> {
-    neighbour_links(library, body).into_iter().map(|(_, id, links)| (id, links))
-}
-
-/// The pages of the new site that differ from the old one after the reports
-/// in `changed` were added, edited or removed.
-fn affected_pages(site: &Site, before: &Snapshot, changed: &HashSet<ReportId>) -> Vec<Page> {
-    let library = site.library;
-    let mut pages: Vec<Page> = vec![Page::Home, Page::NotFound, Page::Feed, Page::Sitemap, Page::Review];
-    pages.extend(TaxonomyKind::ALL.map(Page::TaxonomyIndex));
-    if changed.is_empty() {
-        return pages;
-    }
-
-    let mut terms = before.terms.clone();
-    terms.extend(terms_of(changed.iter().filter_map(|&id| library.position(id)).map(|i| &library.reports[i])));
-    let mut bodies = before.bodies.clone();
-    bodies.extend(terms.iter().filter(|(k, _)| *k == TaxonomyKind::Body).map(|(_, name)| name.clone()));
-
-    // Report pages: the changed ones, and those whose previous/next link
-    // changed or points to a changed report; comparison pages likewise.
-    let touches_change = |n: &Option<ReportId>| n.is_some_and(|id| changed.contains(&id));
-    for body in &bodies {
-        for (i, id, now) in neighbour_links(library, body) {
-            let was = before.neighbours.get(&id);
-            let is_changed = changed.contains(&id);
-            let (previous, next, predecessor) = &now;
-            let links_moved = was.is_none_or(|(p, n, c)| (p, n, c) != (previous, next, predecessor));
-            let shares_with_change = touches_change(predecessor);
-            if is_changed || links_moved || touches_change(previous) || touches_change(next) || shares_with_change {
-                pages.push(Page::Report(i));
-            }
-            let compared_moved = was.is_none_or(|(_, _, p)| p != predecessor);
-            if predecessor.is_some() && (is_changed || compared_moved || touches_change(predecessor)) {
-                pages.push(Page::Compare(i));
-            }
-        }
-    }
-
-    for (kind, name) in terms {
-        let taxonomy = library.taxonomy(kind);
-        if let Some(term) = taxonomy.terms.iter().position(|t| t.name == name) {
-            let count = site.page_count(&taxonomy.terms[term]);
-            pages.extend((1..=count).map(|page| Page::TermList { kind, term, page }));
-        }
-    }
-    pages
-}
-
 /// The output path of every page of the site.
 fn plan_paths(site: &LoadedSite) -> BTreeSet<String> {
     let renderer = site.renderer();
     renderer.plan().iter().map(|page| renderer.rel_path(page)).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// How the watcher's paths (under the site root `/site`) are sorted.
-    fn sorted(paths: &[&str]) -> Changes {
-        let (root, config) = (Path::new("/site"), Config::default());
-        let mut changes = Changes::default();
-        for path in paths {
-            changes.add_path(root, &config, Path::new(path));
-        }
-        changes
-    }
-
-    #[test]
-    fn reports_templates_static_files_and_the_config_are_told_apart() {
-        let changes = sorted(&["/site/content/2021/a.md", "/site/content/2021/B.MD", "/site/wenku.yaml"]);
-        let content: Vec<&str> = changes.content.iter().map(|p| p.to_str().unwrap()).collect();
-        assert_eq!(content, ["/site/content/2021/B.MD", "/site/content/2021/a.md"]);
-        assert!(changes.config && !changes.templates && !changes.static_files);
-
-        assert!(sorted(&["/site/templates/report.html"]).templates);
-        assert!(sorted(&["/site/themes/default/templates/base.html"]).templates);
-        let statics = sorted(&["/site/static/logo.png", "/site/themes/default/static/style.css"]);
-        assert!(statics.static_files && !statics.templates);
-    }
-
-    #[test]
-    fn what_the_site_does_not_read_is_ignored() {
-        for path in [
-            "/site/public/index.html",             // the output
-            "/site/search-index/v3/meta.json",     // the index
-            "/site/content/2021/.a.md.swp",        // an editor's swap file
-            "/site/content/.git/HEAD",             // hidden folders
-            "/site/content/2021/notes.txt",        // not a report
-            "/site/.public.wenku-previous/x.html", // the site before last
-            "/site/other/wenku.yaml",              // a config elsewhere
-            "/elsewhere/content/a.md",             // outside the site
-        ] {
-            assert!(sorted(&[path]).is_empty(), "{path} is not a change to the site");
-        }
-    }
-
-    #[test]
-    fn a_folder_moved_or_removed_whole_counts_as_content() {
-        // Gone, so not a folder on disk any more; it has no extension.
-        let changes = sorted(&["/site/content/2019"]);
-        assert_eq!(changes.content.len(), 1, "its reports are looked for again");
-    }
 }
