@@ -52,6 +52,8 @@ pub enum Problem {
     /// Braces that look like a gap but are not a valid one.
     BadGap {
         gap: String,
+        /// The widest gap allowed.
+        max: usize,
     },
     UnknownFilter {
         name: String,
@@ -226,18 +228,16 @@ pub fn text(problem: &Problem, language: Language) -> (String, String) {
         (GapAtEdge { wording }, Chinese) => {
             pair(format!("`{wording}` 里的间隔一侧没有文字"), "间隔要写在两段文字之间：坚持*发展、坚持{0,6}发展".into())
         }
-        (BadGap { gap }, English) => pair(
+        (BadGap { gap, max }, English) => pair(
             format!("`{gap}` is not a gap"),
             format!(
-                "write {{m,n}} with m ≤ n ≤ {}: {{0,6}} for at most 6 characters, {{2,}} for at least 2",
-                super::pattern::MAX_GAP
+                "write {{m,n}} with m ≤ n ≤ {max}: {{0,6}} for at most 6 characters, {{2,}} for at least 2"
             ),
         ),
-        (BadGap { gap }, Chinese) => pair(
+        (BadGap { gap, max }, Chinese) => pair(
             format!("`{gap}` 不是有效的间隔"),
             format!(
-                "写成 {{m,n}}，m ≤ n ≤ {}：{{0,6}} 表示最多 6 个字，{{2,}} 表示至少 2 个字",
-                super::pattern::MAX_GAP
+                "写成 {{m,n}}，m ≤ n ≤ {max}：{{0,6}} 表示最多 6 个字，{{2,}} 表示至少 2 个字"
             ),
         ),
         (UnknownFilter { name, suggestion, filters }, English) => pair(

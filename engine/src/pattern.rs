@@ -347,12 +347,12 @@ fn braces(chars: &[char], open: usize) -> Result<Option<(Gap, usize)>, Problem> 
     };
     let Some(gap) = gap else {
         if inside.chars().all(|c| c.is_ascii_digit() || c == ',' || c.is_whitespace()) {
-            return Err(Problem::BadGap { gap: chars[open..=close].iter().collect() });
+            return Err(Problem::BadGap { gap: chars[open..=close].iter().collect(), max: MAX_GAP });
         }
         return Ok(None);
     };
     if gap.max.is_some_and(|max| max < gap.min) || gap.min > MAX_GAP || gap.max.is_some_and(|max| max > MAX_GAP) {
-        return Err(Problem::BadGap { gap: chars[open..=close].iter().collect() });
+        return Err(Problem::BadGap { gap: chars[open..=close].iter().collect(), max: MAX_GAP });
     }
     Ok(Some((gap, close + 1)))
 }
