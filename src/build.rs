@@ -6,16 +6,16 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
-use crate::config::Config;
+use crate::analysis::overview::Overview;
+use crate::analysis::passages::Passages;
+use crate::content::config::Config;
+use crate::content::theme::Theme;
 use crate::content::{self, Library};
-use crate::diagnostics::Problem;
-use crate::journal::Journal;
+use crate::output::journal::Journal;
 use crate::output::{NullSink, Sink, Staging};
-use crate::passages::Passages;
 use crate::render::{Page, Site};
-use crate::research::overview::Overview;
 use crate::search::{IndexSummary, indexer, static_index};
-use crate::theme::Theme;
+use crate::shared::diagnostics::Problem;
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -79,16 +79,16 @@ fn load_without_passages(root: &Path, drafts: bool) -> Result<LoadedSite> {
         (Err(mut problems), Err(theme_error)) => {
             let templates = root.join("templates");
             let message = theme_error.chain().map(ToString::to_string).collect::<Vec<_>>().join(": ");
-            problems.0.push(crate::diagnostics::Diagnostic::new(&templates, Problem::Template { message }));
+            problems.0.push(crate::shared::diagnostics::Diagnostic::new(&templates, Problem::Template { message }));
             return Err(problems.into());
         }
         (Err(problems), Ok(_)) => return Err(problems.into()),
         (Ok(_), Err(theme_error)) => return Err(theme_error),
     };
     let site = LoadedSite { config, library, theme, passages: Passages::default(), overview: Overview::default() };
-    let clashes = crate::owners::problems(&site.renderer(), &root.join("content"));
+    let clashes = crate::render::owners::problems(&site.renderer(), &root.join("content"));
     if !clashes.is_empty() {
-        return Err(crate::diagnostics::Diagnostics(clashes).into());
+        return Err(crate::shared::diagnostics::Diagnostics(clashes).into());
     }
     Ok(site)
 }
@@ -104,7 +104,7 @@ pub(crate) fn find_overview(site: &LoadedSite) -> Overview {
 /// The overview, or `None` once `cancel` is set.
 pub(crate) fn find_overview_until(site: &LoadedSite, cancel: &std::sync::atomic::AtomicBool) -> Option<Overview> {
     if site.config.formulations {
-        crate::research::overview::overview(&site.library, cancel)
+        crate::analysis::overview::overview(&site.library, cancel)
     } else {
         Some(Overview::default())
     }
@@ -113,7 +113,7 @@ pub(crate) fn find_overview_until(site: &LoadedSite, cancel: &std::sync::atomic:
 /// Builds the site into its output folder, replacing it only on success,
 /// then brings the search index up to date (only changed reports).
 pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
-    let _lock = crate::lock::SiteLock::acquire(&options.root, "wenku build")?;
+    let _lock = crate::output::lock::SiteLock::acquire(&options.root, "wenku build")?;
     build_and_keep(options).map(|(summary, _)| summary)
 }
 

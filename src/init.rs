@@ -85,7 +85,7 @@ pub fn remove_empty_parents(file: &Path, top: &Path) {
 }
 
 pub fn init(dir: &Path) -> Result<()> {
-    let config = dir.join(crate::config::CONFIG_FILE);
+    let config = dir.join(crate::content::config::CONFIG_FILE);
     if config.exists() {
         bail!("{} already exists; wenku init does not overwrite a site", config.display());
     }

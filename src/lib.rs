@@ -1,31 +1,53 @@
 //! wenku (文库): a static-site generator for an institution's reports.
 //!
-//! The pipeline: `content` loads reports into a `Library`, `render` turns it
-//! into pages, `output` writes them atomically, `search` indexes them.
-//! `build` ties the steps together for the command line; `rebuild` redoes
-//! only what an edit affects, for `serve`'s watch mode.
+//! The pipeline, one folder a step: `content` loads the config, the reports
+//! (a `Library`) and the theme; `analysis` finds what pages show beyond a
+//! report (recurring passages, comparisons, formulations); `render` plans
+//! and renders every page; `output` writes them atomically; `search`
+//! indexes them (Tantivy, and the static index for the browser). `build`
+//! runs the steps for the command line; `rebuild` redoes only what an edit
+//! affects, for `serve`'s watch mode. `research` answers wording questions
+//! over the index; `import` turns legacy files into reports. `shared` holds
+//! the small types below them all.
 
-pub mod build;
-pub mod compare;
-pub mod config;
+// In pipeline order: each module uses only those above it (a test checks),
+// one paragraph each so that rustfmt keeps the order.
+
+/// Below all: problems in two languages, hashes, YAML, the site's files.
+pub mod shared;
+
+/// Load: the config, the reports, the theme.
 pub mod content;
-pub mod diagnostics;
-pub mod hash;
-pub mod import;
-pub mod init;
-pub mod journal;
-pub mod lock;
-pub mod markdown;
-pub mod output;
-pub mod owners;
-pub mod passages;
-pub mod rebuild;
+
+/// Find: recurring passages, comparisons, formulations.
+pub mod analysis;
+
+/// Plan and render every page.
 pub mod render;
-pub mod research;
+
+/// Write: the site swapped in whole; the journal and the lock.
+pub mod output;
+
+/// Index: Tantivy and the static index.
 pub mod search;
+
+/// Run: a full build.
+pub mod build;
+
+/// Run: an edit's rebuild.
+pub mod rebuild;
+
+/// Wording research over the index.
+pub mod research;
+
+/// A new site.
+pub mod init;
+
+/// Legacy files as reports.
+pub mod import;
+
+/// HTTP, the APIs, watching.
 pub mod serve;
-pub mod theme;
-pub mod yaml;
 
 /// The one HTML escaper, shared with the search engine's snippets.
 pub use wenku_engine::escape;
@@ -65,5 +87,37 @@ mod tests {
         pictured.sort_unstable();
         declared.sort_unstable();
         assert_eq!(pictured, declared, "README.md's modules against src/lib.rs");
+    }
+
+    /// Each module uses only the modules above it in `lib.rs` (the
+    /// pipeline's order): no arrow up, no circle. Read from the sources, so
+    /// a `crate::` path that points down the list fails here.
+    #[test]
+    fn modules_use_only_those_above_them() {
+        let order: Vec<&str> = include_str!("lib.rs")
+            .lines()
+            .filter_map(|line| line.strip_prefix("pub mod ")?.strip_suffix(';'))
+            .collect();
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut arrows_up = Vec::new();
+        for (rank, module) in order.iter().enumerate() {
+            let file = src.join(format!("{module}.rs"));
+            let files: Vec<std::path::PathBuf> = if file.is_file() {
+                vec![file]
+            } else {
+                walkdir::WalkDir::new(src.join(module)).into_iter().map(|e| e.unwrap().into_path()).collect()
+            };
+            for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "rs")) {
+                let text = std::fs::read_to_string(path).unwrap();
+                for (at, _) in text.match_indices("crate::") {
+                    let used: String =
+                        text[at + 7..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    if order.iter().position(|m| *m == used).is_some_and(|r| r > rank) {
+                        arrows_up.push(format!("{} uses {used}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(arrows_up.is_empty(), "modules using modules below them in lib.rs: {arrows_up:#?}");
     }
 }

@@ -230,15 +230,11 @@ pub fn text(problem: &Problem, language: Language) -> (String, String) {
         }
         (BadGap { gap, max }, English) => pair(
             format!("`{gap}` is not a gap"),
-            format!(
-                "write {{m,n}} with m ≤ n ≤ {max}: {{0,6}} for at most 6 characters, {{2,}} for at least 2"
-            ),
+            format!("write {{m,n}} with m ≤ n ≤ {max}: {{0,6}} for at most 6 characters, {{2,}} for at least 2"),
         ),
         (BadGap { gap, max }, Chinese) => pair(
             format!("`{gap}` 不是有效的间隔"),
-            format!(
-                "写成 {{m,n}}，m ≤ n ≤ {max}：{{0,6}} 表示最多 6 个字，{{2,}} 表示至少 2 个字"
-            ),
+            format!("写成 {{m,n}}，m ≤ n ≤ {max}：{{0,6}} 表示最多 6 个字，{{2,}} 表示至少 2 个字"),
         ),
         (UnknownFilter { name, suggestion, filters }, English) => pair(
             format!("unknown filter `{name}:`"),

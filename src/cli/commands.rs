@@ -114,7 +114,7 @@ pub fn import(
     overrides: wenku::import::Overrides,
     language: Language,
 ) -> Result<ExitCode> {
-    let config = wenku::config::Config::load(&root)?;
+    let config = wenku::content::config::Config::load(&root)?;
     let into = if into.is_absolute() { into } else { root.join(into) };
     let options = wenku::import::ImportOptions { inputs, into, root, dry_run, force, overrides };
     let printer = wenku::import::Printer::new(
@@ -421,7 +421,7 @@ pub fn draft(
     language: Language,
 ) -> Result<ExitCode> {
     use wenku::research::{draft, export as files, print};
-    let config = wenku::config::Config::load(&index.root).unwrap_or_default();
+    let config = wenku::content::config::Config::load(&index.root).unwrap_or_default();
     let text = match wenku::import::read_draft(file, &config) {
         Ok(text) => text,
         Err(reason) => {
@@ -465,7 +465,7 @@ pub fn clusters(query: &str, index: Index, json: bool, export: Option<&Path>, la
 fn index_dir_of(index: &Index) -> Result<PathBuf> {
     match &index.index {
         Some(dir) => Ok(dir.clone()),
-        None => Ok(index.root.join(wenku::config::Config::load(&index.root)?.index_dir)),
+        None => Ok(index.root.join(wenku::content::config::Config::load(&index.root)?.index_dir)),
     }
 }
 
@@ -490,10 +490,10 @@ fn show<T: serde::Serialize>(
 pub fn passages(site: Site, limit: usize, language: Language) -> Result<ExitCode> {
     let mut loaded = build::load(&site.root, site.drafts)?;
     if !loaded.config.recurring_passages {
-        loaded.passages = wenku::passages::Passages::find(&loaded.library.reports);
+        loaded.passages = wenku::analysis::passages::Passages::find(&loaded.library.reports);
     }
     let out = &mut std::io::stdout().lock();
-    let located = wenku::passages::Located::new(&loaded.passages, &loaded.library);
+    let located = wenku::analysis::passages::Located::new(&loaded.passages, &loaded.library);
     writeln!(
         out,
         "{}",
@@ -503,7 +503,7 @@ pub fn passages(site: Site, limit: usize, language: Language) -> Result<ExitCode
             "{} 个段落在 {} 篇报告中重复出现（至少 {} 字，一字不差或几乎相同）",
             loaded.passages.recurring_count(),
             loaded.library.reports.len(),
-            wenku::passages::MIN_CHARS
+            wenku::analysis::passages::MIN_CHARS
         )
     )?;
     for (rank, group) in loaded.passages.most_recurring().take(limit).enumerate() {

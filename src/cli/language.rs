@@ -15,8 +15,8 @@ pub fn detect(args: &[OsString]) -> Language {
         return Language::of(&code.to_string_lossy());
     }
     let root = root_in(args).unwrap_or_else(|| PathBuf::from("."));
-    if root.join(wenku::config::CONFIG_FILE).is_file()
-        && let Ok(config) = wenku::config::Config::load(&root)
+    if root.join(wenku::content::config::CONFIG_FILE).is_file()
+        && let Ok(config) = wenku::content::config::Config::load(&root)
     {
         return Language::of(&config.language);
     }

@@ -10,8 +10,8 @@ pub mod language;
 use std::process::ExitCode;
 
 use language::Language;
-use wenku::diagnostics::Diagnostics;
 use wenku::search::searcher::SearchError;
+use wenku::shared::diagnostics::Diagnostics;
 
 /// Runs the command `args` names.
 pub fn run(args: args::Args, language: Language) -> anyhow::Result<ExitCode> {
@@ -71,7 +71,7 @@ pub fn report(error: &anyhow::Error, language: Language) -> ExitCode {
         eprintln!("{}", diagnostics.to_text(chinese));
     } else if is_broken_pipe(error) {
         return ExitCode::SUCCESS;
-    } else if let Some(locked) = error.downcast_ref::<wenku::lock::Locked>().filter(|_| chinese) {
+    } else if let Some(locked) = error.downcast_ref::<wenku::output::lock::Locked>().filter(|_| chinese) {
         eprintln!("错误：{}", locked.in_chinese());
     } else if let Some(index) = index_error(error).filter(|_| chinese) {
         eprintln!("错误：{}", index.in_chinese());

@@ -10,9 +10,9 @@ use std::path::Path;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::config::{Config, Vocabulary};
-use crate::diagnostics::{Diagnostic, Problem, Shown, closest};
-use crate::yaml::{self, Mapping, Value};
+use crate::content::config::{Config, Vocabulary};
+use crate::shared::diagnostics::{Diagnostic, Problem, Shown, closest};
+use crate::shared::yaml::{self, Mapping, Value};
 
 /// A report's fields. `body`, `level`, `year` and `period` are `None` only
 /// while they are unknown and listed under `review:` (an import found no

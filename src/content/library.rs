@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::{Report, ReportId, ReportIds, url_segment};
-use crate::config::{Config, Vocabulary};
+use crate::content::config::{Config, Vocabulary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaxonomyKind {
@@ -246,7 +246,7 @@ fn keep_slugs_apart(terms: &mut [Term]) {
         same.sort_by(|&a, &b| terms[a].name.cmp(&terms[b].name));
         let keeper = same.iter().copied().find(|&i| terms[i].name == terms[i].slug);
         for i in same.into_iter().filter(|&i| Some(i) != keeper) {
-            let hash = crate::hash::hash_bytes(terms[i].name.as_bytes());
+            let hash = crate::shared::hash::hash_bytes(terms[i].name.as_bytes());
             terms[i].slug = format!("{}-{:06x}", terms[i].slug, hash >> 40);
         }
     }

@@ -1,19 +1,23 @@
 //! Loading a site's reports into a `Library`: walking `content/`, reading and
 //! checking each file in parallel, and building the taxonomies staff browse by.
 
+pub mod config;
 mod front_matter;
 pub use front_matter::is_calendar_date;
 mod ids;
 mod library;
+pub mod markdown;
 mod packed;
+pub mod sentences;
+pub mod theme;
 
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
-use crate::markdown::{self, Rendered};
+use crate::content::config::Config;
+use crate::shared::diagnostics::{Diagnostic, Diagnostics, Problem};
+use markdown::Rendered;
 
 pub use front_matter::{
     EXAMPLE, FrontMatter, RemovedLine, Review, UNKNOWN_BODY, UNKNOWN_LEVEL, UNKNOWN_PERIOD, UNKNOWN_YEAR,
@@ -44,11 +48,11 @@ pub struct Report {
 
 impl Report {
     pub fn new(source: PathBuf, meta: FrontMatter, path: String, rendered: &Rendered) -> Report {
-        let sentences = crate::compare::report_sentences(rendered);
-        let sentence_hashes = crate::compare::sentence_hashes(&sentences).into_boxed_slice();
+        let sentences = crate::content::sentences::report_sentences(rendered);
+        let sentence_hashes = crate::content::sentences::sentence_hashes(&sentences).into_boxed_slice();
         let text_digest = rendered.blocks.iter().fold(0, |digest, block| {
-            crate::hash::mix(digest ^ crate::hash::hash_bytes(block.anchor.as_bytes()))
-                ^ crate::hash::hash_bytes(block.text.as_bytes())
+            crate::shared::hash::mix(digest ^ crate::shared::hash::hash_bytes(block.anchor.as_bytes()))
+                ^ crate::shared::hash::hash_bytes(block.text.as_bytes())
         });
         let text = packed::Packed::new(rendered);
         Report { id: ReportId::NONE, source, meta, path, sentence_hashes, text_digest, text }

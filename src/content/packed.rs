@@ -7,7 +7,7 @@
 //! plain text it repeats cost about a quarter of that, and unpacking one
 //! report takes microseconds.
 
-use crate::markdown::{Block, BlockKind, Heading, Rendered};
+use crate::content::markdown::{Block, BlockKind, Heading, Rendered};
 
 /// Level 1: packing runs once per report on every load; higher levels
 /// save little on Chinese text and cost several times the time.
@@ -136,7 +136,7 @@ mod tests {
 
     #[test]
     fn unpacks_what_was_packed() {
-        let rendered = crate::markdown::render(
+        let rendered = crate::content::markdown::render(
             "# 标题\n\n第一段，2025年。\n\n## 一、小节\n\n- 条目\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
             false,
         );

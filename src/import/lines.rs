@@ -400,7 +400,7 @@ pub fn is_title(line: &str) -> bool {
 }
 
 fn is_cjk(c: char) -> bool {
-    crate::search::analyzer::classify(c) == crate::search::analyzer::Class::Cjk
+    wenku_engine::analyzer::classify(c) == wenku_engine::analyzer::Class::Cjk
 }
 
 /// The title a line holds: without a Markdown level-one heading mark, and

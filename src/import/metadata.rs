@@ -7,7 +7,7 @@
 //! period (十四五), a salutation (各位代表) or a self-reference (我局, 本单位)
 //! is never a value.
 
-use crate::config::{Config, Vocabulary};
+use crate::content::config::{Config, Vocabulary};
 
 /// One inferred field: its value (`None`: unknown), and the reason to
 /// review it, if there is one.

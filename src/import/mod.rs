@@ -32,11 +32,11 @@ use encoding_rs::Encoding;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::config::Config;
-use crate::search::messages::Language;
+use crate::content::config::Config;
 use clean::{Line, Removed};
 pub use metadata::{Metadata, Overrides};
 use sniff::Format;
+use wenku_engine::messages::Language;
 
 /// The `review:` entry of a report whose text was read by OCR.
 pub const OCR_REVIEW: &str = "ocr";
@@ -763,7 +763,7 @@ fn paragraph_hashes(markdown: &str) -> HashSet<u64> {
         .split("\n\n")
         .map(|p| p.chars().filter(|c| c.is_alphanumeric()).collect::<String>())
         .filter(|p| p.chars().count() >= 10)
-        .map(|p| crate::hash::hash_bytes(p.as_bytes()))
+        .map(|p| crate::shared::hash::hash_bytes(p.as_bytes()))
         .collect()
 }
 

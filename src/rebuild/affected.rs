@@ -156,8 +156,8 @@ pub fn after_edit(library: &Library, paginate: usize, before: &Before, changed: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
     use crate::content::FrontMatter;
+    use crate::content::config::Config;
 
     /// A report of `body` for `year`, its text one paragraph.
     fn report(source: &str, body: &str, year: i32, text: &str) -> Report {
@@ -176,7 +176,7 @@ mod tests {
             review: Vec::new(),
             removed: Vec::new(),
         };
-        let rendered = crate::markdown::render(text, false);
+        let rendered = crate::content::markdown::render(text, false);
         Report::new(source.into(), meta, format!("{source}/"), &rendered)
     }
 

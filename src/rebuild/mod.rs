@@ -43,16 +43,17 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use rayon::prelude::*;
 
+use crate::analysis::overview::Overview;
 use crate::build::{self, BuildOptions, LoadedSite};
+use crate::content::theme::Theme;
 use crate::content::{self, Library, Report, ReportId, TaxonomyKind};
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::journal::Journal;
-use crate::lock::SiteLock;
+use crate::output::journal::Journal;
+use crate::output::lock::SiteLock;
 use crate::output::{InPlace, Sink, Staging};
-use crate::render::{Output, Page, Site};
-use crate::research::overview::Overview;
+use crate::render::{Page, Site};
 use crate::search::{IndexDoc, IndexError, IndexWriter, indexer, static_index};
-use crate::theme::Theme;
+use crate::shared::diagnostics::{Diagnostic, Diagnostics};
+use crate::shared::site::Output;
 
 /// What changed on disk since the last rebuild, sorted by kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -458,8 +459,11 @@ impl LiveSite {
         let mut problems = content::duplicate_paths(&content_dir, &outline);
         if problems.is_empty() {
             let library = Library::new(outline, &self.site.config);
-            let passages = crate::passages::Passages::default();
-            problems = crate::owners::problems(&Site::new(&library, theme, &self.site.config, &passages), &content_dir);
+            let passages = crate::analysis::passages::Passages::default();
+            problems = crate::render::owners::problems(
+                &Site::new(&library, theme, &self.site.config, &passages),
+                &content_dir,
+            );
         }
         if problems.is_empty() { Ok(()) } else { Err(Diagnostics(problems).into()) }
     }

@@ -61,7 +61,7 @@ impl<'a> Site<'a> {
         // Where most paragraphs recur (a report made of stock text), a
         // marker on each says little: only those reaching another body's
         // reports stay.
-        let paragraphs = crate::passages::paragraph_texts(rendered).count();
+        let paragraphs = crate::analysis::passages::paragraph_texts(rendered).count();
         let quieter = found.len() * 2 > paragraphs;
         let reaches_other_bodies = |group: &Group| {
             self.places_of(group).iter().any(|p| self.library.reports[p.report].meta.body != report.meta.body)
@@ -78,7 +78,7 @@ impl<'a> Site<'a> {
         if ends.is_empty() {
             return page;
         }
-        crate::passages::insert_markers(&page, &markers, &ends)
+        crate::analysis::passages::insert_markers(&page, &markers, &ends)
     }
 
     /// A passage's places, one per report, oldest year first. Made once per
@@ -155,7 +155,7 @@ impl<'a> Site<'a> {
             .collect();
         context.insert("passages", &entries);
         context.insert("total", &self.passages.recurring_count());
-        context.insert("min_chars", &crate::passages::MIN_CHARS);
+        context.insert("min_chars", &crate::analysis::passages::MIN_CHARS);
         context
     }
 

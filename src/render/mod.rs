@@ -15,6 +15,7 @@
 
 mod feeds;
 mod markers;
+pub mod owners;
 mod pages;
 mod views;
 
@@ -26,23 +27,16 @@ use std::fmt::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use anyhow::{Context, Result};
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use percent_encoding::utf8_percent_encode;
 
-use crate::config::Config;
+use crate::analysis::overview::Overview;
+use crate::analysis::passages::{Group, Located, Passages, PlaceIn, Spread};
+use crate::content::config::Config;
+use crate::content::markdown::Rendered;
+use crate::content::theme::{Theme, tera_chain};
 use crate::content::{Library, Report, TaxonomyKind, Term};
 use crate::escape::{escaped, push_escaped};
-use crate::markdown::Rendered;
-use crate::passages::{Group, Located, Passages, PlaceIn, Spread};
-use crate::research::overview::Overview;
-use crate::theme::{Theme, tera_chain};
-
-/// One file of the built site.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Output {
-    /// Path relative to the output folder, `/`-separated: `bodies/国务院/index.html`.
-    pub rel_path: String,
-    pub bytes: Vec<u8>,
-}
+use crate::shared::site::{Output, PATH, site_url};
 
 /// A page of the site as planned from one library: a report's pages name
 /// it by its position there (`Library::position` of its id), so a `Page` is
@@ -130,10 +124,6 @@ impl<T> PerReport<T> {
         values[index].get_or_init(make)
     }
 }
-
-/// Characters that must be escaped in a URL path; all non-ASCII is too.
-const PATH: &AsciiSet =
-    &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}');
 
 impl<'a> Site<'a> {
     pub fn new(library: &'a Library, theme: &'a Theme, config: &'a Config, passages: &'a Passages) -> Self {
@@ -272,9 +262,9 @@ impl<'a> Site<'a> {
                 let mut context = self.base_context("起草核对", "draft/");
                 context.insert("draft_api", &self.url("api/draft"));
                 context.insert("draft_script", &self.url("static/draft.js"));
-                context.insert("max_bytes", &crate::serve::statistics::MAX_DRAFT_BYTES);
-                context.insert("max_mb", &(crate::serve::statistics::MAX_DRAFT_BYTES / (1024 * 1024)));
-                context.insert("max_chars", &crate::research::draft::MAX_DRAFT_CHARS);
+                context.insert("max_bytes", &crate::shared::limits::MAX_DRAFT_BYTES);
+                context.insert("max_mb", &(crate::shared::limits::MAX_DRAFT_BYTES / (1024 * 1024)));
+                context.insert("max_chars", &crate::shared::limits::MAX_DRAFT_CHARS);
                 self.template("draft.html", &context, &rel_path)?
             }
             Page::NotFound => {
@@ -388,11 +378,6 @@ pub(super) fn year_anchor(year: Option<i32>) -> String {
 }
 
 /// `bodies/国务院/` for page 1, `bodies/国务院/page/2/` after.
-/// A site path under the base path (`/archive/`), percent-encoded.
-pub fn site_url(base_path: &str, path: &str) -> String {
-    format!("{base_path}{}", utf8_percent_encode(path, PATH))
-}
-
 fn term_page_path(kind: TaxonomyKind, term: &Term, page: usize) -> String {
     if page <= 1 {
         format!("{}/{}/", kind.slug(), term.slug)

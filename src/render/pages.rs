@@ -115,7 +115,7 @@ impl<'a> Site<'a> {
             }
             largest = largest.max(cells.iter().map(|c| c.0).max().unwrap_or(0));
             let level = body.reports.first().map_or("", |&r| library.reports[r].meta.level_label());
-            let level_order = self.config.order_of(crate::config::Vocabulary::Level, level);
+            let level_order = self.config.order_of(crate::content::config::Vocabulary::Level, level);
             let cells = cells
                 .into_iter()
                 .map(|(count, first)| Cell {
@@ -205,11 +205,11 @@ impl<'a> Site<'a> {
     /// The formulations `new` has and `old` lacks and the reverse, each
     /// linking to its concordance across the archive.
     fn novel_view(&self, old: &Rendered, new: &Rendered) -> NovelView {
-        let novel = crate::research::novel::compare(
+        let novel = crate::analysis::novel::compare(
             old.blocks.iter().map(|b| b.text.as_str()),
             new.blocks.iter().map(|b| b.text.as_str()),
         );
-        let link = |f: &crate::research::novel::Formulation| FormulationView {
+        let link = |f: &crate::analysis::novel::Formulation| FormulationView {
             url: self.concordance_url(&f.text),
             text: f.text.clone(),
             count: f.count,
@@ -270,7 +270,9 @@ impl<'a> Site<'a> {
     /// and shares enough sentences with it for an alignment to say anything.
     pub fn has_compare_page(&self, index: usize) -> bool {
         self.config.compare_pages
-            && self.shared_with_predecessor(index).is_some_and(|(_, shared)| shared >= crate::compare::MIN_SHARED)
+            && self
+                .shared_with_predecessor(index)
+                .is_some_and(|(_, shared)| shared >= crate::content::sentences::MIN_SHARED)
     }
 
     /// The report's predecessor, and the share of sentences they have in common.
@@ -279,7 +281,7 @@ impl<'a> Site<'a> {
         let reports = &self.library.reports;
         Some((
             predecessor,
-            crate::compare::shared(&reports[predecessor].sentence_hashes, &reports[index].sentence_hashes),
+            crate::content::sentences::shared(&reports[predecessor].sentence_hashes, &reports[index].sentence_hashes),
         ))
     }
 
@@ -303,16 +305,16 @@ impl<'a> Site<'a> {
         let title = format!("{}：{heading}", report.meta.title);
         let mut context = self.base_context(&title, path);
         context.insert("heading", heading);
-        let shared = crate::compare::shared(&previous.sentence_hashes, &report.sentence_hashes);
+        let shared = crate::content::sentences::shared(&previous.sentence_hashes, &report.sentence_hashes);
         context.insert("shared_percent", &((shared * 100.0).round() as u32));
         // Most reports were rewritten: their sentences are not aligned.
-        if shared >= crate::compare::MIN_SHARED {
-            let rows = crate::compare::compare(
-                &crate::compare::report_sentences(&previous.rendered()),
-                &crate::compare::report_sentences(&report.rendered()),
+        if shared >= crate::content::sentences::MIN_SHARED {
+            let rows = crate::analysis::compare::compare(
+                &crate::content::sentences::report_sentences(&previous.rendered()),
+                &crate::content::sentences::report_sentences(&report.rendered()),
             );
-            context.insert("summary", &crate::compare::summarize(&rows));
-            context.insert("diff_html", &crate::compare::to_html(&rows));
+            context.insert("summary", &crate::analysis::compare::summarize(&rows));
+            context.insert("diff_html", &crate::analysis::compare::to_html(&rows));
         }
         context.insert("novel", &self.novel_view(&previous.rendered(), &report.rendered()));
         context.insert("report", &self.summary(index));

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::markdown::Heading;
+use crate::content::markdown::Heading;
 
 #[derive(Serialize)]
 pub(super) struct SiteView<'a> {

@@ -13,7 +13,8 @@ use std::collections::{HashMap, HashSet};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Occurrence, Occurrences, scope, stats, words};
+use super::{Occurrence, Occurrences, scope};
+use crate::analysis::{stats, words};
 use crate::search::SearchIndex;
 use crate::search::analyzer::{Class, classify, normalize};
 use crate::search::messages::Problem;

@@ -18,7 +18,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use super::{Occurrences, words};
+use super::Occurrences;
+use crate::analysis::words;
 use crate::search::analyzer::normalize;
 use crate::search::messages::Problem;
 

@@ -15,17 +15,17 @@ use std::sync::Mutex;
 
 use serde::Serialize;
 
-use super::{scope, units, variants, words};
+use super::{scope, units, variants};
+use crate::analysis::words;
 use crate::search::SearchIndex;
 use crate::search::analyzer::{Class, classify, normalize};
 use crate::search::messages::Problem;
 use crate::search::query;
 use crate::search::searcher::{SearchError, StoredReport, anchored};
+use crate::shared::limits::MAX_DRAFT_CHARS;
 
 /// The last years a formulation must be absent from to be outdated.
 pub const DEFAULT_RECENT: usize = 5;
-/// A draft longer than this is refused (about twenty pages).
-pub const MAX_DRAFT_CHARS: usize = 50_000;
 /// The shortest unit flagged, in characters.
 const MIN_UNIT_CHARS: usize = 4;
 /// An outdated formulation was used in at least this many reports.
@@ -258,7 +258,10 @@ fn units_of_sentence(sentence: &str) -> Vec<String> {
                 }
                 let unit = normalize(&clause[from..to]);
                 let chars: Vec<char> = unit.chars().collect();
-                if length >= MIN_UNIT_CHARS && super::novel::reads_as_a_phrase(&chars) && seen.insert(unit.clone()) {
+                if length >= MIN_UNIT_CHARS
+                    && crate::analysis::novel::reads_as_a_phrase(&chars)
+                    && seen.insert(unit.clone())
+                {
                     found.push(unit);
                 }
             }

@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::{scope, stats, units};
+use super::{scope, units};
+use crate::analysis::stats;
 use crate::search::SearchIndex;
 use crate::search::searcher::SearchError;
 

@@ -32,14 +32,10 @@ pub mod draft;
 pub mod export;
 pub mod frequency;
 pub mod keyness;
-pub mod novel;
-pub mod overview;
 pub mod print;
 pub mod scope;
-pub mod stats;
 pub mod units;
 pub mod variants;
-pub mod words;
 
 use std::time::Instant;
 
@@ -264,13 +260,13 @@ fn in_context(report: &StoredReport, ranges: &[(usize, usize)], width: usize) ->
                 Some((start, key)) if start == line_start => key,
                 _ => {
                     let text = text[line_start..line_end].trim();
-                    let key = (text.chars().count() >= crate::passages::MIN_CHARS)
-                        .then(|| crate::hash::hash_bytes(text.as_bytes()));
+                    let key = (text.chars().count() >= crate::analysis::passages::MIN_CHARS)
+                        .then(|| crate::shared::hash::hash_bytes(text.as_bytes()));
                     paragraph = Some((line_start, key));
                     key
                 }
             };
-            let passage_key = paragraph_key.map(|key| crate::hash::mix(key ^ (from - line_start) as u64));
+            let passage_key = paragraph_key.map(|key| crate::shared::hash::mix(key ^ (from - line_start) as u64));
             Occurrence {
                 report: 0,
                 left: before[left_start..].to_owned(),

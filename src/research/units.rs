@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::words;
+use crate::analysis::words;
 use crate::search::SearchIndex;
 use crate::search::analyzer::{Class, classify, normalize};
 use crate::search::messages::Problem;
@@ -89,7 +89,7 @@ pub fn candidates(
 fn units_of(text: &str, min_chars: usize) -> HashMap<String, (u64, Vec<u64>)> {
     let mut units: HashMap<String, (u64, Vec<u64>)> = HashMap::new();
     for paragraph in text.lines() {
-        let hash = crate::hash::hash_bytes(paragraph.trim().as_bytes());
+        let hash = crate::shared::hash::hash_bytes(paragraph.trim().as_bytes());
         for clause in clauses(paragraph) {
             if clause.chars().count() < min_chars {
                 continue;
@@ -104,7 +104,7 @@ fn units_of(text: &str, min_chars: usize) -> HashMap<String, (u64, Vec<u64>)> {
                     let unit = normalize(&clause[from..to]);
                     // Not begun or ended by a particle (为核心的, 疫情防控和).
                     let phrase: Vec<char> = unit.chars().collect();
-                    if length >= min_chars && super::novel::reads_as_a_phrase(&phrase) {
+                    if length >= min_chars && crate::analysis::novel::reads_as_a_phrase(&phrase) {
                         let entry = units.entry(unit).or_default();
                         entry.0 += 1;
                         if entry.1.last() != Some(&hash) {

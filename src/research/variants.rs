@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use super::{Occurrences, words};
+use super::Occurrences;
+use crate::analysis::words;
 use crate::search::analyzer::normalize;
 
 /// Variants listed, by first year, then most occurrences.

@@ -17,7 +17,7 @@ use tantivy::schema::Term;
 use tantivy::{Index, IndexWriter as TantivyWriter, TantivyDocument};
 
 use super::{Fields, IndexError, commit_payload, open_index, register_tokenizer, schema, settings, version_dir};
-use crate::config::Config;
+use crate::content::config::Config;
 use crate::content::{Library, Report};
 
 /// What the index stores about one report.
@@ -68,7 +68,7 @@ impl IndexDoc {
             .unwrap_or(meta.year.unwrap_or(0).max(0) as u64 * 10_000 + 1231);
         IndexDoc {
             id: index_id(&report.source),
-            url: crate::render::site_url(&config.base_path(), &report.path),
+            url: crate::shared::site::site_url(&config.base_path(), &report.path),
             title: meta.title.clone(),
             text: meta.title.clone(),
             anchors: Vec::new(),
@@ -458,7 +458,7 @@ mod tests {
     #[test]
     fn a_lock_just_released_is_taken_while_other_threads_start_processes() {
         let dir = tempfile::tempdir().unwrap();
-        let config = crate::config::Config::default();
+        let config = crate::content::config::Config::default();
         super::sync(dir.path(), &crate::content::Library::new(Vec::new(), &config), &config).unwrap();
         let stop = Arc::new(AtomicBool::new(false));
         let starters: Vec<_> = (0..2)

@@ -268,7 +268,8 @@ impl SearchIndex {
                 continue;
             }
             let known = self.values_of(searcher, index_field)?;
-            let closest = crate::diagnostics::closest(value, known.iter().map(String::as_str)).map(str::to_owned);
+            let closest =
+                crate::shared::diagnostics::closest(value, known.iter().map(String::as_str)).map(str::to_owned);
             let problem = Problem::NoSuchValue {
                 name: field.name().to_owned(),
                 value: value.to_owned(),

@@ -13,10 +13,10 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use super::AppState;
-use crate::config::Config;
+use crate::content::config::Config;
+use crate::content::theme::Theme;
 use crate::content::{self, Library};
 use crate::render::Site;
-use crate::theme::Theme;
 
 pub async fn compare(State(state): State<Arc<AppState>>, Query(params): Query<HashMap<String, String>>) -> Response {
     let root = state.root.clone();
@@ -49,7 +49,7 @@ async fn message(root: PathBuf, status: StatusCode, text: &str) -> Response {
         let config = Config::load(&root)?;
         let theme = Theme::load(&root, &config)?;
         let library = Library::new(Vec::new(), &config);
-        let passages = crate::passages::Passages::default();
+        let passages = crate::analysis::passages::Passages::default();
         Site::new(&library, &theme, &config, &passages).render_message("无法对比", &owned)
     })
     .await;
@@ -68,13 +68,14 @@ fn render(root: PathBuf, old: PathBuf, new: PathBuf) -> anyhow::Result<String> {
     let theme = Theme::load(&root, &config)?;
     let content_dir = root.join("content");
     let load = |source: &PathBuf| {
-        content::load_report(&content_dir, &content_dir.join(source), &config).map_err(crate::diagnostics::Diagnostics)
+        content::load_report(&content_dir, &content_dir.join(source), &config)
+            .map_err(crate::shared::diagnostics::Diagnostics)
     };
     let reports = vec![load(&old)?, load(&new)?];
     let library = Library::new(reports, &config);
     let index_of = |source: &PathBuf| library.reports.iter().position(|r| &r.source == source).expect("loaded above");
     let (old, new) = (index_of(&old), index_of(&new));
-    let passages = crate::passages::Passages::default();
+    let passages = crate::analysis::passages::Passages::default();
     let site = Site::new(&library, &theme, &config, &passages);
     Ok(String::from_utf8(site.render_comparison(old, new)?)?)
 }

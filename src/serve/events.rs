@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use crate::config::Config;
 use crate::content;
+use crate::content::config::Config;
 use crate::rebuild::Changes;
 
 /// What kind of file of the site a changed path is.

@@ -42,7 +42,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route(
             "/api/draft",
             axum::routing::post(statistics::draft)
-                .layer(axum::extract::DefaultBodyLimit::max(statistics::MAX_DRAFT_BYTES)),
+                .layer(axum::extract::DefaultBodyLimit::max(crate::shared::limits::MAX_DRAFT_BYTES)),
         )
         .route("/api/kwic/export", get(kwic::export))
         .route("/compare/", get(compare::compare));

@@ -20,7 +20,7 @@ use tokio_stream::StreamExt;
 use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 
 use super::AppState;
-use crate::diagnostics::Diagnostics;
+use crate::shared::diagnostics::Diagnostics;
 
 const SCRIPT: &str = include_str!("live.js");
 

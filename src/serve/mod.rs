@@ -81,7 +81,7 @@ impl AppState {
     pub fn new(
         root: PathBuf,
         output: PathBuf,
-        config: &crate::config::Config,
+        config: &crate::content::config::Config,
         index_dir: PathBuf,
         watching: bool,
     ) -> AppState {
@@ -149,7 +149,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
     let chinese = options.language == crate::search::messages::Language::Chinese;
     // A run stopped while changing the site left its journal: the pages and
     // indexes may disagree, and only a whole build makes them agree again.
-    let repair = options.no_build && crate::journal::Journal::left_behind(&options.build.root).is_some();
+    let repair = options.no_build && crate::output::journal::Journal::left_behind(&options.build.root).is_some();
     if repair {
         if chinese {
             eprintln!("上次运行在改动站点时中断：先完整生成一次站点，再提供");
@@ -174,7 +174,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
         Some(site) => (site.output.clone(), site.site.config.clone(), site.index_dir.clone()),
         None => {
             let root = &options.build.root;
-            let config = crate::config::Config::load(root)?;
+            let config = crate::content::config::Config::load(root)?;
             let output = options.build.output.clone().unwrap_or_else(|| root.join(&config.output_dir));
             if !output.join("index.html").is_file() {
                 anyhow::bail!(

@@ -101,9 +101,6 @@ pub async fn clusters(State(state): State<Arc<AppState>>, params: Params) -> Res
     .await
 }
 
-/// The largest draft file accepted (a Word file of some fifty pages).
-pub const MAX_DRAFT_BYTES: usize = 20 * 1024 * 1024;
-
 pub async fn draft(State(state): State<Arc<AppState>>, params: Params, bytes: axum::body::Bytes) -> Response {
     let Ok(Query(params)) = params else {
         return reply(&state, StatusCode::BAD_REQUEST, &Problem::UnreadableParameters);
@@ -135,7 +132,7 @@ pub async fn draft(State(state): State<Arc<AppState>>, params: Params, bytes: ax
         Err(problem) => return reply(&state, StatusCode::BAD_REQUEST, &problem),
     };
     on_index(&state, move |index, state| {
-        let config = crate::config::Config::load(&state.root).unwrap_or_default();
+        let config = crate::content::config::Config::load(&state.root).unwrap_or_default();
         let text = crate::import::read_draft_bytes(bytes.to_vec(), &name, &config).map_err(|why| {
             crate::search::searcher::SearchError::from(crate::search::QueryError::from(Problem::DraftUnreadable {
                 why,

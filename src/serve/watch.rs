@@ -117,7 +117,7 @@ fn rebuild_loop(
                 } else {
                     eprintln!("rebuild failed; still serving the last good site:");
                 }
-                match error.downcast_ref::<crate::diagnostics::Diagnostics>() {
+                match error.downcast_ref::<crate::shared::diagnostics::Diagnostics>() {
                     Some(d) => eprintln!("{}", d.to_text(chinese)),
                     None if chinese => eprintln!("错误：{error:#}"),
                     None => eprintln!("error: {error:#}"),
@@ -149,7 +149,7 @@ fn next_changes(
     rx: &Receiver<DebounceEventResult>,
     root: &Path,
     absolute_root: &Path,
-    config: &crate::config::Config,
+    config: &crate::content::config::Config,
     quiet: Option<Duration>,
 ) -> Waited {
     let add = |batch: DebounceEventResult, changes: &mut Changes| match batch {

@@ -79,7 +79,7 @@ fn sample_archive_has_no_broken_links_or_anchors() {
 #[test]
 fn sample_archive_meets_its_brief() {
     let site = TestSite::sample();
-    let config = wenku::config::Config::load(site.root()).unwrap();
+    let config = wenku::content::config::Config::load(site.root()).unwrap();
     let library = wenku::content::load(&site.root().join("content"), &config, false).unwrap();
     use wenku::content::TaxonomyKind::*;
     assert!(library.reports.len() >= 24);

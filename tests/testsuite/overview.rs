@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use wenku::research::stats;
+use wenku::analysis::stats;
 use wenku::search::analyzer::{Class, classify, normalize};
 
 use crate::common::TestSite;

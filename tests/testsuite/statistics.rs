@@ -4,7 +4,8 @@
 
 use crate::common::TestSite;
 use crate::common::server::Server;
-use wenku::research::{collocates, frequency, occurrences, stats};
+use wenku::analysis::stats;
+use wenku::research::{collocates, frequency, occurrences};
 use wenku::search::analyzer::{Class, classify, count_positions, normalize};
 use wenku::search::{IndexDoc, SearchIndex};
 

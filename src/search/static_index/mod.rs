@@ -25,10 +25,10 @@ use wenku_engine::results::StoredReport;
 use wenku_engine::static_index::format::{self, DocRow, Entry, SegmentMeta, Stored};
 
 use super::indexer::IndexDoc;
-use crate::config::Config;
 use crate::content::Library;
+use crate::content::config::Config;
 use crate::output::Sink;
-use crate::render::Output;
+use crate::shared::site::Output;
 use keys::{Key, PARTITIONS};
 use runs::Gathered;
 

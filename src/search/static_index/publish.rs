@@ -27,11 +27,11 @@ use wenku_engine::analyzer::Tokens;
 use wenku_engine::static_index::format::{self, DeletedTerms, Manifest, SegmentMeta};
 
 use super::{DIR, WEB_CONFIG, pack, shard_count, write_segment};
-use crate::config::Config;
 use crate::content::Library;
+use crate::content::config::Config;
 use crate::output::Sink;
-use crate::render::Output;
 use crate::search::indexer::IndexDoc;
+use crate::shared::site::Output;
 
 /// A segment merges into the new one once more than this share of its
 /// reports are deleted…
@@ -389,7 +389,7 @@ fn segment_id(config: &Config, chosen: &[(IndexDoc, usize)], older: &[(String, V
         format::put_str(&mut bytes, &doc.id);
         bytes.extend_from_slice(&doc.digest().to_le_bytes());
     }
-    format!("{:016x}", crate::hash::hash_bytes(&bytes))
+    format!("{:016x}", crate::shared::hash::hash_bytes(&bytes))
 }
 
 /// Puts a standing segment's files into the new site (hard links: they
@@ -455,7 +455,7 @@ fn write_deleted_terms(sink: &dyn Sink, segment: &Standing, deleted_now: &[u32])
     for doc in &segment.meta.deleted {
         format::put_varint(&mut name_bytes, u64::from(*doc));
     }
-    let name = format!("{:016x}", crate::hash::hash_bytes(&name_bytes));
+    let name = format!("{:016x}", crate::shared::hash::hash_bytes(&name_bytes));
     let total: usize = counts.keys().map(|k| k.len() + 3).sum();
     // Small shards: a query reads one per term.
     let shards = shard_count(total, 0);

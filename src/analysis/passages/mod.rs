@@ -23,8 +23,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
+use crate::content::markdown::{BlockKind, Rendered};
 use crate::content::{Report, ReportId};
-use crate::markdown::{BlockKind, Rendered};
 pub use located::{Located, PlaceIn, Spread};
 use minhash::Signature;
 
@@ -541,7 +541,7 @@ mod tests {
             review: Vec::new(),
             removed: Vec::new(),
         };
-        let rendered = crate::markdown::render(&paragraphs.join("\n\n"), false);
+        let rendered = crate::content::markdown::render(&paragraphs.join("\n\n"), false);
         let mut report = Report::new(source.into(), meta, format!("{source}/"), &rendered);
         report.id = id(source);
         report

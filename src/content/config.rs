@@ -5,8 +5,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Problem, closest};
-use crate::yaml;
+use crate::shared::diagnostics::{Diagnostic, Diagnostics, Problem, closest};
+use crate::shared::yaml;
 
 pub const CONFIG_FILE: &str = "wenku.yaml";
 

@@ -23,7 +23,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use serde::Serialize;
 
 use super::words;
-use crate::search::analyzer::{Class, for_each_normalized};
+use wenku_engine::analyzer::{Class, for_each_normalized};
 
 /// Phrase lengths, in characters.
 pub const MIN_CHARS: usize = 4;

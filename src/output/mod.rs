@@ -4,13 +4,16 @@
 //! when every file is written, so a failed or killed build leaves the previous
 //! site exactly as it was.
 
+pub mod journal;
+pub mod lock;
+
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
 
-use crate::render::Output;
+use crate::shared::site::Output;
 
 /// Receives the files of a build, from many threads at once.
 pub trait Sink: Sync {

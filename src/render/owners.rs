@@ -10,8 +10,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Both, Diagnostic, Problem, both};
 use crate::render::{Page, Site};
+use crate::shared::diagnostics::{Both, Diagnostic, Problem, both};
 
 /// What file systems allow in one file or folder name (ext4, NTFS, APFS).
 const MAX_NAME_BYTES: usize = 255;

@@ -7,7 +7,7 @@
 //! without comparing every pair (Broder 1997; Leskovec et al., *Mining of
 //! Massive Datasets*, ch. 3).
 
-use crate::hash::{hash_bytes, mix};
+use crate::shared::hash::{hash_bytes, mix};
 
 /// Characters per shingle. A changed character changes up to five shingles,
 /// so one edit in a 60-character paragraph keeps its similarity near 0.85.
