@@ -104,6 +104,7 @@ fn main() {
         ("rare phrase", "赋能千行百业"),
         ("8 characters", "全面建成小康社会"),
         ("13 characters", "坚持以人民为中心的发展思想"),
+        ("rare phrase of common bigrams", "发展质量效益不断提"),
         ("multi-word", "改革 开放 创新"),
         ("OR and exclusion", "疫情防控 OR 新冠 -非典"),
         ("gap", "坚持*发展 year:2020"),
