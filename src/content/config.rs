@@ -52,7 +52,7 @@ pub struct Config {
     /// recurring ones.
     pub recurring_passages: bool,
     /// A year's new formulations on its page, a body's key formulations on
-    /// its page (`research::overview`).
+    /// its page (`analysis::overview`).
     pub formulations: bool,
     /// Write the static search index (`_search/`) with the site, so that
     /// search works on a plain web server. On by default; off makes the

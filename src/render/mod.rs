@@ -99,7 +99,7 @@ pub struct Site<'a> {
     pub theme: &'a Theme,
     pub config: &'a Config,
     pub passages: &'a Passages,
-    /// A year's new and a body's key formulations (`research::overview`).
+    /// A year's new and a body's key formulations (`analysis::overview`).
     pub overview: &'a Overview,
     base: String,
     places_cache: Mutex<HashMap<u64, Arc<Vec<PlaceIn>>>>,

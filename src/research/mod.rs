@@ -7,9 +7,8 @@
 //! - `concordance`: those occurrences as KWIC lines: sorted, grouped, folded
 //! - `continuations`: what follows or precedes a phrase, as a table
 //! - `variants`: the forms a gap query (`坚持*发展`) was filled with, by year
-//! - `novel`: formulations one report has and another lacks (for comparisons)
-//! - `overview`: a year's new and a body's key formulations, for their pages
-//! - `collocates`: the words near a phrase, with association scores (`stats`)
+//! - `collocates`: the words near a phrase, with association scores
+//!   (`analysis::stats`)
 //! - `frequency`: a phrase per year (per 10,000 positions too) and per body
 //! - `keyness`: what one part of the archive says more than another, or alone
 //! - `clusters`: formulations recurring across reports, bodies and years
@@ -18,7 +17,11 @@
 //! - `scope`: units counted over a filtered part of the archive
 //! - `export`: all of these as CSV or XLSX
 //! - `print`: all of these as text for a terminal
-//! - `words`: where words begin and end, so that a shown unit is whole
+//!
+//! Where words begin and end (`analysis::words`), so that a shown unit is
+//! whole, and the formulations the year and body pages show
+//! (`analysis::novel`, `analysis::overview`) are found before rendering,
+//! with no index: they live in `analysis`.
 //!
 //! Everything starts from the same query language as search; occurrences are
 //! found in each matching report's stored text with the same matcher that
