@@ -78,6 +78,28 @@ impl Report {
     }
 }
 
+/// A report of `body` for `year` (市级, 年度) made from Markdown, titled and
+/// addressed by its source: for unit tests that need reports in memory.
+#[cfg(test)]
+pub(crate) fn report_for_tests(source: &str, body: &str, year: i32, markdown: &str) -> Report {
+    let meta = FrontMatter {
+        title: source.into(),
+        body: Some(body.into()),
+        level: Some("市级".into()),
+        year: Some(year),
+        period: Some("年度".into()),
+        date: None,
+        summary: None,
+        tags: Vec::new(),
+        slug: None,
+        draft: false,
+        source: None,
+        review: Vec::new(),
+        removed: Vec::new(),
+    };
+    Report::new(source.into(), meta, format!("{source}/"), &markdown::render(markdown, false))
+}
+
 /// Loads every report under `content_dir`. Fails with all problems at once.
 pub fn load(content_dir: &Path, config: &Config, include_drafts: bool) -> Result<Library, Diagnostics> {
     let (files, mut walk_problems) = find_reports(content_dir).map_err(|d| Diagnostics(vec![d]))?;

@@ -156,28 +156,10 @@ pub fn after_edit(library: &Library, paginate: usize, before: &Before, changed: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::FrontMatter;
     use crate::content::config::Config;
 
-    /// A report of `body` for `year`, its text one paragraph.
     fn report(source: &str, body: &str, year: i32, text: &str) -> Report {
-        let meta = FrontMatter {
-            title: source.into(),
-            body: Some(body.into()),
-            level: Some("市级".into()),
-            year: Some(year),
-            period: Some("年度".into()),
-            date: None,
-            summary: None,
-            tags: Vec::new(),
-            slug: None,
-            draft: false,
-            source: None,
-            review: Vec::new(),
-            removed: Vec::new(),
-        };
-        let rendered = crate::content::markdown::render(text, false);
-        Report::new(source.into(), meta, format!("{source}/"), &rendered)
+        crate::content::report_for_tests(source, body, year, text)
     }
 
     const TEXT: &str = "坚持以人民为中心的发展思想，着力保障和改善民生，城乡居民收入稳步增长。";

@@ -502,7 +502,7 @@ impl Hasher for KeyHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{FrontMatter, ReportIds};
+    use crate::content::ReportIds;
     use std::cell::RefCell;
     use std::path::Path;
 
@@ -526,23 +526,7 @@ mod tests {
     const D: &str = "本局全年开展执法检查二十余次，查处各类违法案件一百余起，罚没款项全部上缴国库，执法水平明显提升。";
 
     fn report(source: &str, paragraphs: &[&str]) -> Report {
-        let meta = FrontMatter {
-            title: source.into(),
-            body: Some("某局".into()),
-            level: Some("市级".into()),
-            year: Some(2021),
-            period: Some("年度".into()),
-            date: None,
-            summary: None,
-            tags: Vec::new(),
-            slug: None,
-            draft: false,
-            source: None,
-            review: Vec::new(),
-            removed: Vec::new(),
-        };
-        let rendered = crate::content::markdown::render(&paragraphs.join("\n\n"), false);
-        let mut report = Report::new(source.into(), meta, format!("{source}/"), &rendered);
+        let mut report = crate::content::report_for_tests(source, "某局", 2021, &paragraphs.join("\n\n"));
         report.id = id(source);
         report
     }
