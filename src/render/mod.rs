@@ -125,6 +125,12 @@ impl<T> PerReport<T> {
     }
 }
 
+/// How many list pages a term has at `paginate` reports a page (one, when
+/// it has none).
+pub fn list_pages(term: &Term, paginate: usize) -> usize {
+    term.reports.len().div_ceil(paginate).max(1)
+}
+
 impl<'a> Site<'a> {
     pub fn new(library: &'a Library, theme: &'a Theme, config: &'a Config, passages: &'a Passages) -> Self {
         Site {
@@ -182,7 +188,7 @@ impl<'a> Site<'a> {
     }
 
     pub fn page_count(&self, term: &Term) -> usize {
-        term.reports.len().div_ceil(self.config.paginate).max(1)
+        list_pages(term, self.config.paginate)
     }
 
     /// Where a page is written, relative to the output folder.

@@ -57,8 +57,8 @@ impl Diagnostic {
         }
     }
 
-    /// The message and hint in the site's language: Chinese where the
-    /// diagnostic has it and the language is Chinese, else English.
+    /// The message and hint in the site's language: Chinese for a Chinese
+    /// site (`zh`, `zh-CN` …), else English.
     pub fn text(&self, language: &str) -> (String, Option<String>) {
         if language.starts_with("zh") {
             (self.chinese.message.clone(), self.chinese.hint.clone())
@@ -94,8 +94,7 @@ impl fmt::Display for Diagnostic {
 }
 
 impl Diagnostic {
-    /// The problem as a compiler prints it, in Chinese (where the
-    /// diagnostic has it) or English.
+    /// The problem as a compiler prints it, in Chinese or English.
     pub fn write(&self, f: &mut dyn fmt::Write, chinese: bool) -> fmt::Result {
         let (message, hint) = if chinese { self.text("zh") } else { (self.message.clone(), self.hint.clone()) };
         let (error, help) = if chinese { ("错误：", "提示：") } else { ("error: ", "help: ") };

@@ -513,7 +513,7 @@ fn wrong_type(key: &str, shown: &Both) -> (Both, Option<Both>) {
             both(format!("`{key}` must be text, found {en}"), format!("`{key}` 应是文字，现为 {zh}")),
             both(
                 format!("put the value in quotes, e.g. `{key}: \"{}\"`", en.trim_matches('"')),
-                format!("给值加上引号，例如 `{key}: \"{}\"`", en.trim_matches('"')),
+                format!("给值加上引号，例如 `{key}: \"{}\"`", zh.trim_matches('"')),
             ),
         ),
     };
@@ -530,7 +530,8 @@ mod tests {
     fn examples() -> Vec<Problem> {
         use Problem::*;
         let s = |text: &str| text.to_owned();
-        let owner = || both("the report content/a.md", "报告 content/a.md ");
+        // Values without Han characters: the Chinese must come from the table.
+        let owner = || both("the report content/a.md", "content/a.md");
         vec![
             CannotReadConfig { why: s("Permission denied") },
             ConfigInvalid {
@@ -559,18 +560,16 @@ mod tests {
             YamlUnlocated { message: s("recursion limit") },
             InvalidYaml { message: s("mapping values are not allowed") },
             UnknownField { name: s("yaer"), closest: Some(s("year")), known: vec![s("year")] },
-            MissingField { key: s("body"), example: s("body: 某区人大常委会党组") },
+            MissingField { key: s("body"), example: s("body: x") },
             ReviewNotesNotMapping,
-            WrongType { key: s("year"), shown: Shown::List },
-            NotInList {
-                key: s("level"), value: s("县级"), closest: Some(s("区县级")), allowed: vec![s("区县级")]
-            },
+            WrongType { key: s("year"), shown: Shown::Value(s("\"x\"")) },
+            NotInList { key: s("level"), value: s("x"), closest: Some(s("y")), allowed: vec![s("y")] },
             YearOutOfRange { year: 1900, from: 1949, to: 2030 },
             NotADate { date: s("2021-02-30") },
             BadSlug { slug: s("a/b") },
-            EmptyField { key: s("title"), example: s("title: 某区2021年工作总结") },
-            PathTaken { owner: owner(), path: s("search"), taken_by: both("the search page", "搜索页") },
-            NameTooLong { owner: owner(), bytes: 300, name: s("长"), max: 255 },
+            EmptyField { key: s("title"), example: s("title: x") },
+            PathTaken { owner: owner(), path: s("search"), taken_by: both("the search page", "/search/") },
+            NameTooLong { owner: owner(), bytes: 300, name: s("n"), max: 255 },
             CaseClash { first: owner(), first_path: s("a/"), second: owner(), second_path: s("A/") },
             SamePath { first: owner(), second: owner(), path: s("/a/") },
         ]
@@ -630,6 +629,15 @@ mod tests {
             seen[kind(problem)] = true;
         }
         assert!(seen.iter().all(|&s| s), "a problem without an example: {seen:?}");
+        let mut examples = examples;
+        // Each kind of value a field wants; each kind of value found.
+        for key in ["year", "draft", "tags", "removed", "title"] {
+            examples.push(Problem::WrongType { key: key.into(), shown: Shown::Value("1".into()) });
+        }
+        for shown in [Shown::List, Shown::Mapping, Shown::Unusual] {
+            let words = shown.words();
+            assert!(words.zh != words.en && words.zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+        }
         let han = |text: &str| text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
         for problem in examples {
             let Words { message, hint } = problem.words();
