@@ -10,6 +10,7 @@
 //! same page after another query: only the query's own files), and the time
 //! from asking to exact results (totals, facets, chart, the page of hits)
 //! as the page measures it. Bytes are the browser's `transferSize`.
+//! `WENKU_RESOURCES=1` also prints each warm query's files and their sizes.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -145,6 +146,10 @@ fn main() {
         wait_for(&warm, DONE);
         let (warm_requests, warm_bytes) = resources(&warm);
         let took = number(&warm, "parseFloat(document.getElementById('search-status').innerText.split('（')[1])");
+        if std::env::var_os("WENKU_RESOURCES").is_some() {
+            let list = warm.evaluate("JSON.stringify(performance.getEntriesByType('resource').map(e => [e.name.split('/_search/')[1] || e.name, e.transferSize]))", false).unwrap().value.unwrap();
+            eprintln!("{query}: {}", list.as_str().unwrap());
+        }
         println!(
             "| `{query}` | {kind} | {found} | {cold_requests} | {:.0} | {warm_requests} | {:.0} | {took:.0} |",
             cold_bytes / 1024.0,
