@@ -202,17 +202,25 @@ mod tests {
         assert!(pages.contains(&Page::Feed));
     }
 
-    #[test]
-    fn a_new_report_reaches_its_neighbours_and_its_terms_lists_not_other_bodies() {
-        // As `LiveSite` does: the new file's id first, then the library again.
+    /// The pages `after_edit` gives when `edit` changes the reports of
+    /// `library()`, made as `LiveSite` makes them: the id of `source` first
+    /// (a new file gets one), what the old library showed, then the library
+    /// again from the edited reports, which keep their ids.
+    fn edited(source: &str, edit: impl FnOnce(&mut Vec<Report>, ReportId)) -> (Library, Vec<Page>) {
         let mut old = library();
-        let added = old.intern(std::path::Path::new("甲2023"));
-        let changed = HashSet::from([added]);
+        let id = old.intern(std::path::Path::new(source));
+        let changed = HashSet::from([id]);
         let before = Before::of(&old, &changed);
         let (ids, mut reports) = old.into_parts();
-        reports.push(report("甲2023", "甲", 2023, TEXT));
+        edit(&mut reports, id);
         let new = Library::with_ids(ids, reports, &Config::default());
         let pages = after_edit(&new, 50, &before, &changed);
+        (new, pages)
+    }
+
+    #[test]
+    fn a_new_report_reaches_its_neighbours_and_its_terms_lists_not_other_bodies() {
+        let (new, pages) = edited("甲2023", |reports, _| reports.push(report("甲2023", "甲", 2023, TEXT)));
         let reached = report_pages(&new, &pages);
         assert!(reached.contains("甲2023") && reached.contains("甲2023 compare"), "{reached:?}");
         assert!(!reached.iter().any(|page| page.starts_with('乙')), "{reached:?}");
@@ -235,31 +243,19 @@ mod tests {
     /// "next" link names it; not the reports further away in its body.
     #[test]
     fn a_retitled_report_reaches_its_neighbour_that_names_it_and_no_further() {
-        let mut old = library();
-        let edited = old.intern(std::path::Path::new("甲2022"));
-        let changed = HashSet::from([edited]);
-        let before = Before::of(&old, &changed);
-        let (ids, mut reports) = old.into_parts();
-        let at = reports.iter().position(|r| r.id == edited).unwrap();
-        let mut retitled = report("甲2022", "甲", 2022, TEXT);
-        retitled.meta.title = "甲2022（修订）".into();
-        reports[at] = retitled;
-        let new = Library::with_ids(ids, reports, &Config::default());
-        let reached = report_pages(&new, &after_edit(&new, 50, &before, &changed));
+        let (new, pages) = edited("甲2022", |reports, id| {
+            let at = reports.iter().position(|r| r.id == id).unwrap();
+            reports[at].meta.title = "甲2022（修订）".into();
+        });
+        let reached = report_pages(&new, &pages);
         let expected = ["甲2021", "甲2022", "甲2022 compare"];
         assert_eq!(reached, expected.map(String::from).into());
     }
 
     #[test]
     fn a_removed_report_reaches_the_reports_that_linked_to_it() {
-        let mut old = library();
-        let removed = old.intern(std::path::Path::new("甲2021"));
-        let changed = HashSet::from([removed]);
-        let before = Before::of(&old, &changed);
-        let (ids, mut reports) = old.into_parts();
-        reports.retain(|r| r.id != removed);
-        let new = Library::with_ids(ids, reports, &Config::default());
-        let reached = report_pages(&new, &after_edit(&new, 50, &before, &changed));
+        let (new, pages) = edited("甲2021", |reports, id| reports.retain(|r| r.id != id));
+        let reached = report_pages(&new, &pages);
         // 2020 and 2022 were its neighbours; 2022's predecessor is now 2020.
         let expected = ["甲2020", "甲2022", "甲2022 compare"];
         assert_eq!(reached, expected.map(String::from).into());

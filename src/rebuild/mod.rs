@@ -298,13 +298,11 @@ impl LiveSite {
     /// quotes a first paragraph when there is no summary), and the pages
     /// showing a recurring passage the edit changed.
     fn replace_in_place(&mut self, update: Update, positions: Vec<usize>) -> Vec<Page> {
-        let library = &mut self.site.library;
-        let mut pages = Vec::new();
         for (report, &i) in update.loaded.into_iter().zip(&positions) {
-            library.replace(i, report);
+            self.site.library.replace(i, report);
         }
         let changed: Vec<ReportId> = positions.iter().map(|&i| self.site.library.reports[i].id).collect();
-        pages.extend(self.update_passages(&changed, &positions, false));
+        let mut pages = self.update_passages(&changed, &positions, false);
         pages.extend(affected::after_text_edit(&self.site.library, &positions));
         pages
     }

@@ -30,8 +30,6 @@ pub struct Diagnostic {
     /// and browser overlay.
     /// Boxed: most diagnostics travel as `Err`, and stay small that way.
     pub chinese: Box<Chinese>,
-    /// What is wrong, for whoever needs more than the words (tests).
-    pub problem: Box<Problem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +51,6 @@ impl Diagnostic {
             source_line: None,
             source_column: 0,
             chinese: Box::new(Chinese { message: message.zh, hint: hint.map(|h| h.zh) }),
-            problem: Box::new(problem),
         }
     }
 
