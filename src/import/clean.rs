@@ -845,7 +845,7 @@ fn clean_footer(c: &mut Cleaner, first_text: usize, title: Option<&str>) -> usiz
             && !looks_like_clutter(&line);
         let rule = if repeats_report(c, i, first_text, title) {
             Some(Rule::Duplicate)
-        } else if is_report_text(&line) || ends_text {
+        } else if is_report_text(&line) || ends_text || is_the_reports_own_label(c, i, first_text) {
             last_text = i;
             break;
         } else if let Some(rule) = chrome_rule(c, i, Zone::Footer) {
@@ -891,6 +891,21 @@ fn clean_footer(c: &mut Cleaner, first_text: usize, title: Option<&str>) -> usiz
         last_text = last_text.max(first_text);
     }
     last_text
+}
+
+/// `主办单位：省交通运输厅…` under the last of a list's items, each of which
+/// ends so (the 2025 Yunnan report's 惠民实事): a label that the report
+/// itself puts under its own sentences, twice or more above, is the
+/// report's wherever it stands. A site's `主办单位：` under the last
+/// paragraph has no such evidence, and a list of other pages' `来源：` lines
+/// stands under titles, not under sentences.
+fn is_the_reports_own_label(c: &Cleaner, i: usize, first_text: usize) -> bool {
+    let Some((label, value)) = label_value(c.text(i)) else { return false };
+    let under_a_sentence = |j: usize| c.previous_kept(j).is_some_and(|p| is_report_text(c.text(p)));
+    let same_label = |j: usize| label_value(c.text(j)).is_some_and(|(other, _)| other == label);
+    !value.is_empty()
+        && under_a_sentence(i)
+        && (first_text..i).filter(|&j| c.kept(j) && same_label(j) && under_a_sentence(j)).nth(1).is_some()
 }
 
 /// Whether the kept lines around `i` (the next, or the one before and the

@@ -416,6 +416,30 @@ fn a_speech_keeps_its_speaker_and_date_and_loses_its_rights_notice() {
     assert!(!congress.contains("“”"), "no empty line to review: {congress}");
 }
 
+/// A report whose appendix lists its items each with `主办单位：…` under
+/// it (the 2025 Yunnan report's 惠民实事) ends on such a line: it is the
+/// report's, like the nine above it. A site's `主办单位：` under a report
+/// that never uses the label is the page's and goes.
+#[test]
+fn a_label_the_report_itself_uses_is_kept_at_its_end() {
+    let site = TestSite::new();
+    let items: String = (1..=3)
+        .map(|i| format!("{i}、实施第{i}项惠民工程\n年度目标：新建改建农村公路{i}千公里以上，新增{i}十个以上乡镇通三级公路，群众出行更加便利。\n主办单位：省交通运输厅{i}处，各州、市人民政府\n"))
+        .collect();
+    site.write("inputs/own.txt", format!("某省2025年政府工作报告\n\n各位代表：\n现在，我代表省人民政府，向大会报告工作，请予审议。\n附件：2025年惠民实事\n{items}"));
+    site.write(
+        "inputs/site.txt",
+        "某区2025年工作总结\n\n今年以来，我们统筹推进经济社会发展，各项工作取得新进展，群众满意度持续提升。\n主办单位：某区人民政府办公室\n",
+    );
+    let run = import(&site, &["inputs"]);
+    assert!(run.success, "{}", run.stderr);
+    let files = imported(&site);
+    let (_, own) = files.iter().find(|(_, t)| t.contains("惠民实事")).unwrap();
+    assert!(body_of(own).contains("主办单位：省交通运输厅3处"), "{own}");
+    let (_, page) = files.iter().find(|(_, t)| t.contains("某区")).unwrap();
+    assert!(!body_of(page).contains("主办单位") && page.contains("rule: page-meta"), "{page}");
+}
+
 /// A report's text after its front matter.
 fn body_of(report: &str) -> &str {
     report.rsplit("\n---\n").next().unwrap()
