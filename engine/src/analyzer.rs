@@ -376,7 +376,7 @@ fn simplified_table() -> &'static SimplifiedTable {
 /// Marks the unigram of the first letter of a CJK run (`健^`), as distinct
 /// from the unigram of the last letter (`健`). `^` is a separator, so no
 /// other term contains it.
-const RUN_START: char = '^';
+pub const RUN_START: char = '^';
 /// The term for a run of separators.
 const SEPARATOR: char = ' ';
 

@@ -5,7 +5,7 @@
 //! positions on either side, inside its clause (a Han character, a Latin
 //! word or a number is one position, as in gap queries). Per word: `count`,
 //! the occurrences whose window holds it; `freq`, its own occurrences in
-//! the same part of the archive by the search's rule (`scope`); and the
+//! the same part of the archive by the search's rule (from the postings); and the
 //! scores of `stats`, sorted by logDice as Sketch Engine does.
 
 use std::collections::{HashMap, HashSet};
@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Occurrence, Occurrences, scope};
+use super::{Occurrence, Occurrences};
 use crate::analysis::{stats, words};
 use crate::search::SearchIndex;
 use crate::search::analyzer::{Class, classify, normalize};
@@ -80,9 +80,8 @@ pub fn collocates(index: &SearchIndex, found: &Occurrences, window: usize) -> Re
     candidates.truncate(MAX_CANDIDATES);
     let units: Vec<String> = candidates.iter().map(|(word, _)| word.clone()).collect();
     let filters = query::parse(&found.query).map_err(SearchError::from)?.filters();
-    let counted = scope::count(index, &filters, &units)?;
-    let size = counted.size();
-    let freqs = counted.totals(units.len());
+    let counted = index.count_units(&filters, &units)?;
+    let (size, freqs) = (counted.positions, counted.counts);
     let node = found.total as u64;
     // Beyond `MAX_KEPT` occurrences only the earliest windows were read: a
     // pair's count is scaled up to all of them for the scores.

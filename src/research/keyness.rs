@@ -83,9 +83,9 @@ pub fn keyness(index: &SearchIndex, target: &str, reference: &str, mode: Mode) -
     candidates.truncate(MAX_CANDIDATES);
     let texts: Vec<String> = candidates.into_iter().map(|(u, _)| u).collect();
     let in_listed = scope::count_in(index, &searcher, &listed_docs, &texts)?;
-    let in_other = scope::count_in(index, &other_searcher, &other_docs, &texts)?;
-    let (listed_size, other_size) = (in_listed.size(), in_other.size());
-    let (listed_totals, other_totals) = (in_listed.totals(texts.len()), in_other.totals(texts.len()));
+    let in_other = index.count_units_in(&other_searcher, &other_docs, &texts)?;
+    let (listed_size, other_size) = (in_listed.size(), in_other.positions);
+    let (listed_totals, other_totals) = (in_listed.totals(texts.len()), in_other.counts);
     // Each unit's count in each report of the listed part, for DP.
     let mut per_report: Vec<Vec<u64>> = vec![Vec::new(); texts.len()];
     for (report, counts) in in_listed.counts.iter().enumerate() {

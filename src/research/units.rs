@@ -7,7 +7,7 @@
 //! search's rule (`scope::count`), which also finds a unit inside a longer
 //! word.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 
@@ -87,7 +87,7 @@ pub fn candidates(
 /// The units of one report's text (one paragraph a line), with their
 /// counts and the hashes of the paragraphs they are in.
 fn units_of(text: &str, min_chars: usize) -> HashMap<String, (u64, Vec<u64>)> {
-    let mut units: HashMap<String, (u64, Vec<u64>)> = HashMap::new();
+    let mut units: HashMap<String, (u64, Vec<u64>)> = HashMap::default();
     for paragraph in text.lines() {
         let hash = crate::shared::hash::hash_bytes(paragraph.trim().as_bytes());
         for clause in clauses(paragraph) {

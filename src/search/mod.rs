@@ -13,9 +13,11 @@
 //! - `verified`: the Tantivy query for wording with gaps, checked against the text
 //! - `messages`: every problem a search can answer with, in each language
 //! - `searcher`: running a query: hits, facets, pages
+//! - `counts`: how often units occur in a part of the archive, from the postings
 //! - `snippet`: cutting snippets around the matched wording
 
 pub mod analyzer;
+pub mod counts;
 pub mod indexer;
 pub mod print;
 pub mod query;

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Instant;
 
+use super::counts::UnitTotals;
 use super::messages::Problem;
 use tantivy::aggregation::AggregationCollector;
 use tantivy::aggregation::agg_req::Aggregations;
@@ -231,6 +232,24 @@ impl SearchIndex {
         let found = searcher.search(&tantivy_query, &tantivy::collector::DocSetCollector).map_err(|e| self.error(e))?;
         let docs = self.oldest_first(&searcher, found)?;
         Ok((searcher, docs))
+    }
+
+    /// Each unit's occurrences (normalized wording, by the search's rule)
+    /// in the reports within `filters`, from the postings, and the
+    /// positions of those reports.
+    pub fn count_units(&self, filters: &ParsedQuery, units: &[String]) -> Result<UnitTotals, SearchError> {
+        let (searcher, docs) = self.in_scope(filters)?;
+        Ok(self.count_units_in(&searcher, &docs, units)?)
+    }
+
+    /// The same in the reports at `docs`.
+    pub fn count_units_in(
+        &self,
+        searcher: &Searcher,
+        docs: &[DocAddress],
+        units: &[String],
+    ) -> Result<UnitTotals, IndexError> {
+        super::counts::count_units(searcher, self.fields.text, docs, units).map_err(|e| self.error(e))
     }
 
     /// Positions of the reports within `filters`, by year (0: not known):

@@ -303,3 +303,39 @@ fn a_part_too_large_to_gather_is_refused_with_advice() {
     let row = rows.iter().find(|r| r["text"].as_str().unwrap().contains("新质生产力")).expect("the marker");
     assert_eq!((row["count"].as_u64(), row["reports"].as_u64()), (Some(1501), Some(1501)), "{row}");
 }
+
+/// The postings' counts of units (what collocates divide by) against a
+/// plain scan: lone letters at a run's start, middle and end, Latin words
+/// and numbers never cut, traditional characters, and a filter.
+#[test]
+fn units_counted_from_the_postings_equal_a_plain_scan() {
+    let site = TestSite::new();
+    site.report("2020/a.md", "甲", "某局", 2020, "坚持发展，坚。持续发展5G网络和5GB存储。發展坚持坚持\n\n展示：坚 持")
+        .report("2021/b.md", "乙", "某局", 2021, "坚持坚持坚持。G5与5G，发展是第一要务；展")
+        .report("2021/c.md", "丙", "他局", 2021, "没有这个词的报告。");
+    site.build();
+    let texts = texts(&site);
+    let index = SearchIndex::open(&site.root().join("search-index")).expect("the index opens");
+    let units: Vec<String> =
+        ["坚", "持", "展", "坚持", "持坚", "发展", "坚持发展", "5g", "5g网络", "g5", "5", "网络和5gb", "词的报", "无"]
+            .iter()
+            .map(|u| u.to_string())
+            .collect();
+    for filter in ["", "year:2021", "body:某局", "body:某局 -year:2020"] {
+        let parsed = wenku::search::query::parse(if filter.is_empty() { "year:..9999" } else { filter }).unwrap();
+        let counted = index.count_units(&parsed.filters(), &units).unwrap();
+        let in_scope = |t: &&(String, i64, String, String)| match filter {
+            "year:2021" => t.1 == 2021,
+            "body:某局" => t.2 == "某局",
+            "body:某局 -year:2020" => t.2 == "某局" && t.1 != 2020,
+            _ => true,
+        };
+        let scope: Vec<_> = texts.iter().filter(in_scope).collect();
+        let positions: u64 = scope.iter().map(|t| count_positions(&t.3)).sum();
+        assert_eq!(counted.positions, positions, "positions with {filter:?}");
+        for (unit, got) in units.iter().zip(&counted.counts) {
+            let want: u64 = scope.iter().map(|t| count(&normalize(&t.3), unit)).sum();
+            assert_eq!(*got, want, "{unit} with {filter:?}");
+        }
+    }
+}
