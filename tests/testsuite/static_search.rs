@@ -20,6 +20,8 @@ pub(crate) struct Static {
     index: StaticIndex,
     dir: std::path::PathBuf,
     download: Download,
+    /// Every file fetched, in order.
+    fetched: Vec<String>,
 }
 
 impl Static {
@@ -27,19 +29,20 @@ impl Static {
         let dir = public.join("_search");
         let read = |name: &str| std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         let index = StaticIndex::open(&read("manifest.json")).expect("the static index opens");
-        Static { index, dir, download: Download::Bounded }
+        Static { index, dir, download: Download::Bounded, fetched: Vec::new() }
     }
 
     /// The engine as a page that read `manifest` (an earlier one) sees the
     /// files in `public` now.
     pub(crate) fn open_as_before(public: &Path, manifest: &[u8]) -> Static {
         let index = StaticIndex::open(manifest).expect("the manifest opens");
-        Static { index, dir: public.join("_search"), download: Download::Bounded }
+        Static { index, dir: public.join("_search"), download: Download::Bounded, fetched: Vec::new() }
     }
 
     /// Forgets the files fetched: the next search starts cold.
     pub(crate) fn clear(&mut self) {
         self.index.clear_files();
+        self.fetched.clear();
     }
 
     pub(crate) fn search(&mut self, request: &SearchRequest) -> Result<SearchResults, String> {
@@ -51,6 +54,7 @@ impl Static {
                     for path in paths {
                         let bytes = std::fs::read(self.dir.join(&path)).unwrap_or_else(|e| panic!("{path}: {e}"));
                         self.index.add_file(&path, bytes);
+                        self.fetched.push(path);
                     }
                 }
             }
@@ -224,6 +228,49 @@ fn gaps_are_counted_in_positions_by_both_engines() {
     {
         assert_same(&server, &mut engine, query);
         engine.index.clear_files();
+    }
+}
+
+/// A rare phrase of common bigrams has a few candidates once its other
+/// bigrams narrow them, each in another block of every term's positions:
+/// their texts are fewer bytes, so they decide, with the server's reports,
+/// counts and scores.
+#[test]
+fn a_rare_phrase_of_common_bigrams_is_checked_in_its_candidates_texts() {
+    let site = TestSite::new();
+    site.write("wenku.yaml", "static_search: true\n");
+    let paragraph = "围绕中心工作，坚持问题导向，推动高质量发展取得新成效。".repeat(8);
+    for i in 0..2000 {
+        // 问题发展规 (its terms: 问题, 发展, 展规; its other bigram: 题发)
+        // in four reports over the archive; 主题发言 and 发展规划 make
+        // candidates that hold every bigram but not the phrase.
+        let extra = match i {
+            0 | 499 | 1000 | 1501 => "研究问题发展规律，问题发展规律。",
+            1999 | 700 | 1300 => "主题发言，编制发展规划。",
+            _ => "",
+        };
+        let text = format!("{paragraph}\n\n第{i}号报告。{extra}\n\n{paragraph}\n");
+        site.report(
+            &format!("{}/r{i:05}.md", 2000 + i % 20),
+            &format!("报告{i}"),
+            "某市",
+            2000 + (i % 20) as i32,
+            &text,
+        );
+    }
+    site.build();
+    let server = SearchIndex::open(&site.root().join("search-index")).expect("index");
+    let mut engine = Static::open(&site.public());
+    let found = engine.search(&request("问题发展规", Sort::Relevance, 50)).expect("an answer");
+    assert_eq!(found.total, 4);
+    let fetched = |engine: &Static, folder: &str| engine.fetched.iter().filter(|p| p.contains(folder)).count();
+    assert_eq!(fetched(&engine, "/p/"), 0, "no block of positions: {:?}", engine.fetched);
+    assert_eq!(fetched(&engine, "/d/"), 7, "the candidates' texts: {:?}", engine.fetched);
+    engine.clear();
+    assert_same(&server, &mut engine, "问题发展规");
+    for query in ["问题发展规 year:2010..", "\"问题发展规\" OR 发展规划", "问题导向"] {
+        engine.clear();
+        assert_same(&server, &mut engine, query);
     }
 }
 
