@@ -6,6 +6,7 @@
 //! - `pattern`: wording with gaps (`坚持*发展`), matched exactly against the text
 //! - `messages`: every problem a search can answer with, in each language
 //! - `snippet`: cutting snippets around the matched wording
+//! - `frequency`: a wording's occurrences by year and by body
 //! - `escape`: the one HTML escaper
 //!
 //! Nothing here reads files or the clock: bytes in, results out. That keeps
@@ -13,6 +14,7 @@
 
 pub mod analyzer;
 pub mod escape;
+pub mod frequency;
 pub mod messages;
 pub mod pattern;
 pub mod query;

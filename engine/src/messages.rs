@@ -137,6 +137,12 @@ pub enum Problem {
         candidates: usize,
         megabytes: usize,
     },
+    /// A research table on static hosting reads the texts of every report
+    /// the wording is in.
+    TextsTooManyForStatic {
+        reports: usize,
+        megabytes: usize,
+    },
     Failed,
     /// The server's own refusals, outside search: a request target that is
     /// not a path, a page that could not be read.
@@ -390,6 +396,16 @@ pub fn text(problem: &Problem, language: Language) -> (String, String) {
         (GapTooBroadForStatic { candidates, megabytes }, Chinese) => pair(
             format!("带间隔的查询要在浏览器里核对 {candidates} 篇报告，约需下载 {megabytes} MB"),
             "加上 year:2020 或 body:… 这样的筛选，或仍然搜索，或在 wenku serve 运行的网站上搜索".into(),
+        ),
+        (TextsTooManyForStatic { reports, megabytes }, English) => pair(
+            format!(
+                "this table counts the wording in {reports} reports in the browser: about {megabytes} MB to download"
+            ),
+            "add a filter such as year:2020 or body:…, count anyway, or use a site run by wenku serve".into(),
+        ),
+        (TextsTooManyForStatic { reports, megabytes }, Chinese) => pair(
+            format!("这个表要在浏览器里逐篇统计 {reports} 篇报告，约需下载 {megabytes} MB"),
+            "加上 year:2020 或 body:… 这样的筛选，或仍然统计，或在 wenku serve 运行的网站上查看".into(),
         ),
         (Failed, English) => pair("the search failed".into(), "try another query".into()),
         (Failed, Chinese) => pair("搜索出错".into(), "请换一个查询再试".into()),

@@ -526,12 +526,41 @@ fn search_page_on_plain_static_hosting_says_it_needs_the_server() {
     wait_for(
         tab,
         "the research message",
-        "document.getElementById('search-status').innerText.includes('语境、后接、前接和提法演变需要 wenku serve')",
+        "document.getElementById('search-status').innerText.includes('语境、后接、前接、提法演变和搭配需要 wenku serve')",
     );
     // The exports the server makes are not offered without it.
     assert_eq!(eval_string(tab, "String(document.querySelector('.kwic-export').offsetParent === null)"), "true");
     // No request to an API that is not there: no console error at all.
     assert_no_console_errors(&errors);
+}
+
+/// The year table on plain static hosting: counted by the engine in the
+/// texts of the reports the wording is in, the server's numbers.
+#[test]
+#[ignore = "slow: headless Chromium (CI runs it with --include-ignored)"]
+fn the_year_table_is_counted_on_plain_static_hosting() {
+    let StaticSession { _site: site, server, tab, errors, .. } = &static_session();
+    let index = wenku::search::SearchIndex::open(&site.root().join("search-index")).expect("the index opens");
+    let found = wenku::research::occurrences(&index, "疫情防控", wenku::research::DEFAULT_WIDTH).unwrap();
+    let expected = wenku::research::frequency::by_year(&index, &found).unwrap();
+    tab.navigate_to(&server.url("/search/?q=%E7%96%AB%E6%83%85%E9%98%B2%E6%8E%A7&view=years"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    wait_for(tab, "the year table", "document.querySelectorAll('#kwic-results table tr').length > 1");
+    let status = text_of(tab, "#search-status");
+    assert!(status.contains(&format!("共 {} 处", expected.total)), "{status}");
+    let rows = eval_string(tab, "String(document.querySelectorAll('#kwic-results table tbody tr').length)");
+    assert_eq!(rows, expected.rows.len().to_string());
+    let cells = eval_string(
+        tab,
+        "Array.from(document.querySelectorAll('#kwic-results table tbody tr')).map(tr => tr.innerText.split('\\t').slice(0, 4).join(' ')).join('\\n')",
+    );
+    for (line, row) in cells.lines().zip(&expected.rows) {
+        let numbers: Vec<String> = line.split_whitespace().map(|n| n.replace(',', "")).collect();
+        assert_eq!(numbers[1..], [row.count.to_string(), row.reports.to_string(), row.chars.to_string()], "{line}");
+    }
+    assert_no_console_errors(errors);
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::path::Path;
 use proptest::strategy::{Strategy, ValueTree};
 use wenku::search::searcher::{SearchIndex, SearchRequest, SearchResults, Sort};
 use wenku_engine::analyzer::normalize;
-use wenku_engine::static_index::{Download, StaticIndex, Step};
+use wenku_engine::static_index::{Download, Frequency, FrequencyTable, StaticIndex, Step};
 
 use crate::common::TestSite;
 
@@ -46,8 +46,19 @@ impl Static {
     }
 
     pub(crate) fn search(&mut self, request: &SearchRequest) -> Result<SearchResults, String> {
+        let download = self.download;
+        self.answer(|index| index.search(request, download))
+    }
+
+    /// A research table (`table=years|bodies`), as the page asks for it.
+    pub(crate) fn frequency(&mut self, query: &str, table: FrequencyTable) -> Result<Frequency, String> {
+        let download = self.download;
+        self.answer(|index| index.frequency(query, table, download))
+    }
+
+    fn answer<T>(&mut self, ask: impl Fn(&StaticIndex) -> Step<T>) -> Result<T, String> {
         for _round in 0..10 {
-            match self.index.search(request, self.download) {
+            match ask(&self.index) {
                 Step::Done(answer) => return answer.map_err(|e| e.message),
                 Step::Need(paths) => {
                     assert!(!paths.is_empty(), "a round needs something");
@@ -59,7 +70,7 @@ impl Static {
                 }
             }
         }
-        panic!("{:?} needed more than 10 rounds of files", request.query);
+        panic!("needed more than 10 rounds of files");
     }
 }
 
@@ -189,6 +200,55 @@ fn the_sample_answers_structured_queries_as_the_server_does() {
         "人民群众",
     ] {
         assert_same(&server, &mut engine, query);
+    }
+}
+
+/// The research tables the static index answers (by year, by body) equal
+/// the server's, JSON for JSON.
+pub(crate) fn assert_same_tables(server: &SearchIndex, engine: &mut Static, query: &str) {
+    let width = wenku::research::DEFAULT_WIDTH;
+    let found = wenku::research::occurrences(server, query, width);
+    for table in [FrequencyTable::Years, FrequencyTable::Bodies] {
+        let expected = found.as_ref().map_err(|e| e.to_string()).and_then(|found| match table {
+            FrequencyTable::Years => wenku::research::frequency::by_year(server, found)
+                .map(|rows| serde_json::to_value(rows).unwrap())
+                .map_err(|e| e.to_string()),
+            FrequencyTable::Bodies => Ok(serde_json::to_value(wenku::research::frequency::by_body(found)).unwrap()),
+        });
+        engine.clear();
+        let answer = engine.frequency(query, table).map(|rows| serde_json::to_value(rows).unwrap());
+        match (&expected, &answer) {
+            (Ok(expected), Ok(answer)) => assert_eq!(answer, expected, "{query}: {table:?}"),
+            (Err(_), Err(_)) => {}
+            _ => panic!("{query}: {table:?}: the server says {expected:?}, the static index {answer:?}"),
+        }
+    }
+}
+
+#[test]
+fn the_sample_answers_the_research_tables_as_the_server_does() {
+    let site = TestSite::sample();
+    site.build();
+    let server = SearchIndex::open(&site.root().join("search-index")).expect("index");
+    let mut engine = Static::open(&site.public());
+    for query in [
+        "疫情防控",
+        "坚持",
+        "的",
+        "\"疫情 防控\"",
+        "疫情 OR 新冠",
+        "工作 发展 year:2020..2023",
+        "发展 -疫情",
+        "坚持*发展",
+        "坚持{0,4}发展 level:省级",
+        "发展 -body:某市生态环境局",
+        "GDP",
+        "5G",
+        "没有这样的词语组合",
+        "year:2021",
+        "发展 body:某市生态环境",
+    ] {
+        assert_same_tables(&server, &mut engine, query);
     }
 }
 
@@ -412,4 +472,23 @@ fn random_phrases_find_what_the_server_finds(site: &TestSite, count: usize) {
         // The engine keeps what it fetched; start each query cold, as a test of rounds.
         engine.index.clear_files();
     }
+    // The research tables, on a few of them and on the first random ones.
+    for query in ["疫情防控 year:2020", "坚持*发展 year:2021", "十四五 OR 十三五 year:2019..2021", "GDP"]
+        .into_iter()
+        .chain(queries[9..15].iter().map(String::as_str))
+    {
+        assert_same_tables(&server, &mut engine, query);
+    }
+    // A table over most of the archive is refused with its size, and
+    // answered when the reader agrees.
+    engine.clear();
+    match engine.frequency("坚持", FrequencyTable::Years) {
+        Err(message) => {
+            assert!(message.contains("MB"), "{message}");
+            engine.download = Download::Any;
+        }
+        Ok(_) => assert!(texts.len() < 1000, "坚持 over {} reports was not refused", texts.len()),
+    }
+    assert_same_tables(&server, &mut engine, "坚持");
+    engine.download = Download::Bounded;
 }

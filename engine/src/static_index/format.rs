@@ -34,6 +34,9 @@
 //! - `<segment>/x/<name>-<shard>.bin`: how many of the segment's deleted
 //!   reports hold each term, so that BM25's document frequencies count live
 //!   reports only (a fresh build's statistics, whatever was published).
+//! - `<segment>/sizes.bin`: each report's size in positions (as the server
+//!   stores it), for the research tables' per-10,000 figures; only they
+//!   read it.
 //! - `<segment>/state.bin`: the writer's own record of the segment (each
 //!   report's id, digest, date order and length); the engine never reads it.
 //!
@@ -46,7 +49,7 @@ use serde::{Deserialize, Serialize};
 use crate::results::StoredReport;
 
 /// Bumped whenever a file's layout changes; the engine refuses others.
-pub const FORMAT: u32 = 4;
+pub const FORMAT: u32 = 5;
 /// Entries whose postings and positions together are at most this many
 /// bytes stay inline in their shard…
 pub const INLINE_BYTES: usize = 4096;
@@ -242,6 +245,24 @@ pub fn positions_path(id: u32, block: usize) -> String {
 
 pub fn doc_path(doc: u32) -> String {
     format!("d/{doc}.bin")
+}
+
+pub const SIZES: &str = "sizes.bin";
+
+/// Each report's size in positions, in report order.
+pub fn encode_sizes(sizes: &[u64]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(sizes.len() * 3);
+    for &size in sizes {
+        put_varint(&mut out, size);
+    }
+    out
+}
+
+/// The sizes of a segment's `docs` reports; `None` when damaged.
+pub fn read_sizes(bytes: &[u8], docs: u32) -> Option<Vec<u64>> {
+    let mut reader = Reader::new(bytes);
+    let sizes: Vec<u64> = (0..docs).map(|_| reader.varint()).collect::<Option<_>>()?;
+    reader.is_empty().then_some(sizes)
 }
 
 /// The shard a key lives in: FNV-1a, stable across platforms and versions.

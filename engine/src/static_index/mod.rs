@@ -9,10 +9,10 @@ pub mod search;
 
 use serde::Serialize;
 
-pub use search::{Download, StaticIndex, Step};
+pub use search::{Download, Frequency, FrequencyTable, StaticIndex, Step};
 
 use crate::messages::{self, Language, Problem};
-use crate::request::request_from;
+use crate::request::{query_from, request_from};
 use crate::results::SearchResults;
 
 #[derive(Serialize)]
@@ -26,6 +26,7 @@ enum Answer {
 #[serde(untagged)]
 enum Body {
     Results(Box<SearchResults>),
+    Frequency(Box<Frequency>),
     Error {
         error: String,
         help: String,
@@ -35,17 +36,40 @@ enum Body {
     },
 }
 
+/// A research table's parameters: the query (`q` and the filters) and
+/// `table=years|bodies`, as `/api/kwic/years` and `/api/kwic/bodies` take
+/// them.
+fn frequency_request(params: &[(String, String)]) -> Result<(String, FrequencyTable), Problem> {
+    let (query, rest) = query_from(params)?;
+    let mut table = FrequencyTable::Years;
+    for (name, value) in rest {
+        match (name, value) {
+            ("table", "years") => table = FrequencyTable::Years,
+            ("table", "bodies") => table = FrequencyTable::Bodies,
+            (name, value) => return Err(Problem::UnknownParameter { name: format!("{name}={value}") }),
+        }
+    }
+    if query.is_empty() {
+        return Err(Problem::Empty);
+    }
+    Ok((query, table))
+}
+
 /// The answer to the search page's URL parameters (a JSON list of
 /// `[name, value]` pairs): `{"need": [paths]}` while files are missing,
 /// else what `/api/search` would reply, `{"ok": true, "body": results}` or
 /// `{"ok": false, "body": {"error", "help"}}` in the site's language. A
 /// query that would download a lot is refused with `download_mb` in the
 /// body, and answered when asked again with the parameter `large=1`.
+/// With `table=years|bodies`, what `/api/kwic/years` or `/api/kwic/bodies`
+/// would reply.
 pub fn answer(index: &StaticIndex, params_json: &[u8]) -> String {
     let language = Language::of(&index.language());
     let refuse = |problem: Problem| {
         let download_mb = match problem {
-            Problem::GapTooBroadForStatic { megabytes, .. } => Some(megabytes),
+            Problem::GapTooBroadForStatic { megabytes, .. } | Problem::TextsTooManyForStatic { megabytes, .. } => {
+                Some(megabytes)
+            }
             _ => None,
         };
         let (error, help) = messages::text(&problem, language);
@@ -57,13 +81,24 @@ pub fn answer(index: &StaticIndex, params_json: &[u8]) -> String {
             let large = params.iter().any(|(name, value)| name == "large" && value == "1");
             params.retain(|(name, _)| name != "large");
             let download = if large { Download::Any } else { Download::Bounded };
-            match request_from(&params) {
-                Err(problem) => refuse(problem),
-                Ok(request) => match index.search(&request, download) {
-                    Step::Need(need) => Answer::Need { need },
-                    Step::Done(Ok(results)) => Answer::Reply { ok: true, body: Body::Results(Box::new(results)) },
-                    Step::Done(Err(error)) => refuse(error.problem),
-                },
+            if params.iter().any(|(name, _)| name == "table") {
+                match frequency_request(&params) {
+                    Err(problem) => refuse(problem),
+                    Ok((query, table)) => match index.frequency(&query, table, download) {
+                        Step::Need(need) => Answer::Need { need },
+                        Step::Done(Ok(table)) => Answer::Reply { ok: true, body: Body::Frequency(Box::new(table)) },
+                        Step::Done(Err(error)) => refuse(error.problem),
+                    },
+                }
+            } else {
+                match request_from(&params) {
+                    Err(problem) => refuse(problem),
+                    Ok(request) => match index.search(&request, download) {
+                        Step::Need(need) => Answer::Need { need },
+                        Step::Done(Ok(results)) => Answer::Reply { ok: true, body: Body::Results(Box::new(results)) },
+                        Step::Done(Err(error)) => refuse(error.problem),
+                    },
+                }
             }
         }
     };

@@ -20,7 +20,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 
 use super::format::{self, DocRow, Entry, Manifest, Placements, SegmentMeta, Stored};
+use serde::Serialize;
+
 use crate::analyzer::{Class, PhraseTerms, classify, find_phrase, normalize, phrase_terms};
+use crate::frequency::{self, ByBody, ByYear, Counted};
 use crate::messages::Problem;
 use crate::pattern::{Matcher, Pattern};
 use crate::query::{self, Clause, FilterField, ParsedQuery, QueryError};
@@ -67,10 +70,28 @@ pub enum Download {
 
 /// What a search needs next: files to fetch, or its answer.
 #[derive(Debug)]
-pub enum Step {
+pub enum Step<T = SearchResults> {
     Need(Vec<String>),
-    Done(Result<SearchResults, QueryError>),
+    Done(Result<T, QueryError>),
 }
+
+/// The research tables the static index answers (`--table years|bodies`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrequencyTable {
+    Years,
+    Bodies,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Frequency {
+    Years(ByYear),
+    Bodies(ByBody),
+}
+
+/// The texts a research table may download before the reader is asked:
+/// what a broad gap query may (`MAX_GAP_BLOCKS` blocks).
+pub const MAX_TEXT_BYTES: u64 = (MAX_GAP_BLOCKS * format::BLOCK_BYTES) as u64;
 
 /// Reports of one segment and their scores, ascending by report.
 type Matches = Vec<(u32, f32)>;
@@ -137,6 +158,19 @@ impl StaticIndex {
     }
 
     pub fn search(&self, request: &SearchRequest, download: Download) -> Step {
+        self.step(download, |run| run.search(request))
+    }
+
+    /// A research table of `query`'s wording, counted in the texts of the
+    /// reports it matches (as the server counts them), with the sizes of
+    /// the reports within its filters.
+    pub fn frequency(&self, query: &str, table: FrequencyTable, download: Download) -> Step<Frequency> {
+        self.step(download, |run| run.frequency(query, table))
+    }
+
+    /// One attempt: the segments' report tables first, then `attempt`,
+    /// which answers or notes the files it lacked.
+    fn step<T>(&self, download: Download, attempt: impl FnOnce(&Run<'_>) -> Result<Option<T>, QueryError>) -> Step<T> {
         let mut tables = Vec::new();
         for (segment, table) in self.manifest.segments.iter().zip(&self.tables) {
             let path = segment.path(DOCS);
@@ -151,7 +185,7 @@ impl StaticIndex {
             return Step::Need(tables);
         }
         let run = Run { index: self, download, missing: RefCell::new(BTreeSet::new()), damaged: RefCell::new(None) };
-        let answer = run.search(request);
+        let answer = attempt(&run);
         if let Some(path) = run.damaged.into_inner() {
             return Step::Done(Err(damaged(&path)));
         }
@@ -310,6 +344,76 @@ impl<'a> Run<'a> {
             facets,
             hits,
         }))
+    }
+
+    fn frequency(&self, query: &str, table: FrequencyTable) -> Result<Option<Frequency>, QueryError> {
+        let parsed = query::parse(query)?;
+        self.check_values(&parsed)?;
+        let wording = parsed.wording();
+        if wording.is_empty() {
+            return Err(Problem::NoWording.into());
+        }
+        let patterns: Vec<Pattern> = wording.iter().map(|w| Pattern::parse(w)).collect::<Result<_, _>>()?;
+        let Some(mut matches) = self.matching(&parsed)? else { return Ok(None) };
+        let Some(scope) = self.matching(&parsed.filters())? else { return Ok(None) };
+        let index = self.index;
+        matches.sort_by(|a, b| index.order(a.0, b.0));
+        let unfetched: u64 = matches
+            .iter()
+            .filter(|&&((segment, doc), _)| {
+                !index.files.contains_key(&index.manifest.segments[segment].path(&format::doc_path(doc)))
+            })
+            .map(|&((segment, _), _)| {
+                let meta = &index.manifest.segments[segment];
+                meta.doc_bytes / u64::from(meta.docs.max(1))
+            })
+            .sum();
+        if unfetched > MAX_TEXT_BYTES && self.download == Download::Bounded {
+            let megabytes = unfetched.div_ceil(1 << 20) as usize;
+            return Err(Problem::TextsTooManyForStatic { reports: matches.len(), megabytes }.into());
+        }
+
+        // Each report's occurrences, as the server finds them in its text.
+        let matcher = Matcher::new(patterns);
+        let mut counted = Vec::new();
+        for &((segment, doc), _) in &matches {
+            let meta = &index.manifest.segments[segment];
+            let path = meta.path(&format::doc_path(doc));
+            let Some(bytes) = self.file(path.clone()) else { continue };
+            let report = format::read_doc(bytes).ok_or_else(|| damaged(&path))?;
+            let mut ranges: Vec<(usize, usize)> = matcher.find(&report.text).into_iter().map(|(_, r)| r).collect();
+            ranges.sort_unstable();
+            ranges.dedup();
+            if !ranges.is_empty() {
+                let body = report.body.clone();
+                counted.push(Counted { year: report.year, body, count: ranges.len() as u64 });
+            }
+        }
+        let answer = match table {
+            FrequencyTable::Bodies => Frequency::Bodies(frequency::by_body(query, &counted)),
+            FrequencyTable::Years => {
+                let mut sizes: BTreeMap<i64, u64> = BTreeMap::new();
+                let mut segment_sizes: Vec<Option<Vec<u64>>> = Vec::new();
+                for meta in &index.manifest.segments {
+                    let path = meta.path(format::SIZES);
+                    segment_sizes.push(match self.file(path.clone()) {
+                        None => None,
+                        Some(bytes) => Some(format::read_sizes(bytes, meta.docs).ok_or_else(|| damaged(&path))?),
+                    });
+                }
+                for &((segment, doc), _) in &scope {
+                    if let Some(of_segment) = &segment_sizes[segment] {
+                        let year = i64::from(index.row((segment, doc)).year);
+                        *sizes.entry(year).or_default() += of_segment[doc as usize];
+                    }
+                }
+                Frequency::Years(frequency::by_year(query, &counted, &sizes))
+            }
+        };
+        if !self.missing.borrow().is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(answer))
     }
 
     /// The live reports every segment matches, with their scores; `None`

@@ -146,10 +146,11 @@ impl SegmentWriter<'_> {
         let mut terms = runs::partitions(self.scratch, "terms");
         let mut han_text = phrases::HanText::create(self.scratch.join("han"))?;
         let mut lengths: Vec<u32> = Vec::with_capacity(self.outlines.len());
+        let mut sizes: Vec<u64> = Vec::with_capacity(self.outlines.len());
         let doc_bytes = AtomicU64::new(0);
         for (chunk_index, chunk) in self.outlines.chunks(CHUNK).enumerate() {
             self.go_on()?;
-            let tokenized: Vec<(DocTokens, Vec<u8>)> = chunk
+            let tokenized: Vec<(DocTokens, Vec<u8>, u64)> = chunk
                 .par_iter()
                 .enumerate()
                 .map(|(offset, &(_, report))| {
@@ -162,15 +163,17 @@ impl SegmentWriter<'_> {
                     let packed = pack(&bytes);
                     doc_bytes.fetch_add(packed.len() as u64, Ordering::Relaxed);
                     self.put_packed(format::doc_path((chunk_index * CHUNK + offset) as u32), packed)?;
-                    Ok((terms_of(&doc.text), phrases::HanText::encode(&doc.text)))
+                    let size = wenku_engine::analyzer::count_positions(&doc.text);
+                    Ok((terms_of(&doc.text), phrases::HanText::encode(&doc.text), size))
                 })
                 .collect::<Result<_>>()?;
-            for (doc_tokens, han) in &tokenized {
+            for (doc_tokens, han, size) in &tokenized {
                 lengths.push(doc_tokens.count);
+                sizes.push(*size);
                 han_text.push(han)?;
             }
             terms.par_iter_mut().enumerate().try_for_each(|(partition, terms)| {
-                for (offset, (doc_tokens, _)) in tokenized.iter().enumerate() {
+                for (offset, (doc_tokens, _, _)) in tokenized.iter().enumerate() {
                     self.go_on()?;
                     let doc = (chunk_index * CHUNK + offset) as u32;
                     let part = &doc_tokens.tokens[doc_tokens.bounds[partition]..doc_tokens.bounds[partition + 1]];
@@ -187,6 +190,7 @@ impl SegmentWriter<'_> {
                 anyhow::Ok(())
             })?;
         }
+        self.put_packed(format::SIZES.into(), pack(&format::encode_sizes(&sizes)))?;
         Ok(Texts { terms, han_text, lengths, doc_bytes: doc_bytes.into_inner() })
     }
 

@@ -188,7 +188,7 @@
     // Ten hits a page, not the server's twenty: each hit's text is fetched
     // to cut its snippets, and it is most of what a query downloads.
     var asked = new URLSearchParams(params);
-    if (!asked.has("per_page")) asked.set("per_page", "10");
+    if (!asked.has("per_page") && !asked.has("table")) asked.set("per_page", "10");
     if (largeAgreedFor === queryKey(params)) asked.set("large", "1");
     var pairs = new TextEncoder().encode(JSON.stringify(Array.from(asked.entries())));
     function ask(exports) {
@@ -641,10 +641,11 @@
     });
     var needsServer = function () {
       kwicControls.hidden = true;
-      say("语境、后接、前接和提法演变需要 wenku serve：这个页面由静态服务器提供，无法逐处查找。请在站点目录运行 `wenku serve` 后再打开本页。", true);
+      say("语境、后接、前接、提法演变和搭配需要 wenku serve：这个页面由静态服务器提供，无法逐处查找（逐年统计可以）。请在站点目录运行 `wenku serve` 后再打开本页。", true);
     };
     if (!served) {
-      needsServer();
+      if (state.view === "years" && staticBase) runStaticTable(state);
+      else needsServer();
       return;
     }
     askServer(kwicApi + VIEWS[state.view] + "?" + params.toString())
@@ -660,6 +661,36 @@
         else showContinuations(state, reply.body);
       })
       .catch(needsServer);
+  }
+
+  // On plain static hosting the engine counts a table in the texts of the
+  // reports the wording is in (asking first beyond a few megabytes).
+  function runStaticTable(state) {
+    var params = new URLSearchParams();
+    ["q", "year", "body", "level", "period"].forEach(function (k) { if (state[k]) params.set(k, state[k]); });
+    params.set("table", state.view);
+    askEngine(params)
+      .then(function (reply) {
+        if (!reply.ok && reply.body.download_mb) {
+          say(reply.body.error + "。", false, reply.body.help);
+          var anyway = el("button", { type: "button", "class": "search-anyway" },
+            "仍然统计（约下载 " + reply.body.download_mb + " MB）");
+          anyway.addEventListener("click", function () {
+            largeAgreedFor = queryKey(params);
+            run();
+          });
+          statusBox.appendChild(anyway);
+          return;
+        }
+        if (!reply.ok) {
+          say("查询有误：" + reply.body.error, true, reply.body.help);
+          return;
+        }
+        showYears(state, reply.body);
+      })
+      .catch(function () {
+        say("无法读取搜索索引（_search/）：请确认站点文件完整上传，然后刷新本页。", true);
+      });
   }
 
   function showLines(state, c) {
