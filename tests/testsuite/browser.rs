@@ -560,6 +560,22 @@ fn the_year_table_is_counted_on_plain_static_hosting() {
         let numbers: Vec<String> = line.split_whitespace().map(|n| n.replace(',', "")).collect();
         assert_eq!(numbers[1..], [row.count.to_string(), row.reports.to_string(), row.chars.to_string()], "{line}");
     }
+    // The search's chart per 10,000 positions, from the same table.
+    set_width(tab, 1280);
+    tab.navigate_to(&server.url("/search/?q=%E7%96%AB%E6%83%85%E9%98%B2%E6%8E%A7"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    wait_for(tab, "the chart", "document.getElementById('search-chart').hidden === false");
+    tab.find_element("#search-chart-mode").unwrap().click().unwrap();
+    wait_for(tab, "counts", "document.getElementById('search-chart-caption').textContent.includes('篇数')");
+    tab.find_element("#search-chart-mode").unwrap().click().unwrap();
+    wait_for(tab, "per 10,000", "document.getElementById('search-chart-caption').textContent.includes('每万位置')");
+    let titles =
+        eval_string(tab, "[...document.querySelectorAll('#search-chart title')].map(t => t.textContent).join('|')");
+    let first = &expected.rows[0];
+    let shown = format!("{}年：{} 处，每万位置 {:.2} 次", first.year, first.count, first.per_10k);
+    assert!(titles.contains(&shown), "{shown} in {titles}");
     assert_no_console_errors(errors);
 }
 

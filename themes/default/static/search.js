@@ -342,12 +342,24 @@
     return [state.q, state.year, state.body, state.level, state.period].join("\u0001");
   }
 
-  // The year table for the search, then the chart again.
+  // The year table for the search (the server's, or on static hosting the
+  // engine's, counted in the texts), then the chart again.
   function loadPerTenK(state, facets) {
     var params = new URLSearchParams();
     ["q", "year", "body", "level", "period"].forEach(function (k) { if (state[k]) params.set(k, state[k]); });
-    askServer(kwicApi + "/years?" + params.toString())
+    var asked;
+    if (served && kwicApi) {
+      asked = askServer(kwicApi + "/years?" + params.toString());
+    } else {
+      params.set("table", "years");
+      asked = askEngine(params);
+    }
+    asked
       .then(function (reply) {
+        if (!reply.ok && reply.body.download_mb) {
+          statusBox.appendChild(el("p", { "class": "help" }, "每万位置次数要下载约 " + reply.body.download_mb +
+            " MB 的报告全文来统计：请加上年份或机关筛选，或在“逐年”里仍然统计。"));
+        }
         if (!reply.ok) throw new Error(reply.body.error);
         var byYear = {};
         reply.body.rows.forEach(function (row) { byYear[row.year] = row; });
@@ -463,11 +475,11 @@
     box.hidden = spans.length === 0;
   }
 
-  // Share, then number of reports, then (with the server, which counts
-  // occurrences) per 10,000 positions.
+  // Share, then number of reports, then per 10,000 positions (counted by
+  // the server, or by the engine in the texts of the reports found).
   function nextChartMode() {
     if (chartMode === "share") return "count";
-    return chartMode === "count" && served && kwicApi ? "per10k" : "share";
+    return chartMode === "count" && ((served && kwicApi) || staticBase) ? "per10k" : "share";
   }
 
   document.getElementById("search-chart-mode").addEventListener("click", function () {
