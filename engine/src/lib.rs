@@ -6,15 +6,19 @@
 //! - `pattern`: wording with gaps (`坚持*发展`), matched exactly against the text
 //! - `messages`: every problem a search can answer with, in each language
 //! - `snippet`: cutting snippets around the matched wording
+//! - `concordance`: occurrences with their context, as KWIC lines
 //! - `frequency`: a wording's occurrences by year and by body
+//! - `hash`: fast, stable 64-bit hashes of text
 //! - `escape`: the one HTML escaper
 //!
 //! Nothing here reads files or the clock: bytes in, results out. That keeps
 //! it buildable for `wasm32-unknown-unknown` and testable natively.
 
 pub mod analyzer;
+pub mod concordance;
 pub mod escape;
 pub mod frequency;
+pub mod hash;
 pub mod messages;
 pub mod pattern;
 pub mod query;

@@ -137,8 +137,8 @@ pub enum Problem {
         candidates: usize,
         megabytes: usize,
     },
-    /// A research table on static hosting reads the texts of every report
-    /// the wording is in.
+    /// The concordance or a research table on static hosting reads the
+    /// texts of every report the wording is in.
     TextsTooManyForStatic {
         reports: usize,
         megabytes: usize,
@@ -404,8 +404,8 @@ pub fn text(problem: &Problem, language: Language) -> (String, String) {
             "add a filter such as year:2020 or body:…, count anyway, or use a site run by wenku serve".into(),
         ),
         (TextsTooManyForStatic { reports, megabytes }, Chinese) => pair(
-            format!("这个表要在浏览器里逐篇统计 {reports} 篇报告，约需下载 {megabytes} MB"),
-            "加上 year:2020 或 body:… 这样的筛选，或仍然统计，或在 wenku serve 运行的网站上查看".into(),
+            format!("这个查看要在浏览器里读取 {reports} 篇报告的全文，约需下载 {megabytes} MB"),
+            "加上 year:2020 或 body:… 这样的筛选，或仍然查看，或在 wenku serve 运行的网站上查看".into(),
         ),
         (Failed, English) => pair("the search failed".into(), "try another query".into()),
         (Failed, Chinese) => pair("搜索出错".into(), "请换一个查询再试".into()),

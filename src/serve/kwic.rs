@@ -20,9 +20,9 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::api::{on_index, positive, query_from, reply};
-use crate::research::concordance::{self, KwicSort, View};
+use crate::research::concordance::{self, View};
 use crate::research::continuations::{self, Side};
-use crate::research::{self, MAX_WIDTH, Occurrences, collocates, export, frequency, variants};
+use crate::research::{self, Occurrences, collocates, export, frequency, variants};
 use crate::search::SearchIndex;
 use crate::search::messages::Problem;
 use crate::search::searcher::SearchError;
@@ -97,29 +97,12 @@ fn ask_from(params: &[(String, String)], table: Option<Table>) -> Result<Ask, Pr
         format: None,
         table: table.unwrap_or(Table::Lines),
     };
-    let flag = |name: &str, value: &str| match value {
-        "1" | "true" | "" => Ok(true),
-        "0" | "false" => Ok(false),
-        _ => Err(Problem::NotPositive { name: name.to_owned(), value: value.to_owned() }),
-    };
     for (name, value) in rest {
+        if let Some(read) = concordance::read_param(name, value, &mut ask.view, &mut ask.width) {
+            read?;
+            continue;
+        }
         match name {
-            "sort" => ask.view.sort = value.parse::<KwicSort>()?,
-            "group" => ask.view.group = flag(name, value)?,
-            "fold" => ask.view.fold = flag(name, value)?,
-            "page" => ask.view.page = positive(name, value)?,
-            "per_page" => {
-                ask.view.per_page = positive(name, value)?;
-                if ask.view.per_page > concordance::MAX_PER_PAGE {
-                    return Err(Problem::PerPageTooLarge { max: concordance::MAX_PER_PAGE });
-                }
-            }
-            "width" => {
-                ask.width = positive(name, value)?;
-                if ask.width > MAX_WIDTH {
-                    return Err(Problem::WidthTooLarge { max: MAX_WIDTH });
-                }
-            }
             "window" => {
                 ask.window = positive(name, value)?;
                 if ask.window > collocates::MAX_WINDOW {

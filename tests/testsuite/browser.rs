@@ -526,7 +526,7 @@ fn search_page_on_plain_static_hosting_says_it_needs_the_server() {
     wait_for(
         tab,
         "the research message",
-        "document.getElementById('search-status').innerText.includes('语境、后接、前接、提法演变和搭配需要 wenku serve')",
+        "document.getElementById('search-status').innerText.includes('语境、后接、前接、提法演变、搭配和逐年需要 wenku serve')",
     );
     // The exports the server makes are not offered without it.
     assert_eq!(eval_string(tab, "String(document.querySelector('.kwic-export').offsetParent === null)"), "true");
@@ -534,14 +534,28 @@ fn search_page_on_plain_static_hosting_says_it_needs_the_server() {
     assert_no_console_errors(&errors);
 }
 
-/// The year table on plain static hosting: counted by the engine in the
-/// texts of the reports the wording is in, the server's numbers.
+/// The concordance and the year table on plain static hosting: cut and
+/// counted by the engine in the texts of the reports the wording is in,
+/// the server's lines and numbers.
 #[test]
 #[ignore = "slow: headless Chromium (CI runs it with --include-ignored)"]
-fn the_year_table_is_counted_on_plain_static_hosting() {
+fn the_concordance_and_the_year_table_work_on_plain_static_hosting() {
     let StaticSession { _site: site, server, tab, errors, .. } = &static_session();
     let index = wenku::search::SearchIndex::open(&site.root().join("search-index")).expect("the index opens");
     let found = wenku::research::occurrences(&index, "疫情防控", wenku::research::DEFAULT_WIDTH).unwrap();
+    let lines = wenku::research::concordance::concordance(&found, &Default::default());
+    tab.navigate_to(&server.url("/search/?q=%E7%96%AB%E6%83%85%E9%98%B2%E6%8E%A7&view=kwic"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    wait_for(tab, "the lines", "document.querySelectorAll('#kwic-results table.kwic tr').length > 0");
+    let status = text_of(tab, "#search-status");
+    assert!(status.contains(&format!("共 {} 处，见于 {} 篇报告", lines.total, lines.reports)), "{status}");
+    let shown = eval_string(tab, "String(document.querySelectorAll('#kwic-results table.kwic tr').length)");
+    assert_eq!(shown, lines.lines.len().to_string());
+    let first = eval_string(tab, "document.querySelector('#kwic-results table.kwic tr .kwic-right').textContent");
+    assert_eq!(first, lines.lines[0].right);
+
     let expected = wenku::research::frequency::by_year(&index, &found).unwrap();
     tab.navigate_to(&server.url("/search/?q=%E7%96%AB%E6%83%85%E9%98%B2%E6%8E%A7&view=years"))
         .unwrap()

@@ -10,6 +10,7 @@ use std::path::Path;
 use proptest::strategy::{Strategy, ValueTree};
 use wenku::search::searcher::{SearchIndex, SearchRequest, SearchResults, Sort};
 use wenku_engine::analyzer::normalize;
+use wenku_engine::concordance::{Concordance, KwicSort, View};
 use wenku_engine::static_index::{Download, Frequency, FrequencyTable, StaticIndex, Step};
 
 use crate::common::TestSite;
@@ -48,6 +49,12 @@ impl Static {
     pub(crate) fn search(&mut self, request: &SearchRequest) -> Result<SearchResults, String> {
         let download = self.download;
         self.answer(|index| index.search(request, download))
+    }
+
+    /// A page of the concordance (`table=lines`), as the page asks for it.
+    pub(crate) fn concordance(&mut self, query: &str, view: &View) -> Result<Concordance, String> {
+        let download = self.download;
+        self.answer(|index| index.concordance(query, view, wenku::research::DEFAULT_WIDTH, download))
     }
 
     /// A research table (`table=years|bodies`), as the page asks for it.
@@ -203,6 +210,39 @@ fn the_sample_answers_structured_queries_as_the_server_does() {
     }
 }
 
+/// The static index's concordance equals the server's, JSON for JSON (but
+/// the time taken), in every sort, grouped and not, folded and not, on its
+/// first and second page.
+pub(crate) fn assert_same_concordance(server: &SearchIndex, engine: &mut Static, query: &str) {
+    let found = wenku::research::occurrences(server, query, wenku::research::DEFAULT_WIDTH);
+    let views = [
+        View::default(),
+        View { sort: KwicSort::Right, per_page: 7, page: 2, ..View::default() },
+        View { sort: KwicSort::Left, group: true, ..View::default() },
+        View { sort: KwicSort::Body, fold: false, per_page: 5, ..View::default() },
+    ];
+    let json = |lines: Concordance| {
+        let mut value = serde_json::to_value(lines).unwrap();
+        value["took_ms"] = serde_json::Value::Null;
+        value
+    };
+    for view in views {
+        let expected = found.as_ref().map(|found| json(wenku::research::concordance::concordance(found, &view)));
+        engine.clear();
+        let mut answer = engine.concordance(query, &view).map(json);
+        if answer.as_ref().is_err_and(|message| message.contains("MB")) {
+            let bounded = std::mem::replace(&mut engine.download, Download::Any);
+            answer = engine.concordance(query, &view).map(json);
+            engine.download = bounded;
+        }
+        match (&expected, &answer) {
+            (Ok(expected), Ok(answer)) => assert_eq!(answer, expected, "{query}: {view:?}"),
+            (Err(_), Err(_)) => {}
+            _ => panic!("{query}: {view:?}: the server says {expected:?}, the static index {answer:?}"),
+        }
+    }
+}
+
 /// The research tables the static index answers (by year, by body) equal
 /// the server's, JSON for JSON.
 pub(crate) fn assert_same_tables(server: &SearchIndex, engine: &mut Static, query: &str) {
@@ -232,7 +272,7 @@ pub(crate) fn assert_same_tables(server: &SearchIndex, engine: &mut Static, quer
 }
 
 #[test]
-fn the_sample_answers_the_research_tables_as_the_server_does() {
+fn the_sample_answers_the_concordance_and_tables_as_the_server_does() {
     let site = TestSite::sample();
     site.build();
     let server = SearchIndex::open(&site.root().join("search-index")).expect("index");
@@ -255,6 +295,7 @@ fn the_sample_answers_the_research_tables_as_the_server_does() {
         "发展 body:某市生态环境",
     ] {
         assert_same_tables(&server, &mut engine, query);
+        assert_same_concordance(&server, &mut engine, query);
     }
 }
 
@@ -484,6 +525,7 @@ fn random_phrases_find_what_the_server_finds(site: &TestSite, count: usize) {
         .chain(queries[9..15].iter().map(String::as_str))
     {
         assert_same_tables(&server, &mut engine, query);
+        assert_same_concordance(&server, &mut engine, query);
     }
     // A table over most of the archive is refused with its size, and
     // answered when the reader agrees.

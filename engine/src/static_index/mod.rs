@@ -11,6 +11,7 @@ use serde::Serialize;
 
 pub use search::{Download, Frequency, FrequencyTable, StaticIndex, Step};
 
+use crate::concordance::{Concordance, DEFAULT_WIDTH, View, read_param};
 use crate::messages::{self, Language, Problem};
 use crate::request::{query_from, request_from};
 use crate::results::SearchResults;
@@ -27,6 +28,7 @@ enum Answer {
 enum Body {
     Results(Box<SearchResults>),
     Frequency(Box<Frequency>),
+    Concordance(Box<Concordance>),
     Error {
         error: String,
         help: String,
@@ -55,6 +57,27 @@ fn frequency_request(params: &[(String, String)]) -> Result<(String, FrequencyTa
     Ok((query, table))
 }
 
+/// The concordance's parameters: the query (`q` and the filters),
+/// `table=lines` and those `/api/kwic` takes (`sort`, `group`, `fold`,
+/// `page`, `per_page`, `width`).
+fn concordance_request(params: &[(String, String)]) -> Result<(String, View, usize), Problem> {
+    let (query, rest) = query_from(params)?;
+    let (mut view, mut width) = (View::default(), DEFAULT_WIDTH);
+    for (name, value) in rest {
+        if name == "table" {
+            continue;
+        }
+        match read_param(name, value, &mut view, &mut width) {
+            Some(read) => read?,
+            None => return Err(Problem::UnknownParameter { name: name.to_owned() }),
+        }
+    }
+    if query.is_empty() {
+        return Err(Problem::Empty);
+    }
+    Ok((query, view, width))
+}
+
 /// The answer to the search page's URL parameters (a JSON list of
 /// `[name, value]` pairs): `{"need": [paths]}` while files are missing,
 /// else what `/api/search` would reply, `{"ok": true, "body": results}` or
@@ -62,7 +85,7 @@ fn frequency_request(params: &[(String, String)]) -> Result<(String, FrequencyTa
 /// query that would download a lot is refused with `download_mb` in the
 /// body, and answered when asked again with the parameter `large=1`.
 /// With `table=years|bodies`, what `/api/kwic/years` or `/api/kwic/bodies`
-/// would reply.
+/// would reply; with `table=lines`, what `/api/kwic` would.
 pub fn answer(index: &StaticIndex, params_json: &[u8]) -> String {
     let language = Language::of(&index.language());
     let refuse = |problem: Problem| {
@@ -81,7 +104,16 @@ pub fn answer(index: &StaticIndex, params_json: &[u8]) -> String {
             let large = params.iter().any(|(name, value)| name == "large" && value == "1");
             params.retain(|(name, _)| name != "large");
             let download = if large { Download::Any } else { Download::Bounded };
-            if params.iter().any(|(name, _)| name == "table") {
+            if params.iter().any(|(name, value)| name == "table" && value == "lines") {
+                match concordance_request(&params) {
+                    Err(problem) => refuse(problem),
+                    Ok((query, view, width)) => match index.concordance(&query, &view, width, download) {
+                        Step::Need(need) => Answer::Need { need },
+                        Step::Done(Ok(lines)) => Answer::Reply { ok: true, body: Body::Concordance(Box::new(lines)) },
+                        Step::Done(Err(error)) => refuse(error.problem),
+                    },
+                }
+            } else if params.iter().any(|(name, _)| name == "table") {
                 match frequency_request(&params) {
                     Err(problem) => refuse(problem),
                     Ok((query, table)) => match index.frequency(&query, table, download) {

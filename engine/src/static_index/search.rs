@@ -23,12 +23,13 @@ use super::format::{self, DocRow, Entry, Manifest, Placements, SegmentMeta, Stor
 use serde::Serialize;
 
 use crate::analyzer::{Class, PhraseTerms, classify, find_phrase, normalize, phrase_terms};
+use crate::concordance::{Concordance, Gathered, MAX_WIDTH, View, concordance, in_context, info};
 use crate::frequency::{self, ByBody, ByYear, Counted};
 use crate::messages::Problem;
 use crate::pattern::{Matcher, Pattern};
 use crate::query::{self, Clause, FilterField, ParsedQuery, QueryError};
 use crate::results::{
-    Facets, Hit, MAX_OFFSET, MAX_PER_PAGE, SearchRequest, SearchResults, Sort, ValueCount, YearCount,
+    Facets, Hit, MAX_OFFSET, MAX_PER_PAGE, SearchRequest, SearchResults, Sort, StoredReport, ValueCount, YearCount,
 };
 
 /// Wording with gaps is checked with the positions of its parts and of
@@ -166,6 +167,12 @@ impl StaticIndex {
     /// the reports within its filters.
     pub fn frequency(&self, query: &str, table: FrequencyTable, download: Download) -> Step<Frequency> {
         self.step(download, |run| run.frequency(query, table))
+    }
+
+    /// A page of the concordance (KWIC lines) of `query`'s wording, cut
+    /// from the texts of the reports it matches, as the server cuts it.
+    pub fn concordance(&self, query: &str, view: &View, width: usize, download: Download) -> Step<Concordance> {
+        self.step(download, |run| run.concordance(query, view, width))
     }
 
     /// One attempt: the segments' report tables first, then `attempt`,
@@ -346,23 +353,28 @@ impl<'a> Run<'a> {
         }))
     }
 
-    fn frequency(&self, query: &str, table: FrequencyTable) -> Result<Option<Frequency>, QueryError> {
-        let parsed = query::parse(query)?;
-        self.check_values(&parsed)?;
+    /// The reports `parsed` matches, in date order, each with the ranges of
+    /// its wording in the report's text (as the server finds them), handed
+    /// to `take`; `Ok(false)` while texts are missing. Beyond
+    /// `MAX_TEXT_BYTES` of texts to fetch the reader is asked first.
+    fn each_report_holding(
+        &self,
+        parsed: &ParsedQuery,
+        mut take: impl FnMut(StoredReport, Vec<(usize, usize)>),
+    ) -> Result<bool, QueryError> {
+        self.check_values(parsed)?;
         let wording = parsed.wording();
         if wording.is_empty() {
             return Err(Problem::NoWording.into());
         }
         let patterns: Vec<Pattern> = wording.iter().map(|w| Pattern::parse(w)).collect::<Result<_, _>>()?;
-        let Some(mut matches) = self.matching(&parsed)? else { return Ok(None) };
-        let Some(scope) = self.matching(&parsed.filters())? else { return Ok(None) };
+        let Some(mut matches) = self.matching(parsed)? else { return Ok(false) };
         let index = self.index;
         matches.sort_by(|a, b| index.order(a.0, b.0));
+        let path_of = |(segment, doc): Doc| index.manifest.segments[segment].path(&format::doc_path(doc));
         let unfetched: u64 = matches
             .iter()
-            .filter(|&&((segment, doc), _)| {
-                !index.files.contains_key(&index.manifest.segments[segment].path(&format::doc_path(doc)))
-            })
+            .filter(|&&(doc, _)| !index.files.contains_key(&path_of(doc)))
             .map(|&((segment, _), _)| {
                 let meta = &index.manifest.segments[segment];
                 meta.doc_bytes / u64::from(meta.docs.max(1))
@@ -372,23 +384,46 @@ impl<'a> Run<'a> {
             let megabytes = unfetched.div_ceil(1 << 20) as usize;
             return Err(Problem::TextsTooManyForStatic { reports: matches.len(), megabytes }.into());
         }
-
-        // Each report's occurrences, as the server finds them in its text.
+        let texts: Vec<Option<&[u8]>> = matches.iter().map(|&(doc, _)| self.file(path_of(doc))).collect();
+        let Some(texts): Option<Vec<&[u8]>> = texts.into_iter().collect() else { return Ok(false) };
         let matcher = Matcher::new(patterns);
-        let mut counted = Vec::new();
-        for &((segment, doc), _) in &matches {
-            let meta = &index.manifest.segments[segment];
-            let path = meta.path(&format::doc_path(doc));
-            let Some(bytes) = self.file(path.clone()) else { continue };
-            let report = format::read_doc(bytes).ok_or_else(|| damaged(&path))?;
+        for (&(doc, _), bytes) in matches.iter().zip(texts) {
+            let report = format::read_doc(bytes).ok_or_else(|| damaged(&path_of(doc)))?;
             let mut ranges: Vec<(usize, usize)> = matcher.find(&report.text).into_iter().map(|(_, r)| r).collect();
             ranges.sort_unstable();
             ranges.dedup();
             if !ranges.is_empty() {
-                let body = report.body.clone();
-                counted.push(Counted { year: report.year, body, count: ranges.len() as u64 });
+                take(report, ranges);
             }
         }
+        Ok(true)
+    }
+
+    /// A page of the concordance of `query`'s wording, as the server cuts it.
+    fn concordance(&self, query: &str, view: &View, width: usize) -> Result<Option<Concordance>, QueryError> {
+        let parsed = query::parse(query)?;
+        let width = width.clamp(1, MAX_WIDTH);
+        let mut gathered = Gathered::default();
+        let complete = self.each_report_holding(&parsed, |report, ranges| {
+            let places = if gathered.keeps() { in_context(&report, &ranges, width) } else { Vec::new() };
+            gathered.add(info(report), ranges.len(), places);
+        })?;
+        if !complete {
+            return Ok(None);
+        }
+        let wording = parsed.wording().iter().map(|w| w.to_string()).collect();
+        Ok(Some(concordance(&gathered.finish(query, wording, width, 0.0), view)))
+    }
+
+    fn frequency(&self, query: &str, table: FrequencyTable) -> Result<Option<Frequency>, QueryError> {
+        let parsed = query::parse(query)?;
+        let mut counted = Vec::new();
+        let complete = self.each_report_holding(&parsed, |report, ranges| {
+            counted.push(Counted { year: report.year, body: report.body, count: ranges.len() as u64 });
+        })?;
+        // The sizes are asked for with the texts, in the same round.
+        let index = self.index;
+        let Some(scope) = self.matching(&parsed.filters())? else { return Ok(None) };
         let answer = match table {
             FrequencyTable::Bodies => Frequency::Bodies(frequency::by_body(query, &counted)),
             FrequencyTable::Years => {
@@ -410,7 +445,7 @@ impl<'a> Run<'a> {
                 Frequency::Years(frequency::by_year(query, &counted, &sizes))
             }
         };
-        if !self.missing.borrow().is_empty() {
+        if !complete || !self.missing.borrow().is_empty() {
             return Ok(None);
         }
         Ok(Some(answer))

@@ -29,7 +29,7 @@ pub use located::{Located, PlaceIn, Spread};
 use minhash::Signature;
 
 /// Shorter paragraphs ("同志们！", "现将有关情况报告如下：") recur by nature.
-pub const MIN_CHARS: usize = 30;
+pub const MIN_CHARS: usize = wenku_engine::concordance::PASSAGE_MIN_CHARS;
 
 /// A paragraph of a report: its number (`p-7` is 7) and its text's key.
 type Paragraph = (u32, u64);

@@ -653,10 +653,12 @@
     });
     var needsServer = function () {
       kwicControls.hidden = true;
-      say("语境、后接、前接、提法演变和搭配需要 wenku serve：这个页面由静态服务器提供，无法逐处查找（逐年统计可以）。请在站点目录运行 `wenku serve` 后再打开本页。", true);
+      say(staticBase
+        ? "后接、前接、提法演变和搭配需要 wenku serve：这个页面由静态服务器提供（语境和逐年可以查看）。请在站点目录运行 `wenku serve` 后再打开本页。"
+        : "语境、后接、前接、提法演变、搭配和逐年需要 wenku serve：这个页面由静态服务器提供，无法逐处查找。请在站点目录运行 `wenku serve` 后再打开本页。", true);
     };
     if (!served) {
-      if (state.view === "years" && staticBase) runStaticTable(state);
+      if ((state.view === "kwic" || state.view === "years") && staticBase) runStatic(state);
       else needsServer();
       return;
     }
@@ -675,18 +677,25 @@
       .catch(needsServer);
   }
 
-  // On plain static hosting the engine counts a table in the texts of the
-  // reports the wording is in (asking first beyond a few megabytes).
-  function runStaticTable(state) {
-    var params = new URLSearchParams();
-    ["q", "year", "body", "level", "period"].forEach(function (k) { if (state[k]) params.set(k, state[k]); });
-    params.set("table", state.view);
+  // On plain static hosting the engine cuts the concordance and counts the
+  // year table in the texts of the reports the wording is in (asking first
+  // beyond a few megabytes).
+  function runStatic(state) {
+    var params;
+    if (state.view === "kwic") {
+      params = kwicParams(state);
+      params.set("table", "lines");
+    } else {
+      params = new URLSearchParams();
+      ["q", "year", "body", "level", "period"].forEach(function (k) { if (state[k]) params.set(k, state[k]); });
+      params.set("table", state.view);
+    }
     askEngine(params)
       .then(function (reply) {
         if (!reply.ok && reply.body.download_mb) {
           say(reply.body.error + "。", false, reply.body.help);
           var anyway = el("button", { type: "button", "class": "search-anyway" },
-            "仍然统计（约下载 " + reply.body.download_mb + " MB）");
+            (state.view === "kwic" ? "仍然查看" : "仍然统计") + "（约下载 " + reply.body.download_mb + " MB）");
           anyway.addEventListener("click", function () {
             largeAgreedFor = queryKey(params);
             run();
@@ -698,7 +707,8 @@
           say("查询有误：" + reply.body.error, true, reply.body.help);
           return;
         }
-        showYears(state, reply.body);
+        if (state.view === "kwic") showLines(state, reply.body);
+        else showYears(state, reply.body);
       })
       .catch(function () {
         say("无法读取搜索索引（_search/）：请确认站点文件完整上传，然后刷新本页。", true);
