@@ -90,8 +90,8 @@ pub enum Frequency {
     Bodies(ByBody),
 }
 
-/// The texts a research table may download before the reader is asked:
-/// what a broad gap query may (`MAX_GAP_BLOCKS` blocks).
+/// The texts the concordance or a research table may download before the
+/// reader is asked: what a broad gap query may (`MAX_GAP_BLOCKS` blocks).
 pub const MAX_TEXT_BYTES: u64 = (MAX_GAP_BLOCKS * format::BLOCK_BYTES) as u64;
 
 /// Reports of one segment and their scores, ascending by report.
