@@ -339,7 +339,8 @@ fn gaps_are_counted_in_positions_by_both_engines() {
 }
 
 /// A rare phrase of common bigrams has a few candidates once its other
-/// bigrams narrow them, each in another block of every term's positions:
+/// bigrams narrow them (and those with positions at hand stand where the
+/// phrase puts them), each in another block of every term's positions:
 /// their texts are fewer bytes, so they decide, with the server's reports,
 /// counts and scores.
 #[test]
@@ -349,11 +350,14 @@ fn a_rare_phrase_of_common_bigrams_is_checked_in_its_candidates_texts() {
     let paragraph = "围绕中心工作，坚持问题导向，推动高质量发展取得新成效。".repeat(8);
     for i in 0..2000 {
         // 问题发展规 (its terms: 问题, 发展, 展规; its other bigram: 题发)
-        // in four reports over the archive; 主题发言 and 发展规划 make
-        // candidates that hold every bigram but not the phrase.
+        // in four reports over the archive; 主题发展规划 makes candidates
+        // that hold every bigram, the rare ones (题发, 展规) where the
+        // phrase puts them, but not the phrase.
         let extra = match i {
             0 | 499 | 1000 | 1501 => "研究问题发展规律，问题发展规律。",
-            1999 | 700 | 1300 => "主题发言，编制发展规划。",
+            1999 | 700 | 1300 => "编制主题发展规划。",
+            // Every bigram, the rare ones apart: no text needed.
+            1200 => "主题发言，编制发展规划。",
             _ => "",
         };
         let text = format!("{paragraph}\n\n第{i}号报告。{extra}\n\n{paragraph}\n");
@@ -372,6 +376,7 @@ fn a_rare_phrase_of_common_bigrams_is_checked_in_its_candidates_texts() {
     assert_eq!(found.total, 4);
     let fetched = |engine: &Static, folder: &str| engine.fetched.iter().filter(|p| p.contains(folder)).count();
     assert_eq!(fetched(&engine, "/p/"), 0, "no block of positions: {:?}", engine.fetched);
+    // The four reports and the three decoys that align; not the fourth decoy.
     assert_eq!(fetched(&engine, "/d/"), 7, "the candidates' texts: {:?}", engine.fetched);
     engine.clear();
     assert_same(&server, &mut engine, "问题发展规");
