@@ -398,14 +398,12 @@ pub fn text(problem: &Problem, language: Language) -> (String, String) {
             "加上 year:2020 或 body:… 这样的筛选，或仍然搜索，或在 wenku serve 运行的网站上搜索".into(),
         ),
         (TextsTooManyForStatic { reports, megabytes }, English) => pair(
-            format!(
-                "this table counts the wording in {reports} reports in the browser: about {megabytes} MB to download"
-            ),
-            "add a filter such as year:2020 or body:…, count anyway, or use a site run by wenku serve".into(),
+            format!("this view reads the texts of {reports} reports in the browser: about {megabytes} MB to download"),
+            "add a filter such as year:2020 or body:…, go on anyway, or use a site run by wenku serve".into(),
         ),
         (TextsTooManyForStatic { reports, megabytes }, Chinese) => pair(
             format!("这个查看要在浏览器里读取 {reports} 篇报告的全文，约需下载 {megabytes} MB"),
-            "加上 year:2020 或 body:… 这样的筛选，或仍然查看，或在 wenku serve 运行的网站上查看".into(),
+            "加上 year:2020 或 body:… 这样的筛选，或仍然继续，或在 wenku serve 运行的网站上查看".into(),
         ),
         (Failed, English) => pair("the search failed".into(), "try another query".into()),
         (Failed, Chinese) => pair("搜索出错".into(), "请换一个查询再试".into()),

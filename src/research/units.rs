@@ -4,8 +4,8 @@
 //! reports and paragraphs they occur in.
 //!
 //! These are candidates: the counts that rows show are then taken by the
-//! search's rule (`scope::count`), which also finds a unit inside a longer
-//! word.
+//! search's rule (`scope::count_in` for the part listed, the postings for
+//! a reference part), which also finds a unit inside a longer word.
 
 use rustc_hash::FxHashMap as HashMap;
 

@@ -84,6 +84,10 @@ fn count_in_segment(segment: &SegmentReader, text: Field, terms: &PhraseTerms, s
         }
         return Ok(total);
     }
+    if terms.terms.is_empty() {
+        // No letter or digit: nothing to count.
+        return Ok(0);
+    }
     let mut lists: Vec<(u32, SegmentPostings)> = Vec::with_capacity(terms.terms.len());
     let last_offset = terms.terms.iter().map(|(offset, _)| *offset).max().unwrap_or(0) as u32;
     for (offset, term) in &terms.terms {
@@ -103,7 +107,8 @@ fn count_in_segment(segment: &SegmentReader, text: Field, terms: &PhraseTerms, s
     let mut total = 0;
     'walk: while lead != TERMINATED {
         for (_, postings) in lists.iter_mut().skip(1) {
-            let found = postings.seek(lead);
+            // A list may already stand past the lead (seek never goes back).
+            let found = if postings.doc() < lead { postings.seek(lead) } else { postings.doc() };
             if found != lead {
                 lead = lists[0].1.seek(found);
                 continue 'walk;
@@ -148,7 +153,40 @@ fn keep_common(kept: &mut Vec<u32>, other: &[u32]) {
 
 #[cfg(test)]
 mod tests {
-    use super::keep_common;
+    use super::*;
+    use crate::search::{analyzer, schema};
+    use tantivy::{Index, TantivyDocument};
+
+    /// One segment holding `texts` in order, as the index writes them.
+    fn one_segment(texts: &[&str]) -> (Index, Field) {
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        let tokenizer = tantivy::tokenizer::TextAnalyzer::from(analyzer::CjkTokenizer::default());
+        index.tokenizers().register(analyzer::TOKENIZER, tokenizer);
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for text in texts {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.text, text);
+            doc.add_u64(fields.positions, analyzer::count_positions(text));
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        (index, fields.text)
+    }
+
+    /// The rarer term leads from a report the other lacks: every list is
+    /// sought forward only (Tantivy asserts it in debug builds).
+    #[test]
+    fn the_walk_starts_from_lists_at_different_reports() {
+        let texts = ["质效提升。", "高质量。", "高质量发展。", "高质效发展，高质效。"];
+        let (index, text) = one_segment(&texts);
+        let searcher = index.reader().unwrap().searcher();
+        let docs: Vec<DocAddress> = (0..4).map(|doc| DocAddress::new(0, doc)).collect();
+        let units = ["高质效".to_owned(), "高质".to_owned(), "效".to_owned(), "，".to_owned()];
+        let counted = count_units(&searcher, text, &docs, &units).unwrap();
+        assert_eq!(counted.counts, vec![2, 4, 3, 0]);
+        assert_eq!(counted.positions, texts.iter().map(|t| analyzer::count_positions(t)).sum::<u64>());
+    }
 
     #[test]
     fn common_positions_are_kept_in_order() {

@@ -590,6 +590,17 @@ fn the_concordance_and_the_year_table_work_on_plain_static_hosting() {
     let first = &expected.rows[0];
     let shown = format!("{}年：{} 处，每万位置 {:.2} 次", first.year, first.count, first.per_10k);
     assert!(titles.contains(&shown), "{shown} in {titles}");
+    // The views that need the server say so, and which ones work here.
+    tab.navigate_to(&server.url("/search/?q=%E7%96%AB%E6%83%85%E9%98%B2%E6%8E%A7&view=next"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    wait_for(
+        tab,
+        "the message",
+        "document.getElementById('search-status').innerText.includes('搭配需要 wenku serve') \
+         && document.getElementById('search-status').innerText.includes('语境和逐年可以查看')",
+    );
     assert_no_console_errors(errors);
 }
 

@@ -227,7 +227,10 @@ pub(crate) fn assert_same_concordance(server: &SearchIndex, engine: &mut Static,
         value
     };
     for view in views {
-        let expected = found.as_ref().map(|found| json(wenku::research::concordance::concordance(found, &view)));
+        let expected = found
+            .as_ref()
+            .map(|found| json(wenku::research::concordance::concordance(found, &view)))
+            .map_err(|e| e.to_string());
         engine.clear();
         let mut answer = engine.concordance(query, &view).map(json);
         if answer.as_ref().is_err_and(|message| message.contains("MB")) {
@@ -237,7 +240,10 @@ pub(crate) fn assert_same_concordance(server: &SearchIndex, engine: &mut Static,
         }
         match (&expected, &answer) {
             (Ok(expected), Ok(answer)) => assert_eq!(answer, expected, "{query}: {view:?}"),
-            (Err(_), Err(_)) => {}
+            // The server's error adds its help on the next line.
+            (Err(expected), Err(answer)) => {
+                assert_eq!(Some(answer.as_str()), expected.lines().next(), "{query}: the same problem")
+            }
             _ => panic!("{query}: {view:?}: the server says {expected:?}, the static index {answer:?}"),
         }
     }
@@ -265,7 +271,10 @@ pub(crate) fn assert_same_tables(server: &SearchIndex, engine: &mut Static, quer
         }
         match (&expected, &answer) {
             (Ok(expected), Ok(answer)) => assert_eq!(answer, expected, "{query}: {table:?}"),
-            (Err(_), Err(_)) => {}
+            // The server's error adds its help on the next line.
+            (Err(expected), Err(answer)) => {
+                assert_eq!(Some(answer.as_str()), expected.lines().next(), "{query}: the same problem")
+            }
             _ => panic!("{query}: {table:?}: the server says {expected:?}, the static index {answer:?}"),
         }
     }

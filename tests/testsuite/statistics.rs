@@ -310,17 +310,40 @@ fn a_part_too_large_to_gather_is_refused_with_advice() {
 #[test]
 fn units_counted_from_the_postings_equal_a_plain_scan() {
     let site = TestSite::new();
-    site.report("2020/a.md", "甲", "某局", 2020, "坚持发展，坚。持续发展5G网络和5GB存储。發展坚持坚持\n\n展示：坚 持")
+    // 高质效 (its terms 高质, 质效): the rarer 质效 leads the walk over the
+    // reports holding both, from a report without 高质 (a list standing
+    // past the lead is not sought back).
+    site.report("2019/a.md", "零", "某局", 2019, "质效提升。")
+        .report("2019/b.md", "壹", "他局", 2019, "高质量。")
+        .report("2019/c.md", "贰", "他局", 2019, "高质量发展。")
+        .report("2019/d.md", "叁", "某局", 2019, "高质效发展，质效。")
+        .report("2020/a.md", "甲", "某局", 2020, "坚持发展，坚。持续发展5G网络和5GB存储。發展坚持坚持\n\n展示：坚 持")
         .report("2021/b.md", "乙", "某局", 2021, "坚持坚持坚持。G5与5G，发展是第一要务；展")
         .report("2021/c.md", "丙", "他局", 2021, "没有这个词的报告。");
     site.build();
     let texts = texts(&site);
     let index = SearchIndex::open(&site.root().join("search-index")).expect("the index opens");
-    let units: Vec<String> =
-        ["坚", "持", "展", "坚持", "持坚", "发展", "坚持发展", "5g", "5g网络", "g5", "5", "网络和5gb", "词的报", "无"]
-            .iter()
-            .map(|u| u.to_string())
-            .collect();
+    let units: Vec<String> = [
+        "坚",
+        "持",
+        "展",
+        "坚持",
+        "持坚",
+        "发展",
+        "坚持发展",
+        "5g",
+        "5g网络",
+        "g5",
+        "5",
+        "网络和5gb",
+        "词的报",
+        "无",
+        "高质效",
+        "质效提",
+    ]
+    .iter()
+    .map(|u| u.to_string())
+    .collect();
     for filter in ["", "year:2021", "body:某局", "body:某局 -year:2020"] {
         let parsed = wenku::search::query::parse(if filter.is_empty() { "year:..9999" } else { filter }).unwrap();
         let counted = index.count_units(&parsed.filters(), &units).unwrap();

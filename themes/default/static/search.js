@@ -198,7 +198,9 @@
           if (answer.ok) answer.body.took_ms = performance.now() - started;
           return answer;
         }
-        if (n >= 10) throw new Error("too many rounds");
+        // Four to eight rounds for most queries; a rare phrase narrowed by
+        // its bigrams, or a gap query of such parts, takes a few more.
+        if (n >= 16) throw new Error("too many rounds");
         return Promise.all(answer.need.map(function (path) {
           return fetchBytes(staticBase + path).then(function (bytes) {
             var name = new TextEncoder().encode(path);
@@ -357,8 +359,10 @@
     asked
       .then(function (reply) {
         if (!reply.ok && reply.body.download_mb) {
-          statusBox.appendChild(el("p", { "class": "help" }, "每万位置次数要下载约 " + reply.body.download_mb +
-            " MB 的报告全文来统计：请加上年份或机关筛选，或在“逐年”里仍然统计。"));
+          var old = statusBox.querySelector(".per10k-note");
+          if (old) old.remove();
+          statusBox.appendChild(el("p", { "class": "help per10k-note" }, "每万位置次数要下载约 " + reply.body.download_mb +
+            " MB 来统计：请加上年份或机关筛选，或在“逐年”里仍然统计。"));
         }
         if (!reply.ok) throw new Error(reply.body.error);
         var byYear = {};
@@ -709,8 +713,8 @@
         }
         if (state.view === "kwic") showLines(state, reply.body);
         else showYears(state, reply.body);
-      })
-      .catch(function () {
+      }, function () {
+        // Only a failure to ask: the index's files could not be read.
         say("无法读取搜索索引（_search/）：请确认站点文件完整上传，然后刷新本页。", true);
       });
   }
