@@ -11,7 +11,6 @@ use tantivy::{DocAddress, Searcher};
 use super::{ReportInfo, info};
 use crate::search::SearchIndex;
 use crate::search::analyzer::{Class, classify, count_normalized_positions, normalize};
-use crate::search::query::ParsedQuery;
 use crate::search::searcher::SearchError;
 
 /// Each report of the scope, with its size and the units it holds.
@@ -58,12 +57,6 @@ pub fn reports_of(index: &SearchIndex, query: &str) -> Result<(Searcher, Vec<Doc
     } else {
         index.in_scope(&parsed)
     }
-}
-
-/// Counts `units` (normalized) in every report within `filters`.
-pub fn count(index: &SearchIndex, filters: &ParsedQuery, units: &[String]) -> Result<Counted, SearchError> {
-    let (searcher, docs) = index.in_scope(filters)?;
-    count_in(index, &searcher, &docs, units)
 }
 
 /// Counts `units` (normalized) in the reports at `docs`.

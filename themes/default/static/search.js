@@ -176,6 +176,19 @@
   // shared link never downloads megabytes without asking.
   var largeAgreedFor = null;
 
+  // Not a wrong query: an expensive one, answered if the reader agrees
+  // (`label` names what the button does).
+  function offerLargeDownload(reply, params, label) {
+    say(reply.body.error + "。", false, reply.body.help);
+    var anyway = el("button", { type: "button", "class": "search-anyway" },
+      label + "（约下载 " + reply.body.download_mb + " MB）");
+    anyway.addEventListener("click", function () {
+      largeAgreedFor = queryKey(params);
+      run();
+    });
+    statusBox.appendChild(anyway);
+  }
+
   function queryKey(params) {
     var key = new URLSearchParams(params);
     key.delete("page");
@@ -252,15 +265,7 @@
       .then(function (reply) {
 
         if (!reply.ok && reply.body.download_mb) {
-          // Not a wrong query: an expensive one, answered if the reader agrees.
-          say(reply.body.error + "。", false, reply.body.help);
-          var anyway = el("button", { type: "button", "class": "search-anyway" },
-            "仍然搜索（约下载 " + reply.body.download_mb + " MB）");
-          anyway.addEventListener("click", function () {
-            largeAgreedFor = queryKey(params);
-            run();
-          });
-          statusBox.appendChild(anyway);
+          offerLargeDownload(reply, params, "仍然搜索");
           return;
         }
         if (!reply.ok) {
@@ -697,14 +702,7 @@
     askEngine(params)
       .then(function (reply) {
         if (!reply.ok && reply.body.download_mb) {
-          say(reply.body.error + "。", false, reply.body.help);
-          var anyway = el("button", { type: "button", "class": "search-anyway" },
-            (state.view === "kwic" ? "仍然查看" : "仍然统计") + "（约下载 " + reply.body.download_mb + " MB）");
-          anyway.addEventListener("click", function () {
-            largeAgreedFor = queryKey(params);
-            run();
-          });
-          statusBox.appendChild(anyway);
+          offerLargeDownload(reply, params, state.view === "kwic" ? "仍然查看" : "仍然统计");
           return;
         }
         if (!reply.ok) {
