@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
-use crate::analysis::overview::Overview;
+use crate::analysis::overview::{Overview, OverviewParts};
 use crate::analysis::passages::Passages;
 use crate::content::config::Config;
 use crate::content::theme::Theme;
@@ -42,6 +42,14 @@ pub struct BuildSummary {
     /// A run stopped while changing the site (its journal was left behind),
     /// and this build made pages and indexes agree again.
     pub repaired: bool,
+    /// When the build started from the last one's state: how many report
+    /// files had changed, come or gone since (`pages` is then the files it
+    /// wrote).
+    pub read_again: Option<usize>,
+    /// The files where the site written differs from the site before last
+    /// (a full build's: it writes over that site's folder), for the next
+    /// build from the state (`output::Copy`).
+    pub differing_from_before_last: Vec<String>,
 }
 
 /// Everything loaded from a site folder, ready to render.
@@ -51,8 +59,10 @@ pub struct LoadedSite {
     pub theme: Theme,
     /// Empty unless `recurring_passages` is on.
     pub passages: Passages,
-    /// A year's new and a body's key formulations, for their pages.
+    /// A year's new and a body's key formulations, for their pages…
     pub overview: Overview,
+    /// …and the parts it was made of, reused when it is made again.
+    pub overview_parts: OverviewParts,
 }
 
 impl LoadedSite {
@@ -65,7 +75,7 @@ impl LoadedSite {
 pub fn load(root: &Path, drafts: bool) -> Result<LoadedSite> {
     let mut site = load_without_passages(root, drafts)?;
     site.passages = find_passages(&site);
-    site.overview = find_overview(&site);
+    (site.overview, site.overview_parts) = find_overview(&site);
     Ok(site)
 }
 
@@ -85,7 +95,14 @@ fn load_without_passages(root: &Path, drafts: bool) -> Result<LoadedSite> {
         (Err(problems), Ok(_)) => return Err(problems.into()),
         (Ok(_), Err(theme_error)) => return Err(theme_error),
     };
-    let site = LoadedSite { config, library, theme, passages: Passages::default(), overview: Overview::default() };
+    let site = LoadedSite {
+        config,
+        library,
+        theme,
+        passages: Passages::default(),
+        overview: Overview::default(),
+        overview_parts: OverviewParts::default(),
+    };
     let clashes = crate::render::owners::problems(&site.renderer(), &root.join("content"));
     if !clashes.is_empty() {
         return Err(crate::shared::diagnostics::Diagnostics(clashes).into());
@@ -97,28 +114,28 @@ fn find_passages(site: &LoadedSite) -> Passages {
     if site.config.recurring_passages { Passages::find(&site.library.reports) } else { Passages::default() }
 }
 
-pub(crate) fn find_overview(site: &LoadedSite) -> Overview {
-    find_overview_until(site, &std::sync::atomic::AtomicBool::new(false)).expect("never cancelled")
+pub(crate) fn find_overview(site: &LoadedSite) -> (Overview, OverviewParts) {
+    find_overview_until(site, None, &std::sync::atomic::AtomicBool::new(false)).expect("never cancelled")
 }
 
-/// The overview, or `None` once `cancel` is set.
-pub(crate) fn find_overview_until(site: &LoadedSite, cancel: &std::sync::atomic::AtomicBool) -> Option<Overview> {
+/// The overview and its parts (reusing those of `site.overview_parts`
+/// whose reports did not change), or `None` once `cancel` is set.
+pub(crate) fn find_overview_until(
+    site: &LoadedSite,
+    holders: Option<crate::analysis::overview::Holders>,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Option<(Overview, OverviewParts)> {
     if site.config.formulations {
-        crate::analysis::overview::overview(&site.library, cancel)
+        crate::analysis::overview::overview(&site.library, &site.overview_parts, holders, cancel)
     } else {
-        Some(Overview::default())
+        Some((Overview::default(), OverviewParts::default()))
     }
 }
 
-/// Builds the site into its output folder, replacing it only on success,
-/// then brings the search index up to date (only changed reports).
-pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
-    let _lock = crate::output::lock::SiteLock::acquire(&options.root, "wenku build")?;
-    build_and_keep(options).map(|(summary, _)| summary)
-}
-
-/// `build`, also handing back what it loaded (watch mode keeps it for
-/// incremental rebuilds instead of reading every report again). The caller
+/// Builds the whole site into its output folder, replacing it only on
+/// success, then brings the search index up to date (only changed
+/// reports), and hands back what it loaded (a build from the state, and
+/// watch mode, keep it to rebuild only what changes: `rebuild`). The caller
 /// holds the site's lock.
 pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSite)> {
     let started = Instant::now();
@@ -148,7 +165,7 @@ pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSit
             &std::sync::atomic::AtomicBool::new(false),
         )?;
     }
-    staging.commit()?;
+    let differing_from_before_last = staging.commit()?;
     let elapsed = started.elapsed();
     let index = indexer::sync(&index_dir, &site.library, &site.config)?;
     journal.close()?;
@@ -160,6 +177,8 @@ pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSit
         output,
         index: Some((index_dir, index)),
         awaiting_review: awaiting_review(&site.library),
+        read_again: None,
+        differing_from_before_last,
     };
     Ok((summary, site))
 }
@@ -177,10 +196,12 @@ pub fn check(root: &Path, drafts: bool) -> Result<BuildSummary> {
         index: None,
         awaiting_review: awaiting_review(&site.library),
         repaired: false,
+        read_again: None,
+        differing_from_before_last: Vec::new(),
     })
 }
 
-fn awaiting_review(library: &Library) -> Vec<(PathBuf, Vec<crate::content::Review>)> {
+pub(crate) fn awaiting_review(library: &Library) -> Vec<(PathBuf, Vec<crate::content::Review>)> {
     let mut waiting: Vec<_> = library
         .reports
         .iter()
@@ -219,7 +240,7 @@ fn find_passages_and_render(site: &mut LoadedSite, sink: &dyn Sink, progress: bo
     }
     let (overview, rendered) = rayon::join(|| find_overview(site), || render_pages(site, &passage_pages, sink, &bar));
     rendered?;
-    site.overview = overview;
+    (site.overview, site.overview_parts) = overview;
     render_pages(site, &overview_pages, sink, &bar)?;
     bar.finish_and_clear();
     Ok(overview_pages.len() + passage_pages.len() + now.len())

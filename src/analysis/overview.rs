@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::novel::{self, BREAK, KeyMap, Runs};
 use super::stats;
@@ -34,10 +34,14 @@ pub const MAX_ROWS: usize = 20;
 /// A year is compared with this many years before it.
 pub const YEARS_BEFORE: i32 = 5;
 /// Phrases of a body whose counts are taken over the whole archive, its
-/// most repeated first.
+/// most repeated first…
 const BODY_CANDIDATES: usize = 100;
+/// …and as many after them, counted too though not shown: when a publish
+/// moves a phrase into a body's first hundred, its counts are likely kept
+/// already, and the archive is not read again for it.
+const BODY_RESERVE: usize = 100;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Overview {
     pub years: BTreeMap<i32, YearNew>,
     pub bodies: BTreeMap<String, BodyKeys>,
@@ -48,7 +52,7 @@ impl Overview {
 }
 
 /// A year against the five before it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct YearNew {
     /// The years compared with (`year − 5` to `year − 1`) and how many
     /// reports of the archive they hold: with none there is nothing to say.
@@ -58,7 +62,7 @@ pub struct YearNew {
     pub rows: Vec<NewRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewRow {
     pub text: String,
     /// Occurrences in the year's reports, and how many reports.
@@ -67,12 +71,12 @@ pub struct NewRow {
 }
 
 /// A body against all other bodies.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BodyKeys {
     pub rows: Vec<KeyRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeyRow {
     pub text: String,
     /// Occurrences in the body's reports, how many of them, and the
@@ -84,15 +88,48 @@ pub struct KeyRow {
     pub log_ratio: f64,
 }
 
-/// The overview of every year and body of `library`; `None` once `cancel`
-/// is set (watch mode, when another edit comes in: checked body by body
-/// and year by year).
-pub fn overview(library: &Library, cancel: &AtomicBool) -> Option<Overview> {
+/// The parts the last overview was made of, each with a digest of the
+/// reports it was found from: an overview made again finds only the parts
+/// whose reports changed (a publish: its year, its body and their counts).
+/// Kept between runs in the build state (`rebuild::state`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct OverviewParts {
+    bodies: HashMap<String, (u64, BodyCandidates)>,
+    years: HashMap<i32, (u64, YearNew)>,
+    /// The phrases counted in every year: the bodies' candidates and
+    /// reserves when the archive was last counted whole…
+    counted: Vec<String>,
+    /// …and each year's counts of them and size, by the year's digest.
+    counts: HashMap<Option<i32>, (u64, Vec<u32>, u64)>,
+}
+
+/// For some phrases, which reports may hold one of them (by position in
+/// the library; more may be marked than do): the search index knows, when
+/// it is current. `None` when it cannot tell.
+pub type Holders<'a> = &'a (dyn Fn(&[String]) -> Option<Vec<bool>> + Sync);
+
+/// The overview of every year and body of `library`, reusing the parts of
+/// `previous` whose reports did not change, and its parts; `None` once
+/// `cancel` is set (watch mode, when another edit comes in: checked body
+/// by body and year by year). A phrase that becomes a candidate is counted
+/// in the unchanged years' reports that `holders` names, when it can.
+pub fn overview(
+    library: &Library,
+    previous: &OverviewParts,
+    holders: Option<Holders>,
+    cancel: &AtomicBool,
+) -> Option<(Overview, OverviewParts)> {
+    let mut parts = OverviewParts::default();
     // Bodies first: their candidates are counted over the archive while the
     // years read it, one reading of every report fewer.
-    let bodies = Bodies::candidates(library, cancel)?;
-    let (years, counted) = years(library, &bodies.wanted, cancel)?;
-    Some(Overview { years, bodies: bodies.keys(&counted) })
+    let bodies = Bodies::candidates(library, previous, &mut parts, cancel)?;
+    let (years, counted) = years(library, &bodies, previous, holders, &mut parts, cancel)?;
+    Some((Overview { years, bodies: bodies.keys(&counted) }, parts))
+}
+
+/// A digest of the texts of `reports`, in their order.
+fn digest_of(library: &Library, reports: &[usize]) -> u64 {
+    reports.iter().fold(mix(reports.len() as u64), |digest, &i| mix(digest ^ library.reports[i].text_digest))
 }
 
 fn cancelled(cancel: &AtomicBool) -> bool {
@@ -239,67 +276,168 @@ impl Wanted {
 
 /// Each year's new formulations, the years in order, keeping the windows
 /// of the five years before the one at hand (memory for six years, not
-/// all); and, read along, `wanted`'s count over the whole archive.
-fn years(library: &Library, wanted: &Wanted, cancel: &AtomicBool) -> Option<(BTreeMap<i32, YearNew>, Counted)> {
+/// all); and, read along, the bodies' candidates counted over the whole
+/// archive. A year whose reports and five years before are those of
+/// `previous` keeps its rows, and its counts while every candidate is one
+/// `previous` counted; only the years that are found again are read.
+fn years(
+    library: &Library,
+    bodies: &Bodies,
+    previous: &OverviewParts,
+    holders: Option<Holders>,
+    parts: &mut OverviewParts,
+    cancel: &AtomicBool,
+) -> Option<(BTreeMap<i32, YearNew>, Counted)> {
     let mut by_year: BTreeMap<Option<i32>, Vec<usize>> = BTreeMap::new();
     for (i, report) in library.reports.iter().enumerate() {
         by_year.entry(report.meta.year).or_default().push(i);
     }
-    let mut counted = Counted { totals: vec![0; wanted.len()], size: 0 };
-    let mut before: VecDeque<(i32, usize, WindowFilter)> = VecDeque::new();
+    let digests: HashMap<Option<i32>, u64> = by_year.iter().map(|(&y, r)| (y, digest_of(library, r))).collect();
+    // A year's rows depend on its reports and those of the five before.
+    let rows_key = |year: i32| {
+        (year - YEARS_BEFORE..=year).fold(0, |key, y| mix(key ^ digests.get(&Some(y)).copied().unwrap_or(0)))
+    };
+    let kept_rows = |year: i32| previous.years.get(&year).filter(|(key, _)| *key == rows_key(year));
+    // A year's windows are needed by the next five years' rows found again.
+    let windows_needed =
+        |year: i32| (year + 1..=year + YEARS_BEFORE).any(|y| digests.contains_key(&Some(y)) && kept_rows(y).is_none());
+    let counting = Counting::plan(&bodies.texts, previous, holders);
+    let wanted = std::sync::OnceLock::new();
+    let wanted = || wanted.get_or_init(|| Wanted::of(counting.chars.iter().map(Vec::as_slice)));
+    let added = std::sync::OnceLock::new();
+    let added = || added.get_or_init(|| Wanted::of(counting.chars[counting.kept..].iter().map(Vec::as_slice)));
+    let kept_counts = |year: Option<i32>| {
+        previous.counts.get(&year).filter(|(digest, _, _)| counting.kept > 0 && *digest == digests[&year])
+    };
+
+    let mut counted = Counted { totals: vec![0; bodies.texts.len()], size: 0 };
+    let mut before: VecDeque<(i32, usize, Option<WindowFilter>)> = VecDeque::new();
     let mut years = BTreeMap::new();
     for (&year, reports) in &by_year {
         if cancelled(cancel) {
             return None;
         }
-        let part = Part::of(library, reports);
-        counted.add(&part, wanted);
+        let rows = year.and_then(kept_rows).map(|(_, rows)| rows.clone());
+        let counts = kept_counts(year).cloned();
+        let windows = year.is_some_and(windows_needed);
+        let part =
+            (rows.is_none() && year.is_some() || counts.is_none() || windows).then(|| Part::of(library, reports));
+        let (totals, size) = match counts {
+            Some((_, mut totals, size)) => {
+                if let Some(may_hold) = &counting.may_hold {
+                    // The added phrases, in the reports that may hold one.
+                    let holding: Vec<usize> = reports.iter().copied().filter(|&i| may_hold[i]).collect();
+                    let found = if holding.is_empty() {
+                        vec![0; counting.chars.len() - counting.kept]
+                    } else {
+                        counted_in(&Part::of(library, &holding), added())
+                    };
+                    totals.extend(found);
+                }
+                (totals, size)
+            }
+            None => {
+                let part = part.as_ref().expect("read when its counts are not kept");
+                (counted_in(part, wanted()), part.size())
+            }
+        };
+        counted.totals.iter_mut().zip(&counting.places).for_each(|(total, &place)| *total += totals[place]);
+        counted.size += size;
+        parts.counts.insert(year, (digests[&year], totals, size));
         let Some(year) = year else { continue };
         let (from, to) = (year - YEARS_BEFORE, year - 1);
         while before.front().is_some_and(|(y, _, _)| *y < from) {
             before.pop_front();
         }
-        let reference_reports = before.iter().map(|(_, n, _)| n).sum();
-        let rows = if reference_reports == 0 {
-            Vec::new()
-        } else {
-            // The nearest year first: most windows are found there.
-            new_rows(&part, &before.iter().rev().map(|(_, _, windows)| windows).collect::<Vec<_>>())
-        };
-        years.insert(year, YearNew { from, to, reference_reports, rows });
-        before.push_back((year, reports.len(), WindowFilter::of(&part.chars)));
+        let new = rows.unwrap_or_else(|| {
+            let part = part.as_ref().expect("read when its rows are not kept");
+            let reference_reports = before.iter().map(|(_, n, _)| n).sum();
+            let rows = if reference_reports == 0 {
+                Vec::new()
+            } else {
+                // The nearest year first: most windows are found there.
+                let reference: Vec<&WindowFilter> = before
+                    .iter()
+                    .rev()
+                    .map(|(_, _, windows)| windows.as_ref().expect("the windows of the years before are kept"))
+                    .collect();
+                new_rows(part, &reference)
+            };
+            YearNew { from, to, reference_reports, rows }
+        });
+        parts.years.insert(year, (rows_key(year), new.clone()));
+        years.insert(year, new);
+        let windows = part.filter(|_| windows).map(|part| WindowFilter::of(&part.chars));
+        before.push_back((year, reports.len(), windows));
     }
+    parts.counted = counting.texts;
     Some((years, counted))
+}
+
+/// How often each of `wanted` occurs in `part`'s reports.
+fn counted_in(part: &Part, wanted: &Wanted) -> Vec<u32> {
+    part.reports()
+        .par_iter()
+        .fold(
+            || vec![0u32; wanted.len()],
+            |mut totals, piece| {
+                wanted.find(&part.chars[piece.from..piece.to], |phrase| totals[phrase] += 1);
+                totals
+            },
+        )
+        .reduce(
+            || vec![0u32; wanted.len()],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+                a
+            },
+        )
+}
+
+/// Which phrases each year's counts are of, and which of them the years
+/// whose reports did not change keep.
+struct Counting {
+    texts: Vec<String>,
+    chars: Vec<Vec<char>>,
+    /// The first `kept` are `previous.counted`: an unchanged year keeps its
+    /// counts of them (none when 0)…
+    kept: usize,
+    /// …and the rest are counted, in such a year, only in the reports
+    /// marked here.
+    may_hold: Option<Vec<bool>>,
+    /// Where each candidate is in `texts`.
+    places: Vec<usize>,
+}
+
+impl Counting {
+    fn plan(candidates: &[String], previous: &OverviewParts, holders: Option<Holders>) -> Counting {
+        let before: HashMap<&str, usize> =
+            previous.counted.iter().enumerate().map(|(i, phrase)| (phrase.as_str(), i)).collect();
+        let added: Vec<String> =
+            candidates.iter().filter(|text| !before.contains_key(text.as_str())).cloned().collect();
+        let kept = previous.counted.len();
+        // Phrases no longer candidates are kept counting, up to as many
+        // again as there are candidates; then the archive is read whole.
+        let may_hold = match holders {
+            _ if added.is_empty() => Some(None),
+            Some(holders) if kept > 0 && kept + added.len() <= 2 * candidates.len() => holders(&added).map(Some),
+            _ => None,
+        };
+        let (texts, kept, may_hold) = match may_hold {
+            Some(may_hold) => ([previous.counted.as_slice(), &added].concat(), kept, may_hold),
+            None => (candidates.to_vec(), 0, None),
+        };
+        let at: HashMap<&str, usize> = texts.iter().enumerate().map(|(i, text)| (text.as_str(), i)).collect();
+        let places = candidates.iter().map(|text| at[text.as_str()]).collect();
+        let chars = texts.iter().map(|text| text.chars().collect()).collect();
+        Counting { texts, chars, kept, may_hold, places }
+    }
 }
 
 /// Phrases counted over the archive, and its size in Han characters.
 struct Counted {
     totals: Vec<u32>,
     size: u64,
-}
-
-impl Counted {
-    fn add(&mut self, part: &Part, wanted: &Wanted) {
-        let totals = part
-            .reports()
-            .par_iter()
-            .fold(
-                || vec![0u32; wanted.len()],
-                |mut totals, piece| {
-                    wanted.find(&part.chars[piece.from..piece.to], |phrase| totals[phrase] += 1);
-                    totals
-                },
-            )
-            .reduce(
-                || vec![0u32; wanted.len()],
-                |mut a, b| {
-                    a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
-                    a
-                },
-            );
-        self.totals.iter_mut().zip(totals).for_each(|(a, b)| *a += b);
-        self.size += part.size();
-    }
 }
 
 /// The phrases of `part` that none of `reference` holds, most reports first.
@@ -456,40 +594,58 @@ impl Around {
 /// Each body's candidates, before their counts over the archive.
 struct Bodies {
     bodies: Vec<BodyCandidates>,
-    /// Every body's candidates at once, by number.
-    wanted: Wanted,
+    /// Every body's candidates and reserve at once, by number.
+    texts: Vec<String>,
     numbers: HashMap<Vec<char>, usize>,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct BodyCandidates {
     body: String,
     reports: usize,
     size: u64,
     /// Shown text (whole words), its characters, count and reports in the body.
     phrases: Vec<(String, Vec<char>, u32, u32)>,
+    /// The shown text of the next most repeated phrases.
+    reserve: Vec<String>,
 }
 
 impl Bodies {
-    fn candidates(library: &Library, cancel: &AtomicBool) -> Option<Bodies> {
+    /// Found again for the bodies whose reports changed since `previous`.
+    fn candidates(
+        library: &Library,
+        previous: &OverviewParts,
+        parts: &mut OverviewParts,
+        cancel: &AtomicBool,
+    ) -> Option<Bodies> {
         let taxonomy = library.taxonomy(crate::content::TaxonomyKind::Body);
-        let bodies: Option<Vec<BodyCandidates>> = taxonomy
+        let bodies: Option<Vec<(u64, BodyCandidates)>> = taxonomy
             .terms
             .par_iter()
-            .map(|term| (!cancelled(cancel)).then(|| body_candidates(library, &term.name, &term.reports)))
+            .map(|term| {
+                let key =
+                    mix(digest_of(library, &term.reports) ^ crate::shared::hash::hash_bytes(term.name.as_bytes()));
+                match previous.bodies.get(&term.name).filter(|(kept, _)| *kept == key) {
+                    Some((_, kept)) => Some((key, kept.clone())),
+                    None => (!cancelled(cancel)).then(|| (key, body_candidates(library, &term.name, &term.reports))),
+                }
+            })
             .collect();
         let bodies = bodies?;
         let mut numbers: HashMap<Vec<char>, usize> = HashMap::new();
-        let mut phrases: Vec<&[char]> = Vec::new();
-        for body in &bodies {
-            for (_, chars, _, _) in &body.phrases {
-                numbers.entry(chars.clone()).or_insert_with(|| {
-                    phrases.push(chars);
-                    phrases.len() - 1
+        let mut texts: Vec<String> = Vec::new();
+        for (_, body) in &bodies {
+            let shown = body.phrases.iter().map(|(text, _, _, _)| text);
+            for text in shown.chain(&body.reserve) {
+                numbers.entry(text.chars().collect()).or_insert_with(|| {
+                    texts.push(text.clone());
+                    texts.len() - 1
                 });
             }
         }
-        let wanted = Wanted::of(phrases.into_iter());
-        Some(Bodies { bodies, wanted, numbers })
+        parts.bodies = bodies.iter().map(|(key, body)| (body.body.clone(), (*key, body.clone()))).collect();
+        let bodies = bodies.into_iter().map(|(_, body)| body).collect();
+        Some(Bodies { bodies, texts, numbers })
     }
 
     /// Each body's key formulations, from the candidates' counts over the archive.
@@ -540,11 +696,13 @@ fn body_candidates(library: &Library, body: &str, reports: &[usize]) -> BodyCand
     let mut kept = novel::maximal_phrases_in(&chars, may_repeat, min_count, novel::reads_as_a_phrase);
     let most_repeated_first =
         |a: &(&[char], u32), b: &(&[char], u32)| b.1.cmp(&a.1).then(b.0.len().cmp(&a.0.len())).then(a.0.cmp(b.0));
-    if kept.len() > BODY_CANDIDATES {
-        kept.select_nth_unstable_by(BODY_CANDIDATES, most_repeated_first);
-        kept.truncate(BODY_CANDIDATES);
+    let with_reserve = BODY_CANDIDATES + BODY_RESERVE;
+    if kept.len() > with_reserve {
+        kept.select_nth_unstable_by(with_reserve, most_repeated_first);
+        kept.truncate(with_reserve);
     }
     kept.sort_by(most_repeated_first);
+    let reserve = kept.split_off(kept.len().min(BODY_CANDIDATES));
     let mut seen = std::collections::HashSet::new();
     let shown: Vec<(String, Vec<char>, u32)> = kept
         .into_iter()
@@ -558,12 +716,18 @@ fn body_candidates(library: &Library, body: &str, reports: &[usize]) -> BodyCand
             Some((text, chars, count))
         })
         .collect();
+    let reserve = reserve
+        .into_iter()
+        .filter_map(|(phrase, _)| novel::shown(&chars, phrase))
+        .filter(|text| seen.insert(text.clone()));
+    let reserve = reserve.collect();
     let phrases: Vec<&[char]> = shown.iter().map(|(_, chars, _)| chars.as_slice()).collect();
     let reports_holding = reports_holding(&chars, &pieces, &phrases);
     BodyCandidates {
         body: body.to_owned(),
         reports: reports.len(),
         size,
+        reserve,
         phrases: shown
             .into_iter()
             .zip(reports_holding)

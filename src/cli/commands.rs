@@ -20,7 +20,7 @@ fn options(site: Site, output: Option<PathBuf>) -> BuildOptions {
 }
 
 pub fn build(site: Site, output: Option<PathBuf>, review: bool, language: Language) -> Result<ExitCode> {
-    let summary = build::build(&options(site, output))?;
+    let summary = wenku::rebuild::build(&options(site, output))?;
     if summary.repaired {
         eprintln!(
             "{}",
@@ -31,9 +31,8 @@ pub fn build(site: Site, output: Option<PathBuf>, review: bool, language: Langua
             )
         );
     }
-    eprintln!(
-        "{}",
-        text!(
+    let built = match summary.read_again {
+        None => text!(
             language,
             "built {} reports into {} files in {:.2} s → {}",
             "已生成 {} 篇报告，共 {} 个文件，用时 {:.2} 秒 → {}",
@@ -41,8 +40,19 @@ pub fn build(site: Site, output: Option<PathBuf>, review: bool, language: Langua
             summary.pages,
             summary.elapsed.as_secs_f64(),
             summary.output.display()
-        )
-    );
+        ),
+        Some(read_again) => text!(
+            language,
+            "brought {} reports up to date ({} report files changed, {} files written) in {:.2} s → {}",
+            "已更新 {} 篇报告的站点（{} 个报告文件有变动，写入 {} 个文件），用时 {:.2} 秒 → {}",
+            summary.reports,
+            read_again,
+            summary.pages,
+            summary.elapsed.as_secs_f64(),
+            summary.output.display()
+        ),
+    };
+    eprintln!("{built}");
     if let Some((dir, index)) = &summary.index {
         let what = if index.rebuilt {
             text!(language, "indexed {} reports", "已为 {} 篇报告建立索引", index.added)

@@ -17,7 +17,7 @@ use crate::shared::yaml::{self, Mapping, Value};
 /// A report's fields. `body`, `level`, `year` and `period` are `None` only
 /// while they are unknown and listed under `review:` (an import found no
 /// evidence for them): shown as 年份不详, 发文机关不详 …, never as a value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct FrontMatter {
     pub title: String,
     /// The issuing body, e.g. 某区人大常委会党组.

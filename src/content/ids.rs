@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct ReportId(u32);
 
 impl ReportId {
@@ -24,7 +24,8 @@ impl ReportId {
 }
 
 /// Ids by source path, and back.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(from = "Vec<PathBuf>", into = "Vec<PathBuf>")]
 pub struct ReportIds {
     by_source: HashMap<PathBuf, ReportId>,
     sources: Vec<PathBuf>,
@@ -53,6 +54,20 @@ impl ReportIds {
     /// How many ids were given: every id's `index()` is below.
     pub(crate) fn len(&self) -> usize {
         self.sources.len()
+    }
+}
+
+/// Kept in the build state as the sources alone, in id order.
+impl From<ReportIds> for Vec<PathBuf> {
+    fn from(ids: ReportIds) -> Vec<PathBuf> {
+        ids.sources
+    }
+}
+
+impl From<Vec<PathBuf>> for ReportIds {
+    fn from(sources: Vec<PathBuf>) -> ReportIds {
+        let by_source = sources.iter().enumerate().map(|(i, s)| (s.clone(), ReportId(i as u32))).collect();
+        ReportIds { by_source, sources }
     }
 }
 

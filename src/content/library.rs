@@ -113,6 +113,11 @@ impl Library {
         Library { reports, taxonomies, neighbours, predecessors, ids, positions }
     }
 
+    /// Its ids and reports, borrowed (for the build state).
+    pub fn ids_and_reports(&self) -> (&ReportIds, &[Report]) {
+        (&self.ids, &self.reports)
+    }
+
     /// Its ids and reports, to make the next library of (watch mode).
     pub fn into_parts(self) -> (ReportIds, Vec<Report>) {
         (self.ids, self.reports)

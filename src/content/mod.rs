@@ -7,7 +7,7 @@ pub use front_matter::is_calendar_date;
 mod ids;
 mod library;
 pub mod markdown;
-mod packed;
+pub mod packed;
 pub mod sentences;
 pub mod theme;
 
@@ -27,7 +27,7 @@ pub use ids::{ReportId, ReportIds};
 pub use library::{Library, Taxonomy, TaxonomyKind, Term};
 
 /// One report, parsed and rendered once.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     /// Given by the library that takes the report in (`ReportId::NONE`
     /// until then): what pages, passages and rebuilds name it by.
@@ -38,11 +38,14 @@ pub struct Report {
     /// Output path relative to the site root, without base path: `2021/总结/`.
     pub path: String,
     /// Hashes of its sentences, sorted: how much it shares with another.
+    #[serde(with = "crate::shared::as_bytes")]
     pub sentence_hashes: Box<[u64]>,
     /// A hash of its text blocks and their anchors: whether its index
     /// document changed, told without unpacking the text.
     pub text_digest: u64,
-    /// The rendered Markdown, compressed: `rendered()` unpacks it.
+    /// The rendered Markdown, compressed: `rendered()` unpacks it. (The
+    /// build state keeps it apart, in its texts file.)
+    #[serde(skip)]
     text: packed::Packed,
 }
 
@@ -62,6 +65,15 @@ impl Report {
     /// on every call: keep the value while it is needed, not longer).
     pub fn rendered(&self) -> Rendered {
         self.text.unpack()
+    }
+
+    /// Its packed text, and putting one back (the build state).
+    pub fn packed(&self) -> &packed::Packed {
+        &self.text
+    }
+
+    pub fn set_packed(&mut self, text: packed::Packed) {
+        self.text = text;
     }
 
     /// The report without its text: what its pages' paths depend on.

@@ -22,11 +22,55 @@ thread_local! {
 }
 
 #[derive(Clone, Default)]
-pub struct Packed(Box<[u8]>);
+pub struct Packed(Bytes);
+
+/// The packed bytes: made in this run, or read from the build state's
+/// texts file (mapped: a build from the state reads only what it unpacks).
+#[derive(Clone)]
+enum Bytes {
+    Owned(Box<[u8]>),
+    Mapped { file: std::sync::Arc<memmap2::Mmap>, from: usize, to: usize },
+}
+
+impl Default for Bytes {
+    fn default() -> Bytes {
+        Bytes::Owned(Box::default())
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(bytes) => bytes,
+            Bytes::Mapped { file, from, to } => &file[*from..*to],
+        }
+    }
+}
 
 impl std::fmt::Debug for Packed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Packed({} bytes)", self.0.len())
+    }
+}
+
+impl Packed {
+    /// The bytes at `from..to` of a mapped texts file (checked to be there).
+    pub fn mapped(file: &std::sync::Arc<memmap2::Mmap>, from: usize, to: usize) -> Option<Packed> {
+        (from <= to && to <= file.len()).then(|| Packed(Bytes::Mapped { file: file.clone(), from, to }))
+    }
+
+    /// Where its bytes are in `file`, if they are read from it.
+    pub fn place_in(&self, file: &std::sync::Arc<memmap2::Mmap>) -> Option<(usize, usize)> {
+        match &self.0 {
+            Bytes::Mapped { file: mapped, from, to } if std::sync::Arc::ptr_eq(mapped, file) => Some((*from, *to)),
+            _ => None,
+        }
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
     }
 }
 
@@ -51,7 +95,7 @@ impl Packed {
         }
         let packed = COMPRESSOR.with_borrow_mut(|compressor| compressor.compress(&raw));
         // Compressing into memory fails only if memory does.
-        Packed(packed.expect("zstd compresses into memory").into_boxed_slice())
+        Packed(Bytes::Owned(packed.expect("zstd compresses into memory").into_boxed_slice()))
     }
 
     /// The rendered text again, exactly as it was packed.

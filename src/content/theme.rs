@@ -16,6 +16,9 @@ pub struct Theme {
     pub tera: tera::Tera,
     /// Static files by output path (`static/style.css`), last layer wins.
     pub static_files: BTreeMap<String, StaticFile>,
+    /// A digest of the templates and the static files on disk: whether a
+    /// build state's pages were rendered with this theme.
+    pub digest: u64,
 }
 
 /// A static file is either built into the binary or read from disk when written.
@@ -89,8 +92,32 @@ impl Theme {
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| anyhow::anyhow!(tera_chain(&e)))
             .context("a template has an error")?;
-        Ok(Theme { tera, static_files })
+        let disk_files = static_files.values().filter_map(|file| match file {
+            StaticFile::Disk(path) => Some(path.as_path()),
+            _ => None,
+        });
+        let digest = digest(&templates, disk_files);
+        Ok(Theme { tera, static_files, digest })
     }
+}
+
+/// A digest of a theme's inputs: its templates' text and its static
+/// files' names, sizes and modification times (the built-in ones are the
+/// executable's, which the build state tells apart by itself).
+fn digest<'a>(templates: &BTreeMap<String, String>, disk_files: impl Iterator<Item = &'a Path>) -> u64 {
+    use crate::shared::hash::{hash_bytes, mix};
+    let mut digest = 0;
+    for (name, text) in templates {
+        digest = mix(digest ^ hash_bytes(name.as_bytes())) ^ hash_bytes(text.as_bytes());
+    }
+    for path in disk_files {
+        let metadata = std::fs::metadata(path).ok();
+        let modified = metadata.as_ref().and_then(|m| m.modified().ok());
+        let since = modified.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).unwrap_or_default();
+        digest = mix(digest ^ hash_bytes(path.as_os_str().as_encoded_bytes()));
+        digest = mix(digest ^ metadata.map_or(0, |m| m.len()) ^ (since.as_nanos() as u64).rotate_left(17));
+    }
+    digest
 }
 
 fn all_files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {

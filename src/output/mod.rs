@@ -121,6 +121,10 @@ pub struct Staging {
     staging: PathBuf,
     /// Files written or found unchanged, relative to the staging folder.
     kept: Mutex<HashSet<PathBuf>>,
+    /// Files whose bytes differ from the site before last's, or that it
+    /// had and this site lacks: a build from the state brings that site
+    /// up to date by them (`Copy`).
+    differing: Mutex<std::collections::BTreeSet<String>>,
     /// What the site before last held, relative to the staging folder:
     /// files, and folders deepest first.
     old_files: Vec<PathBuf>,
@@ -161,7 +165,8 @@ impl Staging {
         )
         .with_context(|| format!("cannot write into {}", staging.display()))?;
         let kept = Mutex::new(HashSet::from([PathBuf::from(MARKER)]));
-        Ok(Staging { target: target.to_path_buf(), staging, kept, old_files, old_folders, committed: false })
+        let differing = Mutex::default();
+        Ok(Staging { target: target.to_path_buf(), staging, kept, differing, old_files, old_folders, committed: false })
     }
 
     pub fn path(&self) -> &Path {
@@ -170,8 +175,10 @@ impl Staging {
 
     /// Replaces the target with the staged folder in one step where the
     /// system allows it (Linux `renameat2(RENAME_EXCHANGE)`); the old site
-    /// is kept aside for the next build to write over.
-    pub fn commit(mut self) -> Result<()> {
+    /// is kept aside for the next build to write over. Returns the files
+    /// where the new site differs from the site before last (whose folder
+    /// it was written into; all, when there was none).
+    pub fn commit(mut self) -> Result<Vec<String>> {
         self.remove_files_not_kept()?;
         let previous = previous_site(&self.target);
         if previous.exists() {
@@ -191,7 +198,12 @@ impl Staging {
                 .with_context(|| format!("cannot move the new site to {}", self.target.display()))?;
         }
         self.committed = true;
-        Ok(())
+        let differing = std::mem::take(&mut *self.differing.lock().expect("no writer panics while holding the lock"));
+        Ok(differing.into_iter().collect())
+    }
+
+    fn note(&self, rel_path: &str) {
+        self.differing.lock().expect("no writer panics while holding the lock").insert(rel_path.to_owned());
     }
 
     /// Deletes what the site before last had and this one does not, and
@@ -199,6 +211,7 @@ impl Staging {
     fn remove_files_not_kept(&self) -> Result<()> {
         let kept = self.kept.lock().expect("no writer panics while holding the lock");
         for rel in self.old_files.iter().filter(|rel| !kept.contains(*rel)) {
+            self.note(&rel.to_string_lossy());
             let path = self.staging.join(rel);
             match std::fs::remove_file(&path) {
                 // Gone already, or a folder of this site stands there now.
@@ -244,6 +257,7 @@ impl Sink for Staging {
         let path = self.staging.join(&output.rel_path);
         let unchanged = std::fs::read(&path).is_ok_and(|old| old == output.bytes);
         if !unchanged {
+            self.note(&output.rel_path);
             if let Some(dir) = path.parent()
                 && !dir.is_dir()
             {
@@ -269,6 +283,7 @@ impl Sink for Staging {
     fn keep(&self, rel_path: &str, from: &Path) -> Result<()> {
         let path = self.staging.join(rel_path);
         if !same_file(&path, from) {
+            self.note(rel_path);
             if let Some(dir) = path.parent()
                 && !dir.is_dir()
             {
@@ -289,6 +304,7 @@ impl Sink for Staging {
     }
 
     fn remove(&self, rel_path: &str) -> Result<()> {
+        self.note(rel_path);
         self.kept.lock().expect("no writer panics while holding the lock").remove(Path::new(rel_path));
         let path = self.staging.join(rel_path);
         match std::fs::remove_file(&path) {
@@ -298,6 +314,146 @@ impl Sink for Staging {
             _ => Ok(()),
         }
     }
+}
+
+/// A copy of the site in place, made from the site before last, that a
+/// build writes its changes into and then swaps in whole (a build from the
+/// state, `rebuild`): the served site changes all at once or not at all.
+///
+/// The site before last differs from the site in place only by the files
+/// the last build wrote or removed, which the state keeps: those are
+/// linked from the site in place (their bytes shared, never written
+/// through: every write makes a new file and renames it over its place),
+/// and the copy is the site in place. Without that list (after a full
+/// build, or with no site before last) every file is linked. The files
+/// this build writes or removes are noted, for the next.
+pub struct Copy {
+    target: PathBuf,
+    staging: PathBuf,
+    noted: Mutex<std::collections::BTreeSet<String>>,
+    committed: bool,
+}
+
+impl Copy {
+    /// `differing`: where the site before last differs from the site in
+    /// place, if known.
+    pub fn open(target: &Path, differing: Option<&[String]>) -> Result<Copy> {
+        if !target.join(MARKER).is_file() {
+            bail!("{} is not a site wenku built", target.display());
+        }
+        remove_stale_staging(target);
+        let parent = parent_of(target);
+        let staging = parent.join(format!("{}{}.tmp", staging_prefix(target), std::process::id()));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging).with_context(|| format!("cannot clear {}", staging.display()))?;
+        }
+        let previous = previous_site(target);
+        let from_previous = differing.filter(|_| previous.join(MARKER).is_file() && contents_are_plain(&previous));
+        let differing: Vec<String> = match from_previous {
+            Some(differing) if std::fs::rename(&previous, &staging).is_ok() => differing.to_vec(),
+            _ => {
+                if previous.exists() {
+                    std::fs::remove_dir_all(&previous)
+                        .with_context(|| format!("cannot remove {}", previous.display()))?;
+                }
+                std::fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
+                let files = walkdir::WalkDir::new(target).min_depth(1).into_iter().flatten();
+                let files = files.filter(|e| e.file_type().is_file());
+                files.filter_map(|e| Some(e.path().strip_prefix(target).ok()?.to_string_lossy().into_owned())).collect()
+            }
+        };
+        let copy = Copy { target: target.to_path_buf(), staging, noted: Mutex::default(), committed: false };
+        for rel in &differing {
+            copy.link_from_target(rel)?;
+        }
+        Ok(copy)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.staging
+    }
+
+    /// The copy's `rel` made the site in place's: a link to its file, or
+    /// nothing where it has none.
+    fn link_from_target(&self, rel: &str) -> Result<()> {
+        let (from, to) = (self.target.join(rel), self.staging.join(rel));
+        if to.is_dir() {
+            std::fs::remove_dir_all(&to).with_context(|| format!("cannot remove {}", to.display()))?;
+        }
+        if !std::fs::symlink_metadata(&from).is_ok_and(|m| m.is_file()) {
+            return InPlace(&self.staging).remove(rel);
+        }
+        if same_file(&from, &to) {
+            return Ok(());
+        }
+        if let Some(dir) = to.parent() {
+            make_folder(&self.staging, dir)?;
+        }
+        match std::fs::remove_file(&to) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("cannot remove {}", to.display()));
+            }
+            _ => {}
+        }
+        if std::fs::hard_link(&from, &to).is_err() {
+            std::fs::copy(&from, &to).with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Swaps the copy in, keeping the site it replaces as the site before
+    /// last; returns the files where the two differ.
+    pub fn commit(mut self) -> Result<Vec<String>> {
+        let previous = previous_site(&self.target);
+        if exchange(&self.staging, &self.target).is_ok() {
+            std::fs::rename(&self.staging, &previous)
+                .with_context(|| format!("cannot keep the previous site at {}", previous.display()))?;
+        } else {
+            std::fs::rename(&self.target, &previous)
+                .with_context(|| format!("cannot move {} aside", self.target.display()))?;
+            std::fs::rename(&self.staging, &self.target)
+                .with_context(|| format!("cannot move the new site to {}", self.target.display()))?;
+        }
+        self.committed = true;
+        let noted = std::mem::take(&mut *self.noted.lock().expect("no writer panics while holding the lock"));
+        Ok(noted.into_iter().collect())
+    }
+
+    fn note(&self, rel_path: &str) {
+        self.noted.lock().expect("no writer panics while holding the lock").insert(rel_path.to_owned());
+    }
+}
+
+impl Sink for Copy {
+    fn put(&self, output: Output) -> Result<()> {
+        fail::fail_point!("site-write", |_| std::process::exit(crate::STOPPED_AT_FAIL_POINT));
+        self.note(&output.rel_path);
+        InPlace(&self.staging).put(output)
+    }
+
+    fn remove(&self, rel_path: &str) -> Result<()> {
+        self.note(rel_path);
+        InPlace(&self.staging).remove(rel_path)
+    }
+
+    fn writes_into(&self) -> Option<&Path> {
+        Some(&self.staging)
+    }
+}
+
+impl Drop for Copy {
+    fn drop(&mut self) {
+        if !self.committed {
+            // A copy part-way: the next build starts from the site in place.
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// Whether a site before last holds no symbolic link (writing over the
+/// site would then write wherever the link points).
+fn contents_are_plain(site: &Path) -> bool {
+    walkdir::WalkDir::new(site).min_depth(1).into_iter().all(|e| e.is_ok_and(|e| !e.file_type().is_symlink()))
 }
 
 /// Whether `a` and `b` are one file (hard links of each other).
@@ -356,7 +512,7 @@ impl Drop for Staging {
 
 /// `.public.wenku-previous`: the site before the current one, kept for the
 /// next build to write over.
-fn previous_site(target: &Path) -> PathBuf {
+pub fn previous_site(target: &Path) -> PathBuf {
     parent_of(target).join(format!("{}previous", staging_prefix(target)))
 }
 

@@ -34,6 +34,7 @@
 //! (`serve::events`).
 
 mod affected;
+pub mod state;
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
@@ -43,8 +44,8 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use rayon::prelude::*;
 
-use crate::analysis::overview::Overview;
-use crate::build::{self, BuildOptions, LoadedSite};
+use crate::analysis::overview::{Overview, OverviewParts};
+use crate::build::{self, BuildOptions, BuildSummary, LoadedSite};
 use crate::content::theme::Theme;
 use crate::content::{self, Library, Report, ReportId, TaxonomyKind};
 use crate::output::journal::Journal;
@@ -91,6 +92,14 @@ pub struct Rebuilt {
     pub elapsed: Duration,
 }
 
+/// `wenku build`: from the state the last build left (`state.rs`), only
+/// what the report files changed since then reach is read and rewritten;
+/// without one, the site is built whole (replaced only on success).
+pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
+    let lock = SiteLock::acquire(&options.root, "wenku build")?;
+    LiveSite::open(options.clone(), lock, "wenku build").map(|(_, summary)| summary)
+}
+
 /// A site kept loaded between rebuilds, with its output folder and index.
 pub struct LiveSite {
     options: BuildOptions,
@@ -117,40 +126,272 @@ pub struct LiveSite {
     /// (Behind a lock: the static index is remade, and the journal closed,
     /// on another thread while the watcher waits for the next edit.)
     journal: std::sync::Mutex<Option<Journal>>,
-    /// Held for as long as this process may rebuild the site.
+    /// Held for as long as this process may rebuild the site…
     _lock: SiteLock,
+    /// …which is this command (named in the journal).
+    what: &'static str,
+    /// The texts file of the build state the site was read from, if it was.
+    texts: Option<state::Texts>,
+    /// A build from the state writes into a copy of the site, swapped in
+    /// whole at the end (`output::Copy`); watch mode writes in place.
+    copy: Copying,
+}
+
+/// Where a build from the state stands with its copy of the site.
+enum Copying {
+    /// Watch mode: no copy.
+    No,
+    /// To be made before the first write, knowing (or not) where the site
+    /// before last differs from the site in place…
+    Before(Option<Vec<String>>),
+    /// …made…
+    Open(crate::output::Copy),
+    /// …and swapped in: where the site differs from the one before it.
+    Done(Vec<String>),
+}
+
+fn writer_of<'a>(copy: &'a Copying, output: &'a Path) -> Writer<'a> {
+    match copy {
+        Copying::Open(copy) => Writer::Copy(copy),
+        _ => Writer::InPlace(InPlace(output)),
+    }
+}
+
+/// Where a page goes: into the copy of the site, or in place.
+enum Writer<'a> {
+    InPlace(InPlace<'a>),
+    Copy(&'a crate::output::Copy),
+}
+
+impl Sink for Writer<'_> {
+    fn put(&self, output: Output) -> Result<()> {
+        match self {
+            Writer::InPlace(sink) => sink.put(output),
+            Writer::Copy(sink) => sink.put(output),
+        }
+    }
+
+    fn remove(&self, rel_path: &str) -> Result<()> {
+        match self {
+            Writer::InPlace(sink) => sink.remove(rel_path),
+            Writer::Copy(sink) => sink.remove(rel_path),
+        }
+    }
+
+    fn writes_into(&self) -> Option<&Path> {
+        match self {
+            Writer::InPlace(sink) => sink.writes_into(),
+            Writer::Copy(sink) => sink.writes_into(),
+        }
+    }
 }
 
 impl LiveSite {
-    /// A full build, kept in memory for incremental rebuilds.
+    /// The site brought up to date and kept in memory for incremental
+    /// rebuilds (watch mode).
     pub fn build(options: BuildOptions) -> Result<LiveSite> {
         let lock = SiteLock::acquire(&options.root, "wenku serve")?;
-        let (summary, site) = build::build_and_keep(&options)?;
-        let index_dir = options.root.join(&site.config.index_dir);
+        let (mut live, _) = LiveSite::open(options, lock, "wenku serve")?;
+        live.index = Some(IndexWriter::open(&live.index_dir)?);
+        Ok(live)
+    }
+
+    /// The site as the last build left it (its state, `state.rs`), brought
+    /// up to date with the report files changed since; or, without a state
+    /// made from the same executable, config, theme and output, built whole.
+    /// Leaves the state of the result for the next run. `lock` is held.
+    pub fn open(options: BuildOptions, lock: SiteLock, what: &'static str) -> Result<(LiveSite, BuildSummary)> {
+        // Taken before any report is read: a file changed while the build
+        // reads it is read again by the next one.
+        let mut lap = Lap::start();
+        let stamps = state::Stamps::take(&options.root.join("content"));
+        lap.done("stamps");
+        let resumable = resumable(&options);
+        lap.done("state read");
+        let (live, summary) = match resumable {
+            Some((site, mut state, texts, output)) => {
+                let differing = state.before_last.take().and_then(|(folder, differing)| {
+                    let previous = crate::output::previous_site(&output);
+                    (state::folder_identity(&previous) == Some(folder)).then_some(differing)
+                });
+                let (mut live, summary) =
+                    LiveSite::resume(options, lock, what, site, state, output, differing, &stamps)?;
+                live.texts = Some(texts);
+                (live, summary)
+            }
+            None => {
+                // Where the site before last differed from the site, if the
+                // last state knew and that folder is still the one it knew…
+                let known = state::before_last(&options.root);
+                // (and none is left while the build changes the site).
+                state::remove(&options.root)?;
+                let (mut summary, site) = build::build_and_keep(&options)?;
+                let index_dir = options.root.join(&site.config.index_dir);
+                let mut live = LiveSite::of(options, lock, what, site, summary.output.clone(), index_dir);
+                // …the site now differs from the one before it (that site)
+                // where either differed from the site before last.
+                let written = std::mem::take(&mut summary.differing_from_before_last);
+                if let Some((output, mut differing)) = known
+                    && std::path::absolute(&live.output).is_ok_and(|now| now == output)
+                {
+                    differing.extend(written);
+                    differing.sort_unstable();
+                    differing.dedup();
+                    live.copy = Copying::Done(differing);
+                }
+                (live, summary)
+            }
+        };
+        lap.done("build");
+        // A state from which nothing changed stays as it is.
+        if summary.read_again != Some(0) {
+            live.save_state(stamps)?;
+            lap.done("state written");
+        }
+        Ok((live, summary))
+    }
+
+    fn of(
+        options: BuildOptions,
+        lock: SiteLock,
+        what: &'static str,
+        site: LoadedSite,
+        output: PathBuf,
+        index_dir: PathBuf,
+    ) -> LiveSite {
         let outputs = plan_paths(&site);
-        let index = Some(IndexWriter::open(&index_dir)?);
-        Ok(LiveSite {
+        LiveSite {
             options,
             site,
-            output: summary.output,
+            output,
             index_dir,
             outputs,
-            index,
+            index: None,
             pending: Changes::default(),
             static_index_stale: false,
             overview_stale: false,
             journal: std::sync::Mutex::new(None),
             _lock: lock,
-        })
+            what,
+            texts: None,
+            copy: Copying::No,
+        }
     }
 
-    /// Opens the journal before the first change of an edit's rebuild.
+    /// The state's site with the files changed since `state` applied: their
+    /// pages, the index, the static index and the overview, as watch mode
+    /// brings them up to date, but all before returning, into a copy of the
+    /// site swapped in at the end (`differing`: where the site before last
+    /// differs from it, if known).
+    fn resume(
+        options: BuildOptions,
+        lock: SiteLock,
+        what: &'static str,
+        site: LoadedSite,
+        state: state::State,
+        output: PathBuf,
+        differing: Option<Vec<String>>,
+        stamps: &state::Stamps,
+    ) -> Result<(LiveSite, BuildSummary)> {
+        let started = Instant::now();
+        let content_dir = options.root.join("content");
+        let changes = Changes {
+            content: stamps.changed_since(&state.stamps).iter().map(|file| content_dir.join(file)).collect(),
+            ..Changes::default()
+        };
+        let index_dir = options.root.join(&site.config.index_dir);
+        let mut live = LiveSite::of(options, lock, what, site, output, index_dir);
+        live.copy = Copying::Before(differing);
+        let mut lap = Lap::start();
+        let (rebuilt, _) =
+            if changes.is_empty() { (Rebuilt::default(), HashSet::new()) } else { live.rebuild_part(&changes)? };
+        lap.done("pages");
+        // Brought up to date as a full build does, whatever happened to it;
+        // then it tells the overview where a phrase may be.
+        let index = indexer::sync(&live.index_dir, &live.site.library, &live.site.config)?;
+        lap.done("index");
+        let never = AtomicBool::new(false);
+        if live.static_index_stale {
+            static_index::publish_into(&live.site.library, &live.site.config, &live.writer(), &never)?;
+            live.static_index_stale = false;
+        }
+        lap.done("static index");
+        if live.overview_stale {
+            let search = crate::search::SearchIndex::open(&live.index_dir).ok();
+            let (library, config) = (&live.site.library, &live.site.config);
+            let holders = |phrases: &[String]| search.as_ref()?.may_hold_any(library, config, phrases);
+            let found = live.remake_overview_with(Some(&holders), &never)?.expect("never cancelled");
+            (live.site.overview, live.site.overview_parts) = found;
+            live.overview_stale = false;
+        }
+        lap.done("overview");
+        // Pages, static index and overview swapped in whole; then the
+        // journal says that pages and indexes agree.
+        if let Copying::Open(copy) = std::mem::replace(&mut live.copy, Copying::No) {
+            live.copy = Copying::Done(copy.commit()?);
+        }
+        lap.done("swapped in");
+        live.end_changes_if_current()?;
+        let summary = BuildSummary {
+            reports: live.site.library.reports.len(),
+            pages: rebuilt.written,
+            elapsed: started.elapsed(),
+            output: live.output.clone(),
+            index: Some((live.index_dir.clone(), index)),
+            awaiting_review: build::awaiting_review(&live.site.library),
+            repaired: false,
+            read_again: Some(changes.content.len()),
+            differing_from_before_last: Vec::new(),
+        };
+        Ok((live, summary))
+    }
+
+    /// Leaves the site's state for the next run (`stamps`: its report files
+    /// as they were before they were read).
+    fn save_state(&self, stamps: state::Stamps) -> Result<()> {
+        let site = &self.site;
+        let Some(inputs) = state::Inputs::of(&self.options.root, &self.output, site.theme.digest, self.options.drafts)
+        else {
+            return Ok(());
+        };
+        let (ids, reports) = site.library.ids_and_reports();
+        // Where the site before last (if kept) differs from the site: known
+        // after a build from the state, which noted what it wrote.
+        let previous = crate::output::previous_site(&self.output);
+        let before_last = match (&self.copy, state::folder_identity(&previous)) {
+            (Copying::Done(differing), Some(folder)) => Some((folder, differing.as_slice())),
+            _ => None,
+        };
+        let kept = state::Kept {
+            before_last,
+            inputs: &inputs,
+            stamps: &stamps,
+            ids,
+            reports,
+            passages: &site.passages,
+            overview: &site.overview,
+            overview_parts: &site.overview_parts,
+        };
+        state::save(&self.options.root, &kept, self.texts.as_ref())
+    }
+
+    /// Opens the journal before the first change of an edit's rebuild
+    /// (and removes the build state, which no longer describes the output).
     fn begin_changes(&mut self) -> Result<()> {
         let journal = self.journal.get_mut().expect("no panic while holding the lock");
         if journal.is_none() {
-            *journal = Some(Journal::open(&self.options.root, "wenku serve")?);
+            *journal = Some(Journal::open(&self.options.root, self.what)?);
+            state::remove(&self.options.root)?;
+        }
+        if let Copying::Before(differing) = &self.copy {
+            self.copy = Copying::Open(crate::output::Copy::open(&self.output, differing.as_deref())?);
         }
         Ok(())
+    }
+
+    /// Where pages are written now.
+    fn writer(&self) -> Writer<'_> {
+        writer_of(&self.copy, &self.output)
     }
 
     /// Closes the journal once pages, index and static index agree.
@@ -174,7 +415,7 @@ impl LiveSite {
     pub fn apply(&mut self, mut changes: Changes) -> Result<Rebuilt> {
         changes.merge(std::mem::take(&mut self.pending));
         let started = Instant::now();
-        let result = if changes.config { self.rebuild_everything() } else { self.rebuild_part(&changes) };
+        let result = if changes.config { self.rebuild_everything() } else { self.rebuild_part_and_reindex(&changes) };
         match result {
             Ok(mut rebuilt) => {
                 rebuilt.elapsed = started.elapsed();
@@ -213,7 +454,18 @@ impl LiveSite {
         Ok(Rebuilt { pages: None, written: summary.pages, reparsed: summary.reports, reindexed, ..Rebuilt::default() })
     }
 
-    fn rebuild_part(&mut self, changes: &Changes) -> Result<Rebuilt> {
+    fn rebuild_part_and_reindex(&mut self, changes: &Changes) -> Result<Rebuilt> {
+        let (mut rebuilt, changed) = self.rebuild_part(changes)?;
+        if !changed.is_empty() {
+            rebuilt.reindexed = self.reindex(&changed)?;
+        }
+        self.end_changes_if_current()?;
+        Ok(rebuilt)
+    }
+
+    /// Applies `changes` to the pages; returns what it did and the reports
+    /// that changed, which the indexes are then brought up to date for.
+    fn rebuild_part(&mut self, changes: &Changes) -> Result<(Rebuilt, HashSet<ReportId>)> {
         let theme = if changes.templates || changes.static_files {
             Some(Theme::load(&self.options.root, &self.site.config)?)
         } else {
@@ -266,12 +518,10 @@ impl LiveSite {
             rebuilt.pages = Some(urls);
         }
         if !changed.is_empty() {
-            rebuilt.reindexed = self.reindex(&changed)?;
             self.static_index_stale = self.site.config.static_search;
             self.overview_stale = self.site.config.formulations;
         }
-        self.end_changes_if_current()?;
-        Ok(rebuilt)
+        Ok((rebuilt, changed))
     }
 
     /// Where each changed report stands in the library, if none of them
@@ -376,8 +626,9 @@ impl LiveSite {
         let site = self.site.renderer();
         let outputs: Vec<Output> = pages.par_iter().map(|page| site.render_page(page)).collect::<Result<_>>()?;
         let written: Vec<String> = outputs.iter().map(|output| output.rel_path.clone()).collect();
+        let writer = writer_of(&self.copy, &self.output);
         for output in outputs {
-            InPlace(&self.output).put(output)?;
+            writer.put(output)?;
         }
         let stale: Vec<String> = match gone {
             Some(gone) => {
@@ -393,7 +644,7 @@ impl LiveSite {
             }
         };
         for rel_path in &stale {
-            InPlace(&self.output).remove(rel_path)?;
+            writer.remove(rel_path)?;
         }
         let urls = pages.iter().map(|p| site.page_url(p)).collect();
         Ok((written.len(), stale.len(), urls))
@@ -488,11 +739,11 @@ impl LiveSite {
         self.static_index_stale
     }
 
-    /// Brings the static search index up to date in place
-    /// (`static_index::publish_in_place`). Returns `false`, with nothing
+    /// Brings the static search index up to date where pages are written
+    /// (`static_index::publish_into`). Returns `false`, with nothing
     /// changed, when `cancel` was set first.
     pub fn remake_static_index(&self, cancel: &AtomicBool) -> Result<bool> {
-        if !static_index::publish_in_place(&self.site.library, &self.site.config, &self.output, cancel)? {
+        if !static_index::publish_into(&self.site.library, &self.site.config, &self.writer(), cancel)? {
             return Ok(false);
         }
         // The pages and the index were current before the remake began
@@ -513,8 +764,18 @@ impl LiveSite {
     /// formulations it changed (the first page of each list). Returns the
     /// new overview for [`LiveSite::overview_remade`], or `None`, with
     /// nothing written, when `cancel` was set first.
-    pub fn remake_overview(&self, cancel: &AtomicBool) -> Result<Option<Overview>> {
-        let Some(overview) = build::find_overview_until(&self.site, cancel) else { return Ok(None) };
+    pub fn remake_overview(&self, cancel: &AtomicBool) -> Result<Option<(Overview, OverviewParts)>> {
+        self.remake_overview_with(None, cancel)
+    }
+
+    /// The same, asking `holders` which reports may hold a phrase that
+    /// became a candidate.
+    fn remake_overview_with(
+        &self,
+        holders: Option<crate::analysis::overview::Holders>,
+        cancel: &AtomicBool,
+    ) -> Result<Option<(Overview, OverviewParts)>> {
+        let Some((overview, parts)) = build::find_overview_until(&self.site, holders, cancel) else { return Ok(None) };
         if cancel.load(std::sync::atomic::Ordering::Relaxed) {
             return Ok(None);
         }
@@ -537,15 +798,17 @@ impl LiveSite {
         }
         let site = self.site.renderer().with_overview(&overview);
         let outputs: Vec<Output> = pages.par_iter().map(|page| site.render_page(page)).collect::<Result<_>>()?;
+        let writer = self.writer();
         for output in outputs {
-            InPlace(&self.output).put(output)?;
+            writer.put(output)?;
         }
-        Ok(Some(overview))
+        Ok(Some((overview, parts)))
     }
 
     /// Keeps the overview [`LiveSite::remake_overview`] found and wrote.
-    pub fn overview_remade(&mut self, overview: Overview) -> Result<()> {
+    pub fn overview_remade(&mut self, (overview, parts): (Overview, OverviewParts)) -> Result<()> {
         self.site.overview = overview;
+        self.site.overview_parts = parts;
         self.overview_stale = false;
         self.end_changes_if_current()
     }
@@ -582,6 +845,51 @@ impl LiveSite {
             }
         }
         writer.commit()
+    }
+}
+
+/// The site a build may start from: the state left by the last run, with
+/// the config and theme read now, if it was made from them (and no run was
+/// left unfinished); the output folder.
+fn resumable(options: &BuildOptions) -> Option<(LoadedSite, state::State, state::Texts, PathBuf)> {
+    let root = &options.root;
+    if Journal::left_behind(root).is_some() {
+        return None;
+    }
+    // Errors here are the full build's to report, with all others.
+    let config = crate::content::config::Config::load(root).ok()?;
+    let theme = Theme::load(root, &config).ok()?;
+    let output = options.output.clone().unwrap_or_else(|| root.join(&config.output_dir));
+    let inputs = state::Inputs::of(root, &output, theme.digest, options.drafts)?;
+    let (mut state, texts) = state::load(root, &inputs)?;
+    let library = Library::with_ids(std::mem::take(&mut state.ids), std::mem::take(&mut state.reports), &config);
+    let site = LoadedSite {
+        config,
+        library,
+        theme,
+        passages: std::mem::take(&mut state.passages),
+        overview: std::mem::take(&mut state.overview),
+        overview_parts: std::mem::take(&mut state.overview_parts),
+    };
+    Some((site, state, texts, output))
+}
+
+/// `WENKU_BUILD_TIMES=1`: how long each step of a build from the state
+/// took, on stderr (for benchmarks).
+struct Lap {
+    at: Option<Instant>,
+}
+
+impl Lap {
+    fn start() -> Lap {
+        Lap { at: std::env::var_os("WENKU_BUILD_TIMES").map(|_| Instant::now()) }
+    }
+
+    fn done(&mut self, step: &str) {
+        if let Some(at) = &mut self.at {
+            eprintln!("build step {step}: {} ms", at.elapsed().as_millis());
+            *at = Instant::now();
+        }
     }
 }
 

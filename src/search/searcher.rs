@@ -252,6 +252,42 @@ impl SearchIndex {
         super::counts::count_units(searcher, self.fields.text, docs, units).map_err(|e| self.error(e))
     }
 
+    /// Which reports of `library` may hold one of `phrases` (Han wording,
+    /// searched for as written): those of the documents that match one,
+    /// found by their sort values (reports sharing one are all marked).
+    /// `None` when a phrase is no query or a document is not in `library`
+    /// (the index is not current).
+    pub fn may_hold_any(
+        &self,
+        library: &crate::content::Library,
+        config: &crate::content::config::Config,
+        phrases: &[String],
+    ) -> Option<Vec<bool>> {
+        let mut by_value: std::collections::HashMap<u64, Vec<usize>> = std::collections::HashMap::new();
+        for (i, report) in library.reports.iter().enumerate() {
+            by_value.entry(super::IndexDoc::without_text(report, config).sort_value()).or_default().push(i);
+        }
+        let searcher = self.reader.searcher();
+        let columns: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.fast_fields().u64("sort_key").ok())
+            .collect::<Option<_>>()?;
+        let mut marked = vec![false; library.reports.len()];
+        for phrase in phrases {
+            let parsed = query::parse(phrase).ok()?;
+            let query = query::to_tantivy(&parsed, &self.fields);
+            let found = searcher.search(&query, &tantivy::collector::DocSetCollector).ok()?;
+            for address in found {
+                let value = columns[address.segment_ord as usize].first(address.doc_id)?;
+                for &i in by_value.get(&value)? {
+                    marked[i] = true;
+                }
+            }
+        }
+        Some(marked)
+    }
+
     /// Positions of the reports within `filters`, by year (0: not known):
     /// what per-10,000 figures divide by, read from the index alone.
     pub fn positions_by_year(&self, filters: &ParsedQuery) -> Result<BTreeMap<i64, u64>, SearchError> {

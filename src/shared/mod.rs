@@ -2,6 +2,7 @@
 //! them: problems worded in two languages (`diagnostics`), hashes, the one
 //! YAML reader, the site's files and URLs (`site`), and shared limits.
 
+pub mod as_bytes;
 pub mod diagnostics;
 pub mod hash;
 pub mod limits;

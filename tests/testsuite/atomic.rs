@@ -82,8 +82,15 @@ fn a_full_disk_stops_the_build_with_a_clear_message_and_loses_nothing() {
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     assert_eq!(snapshot(&output), before, "the site in place is untouched");
 
-    // The site fits elsewhere, its search index does not: Tantivy says only
-    // that its writer was killed, wenku says why.
+    // The site fits elsewhere, its search index does not (the disk filled
+    // up to its last byte): Tantivy says only that its writer was killed,
+    // wenku says why.
+    let filler = disk.path().join("filler");
+    {
+        use std::io::Write;
+        let mut file = std::fs::File::create(&filler).unwrap();
+        while file.write_all(&[0u8; 16 * 1024]).is_ok() {}
+    }
     site.write("wenku.yaml", format!("static_search: false\nindex_dir: {}\n", disk.path().join("index").display()));
     let run = site.run(&["build"]);
     assert!(!run.success);
@@ -92,6 +99,7 @@ fn a_full_disk_stops_the_build_with_a_clear_message_and_loses_nothing() {
     assert!(site.public().join("2019/r00399/index.html").exists(), "the site was built before the index");
 
     // With room again, the next build completes.
+    std::fs::remove_file(&filler).unwrap();
     std::fs::remove_dir_all(&output).unwrap();
     for entry in std::fs::read_dir(disk.path()).unwrap().flatten() {
         if entry.file_name().to_string_lossy().starts_with(".public.wenku-") {

@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 
 use crate::common::TestSite;
 use crate::common::site_test::SiteTest;
-use crate::common::site_test::{PHRASES, assert_same_as_full_build, changes_for, options, snapshot};
+use crate::common::site_test::{
+    PHRASES, assert_built_as_from_nothing, assert_same_as_full_build, changes_for, options, snapshot,
+};
 use proptest::prelude::*;
+use wenku::build::BuildOptions;
 use wenku::rebuild::{Changes, LiveSite};
 
 const BODIES: [&str; 4] = ["某市发展和改革委员会", "某区人大常委会党组", "区委直属机关工委", "某县农业农村局"];
@@ -212,6 +215,83 @@ proptest! {
             assert_same_as_full_build(&mut live, &step);
         }
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// `wenku build` after edits starts from the state the last build left
+    /// (`rebuild::state`) and rewrites only what the edits reach: the
+    /// output and the index must be those of a full build all the same.
+    #[test]
+    #[ignore = "slow: a property test of many builds (CI runs it with --include-ignored)"]
+    fn builds_from_the_last_builds_state_equal_full_builds(edits in prop::collection::vec(edit(), 1..6)) {
+        let site = TestSite::sample();
+        let options = options(site.root());
+        let first = wenku::rebuild::build(&options).expect("first build");
+        prop_assert!(first.read_again.is_none(), "the first build is a full one");
+        let (output, index_dir) = (site.public(), site.root().join("search-index"));
+        let mut counter = 0;
+        for (step, edit) in edits.iter().enumerate() {
+            let step = format!("step {step}: {edit:?}");
+            if let Edit::BreakThenFix { file } = edit {
+                let files = reports(site.root());
+                let path = files[file % files.len()].clone();
+                let good = std::fs::read_to_string(&path).unwrap();
+                let before = snapshot(&output);
+                std::fs::write(&path, good.replacen("year: ", "year: 二〇", 1)).unwrap();
+                let error = wenku::rebuild::build(&options).expect_err("a broken report fails the build");
+                prop_assert!(format!("{error:?}").contains("year"), "{error:?}");
+                prop_assert!(snapshot(&output) == before, "a failed build writes nothing");
+                std::fs::write(&path, good).unwrap();
+            } else {
+                apply_to_files(site.root(), edit, &mut counter);
+            }
+            let built = wenku::rebuild::build(&options).unwrap_or_else(|e| panic!("{step}: {e:?}"));
+            prop_assert!(built.read_again.is_some(), "{step}: built from the last build's state");
+            assert_built_as_from_nothing(site.root(), &output, &index_dir, &step);
+        }
+    }
+}
+
+/// What a build from the state reads again: the files changed since, not
+/// the others; and a state made otherwise (another theme, a run left
+/// unfinished, another output folder) is not used.
+#[test]
+fn a_build_reads_again_only_what_changed_and_uses_no_state_made_otherwise() {
+    let site = TestSite::sample();
+    let options = options(site.root());
+    // A file changed within a tick of the file system's clock before the
+    // build is read again by the next: wait it out, as a person would.
+    let a_tick = || std::thread::sleep(std::time::Duration::from_millis(150));
+    a_tick();
+    assert_eq!(wenku::rebuild::build(&options).unwrap().read_again, None, "no state yet");
+    assert_eq!(wenku::rebuild::build(&options).unwrap().read_again, Some(0), "nothing changed");
+    let edited = site.root().join("content/2021/qu-renda-niandu.md");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, format!("{text}\n补充一段。\n")).unwrap();
+    a_tick();
+    let built = wenku::rebuild::build(&options).unwrap();
+    assert_eq!((built.read_again, built.pages > 0), (Some(1), true), "one file changed, its pages written");
+    assert_same_as_full_build_at(&site, "after one edit");
+
+    site.write("static/extra.css", "body { color: black; }");
+    assert_eq!(wenku::rebuild::build(&options).unwrap().read_again, None, "another theme: a full build");
+    std::fs::write(site.root().join(".wenku-journal"), "a run stopped").unwrap();
+    let repaired = wenku::rebuild::build(&options).unwrap();
+    assert_eq!((repaired.read_again, repaired.repaired), (None, true), "a run left unfinished: a full build");
+    let elsewhere = BuildOptions { output: Some(site.root().join("elsewhere")), ..options.clone() };
+    assert_eq!(wenku::rebuild::build(&elsewhere).unwrap().read_again, None, "another output: a full build");
+    assert_eq!(wenku::rebuild::build(&elsewhere).unwrap().read_again, Some(0));
+    // The output folder put back by hand is not the one the state describes.
+    std::fs::remove_dir_all(site.root().join("elsewhere")).unwrap();
+    std::fs::create_dir(site.root().join("elsewhere")).unwrap();
+    assert_eq!(wenku::rebuild::build(&elsewhere).unwrap().read_again, None, "a new output folder: a full build");
+    assert!(site.root().join("elsewhere/index.html").exists());
+}
+
+fn assert_same_as_full_build_at(site: &TestSite, step: &str) {
+    assert_built_as_from_nothing(site.root(), &site.public(), &site.root().join("search-index"), step);
 }
 
 #[test]

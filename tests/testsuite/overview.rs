@@ -96,6 +96,60 @@ fn formulations_false_leaves_the_pages_without_them() {
     assert!(!site.page("/bodies/甲局/").contains("关键提法"));
 }
 
+/// A publish finds the overview again from the parts of the last one: the
+/// years and bodies whose reports did not change keep theirs, and a phrase
+/// that became a body's candidate is counted only in the reports the
+/// search index says may hold it. The result must be the overview found
+/// from nothing, with the index's help and without it.
+#[test]
+fn an_overview_found_again_from_its_parts_equals_one_found_from_nothing() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use wenku::analysis::overview::{OverviewParts, overview};
+
+    let site = TestSite::sample();
+    site.build();
+    let before = wenku::build::load(site.root(), false).expect("the sample loads");
+    assert!(!before.overview.years.values().all(|y| y.rows.is_empty()), "the sample has new formulations");
+    assert!(!before.overview.bodies.values().all(|b| b.rows.is_empty()), "and key formulations");
+
+    // A body's new wording, repeated, in two reports of its newest year;
+    // an old year's report edited; one removed.
+    let new_wording = "推进数字乡村试点示范。".repeat(6);
+    report(&site, "2024/new.md", "某县农业农村局", 2024, &format!("{new_wording}坚持稳中求进。"));
+    report(&site, "2024/new2.md", "某县农业农村局", 2024, &format!("一是{new_wording}"));
+    let edited = site.root().join("content/2021/qu-renda-niandu.md");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, format!("{text}\n\n深化人大代表联络站建设，深化人大代表联络站建设。\n")).unwrap();
+    std::fs::remove_file(site.root().join("content/2022/shi-shengtai-niandu.md")).unwrap();
+    // The index the holders are asked of is current.
+    site.build();
+    let now = wenku::build::load(site.root(), false).expect("the edited sample loads");
+    assert!(
+        now.overview.bodies["某县农业农村局"].rows.iter().any(|row| row.text.contains("数字乡村")),
+        "the new wording is a key formulation: {:?}",
+        now.overview.bodies["某县农业农村局"]
+    );
+
+    let index = wenku::search::searcher::SearchIndex::open(&site.root().join("search-index")).unwrap();
+    let asked = AtomicUsize::new(0);
+    let holders = |phrases: &[String]| {
+        asked.fetch_add(1, Ordering::Relaxed);
+        index.may_hold_any(&now.library, &now.config, phrases)
+    };
+    let never = AtomicBool::new(false);
+    let (again, parts) = overview(&now.library, &before.overview_parts, Some(&holders), &never).unwrap();
+    assert_eq!(again, now.overview, "found again with the index's help");
+    assert_eq!(asked.load(Ordering::Relaxed), 1, "a phrase that became a candidate was looked up");
+    let (again, _) = overview(&now.library, &before.overview_parts, None, &never).unwrap();
+    assert_eq!(again, now.overview, "found again without it");
+    // And once more from the parts just found: nothing changed.
+    let (again, _) = overview(&now.library, &parts, Some(&holders), &never).unwrap();
+    assert_eq!(again, now.overview, "found again from its own parts");
+    assert_eq!(asked.load(Ordering::Relaxed), 1, "with nothing to look up");
+    let (from_nothing, _) = overview(&now.library, &OverviewParts::default(), None, &never).unwrap();
+    assert_eq!(from_nothing, now.overview);
+}
+
 /// A report's text as the overview reads it: Han characters, the one after
 /// an Arabic number left out (its unit), everything else a break.
 fn han_runs(text: &str) -> String {

@@ -34,7 +34,8 @@ pub const MIN_CHARS: usize = wenku_engine::concordance::PASSAGE_MIN_CHARS;
 /// A paragraph of a report: its number (`p-7` is 7) and its text's key.
 type Paragraph = (u32, u64);
 
-#[derive(Default)]
+/// Kept between runs in the build state (`rebuild::state`).
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct Passages {
     /// Each report's paragraphs that are long enough to match, by id.
     paragraphs: Vec<Vec<Paragraph>>,
@@ -47,7 +48,9 @@ pub struct Passages {
 }
 
 /// One distinct paragraph text and where it is.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Text {
+    #[serde(with = "minhash::as_slots")]
     signature: Signature,
     /// Report and paragraph number, in no particular order.
     places: Vec<(ReportId, u32)>,
@@ -55,7 +58,7 @@ struct Text {
 }
 
 /// A passage: texts linked by similarity. Its id is its smallest text key.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Group {
     pub id: u64,
     /// Text keys, ascending.
@@ -103,6 +106,7 @@ struct Affected {
     passages: BTreeSet<u64>,
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 enum Bucket {
     One(u64),
     Many(Vec<u64>),

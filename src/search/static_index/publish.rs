@@ -269,10 +269,17 @@ pub fn write(
 /// manifest names removed (a stopped publish leaves such files). Returns
 /// `false`, with nothing changed, when `cancel` was set first.
 pub fn publish_in_place(library: &Library, config: &Config, output: &Path, cancel: &AtomicBool) -> Result<bool> {
+    publish_into(library, config, &crate::output::InPlace(output), cancel)
+}
+
+/// The same into the folder `sink` writes into in place (the site, or a
+/// copy of it to be swapped in whole), removing through `sink` too.
+pub fn publish_into(library: &Library, config: &Config, sink: &dyn Sink, cancel: &AtomicBool) -> Result<bool> {
+    let output = sink.writes_into().expect("a sink that writes into a folder in place");
     let before = read_manifest(&output.join(DIR));
     let scratch = crate::output::parent_of(output);
-    let written = write(library, config, &crate::output::InPlace(output), output, &scratch, cancel);
-    remove_unnamed(output, before.as_ref())?;
+    let written = write(library, config, sink, output, &scratch, cancel);
+    remove_unnamed(sink, output, before.as_ref())?;
     match written {
         Err(e) if e.is::<super::Cancelled>() => Ok(false),
         result => result.map(|()| true),
@@ -282,7 +289,7 @@ pub fn publish_in_place(library: &Library, config: &Config, output: &Path, cance
 /// Removes what neither the manifest of `current`'s index nor `before`
 /// names: segment folders and deleted terms (in-place publishing: watch
 /// mode), such as a stopped publish leaves.
-fn remove_unnamed(current: &Path, before: Option<&Manifest>) -> Result<()> {
+fn remove_unnamed(sink: &dyn Sink, current: &Path, before: Option<&Manifest>) -> Result<()> {
     let dir = current.join(DIR);
     let Some(now) = read_manifest(&dir) else { return Ok(()) };
     let mut named: HashMap<&str, HashSet<String>> = HashMap::new();
@@ -290,9 +297,18 @@ fn remove_unnamed(current: &Path, before: Option<&Manifest>) -> Result<()> {
         let terms = named.entry(segment.id.as_str()).or_default();
         terms.extend(segment.deleted_terms.iter().map(|t| format!("{}-", t.name)));
     }
+    // Through the sink, file by file: a copy of the site notes what it removes.
     let remove = |path: &Path| -> Result<()> {
-        let removed = if path.is_dir() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
-        removed.with_context(|| format!("cannot remove {}", path.display()))
+        let files = walkdir::WalkDir::new(path).into_iter().flatten().filter(|e| !e.file_type().is_dir());
+        for file in files {
+            let rel = file.path().strip_prefix(current).unwrap_or(file.path());
+            sink.remove(&rel.to_string_lossy())?;
+        }
+        if path.is_dir() {
+            // Emptied: its files are gone.
+            let _ = std::fs::remove_dir_all(path);
+        }
+        Ok(())
     };
     for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();

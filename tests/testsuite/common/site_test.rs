@@ -170,7 +170,7 @@ pub fn full_build_of(root: &Path) -> TestSite {
             copy_dir(&root.join(folder), &clean.root().join(folder));
         }
     }
-    build::build(&options(clean.root())).expect("the full build succeeds");
+    wenku::rebuild::build(&options(clean.root())).expect("the full build succeeds");
     clean
 }
 
@@ -190,21 +190,27 @@ pub fn assert_same_as_full_build(live: &mut LiveSite, step: &str) {
         let made = live.remake_static_index(&std::sync::atomic::AtomicBool::new(false));
         assert!(made.expect("the static search index is remade"), "not cancelled");
     }
-    let clean = full_build_of(live.root());
+    assert_built_as_from_nothing(live.root(), &live.output, &live.index_dir, step);
+}
+
+/// The output folder and the search index of the site at `root` are those
+/// of a full build of its files into a new folder.
+pub fn assert_built_as_from_nothing(root: &Path, output: &Path, index_dir: &Path, step: &str) {
+    let clean = full_build_of(root);
     // The static index is compared by its answers: a publish writes
     // segments where a build from nothing writes one.
     let outside_index = |files: Vec<(String, Vec<u8>)>| -> Vec<(String, Vec<u8>)> {
         files.into_iter().filter(|(name, _)| !name.starts_with("_search/")).collect()
     };
-    let incremental = outside_index(snapshot(&live.output));
+    let incremental = outside_index(snapshot(output));
     let full = outside_index(snapshot(&clean.public()));
-    assert_eq!(static_view(&live.output), static_view(&clean.public()), "after {step}: the static index's answers");
+    assert_eq!(static_view(output), static_view(&clean.public()), "after {step}: the static index's answers");
     let names = |s: &[(String, Vec<u8>)]| s.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
     assert_eq!(names(&incremental), names(&full), "after {step}: the same files");
     for ((name, a), (_, b)) in incremental.iter().zip(&full) {
         assert!(a == b, "after {step}: {name} differs from a full build");
     }
-    let (incremental, full) = (search_view(&live.index_dir), search_view(&clean.root().join("search-index")));
+    let (incremental, full) = (search_view(index_dir), search_view(&clean.root().join("search-index")));
     for (a, b) in incremental.iter().zip(&full) {
         let ids =
             |v: &serde_json::Value| v["hits"].as_array().unwrap().iter().map(|h| h["id"].clone()).collect::<Vec<_>>();
