@@ -151,7 +151,9 @@ fn a_build_stopped_before_its_index_commit_is_repaired_by_the_next_start() {
             .output()
             .unwrap();
         assert_eq!(stopped.status.code(), Some(wenku::STOPPED_AT_FAIL_POINT));
-        assert_eq!(pages_with(&site, marker).len(), REPORTS, "the pages were swapped in");
+        // A build from the last build's state brings the index up to date
+        // before it swaps its copy of the site in: the site is as it was.
+        assert!(pages_with(&site, marker).is_empty(), "the pages were not swapped in");
         assert!(tantivy_with(&site, marker).is_empty(), "the index was not committed");
         assert!(site.root().join(".wenku-journal").exists());
         if start == "serve" {
