@@ -8,8 +8,8 @@ SITE is a wenku site with its static index on (e.g. made by
 first if it has no output. Then, in one run:
 
 1. `wenku build` with nothing changed, after adding one report (of a new
-   body), after adding next year's report of an existing body (last year's
-   text, edited), and after editing one, removing one and adding one: wall
+   body), after adding a report of the newest year to an existing body (an
+   older report's text, edited), and after editing one, removing one and adding one: wall
    time, peak RSS, and what the static index's publish took
    (`WENKU_STATIC_TIMES=1`). These builds start from the state the build
    before left; the first, when the site has no site before last kept
@@ -76,18 +76,21 @@ def main():
     build("nothing changed")
     report(bench_dir / "one.md", "发布基准报告一", sample_text)
     build("one report added")
-    # Next year's report of an existing body: last year's, edited (the way
-    # reports are written), its front matter kept but the year.
+    # This year's report of an existing body: an older one, edited (the way
+    # reports are written), its front matter kept but the year, which is
+    # the archive's newest (the first report of a new year rewrites every
+    # year's list pages, which name the years: once a year).
+    newest = max(int(l.split(":")[1].strip().strip('"')) for r in reports for l in r.read_text(encoding="utf-8").splitlines()[:8] if l.startswith("year:"))
     last_year = rng.choice(reports)
     front, text = last_year.read_text(encoding="utf-8").split("---", 2)[1:]
-    front = "\n".join(
-        "year: 2027" if line.startswith("year:") else ("title: 发布基准次年报告" if line.startswith("title:") else line)
-        for line in front.splitlines()
+    front = "".join(
+        f"year: {newest}\n" if line.startswith("year:") else ("title: 发布基准本年报告\n" if line.startswith("title:") else line)
+        for line in front.splitlines(keepends=True)
     )
-    (bench_dir / "next-year.md").write_text(
+    (bench_dir / "this-year.md").write_text(
         f"---{front}---{text}\n\n次年新增的一段工作总结文字。\n", encoding="utf-8"
     )
-    build(f"next year's report of {last_year.relative_to(site / 'content')}'s body added")
+    build(f"a {newest} report of {last_year.relative_to(site / 'content')}'s body added")
     edited = rng.choice(reports)
     original = edited.read_text(encoding="utf-8")
     edited.write_text(original + "\n\n发布基准补充的一段话。\n", encoding="utf-8")

@@ -114,7 +114,9 @@ impl Stamps {
         let files = files
             .into_iter()
             .filter_map(|file| {
-                let metadata = std::fs::symlink_metadata(&file).ok()?;
+                // Through a link, to the file read (the link's own stamp
+                // does not change when that file does).
+                let metadata = std::fs::metadata(&file).ok()?;
                 Some((file.strip_prefix(content_dir).ok()?.to_path_buf(), stamp_of(&metadata)))
             })
             .collect();
