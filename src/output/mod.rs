@@ -124,7 +124,7 @@ pub struct Staging {
     /// Files whose bytes differ from the site before last's, or that it
     /// had and this site lacks: a build from the state brings that site
     /// up to date by them (`Copy`).
-    differing: Mutex<std::collections::BTreeSet<String>>,
+    differing: Noted,
     /// What the site before last held, relative to the staging folder:
     /// files, and folders deepest first.
     old_files: Vec<PathBuf>,
@@ -165,7 +165,7 @@ impl Staging {
         )
         .with_context(|| format!("cannot write into {}", staging.display()))?;
         let kept = Mutex::new(HashSet::from([PathBuf::from(MARKER)]));
-        let differing = Mutex::default();
+        let differing = Noted::default();
         Ok(Staging { target: target.to_path_buf(), staging, kept, differing, old_files, old_folders, committed: false })
     }
 
@@ -184,26 +184,18 @@ impl Staging {
         if previous.exists() {
             std::fs::remove_dir_all(&previous).with_context(|| format!("cannot remove {}", previous.display()))?;
         }
-        if !self.target.exists() {
-            std::fs::rename(&self.staging, &self.target)
-                .with_context(|| format!("cannot move the new site to {}", self.target.display()))?;
-        } else if exchange(&self.staging, &self.target).is_ok() {
-            // The old site now sits in the staging path.
-            std::fs::rename(&self.staging, &previous)
-                .with_context(|| format!("cannot keep the previous site at {}", previous.display()))?;
+        if self.target.exists() {
+            swap_in(&self.staging, &self.target)?;
         } else {
-            std::fs::rename(&self.target, &previous)
-                .with_context(|| format!("cannot move {} aside", self.target.display()))?;
             std::fs::rename(&self.staging, &self.target)
                 .with_context(|| format!("cannot move the new site to {}", self.target.display()))?;
         }
         self.committed = true;
-        let differing = std::mem::take(&mut *self.differing.lock().expect("no writer panics while holding the lock"));
-        Ok(differing.into_iter().collect())
+        Ok(self.differing.take())
     }
 
     fn note(&self, rel_path: &str) {
-        self.differing.lock().expect("no writer panics while holding the lock").insert(rel_path.to_owned());
+        self.differing.note(rel_path);
     }
 
     /// Deletes what the site before last had and this one does not, and
@@ -330,7 +322,7 @@ impl Sink for Staging {
 pub struct Copy {
     target: PathBuf,
     staging: PathBuf,
-    noted: Mutex<std::collections::BTreeSet<String>>,
+    noted: Noted,
     committed: bool,
 }
 
@@ -362,7 +354,7 @@ impl Copy {
                 files.filter_map(|e| Some(e.path().strip_prefix(target).ok()?.to_string_lossy().into_owned())).collect()
             }
         };
-        let copy = Copy { target: target.to_path_buf(), staging, noted: Mutex::default(), committed: false };
+        let copy = Copy { target: target.to_path_buf(), staging, noted: Noted::default(), committed: false };
         for rel in &differing {
             copy.link_from_target(rel)?;
         }
@@ -404,35 +396,50 @@ impl Copy {
     /// Swaps the copy in, keeping the site it replaces as the site before
     /// last; returns the files where the two differ.
     pub fn commit(mut self) -> Result<Vec<String>> {
-        let previous = previous_site(&self.target);
-        if exchange(&self.staging, &self.target).is_ok() {
-            std::fs::rename(&self.staging, &previous)
-                .with_context(|| format!("cannot keep the previous site at {}", previous.display()))?;
-        } else {
-            std::fs::rename(&self.target, &previous)
-                .with_context(|| format!("cannot move {} aside", self.target.display()))?;
-            std::fs::rename(&self.staging, &self.target)
-                .with_context(|| format!("cannot move the new site to {}", self.target.display()))?;
-        }
+        swap_in(&self.staging, &self.target)?;
         self.committed = true;
-        let noted = std::mem::take(&mut *self.noted.lock().expect("no writer panics while holding the lock"));
-        Ok(noted.into_iter().collect())
+        Ok(self.noted.take())
+    }
+}
+
+/// Puts the folder `staging` in the place of the site `target`, whose
+/// folder becomes the site before last: in one step where the system
+/// allows it (Linux `renameat2(RENAME_EXCHANGE)`), else in two renames.
+fn swap_in(staging: &Path, target: &Path) -> Result<()> {
+    let previous = previous_site(target);
+    if exchange(staging, target).is_ok() {
+        // The old site now sits in the staging path.
+        std::fs::rename(staging, &previous)
+            .with_context(|| format!("cannot keep the previous site at {}", previous.display()))
+    } else {
+        std::fs::rename(target, &previous).with_context(|| format!("cannot move {} aside", target.display()))?;
+        std::fs::rename(staging, target).with_context(|| format!("cannot move the new site to {}", target.display()))
+    }
+}
+
+/// Relative paths noted by writers on many threads.
+#[derive(Default)]
+struct Noted(Mutex<std::collections::BTreeSet<String>>);
+
+impl Noted {
+    fn note(&self, rel_path: &str) {
+        self.0.lock().expect("no writer panics while holding the lock").insert(rel_path.to_owned());
     }
 
-    fn note(&self, rel_path: &str) {
-        self.noted.lock().expect("no writer panics while holding the lock").insert(rel_path.to_owned());
+    fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.lock().expect("no writer panics while holding the lock")).into_iter().collect()
     }
 }
 
 impl Sink for Copy {
     fn put(&self, output: Output) -> Result<()> {
         fail::fail_point!("site-write", |_| std::process::exit(crate::STOPPED_AT_FAIL_POINT));
-        self.note(&output.rel_path);
+        self.noted.note(&output.rel_path);
         InPlace(&self.staging).put(output)
     }
 
     fn remove(&self, rel_path: &str) -> Result<()> {
-        self.note(rel_path);
+        self.noted.note(rel_path);
         InPlace(&self.staging).remove(rel_path)
     }
 
