@@ -63,11 +63,15 @@ pub struct LoadedSite {
     pub overview: Overview,
     /// …and the parts it was made of, reused when it is made again.
     pub overview_parts: OverviewParts,
+    /// Reports compared with their predecessors (their pages show it).
+    pub compared: crate::analysis::novel::Compared,
 }
 
 impl LoadedSite {
     pub fn renderer(&self) -> Site<'_> {
-        Site::new(&self.library, &self.theme, &self.config, &self.passages).with_overview(&self.overview)
+        Site::new(&self.library, &self.theme, &self.config, &self.passages)
+            .with_overview(&self.overview)
+            .with_compared(&self.compared)
     }
 }
 
@@ -102,6 +106,7 @@ fn load_without_passages(root: &Path, drafts: bool) -> Result<LoadedSite> {
         passages: Passages::default(),
         overview: Overview::default(),
         overview_parts: OverviewParts::default(),
+        compared: Default::default(),
     };
     let clashes = crate::render::owners::problems(&site.renderer(), &root.join("content"));
     if !clashes.is_empty() {

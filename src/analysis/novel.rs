@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::words;
 use wenku_engine::analyzer::{Class, for_each_normalized};
@@ -33,14 +33,14 @@ pub(super) const MIN_COUNT: usize = 2;
 /// Formulations listed each way.
 pub const MAX_LISTED: usize = 20;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Formulation {
     pub text: String,
     /// Occurrences in the report that has it.
     pub count: usize,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Novel {
     /// In the newer report, not in the older.
     pub added: Vec<Formulation>,
@@ -51,6 +51,51 @@ pub struct Novel {
 impl Novel {
     pub fn is_empty(&self) -> bool {
         self.added.is_empty() && self.dropped.is_empty()
+    }
+}
+
+/// Comparisons made, by the digests of the two reports' texts (older,
+/// newer): a report's page and its comparison page show one, and a build
+/// from the state (`rebuild::state`) keeps them, so a page rewritten for
+/// another reason (its passage markers) does not compare again.
+#[derive(Debug, Default)]
+pub struct Compared(std::sync::Mutex<HashMap<(u64, u64), std::sync::Arc<Novel>>>);
+
+impl Compared {
+    /// `compare` of the two texts, made once.
+    pub fn get_or_compare(&self, digests: (u64, u64), compare: impl FnOnce() -> Novel) -> std::sync::Arc<Novel> {
+        if let Some(novel) = self.lock().get(&digests) {
+            return novel.clone();
+        }
+        // Made without the lock: pages render in parallel.
+        let novel = std::sync::Arc::new(compare());
+        self.lock().entry(digests).or_insert(novel).clone()
+    }
+
+    /// Keeps only the comparisons of `pairs`.
+    pub fn retain(&self, pairs: &std::collections::HashSet<(u64, u64)>) {
+        self.lock().retain(|key, _| pairs.contains(key));
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(u64, u64), std::sync::Arc<Novel>>> {
+        self.0.lock().expect("no comparison panics while holding the lock")
+    }
+}
+
+impl Serialize for Compared {
+    fn serialize<S: serde::Serializer>(&self, to: S) -> Result<S::Ok, S::Error> {
+        let all = self.lock();
+        let all: Vec<((u64, u64), &Novel)> = all.iter().map(|(key, novel)| (*key, &**novel)).collect();
+        all.serialize(to)
+    }
+}
+
+impl<'de> Deserialize<'de> for Compared {
+    fn deserialize<D: serde::Deserializer<'de>>(from: D) -> Result<Compared, D::Error> {
+        let all = Vec::<((u64, u64), Novel)>::deserialize(from)?;
+        Ok(Compared(std::sync::Mutex::new(
+            all.into_iter().map(|(key, novel)| (key, std::sync::Arc::new(novel))).collect(),
+        )))
     }
 }
 

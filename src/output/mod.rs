@@ -340,7 +340,7 @@ impl Copy {
             std::fs::remove_dir_all(&staging).with_context(|| format!("cannot clear {}", staging.display()))?;
         }
         let previous = previous_site(target);
-        let from_previous = differing.filter(|_| previous.join(MARKER).is_file() && contents_are_plain(&previous));
+        let from_previous = differing.filter(|_| previous.join(MARKER).is_file());
         let differing: Vec<String> = match from_previous {
             Some(differing) if std::fs::rename(&previous, &staging).is_ok() => differing.to_vec(),
             _ => {
@@ -368,6 +368,7 @@ impl Copy {
     /// The copy's `rel` made the site in place's: a link to its file, or
     /// nothing where it has none.
     fn link_from_target(&self, rel: &str) -> Result<()> {
+        refuse_links_on_the_way(&self.staging, rel)?;
         let (from, to) = (self.target.join(rel), self.staging.join(rel));
         if to.is_dir() {
             std::fs::remove_dir_all(&to).with_context(|| format!("cannot remove {}", to.display()))?;
@@ -434,11 +435,18 @@ impl Noted {
 impl Sink for Copy {
     fn put(&self, output: Output) -> Result<()> {
         fail::fail_point!("site-write", |_| std::process::exit(crate::STOPPED_AT_FAIL_POINT));
+        refuse_links_on_the_way(&self.staging, &output.rel_path)?;
+        // A page rendered again is often the same as before: left as it is,
+        // it costs no write here, and no link in the next build's copy.
+        if std::fs::read(self.staging.join(&output.rel_path)).is_ok_and(|old| old == output.bytes) {
+            return Ok(());
+        }
         self.noted.note(&output.rel_path);
         InPlace(&self.staging).put(output)
     }
 
     fn remove(&self, rel_path: &str) -> Result<()> {
+        refuse_links_on_the_way(&self.staging, rel_path)?;
         self.noted.note(rel_path);
         InPlace(&self.staging).remove(rel_path)
     }
@@ -457,10 +465,22 @@ impl Drop for Copy {
     }
 }
 
-/// Whether a site before last holds no symbolic link (writing over the
-/// site would then write wherever the link points).
-fn contents_are_plain(site: &Path) -> bool {
-    walkdir::WalkDir::new(site).min_depth(1).into_iter().all(|e| e.is_ok_and(|e| !e.file_type().is_symlink()))
+/// Fails if a folder on the way from `root` to `rel` is a symbolic link:
+/// writing there would write wherever it points. (A site before last is
+/// checked where it is written, not walked whole.)
+fn refuse_links_on_the_way(root: &Path, rel: &str) -> Result<()> {
+    let mut at = root.to_path_buf();
+    let folders = Path::new(rel).parent().into_iter().flat_map(Path::components);
+    for folder in folders {
+        at.push(folder);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            bail!(
+                "{} is a symbolic link: wenku writes its sites' folders itself, and will not write through one",
+                at.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Whether `a` and `b` are one file (hard links of each other).
@@ -634,6 +654,72 @@ pub fn is_disk_full(error: &anyhow::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The files of a site folder with their bytes, the marker aside.
+    fn files_of(site: &Path) -> BTreeMap<String, String> {
+        walkdir::WalkDir::new(site)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file() && e.file_name() != MARKER)
+            .map(|e| {
+                let rel = e.path().strip_prefix(site).unwrap().to_string_lossy().into_owned();
+                (rel, std::fs::read_to_string(e.path()).unwrap())
+            })
+            .collect()
+    }
+
+    fn put(sink: &dyn Sink, rel_path: &str, text: &str) {
+        sink.put(Output { rel_path: rel_path.into(), bytes: text.as_bytes().to_vec() }).unwrap();
+    }
+
+    #[test]
+    fn a_copy_is_the_site_in_place_then_its_writes_swapped_in_whole_and_noted() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        // Two full builds: the site before last, and the site.
+        for text in ["one", "two"] {
+            let staging = Staging::new(&target).unwrap();
+            put(&staging, "a/index.html", text);
+            put(&staging, "same.html", "same");
+            if text == "one" {
+                put(&staging, "gone/index.html", "gone");
+            } else {
+                put(&staging, "b/index.html", "new");
+            }
+            // With no site before last, every file it wrote differs.
+            let differing = staging.commit().unwrap();
+            if text == "one" {
+                assert_eq!(differing, ["a/index.html", "gone/index.html", "same.html"]);
+            }
+        }
+        let site = files_of(&target);
+
+        // Dropped part-way: the site as it was.
+        let copy = Copy::open(&target, None).unwrap();
+        assert_eq!(files_of(copy.path()), site, "the copy is the site in place");
+        put(&copy, "a/index.html", "three");
+        drop(copy);
+        assert_eq!(files_of(&target), site);
+
+        // With nothing known of the site before last, every file is linked.
+        let copy = Copy::open(&target, None).unwrap();
+        assert_eq!(files_of(copy.path()), site);
+        put(&copy, "a/index.html", "three");
+        put(&copy, "same.html", "same");
+        copy.remove("b/index.html").unwrap();
+        let differing = copy.commit().unwrap();
+        assert_eq!(differing, ["a/index.html", "b/index.html"], "what it wrote or removed, not what stayed the same");
+        assert_eq!(
+            files_of(&target),
+            BTreeMap::from([("a/index.html".into(), "three".into()), ("same.html".into(), "same".into())])
+        );
+        assert_eq!(files_of(&previous_site(&target)), site, "the site it replaced is the site before last");
+
+        // The next copy, from the site before last and what differs.
+        let copy = Copy::open(&target, Some(&differing)).unwrap();
+        assert_eq!(files_of(copy.path()), files_of(&target));
+        drop(copy);
+    }
 
     #[test]
     fn commit_replaces_and_drop_discards() {

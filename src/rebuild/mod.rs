@@ -362,6 +362,14 @@ impl LiveSite {
             (Copying::Done(differing), Some(folder)) => Some((folder, differing.as_slice())),
             _ => None,
         };
+        // The comparisons the pages show now, not those of texts gone.
+        let library = &site.library;
+        let pairs = library
+            .predecessors
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.map(|p| (library.reports[p].text_digest, library.reports[i].text_digest)));
+        site.compared.retain(&pairs.collect());
         let kept = state::Kept {
             before_last,
             inputs: &inputs,
@@ -371,6 +379,7 @@ impl LiveSite {
             passages: &site.passages,
             overview: &site.overview,
             overview_parts: &site.overview_parts,
+            compared: &site.compared,
         };
         state::save(&self.options.root, &kept, self.texts.as_ref())
     }
@@ -870,6 +879,7 @@ fn resumable(options: &BuildOptions) -> Option<(LoadedSite, state::State, state:
         passages: std::mem::take(&mut state.passages),
         overview: std::mem::take(&mut state.overview),
         overview_parts: std::mem::take(&mut state.overview_parts),
+        compared: std::mem::take(&mut state.compared),
     };
     Some((site, state, texts, output))
 }

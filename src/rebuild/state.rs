@@ -31,6 +31,7 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::novel::Compared;
 use crate::analysis::overview::{Overview, OverviewParts};
 use crate::analysis::passages::Passages;
 use crate::content::{self, Report, ReportIds};
@@ -158,6 +159,7 @@ pub struct State {
     pub passages: Passages,
     pub overview: Overview,
     pub overview_parts: OverviewParts,
+    pub compared: Compared,
 }
 
 /// The same, borrowed from a loaded site, to be written (same layout).
@@ -173,6 +175,7 @@ pub struct StateRef<'a> {
     pub passages: &'a Passages,
     pub overview: &'a Overview,
     pub overview_parts: &'a OverviewParts,
+    pub compared: &'a Compared,
 }
 
 /// What a site to be kept is made of.
@@ -185,6 +188,7 @@ pub struct Kept<'a> {
     pub passages: &'a Passages,
     pub overview: &'a Overview,
     pub overview_parts: &'a OverviewParts,
+    pub compared: &'a Compared,
 }
 
 /// A texts file as mapped when a state was read: its reports' texts are
@@ -252,6 +256,7 @@ pub fn save(root: &Path, kept: &Kept, texts: Option<&Texts>) -> anyhow::Result<(
             passages: kept.passages,
             overview: kept.overview,
             overview_parts: kept.overview_parts,
+            compared: kept.compared,
         };
         let partial = root.join(format!("{FILE}.partial"));
         let mut out = BufWriter::new(std::fs::File::create(&partial)?);

@@ -101,6 +101,10 @@ pub struct Site<'a> {
     pub passages: &'a Passages,
     /// A year's new and a body's key formulations (`analysis::overview`).
     pub overview: &'a Overview,
+    /// Reports compared with their predecessors, kept from build to build
+    /// when the site is (`LoadedSite`); else made for this renderer.
+    compared: Option<&'a crate::analysis::novel::Compared>,
+    compared_here: crate::analysis::novel::Compared,
     base: String,
     places_cache: Mutex<HashMap<u64, Arc<Vec<PlaceIn>>>>,
     /// Markers' lists by passage and wording (see `shared_marker_list`).
@@ -139,6 +143,8 @@ impl<'a> Site<'a> {
             config,
             passages,
             overview: &NO_OVERVIEW,
+            compared: None,
+            compared_here: Default::default(),
             base: config.base_path(),
             places_cache: Mutex::new(HashMap::new()),
             marker_lists: Mutex::new(HashMap::new()),
@@ -151,6 +157,14 @@ impl<'a> Site<'a> {
     /// The same site with `overview`'s formulations on its pages.
     pub fn with_overview(self, overview: &'a Overview) -> Self {
         Site { overview, ..self }
+    }
+
+    pub fn with_compared(self, compared: &'a crate::analysis::novel::Compared) -> Self {
+        Site { compared: Some(compared), ..self }
+    }
+
+    fn compared(&self) -> &crate::analysis::novel::Compared {
+        self.compared.unwrap_or(&self.compared_here)
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -193,8 +193,8 @@ impl<'a> Site<'a> {
             context.insert("rewritten_from", &self.summary(predecessor));
             context.insert("shared_percent", &((shared * 100.0).round() as u32));
             // What a rewrite says anew, and what it no longer says.
-            let before = self.library.reports[predecessor].rendered();
-            context.insert("novel", &self.novel_view(&before, rendered));
+            let older = &self.library.reports[predecessor];
+            context.insert("novel", &self.novel_view(older, report, || (older.rendered(), rendered.clone())));
         }
         context.insert("report", &view);
         context.insert("previous", &previous.map(|i| self.summary(i)));
@@ -204,11 +204,14 @@ impl<'a> Site<'a> {
 
     /// The formulations `new` has and `old` lacks and the reverse, each
     /// linking to its concordance across the archive.
-    fn novel_view(&self, old: &Rendered, new: &Rendered) -> NovelView {
-        let novel = crate::analysis::novel::compare(
-            old.blocks.iter().map(|b| b.text.as_str()),
-            new.blocks.iter().map(|b| b.text.as_str()),
-        );
+    fn novel_view(&self, old: &Report, new: &Report, texts: impl FnOnce() -> (Rendered, Rendered)) -> NovelView {
+        let novel = self.compared().get_or_compare((old.text_digest, new.text_digest), || {
+            let (old, new) = texts();
+            crate::analysis::novel::compare(
+                old.blocks.iter().map(|b| b.text.as_str()),
+                new.blocks.iter().map(|b| b.text.as_str()),
+            )
+        });
         let link = |f: &crate::analysis::novel::Formulation| FormulationView {
             url: self.concordance_url(&f.text),
             text: f.text.clone(),
@@ -316,7 +319,7 @@ impl<'a> Site<'a> {
             context.insert("summary", &crate::analysis::compare::summarize(&rows));
             context.insert("diff_html", &crate::analysis::compare::to_html(&rows));
         }
-        context.insert("novel", &self.novel_view(&previous.rendered(), &report.rendered()));
+        context.insert("novel", &self.novel_view(previous, report, || (previous.rendered(), report.rendered())));
         context.insert("report", &self.summary(index));
         context.insert("previous", &self.summary(previous_index));
         context
