@@ -191,7 +191,11 @@ impl LiveSite {
     /// rebuilds (watch mode).
     pub fn build(options: BuildOptions) -> Result<LiveSite> {
         let lock = SiteLock::acquire(&options.root, "wenku serve")?;
-        let (mut live, _) = LiveSite::open(options, lock, "wenku serve")?;
+        let (mut live, summary) = LiveSite::open(options, lock, "wenku serve")?;
+        if summary.read_again.is_none() {
+            // A full build plans no edits; watch mode does.
+            live.outputs = plan_paths(&live.site);
+        }
         live.index = Some(IndexWriter::open(&live.index_dir)?);
         Ok(live)
     }
@@ -227,7 +231,8 @@ impl LiveSite {
                 state::remove(&options.root)?;
                 let (mut summary, site) = build::build_and_keep(&options)?;
                 let index_dir = options.root.join(&site.config.index_dir);
-                let mut live = LiveSite::of(options, lock, what, site, summary.output.clone(), index_dir);
+                let output = summary.output.clone();
+                let mut live = LiveSite::of(options, lock, what, site, output, index_dir, BTreeSet::new());
                 // …the site now differs from the one before it (that site)
                 // where either differed from the site before last.
                 let written = std::mem::take(&mut summary.differing_from_before_last);
@@ -258,8 +263,8 @@ impl LiveSite {
         site: LoadedSite,
         output: PathBuf,
         index_dir: PathBuf,
+        outputs: BTreeSet<String>,
     ) -> LiveSite {
-        let outputs = plan_paths(&site);
         LiveSite {
             options,
             site,
@@ -300,7 +305,8 @@ impl LiveSite {
             ..Changes::default()
         };
         let index_dir = options.root.join(&site.config.index_dir);
-        let mut live = LiveSite::of(options, lock, what, site, output, index_dir);
+        let outputs = plan_paths(&site);
+        let mut live = LiveSite::of(options, lock, what, site, output, index_dir, outputs);
         live.copy = Copying::Before(differing);
         let mut lap = Lap::start();
         let (rebuilt, _) =

@@ -86,6 +86,16 @@ fn reports(root: &Path) -> Vec<PathBuf> {
     wenku::content::find_reports(&root.join("content")).unwrap().0
 }
 
+/// Breaks a report's year (a number written in Han characters); returns
+/// its path and its text as it was, to fix it with.
+fn break_report(root: &Path, file: usize) -> (PathBuf, String) {
+    let files = reports(root);
+    let path = files[file % files.len()].clone();
+    let good = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, good.replacen("year: ", "year: 二〇", 1)).unwrap();
+    (path, good)
+}
+
 fn set_field(path: &Path, key: &str, value: &str) {
     let text = std::fs::read_to_string(path).unwrap();
     let prefix = format!("{key}: ");
@@ -194,11 +204,8 @@ proptest! {
         for (step, edit) in edits.iter().enumerate() {
             let step = format!("step {step}: {edit:?}");
             if let Edit::BreakThenFix { file } = edit {
-                let files = reports(site.root());
-                let path = files[file % files.len()].clone();
-                let good = std::fs::read_to_string(&path).unwrap();
                 let before = snapshot(&live.output);
-                std::fs::write(&path, good.replacen("year: ", "year: 二〇", 1)).unwrap();
+                let (path, good) = break_report(site.root(), *file);
                 let changes = changes_for(&live, std::slice::from_ref(&path));
                 let error = live.apply(changes).expect_err("a broken report fails the rebuild");
                 prop_assert!(format!("{error:?}").contains("year"), "{error:?}");
@@ -235,11 +242,8 @@ proptest! {
         for (step, edit) in edits.iter().enumerate() {
             let step = format!("step {step}: {edit:?}");
             if let Edit::BreakThenFix { file } = edit {
-                let files = reports(site.root());
-                let path = files[file % files.len()].clone();
-                let good = std::fs::read_to_string(&path).unwrap();
                 let before = snapshot(&output);
-                std::fs::write(&path, good.replacen("year: ", "year: 二〇", 1)).unwrap();
+                let (path, good) = break_report(site.root(), *file);
                 let error = wenku::rebuild::build(&options).expect_err("a broken report fails the build");
                 prop_assert!(format!("{error:?}").contains("year"), "{error:?}");
                 prop_assert!(snapshot(&output) == before, "a failed build writes nothing");

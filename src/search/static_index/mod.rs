@@ -33,7 +33,7 @@ use keys::{Key, PARTITIONS};
 use runs::Gathered;
 
 use publish::{DocState, Written};
-pub use publish::{publish_in_place, publish_into, read_manifest, write};
+pub use publish::{publish_into, read_manifest, write};
 
 /// For IIS: the MIME types of the static index and its engine.
 const WEB_CONFIG: &str = r#"<?xml version="1.0" encoding="utf-8"?>

@@ -262,18 +262,13 @@ pub fn write(
     Ok(())
 }
 
-/// Publishes into the live site `output` in place (watch mode): a new
-/// segment for what changed, written beside the others, then the manifest
-/// that names it, swapped in by a rename like every file `InPlace` writes
-/// (readers see the index before or after, never half), then whatever no
-/// manifest names removed (a stopped publish leaves such files). Returns
+/// Publishes into the folder `sink` writes into in place (the live site in
+/// watch mode, or a copy of it to be swapped in whole): a new segment for
+/// what changed, written beside the others, then the manifest that names
+/// it, swapped in by a rename like every file `InPlace` writes (readers see
+/// the index before or after, never half), then whatever no manifest names
+/// removed through `sink` (a stopped publish leaves such files). Returns
 /// `false`, with nothing changed, when `cancel` was set first.
-pub fn publish_in_place(library: &Library, config: &Config, output: &Path, cancel: &AtomicBool) -> Result<bool> {
-    publish_into(library, config, &crate::output::InPlace(output), cancel)
-}
-
-/// The same into the folder `sink` writes into in place (the site, or a
-/// copy of it to be swapped in whole), removing through `sink` too.
 pub fn publish_into(library: &Library, config: &Config, sink: &dyn Sink, cancel: &AtomicBool) -> Result<bool> {
     let output = sink.writes_into().expect("a sink that writes into a folder in place");
     let before = read_manifest(&output.join(DIR));

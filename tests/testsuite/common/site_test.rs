@@ -12,7 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
-use wenku::build::{self, BuildOptions};
+use wenku::build::BuildOptions;
 use wenku::rebuild::{Changes, LiveSite};
 use wenku::search::{SearchIndex, SearchRequest, Sort};
 
