@@ -57,6 +57,9 @@ pub struct Occurrence {
     /// report it is in: recurring passages fold by it. `None` for paragraphs
     /// too short to count as a passage.
     pub passage_key: Option<u64>,
+    /// Where words begin and end in its clause (`words`), as byte offsets
+    /// into `left + matched + right`; empty unless asked for.
+    pub cuts: Vec<usize>,
 }
 
 /// Every occurrence of a query's wording, in year order.
@@ -175,8 +178,10 @@ pub fn anchor_at(report: &StoredReport, offset: usize) -> &str {
     at.checked_sub(1).map_or("", |i| report.anchors[i].1.as_str())
 }
 
-/// The occurrences at `ranges` (sorted) of a report, with their context.
-pub fn in_context(report: &StoredReport, ranges: &[(usize, usize)], width: usize) -> Vec<Occurrence> {
+/// The occurrences at `ranges` (sorted) of a report, with their context,
+/// and the word cuts within it among `cuts` (the report's, sorted; empty
+/// when the view needs none).
+pub fn in_context(report: &StoredReport, ranges: &[(usize, usize)], width: usize, cuts: &[usize]) -> Vec<Occurrence> {
     let text = report.text.as_str();
     let bytes = text.as_bytes();
     // Occurrences in one paragraph share its hash.
@@ -202,6 +207,9 @@ pub fn in_context(report: &StoredReport, ranges: &[(usize, usize)], width: usize
                 }
             };
             let passage_key = paragraph_key.map(|key| crate::hash::mix(key ^ (from - line_start) as u64));
+            let (start, end) = (line_start + left_start, to + right_end);
+            let first = cuts.partition_point(|&at| at < start);
+            let last = cuts.partition_point(|&at| at <= end);
             Occurrence {
                 report: 0,
                 left: before[left_start..].to_owned(),
@@ -210,6 +218,7 @@ pub fn in_context(report: &StoredReport, ranges: &[(usize, usize)], width: usize
                 anchor,
                 offset: from,
                 passage_key,
+                cuts: cuts[first..last].iter().map(|&at| at - start).collect(),
             }
         })
         .collect()

@@ -16,6 +16,7 @@
 
 pub mod analyzer;
 pub mod concordance;
+pub mod continuations;
 pub mod escape;
 pub mod frequency;
 pub mod hash;
@@ -27,8 +28,10 @@ pub mod results;
 mod simplified;
 pub mod snippet;
 pub mod static_index;
+pub mod variants;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+pub mod words;
 
 /// The allowed value closest to `value`, for did-you-mean hints.
 pub fn closest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {

@@ -18,6 +18,26 @@ static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
 /// but a report without punctuation would make one huge sentence.
 const PIECE_BYTES: usize = 4096;
 
+/// The ends of jieba's words in `clause` (byte offsets, in order): the
+/// segmenter `wenku_engine::words` cuts clauses with.
+pub fn segment(clause: &str) -> Vec<usize> {
+    let mut found = boundaries(clause);
+    found.remove(0);
+    found
+}
+
+/// Where words begin and end in a report's text, clause by clause, as the
+/// static index stores them (`wenku_engine::words::encode`).
+pub fn stored_cuts(text: &str) -> Vec<u8> {
+    wenku_engine::words::encode(text, &wenku_engine::words::text_cuts(text, &mut segment))
+}
+
+/// The cuts of the clauses around `ranges` of `text`: the same as the
+/// stored ones there.
+pub fn cuts_around(text: &str, ranges: &[(usize, usize)]) -> Vec<usize> {
+    wenku_engine::words::cuts_around(text, ranges, &mut segment)
+}
+
 /// The byte offsets in `text` where a word begins or ends, in order, from 0
 /// to `text.len()` inclusive.
 pub fn boundaries(text: &str) -> Vec<usize> {

@@ -285,7 +285,13 @@ pub fn kwic(
         _ => width.max(continuations::MAX_CHARS),
     };
     let search_index = SearchIndex::open(&index_dir)?;
-    let found = match answered(research::occurrences(&search_index, query, context), language)? {
+    let found = match table {
+        KwicTable::Next | KwicTable::Before | KwicTable::Variants | KwicTable::Collocates => {
+            research::occurrences_in_words(&search_index, query, context)
+        }
+        KwicTable::Lines | KwicTable::Years | KwicTable::Bodies => research::occurrences(&search_index, query, context),
+    };
+    let found = match answered(found, language)? {
         Ok(found) => found,
         Err(code) => return Ok(code),
     };

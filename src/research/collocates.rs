@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Occurrence, Occurrences};
-use crate::analysis::{stats, words};
+use crate::analysis::stats;
 use crate::search::SearchIndex;
 use crate::search::analyzer::{Class, classify, normalize};
 use crate::search::messages::Problem;
@@ -138,7 +138,8 @@ fn nearby_query(query: &str, phrase: &str, word: &str, window: usize) -> String 
     query.replacen(phrase, &near, 1)
 }
 
-/// The whole words within `window` positions of an occurrence, in its clause.
+/// The whole words within `window` positions of an occurrence, in its
+/// clause: between two of its cuts.
 fn words_near(occurrence: &Occurrence, window: usize) -> HashSet<String> {
     let (left, right) = (occurrence.clause_left(), occurrence.clause_right());
     let sentence = format!("{left}{}{right}", occurrence.matched);
@@ -157,7 +158,14 @@ fn words_near(occurrence: &Occurrence, window: usize) -> HashSet<String> {
     }
     position_at.push(position + 1);
     let (first, last) = (position_at[match_start], position_at[match_end.max(1) - 1]);
-    let cuts = words::boundaries(&sentence);
+    // The occurrence's cuts, from the start of its clause.
+    let clause_start = occurrence.left.len() - left.len();
+    let cuts: Vec<usize> = occurrence
+        .cuts
+        .iter()
+        .filter_map(|&at| at.checked_sub(clause_start))
+        .filter(|&at| at <= sentence.len())
+        .collect();
     let mut near = HashSet::new();
     for pair in cuts.windows(2) {
         let (from, to) = (pair[0], pair[1]);
@@ -181,8 +189,11 @@ fn words_near(occurrence: &Occurrence, window: usize) -> HashSet<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::words;
 
+    /// An occurrence whose cuts the segmenter found, as the server cuts them.
     fn occurrence(left: &str, matched: &str, right: &str) -> Occurrence {
+        let text = format!("{left}{matched}{right}");
         Occurrence {
             report: 0,
             left: left.into(),
@@ -191,6 +202,7 @@ mod tests {
             anchor: String::new(),
             offset: 0,
             passage_key: None,
+            cuts: words::cuts_around(&text, &[(left.len(), left.len() + matched.len())]),
         }
     }
 

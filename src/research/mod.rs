@@ -30,7 +30,6 @@
 pub mod clusters;
 pub mod collocates;
 pub mod concordance;
-pub mod continuations;
 pub mod draft;
 pub mod export;
 pub mod frequency;
@@ -38,16 +37,18 @@ pub mod keyness;
 pub mod print;
 pub mod scope;
 pub mod units;
-pub mod variants;
 
 use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::analysis::words;
 use crate::search::messages::Problem;
 use crate::search::pattern::{Matcher, Pattern};
 use crate::search::searcher::SearchError;
 use crate::search::{QueryError, SearchIndex};
+
+pub use wenku_engine::{continuations, variants};
 
 pub use wenku_engine::concordance::{
     DEFAULT_WIDTH, Gathered, MAX_KEPT, MAX_WIDTH, Occurrence, Occurrences, ReportInfo, anchor_at, in_context, info,
@@ -56,6 +57,16 @@ pub use wenku_engine::concordance::{
 /// Finds every occurrence of the wording of `query` (search language, with
 /// filters) in the reports it matches, with `width` characters of context.
 pub fn occurrences(index: &SearchIndex, query: &str, width: usize) -> Result<Occurrences, SearchError> {
+    gather(index, query, width, false)
+}
+
+/// [`occurrences`] with the word cuts of each one's clause, which the
+/// tables of units (what follows, variants, collocates) read.
+pub fn occurrences_in_words(index: &SearchIndex, query: &str, width: usize) -> Result<Occurrences, SearchError> {
+    gather(index, query, width, true)
+}
+
+fn gather(index: &SearchIndex, query: &str, width: usize, with_cuts: bool) -> Result<Occurrences, SearchError> {
     let started = Instant::now();
     let matching = index.matching(query)?;
     let wording = matching.parsed.wording();
@@ -100,7 +111,12 @@ pub fn occurrences(index: &SearchIndex, query: &str, width: usize) -> Result<Occ
                 };
                 ranges.sort_unstable();
                 ranges.dedup();
-                let places = if keep { in_context(&stored, &ranges, width) } else { Vec::new() };
+                let places = if keep {
+                    let cuts = if with_cuts { words::cuts_around(&stored.text, &ranges) } else { Vec::new() };
+                    in_context(&stored, &ranges, width, &cuts)
+                } else {
+                    Vec::new()
+                };
                 Ok((ranges.len(), places, info(stored)))
             })
             .collect::<Result<_, crate::search::IndexError>>()?;

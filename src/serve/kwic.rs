@@ -36,7 +36,8 @@ pub struct KwicCache {
     entries: Mutex<Vec<(CacheKey, Arc<Occurrences>)>>,
 }
 
-type CacheKey = (String, usize, usize, u64);
+/// The query, the width, whether with word cuts, the index and its generation.
+type CacheKey = (String, usize, bool, usize, u64);
 
 impl KwicCache {
     fn get(&self, key: &CacheKey) -> Option<Arc<Occurrences>> {
@@ -68,6 +69,13 @@ enum Table {
     Collocates,
     Years,
     Bodies,
+}
+
+impl Table {
+    /// Whether its rows are whole words, which the occurrences' cuts say.
+    fn reads_words(self) -> bool {
+        matches!(self, Table::Next | Table::Before | Table::Variants | Table::Collocates)
+    }
 }
 
 /// What a request asks for, read from its parameters.
@@ -209,11 +217,17 @@ async fn answer(
     on_index(&state, move |index, state| {
         // The index's address and generation: another index, or a commit,
         // makes kept occurrences stale.
-        let key = (ask.query.clone(), ask.width, index as *const SearchIndex as usize, index.generation());
+        let in_words = ask.table.reads_words();
+        let key = (ask.query.clone(), ask.width, in_words, index as *const SearchIndex as usize, index.generation());
         let found = match state.kwic_cache.get(&key) {
             Some(found) => found,
             None => {
-                let found = Arc::new(research::occurrences(index, &ask.query, ask.width)?);
+                let found = if in_words {
+                    research::occurrences_in_words(index, &ask.query, ask.width)?
+                } else {
+                    research::occurrences(index, &ask.query, ask.width)?
+                };
+                let found = Arc::new(found);
                 state.kwic_cache.put(key, found.clone());
                 found
             }

@@ -534,12 +534,12 @@ fn search_page_on_plain_static_hosting_says_it_needs_the_server() {
     assert_no_console_errors(&errors);
 }
 
-/// The concordance and the year table on plain static hosting: cut and
-/// counted by the engine in the texts of the reports the wording is in,
-/// the server's lines and numbers.
+/// The concordance, the year table and what follows a phrase on plain
+/// static hosting: cut and counted by the engine in the texts of the
+/// reports the wording is in, the server's lines, numbers and rows.
 #[test]
 #[ignore = "slow: headless Chromium (CI runs it with --include-ignored)"]
-fn the_concordance_and_the_year_table_work_on_plain_static_hosting() {
+fn the_concordance_the_year_table_and_what_follows_work_on_plain_static_hosting() {
     let StaticSession { _site: site, server, tab, errors, .. } = &static_session();
     let index = wenku::search::SearchIndex::open(&site.root().join("search-index")).expect("the index opens");
     let found = wenku::research::occurrences(&index, "疫情防控", wenku::research::DEFAULT_WIDTH).unwrap();
@@ -590,8 +590,23 @@ fn the_concordance_and_the_year_table_work_on_plain_static_hosting() {
     let first = &expected.rows[0];
     let shown = format!("{}年：{} 处，每万位置 {:.2} 次", first.year, first.count, first.per_10k);
     assert!(titles.contains(&shown), "{shown} in {titles}");
-    // The views that need the server say so, and which ones work here.
-    tab.navigate_to(&server.url("/search/?q=%E7%96%AB%E6%83%85%E9%98%B2%E6%8E%A7&view=next"))
+    // What follows 坚持, in whole words by the cuts stored with the texts:
+    // the server's rows, linked to their concordance.
+    use wenku::research::continuations::{self, Side};
+    let width = wenku::research::DEFAULT_WIDTH.max(continuations::MAX_CHARS);
+    let found = wenku::research::occurrences_in_words(&index, "坚持", width).unwrap();
+    let next = continuations::continuations(&found, Side::Right).unwrap();
+    assert!(!next.rows.is_empty());
+    tab.navigate_to(&server.url("/search/?q=%E5%9D%9A%E6%8C%81&view=next")).unwrap().wait_until_navigated().unwrap();
+    wait_for(tab, "the 后接 table", "document.querySelectorAll('#kwic-results table tbody tr').length > 0");
+    let shown = eval_string(
+        tab,
+        "Array.from(document.querySelectorAll('#kwic-results table tbody tr th a')).map(a => a.textContent).join('|')",
+    );
+    let wanted: Vec<String> = next.rows.iter().map(|row| format!("坚持{}", row.text)).collect();
+    assert_eq!(shown, wanted.join("|"));
+    // The view that needs the server says so, and which ones work here.
+    tab.navigate_to(&server.url("/search/?q=%E7%96%AB%E6%83%85%E9%98%B2%E6%8E%A7&view=collocates"))
         .unwrap()
         .wait_until_navigated()
         .unwrap();
@@ -599,7 +614,7 @@ fn the_concordance_and_the_year_table_work_on_plain_static_hosting() {
         tab,
         "the message",
         "document.getElementById('search-status').innerText.includes('搭配需要 wenku serve') \
-         && document.getElementById('search-status').innerText.includes('语境和逐年可以查看')",
+         && document.getElementById('search-status').innerText.includes('后接、前接、提法演变和逐年可以查看')",
     );
     assert_no_console_errors(errors);
 }

@@ -8,7 +8,7 @@ use crate::common::TestSite;
 use crate::common::server::Server;
 use proptest::strategy::{Strategy, ValueTree};
 use wenku::research::concordance::{self, KwicSort, View};
-use wenku::research::{continuations, occurrences, variants};
+use wenku::research::{continuations, occurrences, occurrences_in_words, variants};
 use wenku::search::analyzer::{Class, classify, normalize};
 use wenku::search::{IndexDoc, SearchIndex};
 
@@ -121,7 +121,7 @@ fn sorting_grouping_and_exact_counts() {
 fn gap_queries_match_within_a_sentence_and_list_their_variants() {
     let site = fixture();
     let index = index(&site);
-    let any = occurrences(&index, "坚持*发展", 30).unwrap();
+    let any = occurrences_in_words(&index, "坚持*发展", 30).unwrap();
     assert_eq!(any.total, 6);
     let forms = variants::variants(&any);
     let texts: Vec<&str> = forms.variants.iter().map(|v| v.text.as_str()).collect();
@@ -154,7 +154,7 @@ fn gap_queries_match_within_a_sentence_and_list_their_variants() {
 fn what_follows_and_precedes_a_phrase() {
     let site = fixture();
     let index = index(&site);
-    let found = occurrences(&index, "\"坚持\"", 30).unwrap();
+    let found = occurrences_in_words(&index, "\"坚持\"", 30).unwrap();
     let next = continuations::continuations(&found, continuations::Side::Right).unwrap();
     let row = |text: &str| next.rows.iter().find(|r| r.text == text).unwrap_or_else(|| panic!("{text}: {next:?}"));
     assert_eq!((row("稳中求进").count, row("稳中求进").reports), (4, 3));
@@ -168,7 +168,8 @@ fn what_follows_and_precedes_a_phrase() {
     assert!(next.rows.iter().all(|r| r.text.chars().all(|c| c.is_alphanumeric())), "{next:?}");
 
     let before =
-        continuations::continuations(&occurrences(&index, "\"发展\"", 30).unwrap(), continuations::Side::Left).unwrap();
+        continuations::continuations(&occurrences_in_words(&index, "\"发展\"", 30).unwrap(), continuations::Side::Left)
+            .unwrap();
     assert!(before.rows.iter().any(|r| r.text == "加快构建新" && r.query == "\"加快构建新发展\""), "{before:?}");
 
     let two = occurrences(&index, "坚持 发展", 30).unwrap();

@@ -11,7 +11,7 @@ use proptest::strategy::{Strategy, ValueTree};
 use wenku::search::searcher::{SearchIndex, SearchRequest, SearchResults, Sort};
 use wenku_engine::analyzer::normalize;
 use wenku_engine::concordance::{Concordance, KwicSort, View};
-use wenku_engine::static_index::{Download, Frequency, FrequencyTable, StaticIndex, Step};
+use wenku_engine::static_index::{Download, Frequency, FrequencyTable, StaticIndex, Step, Units, UnitsTable};
 
 use crate::common::TestSite;
 
@@ -61,6 +61,12 @@ impl Static {
     pub(crate) fn frequency(&mut self, query: &str, table: FrequencyTable) -> Result<Frequency, String> {
         let download = self.download;
         self.answer(|index| index.frequency(query, table, download))
+    }
+
+    /// A table of whole-word units (`table=next|before|variants`).
+    pub(crate) fn units(&mut self, query: &str, table: UnitsTable) -> Result<Units, String> {
+        let download = self.download;
+        self.answer(|index| index.units(query, table, wenku::research::DEFAULT_WIDTH, download))
     }
 
     fn answer<T>(&mut self, ask: impl Fn(&StaticIndex) -> Step<T>) -> Result<T, String> {
@@ -249,9 +255,47 @@ pub(crate) fn assert_same_concordance(server: &SearchIndex, engine: &mut Static,
     }
 }
 
-/// The research tables the static index answers (by year, by body) equal
-/// the server's, JSON for JSON.
+/// The research tables the static index answers (by year, by body; what
+/// follows, what precedes, the variants) equal the server's, JSON for JSON.
 pub(crate) fn assert_same_tables(server: &SearchIndex, engine: &mut Static, query: &str) {
+    assert_same_frequencies(server, engine, query);
+    assert_same_units(server, engine, query);
+}
+
+/// The tables of whole-word units, cut by the stored cuts, equal the
+/// server's, cut by the segmenter at query time.
+fn assert_same_units(server: &SearchIndex, engine: &mut Static, query: &str) {
+    use wenku::research::continuations::{self, Side};
+    let width = wenku::research::DEFAULT_WIDTH.max(continuations::MAX_CHARS);
+    let found = wenku::research::occurrences_in_words(server, query, width);
+    for table in [UnitsTable::Next, UnitsTable::Before, UnitsTable::Variants] {
+        let expected = found.as_ref().map_err(|e| e.to_string()).and_then(|found| match table {
+            UnitsTable::Next | UnitsTable::Before => {
+                let side = if table == UnitsTable::Next { Side::Right } else { Side::Left };
+                continuations::continuations(found, side)
+                    .map(|rows| serde_json::to_value(rows).unwrap())
+                    .map_err(|problem| wenku::search::QueryError::from(problem).to_string())
+            }
+            UnitsTable::Variants => Ok(serde_json::to_value(wenku::research::variants::variants(found)).unwrap()),
+        });
+        engine.clear();
+        let mut answer = engine.units(query, table).map(|rows| serde_json::to_value(rows).unwrap());
+        if answer.as_ref().is_err_and(|message| message.contains("MB")) {
+            let bounded = std::mem::replace(&mut engine.download, Download::Any);
+            answer = engine.units(query, table).map(|rows| serde_json::to_value(rows).unwrap());
+            engine.download = bounded;
+        }
+        match (&expected, &answer) {
+            (Ok(expected), Ok(answer)) => assert_eq!(answer, expected, "{query}: {table:?}"),
+            (Err(expected), Err(answer)) => {
+                assert_eq!(Some(answer.as_str()), expected.lines().next(), "{query}: the same problem")
+            }
+            _ => panic!("{query}: {table:?}: the server says {expected:?}, the static index {answer:?}"),
+        }
+    }
+}
+
+fn assert_same_frequencies(server: &SearchIndex, engine: &mut Static, query: &str) {
     let width = wenku::research::DEFAULT_WIDTH;
     let found = wenku::research::occurrences(server, query, width);
     for table in [FrequencyTable::Years, FrequencyTable::Bodies] {

@@ -5,7 +5,7 @@
 use crate::common::TestSite;
 use crate::common::server::Server;
 use wenku::analysis::stats;
-use wenku::research::{collocates, frequency, occurrences};
+use wenku::research::{collocates, frequency, occurrences, occurrences_in_words};
 use wenku::search::analyzer::{Class, classify, count_positions, normalize};
 use wenku::search::{IndexDoc, SearchIndex};
 
@@ -55,7 +55,7 @@ fn check(site: &TestSite, phrase: &str) {
     let index = SearchIndex::open(&site.root().join("search-index")).expect("the index opens");
     let query = format!("\"{phrase}\"");
 
-    let found = occurrences(&index, &query, collocates::context_width(collocates::DEFAULT_WINDOW)).unwrap();
+    let found = occurrences_in_words(&index, &query, collocates::context_width(collocates::DEFAULT_WINDOW)).unwrap();
     let table = collocates::collocates(&index, &found, collocates::DEFAULT_WINDOW).unwrap();
     let size: u64 = texts.iter().map(|t| count_positions(&t.3)).sum();
     let node: u64 = normalized.iter().map(|t| count(t, &normalize(phrase))).sum();

@@ -30,7 +30,8 @@
 //!   candidate reports only;
 //! - `<segment>/d/<doc>.bin`: a report's title, address and text, for
 //!   snippets and for checking wording with gaps whose parts have no
-//!   positions (one letter);
+//!   positions (one letter), and where its words begin (one bit per
+//!   character, `words`), for the research tables' whole units;
 //! - `<segment>/x/<name>-<shard>.bin`: how many of the segment's deleted
 //!   reports hold each term, so that BM25's document frequencies count live
 //!   reports only (a fresh build's statistics, whatever was published).
@@ -49,7 +50,7 @@ use serde::{Deserialize, Serialize};
 use crate::results::StoredReport;
 
 /// Bumped whenever a file's layout changes; the engine refuses others.
-pub const FORMAT: u32 = 5;
+pub const FORMAT: u32 = 6;
 /// Entries whose postings and positions together are at most this many
 /// bytes stay inline in their shard…
 pub const INLINE_BYTES: usize = 4096;
@@ -491,8 +492,8 @@ pub fn read_positions(bytes: &[u8], counts: &[u32]) -> Option<Vec<Vec<u32>>> {
     Some(out)
 }
 
-/// `d/<doc>.bin`.
-pub fn put_doc(out: &mut Vec<u8>, report: &StoredReport) {
+/// `d/<doc>.bin`: the report, then its word cuts (`words::encode`).
+pub fn put_doc(out: &mut Vec<u8>, report: &StoredReport, cuts: &[u8]) {
     for field in [&report.id, &report.url, &report.title, &report.body, &report.level, &report.period, &report.date] {
         put_str(out, field);
     }
@@ -503,9 +504,24 @@ pub fn put_doc(out: &mut Vec<u8>, report: &StoredReport) {
         put_varint(out, *offset as u64);
         put_str(out, anchor);
     }
+    put_varint(out, cuts.len() as u64);
+    out.extend_from_slice(cuts);
 }
 
+/// The report of a `d/<doc>.bin`; `None` when damaged.
 pub fn read_doc(bytes: &[u8]) -> Option<StoredReport> {
+    read_doc_and_cut_bits(bytes).map(|(report, _)| report)
+}
+
+/// The report of a `d/<doc>.bin` and where words begin and end in its
+/// text (byte offsets, in order); `None` when damaged.
+pub fn read_doc_and_cuts(bytes: &[u8]) -> Option<(StoredReport, Vec<usize>)> {
+    let (report, bits) = read_doc_and_cut_bits(bytes)?;
+    let cuts = crate::words::decode(&report.text, bits)?;
+    Some((report, cuts))
+}
+
+fn read_doc_and_cut_bits(bytes: &[u8]) -> Option<(StoredReport, &[u8])> {
     let mut r = Reader::new(bytes);
     let mut next = || r.str().map(str::to_owned);
     let (id, url, title, body, level, period, date) = (next()?, next()?, next()?, next()?, next()?, next()?, next()?);
@@ -517,7 +533,9 @@ pub fn read_doc(bytes: &[u8]) -> Option<StoredReport> {
         let offset = r.varint()? as usize;
         anchors.push((offset, r.str()?.to_owned()));
     }
-    Some(StoredReport { id, title, url, body, level, year, period, date, text, anchors })
+    let len = r.varint()? as usize;
+    let bits = r.bytes(len)?;
+    Some((StoredReport { id, title, url, body, level, year, period, date, text, anchors }, bits))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ pub mod search;
 
 use serde::Serialize;
 
-pub use search::{Download, Frequency, FrequencyTable, StaticIndex, Step};
+pub use search::{Download, Frequency, FrequencyTable, StaticIndex, Step, Units, UnitsTable};
 
 use crate::concordance::{Concordance, DEFAULT_WIDTH, View, read_param};
 use crate::messages::{self, Language, Problem};
@@ -29,6 +29,7 @@ enum Body {
     Results(Box<SearchResults>),
     Frequency(Box<Frequency>),
     Concordance(Box<Concordance>),
+    Units(Box<Units>),
     Error {
         error: String,
         help: String,
@@ -78,6 +79,17 @@ fn concordance_request(params: &[(String, String)]) -> Result<(String, View, usi
     Ok((query, view, width))
 }
 
+/// `table=next|before|variants`: a table of whole-word units, which takes
+/// the concordance's parameters as `/api/kwic/next` does.
+fn units_table(params: &[(String, String)]) -> Option<UnitsTable> {
+    params.iter().find(|(name, _)| name == "table").and_then(|(_, value)| match value.as_str() {
+        "next" => Some(UnitsTable::Next),
+        "before" => Some(UnitsTable::Before),
+        "variants" => Some(UnitsTable::Variants),
+        _ => None,
+    })
+}
+
 /// The answer to the search page's URL parameters (a JSON list of
 /// `[name, value]` pairs): `{"need": [paths]}` while files are missing,
 /// else what `/api/search` would reply, `{"ok": true, "body": results}` or
@@ -85,7 +97,8 @@ fn concordance_request(params: &[(String, String)]) -> Result<(String, View, usi
 /// query that would download a lot is refused with `download_mb` in the
 /// body, and answered when asked again with the parameter `large=1`.
 /// With `table=years|bodies`, what `/api/kwic/years` or `/api/kwic/bodies`
-/// would reply; with `table=lines`, what `/api/kwic` would.
+/// would reply; with `table=lines`, what `/api/kwic` would; with
+/// `table=next|before|variants`, what `/api/kwic/next` and the others would.
 pub fn answer(index: &StaticIndex, params_json: &[u8]) -> String {
     let language = Language::of(&index.language());
     let refuse = |problem: Problem| {
@@ -110,6 +123,15 @@ pub fn answer(index: &StaticIndex, params_json: &[u8]) -> String {
                     Ok((query, view, width)) => match index.concordance(&query, &view, width, download) {
                         Step::Need(need) => Answer::Need { need },
                         Step::Done(Ok(lines)) => Answer::Reply { ok: true, body: Body::Concordance(Box::new(lines)) },
+                        Step::Done(Err(error)) => refuse(error.problem),
+                    },
+                }
+            } else if let Some(table) = units_table(&params) {
+                match concordance_request(&params) {
+                    Err(problem) => refuse(problem),
+                    Ok((query, _, width)) => match index.units(&query, table, width, download) {
+                        Step::Need(need) => Answer::Need { need },
+                        Step::Done(Ok(units)) => Answer::Reply { ok: true, body: Body::Units(Box::new(units)) },
                         Step::Done(Err(error)) => refuse(error.problem),
                     },
                 }

@@ -23,7 +23,8 @@ use super::format::{self, DocRow, Entry, Manifest, Placements, SegmentMeta, Stor
 use serde::Serialize;
 
 use crate::analyzer::{Class, PhraseTerms, classify, find_phrase, normalize, phrase_terms};
-use crate::concordance::{Concordance, Gathered, MAX_WIDTH, View, concordance, in_context, info};
+use crate::concordance::{Concordance, Gathered, MAX_WIDTH, Occurrences, View, concordance, in_context, info};
+use crate::continuations::{self, Continuations, Side};
 use crate::frequency::{self, ByBody, ByYear, Counted};
 use crate::messages::Problem;
 use crate::pattern::{Matcher, Pattern};
@@ -31,6 +32,7 @@ use crate::query::{self, Clause, FilterField, ParsedQuery, QueryError};
 use crate::results::{
     Facets, Hit, MAX_OFFSET, MAX_PER_PAGE, SearchRequest, SearchResults, Sort, StoredReport, ValueCount, YearCount,
 };
+use crate::variants::{self, Variants};
 
 /// Wording with gaps is checked with the positions of its parts and of
 /// sentence ends in every report holding its parts; beyond this many blocks
@@ -88,6 +90,22 @@ pub enum FrequencyTable {
 pub enum Frequency {
     Years(ByYear),
     Bodies(ByBody),
+}
+
+/// The tables of whole-word units the static index answers (`--table
+/// next|before|variants`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitsTable {
+    Next,
+    Before,
+    Variants,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Units {
+    Continuations(Continuations),
+    Variants(Variants),
 }
 
 /// A phrase whose positions would need this many blocks not fetched yet is
@@ -178,6 +196,13 @@ impl StaticIndex {
     /// from the texts of the reports it matches, as the server cuts it.
     pub fn concordance(&self, query: &str, view: &View, width: usize, download: Download) -> Step<Concordance> {
         self.step(download, |run| run.concordance(query, view, width))
+    }
+
+    /// A table of whole-word units around `query`'s wording (what follows
+    /// or precedes it, its variants), from the texts of the reports it
+    /// matches and their stored cuts, as the server makes it.
+    pub fn units(&self, query: &str, table: UnitsTable, width: usize, download: Download) -> Step<Units> {
+        self.step(download, |run| run.units(query, table, width))
     }
 
     /// One attempt: the segments' report tables first, then `attempt`,
@@ -365,7 +390,7 @@ impl<'a> Run<'a> {
     fn each_report_holding(
         &self,
         parsed: &ParsedQuery,
-        mut take: impl FnMut(StoredReport, Vec<(usize, usize)>),
+        mut take: impl FnMut(StoredReport, Vec<(usize, usize)>, Vec<usize>),
     ) -> Result<bool, QueryError> {
         self.check_values(parsed)?;
         let wording = parsed.wording();
@@ -393,37 +418,58 @@ impl<'a> Run<'a> {
         let Some(texts): Option<Vec<&[u8]>> = texts.into_iter().collect() else { return Ok(false) };
         let matcher = Matcher::new(patterns);
         for (&(doc, _), bytes) in matches.iter().zip(texts) {
-            let report = format::read_doc(bytes).ok_or_else(|| damaged(&path_of(doc)))?;
+            let (report, cuts) = format::read_doc_and_cuts(bytes).ok_or_else(|| damaged(&path_of(doc)))?;
             let mut ranges: Vec<(usize, usize)> = matcher.find(&report.text).into_iter().map(|(_, r)| r).collect();
             ranges.sort_unstable();
             ranges.dedup();
             if !ranges.is_empty() {
-                take(report, ranges);
+                take(report, ranges, cuts);
             }
         }
         Ok(true)
     }
 
-    /// A page of the concordance of `query`'s wording, as the server cuts it.
-    fn concordance(&self, query: &str, view: &View, width: usize) -> Result<Option<Concordance>, QueryError> {
+    /// Every occurrence of `query`'s wording with its context (and its
+    /// clause's cuts when `with_cuts`), as the server finds them; `None`
+    /// while texts are missing.
+    fn occurrences(&self, query: &str, width: usize, with_cuts: bool) -> Result<Option<Occurrences>, QueryError> {
         let parsed = query::parse(query)?;
         let width = width.clamp(1, MAX_WIDTH);
         let mut gathered = Gathered::default();
-        let complete = self.each_report_holding(&parsed, |report, ranges| {
-            let places = if gathered.keeps() { in_context(&report, &ranges, width) } else { Vec::new() };
+        let complete = self.each_report_holding(&parsed, |report, ranges, cuts| {
+            let cuts = if with_cuts { cuts.as_slice() } else { &[] };
+            let places = if gathered.keeps() { in_context(&report, &ranges, width, cuts) } else { Vec::new() };
             gathered.add(info(report), ranges.len(), places);
         })?;
         if !complete {
             return Ok(None);
         }
         let wording = parsed.wording().iter().map(|w| w.to_string()).collect();
-        Ok(Some(concordance(&gathered.finish(query, wording, width, 0.0), view)))
+        Ok(Some(gathered.finish(query, wording, width, 0.0)))
+    }
+
+    /// A page of the concordance of `query`'s wording, as the server cuts it.
+    fn concordance(&self, query: &str, view: &View, width: usize) -> Result<Option<Concordance>, QueryError> {
+        let found = self.occurrences(query, width, false)?;
+        Ok(found.map(|found| concordance(&found, view)))
+    }
+
+    /// A table of the whole-word units around `query`'s wording, as the
+    /// server makes it.
+    fn units(&self, query: &str, table: UnitsTable, width: usize) -> Result<Option<Units>, QueryError> {
+        let width = width.max(continuations::MAX_CHARS);
+        let Some(found) = self.occurrences(query, width, true)? else { return Ok(None) };
+        Ok(Some(match table {
+            UnitsTable::Next => Units::Continuations(continuations::continuations(&found, Side::Right)?),
+            UnitsTable::Before => Units::Continuations(continuations::continuations(&found, Side::Left)?),
+            UnitsTable::Variants => Units::Variants(variants::variants(&found)),
+        }))
     }
 
     fn frequency(&self, query: &str, table: FrequencyTable) -> Result<Option<Frequency>, QueryError> {
         let parsed = query::parse(query)?;
         let mut counted = Vec::new();
-        let complete = self.each_report_holding(&parsed, |report, ranges| {
+        let complete = self.each_report_holding(&parsed, |report, ranges, _| {
             counted.push(Counted { year: report.year, body: report.body, count: ranges.len() as u64 });
         })?;
         // The sizes are asked for with the texts, in the same round.
@@ -1170,7 +1216,7 @@ mod tests {
             anchors: vec![(0, String::new())],
         };
         let mut bytes = Vec::new();
-        format::put_doc(&mut bytes, &report);
+        format::put_doc(&mut bytes, &report, &crate::words::encode(&report.text, &[]));
         index.add_file(&paths[0], format::pack(&bytes));
         match index.search(&request, Download::Bounded) {
             Step::Done(Ok(results)) => {

@@ -159,7 +159,8 @@ impl SegmentWriter<'_> {
                     self.go_on()?;
                     let doc = IndexDoc::from_report(&self.library.reports[report], self.config);
                     let mut bytes = Vec::with_capacity(doc.text.len() + 256);
-                    format::put_doc(&mut bytes, &stored(&doc));
+                    let cuts = crate::analysis::words::stored_cuts(&doc.text);
+                    format::put_doc(&mut bytes, &stored(&doc), &cuts);
                     let packed = pack(&bytes);
                     doc_bytes.fetch_add(packed.len() as u64, Ordering::Relaxed);
                     self.put_packed(format::doc_path((chunk_index * CHUNK + offset) as u32), packed)?;

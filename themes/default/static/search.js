@@ -534,6 +534,8 @@
                 years: "/years", keywords: "", clusters: "" };
   var EXPORT_VIEW = { kwic: "lines", next: "next", before: "before", variants: "variants", collocates: "collocates",
                       years: "years" };
+  // The views the static index answers, by its `table` parameter.
+  var STATIC_VIEWS = { kwic: "lines", next: "next", before: "before", variants: "variants", years: "years" };
   // Views over a part of the archive (its filters), not over a phrase's occurrences.
   var PART_VIEWS = { keywords: "/keywords", clusters: "/clusters" };
   var researchApi = kwicApi ? kwicApi.replace(/\/kwic$/, "") : "";
@@ -663,11 +665,11 @@
     var needsServer = function () {
       kwicControls.hidden = true;
       say(staticBase
-        ? "后接、前接、提法演变和搭配需要 wenku serve：这个页面由静态服务器提供（语境和逐年可以查看）。请在站点目录运行 `wenku serve` 后再打开本页。"
+        ? "搭配需要 wenku serve：这个页面由静态服务器提供（语境、后接、前接、提法演变和逐年可以查看）。请在站点目录运行 `wenku serve` 后再打开本页。"
         : "语境、后接、前接、提法演变、搭配和逐年需要 wenku serve：这个页面由静态服务器提供，无法逐处查找。请在站点目录运行 `wenku serve` 后再打开本页。", true);
     };
     if (!served) {
-      if ((state.view === "kwic" || state.view === "years") && staticBase) runStatic(state);
+      if (STATIC_VIEWS.hasOwnProperty(state.view) && staticBase) runStatic(state);
       else needsServer();
       return;
     }
@@ -686,19 +688,19 @@
       .catch(needsServer);
   }
 
-  // On plain static hosting the engine cuts the concordance and counts the
-  // year table in the texts of the reports the wording is in (asking first
-  // beyond a few megabytes).
+  // On plain static hosting the engine cuts the concordance, what follows
+  // or precedes and the variants (by the word cuts stored with the texts),
+  // and counts the year table, in the texts of the reports the wording is
+  // in (asking first beyond a few megabytes).
   function runStatic(state) {
     var params;
-    if (state.view === "kwic") {
-      params = kwicParams(state);
-      params.set("table", "lines");
-    } else {
+    if (state.view === "years") {
       params = new URLSearchParams();
       ["q", "year", "body", "level", "period"].forEach(function (k) { if (state[k]) params.set(k, state[k]); });
-      params.set("table", state.view);
+    } else {
+      params = kwicParams(state);
     }
+    params.set("table", STATIC_VIEWS[state.view]);
     askEngine(params)
       .then(function (reply) {
         if (!reply.ok && reply.body.download_mb) {
@@ -710,7 +712,9 @@
           return;
         }
         if (state.view === "kwic") showLines(state, reply.body);
-        else showYears(state, reply.body);
+        else if (state.view === "variants") showVariants(state, reply.body);
+        else if (state.view === "years") showYears(state, reply.body);
+        else showContinuations(state, reply.body);
       }, function () {
         // Only a failure to ask: the index's files could not be read.
         say("无法读取搜索索引（_search/）：请确认站点文件完整上传，然后刷新本页。", true);

@@ -4,16 +4,16 @@
 //! wording replaced which.
 //!
 //! A form is shown as whole words: where the match starts or ends inside a
-//! word of its sentence, the form takes in the rest of that word (坚持新发展
-//! is shown as 坚持新发展理念), so it never ends in a fragment.
+//! word of its clause (the occurrences' cuts, `words`), the form takes in
+//! the rest of that word (坚持新发展 is shown as 坚持新发展理念), so it
+//! never ends in a fragment.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use super::Occurrences;
-use crate::analysis::words;
-use crate::search::analyzer::normalize;
+use crate::analyzer::normalize;
+use crate::concordance::{Occurrence, Occurrences};
 
 /// Variants listed, by first year, then most occurrences.
 pub const MAX_VARIANTS: usize = 500;
@@ -62,13 +62,9 @@ struct Tally<'a> {
 
 pub fn variants(found: &Occurrences) -> Variants {
     let mut tallies: HashMap<String, Tally> = HashMap::new();
-    let mut forms: HashMap<(&str, &str, &str), String> = HashMap::new();
     for occurrence in &found.items {
         let report = found.report(occurrence);
-        let form = forms
-            .entry((last_chars(occurrence.clause_left()), &occurrence.matched, first_chars(occurrence.clause_right())))
-            .or_insert_with_key(|(left, matched, right)| whole_form(left, matched, right))
-            .clone();
+        let form = whole_form(occurrence).to_owned();
         let tally = tallies.entry(normalize(&form)).or_default();
         tally.count += 1;
         *tally.written.entry(form).or_default() += 1;
@@ -139,27 +135,58 @@ fn first_chars(clause: &str) -> &str {
     &clause[..to]
 }
 
-/// `matched` grown to whole words of `left + matched + right`: to the
-/// nearest cut at or before its start and at or after its end (the match
-/// itself where the clause gives none).
-fn whole_form(left: &str, matched: &str, right: &str) -> String {
-    let sentence = format!("{left}{matched}{right}");
-    let cuts = words::boundaries(&sentence);
+/// The match grown to whole words of its clause: to the nearest cut at or
+/// before its start and at or after its end, at most `WORD_REST`
+/// characters away (the match itself where there is none).
+fn whole_form(occurrence: &Occurrence) -> String {
+    let (left, matched, right) = (&occurrence.left, &occurrence.matched, &occurrence.right);
     let (start, end) = (left.len(), left.len() + matched.len());
-    let from = cuts.iter().rev().find(|&&at| at <= start).copied().unwrap_or(start);
-    let to = cuts.iter().find(|&&at| at >= end).copied().unwrap_or(end);
-    sentence[from..to].to_owned()
+    let earliest = start - last_chars(occurrence.clause_left()).len();
+    let latest = end + first_chars(occurrence.clause_right()).len();
+    let cuts = &occurrence.cuts;
+    let from = cuts.iter().rev().find(|&&at| at <= start && at >= earliest).copied().unwrap_or(start);
+    let to = cuts.iter().find(|&&at| at >= end && at <= latest).copied().unwrap_or(end);
+    format!("{}{matched}{}", &left[from..], &right[..to - end])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// An occurrence cut where `|` stands in `left|matched|right` text.
+    fn occurrence(marked: &str, matched: &str) -> Occurrence {
+        let text = marked.replace('|', "");
+        let mut cuts = Vec::new();
+        let mut at = 0;
+        for c in marked.chars() {
+            if c == '|' {
+                cuts.push(at);
+            } else {
+                at += c.len_utf8();
+            }
+        }
+        let start = text.find(matched).unwrap();
+        Occurrence {
+            report: 0,
+            left: text[..start].to_owned(),
+            matched: matched.to_owned(),
+            right: text[start + matched.len()..].to_owned(),
+            anchor: String::new(),
+            offset: 0,
+            passage_key: None,
+            cuts,
+        }
+    }
+
     #[test]
     fn a_form_ending_inside_a_word_takes_in_the_rest_of_it() {
-        assert_eq!(whole_form("我们", "坚持以人", "民为中心的"), "坚持以人民");
-        assert_eq!(whole_form("", "坚持以人民", "为中心"), "坚持以人民");
-        assert_eq!(whole_form("", "坚持", ""), "坚持");
+        let form = |marked, matched| whole_form(&occurrence(marked, matched));
+        assert_eq!(form("|我们|坚持|以|人民|为|中心|的", "坚持以人"), "坚持以人民");
+        assert_eq!(form("|坚持|以|人民|为|中心", "坚持以人民"), "坚持以人民");
+        assert_eq!(form("|坚持|", "坚持"), "坚持");
+        // Not past the clause, nor beyond `WORD_REST` characters.
+        assert_eq!(form("|发展|，|坚持|发展", "展，坚持"), "发展，坚持");
+        assert_eq!(form("|坚持|以人民为中心的发展思想|", "坚持以人"), "坚持以人");
         assert_eq!(last_chars("坚持以人民为中心"), "以人民为中心");
         assert_eq!(first_chars("理念推动改革开放"), "理念推动改革");
     }

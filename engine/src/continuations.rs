@@ -11,17 +11,17 @@
 //! Single characters are rows only where punctuation often follows them.
 //!
 //! A row also ends where a word does (`words`): a string is a row only if,
-//! in most of its occurrences, the segmenter cuts the sentence at both of
-//! its ends, so 以人 (of 以人民为中心) is never one.
+//! in most of its occurrences, the clause is cut at both of its ends, so
+//! 以人 (of 以人民为中心) is never one. The occurrences carry their clause's
+//! cuts (the server cuts them when asked, the static index stores them).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::Occurrences;
-use crate::analysis::words;
-use crate::search::analyzer::normalize;
-use crate::search::messages::Problem;
+use crate::analyzer::{normalize, normalize_with_origins};
+use crate::concordance::{Occurrence, Occurrences, ReportInfo};
+use crate::messages::Problem;
 
 /// The longest string a row can hold.
 pub const MAX_CHARS: usize = 8;
@@ -78,13 +78,13 @@ struct Node {
 }
 
 /// The table for `side` of the occurrences in `found` (found with a
-/// context of at least `MAX_CHARS`), whose query has one wording.
+/// context of at least `MAX_CHARS` and with their cuts), whose query has
+/// one wording.
 pub fn continuations(found: &Occurrences, side: Side) -> Result<Continuations, Problem> {
     let [phrase] = found.wording.as_slice() else {
         return Err(Problem::OneWordingOnly);
     };
     let mut root = Node::default();
-    let mut segmented: HashMap<(String, usize), Vec<bool>> = HashMap::new();
     for occurrence in &found.items {
         // Read away from the match: rightwards, or leftwards backwards.
         // Up to punctuation, found before normalizing (which drops it).
@@ -93,14 +93,7 @@ pub fn continuations(found: &Occurrences, side: Side) -> Result<Continuations, P
             Side::Left => normalize(occurrence.clause_left()).chars().rev().collect(),
         };
         let ends = context.len() < MAX_CHARS;
-        let matched = normalize(&occurrence.matched);
-        let sentence: String = match side {
-            Side::Right => matched.chars().chain(context.iter().copied()).collect(),
-            Side::Left => context.iter().rev().copied().chain(matched.chars()).collect(),
-        };
-        let whole_at = segmented
-            .entry((sentence, matched.len()))
-            .or_insert_with_key(|(sentence, _)| whole_ends(sentence, &matched, side));
+        let whole_at = whole_ends(occurrence, side);
         let mut node = &mut root;
         for (at, c) in context.into_iter().take(MAX_CHARS).enumerate() {
             node = node.children.entry(c).or_default();
@@ -122,23 +115,24 @@ pub fn continuations(found: &Occurrences, side: Side) -> Result<Continuations, P
     Ok(Continuations { query: found.query.clone(), side, total: found.total, counted: found.items.len(), rows })
 }
 
-/// For each length n of the string read away from the match in `sentence`
-/// (the match and that string), whether its first n characters are whole
-/// words: the segmenter cuts at the match's edge and after them.
-fn whole_ends(sentence: &str, matched: &str, side: Side) -> Vec<bool> {
-    let cuts = words::boundaries(sentence);
-    let edge = match side {
-        Side::Right => matched.len(),
-        Side::Left => sentence.len() - matched.len(),
-    };
-    if !words::is_boundary(&cuts, edge) {
-        return vec![false; sentence.chars().count()];
-    }
+/// For each length n of the string read away from the match (normalized,
+/// as the table reads it), whether it is whole words: the clause is cut at
+/// the match's edge and after its n-th character.
+fn whole_ends(occurrence: &Occurrence, side: Side) -> Vec<bool> {
+    let is_cut = |at: usize| occurrence.cuts.binary_search(&at).is_ok();
+    let match_start = occurrence.left.len();
     match side {
         Side::Right => {
-            sentence[edge..].char_indices().map(|(at, c)| words::is_boundary(&cuts, edge + at + c.len_utf8())).collect()
+            let edge = match_start + occurrence.matched.len();
+            let (_, origins) = normalize_with_origins(occurrence.clause_right());
+            origins.iter().map(|o| is_cut(edge) && is_cut(edge + o.to)).collect()
         }
-        Side::Left => sentence[..edge].char_indices().rev().map(|(at, _)| words::is_boundary(&cuts, at)).collect(),
+        Side::Left => {
+            let clause = occurrence.clause_left();
+            let clause_start = match_start - clause.len();
+            let (_, origins) = normalize_with_origins(clause);
+            origins.iter().rev().map(|o| is_cut(match_start) && is_cut(clause_start + o.from)).collect()
+        }
     }
 }
 
@@ -194,7 +188,7 @@ fn cohesion(node: &Node) -> f64 {
 }
 
 fn row(found: &Occurrences, phrase: &str, side: Side, text: String, node: &Node) -> Row {
-    let reports: Vec<&super::ReportInfo> = node.reports.iter().map(|&r| &found.reports[r as usize]).collect();
+    let reports: Vec<&ReportInfo> = node.reports.iter().map(|&r| &found.reports[r as usize]).collect();
     let bodies: BTreeSet<&str> = reports.iter().map(|r| r.body.as_str()).collect();
     // Year 0 is "not known yet" (an import awaiting review), not a year.
     let years = reports.iter().map(|r| r.year).filter(|&y| y > 0);
