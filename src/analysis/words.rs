@@ -27,9 +27,58 @@ pub fn segment(clause: &str) -> Vec<usize> {
 }
 
 /// Where words begin and end in a report's text, clause by clause, as the
-/// static index stores them (`wenku_engine::words::encode`).
+/// static index stores them (`wenku_engine::words::encode`). A paragraph
+/// many reports share (a recurring passage) is cut once per thread.
 pub fn stored_cuts(text: &str) -> Vec<u8> {
-    wenku_engine::words::encode(text, &wenku_engine::words::text_cuts(text, &mut segment))
+    let chars = text.chars().count();
+    let mut bits = vec![0u8; chars.div_ceil(8)];
+    let mut first = 0;
+    for line in text.split('\n') {
+        let length = line.chars().count();
+        let mut set = |line_bits: &[u8]| {
+            for n in (0..=length).filter(|n| line_bits[n / 8] & (1 << (n % 8)) != 0) {
+                let at = first + n;
+                if at < chars {
+                    bits[at / 8] |= 1 << (at % 8);
+                }
+            }
+        };
+        if length < CACHED_CHARS {
+            set(&line_cuts(line));
+        } else {
+            let key = wenku_engine::hash::hash_bytes(line.as_bytes());
+            LINE_CUTS.with_borrow_mut(|cache| {
+                if cache.len() >= CACHED_LINES {
+                    cache.clear();
+                }
+                set(cache.entry(key).or_insert_with(|| line_cuts(line)))
+            });
+        }
+        first += length + 1;
+    }
+    bits
+}
+
+/// Paragraphs at least this long are kept, cut, for the next report…
+const CACHED_CHARS: usize = 30;
+/// …this many per thread (about 60 bytes each).
+const CACHED_LINES: usize = 1 << 17;
+
+thread_local! {
+    static LINE_CUTS: std::cell::RefCell<rustc_hash::FxHashMap<u64, Vec<u8>>> = Default::default();
+}
+
+/// The cuts of one line of a text, one bit a character and one more for
+/// its end (the line break after it).
+fn line_cuts(line: &str) -> Vec<u8> {
+    let cuts = wenku_engine::words::text_cuts(line, &mut segment);
+    let length = line.chars().count();
+    let mut bits = wenku_engine::words::encode(line, &cuts);
+    bits.resize((length + 1).div_ceil(8), 0);
+    if cuts.last() == Some(&line.len()) && !line.is_empty() {
+        bits[length / 8] |= 1 << (length % 8);
+    }
+    bits
 }
 
 /// The cuts of the clauses around `ranges` of `text`: the same as the
@@ -87,6 +136,17 @@ mod tests {
         assert!(!whole("深入推进大气污染治理", "气污染治理"));
         // A Latin word or a number is never cut.
         assert!(!whole("推广5G基站建设", "5"));
+    }
+
+    #[test]
+    fn stored_cuts_are_the_texts_cuts_line_by_line_and_cached_alike() {
+        let paragraph = "坚持以人民为中心的发展思想，深入推进大气污染治理，推广5G基站建设。";
+        let text = format!("标题\n{paragraph}\n\n“引文”\n{paragraph}\nGDP增长6.5%");
+        let whole = wenku_engine::words::encode(&text, &wenku_engine::words::text_cuts(&text, &mut segment));
+        assert_eq!(stored_cuts(&text), whole);
+        // Again, from the cache.
+        assert_eq!(stored_cuts(&text), whole);
+        assert_eq!(stored_cuts(""), Vec::<u8>::new());
     }
 
     #[test]

@@ -337,7 +337,10 @@ fn the_sample_answers_the_concordance_and_tables_as_the_server_does() {
     }
     // Agreeing on empty tables would prove nothing: 坚持 is followed by units.
     let next = engine.units("坚持", UnitsTable::Next).unwrap();
-    assert!(matches!(&next, Units::Continuations(table) if table.rows.iter().any(|row| row.text == "党的全面领导")), "{next:?}");
+    assert!(
+        matches!(&next, Units::Continuations(table) if table.rows.iter().any(|row| row.text == "党的全面领导")),
+        "{next:?}"
+    );
 }
 
 /// Gaps counted by hand: a Han letter, a Latin word, a number and a run of
