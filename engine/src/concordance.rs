@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::messages::Problem;
 use crate::request::positive;
 use crate::results::{StoredReport, anchored};
+use crate::words::is_separator;
 
 /// A paragraph of at least this many characters may be a recurring
 /// passage (`analysis::passages` finds them): occurrences in it fold.
@@ -91,11 +92,6 @@ impl Occurrence {
     pub fn clause_right(&self) -> &str {
         self.right.split(is_separator).next().unwrap_or_default()
     }
-}
-
-/// Punctuation, spaces and other characters that end a clause's text.
-fn is_separator(c: char) -> bool {
-    crate::analyzer::classify(c) == crate::analyzer::Class::Separator
 }
 
 impl Occurrences {

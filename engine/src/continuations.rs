@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::analyzer::{normalize, normalize_with_origins};
+use crate::analyzer::normalize_with_origins;
 use crate::concordance::{Occurrence, Occurrences, ReportInfo};
 use crate::messages::Problem;
 
@@ -86,19 +86,13 @@ pub fn continuations(found: &Occurrences, side: Side) -> Result<Continuations, P
     };
     let mut root = Node::default();
     for occurrence in &found.items {
-        // Read away from the match: rightwards, or leftwards backwards.
-        // Up to punctuation, found before normalizing (which drops it).
-        let context: Vec<char> = match side {
-            Side::Right => normalize(occurrence.clause_right()).chars().collect(),
-            Side::Left => normalize(occurrence.clause_left()).chars().rev().collect(),
-        };
-        let ends = context.len() < MAX_CHARS;
-        let whole_at = whole_ends(occurrence, side);
+        let read = read_away(occurrence, side);
+        let ends = read.len() < MAX_CHARS;
         let mut node = &mut root;
-        for (at, c) in context.into_iter().take(MAX_CHARS).enumerate() {
+        for (c, whole) in read.into_iter().take(MAX_CHARS) {
             node = node.children.entry(c).or_default();
             node.count += 1;
-            node.whole += usize::from(whole_at[at]);
+            node.whole += usize::from(whole);
             node.reports.insert(occurrence.report);
         }
         if ends {
@@ -115,23 +109,24 @@ pub fn continuations(found: &Occurrences, side: Side) -> Result<Continuations, P
     Ok(Continuations { query: found.query.clone(), side, total: found.total, counted: found.items.len(), rows })
 }
 
-/// For each length n of the string read away from the match (normalized,
-/// as the table reads it), whether it is whole words: the clause is cut at
-/// the match's edge and after its n-th character.
-fn whole_ends(occurrence: &Occurrence, side: Side) -> Vec<bool> {
+/// The characters read away from the match (rightwards, or leftwards
+/// backwards), normalized, up to punctuation (found before normalizing,
+/// which drops it); each with whether the string up to it is whole words:
+/// the clause is cut at the match's edge and after that character.
+fn read_away(occurrence: &Occurrence, side: Side) -> Vec<(char, bool)> {
     let is_cut = |at: usize| occurrence.cuts.binary_search(&at).is_ok();
     let match_start = occurrence.left.len();
     match side {
         Side::Right => {
             let edge = match_start + occurrence.matched.len();
-            let (_, origins) = normalize_with_origins(occurrence.clause_right());
-            origins.iter().map(|o| is_cut(edge) && is_cut(edge + o.to)).collect()
+            let (_, normalized) = normalize_with_origins(occurrence.clause_right());
+            normalized.iter().map(|n| (n.c, is_cut(edge) && is_cut(edge + n.to))).collect()
         }
         Side::Left => {
             let clause = occurrence.clause_left();
             let clause_start = match_start - clause.len();
-            let (_, origins) = normalize_with_origins(clause);
-            origins.iter().rev().map(|o| is_cut(match_start) && is_cut(clause_start + o.from)).collect()
+            let (_, normalized) = normalize_with_origins(clause);
+            normalized.iter().rev().map(|n| (n.c, is_cut(match_start) && is_cut(clause_start + n.from))).collect()
         }
     }
 }

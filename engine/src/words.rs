@@ -93,24 +93,24 @@ pub fn text_cuts(text: &str, segment: &mut Segment<'_>) -> Vec<usize> {
 /// The cuts of the clauses around `ranges` of `text` (sorted byte
 /// offsets): what the research views read, without cutting the rest.
 pub fn cuts_around(text: &str, ranges: &[(usize, usize)], segment: &mut Segment<'_>) -> Vec<usize> {
-    let mut cuts = Vec::new();
-    let mut done: Option<(usize, usize)> = None;
+    let mut clauses: Vec<(usize, usize)> = Vec::new();
     for &(from, to) in ranges {
         let (start, end) = clause_around(text, from, to);
-        // A match with separators spans clauses: each is cut on its own.
+        // A match holding separators spans clauses: each is cut on its own.
         let mut clause_start = start;
-        while clause_start <= end {
-            let clause_end = text[clause_start..end].find(is_separator).map_or(end, |at| clause_start + at);
-            if done.is_none_or(|(s, e)| clause_end <= s || clause_start >= e) && clause_end > clause_start {
-                cuts.extend(
-                    clause_cuts(&text[clause_start..clause_end], segment).into_iter().map(|at| clause_start + at),
-                );
-            }
-            let Some(separator) = text[clause_end..].chars().next() else { break };
-            clause_start = clause_end + separator.len_utf8();
+        for (at, c) in text[start..end].char_indices().filter(|&(_, c)| is_separator(c)) {
+            clauses.push((clause_start, start + at));
+            clause_start = start + at + c.len_utf8();
         }
-        done = Some((start, end));
+        clauses.push((clause_start, end));
     }
+    clauses.sort_unstable();
+    clauses.dedup();
+    let mut cuts: Vec<usize> = clauses
+        .into_iter()
+        .filter(|(start, end)| end > start)
+        .flat_map(|(start, end)| clause_cuts(&text[start..end], segment).into_iter().map(move |at| start + at))
+        .collect();
     cuts.sort_unstable();
     cuts.dedup();
     cuts
@@ -172,6 +172,11 @@ mod tests {
         let clause = clause_around(text, at, at + 6);
         assert_eq!(&text[clause.0..clause.1], "推广5G网络");
         assert_eq!(around, cuts.iter().copied().filter(|&c| c >= clause.0 && c <= clause.1).collect::<Vec<_>>());
+        // A match across a comma: both clauses, each cut on its own.
+        let at = text.find("展，推").unwrap();
+        let around = cuts_around(text, &[(at, at + 9)], &mut pairs);
+        let end = text.find("。").unwrap();
+        assert_eq!(around, cuts.iter().copied().filter(|&c| c <= end).collect::<Vec<_>>());
     }
 
     #[test]
