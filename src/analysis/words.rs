@@ -61,11 +61,13 @@ pub fn stored_cuts(text: &str) -> Vec<u8> {
 
 /// Paragraphs at least this long are kept, cut, for the next report…
 const CACHED_CHARS: usize = 30;
-/// …this many per thread (about 60 bytes each).
+/// …this many per thread (about 60 bytes each; clauses of 15 characters
+/// or more are kept as well, their cuts as offsets).
 const CACHED_LINES: usize = 1 << 17;
 
 thread_local! {
     static LINE_CUTS: std::cell::RefCell<rustc_hash::FxHashMap<u64, Vec<u8>>> = Default::default();
+    static CLAUSE_CUTS: std::cell::RefCell<rustc_hash::FxHashMap<u64, Vec<usize>>> = Default::default();
 }
 
 /// The cuts of one line of a text, one bit a character and one more for
@@ -82,9 +84,24 @@ fn line_cuts(line: &str) -> Vec<u8> {
 }
 
 /// The cuts of the clauses around `ranges` of `text`: the same as the
-/// stored ones there.
+/// stored ones there. A clause many reports share (a recurring passage)
+/// is segmented once per thread.
 pub fn cuts_around(text: &str, ranges: &[(usize, usize)]) -> Vec<usize> {
-    wenku_engine::words::cuts_around(text, ranges, &mut segment)
+    wenku_engine::words::cuts_around(text, ranges, &mut segment_remembered)
+}
+
+/// [`segment`], remembering the clauses seen on this thread.
+fn segment_remembered(clause: &str) -> Vec<usize> {
+    if clause.len() < 3 * CACHED_CHARS / 2 {
+        return segment(clause);
+    }
+    let key = wenku_engine::hash::hash_bytes(clause.as_bytes());
+    CLAUSE_CUTS.with_borrow_mut(|cache| {
+        if cache.len() >= CACHED_LINES {
+            cache.clear();
+        }
+        cache.entry(key).or_insert_with(|| segment(clause)).clone()
+    })
 }
 
 /// The byte offsets in `text` where a word begins or ends, in order, from 0
