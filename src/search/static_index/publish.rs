@@ -33,13 +33,20 @@ use crate::output::Sink;
 use crate::search::indexer::IndexDoc;
 use crate::shared::site::Output;
 
-/// A segment merges into the new one once more than this share of its
-/// reports are deleted…
-const DELETED_SHARE: f64 = 1.0 / 3.0;
-/// …or when it holds at most this many times the reports the new segment
-/// gathered so far (newest first): sizes grow geometrically from the newest
-/// segment to the oldest, so there are about log₄ of the archive's size…
-const MERGE_FACTOR: usize = 3;
+/// Every live segment costs each query one dictionary request per term, and
+/// every deleted report its postings: the merge policy keeps both small,
+/// and a publish's rewriting bounded (`benches/many_publishes.py` measures
+/// both). A segment merges into the new one once more than this share of
+/// its reports are deleted…
+const DELETED_SHARE: f64 = 0.1;
+/// …or when it holds fewer reports than this (rewriting them costs a
+/// publish about a tenth of a second; a segment of its own would cost every
+/// query a request per term)…
+const SMALL_SEGMENT: usize = 20;
+/// …or at most this many times the reports the new segment gathered so far
+/// (newest first): sizes grow geometrically from the newest segment to the
+/// oldest, so there are about log₉ of the archive's size…
+const MERGE_FACTOR: usize = 8;
 /// …and never more than this many.
 const MAX_SEGMENTS: usize = 10;
 
@@ -370,7 +377,7 @@ fn plan(sizes: &[(usize, usize)], adding: usize) -> Vec<bool> {
             continue;
         }
         // One place is the new segment's.
-        if live <= MERGE_FACTOR * gathered || remaining(&merged) + 1 > MAX_SEGMENTS {
+        if live < SMALL_SEGMENT || live <= MERGE_FACTOR * gathered || remaining(&merged) + 1 > MAX_SEGMENTS {
             merged[k] = true;
             gathered += live;
         } else {
@@ -500,17 +507,22 @@ mod tests {
 
     /// (live, written) sizes, oldest first; the reports added; which merge.
     #[test]
-    fn the_plan_merges_small_newest_segments_and_those_mostly_deleted() {
+    fn the_plan_merges_small_newest_segments_and_those_with_many_deleted() {
         let cases: &[(&[(usize, usize)], usize, &[bool])] = &[
             (&[], 5, &[]),
             // One report into a large archive: a segment of its own.
             (&[(10_000, 10_000)], 1, &[false]),
             // Small newest segments join the new one, up to a large one.
-            (&[(10_000, 10_000), (40, 40), (3, 3)], 1, &[false, false, true]),
-            (&[(10_000, 10_000), (12, 12), (3, 3)], 1, &[false, true, true]),
-            // A segment mostly deleted merges, even with nothing added.
-            (&[(600, 1000), (5, 5)], 0, &[true, true]),
-            (&[(700, 1000), (5, 5)], 0, &[false, false]),
+            (&[(10_000, 10_000), (400, 400), (15, 15)], 1, &[false, false, true]),
+            (&[(10_000, 10_000), (100, 100), (15, 15)], 1, &[false, true, true]),
+            // Sizes grow geometrically: a segment no more than eight times
+            // what the new one gathered joins it.
+            (&[(100_000, 100_000), (2_000, 2_000), (300, 300)], 1, &[false, false, false]),
+            (&[(100_000, 100_000), (2_000, 2_000), (300, 300)], 200, &[false, true, true]),
+            // A segment with more than a tenth deleted merges, even with
+            // nothing added.
+            (&[(850, 1000), (5, 5)], 0, &[true, true]),
+            (&[(950, 1000), (500, 500)], 0, &[false, false]),
             // Nothing added, nothing to merge: no new segment.
             (&[(100, 100)], 0, &[false]),
         ];
