@@ -18,6 +18,7 @@ pub mod analyzer;
 pub mod concordance;
 pub mod continuations;
 pub mod escape;
+pub mod export;
 pub mod frequency;
 pub mod hash;
 pub mod messages;

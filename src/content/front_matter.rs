@@ -62,15 +62,13 @@ pub struct RemovedLine {
 }
 
 /// How an unknown field reads wherever it is shown.
-pub const UNKNOWN_YEAR: &str = "年份不详";
+pub use wenku_engine::export::UNKNOWN_YEAR;
 pub const UNKNOWN_BODY: &str = "发文机关不详";
 pub const UNKNOWN_LEVEL: &str = "层级不详";
 pub const UNKNOWN_PERIOD: &str = "报告期不详";
 
 /// A year as the search index stores it (0: unknown), as readers see it.
-pub fn stored_year_label(year: i64) -> String {
-    if year > 0 { year.to_string() } else { UNKNOWN_YEAR.to_owned() }
-}
+pub use wenku_engine::export::year_label as stored_year_label;
 
 impl RemovedLine {
     /// Why the line was removed, as the review page says it.

@@ -293,7 +293,7 @@ fn respond(state: &AppState, index: &SearchIndex, found: &Occurrences, ask: &Ask
 /// `table` as a file to download: XLSX, or CSV.
 pub(super) fn file_response(state: &AppState, table: &export::Table, format: Option<Format>) -> Response {
     let language = state.language;
-    let name = format!("wenku-{}-{}", table.name, export::today());
+    let name = export::file_name(table);
     let (bytes, content_type, extension) = match format {
         Some(Format::Xlsx) => match export::xlsx(table, language) {
             Ok(bytes) => (bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),

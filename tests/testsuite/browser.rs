@@ -605,6 +605,26 @@ fn the_concordance_the_year_table_and_what_follows_work_on_plain_static_hosting(
     );
     let wanted: Vec<String> = next.rows.iter().map(|row| format!("坚持{}", row.text)).collect();
     assert_eq!(shown, wanted.join("|"));
+    // Its export: CSV the engine writes, saved by the browser; XLSX is the
+    // server's and not offered here.
+    assert_eq!(eval_string(tab, "String(document.querySelector('.kwic-export').hidden)"), "false");
+    assert_eq!(eval_string(tab, "String(document.querySelector('.xlsx-export').hidden)"), "true");
+    tab.evaluate(
+        "window.saved = null; HTMLAnchorElement.prototype.click = function () { \
+           const a = this; fetch(a.href).then(r => r.text()).then(text => { window.saved = a.download + '\\n' + text; }); };",
+        false,
+    )
+    .unwrap();
+    tab.find_element("#kwic-csv").unwrap().click().unwrap();
+    wait_for(tab, "the saved CSV", "window.saved !== null");
+    let saved = eval_string(tab, "window.saved");
+    let date = wenku::research::export::today();
+    assert!(saved.starts_with(&format!("wenku-后接-{date}.csv\n查询,坚持,后接，导出于,{date}")), "{saved}");
+    let header = "词串,次数,篇数,发文机关数,最早,最晚,查询";
+    assert!(saved.contains(header), "{saved}");
+    let first = &next.rows[0];
+    assert!(saved.contains(&format!("{},{},{},", first.text, first.count, first.reports)), "{saved}");
+    assert_eq!(saved.lines().count(), 4 + next.rows.len(), "{saved}");
     // The view that needs the server says so, and which ones work here.
     tab.navigate_to(&server.url("/search/?q=%E7%96%AB%E6%83%85%E9%98%B2%E6%8E%A7&view=collocates"))
         .unwrap()

@@ -69,6 +69,22 @@ impl Static {
         self.answer(|index| index.units(query, table, wenku::research::DEFAULT_WIDTH, download))
     }
 
+    /// The page's own exchange (`static_index::answer`): the JSON answer to
+    /// URL parameters, after fetching what it needs.
+    pub(crate) fn answer_params(&mut self, params: &[(&str, &str)]) -> serde_json::Value {
+        let asked = serde_json::to_vec(params).unwrap();
+        for _round in 0..10 {
+            let answer: serde_json::Value =
+                serde_json::from_str(&wenku_engine::static_index::answer(&self.index, &asked)).unwrap();
+            let Some(need) = answer.get("need").and_then(|need| need.as_array()) else { return answer };
+            for path in need.iter().map(|path| path.as_str().unwrap().to_owned()) {
+                let bytes = std::fs::read(self.dir.join(&path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+                self.index.add_file(&path, bytes);
+            }
+        }
+        panic!("needed more than 10 rounds of files");
+    }
+
     fn answer<T>(&mut self, ask: impl Fn(&StaticIndex) -> Step<T>) -> Result<T, String> {
         for _round in 0..10 {
             match ask(&self.index) {
@@ -341,6 +357,58 @@ fn the_sample_answers_the_concordance_and_tables_as_the_server_does() {
         matches!(&next, Units::Continuations(table) if table.rows.iter().any(|row| row.text == "党的全面领导")),
         "{next:?}"
     );
+}
+
+/// On static hosting the page saves a view's whole table as CSV written by
+/// the engine: the same file the server's export makes of the same table.
+#[test]
+fn the_static_index_exports_the_servers_csv_of_each_view_it_answers() {
+    use wenku::research::continuations::{self, Side};
+    use wenku::research::{DEFAULT_WIDTH, frequency, occurrences, occurrences_in_words, variants};
+    use wenku_engine::export;
+    use wenku_engine::messages::Language;
+
+    let site = TestSite::sample();
+    site.build();
+    let server = SearchIndex::open(&site.root().join("search-index")).expect("index");
+    let mut engine = Static::open(&site.public());
+    let (date, zh) = ("2026-12-07", Language::Chinese);
+    let found = occurrences(&server, "坚持", DEFAULT_WIDTH).unwrap();
+    let width = DEFAULT_WIDTH.max(continuations::MAX_CHARS);
+    let in_words = occurrences_in_words(&server, "坚持", width).unwrap();
+    let gap = occurrences_in_words(&server, "坚持*发展", width).unwrap();
+    let cases = [
+        ("坚持", "lines", export::concordance_table(&found, &View::default(), zh)),
+        (
+            "坚持",
+            "next",
+            export::continuations_table(&continuations::continuations(&in_words, Side::Right).unwrap(), zh),
+        ),
+        (
+            "坚持",
+            "before",
+            export::continuations_table(&continuations::continuations(&in_words, Side::Left).unwrap(), zh),
+        ),
+        ("坚持*发展", "variants", export::variants_table(&variants::variants(&gap), zh)),
+        ("坚持", "years", export::years_table(&frequency::by_year(&server, &found).unwrap(), zh)),
+        ("坚持", "bodies", export::bodies_table(&frequency::by_body(&found), zh)),
+    ];
+    for (query, table, expected) in cases {
+        assert!(!expected.rows.is_empty(), "{query} {table}: an empty table would prove nothing");
+        if table == "lines" {
+            // Every line, not the page the view shows.
+            assert!(expected.rows.len() > View::default().per_page, "{} lines", expected.rows.len());
+        }
+        engine.clear();
+        let answer = engine.answer_params(&[("q", query), ("table", table), ("format", "csv"), ("date", date)]);
+        assert_eq!(answer["ok"], true, "{query} {table}: {answer}");
+        assert_eq!(answer["body"]["file"], export::file_name(&expected, date));
+        assert_eq!(answer["body"]["csv"], export::csv(&expected, zh, date), "{query} {table}");
+    }
+    // XLSX is the server's: a message, not a file.
+    let answer = engine.answer_params(&[("q", "坚持"), ("table", "lines"), ("format", "xlsx")]);
+    assert_eq!(answer["ok"], false, "{answer}");
+    assert!(answer["body"]["error"].as_str().unwrap().contains("format=xlsx"), "{answer}");
 }
 
 /// Gaps counted by hand: a Han letter, a Latin word, a number and a run of

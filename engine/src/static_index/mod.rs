@@ -12,6 +12,7 @@ use serde::Serialize;
 pub use search::{Download, Frequency, FrequencyTable, StaticIndex, Step, Units, UnitsTable};
 
 use crate::concordance::{Concordance, DEFAULT_WIDTH, View, read_param};
+use crate::export::{self, Table};
 use crate::messages::{self, Language, Problem};
 use crate::request::{query_from, request_from};
 use crate::results::SearchResults;
@@ -30,6 +31,11 @@ enum Body {
     Frequency(Box<Frequency>),
     Concordance(Box<Concordance>),
     Units(Box<Units>),
+    /// `format=csv`: the table as a file to save.
+    File {
+        file: String,
+        csv: String,
+    },
     Error {
         error: String,
         help: String,
@@ -90,6 +96,40 @@ fn units_table(params: &[(String, String)]) -> Option<UnitsTable> {
     })
 }
 
+/// The value of parameter `name`, taken out of `params`.
+fn take(params: &mut Vec<(String, String)>, name: &str) -> Option<String> {
+    let at = params.iter().position(|(n, _)| n == name)?;
+    Some(params.remove(at).1)
+}
+
+/// `format=csv` with `table=lines|next|before|variants|years|bodies` and
+/// that table's parameters: the whole table, as `/api/kwic/export` makes it.
+fn exported(index: &StaticIndex, params: &[(String, String)], download: Download) -> Result<Step<Table>, Problem> {
+    let language = Language::of(&index.language());
+    let table = params.iter().find(|(name, _)| name == "table").map_or("", |(_, value)| value.as_str());
+    Ok(match (table, units_table(params)) {
+        ("lines", _) => {
+            let (query, view, width) = concordance_request(params)?;
+            index.occurrences(&query, width, download).map(|found| export::concordance_table(&found, &view, language))
+        }
+        (_, Some(units)) => {
+            let (query, _, width) = concordance_request(params)?;
+            index.units(&query, units, width, download).map(|units| match units {
+                Units::Continuations(rows) => export::continuations_table(&rows, language),
+                Units::Variants(rows) => export::variants_table(&rows, language),
+            })
+        }
+        ("years" | "bodies", None) => {
+            let (query, table) = frequency_request(params)?;
+            index.frequency(&query, table, download).map(|rows| match rows {
+                Frequency::Years(rows) => export::years_table(&rows, language),
+                Frequency::Bodies(rows) => export::bodies_table(&rows, language),
+            })
+        }
+        (table, None) => return Err(Problem::UnknownParameter { name: format!("table={table}") }),
+    })
+}
+
 /// The answer to the search page's URL parameters (a JSON list of
 /// `[name, value]` pairs): `{"need": [paths]}` while files are missing,
 /// else what `/api/search` would reply, `{"ok": true, "body": results}` or
@@ -99,6 +139,8 @@ fn units_table(params: &[(String, String)]) -> Option<UnitsTable> {
 /// With `table=years|bodies`, what `/api/kwic/years` or `/api/kwic/bodies`
 /// would reply; with `table=lines`, what `/api/kwic` would; with
 /// `table=next|before|variants`, what `/api/kwic/next` and the others would.
+/// With `format=csv` too, `{"ok": true, "body": {"file", "csv"}}`: that
+/// table whole as CSV, dated `date` (the page's `yyyy-mm-dd`).
 pub fn answer(index: &StaticIndex, params_json: &[u8]) -> String {
     let language = Language::of(&index.language());
     let refuse = |problem: Problem| {
@@ -117,7 +159,26 @@ pub fn answer(index: &StaticIndex, params_json: &[u8]) -> String {
             let large = params.iter().any(|(name, value)| name == "large" && value == "1");
             params.retain(|(name, _)| name != "large");
             let download = if large { Download::Any } else { Download::Bounded };
-            if params.iter().any(|(name, value)| name == "table" && value == "lines") {
+            let format = take(&mut params, "format");
+            let date = take(&mut params, "date").unwrap_or_default();
+            if let Some(format) = format.as_deref().filter(|format| *format != "csv") {
+                // XLSX is written by the server only (its writer needs a clock
+                // and a JavaScript binding the engine does without).
+                refuse(Problem::UnknownParameter { name: format!("format={format}") })
+            } else if format.is_some() {
+                match exported(index, &params, download) {
+                    Err(problem) => refuse(problem),
+                    Ok(Step::Need(need)) => Answer::Need { need },
+                    Ok(Step::Done(Err(error))) => refuse(error.problem),
+                    Ok(Step::Done(Ok(table))) => Answer::Reply {
+                        ok: true,
+                        body: Body::File {
+                            file: export::file_name(&table, &date),
+                            csv: export::csv(&table, language, &date),
+                        },
+                    },
+                }
+            } else if params.iter().any(|(name, value)| name == "table" && value == "lines") {
                 match concordance_request(&params) {
                     Err(problem) => refuse(problem),
                     Ok((query, view, width)) => match index.concordance(&query, &view, width, download) {

@@ -78,6 +78,15 @@ pub enum Step<T = SearchResults> {
     Done(Result<T, QueryError>),
 }
 
+impl<T> Step<T> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Step<U> {
+        match self {
+            Step::Need(need) => Step::Need(need),
+            Step::Done(done) => Step::Done(done.map(f)),
+        }
+    }
+}
+
 /// The research tables the static index answers (`--table years|bodies`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FrequencyTable {
@@ -196,6 +205,12 @@ impl StaticIndex {
     /// from the texts of the reports it matches, as the server cuts it.
     pub fn concordance(&self, query: &str, view: &View, width: usize, download: Download) -> Step<Concordance> {
         self.step(download, |run| run.concordance(query, view, width))
+    }
+
+    /// Every occurrence of `query`'s wording with `width` characters of
+    /// context (the whole concordance, as its export lists it).
+    pub fn occurrences(&self, query: &str, width: usize, download: Download) -> Step<Occurrences> {
+        self.step(download, |run| run.occurrences(query, width, false))
     }
 
     /// A table of whole-word units around `query`'s wording (what follows

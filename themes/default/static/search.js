@@ -193,6 +193,9 @@
     var key = new URLSearchParams(params);
     key.delete("page");
     key.delete("sort");
+    // An export asks what its view asked: the reader's agreement holds.
+    key.delete("format");
+    key.delete("date");
     return key.toString();
   }
 
@@ -549,8 +552,11 @@
       if (v === view) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
     });
     var research = view !== "";
-    // Exports are made by the server: without it there is nothing to link to.
-    document.querySelector(".kwic-export").hidden = !served;
+    // The server exports every view as CSV and XLSX; on static hosting the
+    // engine writes CSV of the views it answers.
+    var staticExport = !served && !!staticBase && STATIC_VIEWS.hasOwnProperty(view);
+    document.querySelector(".kwic-export").hidden = !served && !staticExport;
+    document.querySelector(".xlsx-export").hidden = !served;
     Array.prototype.forEach.call(kwicControls.querySelectorAll(".lines-only"), function (n) { n.hidden = view !== "kwic"; });
     Array.prototype.forEach.call(kwicControls.querySelectorAll(".keywords-only"), function (n) { n.hidden = view !== "keywords"; });
     kwicControls.hidden = !research || !(state.q || partOf(state));
@@ -692,7 +698,8 @@
   // or precedes and the variants (by the word cuts stored with the texts),
   // and counts the year table, in the texts of the reports the wording is
   // in (asking first beyond a few megabytes).
-  function runStatic(state) {
+  // A view's parameters for the static engine (`table=…`).
+  function staticParams(state) {
     var params;
     if (state.view === "years") {
       params = new URLSearchParams();
@@ -701,6 +708,50 @@
       params = kwicParams(state);
     }
     params.set("table", STATIC_VIEWS[state.view]);
+    return params;
+  }
+
+  // The view's whole table as CSV, written by the engine and saved by the
+  // browser (the server's export without a server).
+  function exportStatic(state) {
+    var params = staticParams(state);
+    params.delete("page");
+    params.set("format", "csv");
+    params.set("date", new Date().toISOString().slice(0, 10));
+    say("正在导出……");
+    askEngine(params).then(function (reply) {
+      if (!reply.ok && reply.body.download_mb) {
+        if (!window.confirm(reply.body.error + "。导出需下载约 " + reply.body.download_mb + " MB，继续吗？")) {
+          run();
+          return;
+        }
+        largeAgreedFor = queryKey(params);
+        return exportStatic(state);
+      }
+      if (!reply.ok) {
+        say("导出失败：" + reply.body.error, true, reply.body.help);
+        return;
+      }
+      var url = URL.createObjectURL(new Blob([reply.body.csv], { type: "text/csv;charset=utf-8" }));
+      var save = el("a", { href: url, download: reply.body.file + ".csv" });
+      document.body.appendChild(save);
+      save.click();
+      save.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+      run();
+    }, function () {
+      say("无法读取搜索索引（_search/）：请确认站点文件完整上传，然后刷新本页。", true);
+    });
+  }
+
+  document.getElementById("kwic-csv").addEventListener("click", function (event) {
+    if (served) return;
+    event.preventDefault();
+    exportStatic(current());
+  });
+
+  function runStatic(state) {
+    var params = staticParams(state);
     askEngine(params)
       .then(function (reply) {
         if (!reply.ok && reply.body.download_mb) {
