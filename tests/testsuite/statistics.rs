@@ -5,7 +5,7 @@
 use crate::common::TestSite;
 use crate::common::server::Server;
 use wenku::analysis::stats;
-use wenku::research::{collocates, frequency, occurrences, occurrences_in_words};
+use wenku::research::{collocates, frequency, occurrences_in_words};
 use wenku::search::analyzer::{Class, classify, count_positions, normalize};
 use wenku::search::{IndexDoc, SearchIndex};
 

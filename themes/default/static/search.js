@@ -694,10 +694,6 @@
       .catch(needsServer);
   }
 
-  // On plain static hosting the engine cuts the concordance, what follows
-  // or precedes and the variants (by the word cuts stored with the texts),
-  // and counts the year table, in the texts of the reports the wording is
-  // in (asking first beyond a few megabytes).
   // A view's parameters for the static engine (`table=…`).
   function staticParams(state) {
     var params;
@@ -750,6 +746,10 @@
     exportStatic(current());
   });
 
+  // On plain static hosting the engine cuts the concordance, what follows
+  // or precedes and the variants (by the word cuts stored with the texts),
+  // and counts the year table, in the texts of the reports the wording is
+  // in (asking first beyond a few megabytes).
   function runStatic(state) {
     var params = staticParams(state);
     askEngine(params)
