@@ -77,10 +77,7 @@ impl Static {
             let answer: serde_json::Value =
                 serde_json::from_str(&wenku_engine::static_index::answer(&self.index, &asked)).unwrap();
             let Some(need) = answer.get("need").and_then(|need| need.as_array()) else { return answer };
-            for path in need.iter().map(|path| path.as_str().unwrap().to_owned()) {
-                let bytes = std::fs::read(self.dir.join(&path)).unwrap_or_else(|e| panic!("{path}: {e}"));
-                self.index.add_file(&path, bytes);
-            }
+            self.fetch(need.iter().map(|path| path.as_str().unwrap().to_owned()).collect());
         }
         panic!("needed more than 10 rounds of files");
     }
@@ -89,17 +86,20 @@ impl Static {
         for _round in 0..10 {
             match ask(&self.index) {
                 Step::Done(answer) => return answer.map_err(|e| e.message),
-                Step::Need(paths) => {
-                    assert!(!paths.is_empty(), "a round needs something");
-                    for path in paths {
-                        let bytes = std::fs::read(self.dir.join(&path)).unwrap_or_else(|e| panic!("{path}: {e}"));
-                        self.index.add_file(&path, bytes);
-                        self.fetched.push(path);
-                    }
-                }
+                Step::Need(paths) => self.fetch(paths),
             }
         }
         panic!("needed more than 10 rounds of files");
+    }
+
+    /// One round's files, read from the site as the browser fetches them.
+    fn fetch(&mut self, paths: Vec<String>) {
+        assert!(!paths.is_empty(), "a round needs something");
+        for path in paths {
+            let bytes = std::fs::read(self.dir.join(&path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+            self.index.add_file(&path, bytes);
+            self.fetched.push(path);
+        }
     }
 }
 
