@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
 
 use crate::shared::site::Output;
 
@@ -355,10 +356,46 @@ impl Copy {
             }
         };
         let copy = Copy { target: target.to_path_buf(), staging, noted: Noted::default(), committed: false };
-        for rel in &differing {
+        // Most are a file in both sites, in a folder both have: those are
+        // linked on every thread at once (none touches another's path); the
+        // rest, where a file and a folder trade places, in order after.
+        let linked: Vec<bool> = differing.par_iter().map(|rel| copy.link_if_plain(rel)).collect::<Result<_>>()?;
+        for (rel, _) in differing.iter().zip(linked).filter(|(_, linked)| !linked) {
             copy.link_from_target(rel)?;
         }
         Ok(copy)
+    }
+
+    /// Links `rel` from the site in place, as `link_from_target` does, when
+    /// it is a file there and a file or nothing in a folder of the copy;
+    /// else `false`, with nothing done.
+    fn link_if_plain(&self, rel: &str) -> Result<bool> {
+        refuse_links_on_the_way(&self.staging, rel)?;
+        let (from, to) = (self.target.join(rel), self.staging.join(rel));
+        let source = match std::fs::symlink_metadata(&from) {
+            Ok(source) if source.is_file() => source,
+            _ => return Ok(false),
+        };
+        match std::fs::symlink_metadata(&to) {
+            Ok(there) if there.is_file() => {
+                if same_inode(&source, &there) {
+                    return Ok(true);
+                }
+                std::fs::remove_file(&to).with_context(|| format!("cannot remove {}", to.display()))?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            _ => return Ok(false),
+        }
+        match std::fs::hard_link(&from, &to) {
+            Ok(()) => Ok(true),
+            // No folder for it yet: made in order, after.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(_) => {
+                std::fs::copy(&from, &to)
+                    .with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
+                Ok(true)
+            }
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -484,17 +521,21 @@ fn refuse_links_on_the_way(root: &Path, rel: &str) -> Result<()> {
 }
 
 /// Whether `a` and `b` are one file (hard links of each other).
-#[cfg(unix)]
 fn same_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
     match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        (Ok(a), Ok(b)) => same_inode(&a, &b),
         _ => false,
     }
 }
 
+#[cfg(unix)]
+fn same_inode(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
 #[cfg(not(unix))]
-fn same_file(_: &Path, _: &Path) -> bool {
+fn same_inode(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
     false
 }
 
