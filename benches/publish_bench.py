@@ -62,12 +62,17 @@ def main():
     sample_text = reports[0].read_text(encoding="utf-8").split("---", 2)[-1]
     print(f"{len(reports)} reports in {site}; {os.cpu_count()} cores")
 
-    env = dict(os.environ, WENKU_STATIC_TIMES="1")
+    env = dict(os.environ, WENKU_STATIC_TIMES="1", WENKU_BUILD_TIMES="1")
 
     def build(what):
         wall, rss, user, sys_, err = timed([wenku, "build"], site, keep_stderr=True)
         publish = next((l for l in err.splitlines() if l.startswith("static publish")), "no static publish line")
         print(f"wenku build, {what}: {wall:.2f} s, peak {rss:.0f} MiB; {publish}")
+        # Where the time went (`WENKU_BUILD_TIMES`): the steps of a build
+        # from the state, in ms.
+        steps = [l[len("build step "):] for l in err.splitlines() if l.startswith("build step ")]
+        if steps:
+            print("    steps: " + "; ".join(steps))
         return wall
 
     os.environ.update(env)

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
-use crate::analysis::overview::{Overview, OverviewParts};
+use crate::analysis::overview::{KeptWindows, Overview, OverviewParts};
 use crate::analysis::passages::Passages;
 use crate::content::config::Config;
 use crate::content::theme::Theme;
@@ -79,7 +79,7 @@ impl LoadedSite {
 pub fn load(root: &Path, drafts: bool) -> Result<LoadedSite> {
     let mut site = load_without_passages(root, drafts)?;
     site.passages = find_passages(&site);
-    (site.overview, site.overview_parts) = find_overview(&site);
+    (site.overview, site.overview_parts) = find_overview(&site, None);
     Ok(site)
 }
 
@@ -119,8 +119,8 @@ fn find_passages(site: &LoadedSite) -> Passages {
     if site.config.recurring_passages { Passages::find(&site.library.reports) } else { Passages::default() }
 }
 
-pub(crate) fn find_overview(site: &LoadedSite) -> (Overview, OverviewParts) {
-    find_overview_until(site, None, &std::sync::atomic::AtomicBool::new(false)).expect("never cancelled")
+pub(crate) fn find_overview(site: &LoadedSite, kept_windows: Option<&dyn KeptWindows>) -> (Overview, OverviewParts) {
+    find_overview_until(site, None, kept_windows, &std::sync::atomic::AtomicBool::new(false)).expect("never cancelled")
 }
 
 /// The overview and its parts (reusing those of `site.overview_parts`
@@ -128,10 +128,11 @@ pub(crate) fn find_overview(site: &LoadedSite) -> (Overview, OverviewParts) {
 pub(crate) fn find_overview_until(
     site: &LoadedSite,
     holders: Option<crate::analysis::overview::Holders>,
+    kept_windows: Option<&dyn KeptWindows>,
     cancel: &std::sync::atomic::AtomicBool,
 ) -> Option<(Overview, OverviewParts)> {
     if site.config.formulations {
-        crate::analysis::overview::overview(&site.library, &site.overview_parts, holders, cancel)
+        crate::analysis::overview::overview(&site.library, &site.overview_parts, holders, kept_windows, cancel)
     } else {
         Some((Overview::default(), OverviewParts::default()))
     }
@@ -158,7 +159,8 @@ pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSit
     // Everything is checked; from here on pages and indexes change.
     let journal = Journal::open(&options.root, "wenku build")?;
     let staging = Staging::new(&output)?;
-    let pages = find_passages_and_render(&mut site, &staging, options.progress)?;
+    let kept_windows = crate::rebuild::state::WindowFiles::writing(&options.root);
+    let pages = find_passages_and_render(&mut site, &staging, Some(&kept_windows), options.progress)?;
     if site.config.static_search {
         let parent = crate::output::parent_of(&output);
         static_index::write(
@@ -192,7 +194,7 @@ pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSit
 pub fn check(root: &Path, drafts: bool) -> Result<BuildSummary> {
     let started = Instant::now();
     let mut site = load_without_passages(root, drafts)?;
-    let pages = find_passages_and_render(&mut site, &NullSink, false)?;
+    let pages = find_passages_and_render(&mut site, &NullSink, None, false)?;
     Ok(BuildSummary {
         reports: site.library.reports.len(),
         pages,
@@ -230,7 +232,12 @@ pub fn render_all(site: &LoadedSite, sink: &dyn Sink, progress: bool) -> Result<
 /// `sink`; returns how many. Each finding runs beside the rendering of the
 /// pages that do not wait for it: the passages beside the lists and
 /// comparisons, the overview beside the reports' pages (the most work).
-fn find_passages_and_render(site: &mut LoadedSite, sink: &dyn Sink, progress: bool) -> Result<usize> {
+fn find_passages_and_render(
+    site: &mut LoadedSite,
+    sink: &dyn Sink,
+    kept_windows: Option<&dyn KeptWindows>,
+    progress: bool,
+) -> Result<usize> {
     let plan = site.renderer().plan();
     let (overview_pages, rest): (Vec<Page>, Vec<Page>) = plan.into_iter().partition(Page::shows_overview);
     let (mut passage_pages, now): (Vec<Page>, Vec<Page>) = rest.into_iter().partition(Page::shows_passages);
@@ -243,7 +250,8 @@ fn find_passages_and_render(site: &mut LoadedSite, sink: &dyn Sink, progress: bo
         passage_pages.extend(site.renderer().passage_pages());
         bar.set_length((overview_pages.len() + passage_pages.len() + now.len()) as u64);
     }
-    let (overview, rendered) = rayon::join(|| find_overview(site), || render_pages(site, &passage_pages, sink, &bar));
+    let (overview, rendered) =
+        rayon::join(|| find_overview(site, kept_windows), || render_pages(site, &passage_pages, sink, &bar));
     rendered?;
     (site.overview, site.overview_parts) = overview;
     render_pages(site, &overview_pages, sink, &bar)?;

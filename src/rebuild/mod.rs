@@ -205,9 +205,12 @@ impl LiveSite {
     /// made from the same executable, config, theme and output, built whole.
     /// Leaves the state of the result for the next run. `lock` is held.
     pub fn open(options: BuildOptions, lock: SiteLock, what: &'static str) -> Result<(LiveSite, BuildSummary)> {
+        let mut lap = Lap::start();
+        // Pages, the static index and the overview cut words: the
+        // dictionary loads while the state is read, on one core.
+        crate::analysis::words::load_in_background();
         // Taken before any report is read: a file changed while the build
         // reads it is read again by the next one.
-        let mut lap = Lap::start();
         let stamps = state::Stamps::take(&options.root.join("content"));
         lap.done("stamps");
         let resumable = resumable(&options);
@@ -317,20 +320,31 @@ impl LiveSite {
         let index = indexer::sync(&live.index_dir, &live.site.library, &live.site.config)?;
         lap.done("index");
         let never = AtomicBool::new(false);
-        if live.static_index_stale {
-            static_index::publish_into(&live.site.library, &live.site.config, &live.writer(), &never)?;
-            live.static_index_stale = false;
-        }
-        lap.done("static index");
-        if live.overview_stale {
-            let search = crate::search::SearchIndex::open(&live.index_dir).ok();
-            let (library, config) = (&live.site.library, &live.site.config);
-            let holders = |phrases: &[String]| search.as_ref()?.may_hold_any(library, config, phrases);
-            let found = live.remake_overview_with(Some(&holders), &never)?.expect("never cancelled");
-            (live.site.overview, live.site.overview_parts) = found;
+        // The static index and the overview read the library and write
+        // files of their own: made side by side, each using the core the
+        // other leaves idle while it reads or writes.
+        let shared = &live;
+        let (published, found) = std::thread::scope(|scope| {
+            let published = scope.spawn(|| match shared.static_index_stale {
+                true => static_index::publish_into(&shared.site.library, &shared.site.config, &shared.writer(), &never)
+                    .map(drop),
+                false => Ok(()),
+            });
+            let found = shared.overview_stale.then(|| {
+                let search = crate::search::SearchIndex::open(&shared.index_dir).ok();
+                let (library, config) = (&shared.site.library, &shared.site.config);
+                let holders = |phrases: &[String]| search.as_ref()?.may_hold_any(library, config, phrases);
+                shared.remake_overview_with(Some(&holders), &never)
+            });
+            (published.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), found)
+        });
+        published?;
+        live.static_index_stale = false;
+        if let Some(found) = found {
+            (live.site.overview, live.site.overview_parts) = found?.expect("never cancelled");
             live.overview_stale = false;
         }
-        lap.done("overview");
+        lap.done("static index and overview");
         // Pages, static index and overview swapped in whole; then the
         // journal says that pages and indexes agree.
         if let Copying::Open(copy) = std::mem::replace(&mut live.copy, Copying::No) {
@@ -486,15 +500,19 @@ impl LiveSite {
         } else {
             None
         };
+        let mut lap = Lap::start();
         let update = if changes.content.is_empty() { None } else { Some(self.load_changed(&changes.content)?) };
+        lap.done("pages: read");
         let text_only = update.as_ref().and_then(|update| self.positions_if_text_only(update));
         if theme.is_some() || (update.is_some() && text_only.is_none()) {
             self.check_owners(theme.as_ref().unwrap_or(&self.site.theme), update.as_ref())?;
         }
+        lap.done("pages: checked");
 
         // Everything is checked: from here on nothing fails for the content,
         // and pages and indexes change.
         self.begin_changes()?;
+        lap.done("pages: copy of the site opened");
         if let Some(theme) = theme {
             self.site.theme = theme;
         }
@@ -517,6 +535,7 @@ impl LiveSite {
             }
             (None, _) => Vec::new(),
         };
+        lap.done("pages: library and passages found again");
 
         if changes.templates {
             self.write_everything()?;
@@ -639,12 +658,15 @@ impl LiveSite {
     /// reports). Returns the counts and the pages' URLs.
     fn write_pages(&mut self, pages: &[Page], gone: Option<&Vec<Page>>) -> Result<(usize, usize, Vec<String>)> {
         let site = self.site.renderer();
+        let mut lap = Lap::start();
         let outputs: Vec<Output> = pages.par_iter().map(|page| site.render_page(page)).collect::<Result<_>>()?;
+        lap.done("pages: rendered");
         let written: Vec<String> = outputs.iter().map(|output| output.rel_path.clone()).collect();
         let writer = writer_of(&self.copy, &self.output);
         for output in outputs {
             writer.put(output)?;
         }
+        lap.done("pages: put");
         let stale: Vec<String> = match gone {
             Some(gone) => {
                 self.outputs.extend(written.iter().cloned());
@@ -790,7 +812,11 @@ impl LiveSite {
         holders: Option<crate::analysis::overview::Holders>,
         cancel: &AtomicBool,
     ) -> Result<Option<(Overview, OverviewParts)>> {
-        let Some((overview, parts)) = build::find_overview_until(&self.site, holders, cancel) else { return Ok(None) };
+        let kept_windows = state::WindowFiles::reading_and_writing(&self.options.root);
+        let Some((overview, parts)) = build::find_overview_until(&self.site, holders, Some(&kept_windows), cancel)
+        else {
+            return Ok(None);
+        };
         if cancel.load(std::sync::atomic::Ordering::Relaxed) {
             return Ok(None);
         }

@@ -137,17 +137,47 @@ fn an_overview_found_again_from_its_parts_equals_one_found_from_nothing() {
         index.may_hold_any(&now.library, &now.config, phrases)
     };
     let never = AtomicBool::new(false);
-    let (again, parts) = overview(&now.library, &before.overview_parts, Some(&holders), &never).unwrap();
+    let (again, parts) = overview(&now.library, &before.overview_parts, Some(&holders), None, &never).unwrap();
     assert_eq!(again, now.overview, "found again with the index's help");
     assert_eq!(asked.load(Ordering::Relaxed), 1, "a phrase that became a candidate was looked up");
-    let (again, _) = overview(&now.library, &before.overview_parts, None, &never).unwrap();
+    let (again, _) = overview(&now.library, &before.overview_parts, None, None, &never).unwrap();
     assert_eq!(again, now.overview, "found again without it");
     // And once more from the parts just found: nothing changed.
-    let (again, _) = overview(&now.library, &parts, Some(&holders), &never).unwrap();
+    let (again, _) = overview(&now.library, &parts, Some(&holders), None, &never).unwrap();
     assert_eq!(again, now.overview, "found again from its own parts");
     assert_eq!(asked.load(Ordering::Relaxed), 1, "with nothing to look up");
-    let (from_nothing, _) = overview(&now.library, &OverviewParts::default(), None, &never).unwrap();
+    let (from_nothing, _) = overview(&now.library, &OverviewParts::default(), None, None, &never).unwrap();
     assert_eq!(from_nothing, now.overview);
+
+    // The windows of the newest years kept by the first overview: the
+    // years whose reports did not change are read from there.
+    let kept = Windows::default();
+    overview(&before.library, &OverviewParts::default(), None, Some(&kept), &never).unwrap();
+    assert!(!kept.files.lock().unwrap().is_empty(), "the first overview kept windows");
+    let (again, _) = overview(&now.library, &before.overview_parts, Some(&holders), Some(&kept), &never).unwrap();
+    assert_eq!(again, now.overview, "found again with windows kept");
+    assert!(kept.read.load(Ordering::Relaxed) > 0, "some kept windows were used");
+}
+
+/// Windows kept in memory, counting those read back.
+#[derive(Default)]
+struct Windows {
+    files: std::sync::Mutex<std::collections::HashMap<(i32, u64), Vec<u8>>>,
+    read: std::sync::atomic::AtomicUsize,
+}
+
+impl wenku::analysis::overview::KeptWindows for Windows {
+    fn get(&self, year: i32, digest: u64) -> Option<Vec<u8>> {
+        let bytes = self.files.lock().unwrap().get(&(year, digest)).cloned()?;
+        self.read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Some(bytes)
+    }
+
+    fn keep(&self, year: i32, digest: u64, bytes: &[u8], oldest: i32) {
+        let mut files = self.files.lock().unwrap();
+        files.retain(|&(kept, _), _| kept >= oldest && kept != year);
+        files.insert((year, digest), bytes.to_vec());
+    }
 }
 
 /// A report's text as the overview reads it: Han characters, the one after
