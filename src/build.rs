@@ -159,7 +159,7 @@ pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSit
     // Everything is checked; from here on pages and indexes change.
     let journal = Journal::open(&options.root, "wenku build")?;
     let staging = Staging::new(&output)?;
-    let kept_windows = crate::rebuild::state::WindowFiles::writing(&options.root);
+    let kept_windows = crate::output::windows::WindowFiles::writing(&options.root);
     let pages = find_passages_and_render(&mut site, &staging, Some(&kept_windows), options.progress)?;
     if site.config.static_search {
         let parent = crate::output::parent_of(&output);

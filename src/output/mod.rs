@@ -6,6 +6,7 @@
 
 pub mod journal;
 pub mod lock;
+pub mod windows;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -812,7 +812,7 @@ impl LiveSite {
         holders: Option<crate::analysis::overview::Holders>,
         cancel: &AtomicBool,
     ) -> Result<Option<(Overview, OverviewParts)>> {
-        let kept_windows = state::WindowFiles::reading_and_writing(&self.options.root);
+        let kept_windows = crate::output::windows::WindowFiles::reading_and_writing(&self.options.root);
         let Some((overview, parts)) = build::find_overview_until(&self.site, holders, Some(&kept_windows), cancel)
         else {
             return Ok(None);
