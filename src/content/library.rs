@@ -80,6 +80,10 @@ pub struct Library {
     /// For each report, the one it is compared with: the same body's and
     /// period's report of the nearest earlier year.
     pub predecessors: Vec<Option<usize>>,
+    /// For each report with a predecessor, the share of sentences they
+    /// have in common (`sentences::shared`), asked for every report each
+    /// time the site's pages are listed.
+    pub predecessor_shares: Vec<f32>,
     /// Every report's id by source, kept from library to library in watch
     /// mode (a removed report keeps its id).
     ids: ReportIds,
@@ -106,11 +110,13 @@ impl Library {
         let by_body = by_body_and_year(&reports);
         let neighbours = find_neighbours(&reports, &by_body);
         let predecessors = find_predecessors(&reports, &by_body);
+        let predecessor_shares =
+            (0..reports.len()).map(|i| share_with_predecessor(&reports, &predecessors, i)).collect();
         let mut positions = vec![NOWHERE; ids.len()];
         for (i, report) in reports.iter().enumerate() {
             positions[report.id.index()] = i as u32;
         }
-        Library { reports, taxonomies, neighbours, predecessors, ids, positions }
+        Library { reports, taxonomies, neighbours, predecessors, predecessor_shares, ids, positions }
     }
 
     /// Its ids and reports, borrowed (for the build state).
@@ -151,6 +157,12 @@ impl Library {
         debug_assert!(old.source == report.source && old.meta == report.meta && old.path == report.path);
         report.id = old.id;
         self.reports[position] = report;
+        // Its sentences changed: its share, and that of the reports it precedes.
+        for i in 0..self.reports.len() {
+            if i == position || self.predecessors[i] == Some(position) {
+                self.predecessor_shares[i] = share_with_predecessor(&self.reports, &self.predecessors, i);
+            }
+        }
     }
 
     pub fn taxonomy(&self, kind: TaxonomyKind) -> &Taxonomy {
@@ -281,6 +293,10 @@ fn body_and_year(report: &Report) -> Option<(&str, i32)> {
 
 /// For each report, the same body's report of the same period in the
 /// nearest earlier year (the first in archive order if there are several).
+fn share_with_predecessor(reports: &[Report], predecessors: &[Option<usize>], i: usize) -> f32 {
+    predecessors[i].map_or(0.0, |p| super::sentences::shared(&reports[p].sentence_hashes, &reports[i].sentence_hashes))
+}
+
 fn find_predecessors(reports: &[Report], by_body: &ByBodyAndYear) -> Vec<Option<usize>> {
     reports
         .iter()

@@ -281,11 +281,7 @@ impl<'a> Site<'a> {
     /// The report's predecessor, and the share of sentences they have in common.
     pub(super) fn shared_with_predecessor(&self, index: usize) -> Option<(usize, f32)> {
         let predecessor = self.library.predecessors[index]?;
-        let reports = &self.library.reports;
-        Some((
-            predecessor,
-            crate::content::sentences::shared(&reports[predecessor].sentence_hashes, &reports[index].sentence_hashes),
-        ))
+        Some((predecessor, self.library.predecessor_shares[index]))
     }
 
     /// Any two reports of the library compared: `old` first, as
