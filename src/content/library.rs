@@ -80,9 +80,9 @@ pub struct Library {
     /// For each report, the one it is compared with: the same body's and
     /// period's report of the nearest earlier year.
     pub predecessors: Vec<Option<usize>>,
-    /// For each report with a predecessor, the share of sentences they
-    /// have in common (`sentences::shared`), asked for every report each
-    /// time the site's pages are listed.
+    /// For each report, the share of sentences it has in common with its
+    /// predecessor (`sentences::shared`; 0 without one): asked for every
+    /// report each time the site's pages are listed.
     pub predecessor_shares: Vec<f32>,
     /// Every report's id by source, kept from library to library in watch
     /// mode (a removed report keeps its id).
@@ -291,12 +291,14 @@ fn body_and_year(report: &Report) -> Option<(&str, i32)> {
     Some((report.meta.body.as_deref()?, report.meta.year?))
 }
 
-/// For each report, the same body's report of the same period in the
-/// nearest earlier year (the first in archive order if there are several).
+/// The share of sentences report `i` has in common with its predecessor
+/// (0 without one).
 fn share_with_predecessor(reports: &[Report], predecessors: &[Option<usize>], i: usize) -> f32 {
     predecessors[i].map_or(0.0, |p| super::sentences::shared(&reports[p].sentence_hashes, &reports[i].sentence_hashes))
 }
 
+/// For each report, the same body's report of the same period in the
+/// nearest earlier year (the first in archive order if there are several).
 fn find_predecessors(reports: &[Report], by_body: &ByBodyAndYear) -> Vec<Option<usize>> {
     reports
         .iter()
