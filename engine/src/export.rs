@@ -4,11 +4,14 @@
 //! of export, so that a file found later still says what it is.
 //!
 //! The server and the static engine export the tables both can make from
-//! here; the server adds XLSX and the tables only it makes.
+//! here; the server adds XLSX and the draft check's table.
 
+use crate::clusters::Clusters;
+use crate::collocates::Collocates;
 use crate::concordance::{self, Occurrences, View};
 use crate::continuations::{Continuations, Side};
 use crate::frequency::{ByBody, ByYear};
+use crate::keyness::Keyness;
 use crate::messages::Language;
 use crate::variants::Variants;
 
@@ -219,6 +222,111 @@ pub fn bodies_table(table: &ByBody, language: Language) -> Table {
                 let mut cells: Vec<Cell> = vec![r.body.as_str().into(), r.count.into(), r.reports.into()];
                 cells.extend(r.by_year.iter().map(|&n| Cell::from(n)));
                 cells
+            })
+            .collect(),
+    }
+}
+
+/// The collocates, by logDice.
+pub fn collocates_table(table: &Collocates, language: Language) -> Table {
+    Table {
+        name: pick(language, "搭配", "collocates"),
+        query: table.query.clone(),
+        headers: words(
+            language,
+            &["搭配词", "共现次数", "词频", "logDice", "互信息MI", "对数似然比", "查询"],
+            &["word", "count", "freq", "logDice", "MI", "log-likelihood", "query"],
+        ),
+        rows: table
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.text.as_str().into(),
+                    r.count.into(),
+                    r.freq.into(),
+                    r.log_dice.into(),
+                    r.mi.into(),
+                    r.log_likelihood.into(),
+                    r.query.as_str().into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Key, new or dropped wording of a target against a reference.
+pub fn keyness_table(table: &Keyness, language: Language) -> Table {
+    use crate::keyness::Mode;
+    let name = match table.mode {
+        Mode::Key => pick(language, "关键提法", "keywords"),
+        Mode::New => pick(language, "首次出现的提法", "new wording"),
+        Mode::Dropped => pick(language, "不再出现的提法", "dropped wording"),
+    };
+    Table {
+        name,
+        query: format!("{} / {}", table.target, table.reference),
+        headers: words(
+            language,
+            &["提法", "目标次数", "参照次数", "对数似然比", "对数比", "篇数", "发文机关数", "年数", "DP", "年份"],
+            &[
+                "wording",
+                "target",
+                "reference",
+                "log-likelihood",
+                "log ratio",
+                "reports",
+                "bodies",
+                "years",
+                "DP",
+                "year",
+            ],
+        ),
+        rows: table
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.text.as_str().into(),
+                    r.target_count.into(),
+                    r.reference_count.into(),
+                    r.log_likelihood.into(),
+                    r.log_ratio.into(),
+                    r.reports.into(),
+                    r.bodies.into(),
+                    r.years.into(),
+                    r.dp.into(),
+                    year_label(r.year).into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Recurring formulations with their spread.
+pub fn clusters_table(table: &Clusters, language: Language) -> Table {
+    Table {
+        name: pick(language, "固定提法", "clusters"),
+        query: table.query.clone(),
+        headers: words(
+            language,
+            &["提法", "次数", "篇数", "发文机关数", "年数", "DP", "最早", "最晚"],
+            &["formulation", "count", "reports", "bodies", "years", "DP", "first year", "last year"],
+        ),
+        rows: table
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.text.as_str().into(),
+                    r.count.into(),
+                    r.reports.into(),
+                    r.bodies.into(),
+                    r.years.into(),
+                    r.dp.into(),
+                    year_label(r.first_year).into(),
+                    year_label(r.last_year).into(),
+                ]
             })
             .collect(),
     }

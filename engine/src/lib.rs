@@ -8,6 +8,9 @@
 //! - `snippet`: cutting snippets around the matched wording
 //! - `concordance`: occurrences with their context, as KWIC lines
 //! - `frequency`: a wording's occurrences by year and by body
+//! - `collocates`, `keyness`, `clusters`: the corpus statistics, ranked from
+//!   counts that `units` (candidate units) and `counting` (the search's
+//!   rule over texts) gather, scored by `stats`
 //! - `hash`: fast, stable 64-bit hashes of text
 //! - `escape`: the one HTML escaper
 //!
@@ -15,12 +18,16 @@
 //! it buildable for `wasm32-unknown-unknown` and testable natively.
 
 pub mod analyzer;
+pub mod clusters;
+pub mod collocates;
 pub mod concordance;
 pub mod continuations;
+pub mod counting;
 pub mod escape;
 pub mod export;
 pub mod frequency;
 pub mod hash;
+pub mod keyness;
 pub mod messages;
 pub mod pattern;
 pub mod query;
@@ -29,6 +36,8 @@ pub mod results;
 mod simplified;
 pub mod snippet;
 pub mod static_index;
+pub mod stats;
+pub mod units;
 pub mod variants;
 #[cfg(target_arch = "wasm32")]
 mod wasm;

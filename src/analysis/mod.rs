@@ -8,5 +8,5 @@ pub mod compare;
 pub mod novel;
 pub mod overview;
 pub mod passages;
-pub mod stats;
+pub use wenku_engine::stats;
 pub mod words;

@@ -413,13 +413,9 @@ fn whole(chars: &[char], phrase: &[char]) -> usize {
 /// How long a phrase cut at `MAX_CHARS` may grow when shown.
 const SHOWN_CHARS: usize = 16;
 
-/// Particles that do not begin or end a formulation (高质量发展的 is
-/// 高质量发展; 和小微企业 is 小微企业).
-pub(crate) fn reads_as_a_phrase(phrase: &[char]) -> bool {
-    const NOT_FIRST: &[char] = &['的', '和', '与', '及', '了', '等', '是', '年', '月', '日', '万', '亿'];
-    const NOT_LAST: &[char] = &['的', '和', '与', '及', '了', '是', '在', '对', '把', '将', '为', '等', '到', '第'];
-    !phrase.first().is_some_and(|c| NOT_FIRST.contains(c)) && !phrase.last().is_some_and(|c| NOT_LAST.contains(c))
-}
+/// Particles do not begin or end a formulation (高质量发展的 is 高质量发展;
+/// 和小微企业 is 小微企业): the rule the research views' units follow too.
+pub(crate) use wenku_engine::units::reads_as_a_phrase;
 
 /// A phrase's count and the first place it is (its length is its level's).
 struct Phrase {

@@ -1,101 +1,19 @@
-//! Recurring formulations (固定提法): the whole-word units of 4 to 16
-//! characters that a part of the archive uses across many reports, bodies
-//! and years (AntConc's clusters with their range). A paragraph copied
-//! into many reports (a recurring passage) counts once as spread, so that
-//! one stock paragraph does not rank its every phrase as a formulation of all.
-
-use std::collections::BTreeSet;
-
-use serde::Serialize;
+//! Recurring formulations (固定提法) over the index: the part's reports
+//! found by its query, their units gathered and counted in parallel;
+//! `wenku_engine::clusters` ranks them, as the static index's does.
 
 use super::{scope, units};
-use crate::analysis::stats;
 use crate::search::SearchIndex;
 use crate::search::searcher::SearchError;
 
-pub const MIN_CHARS: usize = 4;
-pub const MAX_ROWS: usize = 200;
-/// Candidates counted exactly: the most widely spread first.
-const MAX_CANDIDATES: usize = 3000;
-/// A cluster is in at least this many reports (copies counted once).
-const MIN_REPORTS: usize = 2;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Clusters {
-    pub query: String,
-    pub reports: u64,
-    pub chars: u64,
-    pub rows: Vec<Cluster>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Cluster {
-    pub text: String,
-    /// Occurrences by the search's rule.
-    pub count: u64,
-    /// Reports holding it, a copied paragraph counted once.
-    pub reports: u64,
-    pub bodies: u64,
-    pub years: u64,
-    /// Gries's DP over the reports: 0 even, near 1 in few.
-    pub dp: f64,
-    pub first_year: i64,
-    pub last_year: i64,
-}
+pub use wenku_engine::clusters::{Cluster, Clusters, MAX_ROWS, MIN_CHARS};
 
 /// The recurring formulations of the reports `query` selects.
 pub fn clusters(index: &SearchIndex, query: &str) -> Result<Clusters, SearchError> {
     let (searcher, docs) = scope::reports_of(index, query)?;
     let found = units::candidates(index, &searcher, &docs, MIN_CHARS)?;
-    // Spread (copies once) decides the candidates; exact counts follow.
-    let mut candidates: Vec<(String, Vec<u32>)> = found
-        .units
-        .into_iter()
-        .map(|(unit, (_, places))| (unit, units::spread(&places)))
-        .filter(|(_, spread)| spread.len() >= MIN_REPORTS)
-        .collect();
-    candidates.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
-    candidates.truncate(MAX_CANDIDATES);
+    let candidates = wenku_engine::clusters::candidates(found);
     let texts: Vec<String> = candidates.iter().map(|(u, _)| u.clone()).collect();
     let counted = scope::count_in(index, &searcher, &docs, &texts)?;
-    let totals = counted.totals(texts.len());
-    let mut per_report: Vec<Vec<(usize, u64)>> = vec![Vec::new(); texts.len()];
-    for (report, counts) in counted.counts.iter().enumerate() {
-        for &(unit, count) in counts {
-            per_report[unit as usize].push((report, count));
-        }
-    }
-    let mut rows: Vec<Cluster> = candidates
-        .iter()
-        .enumerate()
-        .map(|(unit, (text, spread))| {
-            let reports: Vec<&super::ReportInfo> = spread.iter().map(|&r| &counted.reports[r as usize]).collect();
-            let bodies: BTreeSet<&str> = reports.iter().map(|r| r.body.as_str()).collect();
-            // Years from every report that has it, copies included: when it was used.
-            let years: BTreeSet<i64> =
-                per_report[unit].iter().map(|&(r, _)| counted.reports[r].year).filter(|&y| y > 0).collect();
-            let mut parts: Vec<(u64, u64)> = counted.sizes.iter().map(|&size| (size, 0)).collect();
-            for &(report, count) in &per_report[unit] {
-                parts[report].1 = count;
-            }
-            Cluster {
-                text: text.clone(),
-                count: totals[unit],
-                reports: spread.len() as u64,
-                bodies: bodies.len() as u64,
-                years: years.len() as u64,
-                dp: stats::dispersion(&parts),
-                first_year: years.iter().next().copied().unwrap_or_default(),
-                last_year: years.iter().next_back().copied().unwrap_or_default(),
-            }
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        (b.reports, b.bodies, b.years, b.count)
-            .cmp(&(a.reports, a.bodies, a.years, a.count))
-            .then_with(|| a.text.cmp(&b.text))
-    });
-    // A unit that is a piece of a longer one is left out (`units::is_piece_of`).
-    let kept = units::without_pieces(&rows, |r| &r.text, |r| [r.reports, r.count], MAX_ROWS);
-    Ok(Clusters { query: query.to_owned(), reports: docs.len() as u64, chars: counted.size(), rows: kept })
+    Ok(wenku_engine::clusters::clusters(query, &candidates, &counted))
 }

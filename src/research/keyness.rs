@@ -1,175 +1,26 @@
-//! Keyness (关键提法): the units a part of the archive (the target: a year,
-//! a body, any query) uses more than another (the reference) would lead
-//! one to expect, by Dunning's log-likelihood; or, asked for, the units
-//! the target has and the reference lacks (首次出现) or the reverse.
-//!
-//! Candidates are the whole-word units of the target (`units`); their
-//! counts in both parts are then taken by the search's rule (`scope`), so
-//! that a unit called new has no occurrence at all in the reference.
-
-use std::collections::BTreeSet;
-
-use serde::Serialize;
+//! Keyness (关键提法) over the index: the parts' reports found by their
+//! queries, the listed part's units gathered and counted in its texts, the
+//! other part's counts read from the postings; `wenku_engine::keyness`
+//! ranks them, as the static index's does.
 
 use super::{scope, units};
-use crate::analysis::stats;
 use crate::search::SearchIndex;
 use crate::search::searcher::SearchError;
 
-/// Units listed.
-pub const MAX_ROWS: usize = 200;
-/// Candidates counted exactly, the most frequent in the target first.
-const MAX_CANDIDATES: usize = 5000;
-/// A unit occurs at least this often in the target.
-const MIN_COUNT: u64 = 2;
-/// Units shorter than this are left out (single characters are particles).
-const MIN_CHARS: usize = 2;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    /// Used more in the target than the reference leads one to expect.
-    Key,
-    /// In the target, not at all in the reference.
-    New,
-    /// In the reference, not at all in the target.
-    Dropped,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Keyness {
-    pub target: String,
-    pub reference: String,
-    pub mode: Mode,
-    /// Positions of each part.
-    pub target_chars: u64,
-    pub reference_chars: u64,
-    pub target_reports: u64,
-    pub reference_reports: u64,
-    pub rows: Vec<KeyUnit>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct KeyUnit {
-    pub text: String,
-    pub target_count: u64,
-    pub reference_count: u64,
-    pub log_likelihood: f64,
-    pub log_ratio: f64,
-    /// Reports and bodies of the part the unit is listed for (the
-    /// reference for `Dropped`), a paragraph copied into several reports
-    /// counted once; the years of every report of it that has the unit.
-    pub reports: u64,
-    pub bodies: u64,
-    pub years: u64,
-    /// Gries's DP over that part's reports: 0 even, near 1 in few.
-    pub dp: f64,
-    /// Last year the reference has it (for `Dropped`), else the target's first.
-    pub year: i64,
-}
+pub use wenku_engine::keyness::{KeyUnit, Keyness, MAX_ROWS, Mode};
+use wenku_engine::keyness::{MIN_CHARS, Other};
 
 /// The keyness of `target` against `reference` (queries: filters, wording or both).
 pub fn keyness(index: &SearchIndex, target: &str, reference: &str, mode: Mode) -> Result<Keyness, SearchError> {
-    // Candidates come from the part the units are listed for.
-    let (listed, other) = if mode == Mode::Dropped { (reference, target) } else { (target, reference) };
+    let (listed, other) = mode.listed_and_other(target, reference);
     // Each part read with the searcher that found it: a commit between the
     // two may renumber the documents.
     let (searcher, listed_docs) = scope::reports_of(index, listed)?;
     let (other_searcher, other_docs) = scope::reports_of(index, other)?;
     let found = units::candidates(index, &searcher, &listed_docs, MIN_CHARS)?;
-    let mut candidates: Vec<(String, u64)> =
-        found.units.iter().filter(|(_, (n, _))| *n >= MIN_COUNT).map(|(u, (n, _))| (u.clone(), *n)).collect();
-    candidates.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    candidates.truncate(MAX_CANDIDATES);
-    let texts: Vec<String> = candidates.into_iter().map(|(u, _)| u).collect();
+    let texts = wenku_engine::keyness::candidates(&found);
     let in_listed = scope::count_in(index, &searcher, &listed_docs, &texts)?;
     let in_other = index.count_units_in(&other_searcher, &other_docs, &texts)?;
-    let (listed_size, other_size) = (in_listed.size(), in_other.positions);
-    let (listed_totals, other_totals) = (in_listed.totals(texts.len()), in_other.counts);
-    // Each unit's count in each report of the listed part, for DP.
-    let mut per_report: Vec<Vec<u64>> = vec![Vec::new(); texts.len()];
-    for (report, counts) in in_listed.counts.iter().enumerate() {
-        for &(unit, count) in counts {
-            let column = &mut per_report[unit as usize];
-            column.resize(in_listed.reports.len(), 0);
-            column[report] = count;
-        }
-    }
-    let mut rows = Vec::new();
-    for (unit, text) in texts.iter().enumerate() {
-        let (here, there) = (listed_totals[unit], other_totals[unit]);
-        let keep = match mode {
-            Mode::Key => {
-                here >= MIN_COUNT && here as f64 / listed_size.max(1) as f64 > there as f64 / other_size.max(1) as f64
-            }
-            Mode::New | Mode::Dropped => here >= MIN_COUNT && there == 0,
-        };
-        if !keep {
-            continue;
-        }
-        let places = &found.units[text].1;
-        let spread = units::spread(places);
-        let reports: Vec<&super::ReportInfo> = spread.iter().map(|&r| &in_listed.reports[r as usize]).collect();
-        let bodies: BTreeSet<&str> = reports.iter().map(|r| r.body.as_str()).collect();
-        // Years from every report that has it, copies included: when it was used.
-        let years: BTreeSet<i64> = (0..in_listed.reports.len())
-            .filter(|&r| per_report[unit].get(r).is_some_and(|&n| n > 0))
-            .map(|r| in_listed.reports[r].year)
-            .filter(|&y| y > 0)
-            .collect();
-        let parts: Vec<(u64, u64)> = in_listed
-            .sizes
-            .iter()
-            .enumerate()
-            .map(|(r, &size)| (size, per_report[unit].get(r).copied().unwrap_or(0)))
-            .collect();
-        let (target_count, reference_count, target_size, reference_size) = match mode {
-            Mode::Dropped => (there, here, other_size, listed_size),
-            _ => (here, there, listed_size, other_size),
-        };
-        rows.push(KeyUnit {
-            text: text.clone(),
-            target_count,
-            reference_count,
-            log_likelihood: stats::log_likelihood(target_count, target_size, reference_count, reference_size),
-            log_ratio: stats::log_ratio(target_count, target_size, reference_count, reference_size),
-            reports: spread.len() as u64,
-            bodies: bodies.len() as u64,
-            years: years.len() as u64,
-            dp: stats::dispersion(&parts),
-            year: if mode == Mode::Dropped {
-                years.iter().next_back().copied().unwrap_or_default()
-            } else {
-                years.iter().next().copied().unwrap_or_default()
-            },
-        });
-    }
-    match mode {
-        Mode::Key => {
-            rows.sort_by(|a, b| b.log_likelihood.total_cmp(&a.log_likelihood).then_with(|| a.text.cmp(&b.text)))
-        }
-        // Spread first: a unit of many reports and bodies says more than
-        // one report's repetition.
-        Mode::New | Mode::Dropped => rows.sort_by(|a, b| {
-            (b.reports, b.bodies, b.target_count.max(b.reference_count))
-                .cmp(&(a.reports, a.bodies, a.target_count.max(a.reference_count)))
-                .then_with(|| a.text.cmp(&b.text))
-        }),
-    }
-    // A unit that is a piece of a longer one is left out (`units::is_piece_of`).
-    let rows = units::without_pieces(&rows, |r| &r.text, |r| [r.target_count, r.reference_count], MAX_ROWS);
-    let (target_chars, reference_chars, target_reports, reference_reports) = match mode {
-        Mode::Dropped => (other_size, listed_size, other_docs.len(), listed_docs.len()),
-        _ => (listed_size, other_size, listed_docs.len(), other_docs.len()),
-    };
-    Ok(Keyness {
-        target: target.to_owned(),
-        reference: reference.to_owned(),
-        mode,
-        target_chars,
-        reference_chars,
-        target_reports: target_reports as u64,
-        reference_reports: reference_reports as u64,
-        rows,
-    })
+    let other = Other { totals: in_other.counts, size: in_other.positions, reports: other_docs.len() as u64 };
+    Ok(wenku_engine::keyness::keyness(target, reference, mode, &found, &texts, &in_listed, &other))
 }
