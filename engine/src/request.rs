@@ -2,6 +2,8 @@
 //! `period`, `sort`, `page`, `per_page`): the same for `/api/search` and for
 //! the static engine in the browser.
 
+use crate::collocates::MAX_WINDOW;
+use crate::keyness::Mode;
 use crate::messages::Problem;
 use crate::query::{QueryError, typed_length};
 use crate::results::{MAX_PER_PAGE, SearchRequest, Sort};
@@ -72,4 +74,42 @@ pub fn positive(name: &str, value: &str) -> Result<usize, Problem> {
         Ok(n) if n >= 1 => Ok(n),
         _ => Err(Problem::NotPositive { name: name.to_owned(), value: value.to_owned() }),
     }
+}
+
+/// A keyness request's `target` and `reference` (queries) and `mode`
+/// (`key|new|dropped`), as `/api/keywords` and the static engine take
+/// them, and the other parameters for the caller to read.
+pub fn keyness_from(params: &[(String, String)]) -> Result<(String, String, Mode, Vec<(&str, &str)>), Problem> {
+    let (mut target, mut reference, mut mode, mut rest) = (String::new(), String::new(), Mode::Key, Vec::new());
+    for (name, value) in params {
+        match name.as_str() {
+            "target" => {
+                typed_length(value)?;
+                target = value.trim().to_owned();
+            }
+            "reference" => {
+                typed_length(value)?;
+                reference = value.trim().to_owned();
+            }
+            "mode" => {
+                mode = Mode::from_param(value)
+                    .ok_or_else(|| Problem::UnknownParameter { name: format!("mode={value}") })?
+            }
+            _ => rest.push((name.as_str(), value.as_str())),
+        }
+    }
+    if target.is_empty() || reference.is_empty() {
+        return Err(Problem::Empty);
+    }
+    Ok((target, reference, mode, rest))
+}
+
+/// A collocation window (`window`): positions on either side, at most
+/// `MAX_WINDOW`.
+pub fn window_from(value: &str) -> Result<usize, Problem> {
+    let window = positive("window", value)?;
+    if window > MAX_WINDOW {
+        return Err(Problem::WindowTooLarge { max: MAX_WINDOW });
+    }
+    Ok(window)
 }

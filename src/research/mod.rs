@@ -45,8 +45,9 @@ use rayon::prelude::*;
 use crate::analysis::words;
 use crate::search::messages::Problem;
 use crate::search::pattern::{Matcher, Pattern};
-use crate::search::searcher::SearchError;
+use crate::search::searcher::{Matching, SearchError};
 use crate::search::{QueryError, SearchIndex};
+use tantivy::DocAddress;
 
 pub use wenku_engine::{continuations, variants};
 
@@ -73,26 +74,8 @@ fn gather(index: &SearchIndex, query: &str, width: usize, with_cuts: bool) -> Re
     if wording.is_empty() {
         return Err(QueryError::from(Problem::NoWording).into());
     }
-    let patterns: Vec<Pattern> =
-        wording.iter().map(|w| Pattern::parse(w)).collect::<Result<_, _>>().map_err(QueryError::from)?;
-    // When the index left gap wording unchecked, a report matches iff each
-    // required group has an alternative found in its text: the groups as
-    // places in `wording` (which lists the groups' wording in order).
-    let groups: Vec<Vec<usize>> = match matching.parsed.text_groups() {
-        Some(groups) if !matching.checked => {
-            let mut at = 0;
-            groups
-                .iter()
-                .map(|group| {
-                    at += group.len();
-                    (at - group.len()..at).collect()
-                })
-                .collect()
-        }
-        _ => Vec::new(),
-    };
+    let check = WordingCheck::of(&matching)?;
     let width = width.clamp(1, MAX_WIDTH);
-    let matcher = Matcher::new(patterns);
     // Reports are read in date order, a chunk at a time in parallel: once
     // enough occurrences are kept, the later reports are only counted.
     let mut gathered = Gathered::default();
@@ -102,15 +85,7 @@ fn gather(index: &SearchIndex, query: &str, width: usize, with_cuts: bool) -> Re
             .par_iter()
             .map(|&address| {
                 let stored = index.stored(&matching.searcher, address)?;
-                let found = matcher.find(&stored.text);
-                let matches = |group: &Vec<usize>| found.iter().any(|(pattern, _)| group.contains(pattern));
-                let mut ranges: Vec<(usize, usize)> = if groups.iter().all(matches) {
-                    found.iter().map(|&(_, range)| range).collect()
-                } else {
-                    Vec::new()
-                };
-                ranges.sort_unstable();
-                ranges.dedup();
+                let ranges = check.ranges(&stored.text);
                 let places = if keep {
                     let cuts = if with_cuts { words::cuts_around(&stored.text, &ranges) } else { Vec::new() };
                     in_context(&stored, &ranges, width, &cuts)
@@ -130,3 +105,66 @@ fn gather(index: &SearchIndex, query: &str, width: usize, with_cuts: bool) -> Re
 
 /// Reports read at a time (see [`occurrences`]).
 const CHUNK: usize = 256;
+
+/// The reports of `matching` whose text holds its wording (all when the
+/// index checked them), in its order.
+pub fn holding(index: &SearchIndex, matching: &Matching) -> Result<Vec<DocAddress>, SearchError> {
+    if matching.checked || !matching.parsed.has_wording() {
+        return Ok(matching.docs.clone());
+    }
+    let check = WordingCheck::of(matching)?;
+    let held: Vec<Option<DocAddress>> = matching
+        .docs
+        .par_iter()
+        .map(|&address| {
+            let stored = index.stored(&matching.searcher, address)?;
+            Ok((!check.ranges(&stored.text).is_empty()).then_some(address))
+        })
+        .collect::<Result<_, crate::search::IndexError>>()?;
+    Ok(held.into_iter().flatten().collect())
+}
+
+/// Where a query's wording is in a report's text, as search decides it.
+struct WordingCheck {
+    matcher: Matcher,
+    /// When the index left gap wording unchecked, a report matches iff each
+    /// required group has an alternative found in its text: the groups as
+    /// places in the wording (which lists the groups' wording in order).
+    groups: Vec<Vec<usize>>,
+}
+
+impl WordingCheck {
+    fn of(matching: &Matching) -> Result<WordingCheck, SearchError> {
+        let wording = matching.parsed.wording();
+        let patterns: Vec<Pattern> =
+            wording.iter().map(|w| Pattern::parse(w)).collect::<Result<_, _>>().map_err(QueryError::from)?;
+        let groups: Vec<Vec<usize>> = match matching.parsed.text_groups() {
+            Some(groups) if !matching.checked => {
+                let mut at = 0;
+                groups
+                    .iter()
+                    .map(|group| {
+                        at += group.len();
+                        (at - group.len()..at).collect()
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        Ok(WordingCheck { matcher: Matcher::new(patterns), groups })
+    }
+
+    /// The byte ranges of the wording in `text`, in order; none when the
+    /// text does not match.
+    fn ranges(&self, text: &str) -> Vec<(usize, usize)> {
+        let found = self.matcher.find(text);
+        let matches = |group: &Vec<usize>| found.iter().any(|(pattern, _)| group.contains(pattern));
+        if !self.groups.iter().all(matches) {
+            return Vec::new();
+        }
+        let mut ranges: Vec<(usize, usize)> = found.iter().map(|&(_, range)| range).collect();
+        ranges.sort_unstable();
+        ranges.dedup();
+        ranges
+    }
+}

@@ -12,7 +12,8 @@ use crate::search::searcher::SearchError;
 
 pub use wenku_engine::counting::{Counted, Counter};
 
-/// The reports a query selects: those its wording is in, within its
+/// The reports a query selects: those its wording is in (gaps checked in
+/// the text, as search checks them), within its
 /// filters, or all within its filters when it has no wording. A part may
 /// be given by what it leaves out (`-body:"某局"`: every other body's
 /// reports), which a search refuses.
@@ -26,7 +27,8 @@ pub fn reports_of(index: &SearchIndex, query: &str) -> Result<(Searcher, Vec<Doc
     };
     if parsed.has_wording() {
         let matching = index.matching(query)?;
-        Ok((matching.searcher, matching.docs))
+        let docs = super::holding(index, &matching)?;
+        Ok((matching.searcher, docs))
     } else {
         index.in_scope(&parsed)
     }

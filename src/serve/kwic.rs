@@ -19,7 +19,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use super::api::{on_index, positive, query_from, reply};
+use super::api::{on_index, query_from, reply};
 use crate::research::concordance::{self, View};
 use crate::research::continuations::{self, Side};
 use crate::research::{self, Occurrences, collocates, export, frequency, variants};
@@ -111,12 +111,7 @@ fn ask_from(params: &[(String, String)], table: Option<Table>) -> Result<Ask, Pr
             continue;
         }
         match name {
-            "window" => {
-                ask.window = positive(name, value)?;
-                if ask.window > collocates::MAX_WINDOW {
-                    return Err(Problem::WindowTooLarge { max: collocates::MAX_WINDOW });
-                }
-            }
+            "window" => ask.window = wenku_engine::request::window_from(value)?,
             "view" if table.is_none() => {
                 ask.table = match value {
                     "lines" | "" => Table::Lines,

@@ -21,7 +21,6 @@ use super::kwic::{Format, file_response, format_from};
 use crate::research::keyness::{self, Mode};
 use crate::research::{clusters as clustering, export};
 use crate::search::messages::Problem;
-use crate::search::query::typed_length;
 
 type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;
 
@@ -30,31 +29,13 @@ pub async fn keywords(State(state): State<Arc<AppState>>, params: Params) -> Res
         return reply(&state, StatusCode::BAD_REQUEST, &Problem::UnreadableParameters);
     };
     let asked = (|| -> Result<(String, String, Mode, Option<Format>), Problem> {
-        let (mut target, mut reference, mut mode, mut format) = (String::new(), String::new(), Mode::Key, None);
-        for (name, value) in &params {
-            match name.as_str() {
-                "target" => {
-                    typed_length(value)?;
-                    target = value.trim().to_owned();
-                }
-                "reference" => {
-                    typed_length(value)?;
-                    reference = value.trim().to_owned();
-                }
-                "mode" => {
-                    mode = match value.as_str() {
-                        "key" | "" => Mode::Key,
-                        "new" => Mode::New,
-                        "dropped" => Mode::Dropped,
-                        _ => return Err(Problem::UnknownParameter { name: format!("mode={value}") }),
-                    }
-                }
+        let (target, reference, mode, rest) = wenku_engine::request::keyness_from(&params)?;
+        let mut format = None;
+        for (name, value) in rest {
+            match name {
                 "format" => format = Some(format_from(value)?),
                 other => return Err(Problem::UnknownParameter { name: other.to_owned() }),
             }
-        }
-        if target.is_empty() || reference.is_empty() {
-            return Err(Problem::Empty);
         }
         Ok((target, reference, mode, format))
     })();

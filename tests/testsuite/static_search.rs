@@ -359,12 +359,94 @@ fn the_sample_answers_the_concordance_and_tables_as_the_server_does() {
     );
 }
 
+/// The corpus statistics the static index answers (collocates, keyness,
+/// clusters) equal the server's, JSON for JSON: the same candidates from
+/// the same cuts, the same counts by the search's rule (the server reads
+/// some from its postings, the engine scans the texts), the same ranking.
+pub(crate) fn assert_same_statistics(
+    server: &SearchIndex,
+    engine: &mut Static,
+    queries: &[&str],
+    parts: &[(&str, &str)],
+) {
+    use wenku::research::{clusters, collocates, keyness};
+    let as_text = |e: wenku::search::searcher::SearchError| e.to_string();
+    for &query in queries {
+        let window = collocates::DEFAULT_WINDOW;
+        let expected = wenku::research::occurrences_in_words(server, query, collocates::context_width(window))
+            .map_err(as_text)
+            .and_then(|found| collocates::collocates(server, &found, window).map(json).map_err(as_text));
+        let answer = agreed(engine, |engine| {
+            let download = engine.download;
+            engine.answer(|index| index.collocates(query, window, download)).map(json)
+        });
+        assert_agree(&expected, &answer, &format!("{query}: collocates"));
+        let expected = clusters::clusters(server, query).map(json).map_err(as_text);
+        let answer = agreed(engine, |engine| {
+            let download = engine.download;
+            engine.answer(|index| index.clusters(query, download)).map(json)
+        });
+        assert_agree(&expected, &answer, &format!("{query}: clusters"));
+    }
+    for &(target, reference) in parts {
+        for mode in [keyness::Mode::Key, keyness::Mode::New, keyness::Mode::Dropped] {
+            let expected = keyness::keyness(server, target, reference, mode).map(json).map_err(as_text);
+            let answer = agreed(engine, |engine| {
+                let download = engine.download;
+                engine.answer(|index| index.keyness(target, reference, mode, download)).map(json)
+            });
+            assert_agree(&expected, &answer, &format!("{target} against {reference}: {mode:?}"));
+        }
+    }
+}
+
+#[test]
+fn the_sample_answers_collocates_keyness_and_clusters_as_the_server_does() {
+    let site = TestSite::sample();
+    site.build();
+    let server = SearchIndex::open(&site.root().join("search-index")).expect("index");
+    let mut engine = Static::open(&site.public());
+    assert_same_statistics(
+        &server,
+        &mut engine,
+        &[
+            "坚持",
+            "疫情防控 year:2020..2022",
+            "发展 level:省级",
+            "year:2023",
+            "-body:某市生态环境局",
+            "坚持*发展",
+            "没有这样的词语组合",
+            "发展 body:某市生态环境",
+        ],
+        &[
+            ("year:2023", "year:2020..2022"),
+            ("body:某市生态环境局", "-body:某市生态环境局"),
+            ("疫情", "year:2023"),
+            ("year:2030", "year:2020"),
+        ],
+    );
+    // Agreeing on empty tables would prove nothing.
+    let rows = |answer: serde_json::Value| answer["body"]["rows"].as_array().map_or(0, Vec::len);
+    assert!(rows(engine.answer_params(&[("q", "坚持"), ("table", "collocates")])) > 5);
+    assert!(rows(engine.answer_params(&[("year", "2023"), ("table", "clusters")])) > 5);
+    let keywords = [("target", "year:2023"), ("reference", "year:2020..2022"), ("mode", "new"), ("table", "keywords")];
+    assert!(rows(engine.answer_params(&keywords)) > 5);
+    // A bad parameter is a message in the site's language, not a failure.
+    let answer = engine.answer_params(&[("q", "坚持"), ("table", "collocates"), ("window", "99")]);
+    assert_eq!(answer["ok"], false, "{answer}");
+    let answer = engine.answer_params(&[("target", "year:2023"), ("table", "keywords"), ("mode", "odd")]);
+    assert_eq!(answer["ok"], false, "{answer}");
+}
+
 /// On static hosting the page saves a view's whole table as CSV written by
 /// the engine: the same file the server's export makes of the same table.
 #[test]
 fn the_static_index_exports_the_servers_csv_of_each_view_it_answers() {
     use wenku::research::continuations::{self, Side};
-    use wenku::research::{DEFAULT_WIDTH, frequency, occurrences, occurrences_in_words, variants};
+    use wenku::research::{
+        DEFAULT_WIDTH, clusters, collocates, frequency, keyness, occurrences, occurrences_in_words, variants,
+    };
     use wenku_engine::export;
     use wenku_engine::messages::Language;
 
@@ -377,6 +459,7 @@ fn the_static_index_exports_the_servers_csv_of_each_view_it_answers() {
     let width = DEFAULT_WIDTH.max(continuations::MAX_CHARS);
     let in_words = occurrences_in_words(&server, "坚持", width).unwrap();
     let gap = occurrences_in_words(&server, "坚持*发展", width).unwrap();
+    let near = occurrences_in_words(&server, "坚持", collocates::context_width(10)).unwrap();
     let cases = [
         ("坚持", "lines", export::concordance_table(&found, &View::default(), zh)),
         (
@@ -392,6 +475,8 @@ fn the_static_index_exports_the_servers_csv_of_each_view_it_answers() {
         ("坚持*发展", "variants", export::variants_table(&variants::variants(&gap), zh)),
         ("坚持", "years", export::years_table(&frequency::by_year(&server, &found).unwrap(), zh)),
         ("坚持", "bodies", export::bodies_table(&frequency::by_body(&found), zh)),
+        ("坚持", "collocates", export::collocates_table(&collocates::collocates(&server, &near, 10).unwrap(), zh)),
+        ("year:2023", "clusters", export::clusters_table(&clusters::clusters(&server, "year:2023").unwrap(), zh)),
     ];
     for (query, table, expected) in cases {
         assert!(!expected.rows.is_empty(), "{query} {table}: an empty table would prove nothing");
@@ -405,6 +490,20 @@ fn the_static_index_exports_the_servers_csv_of_each_view_it_answers() {
         assert_eq!(answer["body"]["file"], export::file_name(&expected, date));
         assert_eq!(answer["body"]["csv"], export::csv(&expected, zh, date), "{query} {table}");
     }
+    let (target, reference) = ("year:2023", "year:2020..2022");
+    let expected =
+        export::keyness_table(&keyness::keyness(&server, target, reference, keyness::Mode::New).unwrap(), zh);
+    assert!(!expected.rows.is_empty());
+    engine.clear();
+    let answer = engine.answer_params(&[
+        ("target", target),
+        ("reference", reference),
+        ("mode", "new"),
+        ("table", "keywords"),
+        ("format", "csv"),
+        ("date", date),
+    ]);
+    assert_eq!(answer["body"]["csv"], export::csv(&expected, zh, date), "keywords: {answer}");
     // XLSX is the server's: a message, not a file.
     let answer = engine.answer_params(&[("q", "坚持"), ("table", "lines"), ("format", "xlsx")]);
     assert_eq!(answer["ok"], false, "{answer}");

@@ -11,10 +11,13 @@ use serde::Serialize;
 
 pub use search::{Download, Frequency, FrequencyTable, StaticIndex, Step, Units, UnitsTable};
 
+use crate::clusters::Clusters;
+use crate::collocates::{self, Collocates};
 use crate::concordance::{Concordance, DEFAULT_WIDTH, View, read_param};
 use crate::export::{self, Table};
+use crate::keyness::{Keyness, Mode};
 use crate::messages::{self, Language, Problem};
-use crate::request::{query_from, request_from};
+use crate::request::{keyness_from, query_from, request_from, window_from};
 use crate::results::SearchResults;
 
 #[derive(Serialize)]
@@ -31,6 +34,9 @@ enum Body {
     Frequency(Box<Frequency>),
     Concordance(Box<Concordance>),
     Units(Box<Units>),
+    Collocates(Box<Collocates>),
+    Keyness(Box<Keyness>),
+    Clusters(Box<Clusters>),
     /// `format=csv`: the table as a file to save.
     File {
         file: String,
@@ -85,6 +91,49 @@ fn concordance_request(params: &[(String, String)]) -> Result<(String, View, usi
     Ok((query, view, width))
 }
 
+/// `table=collocates`: the query (`q` and the filters) and `window`; the
+/// concordance's own parameters, which the page sends with every view, are
+/// read and left unused, as `/api/kwic/collocates` does.
+fn collocates_request(params: &[(String, String)]) -> Result<(String, usize), Problem> {
+    let (query, rest) = query_from(params)?;
+    let (mut window, mut view, mut width) = (collocates::DEFAULT_WINDOW, View::default(), DEFAULT_WIDTH);
+    for (name, value) in rest {
+        match name {
+            "table" => {}
+            "window" => window = window_from(value)?,
+            name => match read_param(name, value, &mut view, &mut width) {
+                Some(read) => read?,
+                None => return Err(Problem::UnknownParameter { name: name.to_owned() }),
+            },
+        }
+    }
+    if query.is_empty() {
+        return Err(Problem::Empty);
+    }
+    Ok((query, window))
+}
+
+/// `table=keywords`: `target`, `reference` and `mode`, as `/api/keywords` takes them.
+fn keyness_request(params: &[(String, String)]) -> Result<(String, String, Mode), Problem> {
+    let (target, reference, mode, rest) = keyness_from(params)?;
+    match rest.into_iter().find(|(name, _)| *name != "table") {
+        Some((name, _)) => Err(Problem::UnknownParameter { name: name.to_owned() }),
+        None => Ok((target, reference, mode)),
+    }
+}
+
+/// `table=clusters`: the part's query (`q` and the filters), as `/api/clusters` takes it.
+fn clusters_request(params: &[(String, String)]) -> Result<String, Problem> {
+    let (query, rest) = query_from(params)?;
+    if let Some((name, _)) = rest.into_iter().find(|(name, _)| *name != "table") {
+        return Err(Problem::UnknownParameter { name: name.to_owned() });
+    }
+    if query.is_empty() {
+        return Err(Problem::Empty);
+    }
+    Ok(query)
+}
+
 /// `table=next|before|variants`: a table of whole-word units, which takes
 /// the concordance's parameters as `/api/kwic/next` does.
 fn units_table(params: &[(String, String)]) -> Option<UnitsTable> {
@@ -102,7 +151,8 @@ fn take(params: &mut Vec<(String, String)>, name: &str) -> Option<String> {
     Some(params.remove(at).1)
 }
 
-/// `format=csv` with `table=lines|next|before|variants|years|bodies` and
+/// `format=csv` with `table=lines|next|before|variants|years|bodies|
+/// collocates|keywords|clusters` and
 /// that table's parameters: the whole table, as `/api/kwic/export` makes it.
 fn exported(index: &StaticIndex, params: &[(String, String)], download: Download) -> Result<Step<Table>, Problem> {
     let language = Language::of(&index.language());
@@ -118,6 +168,18 @@ fn exported(index: &StaticIndex, params: &[(String, String)], download: Download
                 Units::Continuations(rows) => export::continuations_table(&rows, language),
                 Units::Variants(rows) => export::variants_table(&rows, language),
             })
+        }
+        ("collocates", None) => {
+            let (query, window) = collocates_request(params)?;
+            index.collocates(&query, window, download).map(|rows| export::collocates_table(&rows, language))
+        }
+        ("keywords", None) => {
+            let (target, reference, mode) = keyness_request(params)?;
+            index.keyness(&target, &reference, mode, download).map(|rows| export::keyness_table(&rows, language))
+        }
+        ("clusters", None) => {
+            let query = clusters_request(params)?;
+            index.clusters(&query, download).map(|rows| export::clusters_table(&rows, language))
         }
         ("years" | "bodies", None) => {
             let (query, table) = frequency_request(params)?;
@@ -138,21 +200,14 @@ fn exported(index: &StaticIndex, params: &[(String, String)], download: Download
 /// body, and answered when asked again with the parameter `large=1`.
 /// With `table=years|bodies`, what `/api/kwic/years` or `/api/kwic/bodies`
 /// would reply; with `table=lines`, what `/api/kwic` would; with
-/// `table=next|before|variants`, what `/api/kwic/next` and the others would.
+/// `table=next|before|variants|collocates`, what `/api/kwic/next` and the
+/// others would; with `table=keywords|clusters`, what `/api/keywords` and
+/// `/api/clusters` would.
 /// With `format=csv` too, `{"ok": true, "body": {"file", "csv"}}`: that
 /// table whole as CSV, dated `date` (the page's `yyyy-mm-dd`).
 pub fn answer(index: &StaticIndex, params_json: &[u8]) -> String {
     let language = Language::of(&index.language());
-    let refuse = |problem: Problem| {
-        let download_mb = match problem {
-            Problem::GapTooBroadForStatic { megabytes, .. } | Problem::TextsTooManyForStatic { megabytes, .. } => {
-                Some(megabytes)
-            }
-            _ => None,
-        };
-        let (error, help) = messages::text(&problem, language);
-        Answer::Reply { ok: false, body: Body::Error { error, help, download_mb } }
-    };
+    let refuse = |problem: Problem| refused(problem, language);
     let answer = match serde_json::from_slice::<Vec<(String, String)>>(params_json) {
         Err(_) => refuse(Problem::UnreadableParameters),
         Ok(mut params) => {
@@ -168,54 +223,86 @@ pub fn answer(index: &StaticIndex, params_json: &[u8]) -> String {
             } else if format.is_some() {
                 match exported(index, &params, download) {
                     Err(problem) => refuse(problem),
-                    Ok(Step::Need(need)) => Answer::Need { need },
-                    Ok(Step::Done(Err(error))) => refuse(error.problem),
-                    Ok(Step::Done(Ok(table))) => Answer::Reply {
-                        ok: true,
-                        body: Body::File {
-                            file: export::file_name(&table, &date),
-                            csv: export::csv(&table, language, &date),
-                        },
-                    },
-                }
-            } else if params.iter().any(|(name, value)| name == "table" && value == "lines") {
-                match concordance_request(&params) {
-                    Err(problem) => refuse(problem),
-                    Ok((query, view, width)) => match index.concordance(&query, &view, width, download) {
-                        Step::Need(need) => Answer::Need { need },
-                        Step::Done(Ok(lines)) => Answer::Reply { ok: true, body: Body::Concordance(Box::new(lines)) },
-                        Step::Done(Err(error)) => refuse(error.problem),
-                    },
-                }
-            } else if let Some(table) = units_table(&params) {
-                match concordance_request(&params) {
-                    Err(problem) => refuse(problem),
-                    Ok((query, _, width)) => match index.units(&query, table, width, download) {
-                        Step::Need(need) => Answer::Need { need },
-                        Step::Done(Ok(units)) => Answer::Reply { ok: true, body: Body::Units(Box::new(units)) },
-                        Step::Done(Err(error)) => refuse(error.problem),
-                    },
-                }
-            } else if params.iter().any(|(name, _)| name == "table") {
-                match frequency_request(&params) {
-                    Err(problem) => refuse(problem),
-                    Ok((query, table)) => match index.frequency(&query, table, download) {
-                        Step::Need(need) => Answer::Need { need },
-                        Step::Done(Ok(table)) => Answer::Reply { ok: true, body: Body::Frequency(Box::new(table)) },
-                        Step::Done(Err(error)) => refuse(error.problem),
-                    },
+                    Ok(step) => replied(language, step, |table| Body::File {
+                        file: export::file_name(&table, &date),
+                        csv: export::csv(&table, language, &date),
+                    }),
                 }
             } else {
-                match request_from(&params) {
-                    Err(problem) => refuse(problem),
-                    Ok(request) => match index.search(&request, download) {
-                        Step::Need(need) => Answer::Need { need },
-                        Step::Done(Ok(results)) => Answer::Reply { ok: true, body: Body::Results(Box::new(results)) },
-                        Step::Done(Err(error)) => refuse(error.problem),
-                    },
-                }
+                view(index, &params, download)
             }
         }
     };
     serde_json::to_string(&answer).unwrap_or_else(|_| "{}".into())
+}
+
+/// The answer to a view's parameters (`table=…`, none for a search).
+fn view(index: &StaticIndex, params: &[(String, String)], download: Download) -> Answer {
+    let language = Language::of(&index.language());
+    let refuse = |problem: Problem| refused(problem, language);
+    let table = params.iter().find(|(name, _)| name == "table").map(|(_, value)| value.clone());
+    match table.as_deref() {
+        None => match request_from(params) {
+            Err(problem) => refuse(problem),
+            Ok(request) => replied(language, index.search(&request, download), |r| Body::Results(Box::new(r))),
+        },
+        Some("lines") => match concordance_request(params) {
+            Err(problem) => refuse(problem),
+            Ok((query, view, width)) => {
+                replied(language, index.concordance(&query, &view, width, download), |r| Body::Concordance(Box::new(r)))
+            }
+        },
+        Some("collocates") => match collocates_request(params) {
+            Err(problem) => refuse(problem),
+            Ok((query, window)) => {
+                replied(language, index.collocates(&query, window, download), |r| Body::Collocates(Box::new(r)))
+            }
+        },
+        Some("keywords") => match keyness_request(params) {
+            Err(problem) => refuse(problem),
+            Ok((target, reference, mode)) => {
+                replied(language, index.keyness(&target, &reference, mode, download), |r| Body::Keyness(Box::new(r)))
+            }
+        },
+        Some("clusters") => match clusters_request(params) {
+            Err(problem) => refuse(problem),
+            Ok(query) => replied(language, index.clusters(&query, download), |r| Body::Clusters(Box::new(r))),
+        },
+        Some(_) => match units_table(params) {
+            Some(table) => match concordance_request(params) {
+                Err(problem) => refuse(problem),
+                Ok((query, _, width)) => {
+                    replied(language, index.units(&query, table, width, download), |r| Body::Units(Box::new(r)))
+                }
+            },
+            None => match frequency_request(params) {
+                Err(problem) => refuse(problem),
+                Ok((query, table)) => {
+                    replied(language, index.frequency(&query, table, download), |r| Body::Frequency(Box::new(r)))
+                }
+            },
+        },
+    }
+}
+
+/// A problem as the page shows it, with what answering would download
+/// when the reader may agree to it.
+fn refused(problem: Problem, language: Language) -> Answer {
+    let download_mb = match problem {
+        Problem::GapTooBroadForStatic { megabytes, .. } | Problem::TextsTooManyForStatic { megabytes, .. } => {
+            Some(megabytes)
+        }
+        _ => None,
+    };
+    let (error, help) = messages::text(&problem, language);
+    Answer::Reply { ok: false, body: Body::Error { error, help, download_mb } }
+}
+
+/// A step of an answer: the files it needs, or its reply.
+fn replied<T>(language: Language, step: Step<T>, body: impl FnOnce(T) -> Body) -> Answer {
+    match step {
+        Step::Need(need) => Answer::Need { need },
+        Step::Done(Ok(answer)) => Answer::Reply { ok: true, body: body(answer) },
+        Step::Done(Err(error)) => refused(error.problem, language),
+    }
 }

@@ -34,6 +34,8 @@ use crate::results::{
 };
 use crate::variants::{self, Variants};
 
+mod statistics;
+
 /// Wording with gaps is checked with the positions of its parts and of
 /// sentence ends in every report holding its parts; beyond this many blocks
 /// of positions (about `BLOCK_BYTES` each) the reader is asked first…
@@ -416,24 +418,12 @@ impl<'a> Run<'a> {
         let Some(mut matches) = self.matching(parsed)? else { return Ok(false) };
         let index = self.index;
         matches.sort_by(|a, b| index.order(a.0, b.0));
-        let path_of = |(segment, doc): Doc| index.manifest.segments[segment].path(&format::doc_path(doc));
-        let unfetched: u64 = matches
-            .iter()
-            .filter(|&&(doc, _)| !index.files.contains_key(&path_of(doc)))
-            .map(|&((segment, _), _)| {
-                let meta = &index.manifest.segments[segment];
-                meta.doc_bytes / u64::from(meta.docs.max(1))
-            })
-            .sum();
-        if unfetched > MAX_TEXT_BYTES && self.download == Download::Bounded {
-            let megabytes = unfetched.div_ceil(1 << 20) as usize;
-            return Err(Problem::TextsTooManyForStatic { reports: matches.len(), megabytes }.into());
-        }
-        let texts: Vec<Option<&[u8]>> = matches.iter().map(|&(doc, _)| self.file(path_of(doc))).collect();
-        let Some(texts): Option<Vec<&[u8]>> = texts.into_iter().collect() else { return Ok(false) };
+        let docs: Vec<Doc> = matches.iter().map(|&(doc, _)| doc).collect();
+        self.within_budget(&[&docs])?;
+        let Some(texts) = self.texts(&docs) else { return Ok(false) };
         let matcher = Matcher::new(patterns);
-        for (&(doc, _), bytes) in matches.iter().zip(texts) {
-            let (report, cuts) = format::read_doc_and_cuts(bytes).ok_or_else(|| damaged(&path_of(doc)))?;
+        for (&doc, bytes) in docs.iter().zip(texts) {
+            let (report, cuts) = self.read_text(doc, bytes)?;
             let mut ranges: Vec<(usize, usize)> = matcher.find(&report.text).into_iter().map(|(_, r)| r).collect();
             ranges.sort_unstable();
             ranges.dedup();
@@ -442,6 +432,42 @@ impl<'a> Run<'a> {
             }
         }
         Ok(true)
+    }
+
+    /// Refuses, unless the reader agreed to any download, when the texts of
+    /// `parts` not fetched yet come to more than `MAX_TEXT_BYTES`.
+    fn within_budget(&self, parts: &[&[Doc]]) -> Result<(), QueryError> {
+        let index = self.index;
+        let docs: BTreeSet<Doc> = parts.iter().flat_map(|part| part.iter().copied()).collect();
+        let unfetched: u64 = docs
+            .iter()
+            .filter(|&&doc| !index.files.contains_key(&self.text_path(doc)))
+            .map(|&(segment, _)| {
+                let meta = &index.manifest.segments[segment];
+                meta.doc_bytes / u64::from(meta.docs.max(1))
+            })
+            .sum();
+        if unfetched > MAX_TEXT_BYTES && self.download == Download::Bounded {
+            let megabytes = unfetched.div_ceil(1 << 20) as usize;
+            return Err(Problem::TextsTooManyForStatic { reports: docs.len(), megabytes }.into());
+        }
+        Ok(())
+    }
+
+    /// The text files of `docs`, in their order; `None` while some are
+    /// missing (all of them are asked for at once).
+    fn texts(&self, docs: &[Doc]) -> Option<Vec<&'a [u8]>> {
+        let texts: Vec<Option<&[u8]>> = docs.iter().map(|&doc| self.file(self.text_path(doc))).collect();
+        texts.into_iter().collect()
+    }
+
+    /// A report and its word cuts, from its text file.
+    fn read_text(&self, doc: Doc, bytes: &[u8]) -> Result<(StoredReport, Vec<usize>), QueryError> {
+        format::read_doc_and_cuts(bytes).ok_or_else(|| damaged(&self.text_path(doc)))
+    }
+
+    fn text_path(&self, (segment, doc): Doc) -> String {
+        self.index.manifest.segments[segment].path(&format::doc_path(doc))
     }
 
     /// Every occurrence of `query`'s wording with its context (and its
