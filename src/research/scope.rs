@@ -41,8 +41,7 @@ pub fn count_in(
     docs: &[DocAddress],
     units: &[String],
 ) -> Result<Counted, SearchError> {
-    let counter = Counter::new(units, true)
-        .map_err(|message| crate::search::IndexError::Unreadable { path: Default::default(), message })?;
+    let counter = Counter::new(units);
     let found: Vec<(ReportInfo, (u64, Vec<(u32, u64)>))> = docs
         .par_iter()
         .map(|&address| {

@@ -48,7 +48,7 @@ impl<'a> Run<'a> {
         let (Some(found), Some(texts)) = (found, texts) else { return Ok(None) };
         let candidates = collocates::candidates(&found, window)?;
         let units: Vec<String> = candidates.iter().map(|(word, _)| word.clone()).collect();
-        let counter = counter(&units)?;
+        let counter = Counter::new(&units);
         let (mut freqs, mut positions) = (vec![0u64; units.len()], 0);
         for (&doc, bytes) in part.iter().zip(texts) {
             let (report, _) = self.read_text(doc, bytes)?;
@@ -72,7 +72,7 @@ impl<'a> Run<'a> {
         let (other, other_texts) = self.holding(&other.0, other.1, other_texts)?;
         let found = self.candidates(&listed, &listed_texts, keyness::MIN_CHARS)?;
         let texts = keyness::candidates(&found);
-        let counter = counter(&texts)?;
+        let counter = Counter::new(&texts);
         let in_listed = self.counted(&counter, &listed, &listed_texts)?;
         let in_other = self.counted(&counter, &other, &other_texts)?;
         let other = Other {
@@ -91,7 +91,7 @@ impl<'a> Run<'a> {
         let found = self.candidates(&part, &texts, clusters::MIN_CHARS)?;
         let candidates = clusters::candidates(found);
         let units: Vec<String> = candidates.iter().map(|(u, _)| u.clone()).collect();
-        let counted = self.counted(&counter(&units)?, &part, &texts)?;
+        let counted = self.counted(&Counter::new(&units), &part, &texts)?;
         Ok(Some(clusters::clusters(query, &candidates, &counted)))
     }
 
@@ -165,10 +165,4 @@ impl<'a> Run<'a> {
         }
         Ok(counted)
     }
-}
-
-/// A counter of `units`, the automaton small to build (one view, one run
-/// over the texts, in the browser's memory).
-fn counter(units: &[String]) -> Result<Counter, QueryError> {
-    Counter::new(units, false).map_err(|_| Problem::UnreadableParameters.into())
 }
