@@ -625,17 +625,48 @@ fn the_concordance_the_year_table_and_what_follows_work_on_plain_static_hosting(
     let first = &next.rows[0];
     assert!(saved.contains(&format!("{},{},{},", first.text, first.count, first.reports)), "{saved}");
     assert_eq!(saved.lines().count(), 4 + next.rows.len(), "{saved}");
-    // The view that needs the server says so, and which ones work here.
-    tab.navigate_to(&server.url("/search/?q=%E7%96%AB%E6%83%85%E9%98%B2%E6%8E%A7&view=collocates"))
+    // Collocates, keyness against the five years before and clusters: the
+    // server's rows, counted by the engine in the texts of the parts.
+    use wenku::research::{clusters, collocates, keyness};
+    let near = wenku::research::occurrences_in_words(&index, "疫情防控", collocates::context_width(10)).unwrap();
+    let expected: Vec<String> =
+        collocates::collocates(&index, &near, 10).unwrap().rows.into_iter().map(|row| row.text).collect();
+    let keywords: Vec<String> = keyness::keyness(&index, "year:2024", "year:2019..2023", keyness::Mode::Key)
         .unwrap()
-        .wait_until_navigated()
-        .unwrap();
-    wait_for(
-        tab,
-        "the message",
-        "document.getElementById('search-status').innerText.includes('搭配需要 wenku serve') \
-         && document.getElementById('search-status').innerText.includes('后接、前接、提法演变和逐年可以查看')",
-    );
+        .rows
+        .into_iter()
+        .map(|row| row.text)
+        .collect();
+    let formulations: Vec<String> =
+        clusters::clusters(&index, "year:2024").unwrap().rows.into_iter().map(|row| row.text).collect();
+    for (path, wanted) in [
+        ("/search/?q=%E7%96%AB%E6%83%85%E9%98%B2%E6%8E%A7&view=collocates", expected),
+        ("/search/?year=2024&view=keywords", keywords),
+        ("/search/?year=2024&view=clusters", formulations),
+    ] {
+        assert!(!wanted.is_empty(), "{path}: an empty table would prove nothing");
+        tab.navigate_to(&server.url(path)).unwrap().wait_until_navigated().unwrap();
+        wait_for(tab, path, "document.querySelectorAll('#kwic-results table tbody tr').length > 0");
+        let shown = eval_string(
+            tab,
+            "Array.from(document.querySelectorAll('#kwic-results table tbody tr th')).map(th => th.textContent).join('|')",
+        );
+        assert_eq!(shown, wanted.join("|"), "{path}");
+        assert_eq!(eval_string(tab, "String(document.querySelector('.kwic-export').hidden)"), "false", "{path}");
+    }
+    // The clusters table's CSV, with its own headers.
+    tab.evaluate(
+        "window.saved = null; HTMLAnchorElement.prototype.click = function () { \
+           const a = this; fetch(a.href).then(r => r.text()).then(text => { window.saved = a.download + '\\n' + text; }); };",
+        false,
+    )
+    .unwrap();
+    tab.find_element("#kwic-csv").unwrap().click().unwrap();
+    wait_for(tab, "the saved CSV", "window.saved !== null");
+    let saved = eval_string(tab, "window.saved");
+    assert!(saved.starts_with(&format!("wenku-固定提法-{date}.csv\n")), "{saved}");
+    assert!(saved.contains("提法,次数,篇数,发文机关数,年数,DP,最早,最晚"), "{saved}");
+    screenshot(tab, "static-clusters.png");
     assert_no_console_errors(errors);
 }
 

@@ -537,8 +537,9 @@
                 years: "/years", keywords: "", clusters: "" };
   var EXPORT_VIEW = { kwic: "lines", next: "next", before: "before", variants: "variants", collocates: "collocates",
                       years: "years" };
-  // The views the static index answers, by its `table` parameter.
-  var STATIC_VIEWS = { kwic: "lines", next: "next", before: "before", variants: "variants", years: "years" };
+  // The views the static index answers, by its `table` parameter: every one.
+  var STATIC_VIEWS = { kwic: "lines", next: "next", before: "before", variants: "variants", collocates: "collocates",
+                       years: "years", keywords: "keywords", clusters: "clusters" };
   // Views over a part of the archive (its filters), not over a phrase's occurrences.
   var PART_VIEWS = { keywords: "/keywords", clusters: "/clusters" };
   var researchApi = kwicApi ? kwicApi.replace(/\/kwic$/, "") : "";
@@ -553,7 +554,7 @@
     });
     var research = view !== "";
     // The server exports every view as CSV and XLSX; on static hosting the
-    // engine writes CSV of the views it answers.
+    // engine writes CSV.
     var staticExport = !served && !!staticBase && STATIC_VIEWS.hasOwnProperty(view);
     document.querySelector(".kwic-export").hidden = !served && !staticExport;
     document.querySelector(".xlsx-export").hidden = !served;
@@ -600,20 +601,22 @@
     return m ? "year:" + (m[1] - 5) + ".." + (m[1] - 1) : "";
   }
 
-  function runPart(state) {
+  // A part view's parameters (`/api/keywords`, `/api/clusters`), or null
+  // after saying what is missing.
+  function partParams(state) {
     var part = partOf(state);
     if (!part) {
       say(state.view === "keywords"
         ? "选定目标部分，例如 year:2020 或 body:某局，再选参照部分（默认是前五年）。"
         : "选定要看的部分，例如 year:2020 或 body:某局。");
-      return;
+      return null;
     }
     var params = new URLSearchParams();
     if (state.view === "keywords") {
       var reference = state.ref || defaultReference(state);
       if (!reference) {
         say("填写参照部分，例如 year:2015..2019。");
-        return;
+        return null;
       }
       params.set("target", part);
       params.set("reference", reference);
@@ -621,6 +624,12 @@
     } else {
       params.set("q", part);
     }
+    return params;
+  }
+
+  function runPart(state) {
+    var params = partParams(state);
+    if (!params) return;
     ["csv", "xlsx"].forEach(function (format) {
       var p = new URLSearchParams(params);
       p.set("format", format);
@@ -637,7 +646,7 @@
         else showClusters(state, reply.body);
       })
       .catch(function () {
-        say("关键提法和固定提法需要 wenku serve：请在站点目录运行 `wenku serve` 后再打开本页。", true);
+        say("关键提法和固定提法需要 wenku serve 或本站的静态索引：请在站点目录运行 `wenku serve` 后再打开本页。", true);
       });
   }
 
@@ -647,12 +656,12 @@
       return;
     }
     if (PART_VIEWS.hasOwnProperty(state.view)) {
-      if (!served) {
+      if (served) runPart(state);
+      else if (staticBase) runStatic(state);
+      else {
         kwicControls.hidden = true;
-        say("关键提法和固定提法需要 wenku serve：这个页面由静态服务器提供。请在站点目录运行 `wenku serve` 后再打开本页。", true);
-        return;
+        say("关键提法和固定提法需要 wenku serve 或本站的静态索引（生成时 static_search 打开）：请在站点目录运行 `wenku serve` 后再打开本页。", true);
       }
-      runPart(state);
       return;
     }
     if (!state.q) {
@@ -670,9 +679,7 @@
     });
     var needsServer = function () {
       kwicControls.hidden = true;
-      say(staticBase
-        ? "搭配需要 wenku serve：这个页面由静态服务器提供（语境、后接、前接、提法演变和逐年可以查看）。请在站点目录运行 `wenku serve` 后再打开本页。"
-        : "语境、后接、前接、提法演变、搭配和逐年需要 wenku serve：这个页面由静态服务器提供，无法逐处查找。请在站点目录运行 `wenku serve` 后再打开本页。", true);
+      say("语境、后接、前接、提法演变、搭配和逐年需要 wenku serve 或本站的静态索引（生成时 static_search 打开）：请在站点目录运行 `wenku serve` 后再打开本页。", true);
     };
     if (!served) {
       if (STATIC_VIEWS.hasOwnProperty(state.view) && staticBase) runStatic(state);
@@ -694,10 +701,14 @@
       .catch(needsServer);
   }
 
-  // A view's parameters for the static engine (`table=…`).
+  // A view's parameters for the static engine (`table=…`); null when a
+  // part view lacks its part (it says so).
   function staticParams(state) {
     var params;
-    if (state.view === "years") {
+    if (PART_VIEWS.hasOwnProperty(state.view)) {
+      params = partParams(state);
+      if (!params) return null;
+    } else if (state.view === "years") {
       params = new URLSearchParams();
       ["q", "year", "body", "level", "period"].forEach(function (k) { if (state[k]) params.set(k, state[k]); });
     } else {
@@ -711,6 +722,7 @@
   // browser (the server's export without a server).
   function exportStatic(state) {
     var params = staticParams(state);
+    if (!params) return;
     params.delete("page");
     params.set("format", "csv");
     params.set("date", new Date().toISOString().slice(0, 10));
@@ -746,12 +758,15 @@
     exportStatic(current());
   });
 
-  // On plain static hosting the engine cuts the concordance, what follows
-  // or precedes and the variants (by the word cuts stored with the texts),
-  // and counts the year table, in the texts of the reports the wording is
-  // in (asking first beyond a few megabytes).
+  // On plain static hosting the engine answers every view: it cuts the
+  // concordance, what follows or precedes and the variants (by the word
+  // cuts stored with the texts) and counts the year table in the texts of
+  // the reports the wording is in; collocates, keyness and clusters in the
+  // texts of the parts they compare (asking first beyond a few megabytes).
   function runStatic(state) {
     var params = staticParams(state);
+    if (!params) return;
+    say(PART_VIEWS.hasOwnProperty(state.view) || state.view === "collocates" ? "正在统计……" : "正在查找每一处……");
     askEngine(params)
       .then(function (reply) {
         if (!reply.ok && reply.body.download_mb) {
@@ -764,7 +779,10 @@
         }
         if (state.view === "kwic") showLines(state, reply.body);
         else if (state.view === "variants") showVariants(state, reply.body);
+        else if (state.view === "collocates") showCollocates(state, reply.body);
         else if (state.view === "years") showYears(state, reply.body);
+        else if (state.view === "keywords") showKeywords(state, reply.body);
+        else if (state.view === "clusters") showClusters(state, reply.body);
         else showContinuations(state, reply.body);
       }, function () {
         // Only a failure to ask: the index's files could not be read.
