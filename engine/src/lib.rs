@@ -13,6 +13,7 @@
 //!   rule over texts) gather, scored by `stats`
 //! - `hash`: fast, stable 64-bit hashes of text
 //! - `escape`: the one HTML escaper
+//! - `export`, `xlsx`: the research tables as CSV and XLSX files
 //!
 //! Nothing here reads files or the clock: bytes in, results out. That keeps
 //! it buildable for `wasm32-unknown-unknown` and testable natively.
@@ -42,6 +43,7 @@ pub mod variants;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 pub mod words;
+pub mod xlsx;
 
 /// The allowed value closest to `value`, for did-you-mean hints.
 pub fn closest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {

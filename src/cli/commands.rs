@@ -365,7 +365,7 @@ fn write_export(export: Option<&Path>, file: &wenku::research::export::Table, la
     let Some(path) = export else { return Ok(ExitCode::SUCCESS) };
     let bytes = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("csv") => files::csv(file, language),
-        Some("xlsx") => files::xlsx(file, language)?,
+        Some("xlsx") => files::xlsx(file, language),
         _ => {
             eprintln!(
                 "{}",

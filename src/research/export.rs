@@ -1,17 +1,15 @@
 //! The concordance and the tables as files people open in Excel or WPS:
-//! CSV (made by the engine's `export`, which the static site shares) and
-//! XLSX, each column as wide as its cells. Both start with the query and
+//! CSV and XLSX, made by the engine's `export` and `xlsx`, which the static
+//! site shares, each column as wide as its cells. Both start with the query and
 //! the date of export, so that a file found later still says what it is.
-
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use crate::search::messages::Language;
 
+use wenku_engine::export::year_label;
 pub use wenku_engine::export::{
     Cell, Table, bodies_table, clusters_table, collocates_table, concordance_table, continuations_table, keyness_table,
     pick, variants_table, words, years_table,
 };
-use wenku_engine::export::{column_widths, formula_like, heading, year_label};
 
 /// A checked draft: one row per flag and per precedent, under its sentence.
 pub fn draft_table(checked: &super::draft::DraftCheck, language: Language) -> Table {
@@ -113,39 +111,10 @@ pub fn file_name(table: &Table) -> String {
     wenku_engine::export::file_name(table, &today())
 }
 
-pub fn xlsx(table: &Table, language: Language) -> Result<Vec<u8>, XlsxError> {
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(sheet_name(&table.name))?;
-    let bold = Format::new().set_bold();
-    // Excel's hidden apostrophe: the cell is text even when edited.
-    let text_only = Format::new().set_quote_prefix();
-    for (col, text) in heading(table, language, &today()).iter().enumerate() {
-        sheet.write_string(0, col as u16, text)?;
-    }
-    for (col, header) in table.headers.iter().enumerate() {
-        sheet.write_string_with_format(2, col as u16, header, &bold)?;
-    }
-    for (i, cells) in table.rows.iter().enumerate() {
-        let row = 3 + i as u32;
-        for (col, cell) in cells.iter().enumerate() {
-            match cell {
-                Cell::Text(s) if formula_like(s) => sheet.write_string_with_format(row, col as u16, s, &text_only)?,
-                Cell::Text(s) => sheet.write_string(row, col as u16, s)?,
-                Cell::Number(n) => sheet.write_number(row, col as u16, *n)?,
-            };
-        }
-    }
-    for (col, width) in column_widths(table).into_iter().enumerate() {
-        sheet.set_column_width(col as u16, width)?;
-    }
-    sheet.set_freeze_panes(3, 0)?;
-    workbook.save_to_buffer()
-}
-
-/// Excel's sheet names: at most 31 characters, none of `[]:*?/\`.
-fn sheet_name(name: &str) -> String {
-    name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect()
+/// The table as an XLSX workbook, dated today (`wenku_engine::xlsx`, which
+/// the static site's engine writes too).
+pub fn xlsx(table: &Table, language: Language) -> Vec<u8> {
+    wenku_engine::xlsx::workbook(table, language, &today())
 }
 
 #[cfg(test)]
@@ -163,7 +132,7 @@ mod tests {
 
     #[test]
     fn xlsx_is_a_zip_workbook() {
-        let bytes = xlsx(&table(), Language::English).unwrap();
+        let bytes = xlsx(&table(), Language::English);
         assert_eq!(&bytes[..2], b"PK");
     }
 
@@ -175,15 +144,15 @@ mod tests {
             ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1", "\u{b}=1+1", "\u{a0}=1+1", " =1", "\u{3000}＝1", "\t"];
         let mut table = table();
         table.rows = risky.iter().map(|t| vec![Cell::from(*t), 1usize.into()]).collect();
-        let sheet = unzipped(&xlsx(&table, Language::Chinese).unwrap(), "xl/worksheets/sheet1.xml");
-        let styles = unzipped(&xlsx(&table, Language::Chinese).unwrap(), "xl/styles.xml");
+        let sheet = unzipped(&xlsx(&table, Language::Chinese), "xl/worksheets/sheet1.xml");
+        let styles = unzipped(&xlsx(&table, Language::Chinese), "xl/styles.xml");
         assert!(!sheet.contains("<f>"), "no cell is a formula");
         assert!(styles.contains("quotePrefix=\"1\""), "risky text cells keep Excel's hidden apostrophe");
     }
 
     #[test]
     fn xlsx_columns_have_widths() {
-        let sheet = unzipped(&xlsx(&table(), Language::Chinese).unwrap(), "xl/worksheets/sheet1.xml");
+        let sheet = unzipped(&xlsx(&table(), Language::Chinese), "xl/worksheets/sheet1.xml");
         assert!(sheet.contains("<cols>") && sheet.contains("customWidth=\"1\""), "{sheet}");
     }
 

@@ -290,10 +290,9 @@ pub(super) fn file_response(state: &AppState, table: &export::Table, format: Opt
     let language = state.language;
     let name = export::file_name(table);
     let (bytes, content_type, extension) = match format {
-        Some(Format::Xlsx) => match export::xlsx(table, language) {
-            Ok(bytes) => (bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-            Err(_) => return reply(state, StatusCode::INTERNAL_SERVER_ERROR, &Problem::Failed),
-        },
+        Some(Format::Xlsx) => {
+            (export::xlsx(table, language), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+        }
         _ => (export::csv(table, language), "text/csv; charset=utf-8", "csv"),
     };
     // The file name in UTF-8 (RFC 6266), with an ASCII one for old clients.

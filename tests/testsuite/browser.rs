@@ -605,10 +605,9 @@ fn the_concordance_the_year_table_and_what_follows_work_on_plain_static_hosting(
     );
     let wanted: Vec<String> = next.rows.iter().map(|row| format!("坚持{}", row.text)).collect();
     assert_eq!(shown, wanted.join("|"));
-    // Its export: CSV the engine writes, saved by the browser; XLSX is the
-    // server's and not offered here.
+    // Its export: CSV and XLSX the engine writes, saved by the browser.
     assert_eq!(eval_string(tab, "String(document.querySelector('.kwic-export').hidden)"), "false");
-    assert_eq!(eval_string(tab, "String(document.querySelector('.xlsx-export').hidden)"), "true");
+    assert_eq!(eval_string(tab, "String(document.querySelector('.xlsx-export').hidden)"), "false");
     tab.evaluate(
         "window.saved = null; HTMLAnchorElement.prototype.click = function () { \
            const a = this; fetch(a.href).then(r => r.text()).then(text => { window.saved = a.download + '\\n' + text; }); };",
@@ -666,6 +665,19 @@ fn the_concordance_the_year_table_and_what_follows_work_on_plain_static_hosting(
     let saved = eval_string(tab, "window.saved");
     assert!(saved.starts_with(&format!("wenku-固定提法-{date}.csv\n")), "{saved}");
     assert!(saved.contains("提法,次数,篇数,发文机关数,年数,DP,最早,最晚"), "{saved}");
+    // And its workbook: a ZIP archive the browser saves with its name.
+    tab.evaluate(
+        "window.saved = null; HTMLAnchorElement.prototype.click = function () { \
+           const a = this; fetch(a.href).then(r => r.arrayBuffer()).then(b => { \
+             const head = new Uint8Array(b).slice(0, 2); \
+             window.saved = a.download + ' ' + String.fromCharCode(head[0], head[1]) + ' ' + b.byteLength; }); };",
+        false,
+    )
+    .unwrap();
+    tab.find_element("#kwic-xlsx").unwrap().click().unwrap();
+    wait_for(tab, "the saved workbook", "window.saved !== null");
+    let saved = eval_string(tab, "window.saved");
+    assert!(saved.starts_with(&format!("wenku-固定提法-{date}.xlsx PK ")), "{saved}");
     screenshot(tab, "static-clusters.png");
     assert_no_console_errors(errors);
 }

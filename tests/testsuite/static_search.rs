@@ -416,6 +416,7 @@ fn the_sample_answers_collocates_keyness_and_clusters_as_the_server_does() {
             "year:2023",
             "-body:某市生态环境局",
             "坚持*发展",
+            "坚持 发展",
             "没有这样的词语组合",
             "发展 body:某市生态环境",
         ],
@@ -504,10 +505,28 @@ fn the_static_index_exports_the_servers_csv_of_each_view_it_answers() {
         ("date", date),
     ]);
     assert_eq!(answer["body"]["csv"], export::csv(&expected, zh, date), "keywords: {answer}");
-    // XLSX is the server's: a message, not a file.
-    let answer = engine.answer_params(&[("q", "坚持"), ("table", "lines"), ("format", "xlsx")]);
+    // XLSX too: the server's workbook, in base64.
+    let expected = export::concordance_table(&found, &View::default(), zh);
+    let answer = engine.answer_params(&[("q", "坚持"), ("table", "lines"), ("format", "xlsx"), ("date", date)]);
+    assert_eq!(answer["ok"], true, "{answer}");
+    let xlsx = answer["body"]["xlsx"].as_str().expect("base64");
+    assert_eq!(from_base64(xlsx), wenku_engine::xlsx::workbook(&expected, zh, date));
+    let answer = engine.answer_params(&[("q", "坚持"), ("table", "lines"), ("format", "pdf")]);
     assert_eq!(answer["ok"], false, "{answer}");
-    assert!(answer["body"]["error"].as_str().unwrap().contains("format=xlsx"), "{answer}");
+    assert!(answer["body"]["error"].as_str().unwrap().contains("format=pdf"), "{answer}");
+}
+
+/// Standard base64, decoded.
+fn from_base64(text: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let sextets: Vec<u32> =
+        text.bytes().filter(|&b| b != b'=').map(|b| ALPHABET.iter().position(|&a| a == b).unwrap() as u32).collect();
+    let mut bytes = Vec::new();
+    for chunk in sextets.chunks(4) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &s)| n | s << (18 - 6 * i));
+        bytes.extend(n.to_be_bytes()[1..chunk.len()].iter());
+    }
+    bytes
 }
 
 /// Gaps counted by hand: a Han letter, a Latin word, a number and a run of

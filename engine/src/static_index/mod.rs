@@ -37,10 +37,14 @@ enum Body {
     Collocates(Box<Collocates>),
     Keyness(Box<Keyness>),
     Clusters(Box<Clusters>),
-    /// `format=csv`: the table as a file to save.
+    /// `format=csv|xlsx`: the table as a file to save: CSV as text, XLSX in
+    /// base64 (the answer is JSON).
     File {
         file: String,
-        csv: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        csv: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        xlsx: Option<String>,
     },
     Error {
         error: String,
@@ -204,7 +208,8 @@ fn exported(index: &StaticIndex, params: &[(String, String)], download: Download
 /// others would; with `table=keywords|clusters`, what `/api/keywords` and
 /// `/api/clusters` would.
 /// With `format=csv` too, `{"ok": true, "body": {"file", "csv"}}`: that
-/// table whole as CSV, dated `date` (the page's `yyyy-mm-dd`).
+/// table whole as CSV, dated `date` (the page's `yyyy-mm-dd`); with
+/// `format=xlsx`, `{"file", "xlsx"}`, the workbook in base64.
 pub fn answer(index: &StaticIndex, params_json: &[u8]) -> String {
     let language = Language::of(&index.language());
     let refuse = |problem: Problem| refused(problem, language);
@@ -216,16 +221,22 @@ pub fn answer(index: &StaticIndex, params_json: &[u8]) -> String {
             let download = if large { Download::Any } else { Download::Bounded };
             let format = take(&mut params, "format");
             let date = take(&mut params, "date").unwrap_or_default();
-            if let Some(format) = format.as_deref().filter(|format| *format != "csv") {
-                // XLSX is written by the server only (its writer needs a clock
-                // and a JavaScript binding the engine does without).
+            if let Some(format) = format.as_deref().filter(|format| !matches!(*format, "csv" | "xlsx")) {
                 refuse(Problem::UnknownParameter { name: format!("format={format}") })
-            } else if format.is_some() {
+            } else if let Some(format) = format {
                 match exported(index, &params, download) {
                     Err(problem) => refuse(problem),
-                    Ok(step) => replied(language, step, |table| Body::File {
-                        file: export::file_name(&table, &date),
-                        csv: export::csv(&table, language, &date),
+                    Ok(step) => replied(language, step, |table| {
+                        let file = export::file_name(&table, &date);
+                        if format == "xlsx" {
+                            Body::File {
+                                file,
+                                csv: None,
+                                xlsx: Some(base64(&crate::xlsx::workbook(&table, language, &date))),
+                            }
+                        } else {
+                            Body::File { file, csv: Some(export::csv(&table, language, &date)), xlsx: None }
+                        }
                     }),
                 }
             } else {
@@ -304,5 +315,34 @@ fn replied<T>(language: Language, step: Step<T>, body: impl FnOnce(T) -> Body) -
         Step::Need(need) => Answer::Need { need },
         Step::Done(Ok(answer)) => Answer::Reply { ok: true, body: body(answer) },
         Step::Done(Err(error)) => refused(error.problem, language),
+    }
+}
+
+/// Bytes as standard base64 (RFC 4648, padded), for a file in a JSON answer.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_is_the_standard_one() {
+        for (bytes, text) in
+            [(&b""[..], ""), (b"f", "Zg=="), (b"fo", "Zm8="), (b"foo", "Zm9v"), (b"foobar", "Zm9vYmFy")]
+        {
+            assert_eq!(super::base64(bytes), text);
+        }
     }
 }

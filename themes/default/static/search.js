@@ -554,10 +554,9 @@
     });
     var research = view !== "";
     // The server exports every view as CSV and XLSX; on static hosting the
-    // engine writes CSV.
+    // engine writes the same files.
     var staticExport = !served && !!staticBase && STATIC_VIEWS.hasOwnProperty(view);
     document.querySelector(".kwic-export").hidden = !served && !staticExport;
-    document.querySelector(".xlsx-export").hidden = !served;
     Array.prototype.forEach.call(kwicControls.querySelectorAll(".lines-only"), function (n) { n.hidden = view !== "kwic"; });
     Array.prototype.forEach.call(kwicControls.querySelectorAll(".keywords-only"), function (n) { n.hidden = view !== "keywords"; });
     kwicControls.hidden = !research || !(state.q || partOf(state));
@@ -718,13 +717,13 @@
     return params;
   }
 
-  // The view's whole table as CSV, written by the engine and saved by the
-  // browser (the server's export without a server).
-  function exportStatic(state) {
+  // The view's whole table as CSV or XLSX (`format`), written by the
+  // engine and saved by the browser (the server's export without a server).
+  function exportStatic(state, format) {
     var params = staticParams(state);
     if (!params) return;
     params.delete("page");
-    params.set("format", "csv");
+    params.set("format", format);
     params.set("date", new Date().toISOString().slice(0, 10));
     say("正在导出……");
     askEngine(params).then(function (reply) {
@@ -734,14 +733,18 @@
           return;
         }
         largeAgreedFor = queryKey(params);
-        return exportStatic(state);
+        return exportStatic(state, format);
       }
       if (!reply.ok) {
         say("导出失败：" + reply.body.error, true, reply.body.help);
         return;
       }
-      var url = URL.createObjectURL(new Blob([reply.body.csv], { type: "text/csv;charset=utf-8" }));
-      var save = el("a", { href: url, download: reply.body.file + ".csv" });
+      var file = format === "xlsx"
+        ? new Blob([Uint8Array.from(atob(reply.body.xlsx), function (c) { return c.charCodeAt(0); })],
+                   { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" })
+        : new Blob([reply.body.csv], { type: "text/csv;charset=utf-8" });
+      var url = URL.createObjectURL(file);
+      var save = el("a", { href: url, download: reply.body.file + "." + format });
       document.body.appendChild(save);
       save.click();
       save.remove();
@@ -752,10 +755,12 @@
     });
   }
 
-  document.getElementById("kwic-csv").addEventListener("click", function (event) {
-    if (served) return;
-    event.preventDefault();
-    exportStatic(current());
+  ["csv", "xlsx"].forEach(function (format) {
+    document.getElementById("kwic-" + format).addEventListener("click", function (event) {
+      if (served) return;
+      event.preventDefault();
+      exportStatic(current(), format);
+    });
   });
 
   // On plain static hosting the engine answers every view: it cuts the

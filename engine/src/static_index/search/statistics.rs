@@ -39,9 +39,14 @@ impl StaticIndex {
 impl<'a> Run<'a> {
     fn collocates(&self, query: &str, window: usize) -> Result<Option<Collocates>, QueryError> {
         let window = window.clamp(1, collocates::MAX_WINDOW);
+        let parsed = query::parse(query)?;
+        if parsed.wording().len() > 1 {
+            // Said before any text is fetched (none: the concordance says so).
+            return Err(Problem::OneWordingOnly.into());
+        }
         let found = self.occurrences(query, collocates::context_width(window), true)?;
         // The part the frequencies are counted in: the query's filters.
-        let part = self.reports_of(&query::parse(query)?.filters())?;
+        let part = self.reports_of(&parsed.filters())?;
         let Some(part) = part else { return Ok(None) };
         self.within_budget(&[&part])?;
         let texts = self.texts(&part);
