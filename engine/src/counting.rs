@@ -4,7 +4,7 @@
 //! divide by. The server reads the texts in parallel, the static index one
 //! by one; both count with a [`Counter`].
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::analyzer::{Class, classify, count_normalized_positions, normalize};
 use crate::concordance::ReportInfo;
@@ -100,7 +100,7 @@ impl Counter {
     fn occurrences(&self, text: &str) -> Vec<(u32, u64)> {
         let chars: Vec<char> = text.chars().collect();
         let is_word = |at: usize| chars.get(at).is_some_and(|&c| classify(c) == Class::Word);
-        let mut counts: HashMap<u32, u64> = HashMap::new();
+        let mut counts: HashMap<u32, u64> = HashMap::default();
         for start in 0..chars.len() {
             let cuts_before = is_word(start) && start > 0 && is_word(start - 1);
             if cuts_before {

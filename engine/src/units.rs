@@ -8,7 +8,7 @@
 //! The server gathers them from its segmenter's cuts, the static index from
 //! the cuts it stored: the same cuts, so the same candidates.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::analyzer::{Class, classify, normalize};
 
@@ -16,53 +16,71 @@ use crate::analyzer::{Class, classify, normalize};
 pub const MAX_CHARS: usize = 16;
 /// Words in a unit at most.
 const MAX_WORDS: usize = 8;
-/// The most reports a part may have: every whole-word run of a report is
-/// held until it is merged (about 1.4 MB a report), and gathering takes
-/// about a second per 100 reports on a core; a larger part is refused with
-/// advice to narrow it.
+/// The most reports a part may have: its units are all held while they are
+/// gathered, and gathering takes about a second per 100 reports on a
+/// core; a larger part is refused with advice to narrow it.
 pub const MAX_REPORTS: usize = 2000;
-
-/// A unit's count in a report and the hashes of the paragraphs it is in.
-pub type ReportUnits = HashMap<String, (u64, Vec<u64>)>;
+/// Reports gathered between two checks of the units held…
+pub const CHUNK_REPORTS: usize = 100;
+/// …and the units held before the rare ones are forgotten (memory stays
+/// bounded: about 100 bytes a unit).
+const MAX_HELD: usize = 2_000_000;
 
 /// Each unit's count, and in which paragraphs of which reports it is.
 #[derive(Default)]
 pub struct Candidates {
     /// By unit (normalized): its count and the `(report, paragraph hash)`
-    /// pairs it occurs in, reports in the order they were added.
+    /// pairs it occurs in, in report order.
     pub units: HashMap<String, (u64, Vec<(u32, u64)>)>,
 }
 
 impl Candidates {
-    /// Adds the units of report number `report` (see [`units_of`]).
-    pub fn add(&mut self, report: u32, units: ReportUnits) {
-        for (unit, (count, paragraphs)) in units {
-            let entry = self.units.entry(unit).or_default();
-            entry.0 += count;
-            entry.1.extend(paragraphs.into_iter().map(|p| (report, p)));
-        }
+    /// Adds the units of report number `report` (numbers ascending): its
+    /// text and where its words end (`cuts`, byte offsets, in order), as
+    /// [`each_unit`] finds them.
+    pub fn add(&mut self, report: u32, text: &str, cuts: &[usize], min_chars: usize) {
+        each_unit(text, cuts, min_chars, |unit, paragraph| {
+            let place = (report, paragraph);
+            // Looked up by the borrowed text: a key is made once a unit.
+            match self.units.get_mut(unit) {
+                Some((count, places)) => {
+                    *count += 1;
+                    if places.last() != Some(&place) {
+                        places.push(place);
+                    }
+                }
+                None => {
+                    self.units.insert(unit.to_owned(), (1, vec![place]));
+                }
+            }
+        });
     }
 
-    /// Forgets the units seen once so far: what keeps a large part's
-    /// candidates within memory (such a unit is rare in the part).
-    pub fn forget_the_once_seen(&mut self) {
-        self.units.retain(|_, (count, _)| *count > 1);
-        self.units.shrink_to_fit();
+    /// After each `CHUNK_REPORTS` reports: when more than `MAX_HELD` units
+    /// are held, forgets those seen once so far. Such a unit is rare in the
+    /// part (it may come back, counted from then on), so it could not be
+    /// among the candidates listed first; the counts rows show are taken
+    /// afterwards by the search's rule and are exact. The server and the
+    /// static index forget at the same reports, so their candidates agree.
+    pub fn end_chunk(&mut self) {
+        if self.units.len() > MAX_HELD {
+            self.units.retain(|_, (count, _)| *count > 1);
+            self.units.shrink_to_fit();
+        }
     }
 }
 
-/// The units of `min_chars` to `MAX_CHARS` characters of one report's text
+/// Each unit of `min_chars` to `MAX_CHARS` characters of one report's text
 /// (one paragraph a line) whose words end at `cuts` (byte offsets into the
-/// text, in order), with their counts and the hashes of their paragraphs.
-pub fn units_of(text: &str, cuts: &[usize], min_chars: usize) -> ReportUnits {
-    let mut units: ReportUnits = HashMap::new();
+/// text, in order), handed to `take` with the hash of its paragraph, once
+/// per occurrence.
+pub fn each_unit(text: &str, cuts: &[usize], min_chars: usize, mut take: impl FnMut(&str, u64)) {
     let mut line_start = 0;
     for paragraph in text.split('\n') {
         let hash = crate::hash::hash_bytes(paragraph.trim().as_bytes());
         for (from, to) in clauses(paragraph) {
             let (from, to) = (line_start + from, line_start + to);
-            let clause = &text[from..to];
-            if clause.chars().count() < min_chars {
+            if text[from..to].chars().count() < min_chars {
                 continue;
             }
             // The clause's ends and the cuts inside it.
@@ -71,27 +89,30 @@ pub fn units_of(text: &str, cuts: &[usize], min_chars: usize) -> ReportUnits {
             let mut bounds = vec![from];
             bounds.extend_from_slice(&cuts[first..last]);
             bounds.push(to);
-            for (i, &start) in bounds.iter().enumerate() {
-                for &end in bounds.iter().skip(i + 1).take(MAX_WORDS) {
-                    let length = text[start..end].chars().count();
+            // Each word normalized once (normalizing is by character), with
+            // its length as written; a unit is a run of them.
+            let words: Vec<(String, usize)> =
+                bounds.windows(2).map(|w| (normalize(&text[w[0]..w[1]]), text[w[0]..w[1]].chars().count())).collect();
+            let mut unit = String::new();
+            for start in 0..words.len() {
+                unit.clear();
+                let mut length = 0;
+                for (word, chars) in words.iter().skip(start).take(MAX_WORDS) {
+                    length += chars;
                     if length > MAX_CHARS {
                         break;
                     }
-                    let unit = normalize(&text[start..end]);
-                    let phrase: Vec<char> = unit.chars().collect();
-                    if length >= min_chars && reads_as_a_phrase(&phrase) {
-                        let entry = units.entry(unit).or_default();
-                        entry.0 += 1;
-                        if entry.1.last() != Some(&hash) {
-                            entry.1.push(hash);
-                        }
+                    unit.push_str(word);
+                    let ends = [unit.chars().next(), unit.chars().next_back()];
+                    let [Some(first), Some(last)] = ends else { continue };
+                    if length >= min_chars && reads_as_a_phrase(&[first, last]) {
+                        take(&unit, hash);
                     }
                 }
             }
         }
         line_start += paragraph.len() + 1;
     }
-    units
 }
 
 /// Whether a phrase may be listed: not begun or ended by a particle
@@ -186,6 +207,17 @@ mod tests {
             cuts.push(text.len());
         }
         (text, cuts)
+    }
+
+    /// Each unit with its count and paragraphs, of one report.
+    fn units_of(text: &str, cuts: &[usize], min_chars: usize) -> HashMap<String, (u64, Vec<u64>)> {
+        let mut found = Candidates::default();
+        found.add(0, text, cuts, min_chars);
+        found
+            .units
+            .into_iter()
+            .map(|(unit, (n, places))| (unit, (n, places.into_iter().map(|p| p.1).collect())))
+            .collect()
     }
 
     #[test]

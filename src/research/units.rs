@@ -10,23 +10,11 @@ use crate::search::SearchIndex;
 use crate::search::messages::Problem;
 use crate::search::searcher::SearchError;
 
-pub use wenku_engine::units::{Candidates, MAX_CHARS, MAX_REPORTS, units_of};
-
-/// Reports whose units are gathered at once, in parallel.
-const CHUNK_REPORTS: usize = 100;
-/// Units held between chunks before those seen only once so far are
-/// forgotten (memory stays bounded: about 100 bytes a unit).
-const MAX_HELD: usize = 2_000_000;
+pub use wenku_engine::units::{CHUNK_REPORTS, Candidates, MAX_CHARS, MAX_REPORTS};
 
 /// The units of `min_chars` to `MAX_CHARS` characters of the reports at
-/// `docs` (their order numbers the reports), `CHUNK_REPORTS` at a time; at
-/// most `MAX_REPORTS` of them.
-///
-/// A large part's units are held within `MAX_HELD`: when more are held
-/// after a chunk, those seen once so far are forgotten. Such a unit is rare
-/// in the part (it may come back, counted from then on), so it could not
-/// be among the candidates listed first; the counts rows show are taken
-/// afterwards by the search's rule and are exact.
+/// `docs` (their order numbers the reports), `CHUNK_REPORTS` at a time
+/// (see `Candidates::end_chunk`); at most `MAX_REPORTS` of them.
 pub fn candidates(
     index: &SearchIndex,
     searcher: &tantivy::Searcher,
@@ -39,21 +27,20 @@ pub fn candidates(
     }
     let mut all = Candidates::default();
     for (chunk, addresses) in docs.chunks(CHUNK_REPORTS).enumerate() {
-        let per_report: Vec<wenku_engine::units::ReportUnits> = addresses
+        // Texts read and cut in parallel; their units counted in order, in
+        // one map (merging maps of many reports cost more than it saved).
+        let cut: Vec<(String, Vec<usize>)> = addresses
             .par_iter()
             .map(|&address| {
-                let stored = index.stored(searcher, address)?;
-                let cuts =
-                    wenku_engine::words::decode(&stored.text, &words::stored_cuts(&stored.text)).unwrap_or_default();
-                Ok(units_of(&stored.text, &cuts, min_chars))
+                let text = index.stored(searcher, address)?.text;
+                let cuts = wenku_engine::words::decode(&text, &words::stored_cuts(&text)).unwrap_or_default();
+                Ok((text, cuts))
             })
             .collect::<Result<_, crate::search::IndexError>>()?;
-        for (i, units) in per_report.into_iter().enumerate() {
-            all.add((chunk * CHUNK_REPORTS + i) as u32, units);
+        for (i, (text, cuts)) in cut.iter().enumerate() {
+            all.add((chunk * CHUNK_REPORTS + i) as u32, text, cuts, min_chars);
         }
-        if all.units.len() > MAX_HELD {
-            all.forget_the_once_seen();
-        }
+        all.end_chunk();
     }
     Ok(all)
 }
@@ -67,7 +54,9 @@ mod tests {
     fn units_are_whole_words_by_the_segmenters_cuts() {
         let text = "坚持以人民为中心的发展思想，2020年推动高质量发展。";
         let cuts = wenku_engine::words::decode(text, &words::stored_cuts(text)).unwrap();
-        let units = units_of(text, &cuts, 4);
+        let mut found = Candidates::default();
+        found.add(0, text, &cuts, 4);
+        let units = found.units;
         assert!(units.contains_key("以人民为中心"), "{:?}", units.keys().collect::<Vec<_>>());
         assert!(units.contains_key("推动高质量发展"));
         assert!(!units.keys().any(|u| u.ends_with("人民为中") || u.starts_with("民为中心")), "none cut inside a word");

@@ -15,7 +15,7 @@ use crate::keyness::{self, Keyness, Mode, Other};
 use crate::messages::Problem;
 use crate::pattern::{Matcher, Pattern};
 use crate::query::{self, ParsedQuery, QueryError};
-use crate::units::{Candidates, MAX_REPORTS, units_of};
+use crate::units::{CHUNK_REPORTS, Candidates, MAX_REPORTS};
 
 impl StaticIndex {
     /// The collocates of `query`'s phrase within `window` positions; each
@@ -155,7 +155,11 @@ impl<'a> Run<'a> {
         let mut found = Candidates::default();
         for (number, (&doc, bytes)) in part.iter().zip(texts).enumerate() {
             let (report, cuts) = self.read_text(doc, bytes)?;
-            found.add(number as u32, units_of(&report.text, &cuts, min_chars));
+            found.add(number as u32, &report.text, &cuts, min_chars);
+            // Where the server ends its chunks, the last one too.
+            if (number + 1) % CHUNK_REPORTS == 0 || number + 1 == part.len() {
+                found.end_chunk();
+            }
         }
         Ok(found)
     }
