@@ -91,6 +91,25 @@ fn screenshot(tab: &Tab, name: &str) {
     std::fs::write(dir.join(name), png).unwrap();
 }
 
+/// Clicks the export link `selector` and returns what the page saved: the
+/// file's name, a line break, then its text (of a workbook, its first bytes
+/// as Latin-1, so that the archive's `PK` shows).
+fn saved_export(tab: &Tab, selector: &str) -> String {
+    tab.evaluate(
+        "window.saved = null; HTMLAnchorElement.prototype.click = function () { \
+           const a = this; fetch(a.href).then(r => r.arrayBuffer()).then(buffer => { \
+             const bytes = new Uint8Array(buffer); \
+             const text = a.download.endsWith('.xlsx') \
+               ? String.fromCharCode(...bytes.slice(0, 64)) : new TextDecoder().decode(bytes); \
+             window.saved = a.download + '\\n' + text; }); };",
+        false,
+    )
+    .unwrap();
+    tab.find_element(selector).unwrap().click().unwrap();
+    wait_for(tab, "the saved file", "window.saved !== null");
+    eval_string(tab, "window.saved")
+}
+
 /// Clicks a link and waits until the browser has navigated to its target.
 fn follow(tab: &Tab, selector: &str) {
     let before = tab.get_url();
@@ -608,15 +627,7 @@ fn the_concordance_the_year_table_and_what_follows_work_on_plain_static_hosting(
     // Its export: CSV and XLSX the engine writes, saved by the browser.
     assert_eq!(eval_string(tab, "String(document.querySelector('.kwic-export').hidden)"), "false");
     assert_eq!(eval_string(tab, "String(document.querySelector('.xlsx-export').hidden)"), "false");
-    tab.evaluate(
-        "window.saved = null; HTMLAnchorElement.prototype.click = function () { \
-           const a = this; fetch(a.href).then(r => r.text()).then(text => { window.saved = a.download + '\\n' + text; }); };",
-        false,
-    )
-    .unwrap();
-    tab.find_element("#kwic-csv").unwrap().click().unwrap();
-    wait_for(tab, "the saved CSV", "window.saved !== null");
-    let saved = eval_string(tab, "window.saved");
+    let saved = saved_export(tab, "#kwic-csv");
     let date = wenku::research::export::today();
     assert!(saved.starts_with(&format!("wenku-后接-{date}.csv\n查询,坚持,后接，导出于,{date}")), "{saved}");
     let header = "词串,次数,篇数,发文机关数,最早,最晚,查询";
@@ -654,30 +665,12 @@ fn the_concordance_the_year_table_and_what_follows_work_on_plain_static_hosting(
         assert_eq!(eval_string(tab, "String(document.querySelector('.kwic-export').hidden)"), "false", "{path}");
     }
     // The clusters table's CSV, with its own headers.
-    tab.evaluate(
-        "window.saved = null; HTMLAnchorElement.prototype.click = function () { \
-           const a = this; fetch(a.href).then(r => r.text()).then(text => { window.saved = a.download + '\\n' + text; }); };",
-        false,
-    )
-    .unwrap();
-    tab.find_element("#kwic-csv").unwrap().click().unwrap();
-    wait_for(tab, "the saved CSV", "window.saved !== null");
-    let saved = eval_string(tab, "window.saved");
+    let saved = saved_export(tab, "#kwic-csv");
     assert!(saved.starts_with(&format!("wenku-固定提法-{date}.csv\n")), "{saved}");
     assert!(saved.contains("提法,次数,篇数,发文机关数,年数,DP,最早,最晚"), "{saved}");
     // And its workbook: a ZIP archive the browser saves with its name.
-    tab.evaluate(
-        "window.saved = null; HTMLAnchorElement.prototype.click = function () { \
-           const a = this; fetch(a.href).then(r => r.arrayBuffer()).then(b => { \
-             const head = new Uint8Array(b).slice(0, 2); \
-             window.saved = a.download + ' ' + String.fromCharCode(head[0], head[1]) + ' ' + b.byteLength; }); };",
-        false,
-    )
-    .unwrap();
-    tab.find_element("#kwic-xlsx").unwrap().click().unwrap();
-    wait_for(tab, "the saved workbook", "window.saved !== null");
-    let saved = eval_string(tab, "window.saved");
-    assert!(saved.starts_with(&format!("wenku-固定提法-{date}.xlsx PK ")), "{saved}");
+    let saved = saved_export(tab, "#kwic-xlsx");
+    assert!(saved.starts_with(&format!("wenku-固定提法-{date}.xlsx\nPK")), "{saved:.40}");
     screenshot(tab, "static-clusters.png");
     assert_no_console_errors(errors);
 }

@@ -440,6 +440,24 @@ fn the_sample_answers_collocates_keyness_and_clusters_as_the_server_does() {
     assert_eq!(answer["ok"], false, "{answer}");
 }
 
+/// The real reports (1921–2026, many bodies): the statistics agree with the
+/// server's over parts of every kind, large ones after the reader agrees.
+#[test]
+#[ignore = "needs ../shared/corpus and ../shared/bench (CI runs it with --include-ignored)"]
+fn the_real_reports_answer_collocates_keyness_and_clusters_as_the_server_does() {
+    let site = TestSite::generated_corpus();
+    site.write("wenku.yaml", "static_search: true\n");
+    site.build();
+    let server = SearchIndex::open(&site.root().join("search-index")).expect("index");
+    let mut engine = Static::open(&site.public());
+    assert_same_statistics(
+        &server,
+        &mut engine,
+        &["坚持", "疫情防控 year:2020..2022", "year:2021", "高质量发展 year:2018..2024", "坚持*发展 year:2022"],
+        &[("year:2021", "year:2016..2020"), ("year:2024..2026", "year:2019..2023"), ("疫情防控", "year:2010..2019")],
+    );
+}
+
 /// On static hosting the page saves a view's whole table as CSV written by
 /// the engine: the same file the server's export makes of the same table.
 #[test]
