@@ -8,9 +8,10 @@ wenku uses) cuts the sentence.
 
 SITE is a built wenku site, e.g. the real corpus: `wenku init SITE`,
 `wenku import ../shared/corpus --root SITE`, `wenku build --root SITE`.
-For each word, the 后接 (next) and 前接 (before) tables, and for the views
-over whole reports (the comparison's 提法变化) `wenku compare` of
-consecutive reports of a body. A unit counts as whole when, in most of the
+For each word, the 后接 (next) and 前接 (before) tables and its collocates;
+the keyness, new wording and clusters of one year (--year, against the
+five before); and for the views over whole reports the comparison's
+提法变化 on the built report pages. A unit counts as whole when, in most of the
 (up to 40) places it occurs in the reports' text, THULAC cuts the
 sentence at both of its ends.
 """
@@ -71,6 +72,7 @@ def main():
     parser.add_argument("--site", required=True, type=Path)
     parser.add_argument("--wenku", default=str(Path(__file__).resolve().parent.parent / "target/release/wenku"))
     parser.add_argument("--words", default="坚持,推进,加强,发展,建设")
+    parser.add_argument("--year", type=int, default=2021, help="the year of the keyness and clusters checked")
     options = parser.parse_args()
     corpus = list(texts(options.site))
     total = whole = 0
@@ -87,6 +89,21 @@ def main():
             share = 100 * (len(rows) - len(bad)) / max(1, len(rows))
             print(f"{word} {table}: {len(rows)} units, {share:.1f}% whole; not: {' '.join(bad[:12])}", flush=True)
     print(f"all tables: {total} units, {100 * whole / max(1, total):.1f}% whole")
+    # Collocates, keyness and clusters: their units on their own.
+    views = [
+        (f"collocates of {word}", ["kwic", word, "--table", "collocates", "--json"]) for word in options.words.split(",")
+    ] + [
+        (f"keyness {options.year}", ["keywords", "--target", f"year:{options.year}", "--reference",
+                                     f"year:{options.year - 5}..{options.year - 1}", "--json"]),
+        (f"new in {options.year}", ["keywords", "--target", f"year:{options.year}", "--reference",
+                                    f"year:{options.year - 5}..{options.year - 1}", "--new", "--json"]),
+        (f"clusters of {options.year}", ["clusters", f"year:{options.year}", "--json"]),
+    ]
+    for name, args in views:
+        rows = wenku(options, *args)["rows"]
+        bad = [row["text"] for row in rows if not agrees(corpus, "", row["text"], "")]
+        share = 100 * (len(rows) - len(bad)) / max(1, len(rows))
+        print(f"{name}: {len(rows)} units, {share:.1f}% whole; not: {' '.join(bad[:12])}", flush=True)
     # The comparison's 提法变化 on every report page (of the built site).
     units = set()
     for page in (options.site / "public").rglob("index.html"):
