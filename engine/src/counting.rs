@@ -107,8 +107,8 @@ impl Counter {
                 continue;
             }
             let mut node = &self.nodes[0];
-            for end in start..chars.len() {
-                let Some(next) = node.child(chars[end]) else { break };
+            for (end, &c) in chars.iter().enumerate().skip(start) {
+                let Some(next) = node.child(c) else { break };
                 node = &self.nodes[next as usize];
                 if let Some(unit) = node.unit {
                     let cuts_after = is_word(end) && is_word(end + 1);

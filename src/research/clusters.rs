@@ -6,7 +6,8 @@ use super::{scope, units};
 use crate::search::SearchIndex;
 use crate::search::searcher::SearchError;
 
-pub use wenku_engine::clusters::{Cluster, Clusters, MAX_ROWS, MIN_CHARS};
+use wenku_engine::clusters::MIN_CHARS;
+pub use wenku_engine::clusters::{Cluster, Clusters};
 
 /// The recurring formulations of the reports `query` selects.
 pub fn clusters(index: &SearchIndex, query: &str) -> Result<Clusters, SearchError> {

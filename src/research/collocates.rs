@@ -7,9 +7,7 @@ use crate::search::SearchIndex;
 use crate::search::query;
 use crate::search::searcher::SearchError;
 
-pub use wenku_engine::collocates::{
-    Collocate, Collocates, DEFAULT_WINDOW, MAX_ROWS, MAX_WINDOW, context_width, pair_count,
-};
+pub use wenku_engine::collocates::{Collocate, Collocates, DEFAULT_WINDOW, MAX_WINDOW, context_width, pair_count};
 
 /// The collocates of the phrase of `found` (found with a context of at
 /// least `context_width(window)`).

@@ -7,7 +7,7 @@ use super::{scope, units};
 use crate::search::SearchIndex;
 use crate::search::searcher::SearchError;
 
-pub use wenku_engine::keyness::{KeyUnit, Keyness, MAX_ROWS, Mode};
+pub use wenku_engine::keyness::{KeyUnit, Keyness, Mode};
 use wenku_engine::keyness::{MIN_CHARS, Other};
 
 /// The keyness of `target` against `reference` (queries: filters, wording or both).

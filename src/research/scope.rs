@@ -10,7 +10,8 @@ use super::{ReportInfo, info};
 use crate::search::SearchIndex;
 use crate::search::searcher::SearchError;
 
-pub use wenku_engine::counting::{Counted, Counter};
+pub use wenku_engine::counting::Counted;
+use wenku_engine::counting::Counter;
 
 /// The reports a query selects: those its wording is in (gaps checked in
 /// the text, as search checks them), within its

@@ -10,7 +10,8 @@ use crate::search::SearchIndex;
 use crate::search::messages::Problem;
 use crate::search::searcher::SearchError;
 
-pub use wenku_engine::units::{CHUNK_REPORTS, Candidates, MAX_CHARS, MAX_REPORTS};
+use wenku_engine::units::CHUNK_REPORTS;
+pub use wenku_engine::units::{Candidates, MAX_CHARS, MAX_REPORTS};
 
 /// The units of `min_chars` to `MAX_CHARS` characters of the reports at
 /// `docs` (their order numbers the reports), `CHUNK_REPORTS` at a time

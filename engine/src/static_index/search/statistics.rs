@@ -15,6 +15,7 @@ use crate::keyness::{self, Keyness, Mode, Other};
 use crate::messages::Problem;
 use crate::pattern::{Matcher, Pattern};
 use crate::query::{self, ParsedQuery, QueryError};
+use crate::results::StoredReport;
 use crate::units::{CHUNK_REPORTS, Candidates, MAX_REPORTS};
 
 impl StaticIndex {
@@ -36,7 +37,7 @@ impl StaticIndex {
     }
 }
 
-impl<'a> Run<'a> {
+impl Run<'_> {
     fn collocates(&self, query: &str, window: usize) -> Result<Option<Collocates>, QueryError> {
         let window = window.clamp(1, collocates::MAX_WINDOW);
         let parsed = query::parse(query)?;
@@ -73,13 +74,12 @@ impl<'a> Run<'a> {
         self.within_budget(&[&listed.1, &other.1])?;
         let (listed_texts, other_texts) = (self.texts(&listed.1), self.texts(&other.1));
         let (Some(listed_texts), Some(other_texts)) = (listed_texts, other_texts) else { return Ok(None) };
-        let (listed, listed_texts) = self.holding(&listed.0, listed.1, listed_texts)?;
-        let (other, other_texts) = self.holding(&other.0, other.1, other_texts)?;
-        let found = self.candidates(&listed, &listed_texts, keyness::MIN_CHARS)?;
+        let listed = holding(&listed.0, self.read_all(&listed.1, &listed_texts)?)?;
+        let other = holding(&other.0, self.read_all(&other.1, &other_texts)?)?;
+        let found = candidates(&listed, keyness::MIN_CHARS)?;
         let texts = keyness::candidates(&found);
         let counter = Counter::new(&texts);
-        let in_listed = self.counted(&counter, &listed, &listed_texts)?;
-        let in_other = self.counted(&counter, &other, &other_texts)?;
+        let (in_listed, in_other) = (counted(&counter, listed), counted(&counter, other));
         let other = Other {
             totals: in_other.totals(texts.len()),
             size: in_other.size(),
@@ -92,16 +92,16 @@ impl<'a> Run<'a> {
         let Some((parsed, part)) = self.part(query)? else { return Ok(None) };
         self.within_budget(&[&part])?;
         let Some(texts) = self.texts(&part) else { return Ok(None) };
-        let (part, texts) = self.holding(&parsed, part, texts)?;
-        let found = self.candidates(&part, &texts, clusters::MIN_CHARS)?;
+        let reports = holding(&parsed, self.read_all(&part, &texts)?)?;
+        let found = candidates(&reports, clusters::MIN_CHARS)?;
         let candidates = clusters::candidates(found);
         let units: Vec<String> = candidates.iter().map(|(u, _)| u.clone()).collect();
-        let counted = self.counted(&Counter::new(&units), &part, &texts)?;
+        let counted = counted(&Counter::new(&units), reports);
         Ok(Some(clusters::clusters(query, &candidates, &counted)))
     }
 
     /// The query of a part and the reports it may select, in date order
-    /// (see [`Run::holding`]): a query of exclusions only (`-body:"某局"`)
+    /// (see [`holding`]): a query of exclusions only (`-body:"某局"`)
     /// is every other report. `None` while files are missing.
     fn part(&self, query: &str) -> Result<Option<(ParsedQuery, Vec<Doc>)>, QueryError> {
         let parsed = match query::parse(query) {
@@ -111,30 +111,10 @@ impl<'a> Run<'a> {
         Ok(self.reports_of(&parsed)?.map(|docs| (parsed, docs)))
     }
 
-    /// The reports of a part (and their texts) whose text holds its
-    /// query's wording, as the server selects them: wording with gaps is
-    /// matched in the index by its parts, then checked in the text.
-    fn holding(
-        &self,
-        parsed: &ParsedQuery,
-        part: Vec<Doc>,
-        texts: Vec<&'a [u8]>,
-    ) -> Result<(Vec<Doc>, Vec<&'a [u8]>), QueryError> {
-        let wording = parsed.wording();
-        if wording.is_empty() {
-            return Ok((part, texts));
-        }
-        let patterns: Vec<Pattern> = wording.iter().map(|w| Pattern::parse(w)).collect::<Result<_, _>>()?;
-        let matcher = Matcher::new(patterns);
-        let mut kept = (Vec::new(), Vec::new());
-        for (doc, bytes) in part.into_iter().zip(texts) {
-            let (report, _) = self.read_text(doc, bytes)?;
-            if !matcher.find(&report.text).is_empty() {
-                kept.0.push(doc);
-                kept.1.push(bytes);
-            }
-        }
-        Ok(kept)
+    /// The reports of a part with their word cuts, read from their texts
+    /// once for every use that follows.
+    fn read_all(&self, part: &[Doc], texts: &[&[u8]]) -> Result<Vec<(StoredReport, Vec<usize>)>, QueryError> {
+        part.iter().zip(texts).map(|(&doc, bytes)| self.read_text(doc, bytes)).collect()
     }
 
     fn reports_of(&self, parsed: &ParsedQuery) -> Result<Option<Vec<Doc>>, QueryError> {
@@ -145,33 +125,47 @@ impl<'a> Run<'a> {
         docs.sort_by(|a, b| index.order(*a, *b));
         Ok(Some(docs))
     }
+}
 
-    /// The units of the reports of a part (numbered in its order), of at
-    /// most `MAX_REPORTS` reports, as the server gathers them.
-    fn candidates(&self, part: &[Doc], texts: &[&[u8]], min_chars: usize) -> Result<Candidates, QueryError> {
-        if part.len() > MAX_REPORTS {
-            return Err(Problem::PartTooLarge { reports: part.len(), max: MAX_REPORTS }.into());
-        }
-        let mut found = Candidates::default();
-        for (number, (&doc, bytes)) in part.iter().zip(texts).enumerate() {
-            let (report, cuts) = self.read_text(doc, bytes)?;
-            found.add(number as u32, &report.text, &cuts, min_chars);
-            // Where the server ends its chunks, the last one too.
-            if (number + 1) % CHUNK_REPORTS == 0 || number + 1 == part.len() {
-                found.end_chunk();
-            }
-        }
-        Ok(found)
+/// The reports of a part whose text holds its query's wording, as the
+/// server selects them: wording with gaps is matched in the index by its
+/// parts, then checked in the text.
+fn holding(
+    parsed: &ParsedQuery,
+    reports: Vec<(StoredReport, Vec<usize>)>,
+) -> Result<Vec<(StoredReport, Vec<usize>)>, QueryError> {
+    let wording = parsed.wording();
+    if wording.is_empty() {
+        return Ok(reports);
     }
+    let patterns: Vec<Pattern> = wording.iter().map(|w| Pattern::parse(w)).collect::<Result<_, _>>()?;
+    let matcher = Matcher::new(patterns);
+    Ok(reports.into_iter().filter(|(report, _)| !matcher.find(&report.text).is_empty()).collect())
+}
 
-    /// Each report of a part with its size and its counts of `counter`'s units.
-    fn counted(&self, counter: &Counter, part: &[Doc], texts: &[&[u8]]) -> Result<Counted, QueryError> {
-        let mut counted = Counted::default();
-        for (&doc, bytes) in part.iter().zip(texts) {
-            let (report, _) = self.read_text(doc, bytes)?;
-            let (size, counts) = counter.count(&report.text);
-            counted.add(info(report), size, counts);
-        }
-        Ok(counted)
+/// The units of the reports of a part (numbered in its order), of at most
+/// `MAX_REPORTS` reports, as the server gathers them.
+fn candidates(reports: &[(StoredReport, Vec<usize>)], min_chars: usize) -> Result<Candidates, QueryError> {
+    if reports.len() > MAX_REPORTS {
+        return Err(Problem::PartTooLarge { reports: reports.len(), max: MAX_REPORTS }.into());
     }
+    let mut found = Candidates::default();
+    for (number, (report, cuts)) in reports.iter().enumerate() {
+        found.add(number as u32, &report.text, cuts, min_chars);
+        // Where the server ends its chunks, the last one too.
+        if (number + 1) % CHUNK_REPORTS == 0 || number + 1 == reports.len() {
+            found.end_chunk();
+        }
+    }
+    Ok(found)
+}
+
+/// Each report of a part with its size and its counts of `counter`'s units.
+fn counted(counter: &Counter, reports: Vec<(StoredReport, Vec<usize>)>) -> Counted {
+    let mut counted = Counted::default();
+    for (report, _) in reports {
+        let (size, counts) = counter.count(&report.text);
+        counted.add(info(report), size, counts);
+    }
+    counted
 }
