@@ -203,7 +203,12 @@ fn chinese_links_work_under_a_sub_path() {
 
 /// Waits until `script` evaluates to true in the tab.
 fn wait_for(tab: &Tab, what: &str, script: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
+    wait_for_within(tab, what, script, Duration::from_secs(20))
+}
+
+/// [`wait_for`] with a deadline of its own, for work that takes long.
+fn wait_for_within(tab: &Tab, what: &str, script: &str, within: Duration) {
+    let deadline = Instant::now() + within;
     loop {
         let value = tab.evaluate(script, false).ok().and_then(|r| r.value);
         if value == Some(serde_json::Value::Bool(true)) {
@@ -1128,6 +1133,47 @@ fn a_broad_gap_query_on_static_hosting_asks_before_downloading() {
         .wait_until_navigated()
         .unwrap();
     wait_for(&tab, "the offer again", "document.querySelector('#search-status .search-anyway') !== null");
+    assert_no_console_errors(&errors);
+}
+
+/// Keyness of one year against every earlier one on static hosting reads
+/// well over a thousand texts once the reader agrees: the page fetches
+/// them a few at a time (asked for all at once, Chromium refuses some) and
+/// shows the server's rows.
+#[test]
+#[ignore = "needs ../shared/corpus and ../shared/bench, and headless Chromium (CI runs it with --include-ignored)"]
+fn a_statistic_over_thousands_of_reports_works_on_static_hosting_once_agreed() {
+    let site = TestSite::generated_corpus_of(Some(2500));
+    site.write("wenku.yaml", "static_search: true\n");
+    site.build();
+    let index = wenku::search::SearchIndex::open(&site.root().join("search-index")).expect("the index opens");
+    let (target, reference) = ("year:2020", "year:..2019");
+    let expected =
+        wenku::research::keyness::keyness(&index, target, reference, wenku::research::keyness::Mode::Key).unwrap();
+    assert!(expected.reference_reports > 1500, "{} reports would not test many fetches", expected.reference_reports);
+    let server = StaticServer::start(&site.public());
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    let errors = watch_errors(&tab);
+    tab.navigate_to(&server.url("/search/?year=2020&view=keywords&ref=year%3A..2019"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    wait_for(&tab, "the offer", "document.querySelector('#search-status .search-anyway') !== null");
+    tab.find_element("#search-status .search-anyway").unwrap().click().unwrap();
+    // Thousands of texts fetched, then counted in the page: a minute at most.
+    wait_for_within(
+        &tab,
+        "the keyness table",
+        "document.querySelectorAll('#kwic-results table tbody tr').length > 0",
+        Duration::from_secs(120),
+    );
+    let shown = eval_string(
+        &tab,
+        "Array.from(document.querySelectorAll('#kwic-results table tbody tr th')).map(th => th.textContent).join('|')",
+    );
+    let wanted: Vec<&str> = expected.rows.iter().map(|row| row.text.as_str()).collect();
+    assert_eq!(shown, wanted.join("|"));
     assert_no_console_errors(&errors);
 }
 

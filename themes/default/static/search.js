@@ -128,6 +128,25 @@
     }).then(function (buffer) { return new Uint8Array(buffer); });
   }
 
+  // A round's files, FETCHES_AT_ONCE at a time: a statistic over a large
+  // part needs thousands of texts, and a browser asked for all at once
+  // refuses some (ERR_INSUFFICIENT_RESOURCES).
+  var FETCHES_AT_ONCE = 16;
+  function fetchEach(paths, take) {
+    var next = 0;
+    function worker() {
+      if (next >= paths.length) return Promise.resolve();
+      var path = paths[next++];
+      return fetchBytes(staticBase + path).then(function (bytes) {
+        take(path, bytes);
+        return worker();
+      });
+    }
+    var workers = [];
+    for (var i = 0; i < Math.min(FETCHES_AT_ONCE, paths.length); i++) workers.push(worker());
+    return Promise.all(workers);
+  }
+
   function copyIn(exports, bytes) {
     var ptr = exports.alloc(bytes.length);
     new Uint8Array(exports.memory.buffer, ptr, bytes.length).set(bytes);
@@ -217,12 +236,10 @@
         // Four to eight rounds for most queries; a rare phrase narrowed by
         // its bigrams, or a gap query of such parts, takes a few more.
         if (n >= 16) throw new Error("too many rounds");
-        return Promise.all(answer.need.map(function (path) {
-          return fetchBytes(staticBase + path).then(function (bytes) {
-            var name = new TextEncoder().encode(path);
-            exports.add_file(copyIn(exports, name), name.length, copyIn(exports, bytes), bytes.length);
-          });
-        })).then(function () { return round(n + 1); });
+        return fetchEach(answer.need, function (path, bytes) {
+          var name = new TextEncoder().encode(path);
+          exports.add_file(copyIn(exports, name), name.length, copyIn(exports, bytes), bytes.length);
+        }).then(function () { return round(n + 1); });
       }
       return round(0);
     }
