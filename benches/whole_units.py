@@ -12,7 +12,8 @@ For each word, the 后接 (next) and 前接 (before) tables and its collocates;
 the keyness, new wording and clusters of one year (--year, against the
 five before); and for the views over whole reports the comparison's
 提法变化 on the built report pages. A unit counts as whole when, in most of the
-(up to 40) places it occurs in the reports' text, THULAC cuts the
+places it occurs in the reports' text (40 of
+them, spread evenly over the years), THULAC cuts the
 sentence at both of its ends.
 """
 import argparse, json, re, subprocess, sys
@@ -44,47 +45,60 @@ def clause_cuts(clause, cache={}):
     return cache[clause]
 
 
-def agrees(corpus, before, unit, after, places=40):
+def spread(places, count=40):
+    """`count` of `places`, evenly spaced: the reports come in year order,
+    and the first places alone would judge a unit by the 1950s' wording."""
+    if len(places) <= count:
+        return places
+    return [places[i * len(places) // count] for i in range(count)]
+
+
+def majority(votes):
+    return bool(votes) and 2 * sum(votes) > len(votes)
+
+
+def agrees(corpus, before, unit, after):
     """Whether THULAC cuts around `unit` where `before+unit+after` occurs."""
     needle = before + unit + after
-    votes = []
+    places = []
     for text in corpus:
         start = text.find(needle)
-        while start >= 0 and len(votes) < places:
+        while start >= 0:
             for clause in CLAUSE.finditer(text, max(0, start - 60), start + len(needle) + 60):
                 if clause.start() <= start and start + len(needle) <= clause.end():
-                    cuts = clause_cuts(clause.group())
-                    at = start - clause.start() + len(before)
-                    votes.append(at in cuts and at + len(unit) in cuts)
+                    places.append((clause.group(), start - clause.start() + len(before)))
             start = text.find(needle, start + 1)
-        if len(votes) >= places:
-            break
-    return votes and 2 * sum(votes) > len(votes)
+    votes = []
+    for sentence, at in spread(places):
+        cuts = clause_cuts(sentence)
+        votes.append(at in cuts and at + len(unit) in cuts)
+    return majority(votes)
 
 
-def agrees_near(corpus, node, unit, window=10, places=40):
+def agrees_near(corpus, node, unit, window=10):
     """Whether THULAC cuts around `unit` where it occurs within `window`
     characters of `node` in a clause: where a collocate was found, not in
     every longer word that holds its characters (以 in 可以)."""
-    votes = []
+    places = []
     for text in corpus:
+        if node not in text or unit not in text:
+            continue
         for clause in CLAUSE.finditer(text):
             sentence = clause.group()
             at_node = sentence.find(node)
-            while at_node >= 0 and len(votes) < places:
+            while at_node >= 0:
                 low, high = max(0, at_node - window - len(unit)), at_node + len(node) + window + len(unit)
                 at = sentence.find(unit, low)
                 while 0 <= at and at + len(unit) <= high:
                     if at + len(unit) <= at_node or at >= at_node + len(node):
-                        cuts = clause_cuts(sentence)
-                        votes.append(at in cuts and at + len(unit) in cuts)
+                        places.append((sentence, at))
                     at = sentence.find(unit, at + 1)
                 at_node = sentence.find(node, at_node + 1)
-            if len(votes) >= places:
-                break
-        if len(votes) >= places:
-            break
-    return votes and 2 * sum(votes) > len(votes)
+    votes = []
+    for sentence, at in spread(places):
+        cuts = clause_cuts(sentence)
+        votes.append(at in cuts and at + len(unit) in cuts)
+    return majority(votes)
 
 
 def wenku(options, *args):

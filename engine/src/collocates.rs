@@ -3,14 +3,19 @@
 //!
 //! Around each occurrence, the whole words (its clause's cuts) within
 //! `window` positions on either side, inside its clause (a Han character, a
-//! Latin word or a number is one position, as in gap queries). Per word:
-//! `count`, the occurrences whose window holds it; `freq`, its own
+//! Latin word or a number is one position, as in gap queries). A word that
+//! comes inside one longer run of words in most of its windows is shown as
+//! that run (Sketch Engine's longest-commonest match): 常态 near 推进 is
+//! 常态化 there, 扫黑 and 除恶 are 扫黑除恶. A single character no run
+//! explains is not listed: alone it is mostly a piece of a word (新 of 新型,
+//! 中 of 其中) or a particle, and says nothing of the phrase's company. Per
+//! unit: `count`, the occurrences whose window holds it; `freq`, its own
 //! occurrences in the same part of the archive by the search's rule (the
 //! server reads them from its postings, the static index counts them in
 //! the part's texts); and the scores of `stats`, sorted by logDice as
 //! Sketch Engine does.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Serialize;
 
@@ -19,6 +24,7 @@ use crate::concordance::{MAX_WIDTH, Occurrence, Occurrences};
 use crate::messages::Problem;
 use crate::query::QueryError;
 use crate::stats;
+use crate::units::reads_as_a_phrase;
 
 pub const DEFAULT_WINDOW: usize = 10;
 pub const MAX_WINDOW: usize = 30;
@@ -28,6 +34,8 @@ const MIN_COUNT: u64 = 2;
 const MAX_CANDIDATES: usize = 600;
 /// Rows listed, by logDice.
 pub const MAX_ROWS: usize = 200;
+/// Words in a run that may stand for one of them, at most.
+const MAX_RUN_WORDS: usize = 6;
 
 /// Context each side that a window of `window` positions needs: a Latin
 /// word takes several characters for one position.
@@ -62,22 +70,141 @@ pub struct Collocate {
 
 /// The words near the phrase of `found` (found with a context of at least
 /// `context_width(window)`) worth counting, with the occurrences whose
-/// window holds each: the most frequent.
+/// window holds each: the most frequent. A word is replaced by the longest
+/// run of words holding it that more than half of its windows hold.
 pub fn candidates(found: &Occurrences, window: usize) -> Result<Vec<(String, u64)>, QueryError> {
     if found.wording.len() != 1 {
         return Err(Problem::OneWordingOnly.into());
     }
-    let window = window.clamp(1, MAX_WINDOW);
-    let mut counts: HashMap<String, u64> = HashMap::new();
-    for occurrence in &found.items {
-        for word in words_near(occurrence, window) {
-            *counts.entry(word).or_default() += 1;
+    let runs = Runs::near(found, window.clamp(1, MAX_WINDOW));
+    // By word: the longest run holding it in more than half of its windows
+    // (of equally long ones the commonest), with that run's count. Each
+    // shorter run holding the word is in those windows too: this is the
+    // commonest run, extended as long as most of the windows agree.
+    let mut longest: HashMap<u32, (usize, u64, Run)> = HashMap::default();
+    for (&run, &count) in &runs.counts {
+        if run.len() < 2 || count < MIN_COUNT {
+            continue;
+        }
+        let text: Vec<char> = runs.text(run).chars().collect();
+        if !reads_as_a_phrase(&text) {
+            continue;
+        }
+        for &word in run.words() {
+            if 2 * count <= runs.count(Run::one(word)) {
+                continue;
+            }
+            let best = longest.entry(word).or_insert((0, 0, run));
+            if (text.len(), count, std::cmp::Reverse(run)) > (best.0, best.1, std::cmp::Reverse(best.2)) {
+                *best = (text.len(), count, run);
+            }
         }
     }
-    let mut candidates: Vec<(String, u64)> = counts.into_iter().filter(|(_, n)| *n >= MIN_COUNT).collect();
+    let mut units: HashMap<String, u64> = HashMap::default();
+    for (&run, &count) in &runs.counts {
+        let [word] = run.words() else { continue };
+        let (text, count) = match longest.get(word) {
+            Some(&(_, count, longer)) => (runs.text(longer), count),
+            None => (runs.text(run), count),
+        };
+        if count >= MIN_COUNT && text.chars().nth(1).is_some() {
+            units.insert(text, count);
+        }
+    }
+    let mut candidates: Vec<(String, u64)> = units.into_iter().collect();
     candidates.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     candidates.truncate(MAX_CANDIDATES);
     Ok(candidates)
+}
+
+/// A run of one to `MAX_RUN_WORDS` adjacent words, by their numbers in
+/// `Runs::words` (`NONE` past its end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Run([u32; MAX_RUN_WORDS]);
+
+const NONE: u32 = u32::MAX;
+
+impl Run {
+    fn one(word: u32) -> Run {
+        let mut run = [NONE; MAX_RUN_WORDS];
+        run[0] = word;
+        Run(run)
+    }
+
+    fn words(&self) -> &[u32] {
+        &self.0[..self.len()]
+    }
+
+    fn len(&self) -> usize {
+        self.0.iter().position(|&word| word == NONE).unwrap_or(MAX_RUN_WORDS)
+    }
+}
+
+/// The runs of words near each occurrence of a phrase, and how many
+/// occurrences have each within their window.
+#[derive(Default)]
+struct Runs {
+    words: Vec<String>,
+    numbers: HashMap<String, u32>,
+    counts: HashMap<Run, u64>,
+}
+
+impl Runs {
+    fn near(found: &Occurrences, window: usize) -> Runs {
+        let mut runs = Runs::default();
+        let mut seen: HashSet<Run> = HashSet::default();
+        for occurrence in &found.items {
+            seen.clear();
+            for stretch in words_near(occurrence, window) {
+                let numbered: Vec<(u32, usize, bool)> = stretch
+                    .into_iter()
+                    .map(|near| {
+                        let length = near.word.chars().count();
+                        (runs.number(near.word), length, near.inside)
+                    })
+                    .collect();
+                // Every run with a word inside the window: it may reach
+                // past the window's edge (坚持以习近平新时代中国特色…).
+                for start in 0..numbered.len() {
+                    let mut run = [NONE; MAX_RUN_WORDS];
+                    let (mut chars, mut touches) = (0, false);
+                    for (at, &(word, length, inside)) in numbered[start..].iter().take(MAX_RUN_WORDS).enumerate() {
+                        chars += length;
+                        touches |= inside;
+                        if chars > crate::units::MAX_CHARS {
+                            break;
+                        }
+                        run[at] = word;
+                        if touches {
+                            seen.insert(Run(run));
+                        }
+                    }
+                }
+            }
+            for &run in &seen {
+                *runs.counts.entry(run).or_default() += 1;
+            }
+        }
+        runs
+    }
+
+    fn number(&mut self, word: String) -> u32 {
+        if let Some(&number) = self.numbers.get(&word) {
+            return number;
+        }
+        let number = self.words.len() as u32;
+        self.words.push(word.clone());
+        self.numbers.insert(word, number);
+        number
+    }
+
+    fn count(&self, run: Run) -> u64 {
+        self.counts.get(&run).copied().unwrap_or_default()
+    }
+
+    fn text(&self, run: Run) -> String {
+        run.words().iter().map(|&word| self.words[word as usize].as_str()).collect()
+    }
 }
 
 /// The collocates of the phrase of `found`: its `candidates`, with `freqs`,
@@ -148,9 +275,17 @@ fn nearby_query(query: &str, phrase: &str, word: &str, window: usize) -> String 
     query.replacen(phrase, &near, 1)
 }
 
-/// The whole words within `window` positions of an occurrence, in its
-/// clause: between two of its cuts.
-pub fn words_near(occurrence: &Occurrence, window: usize) -> HashSet<String> {
+/// A word of an occurrence's clause, and whether it is within the window.
+#[derive(Debug, PartialEq)]
+pub struct Near {
+    pub word: String,
+    pub inside: bool,
+}
+
+/// The whole words of an occurrence's clause (between two of its cuts),
+/// each said to be within `window` positions of it or not: the stretches of
+/// adjacent ones, in order (the phrase, or a space, parts two stretches).
+pub fn words_near(occurrence: &Occurrence, window: usize) -> Vec<Vec<Near>> {
     let (left, right) = (occurrence.clause_left(), occurrence.clause_right());
     let sentence = format!("{left}{}{right}", occurrence.matched);
     let (match_start, match_end) = (left.len(), left.len() + occurrence.matched.len());
@@ -176,7 +311,7 @@ pub fn words_near(occurrence: &Occurrence, window: usize) -> HashSet<String> {
         .filter_map(|&at| at.checked_sub(clause_start))
         .filter(|&at| at <= sentence.len())
         .collect();
-    let mut near = HashSet::new();
+    let mut stretches = vec![Vec::new()];
     for pair in cuts.windows(2) {
         let (from, to) = (pair[0], pair[1]);
         let inside = if to <= match_start {
@@ -186,19 +321,79 @@ pub fn words_near(occurrence: &Occurrence, window: usize) -> HashSet<String> {
         } else {
             false
         };
-        if inside {
-            let word = normalize(&sentence[from..to]);
-            if !word.is_empty() && !word.contains(' ') {
-                near.insert(word);
-            }
+        let beside = !(from < match_end && to > match_start);
+        let word = if beside { normalize(&sentence[from..to]) } else { String::new() };
+        if !word.is_empty() && !word.contains(' ') {
+            stretches.last_mut().expect("one at least").push(Near { word, inside });
+        } else if !stretches.last().expect("one at least").is_empty() {
+            stretches.push(Vec::new());
         }
     }
-    near
+    stretches.retain(|stretch| !stretch.is_empty());
+    stretches
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The occurrences of 推进 in `clauses`, each cut into words at `/`.
+    fn found(clauses: &[&str]) -> Occurrences {
+        let items = clauses
+            .iter()
+            .map(|clause| {
+                let text = clause.replace('/', "");
+                let (left, right) = text.split_once("推进").expect("推进 in each");
+                let mut cuts = vec![0];
+                for word in clause.split('/') {
+                    cuts.push(cuts.last().expect("one") + word.len());
+                }
+                Occurrence {
+                    report: 0,
+                    left: left.into(),
+                    matched: "推进".into(),
+                    right: right.into(),
+                    anchor: String::new(),
+                    offset: 0,
+                    passage_key: None,
+                    cuts,
+                }
+            })
+            .collect::<Vec<_>>();
+        Occurrences {
+            query: "推进".into(),
+            wording: vec!["推进".into()],
+            width: 30,
+            total: items.len(),
+            reports: Vec::new(),
+            per_report: vec![items.len()],
+            items,
+            took_ms: 0.0,
+        }
+    }
+
+    #[test]
+    fn a_word_inside_one_run_most_of_the_time_is_shown_as_that_run() {
+        let found = found(&[
+            "推进/常态/化/疫情/防控",
+            "推进/常态/化/监管",
+            "常态/化/推进/扫黑/除恶",
+            "推进/扫黑/除恶/专项/斗争",
+            "新/发展/阶段/要/推进/改革",
+            "推进/新/型/城镇化/建设",
+            "要/推进/常态/监管",
+        ]);
+        let candidates: HashMap<String, u64> = candidates(&found, 10).unwrap().into_iter().collect();
+        // 常态 is 常态化 in three windows of four; 扫黑 and 除恶 are one row.
+        assert_eq!(candidates.get("常态化"), Some(&3));
+        assert_eq!(candidates.get("扫黑除恶"), Some(&2));
+        assert!(!candidates.contains_key("常态") && !candidates.contains_key("扫黑"));
+        // 要 and 新 alone are not rows: no run explains them (要推进 would
+        // hold the phrase, and 新 is in two different runs).
+        assert!(!candidates.keys().any(|unit| unit.chars().count() == 1), "{candidates:?}");
+        // A word no longer run explains is itself: 监管 (2 windows).
+        assert_eq!(candidates.get("监管"), Some(&2));
+    }
 
     #[test]
     fn the_nearby_query_keeps_the_filters() {

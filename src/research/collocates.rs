@@ -21,9 +21,7 @@ pub fn collocates(index: &SearchIndex, found: &Occurrences, window: usize) -> Re
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashSet;
-
-    use wenku_engine::collocates::words_near;
+    use wenku_engine::collocates::{Near, words_near};
 
     use super::super::Occurrence;
     use crate::analysis::words;
@@ -43,8 +41,10 @@ mod tests {
         }
     }
 
-    fn sorted(words: HashSet<String>) -> Vec<String> {
-        let mut words: Vec<String> = words.into_iter().collect();
+    /// The words within the window.
+    fn sorted(stretches: Vec<Vec<Near>>) -> Vec<String> {
+        let mut words: Vec<String> =
+            stretches.into_iter().flatten().filter(|near| near.inside).map(|near| near.word).collect();
         words.sort();
         words
     }
@@ -57,5 +57,15 @@ mod tests {
         // 5G is one position, 网络 two more.
         let found = words_near(&occurrence("", "坚持", "5G网络建设"), 3);
         assert_eq!(sorted(found), vec!["5g", "网络"]);
+        // The phrase parts the words before it from those after it.
+        let found = words_near(&occurrence("我们要", "坚持", "稳中求进工作总基调"), 4);
+        let stretches: Vec<Vec<(&str, bool)>> = found
+            .iter()
+            .map(|stretch| stretch.iter().map(|near| (near.word.as_str(), near.inside)).collect())
+            .collect();
+        assert_eq!(
+            stretches,
+            vec![vec![("我们", true), ("要", true)], vec![("稳中求进", true), ("工作", false), ("总基调", false)]]
+        );
     }
 }
