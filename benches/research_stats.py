@@ -11,10 +11,11 @@ against the five before (and --new), keyness of five years against the five
 before, clusters of one year.
 
 With --build-cost: what the year and body pages' formulations cost a full
-`wenku build`, from builds with `formulations: true` and `false` taken in
-turn (`--runs` of each; the site's wenku.yaml is restored afterwards).
+`wenku build` from nothing (the output, the index and the build state
+removed first), from builds with `formulations: true` and `false` taken
+in turn (`--runs` of each; the site's wenku.yaml is restored afterwards).
 """
-import argparse, os, statistics, subprocess, sys, time
+import argparse, os, resource, shutil, statistics, subprocess, sys, time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -58,22 +59,37 @@ def main():
 
 def build_cost(options):
     config = options.site / "wenku.yaml"
-    original = config.read_text(encoding="utf-8")
+    original = config.read_text(encoding="utf-8") if config.exists() else None
+    # Wall time, and processor time (steadier on a shared machine).
     times = {True: [], False: []}
+    cpu = {True: [], False: []}
     try:
         for _ in range(options.runs):
             for on in (True, False):
-                config.write_text(original + f"\nformulations: {str(on).lower()}\n", encoding="utf-8")
+                config.write_text((original or "") + f"\nformulations: {str(on).lower()}\n", encoding="utf-8")
+                for built in ["public", "search-index"]:
+                    shutil.rmtree(options.site / built, ignore_errors=True)
+                (options.site / ".wenku-state").unlink(missing_ok=True)
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 started = time.perf_counter()
                 done = subprocess.run([options.wenku, "build", "--root", str(options.site)], capture_output=True)
                 times[on].append(time.perf_counter() - started)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu[on].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
                 if done.returncode != 0:
                     sys.exit(done.stderr.decode())
-                print(f"formulations: {str(on).lower()}: {times[on][-1]:.1f} s", flush=True)
+                print(f"formulations: {str(on).lower()}: {times[on][-1]:.1f} s, {cpu[on][-1]:.1f} s of processor",
+                      flush=True)
     finally:
-        config.write_text(original, encoding="utf-8")
+        if original is None:
+            config.unlink()
+        else:
+            config.write_text(original, encoding="utf-8")
     on, off = statistics.median(times[True]), statistics.median(times[False])
     print(f"{os.cpu_count()} cores; build median {on:.1f} s with, {off:.1f} s without: "
+          f"+{on - off:.1f} s ({100 * (on - off) / off:.0f}%)", flush=True)
+    on, off = statistics.median(cpu[True]), statistics.median(cpu[False])
+    print(f"processor time median {on:.1f} s with, {off:.1f} s without: "
           f"+{on - off:.1f} s ({100 * (on - off) / off:.0f}%)", flush=True)
 
 

@@ -471,18 +471,18 @@ struct Counted {
 /// its places: only the stretches around those windows are searched for
 /// repeated phrases, a twentieth of the year or less.
 fn new_rows(part: &Part, reference: &[&WindowFilter]) -> Vec<NewRow> {
-    // On every thread: each window is a cache miss or more.
-    let novel_at: Vec<bool> = part
-        .chars
-        .par_windows(novel::MIN_CHARS)
-        .with_min_len(1 << 16)
-        .map(|window| {
-            !window.contains(&BREAK) && {
-                let key = novel::key(window);
-                !reference.iter().any(|years| years.may_hold(key))
+    // On every thread: each window is a cache miss or more, so the nearest
+    // year's block for a window a little ahead is asked for early.
+    let windows = part.chars.len().saturating_sub(novel::MIN_CHARS - 1);
+    let mut novel_at = vec![false; windows];
+    novel_at.par_chunks_mut(CHUNK).enumerate().for_each(|(chunk, novel)| {
+        for (at, novel) in (chunk * CHUNK..).zip(novel) {
+            if let (Some(nearest), Some(key)) = (reference.first(), window_key(&part.chars, at + novel::PREFETCH)) {
+                nearest.prefetch(key);
             }
-        })
-        .collect();
+            *novel = window_key(&part.chars, at).is_some_and(|key| !reference.iter().any(|year| year.may_hold(key)));
+        }
+    });
     let mut around = Around::of(part, |at| novel_at[at]);
     let runs = Runs::from_chars(std::mem::take(&mut around.chars));
     // Where a phrase of the stretches is in the year's text.
@@ -534,12 +534,16 @@ impl WindowFilter {
         // miss in a table of megabytes, so the threads' misses overlap.
         let shared: Vec<[AtomicU64; 8]> = (0..blocks).map(|_| Default::default()).collect();
         let windows = chars.len().saturating_sub(novel::MIN_CHARS - 1);
-        (0..windows).into_par_iter().with_min_len(1 << 16).for_each(|start| {
-            let window = &chars[start..start + novel::MIN_CHARS];
-            if !window.contains(&BREAK) {
-                let (block, bits) = shape.probes(novel::key(window));
-                for bit in bits {
-                    shared[block][bit / 64].fetch_or(1 << (bit % 64), Ordering::Relaxed);
+        (0..windows.div_ceil(CHUNK)).into_par_iter().for_each(|chunk| {
+            for at in chunk * CHUNK..windows.min((chunk + 1) * CHUNK) {
+                if let Some(key) = window_key(chars, at + novel::PREFETCH) {
+                    novel::prefetch(&shared[shape.block(key)]);
+                }
+                if let Some(key) = window_key(chars, at) {
+                    let (block, bits) = shape.probes(key);
+                    for bit in bits {
+                        shared[block][bit / 64].fetch_or(1 << (bit % 64), Ordering::Relaxed);
+                    }
                 }
             }
         });
@@ -547,10 +551,20 @@ impl WindowFilter {
         WindowFilter { blocks, ..shape }
     }
 
+    /// The block of a key's bits.
+    fn block(&self, key: u64) -> usize {
+        mix(key).checked_shr(self.shift).unwrap_or(0) as usize
+    }
+
+    /// Asks for a key's block ahead of `may_hold`.
+    fn prefetch(&self, key: u64) {
+        novel::prefetch(&self.blocks[self.block(key)]);
+    }
+
     /// The block of a key, and its 8 bits there (9 bits of a hash each).
     fn probes(&self, key: u64) -> (usize, impl Iterator<Item = usize> + use<>) {
         let first = mix(key);
-        let block = first.checked_shr(self.shift).unwrap_or(0) as usize;
+        let block = self.block(key);
         let second = mix(first);
         let bits = (0..7).map(move |i| (second >> (i * 9)) as usize % 512).chain([first as usize % 512]);
         (block, bits)
@@ -589,6 +603,16 @@ impl WindowFilter {
         let block = &self.blocks[block];
         bits.all(|bit| block[bit / 64] & (1 << (bit % 64)) != 0)
     }
+}
+
+/// Windows a thread takes at a time.
+const CHUNK: usize = 1 << 16;
+
+/// The key of the window at `at` of `chars`, if there is one there and it
+/// crosses no break.
+fn window_key(chars: &[char], at: usize) -> Option<u64> {
+    let window = chars.get(at..at + novel::MIN_CHARS)?;
+    (!window.contains(&BREAK)).then(|| novel::key(window))
 }
 
 /// SplitMix64's finalizer: every bit of the result depends on every bit of `x`.
