@@ -65,7 +65,10 @@ mod tests {
             .collect();
         assert_eq!(
             stretches,
-            vec![vec![("我们", true), ("要", true)], vec![("稳中求进", true), ("工作", false), ("总基调", false)]]
+            vec![
+                vec![("我们", true), ("要", true)],
+                vec![("稳中求进", true), ("工作", false), ("总", false), ("基调", false)]
+            ]
         );
     }
 }
