@@ -53,7 +53,13 @@ def spread(places, count=40):
     return [places[i * len(places) // count] for i in range(count)]
 
 
-def majority(votes):
+def cut_around_in_most(places, unit):
+    """Whether THULAC cuts at both ends of `unit` in most of (40 of)
+    `places`: (clause, where `unit` starts in it)."""
+    votes = []
+    for sentence, at in spread(places):
+        cuts = clause_cuts(sentence)
+        votes.append(at in cuts and at + len(unit) in cuts)
     return bool(votes) and 2 * sum(votes) > len(votes)
 
 
@@ -68,11 +74,7 @@ def agrees(corpus, before, unit, after):
                 if clause.start() <= start and start + len(needle) <= clause.end():
                     places.append((clause.group(), start - clause.start() + len(before)))
             start = text.find(needle, start + 1)
-    votes = []
-    for sentence, at in spread(places):
-        cuts = clause_cuts(sentence)
-        votes.append(at in cuts and at + len(unit) in cuts)
-    return majority(votes)
+    return cut_around_in_most(places, unit)
 
 
 def agrees_near(corpus, node, unit, window=10):
@@ -94,11 +96,7 @@ def agrees_near(corpus, node, unit, window=10):
                         places.append((sentence, at))
                     at = sentence.find(unit, at + 1)
                 at_node = sentence.find(node, at_node + 1)
-    votes = []
-    for sentence, at in spread(places):
-        cuts = clause_cuts(sentence)
-        votes.append(at in cuts and at + len(unit) in cuts)
-    return majority(votes)
+    return cut_around_in_most(places, unit)
 
 
 def wenku(options, *args):

@@ -176,8 +176,8 @@ impl Sketch {
         sketch
     }
 
-    /// Asks for a window's slot ahead of `may_reach`.
-    pub(super) fn prefetch(&self, key: u64) {
+    /// Asks for a window's slot a few windows before it is counted.
+    fn prefetch(&self, key: u64) {
         prefetch(&self.0[self.slot(key)]);
     }
 
