@@ -44,7 +44,7 @@ fn main() {
     // Index build, from scratch.
     let index_dir = root.join(&site.config.index_dir);
     let _ = std::fs::remove_dir_all(&index_dir);
-    let summary = indexer::sync(&index_dir, &site.library, &site.config).expect("index");
+    let summary = indexer::sync(&index_dir, &site.library, &site.config, &Default::default()).expect("index");
     let index_bytes = folder_size(&index_dir);
     let text_bytes = folder_size(&root.join("content"));
     println!("index build: {:.2} s for {} reports", summary.elapsed.as_secs_f64(), summary.added);
@@ -106,7 +106,7 @@ fn main() {
     println!("waiting for the writer's background merges at the end: {:.1} ms", ms(started.elapsed()));
     // The sync a `wenku build` runs after one edit: digests of every report, one update.
     let started = Instant::now();
-    let summary = indexer::sync(&index_dir, &site.library, &site.config).expect("sync");
+    let summary = indexer::sync(&index_dir, &site.library, &site.config, &Default::default()).expect("sync");
     println!(
         "build's index sync after one edit: {:.1} ms ({} changed, {} unchanged)",
         ms(started.elapsed()),

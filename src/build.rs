@@ -161,6 +161,8 @@ pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSit
     let staging = Staging::new(&output)?;
     let kept_windows = crate::output::windows::WindowFiles::writing(&options.root);
     let pages = find_passages_and_render(&mut site, &staging, Some(&kept_windows), options.progress)?;
+    // The static index's writer works out the word cuts; Tantivy's takes them.
+    let cuts = crate::analysis::words::SharedCuts::new(site.config.static_search);
     if site.config.static_search {
         let parent = crate::output::parent_of(&output);
         static_index::write(
@@ -169,12 +171,13 @@ pub fn build_and_keep(options: &BuildOptions) -> Result<(BuildSummary, LoadedSit
             &staging,
             &output,
             &parent,
+            &cuts,
             &std::sync::atomic::AtomicBool::new(false),
         )?;
     }
     let differing_from_before_last = staging.commit()?;
     let elapsed = started.elapsed();
-    let index = indexer::sync(&index_dir, &site.library, &site.config)?;
+    let index = indexer::sync(&index_dir, &site.library, &site.config, &cuts)?;
     journal.close()?;
     let summary = BuildSummary {
         repaired: repairs,

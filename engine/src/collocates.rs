@@ -15,7 +15,7 @@
 //! the part's texts); and the scores of `stats`, sorted by logDice as
 //! Sketch Engine does.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
@@ -152,7 +152,8 @@ struct Runs {
 impl Runs {
     fn near(found: &Occurrences, window: usize) -> Runs {
         let mut runs = Runs::default();
-        let mut seen: HashSet<Run> = HashSet::default();
+        // The runs of one occurrence's window: a short list, each counted once.
+        let mut seen: Vec<Run> = Vec::new();
         for occurrence in &found.items {
             seen.clear();
             for stretch in words_near(occurrence, window) {
@@ -176,11 +177,13 @@ impl Runs {
                         }
                         run[at] = word;
                         if touches {
-                            seen.insert(Run(run));
+                            seen.push(Run(run));
                         }
                     }
                 }
             }
+            seen.sort_unstable();
+            seen.dedup();
             for &run in &seen {
                 *runs.counts.entry(run).or_default() += 1;
             }

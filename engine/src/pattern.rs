@@ -194,8 +194,11 @@ impl Pattern {
 }
 
 /// Where a report's matches can be: normalizing a whole report is most of
-/// the work, and most of its paragraphs cannot hold the wording, since they
-/// have no character that normalizes to the wording's first one.
+/// the work, and most of its sentences cannot hold the wording, since they
+/// have no character that normalizes to the wording's first one. Wording
+/// without spaces never runs over a sentence's end: its parts hold no
+/// punctuation, and a gap stops at one (as [`Pattern::find`] checks in the
+/// original text), so each sentence can be normalized on its own.
 struct Prefilter {
     /// Each first character's raw forms, as UTF-8.
     finders: Vec<Finder<'static>>,
@@ -231,33 +234,35 @@ impl Prefilter {
         }
     }
 
-    /// The lines of `text` (byte ranges, without their newline) that may
-    /// hold a match, in order; `None` when the whole text must be read.
-    fn lines(&self, text: &str) -> Option<Vec<(usize, usize)>> {
+    /// The sentences of `text` (byte ranges, without the character that
+    /// ends them) that may hold a match, in order; `None` when the whole
+    /// text must be read.
+    fn sentences(&self, text: &str) -> Option<Vec<(usize, usize)>> {
         // Astral characters normalize on the slow path; do not guess.
         if self.whole_text || text.bytes().any(|b| b >= 0xF0) {
             return None;
         }
         let bytes = text.as_bytes();
-        let mut lines = Vec::new();
+        let mut sentences = Vec::new();
         for finder in &self.finders {
             let mut from = 0;
             while let Some(found) = finder.find(&bytes[from..]) {
                 let at = from + found;
-                let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
-                lines.push((start, end));
+                let before = text[..at].char_indices().rev().find(|(_, c)| SENTENCE_ENDS.contains(c));
+                let start = before.map_or(0, |(i, c)| i + c.len_utf8());
+                let end = text[at..].find(SENTENCE_ENDS).map_or(text.len(), |i| at + i);
+                sentences.push((start, end));
                 from = end;
             }
         }
-        lines.sort_unstable();
-        lines.dedup();
-        let holds = |line: &[u8], forms: &Vec<Finder<'static>>| forms.iter().any(|f| f.find(line).is_some());
-        lines.retain(|&(start, end)| {
-            let line = &bytes[start..end];
-            self.required.iter().any(|chars| chars.iter().all(|forms| holds(line, forms)))
+        sentences.sort_unstable();
+        sentences.dedup();
+        let holds = |sentence: &[u8], forms: &Vec<Finder<'static>>| forms.iter().any(|f| f.find(sentence).is_some());
+        sentences.retain(|&(start, end)| {
+            let sentence = &bytes[start..end];
+            self.required.iter().any(|chars| chars.iter().all(|forms| holds(sentence, forms)))
         });
-        Some(lines)
+        Some(sentences)
     }
 }
 
@@ -309,9 +314,9 @@ impl Matcher {
             }
             true
         };
-        match self.prefilter.lines(text) {
-            Some(lines) => {
-                for (start, end) in lines {
+        match self.prefilter.sentences(text) {
+            Some(sentences) => {
+                for (start, end) in sentences {
                     if !look(&text[start..end], start) {
                         return;
                     }
@@ -421,6 +426,28 @@ mod tests {
         assert_eq!(matches("坚持*发展", "坚持改革坚持创新发展和发展"), ["坚持创新发展"]);
         assert_eq!(matches("a*b", "a x b a y b"), ["a x b", "a y b"]);
         assert_eq!(matches("坚持{0,2}发展", "坚持坚持发展"), ["坚持发展"]);
+    }
+
+    proptest::proptest! {
+        /// Reading only the sentences that may hold the wording finds what
+        /// normalizing the whole text finds, across sentence ends, commas,
+        /// traditional and full-width forms, zero-width characters and
+        /// Latin words.
+        #[test]
+        fn sentences_alone_find_what_the_whole_text_holds(
+            text in "[坚堅持发發展的，、。！？；;!?\n\r 5gGｇa\u{200b}\u{301}]{0,50}",
+            query in proptest::sample::select(vec!["坚持", "堅持", "坚持*发展", "坚持{0,3}发展", "持{1,}展", "5g", "g*展", "发展"]),
+        ) {
+            let pattern = Pattern::parse(query).unwrap();
+            let normalized = Normalized::new(&text);
+            let mut whole: Vec<(usize, usize)> =
+                pattern.find(&normalized).into_iter().filter_map(|(s, e)| normalized.original_range(s, e)).collect();
+            whole.sort_unstable();
+            let mut found: Vec<(usize, usize)> =
+                Matcher::new(vec![pattern]).find(&text).into_iter().map(|(_, range)| range).collect();
+            found.sort_unstable();
+            proptest::prop_assert_eq!(found, whole);
+        }
     }
 
     #[test]

@@ -149,6 +149,58 @@ pub fn decode(text: &str, bits: &[u8]) -> Option<Vec<usize>> {
     Some(cuts)
 }
 
+/// The cuts [`decode`] gives that a reading of `width` characters around
+/// each of `ranges` (sorted byte ranges of `text`) can see: the research
+/// views' occurrences, without decoding the rest of a long text. `None`
+/// when the bits do not fit the text.
+pub fn decode_around(text: &str, bits: &[u8], ranges: &[(usize, usize)], width: usize) -> Option<Vec<usize>> {
+    if bits.len() != text.chars().count().div_ceil(8) {
+        return None;
+    }
+    // A character is at most four bytes: the spans hold every context.
+    let reach = 4 * width;
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for &(from, to) in ranges {
+        let (start, end) = (floor_boundary(text, from.saturating_sub(reach)), ceil_boundary(text, to + reach));
+        match spans.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => spans.push((start, end)),
+        }
+    }
+    let mut cuts = Vec::new();
+    // Where the walk is: a byte offset and the character starting there.
+    let (mut at, mut n) = (0, 0);
+    for (start, end) in spans {
+        n += text[at..start].chars().count();
+        for (offset, _) in text[start..end].char_indices() {
+            if bits[n / 8] & (1 << (n % 8)) != 0 {
+                cuts.push(start + offset);
+            }
+            n += 1;
+        }
+        at = end;
+        if end == text.len() && !text.is_empty() {
+            cuts.push(text.len());
+        }
+    }
+    Some(cuts)
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,5 +253,30 @@ mod tests {
             assert_eq!(decode(text, &encode(text, &cuts)).unwrap(), cuts, "{text}");
         }
         assert_eq!(decode("坚持", &[]), None);
+    }
+
+    #[test]
+    fn decoding_around_places_gives_the_cuts_their_contexts_see() {
+        let text = "坚持发展，推广5G网络。\n深化改革开放，坚持以人民为中心的发展思想，建设ABC项目";
+        let mut all = text_cuts(text, &mut pairs);
+        all.push(text.len());
+        all.dedup();
+        let bits = encode(text, &all);
+        let places: Vec<(usize, usize)> = text.match_indices("坚持").map(|(at, m)| (at, at + m.len())).collect();
+        for width in [1, 2, 5, 40] {
+            let around = decode_around(text, &bits, &places, width).unwrap();
+            // Only true cuts, in order…
+            assert!(around.iter().all(|cut| all.contains(cut)), "{width}");
+            assert!(around.windows(2).all(|w| w[0] < w[1]), "{width}");
+            // …and each within `width` characters of a place.
+            for &(from, to) in &places {
+                let start = text[..from].char_indices().rev().nth(width - 1).map_or(0, |(i, _)| i);
+                let end = text[to..].char_indices().nth(width).map_or(text.len(), |(i, _)| to + i);
+                let seen: Vec<usize> = all.iter().copied().filter(|&c| c >= start && c <= end).collect();
+                assert!(seen.iter().all(|cut| around.contains(cut)), "{width}: {seen:?} in {around:?}");
+            }
+        }
+        assert_eq!(decode_around(text, &bits, &[], 3).unwrap(), Vec::<usize>::new());
+        assert_eq!(decode_around(text, &[], &places, 3), None);
     }
 }

@@ -7,7 +7,7 @@
 //! context. `benches/whole_units.py` measures the units against an
 //! independent segmenter (THULAC) on the real corpus.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 use jieba_rs::Jieba;
 
@@ -64,6 +64,44 @@ pub fn stored_cuts(text: &str) -> Vec<u8> {
         first += length + 1;
     }
     bits
+}
+
+/// [`stored_cuts`] worked out once for both indexes of a build: the static
+/// index stores them beside each report's text, Tantivy beside its
+/// document, so that the research views read them instead of segmenting
+/// at query time. Segmenting is a good part of either writer's work: the
+/// first to ask for a text's cuts works them out and leaves them here, the
+/// second takes them (keyed by the text, which both make alike).
+#[derive(Default)]
+pub struct SharedCuts {
+    /// Whether a second index will ask: otherwise nothing is left here.
+    kept: bool,
+    left: Mutex<rustc_hash::FxHashMap<(usize, u64), Vec<u8>>>,
+}
+
+impl SharedCuts {
+    /// Cuts for two indexes written one after the other (`kept`), or for one.
+    pub fn new(kept: bool) -> SharedCuts {
+        SharedCuts { kept, left: Mutex::default() }
+    }
+
+    pub fn of(&self, text: &str) -> Vec<u8> {
+        if !self.kept {
+            return stored_cuts(text);
+        }
+        let key = (text.len(), wenku_engine::hash::hash_bytes(text.as_bytes()));
+        if let Some(bits) = self.lock().remove(&key) {
+            return bits;
+        }
+        let bits = stored_cuts(text);
+        self.lock().insert(key, bits.clone());
+        bits
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, rustc_hash::FxHashMap<(usize, u64), Vec<u8>>> {
+        // A panic elsewhere leaves whole entries: the map is still good.
+        self.left.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 /// Paragraphs at least this long are kept, cut, for the next report…
@@ -148,6 +186,20 @@ mod tests {
     fn whole(text: &str, unit: &str) -> bool {
         let from = text.find(unit).unwrap();
         is_whole(text, from, from + unit.len())
+    }
+
+    #[test]
+    fn shared_cuts_are_worked_out_once_for_two_indexes() {
+        let text = "标题\n坚持以人民为中心的发展思想，推进5G网络建设。";
+        let shared = SharedCuts::new(true);
+        let first = shared.of(text);
+        assert_eq!(first, stored_cuts(text));
+        assert_eq!(shared.lock().len(), 1, "left for the second index");
+        assert_eq!(shared.of(text), first);
+        assert!(shared.lock().is_empty(), "taken by the second");
+        let alone = SharedCuts::new(false);
+        assert_eq!(alone.of(text), first);
+        assert!(alone.lock().is_empty(), "nothing kept for one index");
     }
 
     #[test]

@@ -45,6 +45,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use crate::analysis::overview::{Overview, OverviewParts};
+use crate::analysis::words::SharedCuts;
 use crate::build::{self, BuildOptions, BuildSummary, LoadedSite};
 use crate::content::theme::Theme;
 use crate::content::{self, Library, Report, ReportId, TaxonomyKind};
@@ -317,7 +318,9 @@ impl LiveSite {
         lap.done("pages");
         // Brought up to date as a full build does, whatever happened to it;
         // then it tells the overview where a phrase may be.
-        let index = indexer::sync(&live.index_dir, &live.site.library, &live.site.config)?;
+        // Tantivy's writer works out the word cuts; the static index's takes them.
+        let cuts = SharedCuts::new(live.static_index_stale);
+        let index = indexer::sync(&live.index_dir, &live.site.library, &live.site.config, &cuts)?;
         lap.done("index");
         let never = AtomicBool::new(false);
         // The static index and the overview read the library and write
@@ -326,8 +329,10 @@ impl LiveSite {
         let shared = &live;
         let (published, found) = std::thread::scope(|scope| {
             let published = scope.spawn(|| match shared.static_index_stale {
-                true => static_index::publish_into(&shared.site.library, &shared.site.config, &shared.writer(), &never)
-                    .map(drop),
+                true => {
+                    let (library, config) = (&shared.site.library, &shared.site.config);
+                    static_index::publish_into(library, config, &shared.writer(), &cuts, &never).map(drop)
+                }
                 false => Ok(()),
             });
             let found = shared.overview_stale.then(|| {
@@ -761,7 +766,8 @@ impl LiveSite {
         if self.site.config.static_search {
             let parent = crate::output::parent_of(&self.output);
             let (library, config) = (&self.site.library, &self.site.config);
-            static_index::write(library, config, &staging, &self.output, &parent, &AtomicBool::new(false))?;
+            let cuts = SharedCuts::default();
+            static_index::write(library, config, &staging, &self.output, &parent, &cuts, &AtomicBool::new(false))?;
         }
         staging.commit()?;
         self.outputs = plan_paths(&self.site);
@@ -780,7 +786,8 @@ impl LiveSite {
     /// (`static_index::publish_into`). Returns `false`, with nothing
     /// changed, when `cancel` was set first.
     pub fn remake_static_index(&self, cancel: &AtomicBool) -> Result<bool> {
-        if !static_index::publish_into(&self.site.library, &self.site.config, &self.writer(), cancel)? {
+        let cuts = SharedCuts::default();
+        if !static_index::publish_into(&self.site.library, &self.site.config, &self.writer(), &cuts, cancel)? {
             return Ok(false);
         }
         // The pages and the index were current before the remake began

@@ -84,10 +84,18 @@ fn gather(index: &SearchIndex, query: &str, width: usize, with_cuts: bool) -> Re
         let found: Vec<(usize, Vec<Occurrence>, ReportInfo)> = chunk
             .par_iter()
             .map(|&address| {
-                let stored = index.stored(&matching.searcher, address)?;
+                let (stored, bits) = match with_cuts {
+                    true => index.stored_with_cut_bits(&matching.searcher, address)?,
+                    false => (index.stored(&matching.searcher, address)?, Vec::new()),
+                };
                 let ranges = check.ranges(&stored.text);
                 let places = if keep {
-                    let cuts = if with_cuts { words::cuts_around(&stored.text, &ranges) } else { Vec::new() };
+                    // The build's cuts; segmented anew only if they do not fit.
+                    let cuts = match with_cuts {
+                        true => wenku_engine::words::decode_around(&stored.text, &bits, &ranges, width)
+                            .unwrap_or_else(|| words::cuts_around(&stored.text, &ranges)),
+                        false => Vec::new(),
+                    };
                     in_context(&stored, &ranges, width, &cuts)
                 } else {
                     Vec::new()

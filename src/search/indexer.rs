@@ -17,6 +17,7 @@ use tantivy::schema::Term;
 use tantivy::{Index, IndexWriter as TantivyWriter, TantivyDocument};
 
 use super::{Fields, IndexError, commit_payload, open_index, register_tokenizer, schema, settings, version_dir};
+use crate::analysis::words::SharedCuts;
 use crate::content::config::Config;
 use crate::content::{Library, Report};
 
@@ -40,6 +41,9 @@ pub struct IndexDoc {
     pub date: String,
     /// `yyyymmdd`: the date, or the end of the year when there is none.
     pub sort_key: u64,
+    /// Where words begin in `text` (`analysis::words::stored_cuts`), when
+    /// worked out already; otherwise they are when the document is stored.
+    pub cuts: Option<Vec<u8>>,
 }
 
 impl IndexDoc {
@@ -82,6 +86,7 @@ impl IndexDoc {
             year: meta.year.map_or(0, i64::from),
             date: meta.date.clone().unwrap_or_default(),
             sort_key,
+            cuts: None,
         }
     }
 
@@ -117,6 +122,10 @@ impl IndexDoc {
         doc.add_text(fields.date, &self.date);
         doc.add_u64(fields.sort_key, self.sort_value());
         doc.add_u64(fields.positions, wenku_engine::analyzer::count_positions(&self.text));
+        match &self.cuts {
+            Some(cuts) => doc.add_bytes(fields.cuts, cuts),
+            None => doc.add_bytes(fields.cuts, &crate::analysis::words::stored_cuts(&self.text)),
+        }
         doc
     }
 }
@@ -136,8 +145,21 @@ pub fn index_id(source: &Path) -> String {
 impl Hash for IndexDoc {
     fn hash<H: Hasher>(&self, state: &mut H) {
         // The text and anchors are the blocks': their digest stands for them.
-        let IndexDoc { id, url, title, text: _, anchors: _, text_digest, body, level, period, year, date, sort_key } =
-            self;
+        let IndexDoc {
+            id,
+            url,
+            title,
+            text: _,
+            anchors: _,
+            text_digest,
+            body,
+            level,
+            period,
+            year,
+            date,
+            sort_key,
+            cuts: _,
+        } = self;
         (id, url, title, text_digest, body, level, period, year, date, sort_key).hash(state);
     }
 }
@@ -284,12 +306,20 @@ impl IndexWriter {
 /// Brings the index in `index_dir` in line with the library: reports that
 /// changed are replaced, new ones added, gone ones deleted; the rest is left
 /// alone. Writes a whole new index when there is none or it is incompatible.
-pub fn sync(index_dir: &Path, library: &Library, config: &Config) -> Result<IndexSummary, IndexError> {
+///
+/// The documents' word cuts are taken from `cuts` when the static index's
+/// writer left them there, and left there for it otherwise.
+pub fn sync(
+    index_dir: &Path,
+    library: &Library,
+    config: &Config,
+    cuts: &SharedCuts,
+) -> Result<IndexSummary, IndexError> {
     let started = Instant::now();
     let synced = match IndexWriter::open(index_dir) {
-        Ok(mut writer) => writer.sync(library, config).and_then(|summary| writer.finish().map(|()| summary)),
+        Ok(mut writer) => writer.sync(library, config, cuts).and_then(|summary| writer.finish().map(|()| summary)),
         Err(IndexError::Missing(_) | IndexError::Incompatible(_) | IndexError::Unreadable { .. }) => {
-            rebuild(index_dir, library, config)
+            rebuild(index_dir, library, config, cuts)
         }
         Err(e) => Err(e),
     };
@@ -317,16 +347,24 @@ pub(crate) fn name_a_full_disk(error: IndexError, index_dir: &Path) -> IndexErro
 /// the writer: only these documents' text is in memory at once.
 const BATCH: usize = 256;
 
-/// The document of each of `reports`, made in parallel a batch at a time
-/// and given to `take` in order.
+/// The document of each of `reports` (with its word cuts), made in
+/// parallel a batch at a time and given to `take` in order.
 fn for_each_doc(
     reports: &[&Report],
     config: &Config,
+    cuts: &SharedCuts,
     mut take: impl FnMut(IndexDoc) -> Result<(), IndexError>,
 ) -> Result<(), IndexError> {
     use rayon::prelude::*;
     for batch in reports.chunks(BATCH) {
-        let docs: Vec<IndexDoc> = batch.par_iter().map(|r| IndexDoc::from_report(r, config)).collect();
+        let docs: Vec<IndexDoc> = batch
+            .par_iter()
+            .map(|r| {
+                let mut doc = IndexDoc::from_report(r, config);
+                doc.cuts = Some(cuts.of(&doc.text));
+                doc
+            })
+            .collect();
         docs.into_iter().try_for_each(&mut take)?;
     }
     Ok(())
@@ -336,7 +374,7 @@ impl IndexWriter {
     /// Makes the index hold exactly the library's reports, touching only
     /// those whose digest changed, and commits if anything did. Digests
     /// are compared without unpacking any report's text.
-    pub fn sync(&mut self, library: &Library, config: &Config) -> Result<IndexSummary, IndexError> {
+    pub fn sync(&mut self, library: &Library, config: &Config, cuts: &SharedCuts) -> Result<IndexSummary, IndexError> {
         let mut old = self.digests()?;
         let mut summary = IndexSummary::default();
         let mut changed = Vec::new();
@@ -352,7 +390,7 @@ impl IndexWriter {
             }
             changed.push(report);
         }
-        for_each_doc(&changed, config, |doc| self.upsert(&doc))?;
+        for_each_doc(&changed, config, cuts, |doc| self.upsert(&doc))?;
         for id in old.keys() {
             self.delete(id);
             summary.removed += 1;
@@ -365,7 +403,12 @@ impl IndexWriter {
 }
 
 /// Writes a complete new index beside the live one, then swaps it in.
-fn rebuild(index_dir: &Path, library: &Library, config: &Config) -> Result<IndexSummary, IndexError> {
+fn rebuild(
+    index_dir: &Path,
+    library: &Library,
+    config: &Config,
+    cuts: &SharedCuts,
+) -> Result<IndexSummary, IndexError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| IndexError::Io { path, source }
@@ -388,7 +431,7 @@ fn rebuild(index_dir: &Path, library: &Library, config: &Config) -> Result<Index
     // and half again the memory, the merged files mapped in).
     let mut writer = IndexWriter::with_index(index, fields, &staging, Box::new(NoMergePolicy))?;
     let reports: Vec<&Report> = library.reports.iter().collect();
-    for_each_doc(&reports, config, |doc| writer.add(&doc))?;
+    for_each_doc(&reports, config, cuts, |doc| writer.add(&doc))?;
     writer.commit()?;
     writer.finish()?;
 
@@ -459,7 +502,8 @@ mod tests {
     fn a_lock_just_released_is_taken_while_other_threads_start_processes() {
         let dir = tempfile::tempdir().unwrap();
         let config = crate::content::config::Config::default();
-        super::sync(dir.path(), &crate::content::Library::new(Vec::new(), &config), &config).unwrap();
+        super::sync(dir.path(), &crate::content::Library::new(Vec::new(), &config), &config, &Default::default())
+            .unwrap();
         let stop = Arc::new(AtomicBool::new(false));
         let starters: Vec<_> = (0..2)
             .map(|_| {

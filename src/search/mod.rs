@@ -41,7 +41,7 @@ pub use searcher::{SearchIndex, SearchRequest, SearchResults, Sort};
 
 /// Bumped whenever the schema or the analyzer changes: an index written by
 /// another version is rebuilt, never misread.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The folder inside the index folder that holds this version's index.
 pub fn version_dir(index_dir: &Path) -> PathBuf {
@@ -122,6 +122,9 @@ pub struct Fields {
     /// The text's size in index positions (`count_positions`): what
     /// per-10,000 figures and corpus statistics divide by.
     pub positions: Field,
+    /// Where words begin in `text`, one bit a character
+    /// (`analysis::words::stored_cuts`): the research views' units.
+    pub cuts: Field,
 }
 
 pub fn schema() -> (Schema, Fields) {
@@ -143,6 +146,7 @@ pub fn schema() -> (Schema, Fields) {
         date: builder.add_text_field("date", STORED),
         sort_key: builder.add_u64_field("sort_key", FAST),
         positions: builder.add_u64_field("positions", FAST),
+        cuts: builder.add_bytes_field("cuts", STORED),
     };
     (builder.build(), fields)
 }

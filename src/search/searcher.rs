@@ -158,8 +158,24 @@ impl SearchIndex {
     /// What the index stores of the report at `address`.
     pub fn stored(&self, searcher: &Searcher, address: DocAddress) -> Result<StoredReport, IndexError> {
         let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.error(e))?;
+        Ok(self.report_of(&doc))
+    }
+
+    /// [`SearchIndex::stored`], with where words begin in its text as the
+    /// build found them (`wenku_engine::words::encode`).
+    pub fn stored_with_cut_bits(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+    ) -> Result<(StoredReport, Vec<u8>), IndexError> {
+        let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.error(e))?;
+        let bits = doc.get_first(self.fields.cuts).and_then(|v| v.as_bytes()).unwrap_or_default().to_vec();
+        Ok((self.report_of(&doc), bits))
+    }
+
+    fn report_of(&self, doc: &TantivyDocument) -> StoredReport {
         let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-        Ok(StoredReport {
+        StoredReport {
             id: text(self.fields.id),
             title: text(self.fields.title),
             url: text(self.fields.url),
@@ -170,7 +186,7 @@ impl SearchIndex {
             date: text(self.fields.date),
             anchors: parse_anchors(&text(self.fields.anchors)),
             text: text(self.fields.text),
-        })
+        }
     }
 
     /// Every report that may match `query`, oldest first, with the parsed

@@ -25,6 +25,7 @@ use wenku_engine::results::StoredReport;
 use wenku_engine::static_index::format::{self, DocRow, Entry, SegmentMeta, Stored};
 
 use super::indexer::IndexDoc;
+use crate::analysis::words::SharedCuts;
 use crate::content::Library;
 use crate::content::config::Config;
 use crate::output::Sink;
@@ -83,11 +84,12 @@ fn write_segment(
     older: &[(String, Vec<u64>)],
     sink: &dyn Sink,
     scratch: &Path,
+    cuts: &SharedCuts,
     cancel: &AtomicBool,
 ) -> Result<Written> {
     let profile = profile::Profile::start();
     let scratch = scratch_folder(scratch)?;
-    let segment = SegmentWriter { library, config, outlines, id, sink, scratch: scratch.path(), cancel };
+    let segment = SegmentWriter { library, config, outlines, id, sink, scratch: scratch.path(), cuts, cancel };
     let texts = segment.texts_and_terms()?;
     profile.lap("texts and terms");
     let phrase_min_docs = phrases::phrase_min_docs(outlines.len());
@@ -115,6 +117,7 @@ struct SegmentWriter<'a> {
     id: &'a str,
     sink: &'a dyn Sink,
     scratch: &'a Path,
+    cuts: &'a SharedCuts,
     cancel: &'a AtomicBool,
 }
 
@@ -159,7 +162,7 @@ impl SegmentWriter<'_> {
                     self.go_on()?;
                     let doc = IndexDoc::from_report(&self.library.reports[report], self.config);
                     let mut bytes = Vec::with_capacity(doc.text.len() + 256);
-                    let cuts = crate::analysis::words::stored_cuts(&doc.text);
+                    let cuts = self.cuts.of(&doc.text);
                     format::put_doc(&mut bytes, &stored(&doc), &cuts);
                     let packed = pack(&bytes);
                     doc_bytes.fetch_add(packed.len() as u64, Ordering::Relaxed);

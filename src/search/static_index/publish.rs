@@ -27,6 +27,7 @@ use wenku_engine::analyzer::Tokens;
 use wenku_engine::static_index::format::{self, DeletedTerms, Manifest, SegmentMeta};
 
 use super::{DIR, WEB_CONFIG, pack, shard_count, write_segment};
+use crate::analysis::words::SharedCuts;
 use crate::content::Library;
 use crate::content::config::Config;
 use crate::output::Sink;
@@ -122,6 +123,7 @@ pub fn write(
     sink: &dyn Sink,
     current: &Path,
     scratch: &Path,
+    cuts: &SharedCuts,
     cancel: &AtomicBool,
 ) -> Result<()> {
     if cancel.load(std::sync::atomic::Ordering::Relaxed) {
@@ -217,7 +219,7 @@ pub fn write(
             .map(|(segment, _)| (segment.meta.id.clone(), segment.states.iter().map(|s| s.order).collect()))
             .collect();
         let id = segment_id(config, &chosen, &older);
-        let written = write_segment(library, config, &chosen, &id, &older, sink, scratch, cancel)?;
+        let written = write_segment(library, config, &chosen, &id, &older, sink, scratch, cuts, cancel)?;
         lengths += written.states.iter().map(|s| u64::from(s.length)).sum::<u64>();
         segments.push(written.meta);
     }
@@ -276,11 +278,17 @@ pub fn write(
 /// the index before or after, never half), then whatever no manifest names
 /// removed through `sink` (a stopped publish leaves such files). Returns
 /// `false`, with nothing changed, when `cancel` was set first.
-pub fn publish_into(library: &Library, config: &Config, sink: &dyn Sink, cancel: &AtomicBool) -> Result<bool> {
+pub fn publish_into(
+    library: &Library,
+    config: &Config,
+    sink: &dyn Sink,
+    cuts: &SharedCuts,
+    cancel: &AtomicBool,
+) -> Result<bool> {
     let output = sink.writes_into().expect("a sink that writes into a folder in place");
     let before = read_manifest(&output.join(DIR));
     let scratch = crate::output::parent_of(output);
-    let written = write(library, config, sink, output, &scratch, cancel);
+    let written = write(library, config, sink, output, &scratch, cuts, cancel);
     remove_unnamed(sink, output, before.as_ref())?;
     match written {
         Err(e) if e.is::<super::Cancelled>() => Ok(false),
