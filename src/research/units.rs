@@ -1,7 +1,7 @@
 //! The candidate units of a part of the archive, for keyness and clusters,
-//! gathered in parallel from the reports' texts and the segmenter's cuts
-//! (`wenku_engine::units` says what a unit is; the static index gathers the
-//! same from the cuts it stored).
+//! gathered in parallel from the reports' texts and the word cuts the
+//! build stored beside them (`wenku_engine::units` says what a unit is; the
+//! static index gathers the same from the cuts it stored).
 
 use rayon::prelude::*;
 
@@ -33,8 +33,12 @@ pub fn candidates(
         let cut: Vec<(String, Vec<usize>)> = addresses
             .par_iter()
             .map(|&address| {
-                let text = index.stored(searcher, address)?.text;
-                let cuts = wenku_engine::words::decode(&text, &words::stored_cuts(&text)).unwrap_or_default();
+                let (stored, bits) = index.stored_with_cut_bits(searcher, address)?;
+                let text = stored.text;
+                // The build's cuts; the text segmented anew only if they do not fit.
+                let cuts = wenku_engine::words::decode(&text, &bits)
+                    .or_else(|| wenku_engine::words::decode(&text, &words::stored_cuts(&text)))
+                    .unwrap_or_default();
                 Ok((text, cuts))
             })
             .collect::<Result<_, crate::search::IndexError>>()?;

@@ -513,15 +513,9 @@ pub fn read_doc(bytes: &[u8]) -> Option<StoredReport> {
     read_doc_and_cut_bits(bytes).map(|(report, _)| report)
 }
 
-/// The report of a `d/<doc>.bin` and where words begin and end in its
-/// text (byte offsets, in order); `None` when damaged.
-pub fn read_doc_and_cuts(bytes: &[u8]) -> Option<(StoredReport, Vec<usize>)> {
-    let (report, bits) = read_doc_and_cut_bits(bytes)?;
-    let cuts = crate::words::decode(&report.text, bits)?;
-    Some((report, cuts))
-}
-
-fn read_doc_and_cut_bits(bytes: &[u8]) -> Option<(StoredReport, &[u8])> {
+/// The report of a `d/<doc>.bin` and where words begin in its text, one
+/// bit a character (`words::encode`); `None` when damaged.
+pub fn read_doc_and_cut_bits(bytes: &[u8]) -> Option<(StoredReport, &[u8])> {
     let mut r = Reader::new(bytes);
     let mut next = || r.str().map(str::to_owned);
     let (id, url, title, body, level, period, date) = (next()?, next()?, next()?, next()?, next()?, next()?, next()?);
@@ -535,6 +529,9 @@ fn read_doc_and_cut_bits(bytes: &[u8]) -> Option<(StoredReport, &[u8])> {
     }
     let len = r.varint()? as usize;
     let bits = r.bytes(len)?;
+    if bits.len() != text.chars().count().div_ceil(8) {
+        return None;
+    }
     Some((StoredReport { id, title, url, body, level, year, period, date, text, anchors }, bits))
 }
 

@@ -33,6 +33,7 @@ use crate::results::{
     Facets, Hit, MAX_OFFSET, MAX_PER_PAGE, SearchRequest, SearchResults, Sort, StoredReport, ValueCount, YearCount,
 };
 use crate::variants::{self, Variants};
+use crate::words;
 
 mod statistics;
 
@@ -407,7 +408,7 @@ impl<'a> Run<'a> {
     fn each_report_holding(
         &self,
         parsed: &ParsedQuery,
-        mut take: impl FnMut(StoredReport, Vec<(usize, usize)>, Vec<usize>),
+        mut take: impl FnMut(StoredReport, Vec<(usize, usize)>, &[u8]),
     ) -> Result<bool, QueryError> {
         self.check_values(parsed)?;
         let wording = parsed.wording();
@@ -423,12 +424,12 @@ impl<'a> Run<'a> {
         let Some(texts) = self.texts(&docs) else { return Ok(false) };
         let matcher = Matcher::new(patterns);
         for (&doc, bytes) in docs.iter().zip(texts) {
-            let (report, cuts) = self.read_text(doc, bytes)?;
+            let (report, cut_bits) = self.read_text(doc, bytes)?;
             let mut ranges: Vec<(usize, usize)> = matcher.find(&report.text).into_iter().map(|(_, r)| r).collect();
             ranges.sort_unstable();
             ranges.dedup();
             if !ranges.is_empty() {
-                take(report, ranges, cuts);
+                take(report, ranges, cut_bits);
             }
         }
         Ok(true)
@@ -461,9 +462,10 @@ impl<'a> Run<'a> {
         texts.into_iter().collect()
     }
 
-    /// A report and its word cuts, from its text file.
-    fn read_text(&self, doc: Doc, bytes: &[u8]) -> Result<(StoredReport, Vec<usize>), QueryError> {
-        format::read_doc_and_cuts(bytes).ok_or_else(|| damaged(&self.text_path(doc)))
+    /// A report and where words begin in it (`words::encode`), from its
+    /// text file.
+    fn read_text<'b>(&self, doc: Doc, bytes: &'b [u8]) -> Result<(StoredReport, &'b [u8]), QueryError> {
+        format::read_doc_and_cut_bits(bytes).ok_or_else(|| damaged(&self.text_path(doc)))
     }
 
     fn text_path(&self, (segment, doc): Doc) -> String {
@@ -477,9 +479,17 @@ impl<'a> Run<'a> {
         let parsed = query::parse(query)?;
         let width = width.clamp(1, MAX_WIDTH);
         let mut gathered = Gathered::default();
-        let complete = self.each_report_holding(&parsed, |report, ranges, cuts| {
-            let cuts = if with_cuts { cuts.as_slice() } else { &[] };
-            let places = if gathered.keeps() { in_context(&report, &ranges, width, cuts) } else { Vec::new() };
+        let complete = self.each_report_holding(&parsed, |report, ranges, cut_bits| {
+            let places = if gathered.keeps() {
+                // Only the cuts the contexts can see; the bits fit the text (`read_text`).
+                let cuts = match with_cuts {
+                    true => words::decode_around(&report.text, cut_bits, &ranges, width).unwrap_or_default(),
+                    false => Vec::new(),
+                };
+                in_context(&report, &ranges, width, &cuts)
+            } else {
+                Vec::new()
+            };
             gathered.add(info(report), ranges.len(), places);
         })?;
         if !complete {

@@ -114,7 +114,15 @@ impl Run<'_> {
     /// The reports of a part with their word cuts, read from their texts
     /// once for every use that follows.
     fn read_all(&self, part: &[Doc], texts: &[&[u8]]) -> Result<Vec<(StoredReport, Vec<usize>)>, QueryError> {
-        part.iter().zip(texts).map(|(&doc, bytes)| self.read_text(doc, bytes)).collect()
+        part.iter()
+            .zip(texts)
+            .map(|(&doc, bytes)| {
+                let (report, bits) = self.read_text(doc, bytes)?;
+                // The bits fit the text (`read_text`).
+                let cuts = crate::words::decode(&report.text, bits).unwrap_or_default();
+                Ok((report, cuts))
+            })
+            .collect()
     }
 
     fn reports_of(&self, parsed: &ParsedQuery) -> Result<Option<Vec<Doc>>, QueryError> {
